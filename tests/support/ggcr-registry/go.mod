@@ -1,0 +1,5 @@
+module github.com/regscope/regscope/tests/support/ggcr-registry
+
+go 1.24
+
+require github.com/google/go-containerregistry v0.20.6
