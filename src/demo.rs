@@ -1,0 +1,1 @@
+//! The built-in demo: an OCI layout embedded in the binary.

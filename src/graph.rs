@@ -1,0 +1,1 @@
+//! The graph of manifests and what refers to them.

@@ -1,0 +1,21 @@
+//! regscope: a terminal UI and a CLI for OCI registries and the graph of
+//! artifacts attached to images (signatures, SBOMs, attestations).
+//!
+//! Data flows one way, from the engine up to two thin front ends:
+//!
+//! - `oci`: digests, references, media types, descriptors, manifests (pure data);
+//! - `store`: one async trait over a remote registry and OCI layouts;
+//! - `graph`: discovering the referrer graph level by level;
+//! - `ops`: pull, attach, copy and delete, with progress events;
+//! - `demo`: the embedded offline demo layout;
+//! - `tui` and `cli`: the front ends, which call `ops` and `graph` and never
+//!   build a URL. The engine (`oci`, `store`, `graph`, `ops`) never imports
+//!   a front end or ratatui; a test keeps it so.
+
+pub mod cli;
+pub mod demo;
+pub mod graph;
+pub mod oci;
+pub mod ops;
+pub mod store;
+pub mod tui;

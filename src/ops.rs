@@ -1,0 +1,1 @@
+//! Operations on the graph, shared by the TUI and the CLI.

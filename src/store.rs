@@ -1,0 +1,188 @@
+//! The one async trait everything above speaks, implemented by a remote
+//! registry (`remote`) and by OCI image layout directories (`layout`).
+//!
+//! Content fetched by digest is verified (length and digest) before anyone
+//! sees it. Nothing above this module builds a URL or touches HTTP.
+
+pub mod error;
+pub mod layout;
+pub mod remote;
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+
+use crate::oci::{Descriptor, Digest, Manifest};
+pub use error::StoreError;
+
+/// A blob's bytes as they arrive. A stream handed out by `fetch_blob` ends
+/// with an error, not `None`, when the content fails verification, so a
+/// consumer must only trust what it wrote once the stream ended cleanly.
+pub type BlobStream = BoxStream<'static, Result<Bytes, StoreError>>;
+
+/// Called with each page of names as it arrives.
+pub type PageSink<'a> = &'a mut (dyn FnMut(Vec<String>) + Send);
+
+/// Where a list of referrers came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReferrersSource {
+    /// `GET /v2/<name>/referrers/<digest>` (distribution-spec 1.1).
+    Api,
+    /// The tag schema: an index tagged `sha256-<hex>`.
+    FallbackTag,
+    /// Found by reading the manifests' `subject` (an OCI layout).
+    SubjectScan,
+}
+
+impl ReferrersSource {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReferrersSource::Api => "referrers API",
+            ReferrersSource::FallbackTag => "fallback tag",
+            ReferrersSource::SubjectScan => "subject scan",
+        }
+    }
+}
+
+/// What a store knows about how it serves referrers; shown in the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferrersSupport {
+    NotYetKnown,
+    Api,
+    FallbackTag,
+    SubjectScan,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referrers {
+    /// Deduplicated by digest, filtered by artifact type when one was asked
+    /// for (by the registry when it says so, otherwise here).
+    pub descriptors: Vec<Descriptor>,
+    pub source: ReferrersSource,
+    /// Things the user should know: a fallback tag that was not an index of
+    /// referrers, a truncated listing, …
+    pub warnings: Vec<String>,
+}
+
+/// What pushing a manifest did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedManifest {
+    pub descriptor: Descriptor,
+    /// For a manifest with a subject: how the subject learned of it.
+    pub referrer_indexed_by: Option<ReferrersSource>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + fmt::Debug {
+    /// How to show this store to a person: `localhost:5000`, `oci-layout:DIR`.
+    fn name(&self) -> &str;
+
+    /// The registry part of references into this store (for `registry/repo@digest`).
+    fn registry(&self) -> &str;
+
+    fn referrers_support(&self) -> ReferrersSupport;
+
+    /// Lists repositories page by page. A registry that refuses the catalog
+    /// answers `StoreError::CatalogUnavailable`.
+    async fn catalog(&self, on_page: PageSink<'_>) -> Result<(), StoreError>;
+
+    /// Lists a repository's tags page by page.
+    async fn tags(&self, repository: &str, on_page: PageSink<'_>) -> Result<(), StoreError>;
+
+    /// Resolves a tag or digest to the manifest's descriptor.
+    async fn resolve(&self, repository: &str, reference: &str) -> Result<Descriptor, StoreError>;
+
+    /// Fetches a manifest by tag or digest; by digest it is verified, by tag
+    /// its digest is the hash of the bytes received.
+    async fn fetch_manifest(
+        &self,
+        repository: &str,
+        reference: &str,
+    ) -> Result<Manifest, StoreError>;
+
+    /// Streams a blob, verifying size and digest as it goes.
+    async fn fetch_blob(
+        &self,
+        repository: &str,
+        descriptor: &Descriptor,
+    ) -> Result<BlobStream, StoreError>;
+
+    async fn blob_exists(
+        &self,
+        repository: &str,
+        descriptor: &Descriptor,
+    ) -> Result<bool, StoreError>;
+
+    /// Uploads a blob whose descriptor is known (its digest and size are
+    /// what the registry will check).
+    async fn push_blob(
+        &self,
+        repository: &str,
+        descriptor: &Descriptor,
+        content: BlobStream,
+    ) -> Result<(), StoreError>;
+
+    /// Asks the store to link a blob from another repository of the same
+    /// registry. `Ok(false)` means it declined and the caller must upload.
+    async fn mount_blob(
+        &self,
+        repository: &str,
+        from_repository: &str,
+        descriptor: &Descriptor,
+    ) -> Result<bool, StoreError>;
+
+    /// Pushes a manifest by tag, or by digest when `tag` is `None`. A manifest
+    /// with a `subject` is made discoverable: by the registry itself
+    /// (`OCI-Subject`) or by updating the fallback index.
+    async fn push_manifest(
+        &self,
+        repository: &str,
+        manifest: &Manifest,
+        tag: Option<&str>,
+    ) -> Result<PushedManifest, StoreError>;
+
+    /// Deletes a manifest by digest, and removes it from its subject's
+    /// fallback index when it is a referrer.
+    async fn delete_manifest(&self, repository: &str, digest: &Digest) -> Result<(), StoreError>;
+
+    /// The referrers of `subject`, optionally only those of one artifact type.
+    async fn referrers(
+        &self,
+        repository: &str,
+        subject: &Digest,
+        artifact_type: Option<&str>,
+    ) -> Result<Referrers, StoreError>;
+
+    /// Reads a whole blob into memory, refusing more than `limit` bytes
+    /// before allocating for it.
+    async fn fetch_blob_bytes(
+        &self,
+        repository: &str,
+        descriptor: &Descriptor,
+        limit: u64,
+    ) -> Result<Bytes, StoreError> {
+        if descriptor.size > limit {
+            return Err(StoreError::TooLarge {
+                what: format!("blob {}", descriptor.digest),
+                limit,
+            });
+        }
+        let mut stream = self.fetch_blob(repository, descriptor).await?;
+        let mut buffer = BytesMut::new();
+        while let Some(chunk) = stream.next().await {
+            buffer.extend_from_slice(&chunk?);
+        }
+        Ok(buffer.freeze())
+    }
+}
+
+pub type SharedStore = Arc<dyn Store>;
+
+/// A stream of one in-memory buffer, for pushing small blobs.
+pub fn bytes_stream(bytes: Bytes) -> BlobStream {
+    futures_util::stream::once(async move { Ok(bytes) }).boxed()
+}

@@ -1,0 +1,1 @@
+//! OCI image layout directories, read and written.
