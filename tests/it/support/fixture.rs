@@ -369,13 +369,14 @@ fn seed_multi(oras: &Oras, host: &str, dir: &Path) -> SeededMulti {
     let index_ref = format!("{host}/{MULTI_REPO}:{MULTI_TAG}");
     // `oras manifest index create` reads each manifest's config for its
     // platform.
-    let out = oras.json_in(
+    oras.run_in(
         dir,
-        &[
-            "manifest", "index", "create", &index_ref, &amd64, &arm64, "--format", "json",
-        ],
+        &["manifest", "index", "create", &index_ref, &amd64, &arm64],
     );
-    let index = digest_of(&out);
+    let index = oras
+        .run_in(dir, &["resolve", &index_ref])
+        .trim()
+        .to_string();
     let sig_arg = "multi-signature.json:application/json";
     let signature = attach(oras, dir, &index_ref, SIGNATURE_TYPE, &[sig_arg]);
     SeededMulti {

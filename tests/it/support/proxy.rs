@@ -549,13 +549,12 @@ async fn pump(
         let state = state.clone();
         let record = record.clone();
         async move {
+            // Counted before the hand-over, so a client that has the bytes
+            // never sees a smaller count.
             let n = chunk.len() as u64;
-            if tx.send(Ok(Frame::data(chunk))).await.is_err() {
-                return false;
-            }
             state.bytes_sent.fetch_add(n, Ordering::SeqCst);
             record.bytes_sent.fetch_add(n, Ordering::SeqCst);
-            true
+            tx.send(Ok(Frame::data(chunk))).await.is_ok()
         }
     };
     let mut limit_reached = false;
@@ -715,15 +714,23 @@ mod tests {
 
     fn push_blob(host: &str, data: &[u8]) -> String {
         let digest = sha256_digest(data);
+        let r = http_request("POST", host, "/v2/proxy-test/blobs/uploads/", &[], b"").unwrap();
+        assert_eq!(r.status, 202, "start upload: {}", r.text());
+        let location = r.header("location").unwrap();
+        let path = match location.split_once("://") {
+            Some((_, rest)) => &rest[rest.find('/').unwrap()..],
+            None => location,
+        };
+        let sep = if path.contains('?') { '&' } else { '?' };
         let r = http_request(
-            "POST",
+            "PUT",
             host,
-            &format!("/v2/proxy-test/blobs/uploads/?digest={digest}"),
+            &format!("{path}{sep}digest={digest}"),
             &[("Content-Type", "application/octet-stream")],
             data,
         )
         .unwrap();
-        assert_eq!(r.status, 201, "monolithic blob upload: {}", r.text());
+        assert_eq!(r.status, 201, "finish upload: {}", r.text());
         digest
     }
 

@@ -20,7 +20,10 @@ pub enum RegistryKind {
     /// olareg with the referrers API (close to the spec: filter, paging,
     /// `OCI-Subject`), delete enabled, no `_catalog`.
     Olareg,
-    /// olareg with `--api-referrer=false`: a fallback-only registry.
+    /// olareg with `--api-referrer=false`: a fallback-only registry. Quirk:
+    /// its referrers endpoint answers 405, not 404, so `oras discover` needs
+    /// `--distribution-spec v1.1-referrers-tag` there (oras's push and attach
+    /// fall back by themselves: no `OCI-Subject` in the reply).
     OlaregFallback,
     /// go-containerregistry's `pkg/registry` with referrers support: an API
     /// that cuts corners (no filter, no annotations, no `OCI-Subject`).
