@@ -1,0 +1,250 @@
+//! A layout's `index.json`: its entries are the layout's manifests, tagged by
+//! the `org.opencontainers.image.ref.name` annotation or untagged (ORAS
+//! keeps referrers there untagged). Written atomically: a temporary file,
+//! then a rename, so a reader never sees half an index.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::blobs::{INGEST_DIR, temp_name};
+use crate::oci::media_type::{ANNOTATION_REF_NAME, OCI_INDEX};
+use crate::oci::{Descriptor, Digest};
+use crate::store::StoreError;
+
+pub(super) const INDEX_FILE: &str = "index.json";
+pub(super) const LAYOUT_FILE: &str = "oci-layout";
+const LAYOUT_CONTENT: &[u8] = br#"{"imageLayoutVersion":"1.0.0"}"#;
+
+/// `index.json` of a layout with tens of thousands of tags is larger than a
+/// manifest may be, yet still has to be capped before it is read.
+const MAX_INDEX_SIZE: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct LayoutIndex {
+    #[serde(default = "schema_version")]
+    schema_version: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    media_type: Option<String>,
+    #[serde(default)]
+    pub manifests: Vec<Descriptor>,
+    /// Other fields (`annotations`, future ones) survive a rewrite.
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
+}
+
+fn schema_version() -> i64 {
+    2
+}
+
+impl Default for LayoutIndex {
+    fn default() -> Self {
+        LayoutIndex {
+            schema_version: 2,
+            media_type: Some(OCI_INDEX.to_owned()),
+            manifests: Vec::new(),
+            rest: serde_json::Map::new(),
+        }
+    }
+}
+
+pub(super) fn tag_of(entry: &Descriptor) -> Option<&str> {
+    entry.annotation(ANNOTATION_REF_NAME)
+}
+
+impl LayoutIndex {
+    /// Tags in index order, each once.
+    pub fn tags(&self) -> Vec<String> {
+        let mut tags: Vec<String> = Vec::new();
+        for tag in self.manifests.iter().filter_map(tag_of) {
+            if !tags.iter().any(|t| t == tag) {
+                tags.push(tag.to_owned());
+            }
+        }
+        tags
+    }
+
+    pub fn find_tag(&self, tag: &str) -> Option<&Descriptor> {
+        self.manifests.iter().find(|e| tag_of(e) == Some(tag))
+    }
+
+    pub fn find_digest(&self, digest: &Digest) -> Option<&Descriptor> {
+        self.manifests.iter().find(|e| &e.digest == digest)
+    }
+
+    /// Points `tag` at `entry`. The manifest it pointed at before stays in
+    /// the index untagged, as ORAS leaves it, and an untagged entry of the
+    /// same manifest is replaced by the tagged one.
+    pub fn set_tag(&mut self, mut entry: Descriptor, tag: &str) {
+        for existing in &mut self.manifests {
+            if tag_of(existing) == Some(tag) {
+                existing.annotations.remove(ANNOTATION_REF_NAME);
+            }
+        }
+        let digest = entry.digest.clone();
+        self.manifests
+            .retain(|e| e.digest != digest || tag_of(e).is_some());
+        self.dedupe_untagged();
+        entry
+            .annotations
+            .insert(ANNOTATION_REF_NAME.to_owned(), tag.to_owned());
+        self.manifests.push(entry);
+    }
+
+    /// Records a manifest pushed by digest, once.
+    pub fn add_untagged(&mut self, mut entry: Descriptor) {
+        if self.find_digest(&entry.digest).is_none() {
+            entry.annotations.remove(ANNOTATION_REF_NAME);
+            self.manifests.push(entry);
+        }
+    }
+
+    /// Removes every entry of `digest`; whether there was one.
+    pub fn remove_digest(&mut self, digest: &Digest) -> bool {
+        let before = self.manifests.len();
+        self.manifests.retain(|e| &e.digest != digest);
+        self.manifests.len() != before
+    }
+
+    /// Keeps one untagged entry per digest, and none for a digest that is
+    /// also tagged.
+    fn dedupe_untagged(&mut self) {
+        let mut seen: Vec<Digest> = self
+            .manifests
+            .iter()
+            .filter(|e| tag_of(e).is_some())
+            .map(|e| e.digest.clone())
+            .collect();
+        self.manifests.retain(|e| {
+            if tag_of(e).is_some() {
+                return true;
+            }
+            if seen.contains(&e.digest) {
+                return false;
+            }
+            seen.push(e.digest.clone());
+            true
+        });
+    }
+}
+
+/// Reads `index.json`, refusing a symlink and an oversized file. A layout
+/// without one (just created) has an empty index.
+pub(super) async fn read(layout: &Path) -> Result<LayoutIndex, StoreError> {
+    let path = layout.join(INDEX_FILE);
+    let context = || format!("reading {}", path.display());
+    let metadata = match tokio::fs::symlink_metadata(&path).await {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(LayoutIndex::default());
+        }
+        Err(error) => return Err(StoreError::io(context(), error)),
+    };
+    if !metadata.is_file() {
+        return Err(StoreError::Invalid(format!(
+            "refusing {}: it is not a regular file (a symbolic link?)",
+            path.display()
+        )));
+    }
+    if metadata.len() > MAX_INDEX_SIZE {
+        return Err(StoreError::TooLarge {
+            what: path.display().to_string(),
+            limit: MAX_INDEX_SIZE,
+        });
+    }
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| StoreError::io(context(), e))?;
+    if bytes.len() as u64 > MAX_INDEX_SIZE {
+        return Err(StoreError::TooLarge {
+            what: path.display().to_string(),
+            limit: MAX_INDEX_SIZE,
+        });
+    }
+    serde_json::from_slice(&bytes)
+        .map_err(|e| StoreError::Invalid(format!("{} is not a valid index: {e}", path.display())))
+}
+
+/// Writes `index.json` atomically.
+pub(super) async fn write(layout: &Path, index: &LayoutIndex) -> Result<(), StoreError> {
+    let path = layout.join(INDEX_FILE);
+    let bytes = serde_json::to_vec(index)
+        .map_err(|e| StoreError::Invalid(format!("cannot serialise the index: {e}")))?;
+    write_atomically(layout, &path, &bytes).await
+}
+
+/// Makes `layout` an OCI layout if it is not one yet.
+pub(super) async fn ensure_layout(layout: &Path) -> Result<(), StoreError> {
+    tokio::fs::create_dir_all(layout)
+        .await
+        .map_err(|e| StoreError::io(format!("creating {}", layout.display()), e))?;
+    let marker = layout.join(LAYOUT_FILE);
+    if tokio::fs::symlink_metadata(&marker).await.is_err() {
+        write_atomically(layout, &marker, LAYOUT_CONTENT).await?;
+    }
+    if tokio::fs::symlink_metadata(layout.join(INDEX_FILE))
+        .await
+        .is_err()
+    {
+        write(layout, &LayoutIndex::default()).await?;
+    }
+    Ok(())
+}
+
+async fn write_atomically(layout: &Path, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let context = || format!("writing {}", path.display());
+    let ingest = layout.join(INGEST_DIR);
+    tokio::fs::create_dir_all(&ingest)
+        .await
+        .map_err(|e| StoreError::io(context(), e))?;
+    let temp = ingest.join(temp_name("index"));
+    let result = async {
+        tokio::fs::write(&temp, bytes).await?;
+        tokio::fs::rename(&temp, path).await
+    }
+    .await;
+    if let Err(error) = result {
+        let _ = tokio::fs::remove_file(&temp).await;
+        return Err(StoreError::io(context(), error));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(byte: u8) -> Descriptor {
+        Descriptor::of_bytes(crate::oci::media_type::OCI_MANIFEST, &[byte])
+    }
+
+    #[test]
+    fn retagging_keeps_the_old_manifest_untagged_once() {
+        let mut index = LayoutIndex::default();
+        index.add_untagged(entry(1));
+        index.set_tag(entry(1), "v1");
+        assert_eq!(index.manifests.len(), 1);
+        index.set_tag(entry(2), "v1");
+        assert_eq!(index.tags(), vec!["v1".to_owned()]);
+        assert_eq!(
+            index.find_tag("v1").map(|e| &e.digest),
+            Some(&entry(2).digest)
+        );
+        assert!(index.find_digest(&entry(1).digest).is_some());
+        index.set_tag(entry(2), "v2");
+        assert_eq!(index.tags(), vec!["v1".to_owned(), "v2".to_owned()]);
+        assert_eq!(index.manifests.len(), 3);
+        assert!(index.remove_digest(&entry(2).digest));
+        assert!(index.tags().is_empty());
+        assert_eq!(index.manifests.len(), 1);
+    }
+
+    #[test]
+    fn keeps_unknown_fields() {
+        let raw = r#"{"schemaVersion":2,"manifests":[],"annotations":{"a":"b"}}"#;
+        let index: LayoutIndex = serde_json::from_str(raw).expect("parses");
+        let written = serde_json::to_string(&index).expect("serialises");
+        assert!(written.contains(r#""annotations":{"a":"b"}"#), "{written}");
+    }
+}

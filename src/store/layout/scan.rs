@@ -1,0 +1,134 @@
+//! Finding things by walking: the repositories of a directory of layouts,
+//! and the referrers of a manifest (a layout has no referrers API, so, as
+//! the ORAS CLI does with `--oci-layout`, the manifests are read and their
+//! `subject` compared).
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use crate::oci::reference::validate_repository;
+use crate::oci::{Descriptor, Digest, Manifest};
+
+use super::index::LAYOUT_FILE;
+
+/// A directory of layouts deeper than this is not searched further.
+const MAX_DEPTH: usize = 8;
+/// Stops a walk of a huge tree (or a hostile one) from running forever.
+const MAX_DIRECTORIES: usize = 20_000;
+/// Manifests read per referrers scan, at most.
+pub(super) const MAX_SCANNED_MANIFESTS: usize = 50_000;
+
+/// The repositories under `root`: every directory holding `oci-layout`,
+/// named by its path below `root` (`org/app`). Symlinked directories are not
+/// followed; names that are not valid repository names are skipped because
+/// they could not be addressed.
+pub(super) fn list_repositories(root: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![(root.to_path_buf(), String::new(), 0usize)];
+    let mut visited = 0usize;
+    while let Some((dir, name, depth)) = pending.pop() {
+        visited += 1;
+        if visited > MAX_DIRECTORIES {
+            break;
+        }
+        if !name.is_empty() && dir.join(LAYOUT_FILE).is_file() {
+            if validate_repository(&name).is_ok() {
+                found.push(name);
+            }
+            // A layout's own directories (`blobs`, `ingest`) hold no layouts.
+            continue;
+        }
+        if depth >= MAX_DEPTH {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            if !file_type.is_dir() {
+                continue;
+            }
+            let Some(component) = entry.file_name().to_str().map(str::to_owned) else {
+                continue;
+            };
+            let child = if name.is_empty() {
+                component
+            } else {
+                format!("{name}/{component}")
+            };
+            pending.push((entry.path(), child, depth + 1));
+        }
+    }
+    found.sort();
+    found
+}
+
+/// What a referrers scan needs to know of one manifest; immutable, so
+/// cached by digest for the life of the store.
+#[derive(Debug, Clone)]
+pub(super) struct ScannedManifest {
+    /// As a referrers index lists it: media type, digest, size, artifact
+    /// type (`artifactType`, else the config's media type), annotations.
+    pub descriptor: Descriptor,
+    pub subject: Option<Digest>,
+    /// The manifests an index holds (platform images), also scanned.
+    pub children: Vec<Descriptor>,
+}
+
+impl ScannedManifest {
+    pub fn of(manifest: &Manifest) -> ScannedManifest {
+        ScannedManifest {
+            descriptor: manifest.descriptor(),
+            subject: manifest.subject.as_ref().map(|s| s.digest.clone()),
+            children: if manifest.is_index() {
+                manifest.manifests.clone()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+/// A bounded cache of scanned manifests.
+#[derive(Debug, Default)]
+pub(super) struct ScanCache {
+    entries: HashMap<Digest, ScannedManifest>,
+}
+
+impl ScanCache {
+    const CAPACITY: usize = 100_000;
+
+    pub fn get(&self, digest: &Digest) -> Option<ScannedManifest> {
+        self.entries.get(digest).cloned()
+    }
+
+    pub fn insert(&mut self, scanned: ScannedManifest) {
+        if self.entries.len() >= Self::CAPACITY {
+            self.entries.clear();
+        }
+        self.entries
+            .insert(scanned.descriptor.digest.clone(), scanned);
+    }
+}
+
+/// The referrers of `subject` among `scanned`, deduplicated by digest, in
+/// the order found, optionally of one artifact type.
+pub(super) fn referrers_of(
+    scanned: &[ScannedManifest],
+    subject: &Digest,
+    artifact_type: Option<&str>,
+) -> Vec<Descriptor> {
+    let mut seen = HashSet::new();
+    scanned
+        .iter()
+        .filter(|m| m.subject.as_ref() == Some(subject))
+        .filter(|m| {
+            artifact_type.is_none_or(|wanted| m.descriptor.artifact_type.as_deref() == Some(wanted))
+        })
+        .filter(|m| seen.insert(m.descriptor.digest.clone()))
+        .map(|m| m.descriptor.clone())
+        .collect()
+}
