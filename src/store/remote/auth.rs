@@ -1,0 +1,333 @@
+//! Answering a registry's `WWW-Authenticate` challenges the way docker and
+//! oras do: anonymous until challenged; then Basic, or a Bearer token from
+//! the token server the challenge names, cached per set of scopes and
+//! renewed before it expires or when the registry rejects it.
+//!
+//! One [`Authenticator`] serves one registry host and is shared by all its
+//! requests. It never sees a redirect target: the transport only asks it
+//! about 401s from the registry itself. Secrets stay inside it and inside
+//! sensitive `HeaderValue`s; messages and logs name users and hosts only.
+
+mod challenge;
+mod realm;
+mod scope;
+mod token;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use reqwest::header::{HeaderMap, HeaderValue};
+use url::Url;
+
+use self::challenge::{AuthScheme, Challenge, challenges_in};
+use self::scope::ScopeSet;
+use super::credentials::Credential;
+use crate::store::StoreError;
+
+/// What a request needs permission for; decides a Bearer token's scope.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    Pull(String),
+    /// Pull and push (pushing needs both, and so does the target of a mount).
+    Push(String),
+    Delete(String),
+    Catalog,
+}
+
+/// A token is renewed this long before it expires, so a request does not
+/// leave with a token that dies on the way.
+const RENEW_MARGIN: Duration = Duration::from_secs(10);
+/// Tokens kept per registry; a session browsing many repositories would
+/// otherwise collect one per repository forever.
+const MAX_CACHED_TOKENS: usize = 256;
+
+/// Authentication for one registry host. `Send + Sync`; share it in an `Arc`.
+pub struct Authenticator {
+    client: reqwest::Client,
+    registry: String,
+    credential: Option<Credential>,
+    plain_http: bool,
+    state: Mutex<State>,
+    /// One lock per scope set, so concurrent 401s for the same scopes make
+    /// one token request, not one each.
+    fetch_locks: Mutex<HashMap<ScopeSet, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+#[derive(Default)]
+struct State {
+    method: Method,
+    tokens: HashMap<ScopeSet, CachedToken>,
+}
+
+/// What the registry asked for in its last challenge.
+#[derive(Debug, Clone, Default)]
+enum Method {
+    #[default]
+    NotYetChallenged,
+    Basic,
+    Bearer {
+        realm: Url,
+        service: Option<String>,
+    },
+}
+
+struct CachedToken {
+    header: HeaderValue,
+    fetched_at: Instant,
+    expires_at: Instant,
+}
+
+impl Authenticator {
+    /// `registry` is the API host (`host[:port]`). `plain_http` says the
+    /// registry is spoken to over plain HTTP (asked for by the user, or a
+    /// loopback host); only then may a token realm be plain HTTP and so
+    /// receive credentials without TLS.
+    pub fn new(
+        client: reqwest::Client,
+        registry: &str,
+        credential: Option<Credential>,
+        plain_http: bool,
+    ) -> Authenticator {
+        Authenticator {
+            client,
+            registry: registry.to_owned(),
+            credential,
+            plain_http,
+            state: Mutex::new(State::default()),
+            fetch_locks: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The `Authorization` value already known for these scopes: a cached,
+    /// unexpired token covering them (fetched now when the registry has
+    /// challenged with Bearer before and none is cached), or Basic once the
+    /// registry challenged with Basic. `None` until the first challenge, or
+    /// when no token could be had (the 401 that follows reports why).
+    pub async fn authorization(&self, scopes: &[Scope]) -> Option<HeaderValue> {
+        let wanted = ScopeSet::from_scopes(scopes);
+        let method = self.state().method.clone();
+        match method {
+            Method::NotYetChallenged => None,
+            Method::Basic => self.basic().ok(),
+            Method::Bearer { realm, service } => {
+                if let Some(header) = self.cached(&wanted, None) {
+                    return Some(header);
+                }
+                match self.fetch(&realm, service.as_deref(), wanted, None).await {
+                    Ok(header) => Some(header),
+                    Err(error) => {
+                        tracing::debug!(registry = %self.registry, %error, "no token ahead of the request");
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// After a 401 from the registry: reads its challenges, gets a Bearer
+    /// token for `scopes` plus whatever the challenge asks for (or decides
+    /// on Basic), caches it, and returns the header to retry with.
+    pub async fn answer_challenge(
+        &self,
+        challenges: &HeaderMap,
+        scopes: &[Scope],
+    ) -> Result<HeaderValue, StoreError> {
+        // A token fetched after this moment answers for the rejected request
+        // too; one fetched before may be the one that was rejected.
+        let asked_at = Instant::now();
+        let challenges = challenges_in(challenges);
+        let bearer = challenges
+            .iter()
+            .find(|c| c.scheme == AuthScheme::Bearer && c.param("realm").is_some());
+        if let Some(bearer) = bearer {
+            return self.answer_bearer(bearer, scopes, asked_at).await;
+        }
+        if challenges.iter().any(|c| c.scheme == AuthScheme::Basic) {
+            let header = self.basic()?;
+            self.state().method = Method::Basic;
+            return Ok(header);
+        }
+        Err(self.unauthorized(unanswerable(&challenges)))
+    }
+
+    async fn answer_bearer(
+        &self,
+        challenge: &Challenge,
+        scopes: &[Scope],
+        asked_at: Instant,
+    ) -> Result<HeaderValue, StoreError> {
+        let realm = challenge.param("realm").unwrap_or_default();
+        let realm = realm::validate_realm(realm, &self.registry, self.plain_http)?;
+        let service = challenge.param("service").map(str::to_owned);
+        let mut wanted = ScopeSet::from_scopes(scopes);
+        // `error="insufficient_scope"` comes with the scope that was missing;
+        // any challenge's scope is what the registry wants, so always add it.
+        if let Some(challenged) = challenge.param("scope") {
+            wanted.add_all(challenged);
+        }
+        self.state().method = Method::Bearer {
+            realm: realm.clone(),
+            service: service.clone(),
+        };
+        self.fetch(&realm, service.as_deref(), wanted, Some(asked_at))
+            .await
+    }
+
+    /// Fetches (or reuses one fetched concurrently) a token for `wanted`.
+    async fn fetch(
+        &self,
+        realm: &Url,
+        service: Option<&str>,
+        wanted: ScopeSet,
+        fetched_after: Option<Instant>,
+    ) -> Result<HeaderValue, StoreError> {
+        let lock = self.fetch_lock(&wanted);
+        let _guard = lock.lock().await;
+        if let Some(header) = self.cached(&wanted, fetched_after) {
+            return Ok(header);
+        }
+        let issued = token::fetch_token(
+            &self.client,
+            &token::TokenRequest {
+                registry: &self.registry,
+                realm,
+                service,
+                scopes: &wanted,
+                credential: self.credential.as_ref(),
+            },
+        )
+        .await?;
+        let now = Instant::now();
+        let mut state = self.state();
+        state.tokens.retain(|_, t| t.expires_at > now);
+        if state.tokens.len() >= MAX_CACHED_TOKENS
+            && let Some(oldest) = state
+                .tokens
+                .iter()
+                .min_by_key(|(_, t)| t.expires_at)
+                .map(|(k, _)| k.clone())
+        {
+            state.tokens.remove(&oldest);
+        }
+        state.tokens.insert(
+            wanted,
+            CachedToken {
+                header: issued.header.clone(),
+                fetched_at: now,
+                expires_at: now + issued.lifetime,
+            },
+        );
+        drop(state);
+        self.prune_fetch_locks();
+        Ok(issued.header)
+    }
+
+    /// The longest-lived cached token covering `wanted` that is not about to
+    /// expire (and, if asked, was fetched after `fetched_after`).
+    fn cached(&self, wanted: &ScopeSet, fetched_after: Option<Instant>) -> Option<HeaderValue> {
+        let renew_after = Instant::now() + RENEW_MARGIN;
+        self.state()
+            .tokens
+            .iter()
+            .filter(|(granted, t)| {
+                t.expires_at > renew_after
+                    && fetched_after.is_none_or(|after| t.fetched_at >= after)
+                    && granted.covers(wanted)
+            })
+            .max_by_key(|(_, t)| t.expires_at)
+            .map(|(_, t)| t.header.clone())
+    }
+
+    fn basic(&self) -> Result<HeaderValue, StoreError> {
+        match &self.credential {
+            Some(Credential::Basic { username, password }) => basic_header(username, password),
+            Some(Credential::IdentityToken(_)) => Err(self.unauthorized(
+                "the registry asks for a username and password (Basic); an identity token only works with a token server".to_owned(),
+            )),
+            None => Err(self.unauthorized(
+                "the registry asks for a username and password and none were given (use --username with --password-stdin, or docker login)".to_owned(),
+            )),
+        }
+    }
+
+    fn unauthorized(&self, detail: String) -> StoreError {
+        StoreError::Unauthorized {
+            what: self.registry.clone(),
+            detail,
+        }
+    }
+
+    fn fetch_lock(&self, wanted: &ScopeSet) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self
+            .fetch_locks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        locks.entry(wanted.clone()).or_default().clone()
+    }
+
+    fn prune_fetch_locks(&self) {
+        let mut locks = self
+            .fetch_locks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if locks.len() > MAX_CACHED_TOKENS {
+            locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // The state stays consistent at every step, so a panic elsewhere
+        // while it was held leaves nothing half-done.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let method = match &self.state().method {
+            Method::NotYetChallenged => "not yet challenged".to_owned(),
+            Method::Basic => "basic".to_owned(),
+            Method::Bearer { realm: r, .. } => format!("bearer via {}", realm::redacted(r)),
+        };
+        f.debug_struct("Authenticator")
+            .field("registry", &self.registry)
+            .field("plain_http", &self.plain_http)
+            .field("credential", &self.credential)
+            .field("method", &method)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `Basic base64(user:password)`, marked sensitive so it is redacted in
+/// `Debug` output of headers.
+pub(crate) fn basic_header(username: &str, password: &str) -> Result<HeaderValue, StoreError> {
+    let encoded =
+        base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+    let mut header = HeaderValue::try_from(format!("Basic {encoded}")).map_err(|_| {
+        StoreError::Invalid("the credentials cannot be sent in a header".to_owned())
+    })?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+fn unanswerable(challenges: &[Challenge]) -> String {
+    let schemes: Vec<String> = challenges
+        .iter()
+        .map(|c| match &c.scheme {
+            AuthScheme::Basic => "Basic".to_owned(),
+            AuthScheme::Bearer => "Bearer without a realm".to_owned(),
+            AuthScheme::Other(name) => name.chars().take(40).collect(),
+        })
+        .collect();
+    if schemes.is_empty() {
+        "the registry answered 401 without a WWW-Authenticate challenge".to_owned()
+    } else {
+        format!(
+            "the registry asks for an authentication scheme regscope does not speak ({})",
+            schemes.join(", ")
+        )
+    }
+}

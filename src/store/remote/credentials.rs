@@ -1,0 +1,152 @@
+//! Where a registry's credentials come from, in docker's order: the
+//! `--username`/`--password-stdin` options first, then the docker config
+//! (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`):
+//! `credHelpers[server]`, then `credsStore`, then `auths[server]`.
+//!
+//! Credential helpers (`docker-credential-<name>`) run with a timeout, and a
+//! helper that cannot run is an error naming it, never a reason to look
+//! elsewhere (docker's CVE-2021-41092 sent credentials to Docker Hub that
+//! way). Nothing here prints a secret or a helper's output.
+
+mod docker_config;
+mod helper;
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::ConnectOptions;
+use crate::oci::reference::{DOCKER_HUB_API_HOST, DOCKER_HUB_CREDENTIAL_KEY, credential_key};
+use crate::store::StoreError;
+
+/// A credential for one registry.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credential {
+    Basic {
+        username: String,
+        password: String,
+    },
+    /// A refresh token for the OAuth2 flow (docker config `identitytoken`,
+    /// or a helper's answer with the user name `<token>`).
+    IdentityToken(String),
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credential::Basic { username, .. } => f
+                .debug_struct("Basic")
+                .field("username", username)
+                .field("password", &"<redacted>")
+                .finish(),
+            Credential::IdentityToken(_) => f.write_str("IdentityToken(<redacted>)"),
+        }
+    }
+}
+
+/// How long a credential helper may take before it is killed.
+pub const HELPER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What a lookup reads from the environment, spelled out so tests (and
+/// callers with their own environment) can pass it explicitly.
+#[derive(Debug, Clone)]
+pub struct LookupEnv {
+    /// The directory holding `config.json`; `None` when there is none.
+    pub config_dir: Option<PathBuf>,
+    /// The `PATH` searched for `docker-credential-*` helpers.
+    pub path: Option<OsString>,
+    pub helper_timeout: Duration,
+}
+
+impl LookupEnv {
+    /// `$DOCKER_CONFIG` or `~/.docker`, and this process's `PATH`.
+    pub fn from_process() -> LookupEnv {
+        let config_dir = std::env::var_os("DOCKER_CONFIG")
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().join(".docker")));
+        LookupEnv {
+            config_dir,
+            path: std::env::var_os("PATH"),
+            helper_timeout: HELPER_TIMEOUT,
+        }
+    }
+}
+
+/// The credential for `registry` (as written in a reference: `docker.io`,
+/// `ghcr.io`, `localhost:5000`): `options.username`/`options.password`
+/// first, then the docker config. Blocks while a helper runs (up to
+/// [`HELPER_TIMEOUT`]); call it from `spawn_blocking` in async code that
+/// must not stall.
+pub fn lookup(registry: &str, options: &ConnectOptions) -> Result<Option<Credential>, StoreError> {
+    lookup_with(registry, options, &LookupEnv::from_process())
+}
+
+/// [`lookup`] with the environment given explicitly.
+pub fn lookup_with(
+    registry: &str,
+    options: &ConnectOptions,
+    env: &LookupEnv,
+) -> Result<Option<Credential>, StoreError> {
+    match (&options.username, &options.password) {
+        (Some(username), Some(password)) => {
+            return Ok(Some(Credential::Basic {
+                username: username.clone(),
+                password: password.clone(),
+            }));
+        }
+        (Some(_), None) => {
+            return Err(StoreError::Invalid(
+                "--username needs a password (--password-stdin)".to_owned(),
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(StoreError::Invalid(
+                "a password was given without --username".to_owned(),
+            ));
+        }
+        (None, None) => {}
+    }
+    let Some(config_dir) = &env.config_dir else {
+        return Ok(None);
+    };
+    let Some(config) = docker_config::DockerConfig::read(&config_dir.join("config.json"))? else {
+        return Ok(None);
+    };
+    let server = server_key(registry);
+    if let Some(helper) = config.helper_for(server) {
+        return helper::get(helper, server, env);
+    }
+    // A store that has nothing for this server leaves `auths` to answer.
+    if let Some(store) = config.creds_store()
+        && let Some(credential) = helper::get(store, server, env)?
+    {
+        return Ok(Some(credential));
+    }
+    config.auth_for(server)
+}
+
+/// The key docker's config and helpers use for `registry`: Docker Hub's
+/// historic `https://index.docker.io/v1/`, otherwise the host itself.
+pub fn server_key(registry: &str) -> &str {
+    match registry {
+        DOCKER_HUB_API_HOST | "index.docker.io" => DOCKER_HUB_CREDENTIAL_KEY,
+        other => credential_key(other),
+    }
+}
+
+/// A config key reduced to its host, the way docker compares them:
+/// `https://index.docker.io/v1/` and `index.docker.io` are one server.
+fn normalise_key(key: &str) -> String {
+    let without_scheme = key
+        .strip_prefix("https://")
+        .or_else(|| key.strip_prefix("http://"))
+        .unwrap_or(key);
+    let host = without_scheme.split('/').next().unwrap_or(without_scheme);
+    let host = host.to_ascii_lowercase();
+    match host.as_str() {
+        "docker.io" | "registry-1.docker.io" => "index.docker.io".to_owned(),
+        _ => host,
+    }
+}
