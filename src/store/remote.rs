@@ -1,6 +1,37 @@
 //! A registry client over reqwest, speaking the distribution spec.
+//!
+//! `RemoteStore` is the `Store` of one registry. Its parts:
+//! `connect` (origin, TLS, the one HTTP client), `transport` (every request:
+//! in-flight bound, retries, redirects, auth challenges), `response` (capped
+//! bodies, typed errors, redaction), `listing` (catalog and tags page by
+//! page), `manifests`, `blobs`, `referrers` (API or fallback tag) and
+//! `fallback` (keeping the fallback index up to date on push and delete).
+
+pub mod auth;
+mod blobs;
+mod connect;
+pub mod credentials;
+mod fallback;
+mod listing;
+mod manifests;
+mod referrers;
+mod response;
+mod retry;
+mod transport;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use async_trait::async_trait;
+
+use crate::oci::reference::{validate_registry, validate_repository, validate_tag};
+use crate::oci::{Descriptor, Digest, Manifest};
+use crate::store::{
+    BlobStream, PageSink, PushedManifest, Referrers, ReferrersSupport, Store, StoreError,
+};
+use auth::{Authenticator, Scope};
+use credentials::lookup as lookup_credential;
+use transport::Transport;
 
 /// How to connect to a registry; the same flags as `oras` and `regctl`.
 #[derive(Debug, Clone, Default)]
@@ -13,4 +44,202 @@ pub struct ConnectOptions {
     pub insecure: bool,
     pub username: Option<String>,
     pub password: Option<String>,
+}
+
+/// Tags and repositories asked for per page; registries cap it themselves.
+pub const DEFAULT_PAGE_SIZE: u32 = 1000;
+
+const MODE_UNKNOWN: u8 = 0;
+const MODE_API: u8 = 1;
+const MODE_FALLBACK: u8 = 2;
+
+/// One registry, reached over HTTP(S).
+#[derive(Debug)]
+pub struct RemoteStore {
+    registry: String,
+    transport: Transport,
+    page_size: u32,
+    /// What the registry showed about referrers: unknown, API or fallback.
+    referrers_mode: AtomicU8,
+    fallback_locks: fallback::Locks,
+}
+
+impl RemoteStore {
+    /// A store for `registry` as written in a reference (`localhost:5000`,
+    /// `ghcr.io`, `docker.io`). Credentials are looked up now; nothing is
+    /// sent until the first operation.
+    pub fn new(registry: &str, options: ConnectOptions) -> Result<RemoteStore, StoreError> {
+        validate_registry(registry)?;
+        let origin = connect::origin(registry, &options)?;
+        let client = connect::build_client(&options)?;
+        let credential = lookup_credential(registry, &options)?;
+        let plain_http = origin.scheme() == "http";
+        let auth = Authenticator::new(client.clone(), registry, credential, plain_http);
+        Ok(RemoteStore {
+            registry: registry.to_owned(),
+            transport: Transport::new(client, origin, registry, auth),
+            page_size: DEFAULT_PAGE_SIZE,
+            referrers_mode: AtomicU8::new(MODE_UNKNOWN),
+            fallback_locks: fallback::Locks::default(),
+        })
+    }
+
+    /// Asks for `n` names per listing page (at least 1).
+    #[must_use]
+    pub fn with_page_size(mut self, n: u32) -> RemoteStore {
+        self.page_size = n.max(1);
+        self
+    }
+
+    fn mode(&self) -> u8 {
+        self.referrers_mode.load(Ordering::Relaxed)
+    }
+
+    fn set_mode(&self, mode: u8) {
+        self.referrers_mode.store(mode, Ordering::Relaxed);
+    }
+}
+
+/// A tag or a digest, validated before it goes into a URL.
+enum Target {
+    Tag(String),
+    Digest(Digest),
+}
+
+impl Target {
+    fn parse(reference: &str) -> Result<Target, StoreError> {
+        if reference.contains(':') {
+            let digest = reference
+                .parse()
+                .map_err(|e| StoreError::Invalid(format!("{e}")))?;
+            return Ok(Target::Digest(digest));
+        }
+        validate_tag(reference)?;
+        Ok(Target::Tag(reference.to_owned()))
+    }
+
+    fn as_path(&self) -> String {
+        match self {
+            Target::Tag(tag) => tag.clone(),
+            Target::Digest(digest) => digest.to_string(),
+        }
+    }
+}
+
+fn check_repository(repository: &str) -> Result<(), StoreError> {
+    validate_repository(repository)?;
+    Ok(())
+}
+
+#[async_trait]
+impl Store for RemoteStore {
+    fn name(&self) -> &str {
+        &self.registry
+    }
+
+    fn registry(&self) -> &str {
+        &self.registry
+    }
+
+    fn referrers_support(&self) -> ReferrersSupport {
+        match self.mode() {
+            MODE_API => ReferrersSupport::Api,
+            MODE_FALLBACK => ReferrersSupport::FallbackTag,
+            _ => ReferrersSupport::NotYetKnown,
+        }
+    }
+
+    async fn catalog(&self, on_page: PageSink<'_>) -> Result<(), StoreError> {
+        self.list_catalog(on_page).await
+    }
+
+    async fn tags(&self, repository: &str, on_page: PageSink<'_>) -> Result<(), StoreError> {
+        check_repository(repository)?;
+        self.list_tags(repository, on_page).await
+    }
+
+    async fn resolve(&self, repository: &str, reference: &str) -> Result<Descriptor, StoreError> {
+        check_repository(repository)?;
+        self.resolve_manifest(repository, &Target::parse(reference)?)
+            .await
+    }
+
+    async fn fetch_manifest(
+        &self,
+        repository: &str,
+        reference: &str,
+    ) -> Result<Manifest, StoreError> {
+        check_repository(repository)?;
+        self.get_manifest(repository, &Target::parse(reference)?)
+            .await
+    }
+
+    async fn fetch_blob(
+        &self,
+        repository: &str,
+        descriptor: &Descriptor,
+    ) -> Result<BlobStream, StoreError> {
+        check_repository(repository)?;
+        self.get_blob(repository, descriptor).await
+    }
+
+    async fn blob_exists(
+        &self,
+        repository: &str,
+        descriptor: &Descriptor,
+    ) -> Result<bool, StoreError> {
+        check_repository(repository)?;
+        self.head_blob(repository, &descriptor.digest).await
+    }
+
+    async fn push_blob(
+        &self,
+        repository: &str,
+        descriptor: &Descriptor,
+        content: BlobStream,
+    ) -> Result<(), StoreError> {
+        check_repository(repository)?;
+        self.upload_blob(repository, descriptor, content).await
+    }
+
+    async fn mount_blob(
+        &self,
+        repository: &str,
+        from_repository: &str,
+        descriptor: &Descriptor,
+    ) -> Result<bool, StoreError> {
+        check_repository(repository)?;
+        check_repository(from_repository)?;
+        self.mount(repository, from_repository, &descriptor.digest)
+            .await
+    }
+
+    async fn push_manifest(
+        &self,
+        repository: &str,
+        manifest: &Manifest,
+        tag: Option<&str>,
+    ) -> Result<PushedManifest, StoreError> {
+        check_repository(repository)?;
+        if let Some(tag) = tag {
+            validate_tag(tag)?;
+        }
+        self.put_manifest(repository, manifest, tag).await
+    }
+
+    async fn delete_manifest(&self, repository: &str, digest: &Digest) -> Result<(), StoreError> {
+        check_repository(repository)?;
+        self.remove_manifest(repository, digest).await
+    }
+
+    async fn referrers(
+        &self,
+        repository: &str,
+        subject: &Digest,
+        artifact_type: Option<&str>,
+    ) -> Result<Referrers, StoreError> {
+        check_repository(repository)?;
+        self.list_referrers(repository, subject, artifact_type)
+            .await
+    }
 }

@@ -1,0 +1,329 @@
+//! Keeping the tag-schema fallback index (`sha256-<hex>`) right on a registry
+//! without the referrers API. It is a read-modify-write that races with other
+//! writers, so: one writer per tag inside this process, entries handled as
+//! raw JSON (other writers' fields survive), and after each write a short
+//! wait and a re-read to make sure the change is still there, retrying a
+//! bounded number of times if a concurrent writer overwrote it.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::Method;
+use serde_json::{Map, Value, json};
+
+use super::manifests::hash_with;
+use super::retry::jitter;
+use super::transport::Call;
+use super::{RemoteStore, Scope, Target};
+use crate::oci::manifest::MAX_MANIFEST_SIZE;
+use crate::oci::media_type::OCI_INDEX;
+use crate::oci::{Descriptor, Digest};
+use crate::store::{ReferrersSource, StoreError};
+
+const MAX_ATTEMPTS: usize = 6;
+/// Longer than another writer needs between reading the index and writing
+/// it back, so that a write which raced ours is visible when we re-read.
+const SETTLE: Duration = Duration::from_millis(150);
+
+/// One async lock per fallback tag, so writers in this process take turns.
+#[derive(Default)]
+pub struct Locks(Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
+
+impl std::fmt::Debug for Locks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Locks")
+    }
+}
+
+impl Locks {
+    fn for_key(&self, key: String) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(locks.entry(key).or_default())
+    }
+}
+
+enum Change<'a> {
+    Add(Value, &'a Digest),
+    Remove(&'a Digest),
+}
+
+/// The fallback index as found: its JSON object and its digest.
+struct Found {
+    document: Map<String, Value>,
+    digest: Digest,
+}
+
+fn entry_digest(entry: &Value) -> Option<&str> {
+    entry.get("digest").and_then(Value::as_str)
+}
+
+fn entries(document: Option<&Map<String, Value>>) -> Vec<Value> {
+    document
+        .and_then(|d| d.get("manifests"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The entries after `change`, deduplicated by digest (first one wins), or
+/// `None` when the index already says what it should.
+fn apply(current: &[Value], change: &Change<'_>) -> Option<Vec<Value>> {
+    let mut seen = HashSet::new();
+    let mut updated: Vec<Value> = current
+        .iter()
+        .filter(|e| entry_digest(e).is_none_or(|d| seen.insert(d.to_owned())))
+        .cloned()
+        .collect();
+    let deduplicated = updated.len() != current.len();
+    match change {
+        Change::Add(entry, digest) => {
+            let digest = digest.to_string();
+            match updated
+                .iter_mut()
+                .find(|e| entry_digest(e) == Some(digest.as_str()))
+            {
+                Some(existing) if existing == entry && !deduplicated => return None,
+                Some(existing) => *existing = entry.clone(),
+                None => updated.push(entry.clone()),
+            }
+        }
+        Change::Remove(digest) => {
+            let digest = digest.to_string();
+            let before = updated.len();
+            updated.retain(|e| entry_digest(e) != Some(digest.as_str()));
+            if updated.len() == before && !deduplicated {
+                return None;
+            }
+        }
+    }
+    Some(updated)
+}
+
+fn is_visible(entries: &[Value], change: &Change<'_>) -> bool {
+    match change {
+        Change::Add(_, digest) => {
+            let digest = digest.to_string();
+            entries
+                .iter()
+                .any(|e| entry_digest(e) == Some(digest.as_str()))
+        }
+        Change::Remove(digest) => {
+            let digest = digest.to_string();
+            !entries
+                .iter()
+                .any(|e| entry_digest(e) == Some(digest.as_str()))
+        }
+    }
+}
+
+impl RemoteStore {
+    /// Makes a just-pushed referrer discoverable; says how.
+    pub(super) async fn index_referrer(
+        &self,
+        repository: &str,
+        subject: &Digest,
+        referrer: &Descriptor,
+        registry_indexed: bool,
+    ) -> Result<ReferrersSource, StoreError> {
+        if registry_indexed {
+            self.set_mode(super::MODE_API);
+            return Ok(ReferrersSource::Api);
+        }
+        if self.uses_referrers_api(repository, subject).await? {
+            return Ok(ReferrersSource::Api);
+        }
+        let entry = serde_json::to_value(referrer)
+            .map_err(|e| StoreError::Invalid(format!("descriptor of the referrer: {e}")))?;
+        self.update_fallback(repository, subject, Change::Add(entry, &referrer.digest))
+            .await?;
+        Ok(ReferrersSource::FallbackTag)
+    }
+
+    pub(super) async fn remove_from_fallback(
+        &self,
+        repository: &str,
+        subject: &Digest,
+        referrer: &Digest,
+    ) -> Result<(), StoreError> {
+        self.update_fallback(repository, subject, Change::Remove(referrer))
+            .await
+    }
+
+    async fn update_fallback(
+        &self,
+        repository: &str,
+        subject: &Digest,
+        change: Change<'_>,
+    ) -> Result<(), StoreError> {
+        let tag = subject.fallback_tag();
+        let lock = self.fallback_locks.for_key(format!("{repository}:{tag}"));
+        let _turn = lock.lock().await;
+        for attempt in 1..=MAX_ATTEMPTS {
+            let found = self.read_fallback(repository, subject, &tag).await?;
+            let current = entries(found.as_ref().map(|f| &f.document));
+            let Some(updated) = apply(&current, &change) else {
+                return Ok(());
+            };
+            if updated.is_empty() && found.is_some() {
+                self.clear_fallback(repository, &tag, found).await?;
+            } else {
+                self.write_fallback(repository, &tag, found.map(|f| f.document), updated)
+                    .await?;
+            }
+            tokio::time::sleep(SETTLE + jitter(SETTLE)).await;
+            let after = self.read_fallback(repository, subject, &tag).await?;
+            if is_visible(&entries(after.as_ref().map(|f| &f.document)), &change) {
+                return Ok(());
+            }
+            tracing::info!(
+                repository,
+                tag,
+                attempt,
+                "another writer replaced the fallback index; merging again"
+            );
+        }
+        Err(StoreError::Protocol(format!(
+            "the fallback index {repository}:{tag} kept losing this change to other writers ({MAX_ATTEMPTS} attempts)"
+        )))
+    }
+
+    /// The fallback index, if the tag exists. Anything but an index of
+    /// referrers is refused rather than overwritten.
+    async fn read_fallback(
+        &self,
+        repository: &str,
+        subject: &Digest,
+        tag: &str,
+    ) -> Result<Option<Found>, StoreError> {
+        let target = Target::Tag(tag.to_owned());
+        let (manifest, digest) = match self.fetch_verified_manifest(repository, &target).await {
+            Ok(found) => found,
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if hash_with(subject.algorithm(), manifest.raw()) == *subject {
+            return Err(StoreError::Invalid(format!(
+                "the fallback tag {repository}:{tag} resolves to the subject itself (this registry reads `{tag}` as a digest); refusing to write referrers there"
+            )));
+        }
+        if !manifest.is_index() {
+            return Err(StoreError::Invalid(format!(
+                "the fallback tag {repository}:{tag} holds a {}, not an image index; refusing to overwrite it",
+                manifest.media_type
+            )));
+        }
+        let document = match serde_json::from_slice::<Value>(manifest.raw()) {
+            Ok(Value::Object(document)) => document,
+            _ => {
+                return Err(StoreError::Invalid(format!(
+                    "the fallback tag {repository}:{tag} is not a JSON object"
+                )));
+            }
+        };
+        Ok(Some(Found { document, digest }))
+    }
+
+    async fn write_fallback(
+        &self,
+        repository: &str,
+        tag: &str,
+        previous: Option<Map<String, Value>>,
+        updated: Vec<Value>,
+    ) -> Result<(), StoreError> {
+        let mut document = previous.unwrap_or_default();
+        document.insert("schemaVersion".to_owned(), json!(2));
+        let media_type = document
+            .get("mediaType")
+            .and_then(Value::as_str)
+            .unwrap_or(OCI_INDEX)
+            .to_owned();
+        document.insert("mediaType".to_owned(), json!(media_type));
+        document.insert("manifests".to_owned(), Value::Array(updated));
+        let raw = serde_json::to_vec(&document)
+            .map_err(|e| StoreError::Invalid(format!("fallback index: {e}")))?;
+        if raw.len() as u64 > MAX_MANIFEST_SIZE {
+            return Err(StoreError::TooLarge {
+                what: format!("the fallback index {repository}:{tag}"),
+                limit: MAX_MANIFEST_SIZE,
+            });
+        }
+        self.put_manifest_bytes(repository, tag, &media_type, Bytes::from(raw))
+            .await?;
+        Ok(())
+    }
+
+    /// The last referrer is gone: delete the index by digest where the
+    /// registry allows it, else leave an empty index under the tag.
+    async fn clear_fallback(
+        &self,
+        repository: &str,
+        tag: &str,
+        found: Option<Found>,
+    ) -> Result<(), StoreError> {
+        if let Some(found) = &found {
+            let url = self
+                .transport
+                .url(&format!("/v2/{repository}/manifests/{}", found.digest));
+            let call = Call::new(
+                Method::DELETE,
+                url,
+                "delete the fallback index",
+                vec![Scope::Delete(repository.to_owned())],
+            );
+            let reply = self.transport.send(&call).await?;
+            if reply.response.status().is_success() {
+                return Ok(());
+            }
+            tracing::debug!(status = %reply.response.status(), "cannot delete the empty fallback index; writing an empty one");
+        }
+        self.write_fallback(repository, tag, found.map(|f| f.document), Vec::new())
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const B: &str = "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    fn digest(text: &str) -> Digest {
+        text.parse().expect("digest")
+    }
+
+    #[test]
+    fn adds_once_and_keeps_other_writers_fields() {
+        let other = json!({"mediaType": "m", "digest": A, "size": 1, "x-future": [1, 2]});
+        let ours =
+            json!({"mediaType": "m", "digest": B, "size": 2, "artifactType": "sbom/example"});
+        let b = digest(B);
+        let added =
+            apply(std::slice::from_ref(&other), &Change::Add(ours.clone(), &b)).expect("changed");
+        assert_eq!(added, vec![other.clone(), ours.clone()]);
+        assert_eq!(apply(&added, &Change::Add(ours.clone(), &b)), None);
+        assert!(is_visible(&added, &Change::Add(ours, &b)));
+    }
+
+    #[test]
+    fn removes_and_deduplicates() {
+        let a = json!({"mediaType": "m", "digest": A, "size": 1});
+        let b = json!({"mediaType": "m", "digest": B, "size": 1});
+        let (da, db) = (digest(A), digest(B));
+        let removed =
+            apply(&[a.clone(), b.clone(), a.clone()], &Change::Remove(&db)).expect("changed");
+        assert_eq!(removed, vec![a.clone()]);
+        assert_eq!(apply(std::slice::from_ref(&a), &Change::Remove(&db)), None);
+        assert_eq!(
+            apply(&[a.clone(), a.clone()], &Change::Remove(&db)),
+            Some(vec![a.clone()])
+        );
+        assert!(is_visible(&removed, &Change::Remove(&db)));
+        assert!(!is_visible(&removed, &Change::Remove(&da)));
+    }
+}

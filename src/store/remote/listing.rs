@@ -1,0 +1,190 @@
+//! The catalog and tag lists, page by page: `n` asks for a page size, the
+//! `Link` header names the next page. Each page is handed on as it arrives.
+//! A `Link` must stay on the registry's origin, a URL seen twice ends the
+//! walk with an error, and the number of pages is bounded.
+
+use std::collections::HashSet;
+
+use reqwest::Method;
+use reqwest::header::LINK;
+use serde::Deserialize;
+
+use super::response::{MAX_LISTING_PAGE, error_from, read_capped};
+use super::transport::Call;
+use super::{RemoteStore, Scope};
+use crate::store::{PageSink, StoreError};
+
+/// Enough for 10 million names at the usual page sizes.
+pub const MAX_PAGES: usize = 10_000;
+
+#[derive(Deserialize)]
+struct TagsPage {
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct CatalogPage {
+    #[serde(default)]
+    repositories: Option<Vec<String>>,
+}
+
+impl RemoteStore {
+    pub(super) async fn list_catalog(&self, on_page: PageSink<'_>) -> Result<(), StoreError> {
+        let result = self
+            .walk_pages(
+                "/v2/_catalog",
+                "list repositories",
+                "the catalog",
+                || vec![Scope::Catalog],
+                |body| {
+                    serde_json::from_slice::<CatalogPage>(body)
+                        .map(|p| p.repositories.unwrap_or_default())
+                },
+                on_page,
+            )
+            .await;
+        match result {
+            Err(
+                StoreError::Unauthorized { detail, .. }
+                | StoreError::Forbidden { detail, .. }
+                | StoreError::Unsupported { detail, .. },
+            ) => Err(StoreError::CatalogUnavailable {
+                registry: self.registry.clone(),
+                detail,
+            }),
+            Err(StoreError::NotFound { .. }) => Err(StoreError::CatalogUnavailable {
+                registry: self.registry.clone(),
+                detail: "it has no catalog endpoint".to_owned(),
+            }),
+            other => other,
+        }
+    }
+
+    pub(super) async fn list_tags(
+        &self,
+        repository: &str,
+        on_page: PageSink<'_>,
+    ) -> Result<(), StoreError> {
+        let path = format!("/v2/{repository}/tags/list");
+        self.walk_pages(
+            &path,
+            "list tags",
+            &format!("repository {repository}"),
+            || vec![Scope::Pull(repository.to_owned())],
+            |body| serde_json::from_slice::<TagsPage>(body).map(|p| p.tags.unwrap_or_default()),
+            on_page,
+        )
+        .await
+    }
+
+    async fn walk_pages(
+        &self,
+        path: &str,
+        operation: &str,
+        what: &str,
+        scopes: impl Fn() -> Vec<Scope>,
+        parse: impl Fn(&[u8]) -> Result<Vec<String>, serde_json::Error>,
+        on_page: PageSink<'_>,
+    ) -> Result<(), StoreError> {
+        let mut url = self.transport.url(path);
+        url.query_pairs_mut()
+            .append_pair("n", &self.page_size.to_string());
+        let mut seen = HashSet::new();
+        for _ in 0..MAX_PAGES {
+            if !seen.insert(url.to_string()) {
+                return Err(StoreError::Protocol(format!(
+                    "{operation}: the registry sent the same page link twice"
+                )));
+            }
+            let call = Call::new(Method::GET, url.clone(), operation, scopes());
+            let reply = self.transport.send(&call).await?;
+            if !reply.response.status().is_success() {
+                return Err(error_from(reply.response, &self.registry, operation, what).await);
+            }
+            let next = next_link(reply.response.headers());
+            let page_url = reply.url.clone();
+            let body = read_capped(
+                reply.response,
+                MAX_LISTING_PAGE,
+                &format!("a page of {what}"),
+                &page_url,
+            )
+            .await?;
+            let names = parse(&body).map_err(|e| {
+                StoreError::Protocol(format!(
+                    "{operation}: the page is not the expected JSON: {e}"
+                ))
+            })?;
+            on_page(names);
+            match next {
+                Some(link) => {
+                    url = self.transport.same_origin_target(
+                        &page_url,
+                        &link,
+                        "the next-page Link",
+                    )?;
+                }
+                None => return Ok(()),
+            }
+        }
+        Err(StoreError::Protocol(format!(
+            "{operation}: more than {MAX_PAGES} pages; stopped"
+        )))
+    }
+}
+
+/// The target of `Link: <url>; rel="next"`, if any.
+pub fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get_all(LINK)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .find_map(|link| {
+            let (target, params) = link.split_once(';')?;
+            let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+            let is_next = params.split(';').any(|param| {
+                param.trim().strip_prefix("rel=").is_some_and(|rel| {
+                    rel.trim_matches('"')
+                        .split_whitespace()
+                        .any(|r| r == "next")
+                })
+            });
+            is_next.then(|| target.to_owned())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    fn link(value: &str) -> Option<String> {
+        let mut headers = HeaderMap::new();
+        headers.insert(LINK, HeaderValue::from_str(value).expect("header"));
+        next_link(&headers)
+    }
+
+    #[test]
+    fn finds_the_next_page_link() {
+        assert_eq!(
+            link(r#"</v2/r/tags/list?n=2&last=b>; rel="next""#).as_deref(),
+            Some("/v2/r/tags/list?n=2&last=b")
+        );
+        assert_eq!(
+            link(r#"<https://a.example/v1>; rel="prev", <https://a.example/v2>; rel=next"#)
+                .as_deref(),
+            Some("https://a.example/v2")
+        );
+        assert_eq!(link(r#"</v2/x>; rel="prev""#), None);
+        assert_eq!(link("garbage"), None);
+        let base = url::Url::parse("http://r.example/v2/r/tags/list?n=2").expect("url");
+        assert_eq!(
+            base.join("/v2/r/tags/list?n=2&last=b")
+                .expect("join")
+                .as_str(),
+            "http://r.example/v2/r/tags/list?n=2&last=b"
+        );
+    }
+}

@@ -1,0 +1,281 @@
+//! Manifests: resolve (HEAD, falling back to GET), fetch with verification,
+//! push (then make a referrer discoverable), delete (then drop it from its
+//! subject's fallback index).
+
+use bytes::Bytes;
+use reqwest::Method;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
+
+use super::response::{content_type, declared_length, error_from, read_capped};
+use super::transport::Call;
+use super::{RemoteStore, Scope, Target};
+use crate::oci::manifest::MAX_MANIFEST_SIZE;
+use crate::oci::media_type::MANIFEST_TYPES;
+use crate::oci::verify::VerifyError;
+use crate::oci::{Algorithm, Descriptor, Digest, DigestHasher, Manifest};
+use crate::store::{PushedManifest, StoreError};
+
+pub const DOCKER_CONTENT_DIGEST: &str = "docker-content-digest";
+
+/// Every manifest type, as one `Accept` value.
+pub fn accept_manifests() -> String {
+    MANIFEST_TYPES.join(", ")
+}
+
+/// `bytes` hashed with `algorithm`.
+pub fn hash_with(algorithm: Algorithm, bytes: &[u8]) -> Digest {
+    let mut hasher = DigestHasher::new(algorithm);
+    hasher.update(bytes);
+    hasher.finish()
+}
+
+/// `Docker-Content-Digest`, strictly parsed: a header that is present but
+/// not a digest is the registry's mistake, not something to guess around.
+fn header_digest(headers: &HeaderMap) -> Result<Option<Digest>, StoreError> {
+    let Some(value) = headers.get(DOCKER_CONTENT_DIGEST) else {
+        return Ok(None);
+    };
+    let text = value
+        .to_str()
+        .map_err(|_| StoreError::Protocol("Docker-Content-Digest is not text".to_owned()))?;
+    text.trim()
+        .parse()
+        .map(Some)
+        .map_err(|e| StoreError::Protocol(format!("Docker-Content-Digest: {e}")))
+}
+
+fn describe(repository: &str, target: &Target) -> String {
+    match target {
+        Target::Tag(tag) => format!("manifest {repository}:{tag}"),
+        Target::Digest(digest) => format!("manifest {repository}@{digest}"),
+    }
+}
+
+impl RemoteStore {
+    fn manifest_call(
+        &self,
+        method: Method,
+        repository: &str,
+        reference: &str,
+        operation: &str,
+    ) -> Call {
+        let url = self
+            .transport
+            .url(&format!("/v2/{repository}/manifests/{reference}"));
+        Call::new(
+            method,
+            url,
+            operation,
+            vec![Scope::Pull(repository.to_owned())],
+        )
+        .header(ACCEPT, &accept_manifests())
+    }
+
+    pub(super) async fn resolve_manifest(
+        &self,
+        repository: &str,
+        target: &Target,
+    ) -> Result<Descriptor, StoreError> {
+        let what = describe(repository, target);
+        let call = self.manifest_call(Method::HEAD, repository, &target.as_path(), "resolve");
+        let reply = self.transport.send(&call).await?;
+        let status = reply.response.status();
+        if status.is_success() {
+            let headers = reply.response.headers();
+            let digest = header_digest(headers)?;
+            let size = declared_length(headers).filter(|size| *size > 0);
+            let media_type = content_type(headers);
+            match (target, digest, size, media_type) {
+                (Target::Digest(asked), Some(said), _, _) if said != *asked => {
+                    return Err(StoreError::Protocol(format!(
+                        "{what}: the registry says its digest is {said}"
+                    )));
+                }
+                (Target::Digest(asked), _, Some(size), Some(media_type)) => {
+                    return Ok(Descriptor::new(media_type, asked.clone(), size));
+                }
+                (Target::Tag(_), Some(said), Some(size), Some(media_type)) => {
+                    return Ok(Descriptor::new(media_type, said, size));
+                }
+                // Something is missing: the bytes will tell.
+                _ => {}
+            }
+        } else if matches!(status.as_u16(), 401 | 403 | 404 | 429) {
+            return Err(error_from(reply.response, &self.registry, "resolve", &what).await);
+        }
+        let (manifest, digest) = self.fetch_verified_manifest(repository, target).await?;
+        Ok(Descriptor::new(
+            manifest.media_type.clone(),
+            digest,
+            manifest.size(),
+        ))
+    }
+
+    pub(super) async fn get_manifest(
+        &self,
+        repository: &str,
+        target: &Target,
+    ) -> Result<Manifest, StoreError> {
+        Ok(self.fetch_verified_manifest(repository, target).await?.0)
+    }
+
+    /// The manifest and its digest in the algorithm asked for (by tag:
+    /// SHA-256 of the bytes received, checked against the header if any).
+    pub(super) async fn fetch_verified_manifest(
+        &self,
+        repository: &str,
+        target: &Target,
+    ) -> Result<(Manifest, Digest), StoreError> {
+        let what = describe(repository, target);
+        let call = self.manifest_call(Method::GET, repository, &target.as_path(), "fetch manifest");
+        let reply = self.transport.send(&call).await?;
+        if !reply.response.status().is_success() {
+            return Err(error_from(reply.response, &self.registry, "fetch manifest", &what).await);
+        }
+        let said = header_digest(reply.response.headers())?;
+        let served_as = content_type(reply.response.headers());
+        let raw = read_capped(reply.response, MAX_MANIFEST_SIZE, &what, &reply.url).await?;
+        let digest = match target {
+            Target::Digest(expected) => {
+                let actual = hash_with(expected.algorithm(), &raw);
+                if actual != *expected {
+                    return Err(VerifyError::DigestMismatch {
+                        expected: expected.clone(),
+                        actual,
+                    }
+                    .into());
+                }
+                actual
+            }
+            Target::Tag(_) => {
+                if let Some(said) = said {
+                    let actual = hash_with(said.algorithm(), &raw);
+                    if actual != said {
+                        return Err(VerifyError::DigestMismatch {
+                            expected: said,
+                            actual,
+                        }
+                        .into());
+                    }
+                }
+                Digest::sha256_of(&raw)
+            }
+        };
+        let manifest = Manifest::parse(raw, served_as.as_deref())
+            .map_err(|source| StoreError::InvalidManifest { what, source })?;
+        Ok((manifest, digest))
+    }
+
+    /// PUTs raw manifest bytes; returns the reply's headers.
+    pub(super) async fn put_manifest_bytes(
+        &self,
+        repository: &str,
+        reference: &str,
+        media_type: &str,
+        raw: Bytes,
+    ) -> Result<HeaderMap, StoreError> {
+        let url = self
+            .transport
+            .url(&format!("/v2/{repository}/manifests/{reference}"));
+        let call = Call::new(
+            Method::PUT,
+            url,
+            "push manifest",
+            vec![Scope::Push(repository.to_owned())],
+        )
+        .header(CONTENT_TYPE, media_type)
+        .body(raw);
+        let reply = self.transport.send(&call).await?;
+        if !reply.response.status().is_success() {
+            let what = format!("manifest {repository}:{reference}");
+            return Err(error_from(reply.response, &self.registry, "push manifest", &what).await);
+        }
+        Ok(reply.response.headers().clone())
+    }
+
+    pub(super) async fn put_manifest(
+        &self,
+        repository: &str,
+        manifest: &Manifest,
+        tag: Option<&str>,
+    ) -> Result<PushedManifest, StoreError> {
+        let reference = tag.map_or_else(|| manifest.digest().to_string(), str::to_owned);
+        let headers = self
+            .put_manifest_bytes(
+                repository,
+                &reference,
+                &manifest.media_type,
+                manifest.raw().clone(),
+            )
+            .await?;
+        if let Ok(Some(said)) = header_digest(&headers)
+            && said != *manifest.digest()
+        {
+            tracing::warn!(%said, ours = %manifest.digest(), "the registry reports another digest for the manifest just pushed");
+        }
+        let descriptor = manifest.descriptor();
+        let referrer_indexed_by = match &manifest.subject {
+            None => None,
+            Some(subject) => {
+                let registry_indexed = headers.contains_key("oci-subject");
+                Some(
+                    self.index_referrer(repository, &subject.digest, &descriptor, registry_indexed)
+                        .await?,
+                )
+            }
+        };
+        Ok(PushedManifest {
+            descriptor,
+            referrer_indexed_by,
+        })
+    }
+
+    pub(super) async fn remove_manifest(
+        &self,
+        repository: &str,
+        digest: &Digest,
+    ) -> Result<(), StoreError> {
+        let target = Target::Digest(digest.clone());
+        // Read it first: a referrer must also leave its subject's index.
+        let (manifest, _) = self.fetch_verified_manifest(repository, &target).await?;
+        let url = self
+            .transport
+            .url(&format!("/v2/{repository}/manifests/{digest}"));
+        let call = Call::new(
+            Method::DELETE,
+            url,
+            "delete manifest",
+            vec![Scope::Delete(repository.to_owned())],
+        );
+        let reply = self.transport.send(&call).await?;
+        let status = reply.response.status();
+        let gone_after_retry = status.as_u16() == 404 && reply.retried;
+        if !status.is_success() && !gone_after_retry {
+            let what = describe(repository, &target);
+            return Err(
+                match error_from(reply.response, &self.registry, "deleting manifests", &what).await
+                {
+                    StoreError::Unsupported {
+                        registry,
+                        operation,
+                        detail,
+                    } => StoreError::Unsupported {
+                        registry,
+                        operation,
+                        detail: format!(
+                            "{detail} (the registry does not allow deletes; distribution needs storage.delete.enabled)"
+                        ),
+                    },
+                    other => other,
+                },
+            );
+        }
+        if let Some(subject) = &manifest.subject
+            && !self.uses_referrers_api(repository, &subject.digest).await?
+        {
+            self.remove_from_fallback(repository, &subject.digest, digest)
+                .await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,137 @@
+//! When to try a request again, and how long to wait: bounded attempts with
+//! exponential backoff, and the registry's `Retry-After` honoured up to a cap
+//! (a registry that asks for an hour gets a fast, typed error instead).
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+/// Retries after the first attempt.
+pub const MAX_RETRIES: u32 = 4;
+/// The longest `Retry-After` worth waiting for inside one operation.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(15);
+const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+const MAX_BACKOFF: Duration = Duration::from_secs(3);
+
+/// Statuses that say "try again later" rather than "no".
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}
+
+/// The wait before retry number `retry` (1-based): doubling from 200 ms to
+/// 3 s, with up to a quarter of jitter so parallel clients spread out.
+pub fn backoff(retry: u32) -> Duration {
+    let doubled = FIRST_BACKOFF.saturating_mul(1 << retry.saturating_sub(1).min(8));
+    let base = doubled.min(MAX_BACKOFF);
+    base + jitter(base / 4)
+}
+
+/// A small pseudo-random delay below `up_to`; no RNG crate for this.
+pub fn jitter(up_to: Duration) -> Duration {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let span = up_to.as_nanos().max(1);
+    let picked = u128::from(nanos.wrapping_mul(2_654_435_761)) % span;
+    Duration::from_nanos(u64::try_from(picked).unwrap_or(0))
+}
+
+/// `Retry-After` as a delay: delta-seconds or an HTTP-date (IMF-fixdate).
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = parse_http_date(value)?;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
+    Some(Duration::from_secs(at.saturating_sub(now)))
+}
+
+/// Seconds since the epoch of `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn parse_http_date(value: &str) -> Option<u64> {
+    let mut parts = value.split_whitespace();
+    let _weekday = parts.next()?;
+    let day: u64 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut clock = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
+    let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
+    {
+        return None;
+    }
+    let days = days_from_civil(year, month, i64::try_from(day).ok()?);
+    let days = u64::try_from(days).ok()?;
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_index = (month + 9) % 12;
+    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_str(value).expect("header"));
+        h
+    }
+
+    #[test]
+    fn reads_seconds_and_http_dates() {
+        assert_eq!(retry_after(&headers("3")), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(
+            retry_after(&headers("Sun, 06 Nov 1994 08:49:37 GMT")),
+            Some(Duration::ZERO)
+        );
+        let future = retry_after(&headers("Fri, 01 Jan 2100 00:00:00 GMT")).expect("date");
+        assert!(future > Duration::from_secs(86_400 * 365));
+        for bad in [
+            "soon",
+            "-1",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+        ] {
+            assert_eq!(retry_after(&headers(bad)), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn backoff_grows_and_stays_bounded() {
+        assert!(backoff(1) >= Duration::from_millis(200));
+        assert!(backoff(2) >= Duration::from_millis(400));
+        assert!(backoff(30) <= MAX_BACKOFF + MAX_BACKOFF / 4);
+        assert!(is_retryable_status(StatusCode::SERVICE_UNAVAILABLE));
+        assert!(!is_retryable_status(StatusCode::NOT_FOUND));
+    }
+}

@@ -1,0 +1,287 @@
+//! One HTTP client per registry, and the one place requests are sent:
+//! bounded requests in flight, bounded retries with backoff, redirects
+//! followed by hand so `Authorization` only ever goes to the registry's own
+//! origin, and 401 challenges answered through the authenticator.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION};
+use reqwest::{Method, StatusCode};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use url::Url;
+
+use super::response::{redact, transport_error};
+use super::retry::{self, MAX_RETRIES, MAX_RETRY_AFTER};
+use super::{Authenticator, Scope};
+use crate::store::StoreError;
+
+/// Requests one store has in flight at once; registries throttle clients
+/// that open many more, and the graph discovers in wide parallel rounds.
+pub const MAX_IN_FLIGHT: usize = 8;
+const MAX_REDIRECTS: usize = 10;
+
+/// One request to make: where, what, with which permissions.
+pub struct Call {
+    pub method: Method,
+    pub url: Url,
+    pub headers: HeaderMap,
+    /// Kept whole so a retry can send it again.
+    pub body: Option<Bytes>,
+    pub scopes: Vec<Scope>,
+    /// What it is for, in errors: `fetch manifest`, `list tags`.
+    pub operation: String,
+}
+
+impl Call {
+    pub fn new(method: Method, url: Url, operation: impl Into<String>, scopes: Vec<Scope>) -> Call {
+        Call {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body: None,
+            scopes,
+            operation: operation.into(),
+        }
+    }
+
+    pub fn header(mut self, name: reqwest::header::HeaderName, value: &str) -> Call {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            self.headers.insert(name, value);
+        }
+        self
+    }
+
+    pub fn body(mut self, body: Bytes) -> Call {
+        self.body = Some(body);
+        self
+    }
+}
+
+/// A response with the URL it finally came from (after redirects).
+pub struct Reply {
+    pub response: reqwest::Response,
+    pub url: Url,
+    /// Whether an earlier attempt failed or was answered with "later"; a
+    /// `404` to a retried `DELETE` then means the first one worked.
+    pub retried: bool,
+    permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Reply {
+    /// Gives back the in-flight slot before a long body is streamed, so a
+    /// caller holding a blob stream open cannot starve (or deadlock) the
+    /// requests it makes meanwhile, such as uploading that blob elsewhere.
+    pub fn release_slot(&mut self) {
+        self.permit = None;
+    }
+}
+
+pub struct Transport {
+    client: reqwest::Client,
+    origin: Url,
+    registry: String,
+    auth: Arc<Authenticator>,
+    in_flight: Arc<Semaphore>,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("origin", &redact(&self.origin))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    pub fn new(client: reqwest::Client, origin: Url, registry: &str, auth: Authenticator) -> Self {
+        Transport {
+            client,
+            origin,
+            registry: registry.to_owned(),
+            auth: Arc::new(auth),
+            in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+        }
+    }
+
+    /// `<origin><path>`; `path` is built from validated names and digests.
+    pub fn url(&self, path: &str) -> Url {
+        let mut url = self.origin.clone();
+        url.set_path(path);
+        url
+    }
+
+    /// Whether `url` is on the registry's own scheme, host and port: the
+    /// only place credentials may go.
+    pub fn is_registry_origin(&self, url: &Url) -> bool {
+        url.origin() == self.origin.origin()
+    }
+
+    /// Resolves a `Location` or `Link` target against `base` and insists it
+    /// stays on the registry's origin.
+    pub fn same_origin_target(
+        &self,
+        base: &Url,
+        target: &str,
+        what: &str,
+    ) -> Result<Url, StoreError> {
+        let resolved = base
+            .join(target)
+            .map_err(|_| StoreError::Protocol(format!("{what} is not a valid URL")))?;
+        if self.is_registry_origin(&resolved) {
+            Ok(resolved)
+        } else {
+            Err(StoreError::Protocol(format!(
+                "{what} points to another origin ({}); refused",
+                redact(&resolved)
+            )))
+        }
+    }
+
+    /// Sends `call`, following redirects, answering one auth challenge and
+    /// retrying what is worth retrying. Any final status is returned: the
+    /// caller decides what is an error.
+    pub async fn send(&self, call: &Call) -> Result<Reply, StoreError> {
+        let mut url = call.url.clone();
+        let mut method = call.method.clone();
+        let mut body = call.body.clone();
+        let mut redirects = 0;
+        let mut retries = 0;
+        let mut challenge_answer: Option<HeaderValue> = None;
+        loop {
+            let on_registry = self.is_registry_origin(&url);
+            let permit = Arc::clone(&self.in_flight)
+                .acquire_owned()
+                .await
+                .map_err(|_| StoreError::Cancelled)?;
+            let mut request = self
+                .client
+                .request(method.clone(), url.clone())
+                .headers(call.headers.clone());
+            if on_registry {
+                let authorization = match &challenge_answer {
+                    Some(answer) => Some(answer.clone()),
+                    None => self.auth.authorization(&call.scopes).await,
+                };
+                if let Some(mut value) = authorization {
+                    value.set_sensitive(true);
+                    request = request.header(AUTHORIZATION, value);
+                }
+            }
+            if let Some(bytes) = &body {
+                request = request.body(bytes.clone());
+            }
+            let response = match request.send().await {
+                Ok(response) => response,
+                Err(error) => {
+                    drop(permit);
+                    if retries < MAX_RETRIES && worth_retrying(&method, &error) {
+                        retries += 1;
+                        tracing::debug!(url = %redact(&url), retry = retries, "retrying after: {}", error.without_url());
+                        tokio::time::sleep(retry::backoff(retries)).await;
+                        continue;
+                    }
+                    return Err(transport_error(&call.operation, &url, error));
+                }
+            };
+            let status = response.status();
+            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                redirects += 1;
+                url = self.redirect_target(&url, &response, redirects, &call.operation)?;
+                if status == StatusCode::SEE_OTHER
+                    || (matches!(status.as_u16(), 301 | 302) && method == Method::POST)
+                {
+                    method = Method::GET;
+                    body = None;
+                }
+                continue;
+            }
+            if status == StatusCode::UNAUTHORIZED && on_registry && challenge_answer.is_none() {
+                // Only the registry's own challenges are answered: a 401 from
+                // a redirect target never gets the registry's credentials.
+                let answer = self
+                    .auth
+                    .answer_challenge(response.headers(), &call.scopes)
+                    .await?;
+                challenge_answer = Some(answer);
+                continue;
+            }
+            if retry::is_retryable_status(status) && retries < MAX_RETRIES {
+                let wait = retry::retry_after(response.headers())
+                    .unwrap_or_else(|| retry::backoff(retries + 1));
+                if wait > MAX_RETRY_AFTER {
+                    if status == StatusCode::TOO_MANY_REQUESTS {
+                        return Err(StoreError::RateLimited {
+                            registry: self.registry.clone(),
+                            retry_after: Some(wait),
+                        });
+                    }
+                } else {
+                    retries += 1;
+                    drop(response);
+                    drop(permit);
+                    tracing::debug!(url = %redact(&url), %status, retry = retries, ?wait, "registry asked to retry");
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+            }
+            return Ok(Reply {
+                response,
+                url,
+                retried: retries > 0,
+                permit: Some(permit),
+            });
+        }
+    }
+
+    fn redirect_target(
+        &self,
+        from: &Url,
+        response: &reqwest::Response,
+        redirects: usize,
+        operation: &str,
+    ) -> Result<Url, StoreError> {
+        if redirects > MAX_REDIRECTS {
+            return Err(StoreError::Protocol(format!(
+                "{operation}: more than {MAX_REDIRECTS} redirects (last at {})",
+                redact(from)
+            )));
+        }
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .ok_or_else(|| {
+                StoreError::Protocol(format!("{operation}: a redirect without a Location"))
+            })?;
+        let target = from.join(location).map_err(|_| {
+            StoreError::Protocol(format!("{operation}: a redirect to an invalid URL"))
+        })?;
+        let downgrade = from.scheme() == "https" && target.scheme() != "https";
+        if downgrade || !matches!(target.scheme(), "http" | "https") {
+            return Err(StoreError::Protocol(format!(
+                "{operation}: refused a redirect from {} to {}",
+                redact(from),
+                redact(&target)
+            )));
+        }
+        tracing::debug!(from = %redact(from), to = %redact(&target), "following redirect");
+        Ok(target)
+    }
+}
+
+/// Connection failures are retried when sending again cannot do a thing
+/// twice: idempotent methods always, others only if nothing was sent.
+fn worth_retrying(method: &Method, error: &reqwest::Error) -> bool {
+    let idempotent = matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE
+    );
+    error.is_connect() || (idempotent && (error.is_timeout() || error.is_request()))
+}
+
+/// How long to wait for a connection, and for the next bytes of a body: no
+/// total timeout, so a large blob at a steady rate is never cut off.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
