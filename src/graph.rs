@@ -1,1 +1,115 @@
 //! The graph of manifests and what refers to them.
+//!
+//! A subject's attachments come from every place the wild keeps them, merged
+//! and deduplicated by digest, each labelled with where it was found:
+//!
+//! - the store's referrers (referrers API, fallback tag, subject scan);
+//! - cosign's tags `sha256-<hex>.sig|.att|.sbom` in the same repository;
+//! - BuildKit attestations inside an image index (entries annotated
+//!   `vnd.docker.reference.type: attestation-manifest`).
+//!
+//! Labels and annotations are read from the fetched manifest, never from the
+//! listing (some registries report the config type and drop annotations), and
+//! a listed referrer whose manifest does not name the subject is marked
+//! unverified so that copy and delete leave it alone.
+//!
+//! `node` answers for one digest (the TUI calls it lazily per node);
+//! `discover` walks the whole tree level by level for the CLI.
+
+pub mod discover;
+pub mod node;
+pub mod sources;
+
+use std::fmt;
+
+use crate::oci::{Descriptor, Digest, Manifest};
+
+pub use discover::{DiscoverOptions, PlatformNode, ReferrerTree, discover};
+pub use node::{Attachments, NodeContext, node_referrers};
+
+/// A sane default for how many attachments one node may have before the
+/// rest are dropped with a warning (a hostile registry can list millions).
+pub const DEFAULT_MAX_FAN_OUT: usize = 1000;
+
+/// How many requests of one level run at the same time.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// Where an attachment was found.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FoundBy {
+    /// Listed by the store (API, fallback tag or subject scan).
+    Referrers(crate::store::ReferrersSource),
+    /// A cosign-style tag in the same repository; holds the tag.
+    CosignTag(String),
+    /// A BuildKit attestation manifest inside the subject's image index.
+    BuildKitAttestation,
+}
+
+impl fmt::Display for FoundBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FoundBy::Referrers(source) => f.write_str(source.label()),
+            FoundBy::CosignTag(tag) => write!(f, "cosign tag {tag}"),
+            FoundBy::BuildKitAttestation => f.write_str("BuildKit attestation"),
+        }
+    }
+}
+
+/// One attachment of a subject, and (once discovered) its own attachments.
+#[derive(Debug, Clone)]
+pub struct GraphNode {
+    /// Media type, digest and size of the attachment's manifest, with the
+    /// artifact type and annotations taken from the fetched manifest.
+    pub descriptor: Descriptor,
+    /// `artifactType`, else the config's media type, else (cosign) the
+    /// first layer's; `None` when nothing says.
+    pub artifact_type: Option<String>,
+    /// The digest this node is attached to.
+    pub subject: Digest,
+    /// Every source that listed it (deduplicated).
+    pub found_by: Vec<FoundBy>,
+    /// The fetched manifest names `subject` in its `subject` field. Copy and
+    /// delete only follow verified nodes.
+    pub verified: bool,
+    /// The fetched manifest, when it could be fetched.
+    pub manifest: Option<Manifest>,
+    /// Its own attachments; empty until discovered.
+    pub children: Vec<GraphNode>,
+    /// The depth limit stopped discovery here (there may be more below).
+    pub depth_limited: bool,
+    pub warnings: Vec<String>,
+}
+
+impl GraphNode {
+    pub fn digest(&self) -> &Digest {
+        &self.descriptor.digest
+    }
+
+    /// The artifact type as `oras discover -o tree` prints it.
+    pub fn type_label(&self) -> &str {
+        self.artifact_type.as_deref().unwrap_or("<unknown>")
+    }
+
+    /// The `org.opencontainers.image.created` annotation, for "newest".
+    pub fn created(&self) -> Option<&str> {
+        self.descriptor
+            .annotation(crate::oci::media_type::ANNOTATION_CREATED)
+    }
+
+    /// This node and everything under it, parents before children.
+    pub fn walk(&self) -> Vec<&GraphNode> {
+        let mut out = vec![self];
+        let mut next = 0;
+        while next < out.len() {
+            let node = out[next];
+            out.extend(node.children.iter());
+            next += 1;
+        }
+        out
+    }
+
+    /// How many nodes this subtree holds, itself included.
+    pub fn count(&self) -> usize {
+        1 + self.children.iter().map(GraphNode::count).sum::<usize>()
+    }
+}

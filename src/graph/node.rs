@@ -1,0 +1,210 @@
+//! The attachments of one digest, merged from every source and verified
+//! against the fetched manifests. The TUI calls this lazily per node; the
+//! whole-tree discovery calls it once per node of a level.
+
+use std::collections::HashMap;
+
+use futures_util::StreamExt;
+use futures_util::stream;
+
+use super::sources::{artifact_type_of, buildkit_attestations_for, cosign_tags_for};
+use super::{DEFAULT_MAX_FAN_OUT, FoundBy, GraphNode};
+use crate::oci::{Descriptor, Digest, Manifest};
+use crate::store::{Store, StoreError};
+
+/// How many referrer manifests of one node are fetched at the same time.
+const FETCH_CONCURRENCY: usize = 4;
+
+/// What the caller knows around the node.
+#[derive(Debug, Clone, Copy)]
+pub struct NodeContext<'a> {
+    /// Only attachments of this artifact type.
+    pub artifact_type: Option<&'a str>,
+    /// The repository's tags, to find cosign's `sha256-<hex>.sig` and kin;
+    /// `None` skips that source.
+    pub tags: Option<&'a [String]>,
+    /// The image index the node is a platform manifest of, for BuildKit's
+    /// attestations.
+    pub parent_index: Option<&'a Manifest>,
+    pub max_fan_out: usize,
+}
+
+impl Default for NodeContext<'_> {
+    fn default() -> Self {
+        NodeContext {
+            artifact_type: None,
+            tags: None,
+            parent_index: None,
+            max_fan_out: DEFAULT_MAX_FAN_OUT,
+        }
+    }
+}
+
+/// The attachments of one subject, children not yet discovered.
+#[derive(Debug, Clone, Default)]
+pub struct Attachments {
+    pub nodes: Vec<GraphNode>,
+    /// Listings that went wrong without failing the node, fan-out caps, …
+    pub warnings: Vec<String>,
+}
+
+/// A candidate before its manifest is fetched.
+struct Candidate {
+    listed: Descriptor,
+    found_by: Vec<FoundBy>,
+    /// The type to show when the manifest does not say (cosign).
+    type_hint: Option<&'static str>,
+    /// Found by name or position, not by `subject`: not expected to name it.
+    by_name: bool,
+}
+
+/// The attachments of `subject` in `repository`, from the store's referrers,
+/// cosign tags (when `context.tags` is given) and BuildKit attestations (when
+/// `context.parent_index` is given), deduplicated by digest.
+///
+/// Fails only when the store's referrers listing fails; a referrer whose
+/// manifest cannot be fetched is kept, unverified, with a warning.
+pub async fn node_referrers(
+    store: &dyn Store,
+    repository: &str,
+    subject: &Digest,
+    context: NodeContext<'_>,
+) -> Result<Attachments, StoreError> {
+    let mut warnings = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut by_digest: HashMap<Digest, usize> = HashMap::new();
+    let mut add = |candidate: Candidate, candidates: &mut Vec<Candidate>| {
+        if let Some(&at) = by_digest.get(&candidate.listed.digest) {
+            let existing: &mut Candidate = &mut candidates[at];
+            for source in candidate.found_by {
+                if !existing.found_by.contains(&source) {
+                    existing.found_by.push(source);
+                }
+            }
+            existing.by_name &= candidate.by_name;
+        } else {
+            by_digest.insert(candidate.listed.digest.clone(), candidates.len());
+            candidates.push(candidate);
+        }
+    };
+
+    let listed = store
+        .referrers(repository, subject, context.artifact_type)
+        .await?;
+    warnings.extend(listed.warnings);
+    for descriptor in listed.descriptors {
+        let candidate = Candidate {
+            listed: descriptor,
+            found_by: vec![FoundBy::Referrers(listed.source)],
+            type_hint: None,
+            by_name: false,
+        };
+        add(candidate, &mut candidates);
+    }
+    if let Some(tags) = context.tags {
+        for (tag, hint) in cosign_tags_for(subject, tags) {
+            match store.resolve(repository, tag).await {
+                Ok(descriptor) => add(
+                    Candidate {
+                        listed: descriptor,
+                        found_by: vec![FoundBy::CosignTag(tag.to_owned())],
+                        type_hint: Some(hint),
+                        by_name: true,
+                    },
+                    &mut candidates,
+                ),
+                Err(error) => warnings.push(format!("cosign tag {tag}: {error}")),
+            }
+        }
+    }
+    if let Some(index) = context.parent_index {
+        for entry in buildkit_attestations_for(index, subject) {
+            add(
+                Candidate {
+                    listed: entry.clone(),
+                    found_by: vec![FoundBy::BuildKitAttestation],
+                    type_hint: None,
+                    by_name: true,
+                },
+                &mut candidates,
+            );
+        }
+    }
+    if candidates.len() > context.max_fan_out {
+        warnings.push(format!(
+            "{subject} has {} attachments; showing the first {}",
+            candidates.len(),
+            context.max_fan_out
+        ));
+        candidates.truncate(context.max_fan_out);
+    }
+
+    let fetched: Vec<GraphNode> = stream::iter(candidates)
+        .map(|candidate| fetch_node(store, repository, subject, candidate))
+        .buffered(FETCH_CONCURRENCY)
+        .collect()
+        .await;
+    let nodes = fetched
+        .into_iter()
+        .filter(|node| {
+            context.artifact_type.is_none_or(|wanted| {
+                // A registry may filter by what it reported, not by what the
+                // manifest says; the manifest is the truth.
+                node.artifact_type.as_deref() == Some(wanted) || node.manifest.is_none()
+            })
+        })
+        .collect();
+    Ok(Attachments { nodes, warnings })
+}
+
+async fn fetch_node(
+    store: &dyn Store,
+    repository: &str,
+    subject: &Digest,
+    candidate: Candidate,
+) -> GraphNode {
+    let digest = candidate.listed.digest.to_string();
+    match store.fetch_manifest(repository, &digest).await {
+        Ok(manifest) => {
+            let names_subject = manifest
+                .subject
+                .as_ref()
+                .is_some_and(|s| &s.digest == subject);
+            let artifact_type = artifact_type_of(&manifest, candidate.type_hint);
+            let mut descriptor = manifest.descriptor();
+            descriptor.artifact_type.clone_from(&artifact_type);
+            let mut warnings = manifest.warnings.clone();
+            if !names_subject && !candidate.by_name {
+                warnings.push(format!(
+                    "listed as a referrer of {subject}, but its manifest does not name it"
+                ));
+            }
+            GraphNode {
+                descriptor,
+                artifact_type,
+                subject: subject.clone(),
+                found_by: candidate.found_by,
+                verified: names_subject,
+                manifest: Some(manifest),
+                children: Vec::new(),
+                depth_limited: false,
+                warnings,
+            }
+        }
+        Err(error) => GraphNode {
+            artifact_type: candidate
+                .listed
+                .artifact_type
+                .clone()
+                .or_else(|| candidate.type_hint.map(str::to_owned)),
+            descriptor: candidate.listed,
+            subject: subject.clone(),
+            found_by: candidate.found_by,
+            verified: false,
+            manifest: None,
+            children: Vec::new(),
+            depth_limited: false,
+            warnings: vec![format!("cannot fetch its manifest: {error}")],
+        },
+    }
+}

@@ -1,0 +1,333 @@
+//! Attaching files to a subject: an OCI 1.1 image manifest with the empty
+//! config, an `artifactType`, one layer per file titled by its name (a
+//! directory as tar+gzip with ORAS's unpack annotations), a creation time
+//! and `subject` set to the resolved target.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use futures_util::StreamExt;
+use tokio::io::AsyncReadExt;
+
+use super::{CancellationToken, OpError, Progress, ProgressSink, report};
+use crate::oci::media_type::{
+    ANNOTATION_CONTENT_DIGEST, ANNOTATION_CREATED, ANNOTATION_TITLE, ANNOTATION_UNPACK, EMPTY_JSON,
+    OCI_EMPTY, OCI_LAYER_TAR, OCI_LAYER_TAR_GZIP, OCI_MANIFEST,
+};
+use crate::oci::{Algorithm, Descriptor, DigestHasher, Manifest};
+use crate::store::{BlobStream, PushedManifest, Store, StoreError, bytes_stream};
+
+mod time;
+
+pub use time::rfc3339_now;
+
+/// One file (or directory) to attach, with an optional media type
+/// (`FILE:MEDIATYPE` on the command line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachFile {
+    pub path: PathBuf,
+    pub media_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AttachOptions {
+    pub artifact_type: String,
+    pub files: Vec<AttachFile>,
+    /// Manifest annotations; `org.opencontainers.image.created` is added
+    /// when missing.
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// A file staged for upload: its descriptor and where its bytes are.
+struct Staged {
+    descriptor: Descriptor,
+    path: PathBuf,
+    /// Holds a directory's tar+gzip until it is pushed.
+    _temp: Option<tempfile::NamedTempFile>,
+}
+
+/// Attaches `options.files` to `reference` in `repository`.
+pub async fn attach(
+    store: &dyn Store,
+    repository: &str,
+    reference: &str,
+    options: &AttachOptions,
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<PushedManifest, OpError> {
+    if options.artifact_type.trim().is_empty() {
+        return Err(OpError::Invalid("an artifact type is required".to_owned()));
+    }
+    let resolved = store.resolve(repository, reference).await?;
+    let subject = Descriptor::new(resolved.media_type, resolved.digest, resolved.size);
+
+    let mut staged = Vec::new();
+    let mut seen_titles = std::collections::HashSet::new();
+    for file in &options.files {
+        let item = stage(file).await?;
+        let title = item.descriptor.title().unwrap_or_default().to_owned();
+        if !seen_titles.insert(title.clone()) {
+            return Err(OpError::Invalid(format!("two files are named {title:?}")));
+        }
+        staged.push(item);
+    }
+
+    let config = Descriptor::of_bytes(OCI_EMPTY, EMPTY_JSON);
+    push_if_missing(
+        store,
+        repository,
+        &config,
+        || Ok(bytes_stream(Bytes::from_static(EMPTY_JSON))),
+        progress,
+    )
+    .await?;
+    let mut layers = Vec::new();
+    for item in &staged {
+        if cancel.is_cancelled() {
+            return Err(OpError::Cancelled);
+        }
+        let path = item.path.clone();
+        push_if_missing(
+            store,
+            repository,
+            &item.descriptor,
+            move || Ok(file_stream(path)),
+            progress,
+        )
+        .await?;
+        layers.push(item.descriptor.clone());
+    }
+    if layers.is_empty() {
+        // OCI 1.1: an artifact without files carries the empty descriptor.
+        layers.push(config.clone());
+    }
+
+    let mut annotations = options.annotations.clone();
+    annotations
+        .entry(ANNOTATION_CREATED.to_owned())
+        .or_insert_with(rfc3339_now);
+    let document = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "artifactType": options.artifact_type,
+        "config": config,
+        "layers": layers,
+        "subject": subject,
+        "annotations": annotations,
+    });
+    let raw = serde_json::to_vec(&document)
+        .map_err(|e| OpError::Invalid(format!("cannot encode the manifest: {e}")))?;
+    let manifest = Manifest::parse(Bytes::from(raw), Some(OCI_MANIFEST)).map_err(|source| {
+        StoreError::InvalidManifest {
+            what: "the attached manifest".to_owned(),
+            source,
+        }
+    })?;
+    if cancel.is_cancelled() {
+        return Err(OpError::Cancelled);
+    }
+    let pushed = store.push_manifest(repository, &manifest, None).await?;
+    report(
+        progress,
+        Progress::Note(format!(
+            "attached {} {} to {}",
+            options.artifact_type, pushed.descriptor.digest, subject.digest
+        )),
+    );
+    Ok(pushed)
+}
+
+async fn push_if_missing(
+    store: &dyn Store,
+    repository: &str,
+    descriptor: &Descriptor,
+    content: impl FnOnce() -> Result<BlobStream, OpError>,
+    progress: &ProgressSink,
+) -> Result<(), OpError> {
+    let what = descriptor.title().unwrap_or("config").to_owned();
+    if store.blob_exists(repository, descriptor).await? {
+        report(
+            progress,
+            Progress::Skipped {
+                digest: descriptor.digest.clone(),
+                what,
+                reason: "already there".to_owned(),
+            },
+        );
+        return Ok(());
+    }
+    report(
+        progress,
+        Progress::Started {
+            digest: descriptor.digest.clone(),
+            what: what.clone(),
+            total: descriptor.size,
+        },
+    );
+    store.push_blob(repository, descriptor, content()?).await?;
+    report(
+        progress,
+        Progress::Finished {
+            digest: descriptor.digest.clone(),
+            what,
+        },
+    );
+    Ok(())
+}
+
+/// Hashes a file (or tars a directory) into a layer descriptor.
+async fn stage(file: &AttachFile) -> Result<Staged, OpError> {
+    let path = &file.path;
+    let meta = tokio::fs::metadata(path)
+        .await
+        .map_err(|e| OpError::io(format!("read {}", path.display()), e))?;
+    let title = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| OpError::Invalid(format!("{} has no usable file name", path.display())))?
+        .to_owned();
+    if meta.is_dir() {
+        let source = path.clone();
+        let dir_title = title.clone();
+        let (temp, tar_digest) =
+            tokio::task::spawn_blocking(move || tar_directory(&source, &dir_title))
+                .await
+                .map_err(|e| OpError::Invalid(format!("packing {title} stopped: {e}")))??;
+        let (digest, size) = hash_file(temp.path()).await?;
+        let media_type = file
+            .media_type
+            .clone()
+            .unwrap_or_else(|| OCI_LAYER_TAR_GZIP.to_owned());
+        let mut descriptor = Descriptor::new(media_type, digest, size);
+        descriptor
+            .annotations
+            .insert(ANNOTATION_TITLE.to_owned(), title);
+        descriptor
+            .annotations
+            .insert(ANNOTATION_UNPACK.to_owned(), "true".to_owned());
+        descriptor
+            .annotations
+            .insert(ANNOTATION_CONTENT_DIGEST.to_owned(), tar_digest.to_string());
+        return Ok(Staged {
+            descriptor,
+            path: temp.path().to_path_buf(),
+            _temp: Some(temp),
+        });
+    }
+    let (digest, size) = hash_file(path).await?;
+    let media_type = file
+        .media_type
+        .clone()
+        .unwrap_or_else(|| OCI_LAYER_TAR.to_owned());
+    let mut descriptor = Descriptor::new(media_type, digest, size);
+    descriptor
+        .annotations
+        .insert(ANNOTATION_TITLE.to_owned(), title);
+    Ok(Staged {
+        descriptor,
+        path: path.clone(),
+        _temp: None,
+    })
+}
+
+async fn hash_file(path: &Path) -> Result<(crate::oci::Digest, u64), OpError> {
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| OpError::io(format!("read {}", path.display()), e))?;
+    let mut hasher = DigestHasher::new(Algorithm::Sha256);
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = file
+            .read(&mut buffer)
+            .await
+            .map_err(|e| OpError::io(format!("read {}", path.display()), e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        size += n as u64;
+    }
+    Ok((hasher.finish(), size))
+}
+
+/// Streams a file in chunks (its digest was computed before).
+fn file_stream(path: PathBuf) -> BlobStream {
+    futures_util::stream::once(tokio::fs::File::open(path.clone()))
+        .flat_map(move |opened| {
+            let path = path.clone();
+            let state =
+                opened.map_err(move |e| StoreError::io(format!("read {}", path.display()), e));
+            futures_util::stream::unfold(Some(state), |state| async move {
+                let mut file = match state? {
+                    Ok(file) => file,
+                    Err(error) => return Some((Err(error), None)),
+                };
+                let mut buffer = vec![0u8; 256 * 1024];
+                match file.read(&mut buffer).await {
+                    Ok(0) => None,
+                    Ok(n) => {
+                        buffer.truncate(n);
+                        Some((Ok(Bytes::from(buffer)), Some(Ok(file))))
+                    }
+                    Err(error) => Some((Err(StoreError::io("read a file to push", error)), None)),
+                }
+            })
+        })
+        .boxed()
+}
+
+/// Hashes what passes through (the uncompressed tar) before gzip sees it.
+struct HashingWriter<W> {
+    inner: W,
+    hasher: DigestHasher,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Packs a directory as ORAS does (entries under `title/`, symlinks kept as
+/// links), returning the gzip file and the uncompressed tar's digest.
+fn tar_directory(
+    source: &Path,
+    title: &str,
+) -> Result<(tempfile::NamedTempFile, crate::oci::Digest), OpError> {
+    let temp = tempfile::Builder::new()
+        .prefix(".regscope-attach-")
+        .tempfile()
+        .map_err(|e| OpError::io("create a temporary file", e))?;
+    let file = temp
+        .reopen()
+        .map_err(|e| OpError::io("open a temporary file", e))?;
+    let writer = HashingWriter {
+        inner: GzEncoder::new(file, Compression::default()),
+        hasher: DigestHasher::new(Algorithm::Sha256),
+    };
+    let mut builder = tar::Builder::new(writer);
+    builder.follow_symlinks(false);
+    builder.mode(tar::HeaderMode::Deterministic);
+    builder
+        .append_dir_all(title, source)
+        .map_err(|e| OpError::io(format!("pack {}", source.display()), e))?;
+    let writer = builder
+        .into_inner()
+        .map_err(|e| OpError::io(format!("pack {}", source.display()), e))?;
+    let digest = writer.hasher.finish();
+    writer
+        .inner
+        .finish()
+        .map_err(|e| OpError::io(format!("pack {}", source.display()), e))?;
+    Ok((temp, digest))
+}

@@ -1,0 +1,305 @@
+//! Copying a manifest (an index with all its children) and its blobs, and
+//! optionally its referrer graph, between repositories of one store or two.
+//! Blobs the target has are skipped, blobs within one registry are mounted,
+//! transfers run in parallel (bounded) and stream; digests never change
+//! because the raw bytes are pushed as they were fetched.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+
+use super::{CancellationToken, OpError, Progress, ProgressSink, report};
+use crate::graph::{DiscoverOptions, GraphNode, discover};
+use crate::oci::{Descriptor, Digest, Manifest};
+use crate::store::Store;
+
+/// Blobs (and child manifests) in flight at once.
+const DEFAULT_COPY_CONCURRENCY: usize = 4;
+/// Index nesting deeper than this is refused (a hostile registry could nest
+/// without end).
+const MAX_INDEX_NESTING: usize = 8;
+
+#[derive(Debug, Clone)]
+pub struct CopyOptions {
+    /// Also copy the referrer graph, all the way down.
+    pub referrers: bool,
+    /// Only referrers of these types (and what hangs under them); empty
+    /// means all.
+    pub artifact_types: Vec<String>,
+    /// Tag the copy at the target; `None` pushes by digest only.
+    pub tag: Option<String>,
+    pub concurrency: usize,
+}
+
+impl Default for CopyOptions {
+    fn default() -> Self {
+        CopyOptions {
+            referrers: false,
+            artifact_types: Vec::new(),
+            tag: None,
+            concurrency: DEFAULT_COPY_CONCURRENCY,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CopyOutcome {
+    /// The copied root manifest (same digest at the target).
+    pub root: Option<Descriptor>,
+    pub manifests: usize,
+    pub blobs_copied: usize,
+    pub blobs_skipped: usize,
+    pub blobs_mounted: usize,
+}
+
+/// Both ends of a copy.
+struct Ends<'a> {
+    source: &'a dyn Store,
+    source_repo: &'a str,
+    target: &'a dyn Store,
+    target_repo: &'a str,
+    same_registry: bool,
+    concurrency: usize,
+    progress: &'a ProgressSink,
+    cancel: &'a CancellationToken,
+    /// Blobs already handled in this copy (shared layers).
+    done_blobs: Mutex<HashSet<Digest>>,
+    outcome: Mutex<CopyOutcome>,
+}
+
+/// Copies `reference` from `source_repo` in `source` to `target_repo` in
+/// `target`.
+#[allow(clippy::too_many_arguments)]
+pub async fn copy(
+    source: &dyn Store,
+    source_repo: &str,
+    reference: &str,
+    target: &dyn Store,
+    target_repo: &str,
+    options: &CopyOptions,
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<CopyOutcome, OpError> {
+    let ends = Ends {
+        same_registry: source.name() == target.name() && source.registry() == target.registry(),
+        source,
+        source_repo,
+        target,
+        target_repo,
+        concurrency: options.concurrency.max(1),
+        progress,
+        cancel,
+        done_blobs: Mutex::new(HashSet::new()),
+        outcome: Mutex::new(CopyOutcome::default()),
+    };
+    let root = source.fetch_manifest(source_repo, reference).await?;
+    copy_manifest(&ends, &root, options.tag.as_deref(), 0).await?;
+
+    if options.referrers {
+        let discover_options = DiscoverOptions {
+            cosign_tags: false,
+            ..DiscoverOptions::default()
+        };
+        let tree = discover(
+            source,
+            source_repo,
+            &root.digest().to_string(),
+            &discover_options,
+        )
+        .await?;
+        for warning in &tree.warnings {
+            report(progress, Progress::Warning(warning.clone()));
+        }
+        // Parents before children, so every subject exists when its
+        // referrers arrive.
+        let mut level: Vec<&GraphNode> = tree
+            .referrers
+            .iter()
+            .chain(tree.platforms.iter().flat_map(|p| p.referrers.iter()))
+            .collect();
+        while !level.is_empty() {
+            let wanted: Vec<&GraphNode> = level
+                .into_iter()
+                .filter(|node| node.verified && wanted_type(node, &options.artifact_types))
+                .collect();
+            let copies: Vec<_> = wanted
+                .iter()
+                .filter_map(|node| node.manifest.as_ref())
+                .map(|manifest| copy_manifest(&ends, manifest, None, 0))
+                .collect();
+            stream::iter(copies)
+                .buffer_unordered(ends.concurrency)
+                .try_collect::<Vec<()>>()
+                .await?;
+            level = wanted
+                .iter()
+                .flat_map(|node| node.children.iter())
+                .collect();
+        }
+    }
+    let mut outcome = ends
+        .outcome
+        .into_inner()
+        .map_err(|_| OpError::Invalid("a copy task panicked".to_owned()))?;
+    outcome.root = Some(root.descriptor());
+    Ok(outcome)
+}
+
+fn wanted_type(node: &GraphNode, types: &[String]) -> bool {
+    types.is_empty()
+        || node
+            .artifact_type
+            .as_ref()
+            .is_some_and(|t| types.iter().any(|w| w == t))
+}
+
+/// Copies one manifest: an index's children first, then blobs, then the
+/// manifest itself (by `tag`, or by digest).
+fn copy_manifest<'a>(
+    ends: &'a Ends<'a>,
+    manifest: &'a Manifest,
+    tag: Option<&'a str>,
+    nesting: usize,
+) -> futures_util::future::BoxFuture<'a, Result<(), OpError>> {
+    Box::pin(async move {
+        if ends.cancel.is_cancelled() {
+            return Err(OpError::Cancelled);
+        }
+        if manifest.is_ambiguous() {
+            return Err(OpError::Invalid(format!(
+                "{} is ambiguous (both `manifests` and `layers`); refusing to copy it",
+                manifest.digest()
+            )));
+        }
+        if nesting > MAX_INDEX_NESTING {
+            return Err(OpError::Invalid(format!(
+                "indexes nest deeper than {MAX_INDEX_NESTING} levels at {}",
+                manifest.digest()
+            )));
+        }
+        // Futures are built eagerly (not inside a stream closure) so the
+        // boxed recursion stays `Send` without higher-ranked lifetimes.
+        if manifest.is_index() {
+            let children: Vec<_> = manifest
+                .manifests
+                .iter()
+                .map(|child| copy_child(ends, child, nesting))
+                .collect();
+            stream::iter(children)
+                .buffer_unordered(ends.concurrency)
+                .try_collect::<Vec<()>>()
+                .await?;
+        }
+        let blobs: Vec<_> = manifest.blobs().map(|blob| copy_blob(ends, blob)).collect();
+        stream::iter(blobs)
+            .buffer_unordered(ends.concurrency)
+            .try_collect::<Vec<()>>()
+            .await?;
+        let pushed = ends
+            .target
+            .push_manifest(ends.target_repo, manifest, tag)
+            .await?;
+        if &pushed.descriptor.digest != manifest.digest() {
+            return Err(OpError::Invalid(format!(
+                "the target stored {} as {}",
+                manifest.digest(),
+                pushed.descriptor.digest
+            )));
+        }
+        if let Ok(mut outcome) = ends.outcome.lock() {
+            outcome.manifests += 1;
+        }
+        report(
+            ends.progress,
+            Progress::Note(format!("copied manifest {}", manifest.digest())),
+        );
+        Ok(())
+    })
+}
+
+async fn copy_child(ends: &Ends<'_>, child: &Descriptor, nesting: usize) -> Result<(), OpError> {
+    let fetched = ends
+        .source
+        .fetch_manifest(ends.source_repo, &child.digest.to_string())
+        .await?;
+    copy_manifest(ends, &fetched, None, nesting + 1).await
+}
+
+async fn copy_blob(ends: &Ends<'_>, blob: &Descriptor) -> Result<(), OpError> {
+    let what = blob.title().unwrap_or(&blob.media_type).to_owned();
+    let first_time = ends
+        .done_blobs
+        .lock()
+        .map(|mut done| done.insert(blob.digest.clone()))
+        .unwrap_or(true);
+    if !first_time {
+        return Ok(());
+    }
+    let count = |field: fn(&mut CopyOutcome) -> &mut usize| {
+        if let Ok(mut outcome) = ends.outcome.lock() {
+            *field(&mut outcome) += 1;
+        }
+    };
+    if ends.target.blob_exists(ends.target_repo, blob).await? {
+        count(|o| &mut o.blobs_skipped);
+        report(
+            ends.progress,
+            Progress::Skipped {
+                digest: blob.digest.clone(),
+                what,
+                reason: "already at the target".to_owned(),
+            },
+        );
+        return Ok(());
+    }
+    if ends.same_registry
+        && ends.source_repo != ends.target_repo
+        && ends
+            .target
+            .mount_blob(ends.target_repo, ends.source_repo, blob)
+            .await?
+    {
+        count(|o| &mut o.blobs_mounted);
+        report(
+            ends.progress,
+            Progress::Skipped {
+                digest: blob.digest.clone(),
+                what,
+                reason: format!("mounted from {}", ends.source_repo),
+            },
+        );
+        return Ok(());
+    }
+    if ends.cancel.is_cancelled() {
+        return Err(OpError::Cancelled);
+    }
+    report(
+        ends.progress,
+        Progress::Started {
+            digest: blob.digest.clone(),
+            what: what.clone(),
+            total: blob.size,
+        },
+    );
+    let content = ends.source.fetch_blob(ends.source_repo, blob).await?;
+    let cancel = ends.cancel.clone();
+    let content = content
+        .take_until(async move { cancel.cancelled().await })
+        .boxed();
+    ends.target
+        .push_blob(ends.target_repo, blob, content)
+        .await?;
+    if ends.cancel.is_cancelled() {
+        return Err(OpError::Cancelled);
+    }
+    count(|o| &mut o.blobs_copied);
+    report(
+        ends.progress,
+        Progress::Finished {
+            digest: blob.digest.clone(),
+            what,
+        },
+    );
+    Ok(())
+}

@@ -1,0 +1,169 @@
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
+use super::*;
+
+enum Item<'a> {
+    File(&'a str, &'a [u8], u32),
+    Dir(&'a str),
+    Symlink(&'a str, &'a str),
+    HardLink(&'a str, &'a str),
+    Fifo(&'a str),
+}
+
+/// Writes names byte for byte: `tar::Header::set_path` refuses `..`, and
+/// the point is to feed the unpacker what a hostile registry would.
+fn raw_header(kind: EntryType, name: &str, link: &str, size: u64, mode: u32) -> tar::Header {
+    let mut header = tar::Header::new_old();
+    header.set_entry_type(kind);
+    header.set_size(size);
+    header.set_mode(mode);
+    header.set_mtime(0);
+    let old = header.as_old_mut();
+    old.name[..name.len()].copy_from_slice(name.as_bytes());
+    old.linkname[..link.len()].copy_from_slice(link.as_bytes());
+    header.set_cksum();
+    header
+}
+
+/// Writes a gzip tar of `items` to a file; returns (path, tar digest).
+fn archive(dir: &Path, items: &[Item<'_>]) -> (PathBuf, Digest) {
+    let mut builder = tar::Builder::new(Vec::new());
+    for item in items {
+        let (header, body): (tar::Header, &[u8]) = match item {
+            Item::File(name, body, mode) => (
+                raw_header(EntryType::Regular, name, "", body.len() as u64, *mode),
+                body,
+            ),
+            Item::Dir(name) => (raw_header(EntryType::Directory, name, "", 0, 0o755), b""),
+            Item::Symlink(name, target) => {
+                (raw_header(EntryType::Symlink, name, target, 0, 0o777), b"")
+            }
+            Item::HardLink(name, target) => {
+                (raw_header(EntryType::Link, name, target, 0, 0o644), b"")
+            }
+            Item::Fifo(name) => (raw_header(EntryType::Fifo, name, "", 0, 0o644), b""),
+        };
+        builder.append(&header, body).expect("append");
+    }
+    let tar_bytes = builder.into_inner().expect("tar");
+    let digest = Digest::sha256_of(&tar_bytes);
+    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+    gz.write_all(&tar_bytes).expect("gzip");
+    let path = dir.join("archive.tar.gz");
+    fs::write(&path, gz.finish().expect("gzip")).expect("write archive");
+    (path, digest)
+}
+
+fn unpack(items: &[Item<'_>]) -> (tempfile::TempDir, Result<u64, OpError>) {
+    let root = tempfile::tempdir().expect("tempdir");
+    let (path, digest) = archive(root.path(), items);
+    let dest = root.path().join("out");
+    fs::create_dir(&dest).expect("dest");
+    let result = unpack_directory(
+        &path,
+        &dest,
+        Path::new("details"),
+        Some(&digest),
+        UnpackLimits::default(),
+    );
+    (root, result)
+}
+
+#[test]
+fn unpacks_files_dirs_and_inner_links_stripping_the_title() {
+    let (root, result) = unpack(&[
+        Item::Dir("details/"),
+        Item::File("details/a.txt", b"hello", 0o4755),
+        Item::Dir("details/sub/"),
+        Item::Symlink("details/sub/to-a", "../a.txt"),
+        Item::HardLink("details/b.txt", "details/a.txt"),
+    ]);
+    assert_eq!(result.expect("unpacks"), 5);
+    let out = root.path().join("out");
+    assert_eq!(fs::read(out.join("a.txt")).expect("a"), b"hello");
+    assert_eq!(fs::read(out.join("sub/to-a")).expect("link"), b"hello");
+    assert_eq!(fs::read(out.join("b.txt")).expect("hard link"), b"hello");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(out.join("a.txt"))
+        .expect("meta")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o7777, 0o755, "setuid dropped");
+}
+
+#[test]
+fn refuses_escapes() {
+    let cases: Vec<Vec<Item<'_>>> = vec![
+        vec![Item::File("details/../../x", b"x", 0o644)],
+        vec![Item::File("other/x", b"x", 0o644)],
+        vec![Item::Symlink("details/out", "../../outside")],
+        vec![Item::Symlink("details/abs", "/etc")],
+        vec![
+            Item::Symlink("details/up", "."),
+            Item::Symlink("details/esc", "up/../.."),
+        ],
+        vec![Item::HardLink("details/h", "/etc/passwd")],
+        vec![Item::HardLink("details/h", "details/missing")],
+        vec![Item::Fifo("details/fifo")],
+    ];
+    for items in cases {
+        let (root, result) = unpack(&items);
+        assert!(
+            matches!(result, Err(OpError::UnsafePath { .. })),
+            "accepted: {result:?}"
+        );
+        assert!(!root.path().join("x").exists());
+        assert!(!root.path().join("outside").exists());
+    }
+}
+
+#[test]
+fn refuses_writing_through_a_symlink_pointing_out() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let outside = root.path().join("outside");
+    fs::create_dir(&outside).expect("outside");
+    // The link itself stays "inside" lexically only if resolved naively; an
+    // absolute target is refused outright, and a relative escape too.
+    let (_keep, result) = unpack(&[
+        Item::Dir("details/"),
+        Item::Symlink("details/link", "sub"),
+        Item::File("details/link/x", b"x", 0o644),
+    ]);
+    assert!(
+        matches!(result, Err(OpError::UnsafePath { .. })),
+        "wrote through a symlink: {result:?}"
+    );
+    assert!(!outside.join("x").exists());
+}
+
+#[test]
+fn checks_the_uncompressed_digest_and_the_caps() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let (path, _) = archive(root.path(), &[Item::File("details/a", b"abc", 0o644)]);
+    let dest = root.path().join("out");
+    fs::create_dir(&dest).expect("dest");
+    let wrong = Digest::sha256_of(b"not the tar");
+    let result = unpack_directory(
+        &path,
+        &dest,
+        Path::new("details"),
+        Some(&wrong),
+        UnpackLimits::default(),
+    );
+    assert!(matches!(result, Err(OpError::ContentDigest { .. })));
+    let tiny = UnpackLimits {
+        max_bytes: 100,
+        max_entries: 10,
+    };
+    let result = unpack_directory(&path, &dest, Path::new("details"), None, tiny);
+    assert!(matches!(result, Err(OpError::Io { .. })), "{result:?}");
+    let few = UnpackLimits {
+        max_bytes: 1 << 20,
+        max_entries: 0,
+    };
+    let result = unpack_directory(&path, &dest, Path::new("details"), None, few);
+    assert!(matches!(result, Err(OpError::Invalid(_))), "{result:?}");
+}
