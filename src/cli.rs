@@ -1,1 +1,178 @@
-//! The headless command-line front end.
+//! The headless command-line front end: clap definitions, and one handler
+//! per subcommand that calls `graph`/`ops` and formats the result. Results go
+//! to stdout, progress and logs to stderr; registry strings printed as text
+//! are stripped of control characters first.
+
+pub mod commands;
+pub mod progress;
+pub mod target;
+pub mod terminal;
+pub mod tree;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use commands::run;
+
+const REFERENCE_HELP: &str = "\
+References:
+  A REF is a registry reference, `[REGISTRY/]REPOSITORY[:TAG][@DIGEST]`
+  (Docker's rules: no registry means docker.io), or an OCI image layout on
+  disk written `oci:DIR[:TAG][@DIGEST]` (as `oras --oci-layout DIR:TAG`).
+  Loopback registries (localhost, 127.0.0.1) are spoken to over plain HTTP.
+
+Examples:
+  regscope                                   the TUI on the built-in demo
+  regscope localhost:5000/net-monitor:v1     the TUI on an image's graph
+  regscope tree localhost:5000/net-monitor:v1 --format json
+  regscope pull localhost:5000/net-monitor:v1 --sbom -o ./download
+  regscope attach localhost:5000/net-monitor:v1 --artifact-type sbom/example sbom.json:application/json
+  regscope cp -r localhost:5000/net-monitor:v1 localhost:5000/staging/net-monitor:v1
+  regscope rm --with-referrers localhost:5000/net-monitor:v1";
+
+/// A terminal UI and CLI for OCI registries and the artifacts attached to
+/// images (signatures, SBOMs, attestations).
+#[derive(Debug, Parser)]
+#[command(name = "regscope", version, after_help = REFERENCE_HELP)]
+pub struct Cli {
+    /// What to open in the TUI: a registry, a repository or a reference.
+    /// Without it (and without --oci-layout) the TUI opens the built-in demo.
+    pub target: Option<String>,
+
+    /// Open an OCI image layout directory in the TUI: `DIR[:TAG]`.
+    #[arg(long, value_name = "DIR[:TAG]", conflicts_with = "target")]
+    pub oci_layout: Option<String>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// How to reach registries; the same flags as `oras`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConnectionArgs {
+    /// Speak plain HTTP to the registry (loopback registries always do).
+    #[arg(long, global = true)]
+    pub plain_http: bool,
+    /// A PEM file of extra CA certificates to trust.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Do not verify the registry's TLS certificate (dangerous).
+    #[arg(long, global = true)]
+    pub insecure: bool,
+    /// User name for the registry (otherwise Docker's config and helpers).
+    #[arg(long, short = 'u', global = true)]
+    pub username: Option<String>,
+    /// Read the password (or token) from standard input.
+    #[arg(long, global = true)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the graph of artifacts attached to REF (like `oras discover`).
+    Tree(TreeArgs),
+    /// Download an artifact's files (or its newest referrer of a type).
+    Pull(PullArgs),
+    /// Attach files to REF as a new referrer artifact.
+    Attach(AttachArgs),
+    /// Copy an image or artifact (and with -r its referrer graph).
+    #[command(alias = "copy")]
+    Cp(CopyArgs),
+    /// Delete a manifest (and with --with-referrers the graph under it).
+    #[command(alias = "delete")]
+    Rm(DeleteArgs),
+    /// List a registry's repositories or a repository's tags.
+    Ls(ListArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TreeFormat {
+    /// Text like `oras discover --format tree`.
+    Tree,
+    /// JSON like `oras discover --format json`.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TreeArgs {
+    pub reference: String,
+    #[arg(long, value_enum, default_value_t = TreeFormat::Tree)]
+    pub format: TreeFormat,
+    /// Only referrers of this artifact type (at every level).
+    #[arg(long)]
+    pub artifact_type: Option<String>,
+    /// Levels of referrers to show (all when absent).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub depth: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    pub reference: String,
+    /// Where to write the files.
+    #[arg(short, long, default_value = ".", value_name = "DIR")]
+    pub output: PathBuf,
+    /// Pull REF's newest referrer of this type instead of REF itself.
+    #[arg(long, conflicts_with = "sbom")]
+    pub artifact_type: Option<String>,
+    /// Pull REF's newest SBOM (any recognised SBOM type).
+    #[arg(long)]
+    pub sbom: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AttachArgs {
+    pub reference: String,
+    #[arg(long, required = true)]
+    pub artifact_type: String,
+    /// Files or directories, each optionally `FILE:MEDIATYPE`.
+    #[arg(value_name = "FILE[:MEDIATYPE]")]
+    pub files: Vec<String>,
+    /// Manifest annotations, `KEY=VALUE`.
+    #[arg(long = "annotation", short = 'a', value_name = "KEY=VALUE")]
+    pub annotations: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    pub source: String,
+    pub destination: String,
+    /// Also copy the referrer graph, all the way down.
+    #[arg(short, long)]
+    pub recursive: bool,
+    /// With -r, only referrers of these types.
+    #[arg(long)]
+    pub artifact_type: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    pub reference: String,
+    /// Also delete every referrer under it, deepest first.
+    #[arg(long)]
+    pub with_referrers: bool,
+    /// Do not ask.
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// A registry (lists repositories) or a repository (lists tags).
+    pub target: String,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    /// Also list the fallback and cosign tags (`sha256-…`).
+    #[arg(long)]
+    pub all: bool,
+}

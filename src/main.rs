@@ -1,1 +1,146 @@
-fn main() {}
+//! regscope's entry point: parse the arguments, then hand over to the TUI
+//! (no subcommand) or the headless CLI (a subcommand). Logging goes to
+//! stderr for the CLI (`RUST_LOG`), to a file while the TUI owns the screen.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use color_eyre::eyre::{Result, WrapErr};
+
+use regscope::cli::Cli;
+use regscope::cli::target::{Spec, connect_options, open};
+use regscope::cli::terminal::sanitize_lines;
+use regscope::store::remote::ConnectOptions;
+use regscope::tui::{Launch, Start};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(run(cli));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(report) => {
+            print_error(&report);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let connection = connect_options(&cli.connection)?;
+    match cli.command {
+        Some(command) => {
+            init_cli_logging();
+            regscope::cli::run(command, &connection).await
+        }
+        None => run_tui(cli.target, cli.oci_layout, &connection).await,
+    }
+}
+
+/// `error: …` and then every cause, each on its own line, with registry
+/// text stripped of control characters.
+fn print_error(report: &color_eyre::Report) {
+    let mut chain = report.chain();
+    if let Some(top) = chain.next() {
+        eprintln!("error: {}", sanitize_lines(&top.to_string()));
+    }
+    for cause in chain {
+        eprintln!("  caused by: {}", sanitize_lines(&cause.to_string()));
+    }
+}
+
+fn init_cli_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// Logs to a file in the user's cache directory: the screen belongs to the
+/// TUI. Without a cache directory nothing is logged.
+fn init_tui_logging() {
+    let Some(dirs) = directories::ProjectDirs::from("", "", "regscope") else {
+        return;
+    };
+    let dir = dirs.cache_dir();
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("regscope.log"))
+    else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(Arc::new(file))
+        .try_init();
+}
+
+/// Opens what the TUI should show: the demo, a layout, or a registry target.
+async fn run_tui(
+    target: Option<String>,
+    oci_layout: Option<String>,
+    connection: &ConnectOptions,
+) -> Result<()> {
+    init_tui_logging();
+    // The demo's scratch copy must outlive the TUI.
+    let mut _scratch = None;
+    let launch = if let Some(layout) = oci_layout {
+        let spec = Spec::layout(&layout);
+        let opened = open(&spec, connection, false)?;
+        Launch {
+            start: start_for(&opened.repository, opened.reference.as_deref()),
+            store: opened.store,
+            scratch_note: None,
+        }
+    } else if let Some(target) = target {
+        let spec = Spec::parse(&target)?;
+        let opened = open(&spec, connection, false)?;
+        Launch {
+            start: start_for(&opened.repository, opened.reference.as_deref()),
+            store: opened.store,
+            scratch_note: None,
+        }
+    } else {
+        let (store, scratch) =
+            regscope::demo::open_scratch().wrap_err("cannot open the built-in demo")?;
+        _scratch = Some(scratch);
+        Launch {
+            store: Arc::new(store),
+            start: Start::Registry,
+            scratch_note: Some("demo: changes go to a scratch copy".to_owned()),
+        }
+    };
+    regscope::tui::run(launch).await
+}
+
+fn start_for(repository: &str, reference: Option<&str>) -> Start {
+    match (repository.is_empty(), reference) {
+        (true, _) => Start::Registry,
+        (false, None) => Start::Repository(repository.to_owned()),
+        (false, Some(reference)) => Start::Reference {
+            repository: repository.to_owned(),
+            reference: reference.to_owned(),
+        },
+    }
+}

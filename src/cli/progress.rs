@@ -1,0 +1,73 @@
+//! Progress for the CLI: one line per step on stderr, never on stdout
+//! (which carries results a script may parse).
+
+use std::io::Write;
+
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::task::JoinHandle;
+
+use super::terminal::sanitize;
+use crate::ops::{Progress, ProgressSink};
+
+/// A sink whose events are printed to stderr until it is dropped; await the
+/// handle after the operation so every line is out before the result.
+pub fn stderr_printer(quiet: bool) -> (ProgressSink, JoinHandle<()>) {
+    let (sink, events) = unbounded_channel();
+    let handle = tokio::spawn(print_events(events, quiet));
+    (sink, handle)
+}
+
+async fn print_events(mut events: UnboundedReceiver<Progress>, quiet: bool) {
+    while let Some(event) = events.recv().await {
+        let line = match event {
+            Progress::Started {
+                digest,
+                what,
+                total,
+            } => {
+                format!(
+                    "Transferring {} {} ({})",
+                    digest.short(),
+                    sanitize(&what),
+                    size(total)
+                )
+            }
+            Progress::Bytes { .. } => continue,
+            Progress::Finished { digest, what } => {
+                format!("Done         {} {}", digest.short(), sanitize(&what))
+            }
+            Progress::Skipped {
+                digest,
+                what,
+                reason,
+            } => format!(
+                "Skipped      {} {} ({})",
+                digest.short(),
+                sanitize(&what),
+                sanitize(&reason)
+            ),
+            Progress::Note(note) => sanitize(&note),
+            Progress::Warning(warning) => format!("warning: {}", sanitize(&warning)),
+        };
+        if quiet && !line.starts_with("warning:") {
+            continue;
+        }
+        let _ = writeln!(std::io::stderr(), "{line}");
+    }
+}
+
+/// Bytes as a person reads them.
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}

@@ -1,0 +1,172 @@
+//! `regscope tree` output in the shapes of `oras discover`: JSON with the
+//! same field names and nesting (so jq recipes written for oras keep
+//! working), and the box-drawing tree text grouped by artifact type.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::terminal::sanitize;
+use crate::graph::{FoundBy, GraphNode, ReferrerTree};
+use crate::oci::Descriptor;
+
+/// One node of `oras discover --format json` (ORAS v1.3,
+/// `cmd/oras/internal/display/metadata/model`): a digest reference, the
+/// descriptor fields in ocispec's order, and the referrers.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonNode {
+    pub reference: String,
+    pub media_type: String,
+    pub digest: String,
+    pub size: u64,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifact_type: Option<String>,
+    pub referrers: Vec<JsonNode>,
+    /// Not in oras: referrers of an index's platform manifests, present
+    /// only when there are some.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub platform_manifests: Vec<JsonNode>,
+}
+
+fn json_node(name: &str, descriptor: &Descriptor, referrers: Vec<JsonNode>) -> JsonNode {
+    JsonNode {
+        reference: format!("{name}@{}", descriptor.digest),
+        media_type: descriptor.media_type.clone(),
+        digest: descriptor.digest.to_string(),
+        size: descriptor.size,
+        annotations: descriptor.annotations.clone(),
+        artifact_type: descriptor.artifact_type.clone(),
+        referrers,
+        platform_manifests: Vec::new(),
+    }
+}
+
+fn json_referrer(name: &str, node: &GraphNode) -> JsonNode {
+    let children = node
+        .children
+        .iter()
+        .map(|c| json_referrer(name, c))
+        .collect();
+    json_node(name, &node.descriptor, children)
+}
+
+/// The tree as `oras discover --format json` prints it; `name` is the
+/// repository as the user named it (`registry/repo`, or a layout path).
+pub fn to_json(tree: &ReferrerTree, name: &str) -> JsonNode {
+    let referrers = tree
+        .referrers
+        .iter()
+        .map(|n| json_referrer(name, n))
+        .collect();
+    let mut root = json_node(name, &tree.subject, referrers);
+    root.platform_manifests = tree
+        .platforms
+        .iter()
+        .map(|p| {
+            let referrers = p.referrers.iter().map(|n| json_referrer(name, n)).collect();
+            json_node(name, &p.descriptor, referrers)
+        })
+        .collect();
+    root
+}
+
+/// A node of the text tree: ORAS groups siblings of one artifact type under
+/// a shared type line.
+struct TextNode {
+    value: String,
+    children: Vec<TextNode>,
+}
+
+impl TextNode {
+    fn new(value: String) -> TextNode {
+        TextNode {
+            value,
+            children: Vec::new(),
+        }
+    }
+
+    /// The child with this value, created when missing.
+    fn child(&mut self, value: String) -> &mut TextNode {
+        let at = match self.children.iter().position(|c| c.value == value) {
+            Some(at) => at,
+            None => {
+                self.children.push(TextNode::new(value));
+                self.children.len() - 1
+            }
+        };
+        &mut self.children[at]
+    }
+}
+
+fn add_referrer(parent: &mut TextNode, node: &GraphNode) {
+    let mut line = node.digest().to_string();
+    let unusual: Vec<String> = node
+        .found_by
+        .iter()
+        .filter(|f| !matches!(f, FoundBy::Referrers(_)))
+        .map(ToString::to_string)
+        .collect();
+    if !unusual.is_empty() {
+        line.push_str(&format!(" [{}]", unusual.join(", ")));
+    }
+    if !node.verified
+        && node
+            .found_by
+            .iter()
+            .any(|f| matches!(f, FoundBy::Referrers(_)))
+    {
+        line.push_str(" (unverified: does not name its subject)");
+    }
+    if node.depth_limited {
+        line.push_str(" …");
+    }
+    let type_line = sanitize(node.type_label());
+    let added = parent.child(type_line).child(sanitize(&line));
+    for child in &node.children {
+        add_referrer(added, child);
+    }
+}
+
+/// The tree as `oras discover --format tree` prints it.
+pub fn to_text(tree: &ReferrerTree, name: &str) -> String {
+    let mut root = TextNode::new(sanitize(&format!("{name}@{}", tree.subject.digest)));
+    for node in &tree.referrers {
+        add_referrer(&mut root, node);
+    }
+    for platform in &tree.platforms {
+        let label = platform
+            .descriptor
+            .platform
+            .as_ref()
+            .map_or_else(|| "platform".to_owned(), ToString::to_string);
+        let platform_node = root.child(sanitize(&format!(
+            "[{label}] {}",
+            platform.descriptor.digest
+        )));
+        for node in &platform.referrers {
+            add_referrer(platform_node, node);
+        }
+    }
+    let mut out = String::new();
+    print(&mut out, "", &root);
+    out
+}
+
+fn print(out: &mut String, prefix: &str, node: &TextNode) {
+    out.push_str(&node.value);
+    out.push('\n');
+    let Some((last, rest)) = node.children.split_last() else {
+        return;
+    };
+    for child in rest {
+        out.push_str(prefix);
+        out.push_str("├── ");
+        print(out, &format!("{prefix}│   "), child);
+    }
+    out.push_str(prefix);
+    out.push_str("└── ");
+    print(out, &format!("{prefix}    "), last);
+}
