@@ -1,11 +1,38 @@
 //! The terminal UI.
 //!
-//! Data flows one way: a key becomes an `Action` through the key map;
-//! `App::update` changes state and returns `Effect`s as data; the runner
-//! turns effects into tokio tasks against the store; their results come back
-//! as `Msg`s on the one channel; the view renders state.
+//! Data flows one way: a key becomes an `Action` through the key map
+//! (`keymap`); `App::update` (`app`) changes state and returns `Effect`s as
+//! data; the `runner` turns effects into tokio tasks against the store;
+//! their results come back as `Msg`s (`message`) on the one channel; the
+//! `view` renders state. `Driver` is that loop without a terminal, so tests
+//! drive it in-process; `run` adds the terminal.
+
+pub mod app;
+pub mod clipboard;
+pub mod config;
+pub mod escape;
+pub mod keymap;
+mod logging;
+pub mod message;
+pub mod model;
+pub mod preview;
+pub mod runner;
+pub mod view;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, EventStream};
+use futures_util::StreamExt;
+use ratatui::layout::Rect;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::store::SharedStore;
+use app::{App, Session};
+use clipboard::Clipboard;
+use config::Config;
+use message::Msg;
+use runner::Runner;
 
 /// Everything the TUI needs to start; built by `main.rs`.
 pub struct Launch {
@@ -28,8 +55,151 @@ pub enum Start {
     },
 }
 
+/// How often spinners turn while something loads.
+const TICK: Duration = Duration::from_millis(120);
+
+/// The app, its effect runner and the one queue, without a terminal.
+pub struct Driver {
+    pub app: App,
+    runner: Runner,
+    sender: UnboundedSender<Msg>,
+    receiver: UnboundedReceiver<Msg>,
+}
+
+impl Driver {
+    /// Builds the app for `launch` in a terminal of `size` and starts its
+    /// first loads. Must be called inside a tokio runtime.
+    pub fn new(
+        launch: Launch,
+        config: Config,
+        clipboard: Clipboard,
+        log_path: Option<PathBuf>,
+        size: Rect,
+    ) -> Driver {
+        let (sender, receiver) = unbounded_channel();
+        let session = Session {
+            store_name: launch.store.name().to_owned(),
+            registry: launch.store.registry().to_owned(),
+            referrers_support: launch.store.referrers_support(),
+            scratch_note: launch.scratch_note,
+            log_path,
+        };
+        let mut app = App::new(session, config);
+        app.resize(size);
+        let runner = Runner::new(launch.store, sender.clone(), clipboard);
+        let mut driver = Driver {
+            app,
+            runner,
+            sender,
+            receiver,
+        };
+        let effects = match &launch.start {
+            Start::Registry => driver.app.start_registry(),
+            Start::Repository(repository) => driver.app.start_repository(repository),
+            Start::Reference {
+                repository,
+                reference,
+            } => driver.app.start_reference(repository, reference),
+        };
+        for effect in effects {
+            driver.runner.run(effect);
+        }
+        driver
+    }
+
+    /// Where terminal events go.
+    pub fn sender(&self) -> UnboundedSender<Msg> {
+        self.sender.clone()
+    }
+
+    /// Updates the app with one message and runs the effects it asks for.
+    pub fn handle(&mut self, msg: Msg) {
+        for effect in self.app.update(msg) {
+            self.runner.run(effect);
+        }
+    }
+
+    /// Waits for the next message; while something animates, a tick comes
+    /// at the latest after `TICK`.
+    pub async fn next(&mut self) -> Option<Msg> {
+        if self.app.is_animating() {
+            tokio::select! {
+                msg = self.receiver.recv() => msg,
+                () = tokio::time::sleep(TICK) => Some(Msg::Tick),
+            }
+        } else {
+            self.receiver.recv().await
+        }
+    }
+
+    /// Handles everything already queued, so one frame shows all of it.
+    pub fn drain(&mut self) {
+        while let Ok(msg) = self.receiver.try_recv() {
+            self.handle(msg);
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.runner.abort_all();
+    }
+}
+
 /// Runs the TUI until the user quits.
 pub async fn run(launch: Launch) -> color_eyre::Result<()> {
-    let _ = launch;
-    Err(color_eyre::eyre::eyre!("the terminal UI is being built"))
+    let config = Config::load()?;
+    let log_path = logging::init();
+    // color-eyre's hook first, so ratatui's hook (installed by `init`)
+    // restores the terminal before the report is printed.
+    let _ = color_eyre::install();
+    let mut terminal = ratatui::init();
+    let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+    let result = event_loop(&mut terminal, launch, config, log_path).await;
+    let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    launch: Launch,
+    config: Config,
+    log_path: Option<PathBuf>,
+) -> color_eyre::Result<()> {
+    let size = terminal.size()?;
+    let area = Rect::new(0, 0, size.width, size.height);
+    let mut driver = Driver::new(launch, config, Clipboard::detect(), log_path, area);
+    let sender = driver.sender();
+    let input = tokio::spawn(async move {
+        let mut events = EventStream::new();
+        while let Some(event) = events.next().await {
+            match event {
+                Ok(event) => {
+                    if sender.send(Msg::Input(event)).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::error!("reading the terminal failed: {e}");
+                    break;
+                }
+            }
+        }
+    });
+    let outcome = loop {
+        if let Err(e) = terminal.draw(|frame| view::draw(frame, &driver.app)) {
+            break Err(e.into());
+        }
+        let Some(msg) = driver.next().await else {
+            break Ok(());
+        };
+        driver.handle(msg);
+        driver.drain();
+        if driver.app.should_quit {
+            break Ok(());
+        }
+    };
+    input.abort();
+    outcome
 }

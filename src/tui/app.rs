@@ -1,0 +1,386 @@
+//! The application state and `update`: messages in, state changed, effects
+//! out as data. Nothing here does I/O, so all of it is testable without a
+//! terminal or a runtime.
+
+pub mod dialogs;
+mod loading;
+mod navigation;
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent};
+use ratatui::layout::Rect;
+
+pub use dialogs::{Dialog, InputLine, Popup};
+pub use navigation::Row;
+
+use super::config::Config;
+use super::keymap::Action;
+use super::message::{Effect, JobKey, JobKind, Msg, NodePath};
+use super::model::{Node, NodeKind, ROOT_ID, Status};
+use crate::oci::Digest;
+use crate::store::ReferrersSupport;
+
+/// Which pane keys go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Tree,
+    Detail,
+}
+
+/// Where the panes were last drawn, for mouse hits and paging.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Areas {
+    pub tree: Rect,
+    pub detail: Rect,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// What the app was started with that never changes.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// How the store names itself (`localhost:5000`, `oci-layout:DIR`).
+    pub store_name: String,
+    /// The registry part of full references.
+    pub registry: String,
+    pub referrers_support: ReferrersSupport,
+    pub scratch_note: Option<String>,
+    pub log_path: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub session: Session,
+    pub config: Config,
+    pub nodes: HashMap<NodePath, Node>,
+    pub opened: HashSet<NodePath>,
+    pub selected: NodePath,
+    pub tree_offset: usize,
+    pub detail_scroll: u16,
+    pub focus: Focus,
+    pub areas: Areas,
+    /// The filter of each list, keyed by the list's parent.
+    pub filters: HashMap<NodePath, String>,
+    /// Tags named by the user (`g`, the command line) stay listed even
+    /// when the registry's listing lacks them.
+    pub pinned: HashMap<NodePath, String>,
+    pub show_digest_tags: bool,
+    pub input: Option<InputLine>,
+    pub popup: Option<Popup>,
+    /// Narrows the SBOM component list in the detail pane.
+    pub detail_search: String,
+    pub status: Option<StatusMessage>,
+    pub tick: u64,
+    pub should_quit: bool,
+    next_generation: u64,
+}
+
+impl App {
+    pub fn new(session: Session, config: Config) -> App {
+        let root = vec![ROOT_ID.to_owned()];
+        let mut nodes = HashMap::new();
+        nodes.insert(root.clone(), Node::new(NodeKind::Registry));
+        App {
+            session,
+            config,
+            nodes,
+            opened: HashSet::new(),
+            selected: root,
+            tree_offset: 0,
+            detail_scroll: 0,
+            focus: Focus::Tree,
+            areas: Areas::default(),
+            filters: HashMap::new(),
+            pinned: HashMap::new(),
+            show_digest_tags: false,
+            input: None,
+            popup: None,
+            detail_search: String::new(),
+            status: None,
+            tick: 0,
+            should_quit: false,
+            next_generation: 0,
+        }
+    }
+
+    /// The first effects: open the registry's repositories.
+    pub fn start_registry(&mut self) -> Vec<Effect> {
+        let root = vec![ROOT_ID.to_owned()];
+        self.open_node(&root)
+    }
+
+    /// Opens one repository's tags, without listing the registry (many
+    /// registries refuse `_catalog`).
+    pub fn start_repository(&mut self, repository: &str) -> Vec<Effect> {
+        let repo_path = self.pin_repository(repository);
+        self.selected.clone_from(&repo_path);
+        self.open_node(&repo_path)
+    }
+
+    /// Opens one tag or digest with its referrer graph expanded.
+    pub fn start_reference(&mut self, repository: &str, reference: &str) -> Vec<Effect> {
+        self.go_to(repository, reference)
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Input(Event::Key(key)) if key.kind != KeyEventKind::Release => self.on_key(key),
+            Msg::Input(Event::Mouse(mouse)) => self.on_mouse(mouse),
+            Msg::Input(Event::Resize(width, height)) => {
+                self.resize(Rect::new(0, 0, width, height));
+                Vec::new()
+            }
+            Msg::Input(_) => Vec::new(),
+            Msg::Tick => {
+                self.tick = self.tick.wrapping_add(1);
+                Vec::new()
+            }
+            Msg::Page { job, names } => {
+                self.on_page(&job, names);
+                Vec::new()
+            }
+            Msg::Loaded { job, result } => self.on_loaded(&job, result),
+            Msg::Clipboard { what, result } => {
+                match result {
+                    Ok(how) => self.say(format!("copied {what} ({how})")),
+                    Err(reason) => self.complain(format!("could not copy {what}: {reason}")),
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if self.popup.is_some() {
+            return self.on_popup_key(key);
+        }
+        if self.input.is_some() {
+            return self.on_input_key(key);
+        }
+        match self.config.keymap.action_for(&key) {
+            Some(action) => self.on_action(action),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn on_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Quit => {
+                self.should_quit = true;
+                Vec::new()
+            }
+            Action::Help => {
+                self.popup = Some(Popup::Help);
+                Vec::new()
+            }
+            Action::SwitchPane => {
+                self.focus = match self.focus {
+                    Focus::Tree => Focus::Detail,
+                    Focus::Detail => Focus::Tree,
+                };
+                Vec::new()
+            }
+            Action::Filter => {
+                self.begin_filter();
+                Vec::new()
+            }
+            Action::GoTo => {
+                self.input = Some(InputLine::go_to());
+                Vec::new()
+            }
+            Action::Refresh => self.refresh_selected(),
+            Action::ExpandAll => self.expand_all_selected(),
+            Action::ToggleDigestTags => {
+                self.show_digest_tags = !self.show_digest_tags;
+                self.say(if self.show_digest_tags {
+                    "showing sha256-* fallback tags"
+                } else {
+                    "hiding sha256-* fallback tags (they show under their subject)"
+                });
+                self.keep_selection_visible();
+                Vec::new()
+            }
+            Action::CopyDigest => self.copy_selected(false),
+            Action::CopyReference => self.copy_selected(true),
+            Action::Pull | Action::PullSbom | Action::Attach | Action::Copy | Action::Delete => {
+                self.open_operation_dialog(action)
+            }
+            Action::Up
+            | Action::Down
+            | Action::Collapse
+            | Action::Expand
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last
+            | Action::Open => self.navigate(action),
+        }
+    }
+
+    fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        self.mouse(mouse)
+    }
+
+    /// Remembers where the panes are for a terminal of `area`.
+    pub fn resize(&mut self, area: Rect) {
+        self.areas = super::view::layout(area).0;
+        self.keep_selection_visible();
+    }
+
+    pub fn node(&self, path: &[String]) -> Option<&Node> {
+        self.nodes.get(path)
+    }
+
+    pub fn selected_node(&self) -> Option<&Node> {
+        self.nodes.get(&self.selected)
+    }
+
+    /// Number of loads under way, for the status bar.
+    pub fn running_jobs(&self) -> usize {
+        self.nodes
+            .values()
+            .map(|n| {
+                [
+                    &n.listing,
+                    &n.manifest_slot,
+                    &n.referrers_slot,
+                    &n.preview_slot,
+                ]
+                .iter()
+                .filter(|s| s.is_loading())
+                .count()
+            })
+            .sum()
+    }
+
+    /// Whether something animates, so the loop keeps ticking.
+    pub fn is_animating(&self) -> bool {
+        self.running_jobs() > 0
+    }
+
+    pub fn say(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            is_error: false,
+        });
+    }
+
+    pub fn complain(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            is_error: true,
+        });
+    }
+
+    /// Starts (or restarts, superseding) one load of a node. Returns no
+    /// effect when the node cannot have that load.
+    fn start_job(&mut self, path: &[String], kind: JobKind) -> Option<Effect> {
+        self.next_generation += 1;
+        let generation = self.next_generation;
+        let node = self.nodes.get_mut(path)?;
+        let job = JobKey {
+            node: path.to_vec(),
+            kind,
+            generation,
+        };
+        let effect = match (&node.kind, kind) {
+            (NodeKind::Registry, JobKind::Listing) => Effect::ListRepositories { job },
+            (NodeKind::Repository { name }, JobKind::Listing) => Effect::ListTags {
+                job,
+                repository: name.clone(),
+            },
+            (
+                NodeKind::Manifest {
+                    repository,
+                    reference,
+                    ..
+                },
+                JobKind::Manifest,
+            ) => Effect::FetchManifest {
+                job,
+                repository: repository.clone(),
+                reference: reference.clone(),
+            },
+            (NodeKind::Manifest { repository, .. }, JobKind::Referrers) => {
+                let subject = node_digest(node)?;
+                Effect::FetchReferrers {
+                    job,
+                    repository: repository.clone(),
+                    subject,
+                }
+            }
+            (
+                NodeKind::Manifest { repository, .. } | NodeKind::Blob { repository, .. },
+                JobKind::Preview,
+            ) => {
+                let descriptor = loading::preview_descriptor(node)?;
+                Effect::FetchPreview {
+                    job,
+                    repository: repository.clone(),
+                    descriptor: Box::new(descriptor),
+                }
+            }
+            _ => return None,
+        };
+        let slot = match kind {
+            JobKind::Listing => &mut node.listing,
+            JobKind::Manifest => &mut node.manifest_slot,
+            JobKind::Referrers => &mut node.referrers_slot,
+            JobKind::Preview => &mut node.preview_slot,
+        };
+        slot.generation = generation;
+        slot.status = Status::Loading;
+        Some(effect)
+    }
+
+    /// Starts a load only if it never ran.
+    fn start_if_idle(&mut self, path: &[String], kind: JobKind) -> Option<Effect> {
+        let node = self.nodes.get(path)?;
+        let slot = match kind {
+            JobKind::Listing => &node.listing,
+            JobKind::Manifest => &node.manifest_slot,
+            JobKind::Referrers => &node.referrers_slot,
+            JobKind::Preview => &node.preview_slot,
+        };
+        if slot.status == Status::Idle {
+            self.start_job(path, kind)
+        } else {
+            None
+        }
+    }
+}
+
+impl App {
+    /// `y` copies the digest, `Y` the full `registry/repo@digest`.
+    fn copy_selected(&mut self, full: bool) -> Vec<Effect> {
+        let Some(node) = self.selected_node() else {
+            return Vec::new();
+        };
+        let Some(digest) = node_digest(node) else {
+            self.complain("nothing to copy here: select a manifest or blob (Enter loads a tag)");
+            return Vec::new();
+        };
+        let (what, text) = match (full, node.repository()) {
+            (true, Some(repository)) => {
+                let text = format!("{}/{repository}@{digest}", self.session.registry);
+                (text.clone(), text)
+            }
+            _ => (digest.to_string(), digest.to_string()),
+        };
+        vec![Effect::CopyToClipboard { what, text }]
+    }
+}
+
+/// The digest a node stands for, once known.
+pub fn node_digest(node: &Node) -> Option<Digest> {
+    node.descriptor
+        .as_ref()
+        .map(|d| d.digest.clone())
+        .or_else(|| node.manifest.as_ref().map(|m| m.digest().clone()))
+}

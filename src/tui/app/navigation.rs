@@ -1,0 +1,355 @@
+//! Moving through the tree: the visible rows, selection, expanding and
+//! collapsing, paging, the mouse, and going to a typed reference.
+
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
+
+use super::{App, Focus};
+use crate::tui::keymap::Action;
+use crate::tui::message::{Effect, JobKind, NodePath};
+use crate::tui::model::{ManifestRole, Node, NodeKind, ROOT_ID, display_id, is_digest_tag};
+
+/// More rows than this in one list are cut, with a row saying how many
+/// more there are: the filter (`/`) finds the rest.
+pub const LIST_LIMIT: usize = 1000;
+/// The id of the row that stands for a list's cut tail.
+pub const MORE_ID: &str = "…more";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub path: NodePath,
+    pub depth: usize,
+    /// For the "… N more" row: how many rows it stands for.
+    pub more: usize,
+}
+
+impl App {
+    /// The rows the tree shows, top to bottom.
+    pub fn rows(&self) -> Vec<Row> {
+        let mut rows = Vec::new();
+        self.push_rows(&[ROOT_ID.to_owned()], 0, &mut rows);
+        rows
+    }
+
+    fn push_rows(&self, path: &[String], depth: usize, rows: &mut Vec<Row>) {
+        rows.push(Row {
+            path: path.to_vec(),
+            depth,
+            more: 0,
+        });
+        if !self.opened.contains(path) {
+            return;
+        }
+        let (children, hidden) = self.visible_children(path);
+        for id in children {
+            let mut child = path.to_vec();
+            child.push(id.clone());
+            self.push_rows(&child, depth + 1, rows);
+        }
+        if hidden > 0 {
+            let mut more = path.to_vec();
+            more.push(MORE_ID.to_owned());
+            rows.push(Row {
+                path: more,
+                depth: depth + 1,
+                more: hidden,
+            });
+        }
+    }
+
+    /// A list's children after hiding digest tags and filtering, cut at
+    /// `LIST_LIMIT`; with the number cut.
+    pub fn visible_children(&self, path: &[String]) -> (Vec<&String>, usize) {
+        let Some(node) = self.nodes.get(path) else {
+            return (Vec::new(), 0);
+        };
+        let filter = self
+            .filters
+            .get(path)
+            .map(|f| f.to_lowercase())
+            .filter(|f| !f.is_empty());
+        let mut shown = Vec::new();
+        let mut hidden = 0;
+        for id in &node.children {
+            if !self.show_digest_tags && is_digest_tag(id) {
+                continue;
+            }
+            if let Some(filter) = &filter
+                && !display_id(id).to_lowercase().contains(filter.as_str())
+            {
+                continue;
+            }
+            if shown.len() < LIST_LIMIT {
+                shown.push(id);
+            } else {
+                hidden += 1;
+            }
+        }
+        (shown, hidden)
+    }
+
+    pub(super) fn navigate(&mut self, action: Action) -> Vec<Effect> {
+        if self.focus == Focus::Detail {
+            self.scroll_detail(action);
+            return Vec::new();
+        }
+        let rows = self.rows();
+        let index = rows
+            .iter()
+            .position(|r| r.path == self.selected)
+            .unwrap_or(0);
+        let page = usize::from(self.areas.tree.height.saturating_sub(2)).max(1);
+        let last = rows.len().saturating_sub(1);
+        let target = match action {
+            Action::Up => index.saturating_sub(1),
+            Action::Down => (index + 1).min(last),
+            Action::PageUp => index.saturating_sub(page),
+            Action::PageDown => (index + page).min(last),
+            Action::First => 0,
+            Action::Last => last,
+            Action::Collapse => {
+                let path = self.selected.clone();
+                if self.opened.contains(&path) {
+                    self.opened.remove(&path);
+                    self.keep_selection_visible();
+                    return Vec::new();
+                }
+                if path.len() > 1 {
+                    return self.select(path[..path.len() - 1].to_vec());
+                }
+                return Vec::new();
+            }
+            Action::Expand => {
+                let path = self.selected.clone();
+                if self.opened.contains(&path) {
+                    (index + 1).min(last)
+                } else {
+                    return self.open_node(&path);
+                }
+            }
+            Action::Open => {
+                let path = self.selected.clone();
+                if self.opened.contains(&path) {
+                    self.opened.remove(&path);
+                    return Vec::new();
+                }
+                return self.open_node(&path);
+            }
+            _ => index,
+        };
+        match rows.into_iter().nth(target) {
+            Some(row) => self.select(row.path),
+            None => Vec::new(),
+        }
+    }
+
+    fn scroll_detail(&mut self, action: Action) {
+        let page = self.areas.detail.height.saturating_sub(2).max(1);
+        self.detail_scroll = match action {
+            Action::Up => self.detail_scroll.saturating_sub(1),
+            Action::Down => self.detail_scroll.saturating_add(1),
+            Action::PageUp => self.detail_scroll.saturating_sub(page),
+            Action::PageDown => self.detail_scroll.saturating_add(page),
+            Action::First => 0,
+            Action::Last => u16::MAX / 2,
+            _ => self.detail_scroll,
+        };
+    }
+
+    /// Selects a row and starts what the detail pane needs for it.
+    pub fn select(&mut self, path: NodePath) -> Vec<Effect> {
+        if path != self.selected {
+            self.detail_scroll = 0;
+            self.detail_search.clear();
+        }
+        self.selected = path;
+        self.ensure_node(&self.selected.clone());
+        self.keep_selection_visible();
+        self.selection_effects()
+    }
+
+    /// Loads what the detail pane of the selected node shows: a blob's
+    /// preview; a referrer's manifest and, for SBOMs and signatures, the
+    /// document inside. Tags wait for Enter: listing a registry's tags must
+    /// not fetch every manifest the cursor passes over.
+    pub(super) fn selection_effects(&mut self) -> Vec<Effect> {
+        let path = self.selected.clone();
+        let Some(node) = self.nodes.get(&path) else {
+            return Vec::new();
+        };
+        let is_blob = matches!(node.kind, NodeKind::Blob { .. });
+        let is_digest_manifest = matches!(
+            &node.kind,
+            NodeKind::Manifest { role, .. } if !matches!(role, ManifestRole::Tag(_))
+        );
+        let has_preview = super::loading::preview_descriptor(node).is_some();
+        let mut effects = Vec::new();
+        if is_digest_manifest {
+            effects.extend(self.start_if_idle(&path, JobKind::Manifest));
+        }
+        if is_blob || has_preview {
+            effects.extend(self.start_if_idle(&path, JobKind::Preview));
+        }
+        effects
+    }
+
+    /// Opens a node and starts whatever it needs to show its children.
+    pub fn open_node(&mut self, path: &[String]) -> Vec<Effect> {
+        self.ensure_node(path);
+        let Some(node) = self.nodes.get(path) else {
+            return Vec::new();
+        };
+        let mut effects = Vec::new();
+        match node.kind {
+            NodeKind::Blob { .. } => return effects,
+            NodeKind::Registry | NodeKind::Repository { .. } => {
+                effects.extend(self.start_if_idle(path, JobKind::Listing));
+            }
+            NodeKind::Manifest { .. } => {
+                effects.extend(self.start_if_idle(path, JobKind::Manifest));
+                effects.extend(self.start_if_idle(path, JobKind::Referrers));
+            }
+            NodeKind::Group { .. } => {}
+        }
+        self.opened.insert(path.to_vec());
+        effects
+    }
+
+    /// Creates the node of a listing entry (repository or tag) on first touch.
+    pub(super) fn ensure_node(&mut self, path: &[String]) {
+        if self.nodes.contains_key(path) || path.len() < 2 {
+            return;
+        }
+        let id = &path[path.len() - 1];
+        let parent = &path[..path.len() - 1];
+        let kind = if let Some(name) = id.strip_prefix("r:") {
+            NodeKind::Repository {
+                name: name.to_owned(),
+            }
+        } else if let Some(tag) = id.strip_prefix("t:") {
+            let Some(repository) = self.nodes.get(parent).and_then(Node::repository) else {
+                return;
+            };
+            NodeKind::Manifest {
+                repository: repository.to_owned(),
+                reference: tag.to_owned(),
+                role: ManifestRole::Tag(tag.to_owned()),
+            }
+        } else {
+            return;
+        };
+        self.nodes.insert(path.to_vec(), Node::new(kind));
+    }
+
+    /// Keeps the selection on a visible row (after a filter or collapse)
+    /// and the tree scrolled so that it shows.
+    pub fn keep_selection_visible(&mut self) {
+        let rows = self.rows();
+        let mut index = rows.iter().position(|r| r.path == self.selected);
+        if index.is_none() {
+            // The nearest visible ancestor, else the first row.
+            let mut path = self.selected.clone();
+            while index.is_none() && path.len() > 1 {
+                path.pop();
+                index = rows.iter().position(|r| r.path == path);
+            }
+            let row = index.and_then(|i| rows.get(i)).or(rows.first());
+            if let Some(row) = row {
+                self.selected.clone_from(&row.path);
+            }
+        }
+        let index = index.unwrap_or(0);
+        let height = usize::from(self.areas.tree.height.saturating_sub(2)).max(1);
+        if index < self.tree_offset {
+            self.tree_offset = index;
+        } else if index >= self.tree_offset + height {
+            self.tree_offset = index + 1 - height;
+        }
+        self.tree_offset = self.tree_offset.min(rows.len().saturating_sub(1));
+    }
+
+    pub(super) fn mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        let at = Position::new(mouse.column, mouse.row);
+        let in_tree = self.areas.tree.contains(at);
+        let in_detail = self.areas.detail.contains(at);
+        match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) if in_tree => {
+                self.focus = Focus::Tree;
+                let line = usize::from(mouse.row.saturating_sub(self.areas.tree.y + 1));
+                let Some(row) = self.rows().into_iter().nth(self.tree_offset + line) else {
+                    return Vec::new();
+                };
+                if row.path == self.selected {
+                    return self.navigate(Action::Open);
+                }
+                self.select(row.path)
+            }
+            MouseEventKind::Down(MouseButton::Left) if in_detail => {
+                self.focus = Focus::Detail;
+                Vec::new()
+            }
+            MouseEventKind::ScrollDown if in_detail => {
+                self.detail_scroll = self.detail_scroll.saturating_add(3);
+                Vec::new()
+            }
+            MouseEventKind::ScrollUp if in_detail => {
+                self.detail_scroll = self.detail_scroll.saturating_sub(3);
+                Vec::new()
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if in_tree => {
+                let action = if mouse.kind == MouseEventKind::ScrollDown {
+                    Action::Down
+                } else {
+                    Action::Up
+                };
+                let focus = std::mem::replace(&mut self.focus, Focus::Tree);
+                let effects = self.navigate(action);
+                self.focus = focus;
+                effects
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Makes a repository a child of the registry node even when the
+    /// registry does not list it.
+    pub(super) fn pin_repository(&mut self, repository: &str) -> NodePath {
+        let root = vec![ROOT_ID.to_owned()];
+        let id = format!("r:{repository}");
+        if let Some(node) = self.nodes.get_mut(&root)
+            && !node.children.contains(&id)
+        {
+            node.children.insert(0, id.clone());
+        }
+        self.pinned.insert(root.clone(), id.clone());
+        self.opened.insert(root.clone());
+        let mut path = root;
+        path.push(id);
+        self.ensure_node(&path);
+        path
+    }
+
+    /// Goes to `repository` + tag or digest: opens it with its referrer
+    /// graph expanded and lists the repository's other tags beside it.
+    pub fn go_to(&mut self, repository: &str, reference: &str) -> Vec<Effect> {
+        let repo_path = self.pin_repository(repository);
+        let mut effects = self.open_node(&repo_path);
+        let id = format!("t:{reference}");
+        if let Some(node) = self.nodes.get_mut(&repo_path)
+            && !node.children.contains(&id)
+        {
+            node.children.insert(0, id.clone());
+        }
+        self.pinned.insert(repo_path.clone(), id.clone());
+        self.filters.remove(&repo_path);
+        let mut path = repo_path;
+        path.push(id);
+        self.ensure_node(&path);
+        if let Some(node) = self.nodes.get_mut(&path) {
+            node.auto_expand = true;
+        }
+        effects.extend(self.open_node(&path));
+        effects.extend(self.select(path));
+        effects
+    }
+}

@@ -1,0 +1,110 @@
+//! What travels on the one queue (`Msg`) and what `update` asks the runner
+//! to do (`Effect`). Results travel inside the message that reports them.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use crossterm::event::Event;
+
+use crate::oci::{Descriptor, Digest, Manifest};
+use crate::store::{Referrers, ReferrersSupport};
+
+/// A node's identity: the ids from the root down. Ids are stable strings
+/// (names, digests), never indices, so reloading keeps selection.
+pub type NodePath = Vec<String>;
+
+/// The independent loads one node can have running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    /// Repositories of the registry, or tags of a repository.
+    Listing,
+    Manifest,
+    Referrers,
+    /// The bytes shown in the detail pane (a blob, or an SBOM's document).
+    Preview,
+}
+
+/// Names one request. A newer request for the same node and kind carries a
+/// higher generation, and results of older ones are dropped on arrival.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct JobKey {
+    pub node: NodePath,
+    pub kind: JobKind,
+    pub generation: u64,
+}
+
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    /// A listing finished (its pages came as `Msg::Page`).
+    ListingDone,
+    Manifest(Arc<Manifest>),
+    Referrers {
+        referrers: Referrers,
+        /// What the store now knows of its referrers API.
+        support: ReferrersSupport,
+    },
+    Preview(Bytes),
+}
+
+#[derive(Debug)]
+pub enum Msg {
+    /// A terminal event: key, mouse, resize.
+    Input(Event),
+    /// Time passed while something animates (spinners).
+    Tick,
+    /// One page of a listing.
+    Page { job: JobKey, names: Vec<String> },
+    /// A job ended; the error is already a sentence for the node.
+    Loaded {
+        job: JobKey,
+        result: Result<Loaded, String>,
+    },
+    /// The clipboard was written (`Ok(how)`) or could not be.
+    Clipboard {
+        what: String,
+        result: Result<&'static str, String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    ListRepositories {
+        job: JobKey,
+    },
+    ListTags {
+        job: JobKey,
+        repository: String,
+    },
+    FetchManifest {
+        job: JobKey,
+        repository: String,
+        reference: String,
+    },
+    FetchReferrers {
+        job: JobKey,
+        repository: String,
+        subject: Digest,
+    },
+    FetchPreview {
+        job: JobKey,
+        repository: String,
+        descriptor: Box<Descriptor>,
+    },
+    CopyToClipboard {
+        what: String,
+        text: String,
+    },
+}
+
+impl Effect {
+    pub fn job(&self) -> Option<&JobKey> {
+        match self {
+            Effect::ListRepositories { job }
+            | Effect::ListTags { job, .. }
+            | Effect::FetchManifest { job, .. }
+            | Effect::FetchReferrers { job, .. }
+            | Effect::FetchPreview { job, .. } => Some(job),
+            Effect::CopyToClipboard { .. } => None,
+        }
+    }
+}

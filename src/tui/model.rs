@@ -1,0 +1,212 @@
+//! The tree's data: one `Node` per thing a person can select, keyed by its
+//! path of stable ids. Nodes of long listings (tags) are created only when
+//! touched, so 100 000 tags cost 100 000 strings, not 100 000 nodes.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use super::message::NodePath;
+use crate::oci::media_type::{self as mt, ArtifactKind};
+use crate::oci::{Descriptor, Manifest};
+use crate::store::Referrers;
+
+pub const ROOT_ID: &str = "registry";
+
+/// How far a load has got.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Status {
+    #[default]
+    Idle,
+    Loading,
+    Done,
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Slot {
+    pub generation: u64,
+    pub status: Status,
+}
+
+impl Slot {
+    pub fn is_loading(&self) -> bool {
+        self.status == Status::Loading
+    }
+    pub fn error(&self) -> Option<&str> {
+        match &self.status {
+            Status::Failed(reason) => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ManifestRole {
+    Tag(String),
+    /// An entry of an index, with its platform.
+    Platform,
+    /// A manifest whose `subject` is the parent.
+    Referrer,
+    /// A BuildKit attestation stored inside an index.
+    Attestation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlobRole {
+    Config,
+    Layer(usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeKind {
+    Registry,
+    Repository {
+        name: String,
+    },
+    Manifest {
+        repository: String,
+        /// A tag or a digest, as the store is asked for it.
+        reference: String,
+        role: ManifestRole,
+    },
+    /// Referrers of one artifact type, as `oras discover` groups them.
+    Group {
+        artifact_type: String,
+    },
+    Blob {
+        repository: String,
+        role: BlobRole,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// Child ids in display order.
+    pub children: Vec<String>,
+    pub listing: Slot,
+    pub manifest_slot: Slot,
+    pub referrers_slot: Slot,
+    pub preview_slot: Slot,
+    /// Known from the parent (platforms, referrers, blobs) or once loaded.
+    pub descriptor: Option<Descriptor>,
+    pub manifest: Option<Arc<Manifest>>,
+    pub referrers: Option<Referrers>,
+    pub preview: Option<Bytes>,
+    /// Open the children as they arrive (the referrer graph, expanded).
+    pub auto_expand: bool,
+}
+
+impl Node {
+    pub fn new(kind: NodeKind) -> Node {
+        Node {
+            kind,
+            children: Vec::new(),
+            listing: Slot::default(),
+            manifest_slot: Slot::default(),
+            referrers_slot: Slot::default(),
+            preview_slot: Slot::default(),
+            descriptor: None,
+            manifest: None,
+            referrers: None,
+            preview: None,
+            auto_expand: false,
+        }
+    }
+
+    pub fn with_descriptor(kind: NodeKind, descriptor: Descriptor) -> Node {
+        Node {
+            descriptor: Some(descriptor),
+            ..Node::new(kind)
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        [
+            &self.listing,
+            &self.manifest_slot,
+            &self.referrers_slot,
+            &self.preview_slot,
+        ]
+        .iter()
+        .any(|slot| slot.is_loading())
+    }
+
+    /// The first error of this node's loads, shown on the node.
+    pub fn error(&self) -> Option<&str> {
+        self.listing
+            .error()
+            .or_else(|| self.manifest_slot.error())
+            .or_else(|| self.referrers_slot.error())
+    }
+
+    pub fn repository(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Repository { name } => Some(name),
+            NodeKind::Manifest { repository, .. } | NodeKind::Blob { repository, .. } => {
+                Some(repository)
+            }
+            NodeKind::Registry | NodeKind::Group { .. } => None,
+        }
+    }
+
+    /// What the node is, for its label and colour.
+    pub fn artifact_type(&self) -> Option<&str> {
+        if let NodeKind::Group { artifact_type } = &self.kind {
+            return Some(artifact_type);
+        }
+        if let Some(manifest) = &self.manifest {
+            if manifest.is_index() {
+                return Some(mt::OCI_INDEX);
+            }
+            return manifest.effective_artifact_type();
+        }
+        let descriptor = self.descriptor.as_ref()?;
+        descriptor
+            .artifact_type
+            .as_deref()
+            .or_else(|| mt::is_index(&descriptor.media_type).then_some(mt::OCI_INDEX))
+    }
+
+    pub fn artifact_kind(&self) -> Option<ArtifactKind> {
+        self.artifact_type().map(mt::artifact_kind)
+    }
+
+    /// Whether expanding may show something: listings and manifests until
+    /// proven empty.
+    pub fn may_have_children(&self) -> bool {
+        match &self.kind {
+            NodeKind::Registry | NodeKind::Repository { .. } => {
+                self.listing.status != Status::Done || !self.children.is_empty()
+            }
+            NodeKind::Manifest { .. } => {
+                let settled = self.manifest_slot.status == Status::Done
+                    && matches!(self.referrers_slot.status, Status::Done | Status::Failed(_));
+                !settled || !self.children.is_empty()
+            }
+            NodeKind::Group { .. } => true,
+            NodeKind::Blob { .. } => false,
+        }
+    }
+
+    pub fn referrer_count(&self) -> Option<usize> {
+        self.referrers.as_ref().map(|r| r.descriptors.len())
+    }
+}
+
+/// Whether a tag is a referrers fallback tag (`sha256-<hex>`), hidden from
+/// tag lists by default because it shows under its subject.
+pub fn is_digest_tag(id: &str) -> bool {
+    id.strip_prefix("t:")
+        .is_some_and(|tag| tag.starts_with("sha256-") || tag.starts_with("sha512-"))
+}
+
+/// The id of a node path's last element, without its kind prefix.
+pub fn display_id(id: &str) -> &str {
+    id.split_once(':').map_or(id, |(_, rest)| rest)
+}
+
+pub fn path_of(ids: &[&str]) -> NodePath {
+    ids.iter().map(|s| (*s).to_owned()).collect()
+}

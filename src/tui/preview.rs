@@ -1,0 +1,185 @@
+//! What the detail pane shows of a blob's bytes: JSON pretty-printed with
+//! colours, text as text, a gzip tar as its file list, anything else as a
+//! hex dump. Pure functions from bytes to lines.
+
+pub mod json;
+pub mod sbom;
+pub mod signature;
+
+use std::io::Read;
+
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+
+use super::escape;
+
+/// Lines of text shown at most; the rest is summarised.
+const MAX_TEXT_LINES: usize = 2000;
+/// Bytes shown in a hex dump.
+const HEX_BYTES: usize = 4096;
+/// Entries of a tar listed at most.
+const MAX_TAR_ENTRIES: usize = 2000;
+
+pub fn blob_lines(media_type: &str, bytes: &[u8]) -> Vec<Line<'static>> {
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut decoded = Vec::new();
+        let mut decoder = flate2::read::GzDecoder::new(bytes).take(256 * 1024 * 1024);
+        if decoder.read_to_end(&mut decoded).is_ok() {
+            if let Some(lines) = tar_listing(&decoded) {
+                return lines;
+            }
+            let mut lines = vec![note("gzip, not a tar: showing the decompressed bytes")];
+            lines.extend(blob_lines(media_type, &decoded));
+            return lines;
+        }
+    }
+    if media_type.contains("tar")
+        && let Some(lines) = tar_listing(bytes)
+    {
+        return lines;
+    }
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) {
+        let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+        return json::highlight(&pretty);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) if !text.contains('\0') => text_lines(text),
+        _ => hex_dump(bytes),
+    }
+}
+
+pub fn note(text: impl Into<String>) -> Line<'static> {
+    Line::from(Span::styled(text.into(), Style::new().fg(Color::DarkGray)))
+}
+
+fn text_lines(text: &str) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = text
+        .lines()
+        .take(MAX_TEXT_LINES)
+        .map(|line| Line::from(escape::owned(line)))
+        .collect();
+    let total = text.lines().count();
+    if total > MAX_TEXT_LINES {
+        lines.push(note(format!("… {} more lines", total - MAX_TEXT_LINES)));
+    }
+    lines
+}
+
+/// The entries of a tar: mode, size and path, as `tar tv` shows them.
+fn tar_listing(bytes: &[u8]) -> Option<Vec<Line<'static>>> {
+    let mut archive = tar::Archive::new(bytes);
+    let entries = archive.entries().ok()?;
+    let mut lines = Vec::new();
+    let mut count = 0usize;
+    for entry in entries {
+        let entry = entry.ok()?;
+        count += 1;
+        if count > MAX_TAR_ENTRIES {
+            continue;
+        }
+        let header = entry.header();
+        let path = entry
+            .path()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mode = header.mode().unwrap_or(0);
+        let kind = match header.entry_type() {
+            tar::EntryType::Directory => 'd',
+            tar::EntryType::Symlink => 'l',
+            tar::EntryType::Link => 'h',
+            _ => '-',
+        };
+        let mut line = format!(
+            "{kind}{:o} {:>10}  {}",
+            mode & 0o7777,
+            header.size().unwrap_or(0),
+            escape::clean(&path)
+        );
+        if let Ok(Some(target)) = entry.link_name() {
+            line.push_str(" -> ");
+            line.push_str(&escape::clean(&target.to_string_lossy()));
+        }
+        lines.push(Line::from(line));
+    }
+    if count == 0 {
+        return None;
+    }
+    let mut out = vec![note(format!("tar archive, {count} entries"))];
+    if count > MAX_TAR_ENTRIES {
+        lines.push(note(format!("… {} more entries", count - MAX_TAR_ENTRIES)));
+    }
+    out.extend(lines);
+    Some(out)
+}
+
+fn hex_dump(bytes: &[u8]) -> Vec<Line<'static>> {
+    let mut lines = vec![note(format!("binary, {} bytes", bytes.len()))];
+    for (row, chunk) in bytes.chunks(16).take(HEX_BYTES / 16).enumerate() {
+        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        let ascii: String = chunk
+            .iter()
+            .map(|&b| {
+                if b.is_ascii_graphic() || b == b' ' {
+                    char::from(b)
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{:08x}  ", row * 16),
+                Style::new().fg(Color::DarkGray),
+            ),
+            Span::raw(format!("{:<48}", hex.join(" "))),
+            Span::styled(format!(" {ascii}"), Style::new().fg(Color::Cyan)),
+        ]));
+    }
+    if bytes.len() > HEX_BYTES {
+        lines.push(note(format!("… {} more bytes", bytes.len() - HEX_BYTES)));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[Line<'_>]) -> String {
+        lines
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn previews_each_kind_of_blob() {
+        let json = text(&blob_lines("application/json", br#"{"a":[1,true]}"#));
+        assert!(json.contains("\"a\": ["), "{json}");
+        assert!(text(&blob_lines("text/markdown", b"# Title\n\x1b[31mred")).contains("\\x1b[31m"));
+        let hex = text(&blob_lines("application/octet-stream", &[0, 1, 2, 255]));
+        assert!(hex.contains("00 01 02 ff"), "{hex}");
+
+        let mut builder = tar::Builder::new(Vec::new());
+        let mut header = tar::Header::new_gnu();
+        header.set_size(5);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder
+            .append_data(&mut header, "docs/README.md", &b"hello"[..])
+            .expect("append");
+        let tar_bytes = builder.into_inner().expect("tar");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &tar_bytes).expect("gzip");
+        let listing = text(&blob_lines(
+            "application/vnd.oci.image.layer.v1.tar+gzip",
+            &gz.finish().expect("gz"),
+        ));
+        assert!(listing.contains("tar archive, 1 entries"), "{listing}");
+        assert!(
+            listing.contains("-644          5  docs/README.md"),
+            "{listing}"
+        );
+    }
+}

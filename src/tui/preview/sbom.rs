@@ -1,0 +1,220 @@
+//! An SBOM's summary: format and version, number of components, and the
+//! components with version and licence (CycloneDX, SPDX, Syft JSON).
+
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use serde_json::Value;
+
+use crate::tui::escape;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Component {
+    pub name: String,
+    pub version: String,
+    pub licence: String,
+    pub purl: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SbomSummary {
+    /// "CycloneDX 1.5", "SPDX-2.3", "Syft 16.0.0"
+    pub format: String,
+    pub components: Vec<Component>,
+}
+
+impl SbomSummary {
+    /// Reads a JSON SBOM; `None` when the document is none of the formats.
+    pub fn parse(bytes: &[u8]) -> Option<SbomSummary> {
+        let doc: Value = serde_json::from_slice(bytes).ok()?;
+        if doc.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX") {
+            let version = text(&doc["specVersion"]);
+            let mut components = Vec::new();
+            collect_cyclonedx(&doc["components"], &mut components);
+            return Some(SbomSummary {
+                format: format!("CycloneDX {version}").trim().to_owned(),
+                components,
+            });
+        }
+        if let Some(version) = doc.get("spdxVersion").and_then(Value::as_str) {
+            let components = array(&doc["packages"])
+                .map(|p| Component {
+                    name: text(&p["name"]),
+                    version: text(&p["versionInfo"]),
+                    licence: [&p["licenseConcluded"], &p["licenseDeclared"]]
+                        .into_iter()
+                        .map(text)
+                        .find(|l| !l.is_empty() && l != "NOASSERTION")
+                        .unwrap_or_default(),
+                    purl: array(&p["externalRefs"])
+                        .find(|r| r["referenceType"] == "purl")
+                        .map(|r| text(&r["referenceLocator"]))
+                        .unwrap_or_default(),
+                })
+                .collect();
+            return Some(SbomSummary {
+                format: version.to_owned(),
+                components,
+            });
+        }
+        if doc.get("artifacts").is_some() && doc.get("schema").is_some() {
+            let components = array(&doc["artifacts"])
+                .map(|a| Component {
+                    name: text(&a["name"]),
+                    version: text(&a["version"]),
+                    licence: array(&a["licenses"])
+                        .map(|l| {
+                            if l.is_string() {
+                                text(l)
+                            } else {
+                                text(&l["value"])
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" OR "),
+                    purl: text(&a["purl"]),
+                })
+                .collect();
+            return Some(SbomSummary {
+                format: format!("Syft {}", text(&doc["schema"]["version"])),
+                components,
+            });
+        }
+        None
+    }
+
+    /// The summary as lines; `search` narrows the components
+    /// (case-insensitive, over name, version, licence and purl).
+    pub fn lines(&self, search: &str, heading: Style) -> Vec<Line<'static>> {
+        let needle = search.to_lowercase();
+        let matching: Vec<&Component> = self
+            .components
+            .iter()
+            .filter(|c| {
+                needle.is_empty()
+                    || [&c.name, &c.version, &c.licence, &c.purl]
+                        .iter()
+                        .any(|f| f.to_lowercase().contains(&needle))
+            })
+            .collect();
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled("SBOM       ", heading),
+                Span::raw(escape::owned(&self.format)),
+            ]),
+            Line::from(vec![
+                Span::styled("components ", heading),
+                Span::styled(
+                    self.components.len().to_string(),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+                if needle.is_empty() {
+                    Span::raw("")
+                } else {
+                    Span::raw(format!("  ({} match {:?})", matching.len(), search))
+                },
+            ]),
+        ];
+        let name_width = matching
+            .iter()
+            .map(|c| c.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(4, 32);
+        let version_width = matching
+            .iter()
+            .map(|c| c.version.chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(7, 20);
+        lines.push(Line::from(Span::styled(
+            format!(
+                "  {:<name_width$}  {:<version_width$}  licence",
+                "name", "version"
+            ),
+            heading,
+        )));
+        for c in matching {
+            lines.push(Line::from(vec![
+                Span::raw(format!("  {:<name_width$}  ", escape::owned(&c.name))),
+                Span::styled(
+                    format!("{:<version_width$}  ", escape::owned(&c.version)),
+                    Style::new().fg(Color::Yellow),
+                ),
+                Span::styled(escape::owned(&c.licence), Style::new().fg(Color::Green)),
+            ]));
+        }
+        lines
+    }
+}
+
+fn collect_cyclonedx(components: &Value, out: &mut Vec<Component>) {
+    for c in array(components) {
+        let licence = array(&c["licenses"])
+            .map(|l| {
+                let licence = &l["license"];
+                [&l["expression"], &licence["id"], &licence["name"]]
+                    .into_iter()
+                    .map(text)
+                    .find(|s| !s.is_empty())
+                    .unwrap_or_default()
+            })
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        out.push(Component {
+            name: text(&c["name"]),
+            version: text(&c["version"]),
+            licence,
+            purl: text(&c["purl"]),
+        });
+        // Nested components count too, as CycloneDX allows.
+        collect_cyclonedx(&c["components"], out);
+    }
+}
+
+fn array(value: &Value) -> impl Iterator<Item = &Value> {
+    value.as_array().into_iter().flatten()
+}
+
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_cyclonedx_and_spdx() {
+        let cdx = br#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":[
+            {"name":"openssl","version":"3.0.1","licenses":[{"license":{"id":"Apache-2.0"}}],
+             "purl":"pkg:apk/alpine/openssl@3.0.1"},
+            {"name":"musl","version":"1.2","licenses":[{"expression":"MIT"}],
+             "components":[{"name":"inner","version":"0"}]}]}"#;
+        let summary = SbomSummary::parse(cdx).expect("cyclonedx");
+        assert_eq!(summary.format, "CycloneDX 1.5");
+        assert_eq!(summary.components.len(), 3);
+        assert_eq!(summary.components[0].licence, "Apache-2.0");
+        assert_eq!(summary.components[1].licence, "MIT");
+        let text: Vec<String> = summary
+            .lines("ssl", Style::new())
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(text[1].contains("3  (1 match \"ssl\")"), "{text:?}");
+        assert_eq!(text.len(), 4);
+
+        let spdx = br#"{"spdxVersion":"SPDX-2.3","packages":[{"name":"zlib","versionInfo":"1.3",
+            "licenseConcluded":"NOASSERTION","licenseDeclared":"Zlib",
+            "externalRefs":[{"referenceType":"purl","referenceLocator":"pkg:generic/zlib@1.3"}]}]}"#;
+        let summary = SbomSummary::parse(spdx).expect("spdx");
+        assert_eq!(summary.format, "SPDX-2.3");
+        assert_eq!(summary.components[0].licence, "Zlib");
+        assert_eq!(summary.components[0].purl, "pkg:generic/zlib@1.3");
+        assert!(SbomSummary::parse(b"{\"x\":1}").is_none());
+    }
+}

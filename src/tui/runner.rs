@@ -1,0 +1,125 @@
+//! Turns effects into tokio tasks against the store. Each task sends its
+//! result back as one message; a newer request for the same node and kind
+//! aborts the older task, so a slow answer never overwrites a fresh one.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
+
+use super::clipboard::Clipboard;
+use super::message::{Effect, JobKey, JobKind, Loaded, Msg, NodePath};
+use crate::store::SharedStore;
+
+/// Previews (blobs, SBOM documents) larger than this are not read.
+pub const PREVIEW_LIMIT: u64 = 16 * 1024 * 1024;
+
+pub struct Runner {
+    store: SharedStore,
+    sender: UnboundedSender<Msg>,
+    tasks: HashMap<(NodePath, JobKind), AbortHandle>,
+    clipboard: Clipboard,
+}
+
+impl Runner {
+    pub fn new(store: SharedStore, sender: UnboundedSender<Msg>, clipboard: Clipboard) -> Runner {
+        Runner {
+            store,
+            sender,
+            tasks: HashMap::new(),
+            clipboard,
+        }
+    }
+
+    pub fn run(&mut self, effect: Effect) {
+        if let Effect::CopyToClipboard { what, text } = effect {
+            let result = self.clipboard.copy(&text);
+            let _ = self.sender.send(Msg::Clipboard { what, result });
+            return;
+        }
+        let Some(job) = effect.job().cloned() else {
+            return;
+        };
+        let store = Arc::clone(&self.store);
+        let sender = self.sender.clone();
+        let key = (job.node.clone(), job.kind);
+        let handle = tokio::spawn(async move {
+            let result = perform(&store, effect, &sender).await;
+            // The receiver is gone only when the UI is shutting down.
+            let _ = sender.send(Msg::Loaded { job, result });
+        });
+        if let Some(older) = self.tasks.insert(key, handle.abort_handle()) {
+            older.abort();
+        }
+        self.tasks.retain(|_, task| !task.is_finished());
+    }
+
+    /// Stops every task (on quit).
+    pub fn abort_all(&mut self) {
+        for (_, task) in self.tasks.drain() {
+            task.abort();
+        }
+    }
+}
+
+async fn perform(
+    store: &SharedStore,
+    effect: Effect,
+    sender: &UnboundedSender<Msg>,
+) -> Result<Loaded, String> {
+    let pages = |job: JobKey| {
+        let sender = sender.clone();
+        move |names: Vec<String>| {
+            let _ = sender.send(Msg::Page {
+                job: job.clone(),
+                names,
+            });
+        }
+    };
+    let result = match effect {
+        Effect::ListRepositories { job } => {
+            let mut on_page = pages(job);
+            store
+                .catalog(&mut on_page)
+                .await
+                .map(|()| Loaded::ListingDone)
+        }
+        Effect::ListTags { job, repository } => {
+            let mut on_page = pages(job);
+            store
+                .tags(&repository, &mut on_page)
+                .await
+                .map(|()| Loaded::ListingDone)
+        }
+        Effect::FetchManifest {
+            repository,
+            reference,
+            ..
+        } => store
+            .fetch_manifest(&repository, &reference)
+            .await
+            .map(|m| Loaded::Manifest(Arc::new(m))),
+        Effect::FetchReferrers {
+            repository,
+            subject,
+            ..
+        } => store
+            .referrers(&repository, &subject, None)
+            .await
+            .map(|referrers| Loaded::Referrers {
+                referrers,
+                support: store.referrers_support(),
+            }),
+        Effect::FetchPreview {
+            repository,
+            descriptor,
+            ..
+        } => store
+            .fetch_blob_bytes(&repository, &descriptor, PREVIEW_LIMIT)
+            .await
+            .map(Loaded::Preview),
+        Effect::CopyToClipboard { .. } => return Err("not a job".to_owned()),
+    };
+    result.map_err(|e| e.to_string())
+}

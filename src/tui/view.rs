@@ -1,0 +1,44 @@
+//! Rendering: a pure function of the app state, one widget per screen
+//! region (tree, detail, status bar, bottom line, popups).
+
+mod detail_pane;
+mod labels;
+mod popup;
+mod status_bar;
+mod tree_pane;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use detail_pane::DetailPane;
+pub use detail_pane::detail_lines;
+use popup::{BottomLine, PopupView};
+use status_bar::StatusBar;
+use tree_pane::TreePane;
+
+use super::app::{App, Areas};
+
+/// Where each region goes in a terminal of `area`.
+pub fn layout(area: Rect) -> (Areas, Rect, Rect) {
+    let [main, status, bottom] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let [tree, detail] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(main);
+    (Areas { tree, detail }, status, bottom)
+}
+
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let area = frame.area();
+    let (areas, status, bottom) = layout(area);
+    frame.render_widget(&TreePane { app }, areas.tree);
+    frame.render_widget(&DetailPane { app }, areas.detail);
+    frame.render_widget(&StatusBar { app }, status);
+    frame.render_widget(&BottomLine { app }, bottom);
+    if app.popup.is_some() {
+        frame.render_widget(&PopupView { app }, area);
+    }
+}

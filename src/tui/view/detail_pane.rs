@@ -1,0 +1,306 @@
+//! The detail pane: the selected node's descriptor, annotations, the
+//! summary of an SBOM or signature, a blob's preview, and the manifest's
+//! JSON, scrolled by the app's detail offset.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::labels::{self, human_size};
+use super::tree_pane::pane_block;
+use crate::oci::Descriptor;
+use crate::oci::media_type::{self as mt, ArtifactKind};
+use crate::tui::app::{App, Focus, node_digest};
+use crate::tui::escape;
+use crate::tui::model::{Node, NodeKind, Slot, Status, is_digest_tag};
+use crate::tui::preview::{self, json, note, sbom::SbomSummary, signature};
+use crate::tui::runner::PREVIEW_LIMIT;
+
+pub struct DetailPane<'a> {
+    pub app: &'a App,
+}
+
+impl Widget for &DetailPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let focused = app.focus == Focus::Detail && app.popup.is_none();
+        let block = pane_block("detail", focused, app);
+        Paragraph::new(detail_lines(app))
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((app.detail_scroll, 0))
+            .render(area, buf);
+    }
+}
+
+fn heading(app: &App) -> Style {
+    Style::new()
+        .fg(app.config.theme.accent)
+        .add_modifier(Modifier::BOLD)
+}
+
+fn field(app: &App, label: &str, value: impl Into<String>) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:<14}"), heading(app)),
+        Span::raw(value.into()),
+    ])
+}
+
+fn section(app: &App, title: &str) -> [Line<'static>; 2] {
+    [
+        Line::raw(""),
+        Line::from(Span::styled(title.to_owned(), heading(app))),
+    ]
+}
+
+/// Everything the detail pane shows for the selection, top to bottom.
+pub fn detail_lines(app: &App) -> Vec<Line<'static>> {
+    let Some(node) = app.selected_node() else {
+        let hidden = app.selected.last().is_some_and(|id| id.starts_with('…'));
+        return vec![note(if hidden {
+            "more entries than shown: / filters the list"
+        } else {
+            "press Enter to load"
+        })];
+    };
+    let mut lines = Vec::new();
+    match &node.kind {
+        NodeKind::Registry => {
+            lines.push(field(app, "store", escape::owned(&app.session.store_name)));
+            lines.push(field(app, "registry", escape::owned(&app.session.registry)));
+            lines.push(field(
+                app,
+                "referrers",
+                super::status_bar::support_label(app),
+            ));
+            lines.push(field(app, "repositories", listing_count(node)));
+        }
+        NodeKind::Repository { name } => {
+            lines.push(field(app, "repository", escape::owned(name)));
+            let digest_tags = node.children.iter().filter(|id| is_digest_tag(id)).count();
+            lines.push(field(app, "tags", listing_count(node)));
+            if digest_tags > 0 {
+                let shown = if app.show_digest_tags {
+                    "shown"
+                } else {
+                    "hidden; t shows them"
+                };
+                lines.push(field(
+                    app,
+                    "fallback tags",
+                    format!("{digest_tags} sha256-* ({shown})"),
+                ));
+            }
+        }
+        NodeKind::Group { artifact_type } => {
+            lines.push(field(app, "artifact type", escape::owned(artifact_type)));
+            lines.push(field(app, "kind", mt::artifact_kind(artifact_type).label()));
+            lines.push(field(app, "referrers", node.children.len().to_string()));
+        }
+        NodeKind::Manifest { repository, .. } => manifest_lines(app, node, repository, &mut lines),
+        NodeKind::Blob { .. } => {
+            if let Some(descriptor) = &node.descriptor {
+                descriptor_lines(app, descriptor, &mut lines);
+                annotation_lines(app, descriptor.annotations.iter(), &mut lines);
+            }
+            lines.extend(section(app, "Preview"));
+            preview_lines(app, node, &mut lines, |bytes| {
+                let media_type = node
+                    .descriptor
+                    .as_ref()
+                    .map_or("", |d| d.media_type.as_str());
+                preview::blob_lines(media_type, bytes)
+            });
+        }
+    }
+    if let Some(error) = node.error() {
+        lines.insert(
+            0,
+            Line::from(Span::styled(
+                format!("✗ {}  (r retries)", escape::clean(error)),
+                Style::new().fg(app.config.theme.error),
+            )),
+        );
+    }
+    lines
+}
+
+fn listing_count(node: &Node) -> String {
+    match &node.listing.status {
+        Status::Idle => "Enter lists them".to_owned(),
+        Status::Loading => format!("{} so far…", node.children.len()),
+        _ => node.children.len().to_string(),
+    }
+}
+
+fn manifest_lines(app: &App, node: &Node, repository: &str, lines: &mut Vec<Line<'static>>) {
+    if let Some(descriptor) = &node.descriptor {
+        descriptor_lines(app, descriptor, lines);
+    }
+    if let Some(digest) = node_digest(node) {
+        lines.push(field(
+            app,
+            "reference",
+            escape::owned(&format!("{}/{repository}@{digest}", app.session.registry)),
+        ));
+    }
+    let Some(manifest) = &node.manifest else {
+        let what = match node.manifest_slot.status {
+            Status::Loading => format!("{} loading the manifest", labels::spinner(app.tick)),
+            _ => "Enter loads the manifest and its referrers".to_owned(),
+        };
+        lines.push(note(what));
+        return;
+    };
+    if let Some(subject) = &manifest.subject {
+        lines.push(field(app, "subject", subject.digest.to_string()));
+    }
+    if let Some(referrers) = &node.referrers {
+        lines.push(field(
+            app,
+            "referrers",
+            format!(
+                "{} (from {})",
+                referrers.descriptors.len(),
+                referrers.source.label()
+            ),
+        ));
+        for warning in &referrers.warnings {
+            lines.push(warning_line(app, warning));
+        }
+    }
+    for warning in &manifest.warnings {
+        lines.push(warning_line(app, warning));
+    }
+    let mut annotations: Vec<(&String, &String)> = manifest.annotations.iter().collect();
+    if let Some(descriptor) = &node.descriptor {
+        annotations.extend(
+            descriptor
+                .annotations
+                .iter()
+                .filter(|(k, _)| !manifest.annotations.contains_key(*k)),
+        );
+    }
+    annotation_lines(app, annotations.into_iter(), lines);
+    match manifest.effective_artifact_type().map(mt::artifact_kind) {
+        Some(ArtifactKind::Sbom) => {
+            lines.extend(section(app, "SBOM"));
+            preview_lines(app, node, lines, |bytes| match SbomSummary::parse(bytes) {
+                Some(summary) => summary.lines(&app.detail_search, heading(app)),
+                None => preview::blob_lines("", bytes),
+            });
+        }
+        Some(ArtifactKind::Signature | ArtifactKind::Attestation) => {
+            lines.extend(section(app, "Signature"));
+            preview_lines(app, node, lines, |bytes| {
+                let facts = signature::summarize(bytes);
+                if facts.is_empty() {
+                    return preview::blob_lines("", bytes);
+                }
+                facts
+                    .into_iter()
+                    .map(|(label, value)| field(app, label, value))
+                    .collect()
+            });
+        }
+        _ => {}
+    }
+    lines.extend(section(app, "Manifest"));
+    lines.extend(json::highlight(&manifest.pretty_json()));
+}
+
+fn warning_line(app: &App, warning: &str) -> Line<'static> {
+    let _ = app;
+    Line::from(Span::styled(
+        format!("! {}", escape::clean(warning)),
+        Style::new().fg(Color::Yellow),
+    ))
+}
+
+fn descriptor_lines(app: &App, descriptor: &Descriptor, lines: &mut Vec<Line<'static>>) {
+    lines.push(field(
+        app,
+        "media type",
+        escape::owned(&descriptor.media_type),
+    ));
+    if let Some(artifact_type) = &descriptor.artifact_type {
+        let friendly =
+            mt::friendly_name(artifact_type).map_or_else(String::new, |f| format!("  ({f})"));
+        lines.push(field(
+            app,
+            "artifact type",
+            format!("{}{friendly}", escape::clean(artifact_type)),
+        ));
+    }
+    lines.push(field(app, "digest", descriptor.digest.to_string()));
+    lines.push(field(
+        app,
+        "size",
+        format!(
+            "{} ({} bytes)",
+            human_size(descriptor.size),
+            descriptor.size
+        ),
+    ));
+    if let Some(platform) = &descriptor.platform {
+        lines.push(field(app, "platform", escape::owned(&platform.to_string())));
+    }
+}
+
+fn annotation_lines<'a>(
+    app: &App,
+    annotations: impl Iterator<Item = (&'a String, &'a String)>,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let annotations: Vec<_> = annotations.collect();
+    if annotations.is_empty() {
+        return;
+    }
+    lines.extend(section(app, "Annotations"));
+    let width = annotations
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(48);
+    for (key, value) in annotations {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {:<width$}  ", escape::clean(key)),
+                Style::new().fg(Color::Cyan),
+            ),
+            Span::raw(escape::owned(value)),
+        ]));
+    }
+}
+
+/// A preview's lines once its bytes are here; its state until then.
+fn preview_lines(
+    app: &App,
+    node: &Node,
+    lines: &mut Vec<Line<'static>>,
+    render: impl FnOnce(&[u8]) -> Vec<Line<'static>>,
+) {
+    let Slot { status, .. } = &node.preview_slot;
+    match (status, &node.preview) {
+        (_, Some(bytes)) => lines.extend(render(bytes)),
+        (Status::Loading, _) => lines.push(note(format!("{} loading", labels::spinner(app.tick)))),
+        (Status::Failed(reason), _) => lines.push(Line::from(Span::styled(
+            format!("✗ {}  (r retries)", escape::clean(reason)),
+            Style::new().fg(app.config.theme.error),
+        ))),
+        _ => {
+            let size = node.descriptor.as_ref().map_or(0, |d| d.size);
+            if size > PREVIEW_LIMIT {
+                lines.push(note(format!(
+                    "{} is too large to preview",
+                    human_size(size)
+                )));
+            } else {
+                lines.push(note("not loaded"));
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! How a node reads in the tree: name or short digest, kind label in its
+//! colour, size, referrer count, spinner or error.
+
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Span;
+
+use crate::oci::media_type::{self as mt};
+use crate::tui::app::App;
+use crate::tui::escape;
+use crate::tui::model::{BlobRole, ManifestRole, Node, NodeKind, display_id};
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub fn spinner(tick: u64) -> &'static str {
+    SPINNER[usize::try_from(tick % 10).unwrap_or(0)]
+}
+
+/// `1.2 MiB`: sizes as people read them.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// The short, readable name of an artifact type.
+pub fn type_name(artifact_type: &str) -> String {
+    mt::friendly_name(artifact_type).map_or_else(|| escape::owned(artifact_type), str::to_owned)
+}
+
+pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
+    let theme = &app.config.theme;
+    let dim = Style::new().fg(Color::DarkGray);
+    let kind_colour = node.artifact_kind().map(|k| theme.kind(k));
+    let mut spans = Vec::new();
+    match &node.kind {
+        NodeKind::Registry => {
+            spans.push(Span::styled(
+                escape::owned(&app.session.store_name),
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
+            if !node.children.is_empty() {
+                spans.push(Span::styled(
+                    format!("  {} repositories", node.children.len()),
+                    dim,
+                ));
+            }
+        }
+        NodeKind::Repository { name } => {
+            spans.push(Span::styled(
+                escape::owned(name),
+                Style::new().fg(theme.accent),
+            ));
+            if !node.children.is_empty() {
+                spans.push(Span::styled(format!("  {} tags", node.children.len()), dim));
+            }
+        }
+        NodeKind::Group { artifact_type } => {
+            spans.push(Span::styled(
+                type_name(artifact_type),
+                Style::new()
+                    .fg(kind_colour.unwrap_or(Color::Gray))
+                    .add_modifier(Modifier::BOLD),
+            ));
+            spans.push(Span::styled(format!("  {}", node.children.len()), dim));
+        }
+        NodeKind::Manifest { role, .. } => {
+            let name = match role {
+                ManifestRole::Tag(tag) => escape::owned(tag),
+                ManifestRole::Platform => node
+                    .descriptor
+                    .as_ref()
+                    .and_then(|d| d.platform.as_ref())
+                    .map_or_else(|| "platform".to_owned(), |p| escape::owned(&p.to_string())),
+                ManifestRole::Attestation => "attestation".to_owned(),
+                ManifestRole::Referrer => digest_text(node),
+            };
+            spans.push(Span::styled(
+                name,
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
+            if let Some(kind) = node.artifact_kind() {
+                spans.push(Span::styled(
+                    format!("  {}", kind.label()),
+                    Style::new().fg(theme.kind(kind)),
+                ));
+            }
+            if !matches!(role, ManifestRole::Referrer) && node.descriptor.is_some() {
+                spans.push(Span::styled(format!("  {}", digest_text(node)), dim));
+            }
+            push_size(node, &mut spans);
+            if let Some(count) = node.referrer_count().filter(|c| *c > 0) {
+                let noun = if count == 1 { "referrer" } else { "referrers" };
+                spans.push(Span::styled(
+                    format!("  ◂ {count} {noun}"),
+                    Style::new().fg(theme.accent),
+                ));
+            }
+        }
+        NodeKind::Blob { role, .. } => {
+            let role = match role {
+                BlobRole::Config => "config".to_owned(),
+                BlobRole::Layer(i) => format!("layer {i}"),
+            };
+            spans.push(Span::raw(role));
+            if let Some(descriptor) = &node.descriptor {
+                let what = descriptor
+                    .title()
+                    .map_or_else(|| short_media_type(&descriptor.media_type), escape::owned);
+                spans.push(Span::styled(
+                    format!("  {what}"),
+                    Style::new().fg(Color::Gray),
+                ));
+                spans.push(Span::styled(
+                    format!("  {}", descriptor.digest.short()),
+                    dim,
+                ));
+            }
+            push_size(node, &mut spans);
+        }
+    }
+    if node.is_loading() {
+        spans.push(Span::styled(
+            format!("  {}", spinner(app.tick)),
+            Style::new().fg(theme.accent),
+        ));
+    }
+    if let Some(error) = node.error() {
+        spans.push(Span::styled(
+            format!("  ✗ {}", escape::clean(error)),
+            Style::new().fg(theme.error),
+        ));
+    }
+    if spans.is_empty() {
+        spans.push(Span::raw(escape::owned(display_id(id))));
+    }
+    spans
+}
+
+fn digest_text(node: &Node) -> String {
+    crate::tui::app::node_digest(node).map_or_else(
+        || "…".to_owned(),
+        |d| format!("{}:{}", d.algorithm().name(), d.short()),
+    )
+}
+
+fn push_size(node: &Node, spans: &mut Vec<Span<'static>>) {
+    if let Some(descriptor) = &node.descriptor {
+        spans.push(Span::styled(
+            format!("  {}", human_size(descriptor.size)),
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
+}
+
+/// `application/vnd.oci.image.layer.v1.tar+gzip` → `tar+gzip`.
+fn short_media_type(media_type: &str) -> String {
+    let short = media_type
+        .rsplit(['.', '/'])
+        .find(|part| !part.is_empty() && !part.starts_with('v'))
+        .unwrap_or(media_type);
+    escape::owned(short)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_types_read_well() {
+        assert_eq!(human_size(512), "512 B");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(3 * 1024 * 1024), "3.0 MiB");
+        assert_eq!(short_media_type(mt::OCI_LAYER_TAR_GZIP), "tar+gzip");
+        assert_eq!(short_media_type(mt::OCI_CONFIG), "config");
+        assert_eq!(type_name(mt::CYCLONEDX_JSON), "CycloneDX SBOM");
+        assert_eq!(type_name("sbom/example"), "sbom/example");
+    }
+}

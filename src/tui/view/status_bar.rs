@@ -1,0 +1,101 @@
+//! The status bar: where you are, how the store serves referrers, the
+//! running jobs, the scratch note, and the last message.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::labels::spinner;
+use crate::store::ReferrersSupport;
+use crate::tui::app::{App, node_digest};
+use crate::tui::escape;
+use crate::tui::model::{ManifestRole, NodeKind};
+
+pub struct StatusBar<'a> {
+    pub app: &'a App,
+}
+
+pub fn support_label(app: &App) -> &'static str {
+    match app.session.referrers_support {
+        ReferrersSupport::NotYetKnown => "referrers: not yet known",
+        ReferrersSupport::Api => "referrers API",
+        ReferrersSupport::FallbackTag => "referrers: fallback tags",
+        ReferrersSupport::SubjectScan => "referrers: subject scan",
+    }
+}
+
+/// `registry/repo:tag@sha256:abc…` for the selection, as far as known.
+pub fn location(app: &App) -> String {
+    let mut text = app.session.registry.clone();
+    let Some(node) = app.selected_node() else {
+        return text;
+    };
+    if let Some(repository) = node.repository() {
+        text.push('/');
+        text.push_str(repository);
+    }
+    if let NodeKind::Manifest {
+        role: ManifestRole::Tag(tag),
+        ..
+    } = &node.kind
+        && !tag.contains(':')
+    {
+        text.push(':');
+        text.push_str(tag);
+    }
+    if matches!(node.kind, NodeKind::Manifest { .. } | NodeKind::Blob { .. })
+        && let Some(digest) = node_digest(node)
+    {
+        text.push_str(&format!(
+            "@{}:{}…",
+            digest.algorithm().name(),
+            digest.short()
+        ));
+    }
+    escape::owned(&text)
+}
+
+impl Widget for &StatusBar<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let bar = Style::new().bg(Color::Rgb(40, 44, 52)).fg(Color::Gray);
+        buf.set_style(area, bar);
+        let separator = Span::styled(" │ ", Style::new().fg(Color::DarkGray));
+        let mut spans = vec![
+            Span::styled(format!(" {}", location(app)), Style::new().fg(Color::White)),
+            separator.clone(),
+            Span::raw(support_label(app)),
+        ];
+        let jobs = app.running_jobs();
+        if jobs > 0 {
+            spans.push(separator.clone());
+            let noun = if jobs == 1 { "job" } else { "jobs" };
+            spans.push(Span::styled(
+                format!("{} {jobs} {noun}", spinner(app.tick)),
+                Style::new().fg(app.config.theme.accent),
+            ));
+        }
+        if let Some(note) = &app.session.scratch_note {
+            spans.push(separator.clone());
+            spans.push(Span::styled(
+                escape::owned(note),
+                Style::new().fg(Color::Yellow),
+            ));
+        }
+        if let Some(status) = &app.status {
+            spans.push(separator);
+            let colour = if status.is_error {
+                app.config.theme.error
+            } else {
+                Color::Green
+            };
+            spans.push(Span::styled(
+                escape::owned(&status.text),
+                Style::new().fg(colour),
+            ));
+        }
+        Line::from(spans).render(area, buf);
+    }
+}

@@ -1,0 +1,82 @@
+//! The tree pane: the visible rows from the app's offset, with open and
+//! closed markers, and the selection highlighted.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Widget};
+
+use super::labels;
+use crate::tui::app::{App, Focus};
+
+pub struct TreePane<'a> {
+    pub app: &'a App,
+}
+
+impl Widget for &TreePane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let focused = app.focus == Focus::Tree && app.popup.is_none();
+        let block = pane_block("graph", focused, app);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let rows = app.rows();
+        let height = usize::from(inner.height);
+        for (line_index, row) in rows.iter().skip(app.tree_offset).take(height).enumerate() {
+            let mut spans = vec![Span::raw("  ".repeat(row.depth))];
+            let id = row.path.last().map_or("", String::as_str);
+            if row.more > 0 {
+                spans.push(Span::styled(
+                    format!("  … {} more: / filters the list", row.more),
+                    Style::new().fg(Color::DarkGray),
+                ));
+            } else if let Some(node) = app.node(&row.path) {
+                let marker = if app.opened.contains(&row.path) && node.may_have_children() {
+                    "▼ "
+                } else if node.may_have_children() {
+                    "▶ "
+                } else {
+                    "  "
+                };
+                spans.push(Span::styled(marker, Style::new().fg(Color::DarkGray)));
+                spans.extend(labels::node_spans(app, id, node));
+            } else {
+                // A listing entry not touched yet: a tag or repository name.
+                spans.push(Span::styled("▶ ", Style::new().fg(Color::DarkGray)));
+                spans.push(Span::raw(crate::tui::escape::owned(
+                    crate::tui::model::display_id(id),
+                )));
+            }
+            let mut line = Line::from(spans);
+            if row.path == app.selected {
+                let style = if focused {
+                    Style::new()
+                        .bg(Color::DarkGray)
+                        .add_modifier(Modifier::BOLD)
+                } else {
+                    Style::new().add_modifier(Modifier::REVERSED)
+                };
+                line = line.style(style);
+            }
+            let y = inner.y + u16::try_from(line_index).unwrap_or(u16::MAX);
+            let line_area = Rect::new(inner.x, y, inner.width, 1);
+            if row.path == app.selected {
+                buf.set_style(line_area, line.style);
+            }
+            line.render(line_area, buf);
+        }
+    }
+}
+
+pub fn pane_block<'a>(title: &'a str, focused: bool, app: &App) -> Block<'a> {
+    let colour = if focused {
+        app.config.theme.accent
+    } else {
+        Color::DarkGray
+    };
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(Style::new().fg(colour))
+        .title(Span::styled(format!(" {title} "), Style::new().fg(colour)))
+}
