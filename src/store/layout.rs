@@ -25,7 +25,8 @@ use crate::store::StoreError;
 use index::{INDEX_FILE, LAYOUT_FILE, LayoutIndex};
 use scan::{ScanCache, ScannedManifest};
 
-/// Manifests read at once during a referrers scan.
+/// Manifests read at once during a referrers scan (results keep index
+/// order, so referrers are listed in the order they were pushed).
 const SCAN_CONCURRENCY: usize = 8;
 
 #[derive(Debug)]
@@ -237,7 +238,7 @@ impl LayoutStore {
                     let result = self.scan_one(layout, &descriptor).await;
                     (descriptor, listed, result)
                 })
-                .buffer_unordered(SCAN_CONCURRENCY)
+                .buffered(SCAN_CONCURRENCY)
                 .collect()
                 .await;
             for (descriptor, listed, result) in results {

@@ -9,3 +9,5 @@ mod support;
 
 mod boundary;
 mod ground;
+mod demo;
+mod layout;
