@@ -231,6 +231,9 @@ pub async fn pull_blobs(
         }
         match staged {
             Staged::File(file) => {
+                // Temporary files are private (0600); a pulled file gets the
+                // usual mode, as `oras pull` writes it.
+                set_readable(file.path())?;
                 file.persist(&target).map_err(|e| {
                     OpError::io(format!("rename into {}", target.display()), e.error)
                 })?;
@@ -338,4 +341,16 @@ async fn stage(
     drop(temp);
     report(progress, Progress::Finished { digest, what });
     Ok(Staged::Directory(unpacked))
+}
+
+#[cfg(unix)]
+fn set_readable(path: &Path) -> Result<(), OpError> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))
+        .map_err(|e| OpError::io(format!("set the mode of {}", path.display()), e))
+}
+
+#[cfg(not(unix))]
+fn set_readable(_path: &Path) -> Result<(), OpError> {
+    Ok(())
 }

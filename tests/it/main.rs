@@ -7,7 +7,10 @@
 
 mod support;
 
+mod auth;
 mod boundary;
-mod ground;
+mod cli;
 mod demo;
+mod ground;
 mod layout;
+mod remote;
