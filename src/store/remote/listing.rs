@@ -91,6 +91,7 @@ impl RemoteStore {
         url.query_pairs_mut()
             .append_pair("n", &self.page_size.to_string());
         let mut seen = HashSet::new();
+        let mut last_names: HashSet<String> = HashSet::new();
         for _ in 0..MAX_PAGES {
             if !seen.insert(url.to_string()) {
                 return Err(StoreError::Protocol(format!(
@@ -116,16 +117,31 @@ impl RemoteStore {
                     "{operation}: the page is not the expected JSON: {e}"
                 ))
             })?;
+            let full_page = names.len() == self.page_size as usize;
+            let last = names.last().cloned();
             on_page(names);
-            match next {
-                Some(link) => {
+            match (next, last) {
+                (Some(link), _) => {
                     url = self.transport.same_origin_target(
                         &page_url,
                         &link,
                         "the next-page Link",
                     )?;
                 }
-                None => return Ok(()),
+                // Some registries (go-containerregistry's) page by `n` and
+                // `last` but send no `Link`: a full page may not be the end.
+                (None, Some(last)) if full_page => {
+                    if !last_names.insert(last.clone()) {
+                        return Err(StoreError::Protocol(format!(
+                            "{operation}: the registry ignores `last` and repeats its pages"
+                        )));
+                    }
+                    url = self.transport.url(path);
+                    url.query_pairs_mut()
+                        .append_pair("n", &self.page_size.to_string())
+                        .append_pair("last", &last);
+                }
+                _ => return Ok(()),
             }
         }
         Err(StoreError::Protocol(format!(

@@ -1,0 +1,361 @@
+//! What no honest registry does, shown with the fault proxy and the
+//! recording sink in front of real registries.
+
+use std::time::{Duration, Instant};
+
+use regscope::oci::verify::VerifyError;
+use regscope::store::remote::{ConnectOptions, RemoteStore};
+use regscope::store::{ReferrersSource, Store, StoreError};
+
+use super::{push_image, read_blob, run, store};
+use crate::support::{FaultProxy, RecordingSink, Registry, Rule, http_request, media};
+
+const REPO: &str = "app";
+
+#[test]
+fn remote_resolves_with_and_without_docker_content_digest() {
+    let reg = Registry::distribution();
+    let proxy = FaultProxy::start(reg.host());
+    run(async {
+        let image = push_image(&store(reg.host()), REPO, "v1", "resolve").await;
+        let store = store(&proxy.host());
+
+        let resolved = store.resolve(REPO, "v1").await.expect("resolve");
+        assert_eq!(resolved.digest, *image.digest());
+        assert_eq!(resolved.size, image.size());
+        let methods: Vec<String> = proxy.requests().iter().map(|r| r.method.clone()).collect();
+        assert_eq!(methods, ["HEAD"], "the header suffices");
+
+        proxy.clear_requests();
+        proxy.add_rule(
+            Rule::any()
+                .path("/manifests/")
+                .remove_header("Docker-Content-Digest"),
+        );
+        let resolved = store
+            .resolve(REPO, "v1")
+            .await
+            .expect("resolve without the header");
+        assert_eq!(resolved.digest, *image.digest());
+        assert_eq!(resolved.size, image.size());
+        assert!(
+            proxy.requests().iter().any(|r| r.method == "GET"),
+            "hashed the bytes"
+        );
+    });
+}
+
+#[test]
+fn remote_catches_flipped_bytes_and_lying_headers() {
+    let reg = Registry::distribution();
+    let proxy = FaultProxy::start(reg.host());
+    run(async {
+        let image = push_image(&store(reg.host()), REPO, "v1", "flip").await;
+        let store = store(&proxy.host());
+        let by_digest = image.digest().to_string();
+
+        proxy.add_rule(Rule::new("GET", "/manifests/").flip_byte(10));
+        let flipped = store.fetch_manifest(REPO, &by_digest).await;
+        assert!(
+            matches!(
+                flipped,
+                Err(StoreError::Verify(VerifyError::DigestMismatch { .. }))
+            ),
+            "{flipped:?}"
+        );
+        let by_tag = store.fetch_manifest(REPO, "v1").await;
+        assert!(
+            matches!(
+                by_tag,
+                Err(StoreError::Verify(VerifyError::DigestMismatch { .. }))
+            ),
+            "header disagrees: {by_tag:?}"
+        );
+
+        proxy.clear_rules();
+        let other = regscope::oci::Digest::sha256_of(b"another manifest").to_string();
+        proxy.add_rule(Rule::new("GET", "/manifests/").header("Docker-Content-Digest", &other));
+        let lying = store.fetch_manifest(REPO, "v1").await;
+        assert!(matches!(lying, Err(StoreError::Verify(_))), "{lying:?}");
+
+        proxy.clear_rules();
+        proxy.add_rule(Rule::new("GET", "/blobs/").flip_byte(3));
+        let layer = image.layers[0].clone();
+        let mut stream = store.fetch_blob(REPO, &layer).await.expect("stream starts");
+        let mut last = None;
+        while let Some(item) = futures_util::StreamExt::next(&mut stream).await {
+            last = Some(item);
+        }
+        assert!(
+            matches!(
+                last,
+                Some(Err(StoreError::Verify(VerifyError::DigestMismatch { .. })))
+            ),
+            "{last:?}"
+        );
+
+        proxy.clear_rules();
+        proxy.add_rule(Rule::new("GET", "/blobs/").truncate_after(4));
+        let mut stream = store.fetch_blob(REPO, &layer).await.expect("stream starts");
+        let mut last = None;
+        while let Some(item) = futures_util::StreamExt::next(&mut stream).await {
+            last = Some(item);
+        }
+        assert!(
+            matches!(
+                last,
+                Some(Err(StoreError::Verify(VerifyError::TooShort { .. })))
+            ),
+            "{last:?}"
+        );
+
+        proxy.clear_rules();
+        assert_eq!(
+            read_blob(&store, REPO, &layer).await.len() as u64,
+            layer.size,
+            "nothing was poisoned"
+        );
+    });
+}
+
+#[test]
+fn remote_refuses_an_oversized_manifest() {
+    let reg = Registry::ggcr();
+    run(async {
+        let padding = "x".repeat(5 * 1024 * 1024);
+        let body = format!(
+            r#"{{"schemaVersion":2,"mediaType":"{}","manifests":[],"annotations":{{"pad":"{padding}"}}}}"#,
+            media::OCI_INDEX
+        );
+        let put = http_request(
+            "PUT",
+            reg.host(),
+            &format!("/v2/{REPO}/manifests/big"),
+            &[("Content-Type", media::OCI_INDEX)],
+            body.as_bytes(),
+        )
+        .expect("put");
+        assert!(
+            put.status < 300,
+            "ggcr accepts big manifests: {} {}",
+            put.status,
+            put.text()
+        );
+        let store = store(reg.host());
+        let refused = store.fetch_manifest(REPO, "big").await;
+        assert!(
+            matches!(refused, Err(StoreError::TooLarge { limit, .. }) if limit == 4 * 1024 * 1024),
+            "{refused:?}"
+        );
+        assert!(
+            refused
+                .err()
+                .is_some_and(|e| e.to_string().contains("4194304"))
+        );
+    });
+}
+
+#[test]
+fn remote_retries_503_and_honours_retry_after() {
+    let reg = Registry::distribution();
+    let proxy = FaultProxy::start(reg.host());
+    run(async {
+        push_image(&store(reg.host()), REPO, "v1", "retry").await;
+        let store = store(&proxy.host());
+
+        proxy.add_rule(Rule::new("GET", "/manifests/v1").status(503).times(2));
+        store
+            .fetch_manifest(REPO, "v1")
+            .await
+            .expect("third time lucky");
+        assert_eq!(proxy.rule_hits(0), 2);
+
+        proxy.clear_rules();
+        proxy.add_rule(
+            Rule::new("GET", "/manifests/v1")
+                .status(429)
+                .header("Retry-After", "1")
+                .times(2),
+        );
+        let started = Instant::now();
+        store
+            .fetch_manifest(REPO, "v1")
+            .await
+            .expect("after waiting");
+        assert!(
+            started.elapsed() >= Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+
+        proxy.clear_rules();
+        proxy.add_rule(
+            Rule::new("GET", "/manifests/v1")
+                .status(429)
+                .header("Retry-After", "86400"),
+        );
+        let started = Instant::now();
+        let limited = store.fetch_manifest(REPO, "v1").await;
+        assert!(started.elapsed() < Duration::from_secs(2), "fails fast");
+        assert!(
+            matches!(limited, Err(StoreError::RateLimited { retry_after: Some(wait), .. }) if wait >= Duration::from_secs(86_000)),
+            "{limited:?}"
+        );
+    });
+}
+
+#[test]
+fn remote_redirect_to_another_port_carries_no_authorization() {
+    let reg = Registry::distribution_htpasswd("canary-user", "canary-pass-7f3a");
+    let proxy = FaultProxy::start(reg.host());
+    let sink = RecordingSink::start(200);
+    run(async {
+        let options = ConnectOptions {
+            username: Some("canary-user".to_owned()),
+            password: Some("canary-pass-7f3a".to_owned()),
+            ..ConnectOptions::default()
+        };
+        let store = RemoteStore::new(&proxy.host(), options).expect("store");
+        let image = push_image(&store, REPO, "v1", "redirect").await;
+        proxy.add_rule(Rule::new("GET", "/blobs/").redirect_to_base(307, &sink.base_url()));
+
+        let layer = image.layers[0].clone();
+        let mut stream = store
+            .fetch_blob(REPO, &layer)
+            .await
+            .expect("redirect followed");
+        let mut last = None;
+        while let Some(item) = futures_util::StreamExt::next(&mut stream).await {
+            last = Some(item);
+        }
+        assert!(
+            matches!(last, Some(Err(StoreError::Verify(_)))),
+            "the sink's empty body is no blob: {last:?}"
+        );
+        let at_sink = sink.requests();
+        assert_eq!(at_sink.len(), 1, "{at_sink:?}");
+        assert_eq!(
+            at_sink[0].header("authorization"),
+            None,
+            "credentials leaked to another port"
+        );
+        let at_registry = proxy.requests();
+        let original = at_registry
+            .iter()
+            .find(|r| r.method == "GET" && r.path.contains("/blobs/"))
+            .expect("blob GET");
+        assert!(
+            original.header("authorization").is_some(),
+            "the registry itself got credentials"
+        );
+
+        // A 401 from the redirect target is not answered with credentials.
+        sink.set_status(401);
+        let refused = store.fetch_blob(REPO, &layer).await;
+        assert!(refused.is_err());
+        assert!(
+            sink.requests()
+                .iter()
+                .all(|r| r.header("authorization").is_none())
+        );
+    });
+}
+
+#[test]
+fn remote_refuses_cross_origin_links_locations_and_loops() {
+    let reg = Registry::distribution();
+    let proxy = FaultProxy::start(reg.host());
+    let sink = RecordingSink::start(200);
+    run(async {
+        let store = store(&proxy.host());
+        push_image(&store, REPO, "v1", "links").await;
+
+        proxy.add_rule(
+            Rule::new("GET", "/tags/list")
+                .header(
+                    "Link",
+                    &format!(
+                        "<{}/v2/{REPO}/tags/list?n=1&last=v1>; rel=\"next\"",
+                        sink.base_url()
+                    ),
+                )
+                .times(1),
+        );
+        let mut pages = 0;
+        let cross = store.tags(REPO, &mut |_| pages += 1).await;
+        assert!(
+            matches!(&cross, Err(StoreError::Protocol(m)) if m.contains("another origin")),
+            "{cross:?}"
+        );
+
+        proxy.clear_rules();
+        proxy.add_rule(Rule::new("GET", "/tags/list").header(
+            "Link",
+            &format!("</v2/{REPO}/tags/list?n=1000>; rel=\"next\""),
+        ));
+        let looping = store.tags(REPO, &mut |_| {}).await;
+        assert!(
+            matches!(&looping, Err(StoreError::Protocol(m)) if m.contains("twice")),
+            "{looping:?}"
+        );
+
+        proxy.clear_rules();
+        proxy.add_rule(
+            Rule::new("POST", "/blobs/uploads/")
+                .header("Location", &format!("{}/upload", sink.base_url())),
+        );
+        let blob =
+            regscope::oci::Descriptor::of_bytes("application/octet-stream", b"not for the sink");
+        let upload = store
+            .push_blob(
+                REPO,
+                &blob,
+                regscope::store::bytes_stream(bytes::Bytes::from_static(b"not for the sink")),
+            )
+            .await;
+        assert!(
+            matches!(&upload, Err(StoreError::Protocol(m)) if m.contains("another origin")),
+            "{upload:?}"
+        );
+        assert!(sink.requests().is_empty(), "nothing went to the sink");
+    });
+}
+
+#[test]
+fn remote_reports_refused_deletes_and_html_referrers_pages() {
+    let reg = Registry::olareg();
+    let proxy = FaultProxy::start(reg.host());
+    run(async {
+        let store = store(&proxy.host());
+        let image = push_image(&store, REPO, "v1", "delete").await;
+
+        proxy.add_rule(Rule::new("DELETE", "/manifests/").status(405).body(
+            r#"{"errors":[{"code":"UNSUPPORTED","message":"The operation is unsupported."}]}"#,
+        ));
+        let refused = store.delete_manifest(REPO, image.digest()).await;
+        assert!(
+            matches!(refused, Err(StoreError::Unsupported { .. })),
+            "{refused:?}"
+        );
+        assert!(
+            refused
+                .err()
+                .is_some_and(|e| e.to_string().contains("not supported"))
+        );
+
+        // A referrers endpoint that answers with a login page has no API.
+        proxy.clear_rules();
+        proxy.add_rule(
+            Rule::new("GET", "/referrers/")
+                .status(200)
+                .header("Content-Type", "text/html")
+                .body("<html>sign in</html>"),
+        );
+        let referrers = store
+            .referrers(REPO, image.digest(), None)
+            .await
+            .expect("falls back");
+        assert_eq!(referrers.source, ReferrersSource::FallbackTag);
+        assert!(referrers.descriptors.is_empty());
+    });
+}
