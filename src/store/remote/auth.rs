@@ -8,20 +8,21 @@
 //! about 401s from the registry itself. Secrets stay inside it and inside
 //! sensitive `HeaderValue`s; messages and logs name users and hosts only.
 
+mod cache;
 mod challenge;
 mod realm;
 mod scope;
 mod token;
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
 
 use base64::Engine as _;
 use reqwest::header::{HeaderMap, HeaderValue};
 use url::Url;
 
+use self::cache::TokenCache;
 use self::challenge::{AuthScheme, Challenge, challenges_in};
 use self::scope::ScopeSet;
 use super::credentials::Credential;
@@ -37,29 +38,14 @@ pub enum Scope {
     Catalog,
 }
 
-/// A token is renewed this long before it expires, so a request does not
-/// leave with a token that dies on the way.
-const RENEW_MARGIN: Duration = Duration::from_secs(10);
-/// Tokens kept per registry; a session browsing many repositories would
-/// otherwise collect one per repository forever.
-const MAX_CACHED_TOKENS: usize = 256;
-
 /// Authentication for one registry host. `Send + Sync`; share it in an `Arc`.
 pub struct Authenticator {
     client: reqwest::Client,
     registry: String,
     credential: Option<Credential>,
     plain_http: bool,
-    state: Mutex<State>,
-    /// One lock per scope set, so concurrent 401s for the same scopes make
-    /// one token request, not one each.
-    fetch_locks: Mutex<HashMap<ScopeSet, Arc<tokio::sync::Mutex<()>>>>,
-}
-
-#[derive(Default)]
-struct State {
-    method: Method,
-    tokens: HashMap<ScopeSet, CachedToken>,
+    method: Mutex<Method>,
+    tokens: TokenCache,
 }
 
 /// What the registry asked for in its last challenge.
@@ -72,12 +58,6 @@ enum Method {
         realm: Url,
         service: Option<String>,
     },
-}
-
-struct CachedToken {
-    header: HeaderValue,
-    fetched_at: Instant,
-    expires_at: Instant,
 }
 
 impl Authenticator {
@@ -96,8 +76,8 @@ impl Authenticator {
             registry: registry.to_owned(),
             credential,
             plain_http,
-            state: Mutex::new(State::default()),
-            fetch_locks: Mutex::new(HashMap::new()),
+            method: Mutex::new(Method::NotYetChallenged),
+            tokens: TokenCache::default(),
         }
     }
 
@@ -108,12 +88,12 @@ impl Authenticator {
     /// when no token could be had (the 401 that follows reports why).
     pub async fn authorization(&self, scopes: &[Scope]) -> Option<HeaderValue> {
         let wanted = ScopeSet::from_scopes(scopes);
-        let method = self.state().method.clone();
+        let method = self.method().clone();
         match method {
             Method::NotYetChallenged => None,
             Method::Basic => self.basic().ok(),
             Method::Bearer { realm, service } => {
-                if let Some(header) = self.cached(&wanted, None) {
+                if let Some(header) = self.tokens.find(&wanted, None) {
                     return Some(header);
                 }
                 match self.fetch(&realm, service.as_deref(), wanted, None).await {
@@ -147,7 +127,7 @@ impl Authenticator {
         }
         if challenges.iter().any(|c| c.scheme == AuthScheme::Basic) {
             let header = self.basic()?;
-            self.state().method = Method::Basic;
+            *self.method() = Method::Basic;
             return Ok(header);
         }
         Err(self.unauthorized(unanswerable(&challenges)))
@@ -168,7 +148,7 @@ impl Authenticator {
         if let Some(challenged) = challenge.param("scope") {
             wanted.add_all(challenged);
         }
-        self.state().method = Method::Bearer {
+        *self.method() = Method::Bearer {
             realm: realm.clone(),
             service: service.clone(),
         };
@@ -176,7 +156,8 @@ impl Authenticator {
             .await
     }
 
-    /// Fetches (or reuses one fetched concurrently) a token for `wanted`.
+    /// Fetches a token for `wanted`, or reuses one that a concurrent
+    /// request fetched while this one waited for the lock.
     async fn fetch(
         &self,
         realm: &Url,
@@ -184,9 +165,9 @@ impl Authenticator {
         wanted: ScopeSet,
         fetched_after: Option<Instant>,
     ) -> Result<HeaderValue, StoreError> {
-        let lock = self.fetch_lock(&wanted);
+        let lock = self.tokens.fetch_lock(&wanted);
         let _guard = lock.lock().await;
-        if let Some(header) = self.cached(&wanted, fetched_after) {
+        if let Some(header) = self.tokens.find(&wanted, fetched_after) {
             return Ok(header);
         }
         let issued = token::fetch_token(
@@ -200,45 +181,9 @@ impl Authenticator {
             },
         )
         .await?;
-        let now = Instant::now();
-        let mut state = self.state();
-        state.tokens.retain(|_, t| t.expires_at > now);
-        if state.tokens.len() >= MAX_CACHED_TOKENS
-            && let Some(oldest) = state
-                .tokens
-                .iter()
-                .min_by_key(|(_, t)| t.expires_at)
-                .map(|(k, _)| k.clone())
-        {
-            state.tokens.remove(&oldest);
-        }
-        state.tokens.insert(
-            wanted,
-            CachedToken {
-                header: issued.header.clone(),
-                fetched_at: now,
-                expires_at: now + issued.lifetime,
-            },
-        );
-        drop(state);
-        self.prune_fetch_locks();
+        self.tokens
+            .insert(wanted, issued.header.clone(), issued.lifetime);
         Ok(issued.header)
-    }
-
-    /// The longest-lived cached token covering `wanted` that is not about to
-    /// expire (and, if asked, was fetched after `fetched_after`).
-    fn cached(&self, wanted: &ScopeSet, fetched_after: Option<Instant>) -> Option<HeaderValue> {
-        let renew_after = Instant::now() + RENEW_MARGIN;
-        self.state()
-            .tokens
-            .iter()
-            .filter(|(granted, t)| {
-                t.expires_at > renew_after
-                    && fetched_after.is_none_or(|after| t.fetched_at >= after)
-                    && granted.covers(wanted)
-            })
-            .max_by_key(|(_, t)| t.expires_at)
-            .map(|(_, t)| t.header.clone())
     }
 
     fn basic(&self) -> Result<HeaderValue, StoreError> {
@@ -260,34 +205,16 @@ impl Authenticator {
         }
     }
 
-    fn fetch_lock(&self, wanted: &ScopeSet) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self
-            .fetch_locks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        locks.entry(wanted.clone()).or_default().clone()
-    }
-
-    fn prune_fetch_locks(&self) {
-        let mut locks = self
-            .fetch_locks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if locks.len() > MAX_CACHED_TOKENS {
-            locks.retain(|_, lock| Arc::strong_count(lock) > 1);
-        }
-    }
-
-    fn state(&self) -> MutexGuard<'_, State> {
-        // The state stays consistent at every step, so a panic elsewhere
-        // while it was held leaves nothing half-done.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    fn method(&self) -> MutexGuard<'_, Method> {
+        // Assignments are whole values, so a panic elsewhere while the lock
+        // was held leaves nothing half-done.
+        self.method.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 impl fmt::Debug for Authenticator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let method = match &self.state().method {
+        let method = match &*self.method() {
             Method::NotYetChallenged => "not yet challenged".to_owned(),
             Method::Basic => "basic".to_owned(),
             Method::Bearer { realm: r, .. } => format!("bearer via {}", realm::redacted(r)),
