@@ -5,6 +5,7 @@
 
 mod hostile;
 mod interop;
+mod writes;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
