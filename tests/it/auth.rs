@@ -10,6 +10,8 @@
 
 #[path = "auth_credentials.rs"]
 mod credentials;
+#[path = "auth_store.rs"]
+mod store;
 #[path = "auth_tokens.rs"]
 mod tokens;
 
