@@ -4,8 +4,9 @@
 //! `connect` (origin, TLS, the one HTTP client), `transport` (every request:
 //! in-flight bound, retries, redirects, auth challenges), `response` (capped
 //! bodies, typed errors, redaction), `listing` (catalog and tags page by
-//! page), `manifests`, `blobs`, `referrers` (API or fallback tag) and
-//! `fallback` (keeping the fallback index up to date on push and delete).
+//! page), `manifests`, `blobs` and `upload`, `referrers` (API or fallback
+//! tag) and `fallback` (keeping the fallback index up to date on push and
+//! delete). `auth` and `credentials` answer the registry's challenges.
 
 pub mod auth;
 mod blobs;
@@ -18,6 +19,7 @@ mod referrers;
 mod response;
 mod retry;
 mod transport;
+mod upload;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, Ordering};

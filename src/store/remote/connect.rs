@@ -80,6 +80,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_ca_file_must_exist_and_hold_certificates() {
+        let missing = ConnectOptions {
+            ca_file: Some("/nonexistent/regscope-ca.pem".into()),
+            ..ConnectOptions::default()
+        };
+        assert!(matches!(build_client(&missing), Err(StoreError::Io { .. })));
+        let garbage = tempfile::NamedTempFile::new().expect("temp file");
+        std::fs::write(
+            garbage.path(),
+            "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
+        )
+        .expect("write");
+        let garbage = ConnectOptions {
+            ca_file: Some(garbage.path().to_owned()),
+            ..ConnectOptions::default()
+        };
+        assert!(build_client(&garbage).is_err());
+        let insecure = ConnectOptions {
+            insecure: true,
+            ..ConnectOptions::default()
+        };
+        assert!(build_client(&insecure).is_ok());
+    }
+
+    #[test]
     fn loopback_hosts_speak_plain_http_by_default() {
         for host in [
             "localhost",

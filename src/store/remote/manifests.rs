@@ -16,6 +16,8 @@ use crate::oci::{Algorithm, Descriptor, Digest, DigestHasher, Manifest};
 use crate::store::{PushedManifest, StoreError};
 
 pub const DOCKER_CONTENT_DIGEST: &str = "docker-content-digest";
+/// Times a manifest body that broke off mid-way is fetched again.
+const MAX_BROKEN_BODIES: u32 = 2;
 
 /// Every manifest type, as one `Accept` value.
 pub fn accept_manifests() -> String {
@@ -84,7 +86,9 @@ impl RemoteStore {
             let headers = reply.response.headers();
             let digest = header_digest(headers)?;
             let size = declared_length(headers).filter(|size| *size > 0);
-            let media_type = content_type(headers);
+            // A registry that calls a manifest `application/json` leaves
+            // the type to the document itself.
+            let media_type = content_type(headers).filter(|t| MANIFEST_TYPES.contains(&t.as_str()));
             match (target, digest, size, media_type) {
                 (Target::Digest(asked), Some(said), _, _) if said != *asked => {
                     return Err(StoreError::Protocol(format!(
@@ -128,13 +132,7 @@ impl RemoteStore {
     ) -> Result<(Manifest, Digest), StoreError> {
         let what = describe(repository, target);
         let call = self.manifest_call(Method::GET, repository, &target.as_path(), "fetch manifest");
-        let reply = self.transport.send(&call).await?;
-        if !reply.response.status().is_success() {
-            return Err(error_from(reply.response, &self.registry, "fetch manifest", &what).await);
-        }
-        let said = header_digest(reply.response.headers())?;
-        let served_as = content_type(reply.response.headers());
-        let raw = read_capped(reply.response, MAX_MANIFEST_SIZE, &what, &reply.url).await?;
+        let (said, served_as, raw) = self.read_manifest_reply(&call, &what).await?;
         let digest = match target {
             Target::Digest(expected) => {
                 let actual = hash_with(expected.algorithm(), &raw);
@@ -164,6 +162,35 @@ impl RemoteStore {
         let manifest = Manifest::parse(raw, served_as.as_deref())
             .map_err(|source| StoreError::InvalidManifest { what, source })?;
         Ok((manifest, digest))
+    }
+
+    /// GETs a manifest: (`Docker-Content-Digest`, `Content-Type`, bytes).
+    /// A connection that breaks inside the body is tried again (the
+    /// transport only retries what fails before the headers).
+    async fn read_manifest_reply(
+        &self,
+        call: &Call,
+        what: &str,
+    ) -> Result<(Option<Digest>, Option<String>, Bytes), StoreError> {
+        let mut broken_bodies = 0;
+        loop {
+            let reply = self.transport.send(call).await?;
+            if !reply.response.status().is_success() {
+                return Err(
+                    error_from(reply.response, &self.registry, &call.operation, what).await,
+                );
+            }
+            let said = header_digest(reply.response.headers())?;
+            let served_as = content_type(reply.response.headers());
+            match read_capped(reply.response, MAX_MANIFEST_SIZE, what, &reply.url).await {
+                Ok(raw) => return Ok((said, served_as, raw)),
+                Err(StoreError::Transport { .. }) if broken_bodies < MAX_BROKEN_BODIES => {
+                    broken_bodies += 1;
+                    tracing::debug!(what, "the manifest body broke off; fetching it again");
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// PUTs raw manifest bytes; returns the reply's headers.
