@@ -15,6 +15,7 @@ mod scan;
 mod store_impl;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use futures_util::StreamExt;
 
@@ -23,7 +24,7 @@ use crate::oci::reference::validate_repository;
 use crate::oci::{Descriptor, Digest, Manifest};
 use crate::store::StoreError;
 use index::{INDEX_FILE, LAYOUT_FILE, LayoutIndex};
-use scan::{ScanCache, ScannedManifest};
+use scan::{ScanCache, ScanMemo, ScanResult, ScannedManifest};
 
 /// Manifests read at once during a referrers scan (results keep index
 /// order, so referrers are listed in the order they were pushed).
@@ -38,6 +39,7 @@ pub struct LayoutStore {
     /// Serialises read-modify-write of `index.json` within this process.
     index_lock: tokio::sync::Mutex<()>,
     scan_cache: std::sync::Mutex<ScanCache>,
+    scan_memo: std::sync::Mutex<ScanMemo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +82,7 @@ impl LayoutStore {
             shape,
             index_lock: tokio::sync::Mutex::new(()),
             scan_cache: std::sync::Mutex::new(ScanCache::default()),
+            scan_memo: std::sync::Mutex::new(ScanMemo::default()),
         })
     }
 
@@ -216,8 +219,24 @@ impl LayoutStore {
     }
 
     /// Every manifest of the layout (index entries and the manifests of
-    /// indexes), read once and cached; unreadable ones become warnings.
-    async fn scan(&self, layout: &Path) -> Result<(Vec<ScannedManifest>, Vec<String>), StoreError> {
+    /// indexes), read once and cached; unreadable ones become warnings. The
+    /// whole scan is remembered until `index.json` changes, so discovering a
+    /// graph node by node does not re-read a large index for every node.
+    async fn scan(&self, layout: &Path) -> Result<Arc<ScanResult>, StoreError> {
+        let version = index::version(layout).await;
+        if let Some(version) = &version
+            && let Some(result) = self.memo().get(layout, version)
+        {
+            return Ok(result);
+        }
+        let result = Arc::new(self.scan_afresh(layout).await?);
+        if let Some(version) = version {
+            self.memo().insert(layout, version, result.clone());
+        }
+        Ok(result)
+    }
+
+    async fn scan_afresh(&self, layout: &Path) -> Result<ScanResult, StoreError> {
         let index = index::read(layout).await?;
         let mut scanned = Vec::new();
         let mut warnings = Vec::new();
@@ -256,7 +275,7 @@ impl LayoutStore {
                 }
             }
         }
-        Ok((scanned, warnings))
+        Ok(ScanResult { scanned, warnings })
     }
 
     async fn scan_one(
@@ -271,6 +290,12 @@ impl LayoutStore {
         let found = ScannedManifest::of(&manifest);
         self.cache().insert(found.clone());
         Ok(found)
+    }
+
+    fn memo(&self) -> std::sync::MutexGuard<'_, ScanMemo> {
+        self.scan_memo
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn cache(&self) -> std::sync::MutexGuard<'_, ScanCache> {

@@ -166,6 +166,32 @@ pub(super) async fn read(layout: &Path) -> Result<LayoutIndex, StoreError> {
         .map_err(|e| StoreError::Invalid(format!("{} is not a valid index: {e}", path.display())))
 }
 
+/// What identifies one state of `index.json`: it is rewritten by rename
+/// (a new inode) here, in place by ORAS (a new mtime and usually length).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct IndexVersion {
+    inode: u64,
+    modified: Option<std::time::SystemTime>,
+    length: u64,
+}
+
+/// The current version of `index.json`, or `None` when it cannot be told
+/// (then nothing is remembered).
+pub(super) async fn version(layout: &Path) -> Option<IndexVersion> {
+    let metadata = tokio::fs::symlink_metadata(layout.join(INDEX_FILE))
+        .await
+        .ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&metadata);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some(IndexVersion {
+        inode,
+        modified: Some(metadata.modified().ok()?),
+        length: metadata.len(),
+    })
+}
+
 /// Writes `index.json` atomically.
 pub(super) async fn write(layout: &Path, index: &LayoutIndex) -> Result<(), StoreError> {
     let path = layout.join(INDEX_FILE);

@@ -4,12 +4,13 @@
 //! `subject` compared).
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::oci::reference::validate_repository;
 use crate::oci::{Descriptor, Digest, Manifest};
 
-use super::index::LAYOUT_FILE;
+use super::index::{IndexVersion, LAYOUT_FILE};
 
 /// A directory of layouts deeper than this is not searched further.
 const MAX_DEPTH: usize = 8;
@@ -131,4 +132,36 @@ pub(super) fn referrers_of(
         .filter(|m| seen.insert(m.descriptor.digest.clone()))
         .map(|m| m.descriptor.clone())
         .collect()
+}
+
+/// One layout's manifests as a referrers scan found them.
+#[derive(Debug)]
+pub(super) struct ScanResult {
+    pub scanned: Vec<ScannedManifest>,
+    pub warnings: Vec<String>,
+}
+
+/// The last scan of each layout, valid while its `index.json` is unchanged.
+#[derive(Debug, Default)]
+pub(super) struct ScanMemo {
+    layouts: HashMap<PathBuf, (IndexVersion, Arc<ScanResult>)>,
+}
+
+impl ScanMemo {
+    /// Layouts remembered at once; a directory of many is scanned anew.
+    const CAPACITY: usize = 256;
+
+    pub fn get(&self, layout: &Path, version: &IndexVersion) -> Option<Arc<ScanResult>> {
+        self.layouts
+            .get(layout)
+            .filter(|(known, _)| known == version)
+            .map(|(_, result)| result.clone())
+    }
+
+    pub fn insert(&mut self, layout: &Path, version: IndexVersion, result: Arc<ScanResult>) {
+        if self.layouts.len() >= Self::CAPACITY {
+            self.layouts.clear();
+        }
+        self.layouts.insert(layout.to_path_buf(), (version, result));
+    }
 }

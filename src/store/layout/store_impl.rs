@@ -171,11 +171,11 @@ impl Store for LayoutStore {
         artifact_type: Option<&str>,
     ) -> Result<Referrers, StoreError> {
         let layout = self.existing_layout(repository).await?;
-        let (scanned, warnings) = self.scan(&layout).await?;
+        let scan = self.scan(&layout).await?;
         Ok(Referrers {
-            descriptors: scan::referrers_of(&scanned, subject, artifact_type),
+            descriptors: scan::referrers_of(&scan.scanned, subject, artifact_type),
             source: ReferrersSource::SubjectScan,
-            warnings,
+            warnings: scan.warnings.clone(),
         })
     }
 }

@@ -243,7 +243,10 @@ async fn an_artifact_pushed_by_the_store_is_seen_and_pulled_by_oras() {
         sbom_bytes
     );
 
-    // And the store reads what ORAS attaches next to its own.
+    // And the store reads what ORAS attaches next to its own, even after a
+    // scan it remembers (ORAS rewrites index.json in place).
+    let before = store.referrers(&repo, image.digest(), None).await.unwrap();
+    assert_eq!(before.descriptors, vec![sbom.descriptor()]);
     let sig_dir = work.path().join("files");
     std::fs::create_dir_all(&sig_dir).unwrap();
     std::fs::write(sig_dir.join("sig.json"), b"{}").unwrap();
