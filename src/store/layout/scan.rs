@@ -7,10 +7,18 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use futures_util::StreamExt;
+
 use crate::oci::reference::validate_repository;
 use crate::oci::{Descriptor, Digest, Manifest};
+use crate::store::StoreError;
 
-use super::index::{IndexVersion, LAYOUT_FILE};
+use super::index::{self, IndexVersion, LAYOUT_FILE};
+use super::{LayoutStore, read_manifest};
+
+/// Manifests read at once during a referrers scan (results keep index
+/// order, so referrers are listed in the order they were pushed).
+const SCAN_CONCURRENCY: usize = 8;
 
 /// A directory of layouts deeper than this is not searched further.
 const MAX_DEPTH: usize = 8;
@@ -163,5 +171,94 @@ impl ScanMemo {
             self.layouts.clear();
         }
         self.layouts.insert(layout.to_path_buf(), (version, result));
+    }
+}
+
+impl LayoutStore {
+    /// Every manifest of the layout (index entries and the manifests of
+    /// indexes), read once and cached; unreadable ones become warnings. The
+    /// whole scan is remembered until `index.json` changes, so discovering a
+    /// graph node by node does not re-read a large index for every node.
+    pub(super) async fn scan(&self, layout: &Path) -> Result<Arc<ScanResult>, StoreError> {
+        let version = index::version(layout).await;
+        if let Some(version) = &version
+            && let Some(result) = self.memo().get(layout, version)
+        {
+            return Ok(result);
+        }
+        let result = Arc::new(self.scan_afresh(layout).await?);
+        if let Some(version) = version {
+            self.memo().insert(layout, version, result.clone());
+        }
+        Ok(result)
+    }
+
+    async fn scan_afresh(&self, layout: &Path) -> Result<ScanResult, StoreError> {
+        let index = index::read(layout).await?;
+        let mut scanned = Vec::new();
+        let mut warnings = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut level: Vec<(Descriptor, bool)> =
+            index.manifests.into_iter().map(|d| (d, true)).collect();
+        while !level.is_empty() {
+            level.retain(|(d, _)| seen.insert(d.digest.clone()));
+            if seen.len() > MAX_SCANNED_MANIFESTS {
+                warnings.push(format!(
+                    "stopped after {} manifests; referrers may be missing",
+                    MAX_SCANNED_MANIFESTS
+                ));
+                break;
+            }
+            let results: Vec<_> = futures_util::stream::iter(level.drain(..))
+                .map(|(descriptor, listed)| async move {
+                    let result = self.scan_one(layout, &descriptor).await;
+                    (descriptor, listed, result)
+                })
+                .buffered(SCAN_CONCURRENCY)
+                .collect()
+                .await;
+            for (descriptor, listed, result) in results {
+                match result {
+                    Ok(found) => {
+                        level.extend(found.children.iter().cloned().map(|d| (d, false)));
+                        scanned.push(found);
+                    }
+                    // A platform manifest left out of a partial copy is normal.
+                    Err(StoreError::NotFound { .. }) if !listed => {}
+                    Err(error) => warnings.push(format!(
+                        "cannot read manifest {}: {error}",
+                        descriptor.digest
+                    )),
+                }
+            }
+        }
+        Ok(ScanResult { scanned, warnings })
+    }
+
+    async fn scan_one(
+        &self,
+        layout: &Path,
+        descriptor: &Descriptor,
+    ) -> Result<ScannedManifest, StoreError> {
+        if let Some(found) = self.cache().get(&descriptor.digest) {
+            return Ok(found);
+        }
+        let manifest = read_manifest(layout, descriptor).await?;
+        let found = ScannedManifest::of(&manifest);
+        self.cache().insert(found.clone());
+        Ok(found)
+    }
+
+    fn memo(&self) -> std::sync::MutexGuard<'_, ScanMemo> {
+        self.scan_memo
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, ScanCache> {
+        // The cache holds only immutable facts, so a poisoned one is sound.
+        self.scan_cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
