@@ -18,7 +18,7 @@ pub use navigation::Row;
 use super::config::Config;
 use super::keymap::Action;
 use super::message::{Effect, JobKey, JobKind, Msg, NodePath};
-use super::model::{Node, NodeKind, ROOT_ID, Status};
+use super::model::{ManifestRole, Node, NodeKind, ROOT_ID, Status, display_id, is_digest_tag};
 use crate::oci::Digest;
 use crate::store::ReferrersSupport;
 
@@ -283,7 +283,7 @@ impl App {
     fn start_job(&mut self, path: &[String], kind: JobKind) -> Option<Effect> {
         self.next_generation += 1;
         let generation = self.next_generation;
-        let node = self.nodes.get_mut(path)?;
+        let node = self.nodes.get(path)?;
         let job = JobKey {
             node: path.to_vec(),
             kind,
@@ -307,12 +307,39 @@ impl App {
                 repository: repository.clone(),
                 reference: reference.clone(),
             },
-            (NodeKind::Manifest { repository, .. }, JobKind::Referrers) => {
+            (
+                NodeKind::Manifest {
+                    repository, role, ..
+                },
+                JobKind::Referrers,
+            ) => {
                 let subject = node_digest(node)?;
+                let repository = repository.clone();
+                let is_platform = *role == ManifestRole::Platform;
+                let digest_tags = self
+                    .nodes
+                    .get(&path[..path.len().min(2)])
+                    .map(|repo| {
+                        repo.children
+                            .iter()
+                            .filter(|id| is_digest_tag(id))
+                            .map(|id| display_id(id).to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let parent_index = path
+                    .len()
+                    .checked_sub(1)
+                    .filter(|_| is_platform)
+                    .and_then(|len| self.nodes.get(&path[..len]))
+                    .and_then(|parent| parent.manifest.clone())
+                    .filter(|manifest| manifest.is_index());
                 Effect::FetchReferrers {
                     job,
-                    repository: repository.clone(),
+                    repository,
                     subject,
+                    digest_tags,
+                    parent_index,
                 }
             }
             (
@@ -328,6 +355,7 @@ impl App {
             }
             _ => return None,
         };
+        let node = self.nodes.get_mut(path)?;
         let slot = match kind {
             JobKind::Listing => &mut node.listing,
             JobKind::Manifest => &mut node.manifest_slot,

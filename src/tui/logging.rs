@@ -1,21 +1,24 @@
 //! While the TUI owns the screen, logs go to a file in the platform's
-//! state dir (or cache dir), never to the terminal; help shows the path.
+//! cache dir (where `main.rs` also puts them when it sets logging up
+//! first), never to the terminal; help shows the path.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-/// Where the log file goes: `<state or cache dir>/regscope.log`.
+/// Where the log file goes: `<cache dir>/regscope.log`.
 pub fn log_path() -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "regscope")?;
-    let dir = dirs.state_dir().unwrap_or_else(|| dirs.cache_dir());
-    Some(dir.join("regscope.log"))
+    Some(dirs.cache_dir().join("regscope.log"))
 }
 
 /// Sends `tracing` to the log file (filter: `REGSCOPE_LOG`, default
-/// `info`). Returns the path when this call installed the subscriber;
-/// `None` if the file cannot be opened or logging was already set up.
+/// `info`) unless logging is already set up (by `main.rs`, to the same
+/// file). Returns the path to show in help.
 pub fn init() -> Option<PathBuf> {
     let path = log_path()?;
+    if tracing::dispatcher::has_been_set() {
+        return Some(path);
+    }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).ok()?;
     }

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 use crossterm::event::Event;
 
+use crate::graph::Attachments;
 use crate::oci::{Descriptor, Digest, Manifest};
-use crate::store::{Referrers, ReferrersSupport};
+use crate::store::ReferrersSupport;
 
 /// A node's identity: the ids from the root down. Ids are stable strings
 /// (names, digests), never indices, so reloading keeps selection.
@@ -39,7 +40,7 @@ pub enum Loaded {
     ListingDone,
     Manifest(Arc<Manifest>),
     Referrers {
-        referrers: Referrers,
+        attachments: Attachments,
         /// What the store now knows of its referrers API.
         support: ReferrersSupport,
     },
@@ -66,7 +67,7 @@ pub enum Msg {
     },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Effect {
     ListRepositories {
         job: JobKey,
@@ -84,6 +85,12 @@ pub enum Effect {
         job: JobKey,
         repository: String,
         subject: Digest,
+        /// The repository's `sha256-*` tags known so far, where cosign
+        /// keeps its signatures.
+        digest_tags: Vec<String>,
+        /// For a platform manifest: its index, where BuildKit keeps
+        /// attestations.
+        parent_index: Option<Arc<Manifest>>,
     },
     FetchPreview {
         job: JobKey,

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use super::message::NodePath;
+use crate::graph::{Attachments, FoundBy};
 use crate::oci::media_type::{self as mt, ArtifactKind};
 use crate::oci::{Descriptor, Manifest};
-use crate::store::Referrers;
 
 pub const ROOT_ID: &str = "registry";
 
@@ -92,7 +92,13 @@ pub struct Node {
     /// Known from the parent (platforms, referrers, blobs) or once loaded.
     pub descriptor: Option<Descriptor>,
     pub manifest: Option<Arc<Manifest>>,
-    pub referrers: Option<Referrers>,
+    /// Its attachments, merged from every source by `graph`.
+    pub referrers: Option<Attachments>,
+    /// For an attachment: where it was found, and whether its manifest
+    /// names its subject (copy and delete follow only verified ones).
+    pub found_by: Vec<FoundBy>,
+    pub verified: Option<bool>,
+    pub warnings: Vec<String>,
     pub preview: Option<Bytes>,
     /// Open the children as they arrive (the referrer graph, expanded).
     pub auto_expand: bool,
@@ -110,6 +116,9 @@ impl Node {
             descriptor: None,
             manifest: None,
             referrers: None,
+            found_by: Vec::new(),
+            verified: None,
+            warnings: Vec::new(),
             preview: None,
             auto_expand: false,
         }
@@ -191,7 +200,7 @@ impl Node {
     }
 
     pub fn referrer_count(&self) -> Option<usize> {
-        self.referrers.as_ref().map(|r| r.descriptors.len())
+        self.referrers.as_ref().map(|r| r.nodes.len())
     }
 }
 

@@ -10,6 +10,7 @@ use tokio::task::AbortHandle;
 
 use super::clipboard::Clipboard;
 use super::message::{Effect, JobKey, JobKind, Loaded, Msg, NodePath};
+use crate::graph::{self, NodeContext};
 use crate::store::SharedStore;
 
 /// Previews (blobs, SBOM documents) larger than this are not read.
@@ -103,14 +104,22 @@ async fn perform(
         Effect::FetchReferrers {
             repository,
             subject,
+            digest_tags,
+            parent_index,
             ..
-        } => store
-            .referrers(&repository, &subject, None)
-            .await
-            .map(|referrers| Loaded::Referrers {
-                referrers,
-                support: store.referrers_support(),
-            }),
+        } => {
+            let context = NodeContext {
+                tags: Some(&digest_tags),
+                parent_index: parent_index.as_deref(),
+                ..NodeContext::default()
+            };
+            graph::node_referrers(store.as_ref(), &repository, &subject, context)
+                .await
+                .map(|attachments| Loaded::Referrers {
+                    attachments,
+                    support: store.referrers_support(),
+                })
+        }
         Effect::FetchPreview {
             repository,
             descriptor,

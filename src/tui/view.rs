@@ -27,7 +27,7 @@ pub fn layout(area: Rect) -> (Areas, Rect, Rect) {
     ])
     .areas(area);
     let [tree, detail] =
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(main);
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(main);
     (Areas { tree, detail }, status, bottom)
 }
 

@@ -4,8 +4,10 @@
 //! what is known, keeping the state of children that already existed.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::App;
+use crate::graph::GraphNode;
 use crate::oci::Descriptor;
 use crate::oci::media_type::{self as mt, ArtifactKind};
 use crate::tui::message::{Effect, JobKey, JobKind, Loaded, NodePath};
@@ -120,8 +122,11 @@ impl App {
                     effects.extend(self.selection_effects());
                 }
             }
-            Loaded::Referrers { referrers, support } => {
-                node.referrers = Some(referrers);
+            Loaded::Referrers {
+                attachments,
+                support,
+            } => {
+                node.referrers = Some(attachments);
                 self.session.referrers_support = support;
                 effects.extend(self.rebuild_children(path));
             }
@@ -162,28 +167,25 @@ impl App {
                 children.push((id, Node::with_descriptor(kind, descriptor.clone())));
             }
         }
-        if let Some(referrers) = &node.referrers {
-            let mut by_type: BTreeMap<String, Vec<&Descriptor>> = BTreeMap::new();
-            for descriptor in &referrers.descriptors {
-                let artifact_type = descriptor
-                    .artifact_type
-                    .clone()
-                    .unwrap_or_else(|| descriptor.media_type.clone());
-                by_type.entry(artifact_type).or_default().push(descriptor);
+        if let Some(attachments) = &node.referrers {
+            let mut by_type: BTreeMap<&str, Vec<&GraphNode>> = BTreeMap::new();
+            for attachment in &attachments.nodes {
+                by_type
+                    .entry(attachment.type_label())
+                    .or_default()
+                    .push(attachment);
             }
-            for (artifact_type, descriptors) in by_type {
+            for (artifact_type, attachments) in by_type {
                 let mut members = Vec::new();
-                for descriptor in descriptors {
-                    let id = unique_id(&members, format!("m:{}", descriptor.digest));
-                    let kind = NodeKind::Manifest {
-                        repository: repository.clone(),
-                        reference: descriptor.digest.to_string(),
-                        role: ManifestRole::Referrer,
-                    };
-                    members.push((id, Node::with_descriptor(kind, descriptor.clone())));
+                for attachment in attachments {
+                    let id = unique_id(&members, format!("m:{}", attachment.digest()));
+                    members.push((id, attachment_node(&repository, attachment)));
                 }
                 let id = format!("g:{artifact_type}");
-                children.push((id.clone(), Node::new(NodeKind::Group { artifact_type })));
+                let kind = NodeKind::Group {
+                    artifact_type: artifact_type.to_owned(),
+                };
+                children.push((id.clone(), Node::new(kind)));
                 groups.push((id, members));
             }
         }
@@ -230,7 +232,12 @@ impl App {
             for (id, member) in members {
                 let member_path = child_path(&group_path, &id);
                 manifests_to_count.push(member_path.clone());
-                self.nodes.entry(member_path).or_insert(member);
+                let fresh = !self.nodes.contains_key(&member_path);
+                let slot = self.nodes.entry(member_path.clone()).or_insert(member);
+                if fresh && slot.manifest.is_some() {
+                    // The graph fetched its manifest: show config and layers.
+                    let _ = self.rebuild_children(&member_path);
+                }
             }
         }
         if let Some(node) = self.nodes.get_mut(path) {
@@ -310,6 +317,25 @@ impl App {
         self.keep_selection_visible();
         effects
     }
+}
+
+/// A referrer node from what `graph` found: its manifest already fetched
+/// and verified against the subject.
+fn attachment_node(repository: &str, attachment: &GraphNode) -> Node {
+    let kind = NodeKind::Manifest {
+        repository: repository.to_owned(),
+        reference: attachment.digest().to_string(),
+        role: ManifestRole::Referrer,
+    };
+    let mut node = Node::with_descriptor(kind, attachment.descriptor.clone());
+    node.found_by.clone_from(&attachment.found_by);
+    node.verified = Some(attachment.verified);
+    node.warnings.clone_from(&attachment.warnings);
+    if let Some(manifest) = &attachment.manifest {
+        node.manifest = Some(Arc::new(manifest.clone()));
+        node.manifest_slot.status = Status::Done;
+    }
+    node
 }
 
 fn child_path(parent: &[String], id: &str) -> NodePath {

@@ -119,13 +119,13 @@ impl SbomSummary {
             .map(|c| c.name.chars().count())
             .max()
             .unwrap_or(0)
-            .clamp(4, 32);
+            .clamp(4, 26);
         let version_width = matching
             .iter()
             .map(|c| c.version.chars().count())
             .max()
             .unwrap_or(0)
-            .clamp(7, 20);
+            .clamp(7, 14);
         lines.push(Line::from(Span::styled(
             format!(
                 "  {:<name_width$}  {:<version_width$}  licence",

@@ -116,12 +116,17 @@ pub fn detail_lines(app: &App) -> Vec<Line<'static>> {
         }
     }
     if let Some(error) = node.error() {
-        lines.insert(
-            0,
-            Line::from(Span::styled(
-                format!("✗ {}  (r retries)", escape::clean(error)),
-                Style::new().fg(app.config.theme.error),
-            )),
+        let retry = app.config.keymap.hint(crate::tui::keymap::Action::Refresh);
+        lines.splice(
+            0..0,
+            [
+                Line::from(Span::styled(
+                    format!("✗ {}", escape::clean(error)),
+                    Style::new().fg(app.config.theme.error),
+                )),
+                note(format!("press {retry} to retry")),
+                Line::raw(""),
+            ],
         );
     }
     lines
@@ -149,29 +154,52 @@ fn manifest_lines(app: &App, node: &Node, repository: &str, lines: &mut Vec<Line
     let Some(manifest) = &node.manifest else {
         let what = match node.manifest_slot.status {
             Status::Loading => format!("{} loading the manifest", labels::spinner(app.tick)),
+            Status::Failed(_) => String::new(),
             _ => "Enter loads the manifest and its referrers".to_owned(),
         };
-        lines.push(note(what));
+        if !what.is_empty() {
+            lines.push(note(what));
+        }
         return;
     };
     if let Some(subject) = &manifest.subject {
         lines.push(field(app, "subject", subject.digest.to_string()));
     }
-    if let Some(referrers) = &node.referrers {
+    if !node.found_by.is_empty() {
+        let sources: Vec<String> = node.found_by.iter().map(ToString::to_string).collect();
+        lines.push(field(app, "found by", escape::owned(&sources.join(", "))));
+    }
+    match node.verified {
+        Some(true) => lines.push(field(app, "verified", "its manifest names the subject")),
+        Some(false) => lines.push(warning_line(
+            app,
+            "unverified: its manifest does not name the subject (copy and delete skip it)",
+        )),
+        None => {}
+    }
+    if let Some(attachments) = &node.referrers {
+        let mut sources: Vec<String> = attachments
+            .nodes
+            .iter()
+            .flat_map(|n| n.found_by.iter().map(ToString::to_string))
+            .collect();
+        sources.sort();
+        sources.dedup();
+        let from = if sources.is_empty() {
+            String::new()
+        } else {
+            format!(" (from {})", sources.join(", "))
+        };
         lines.push(field(
             app,
             "referrers",
-            format!(
-                "{} (from {})",
-                referrers.descriptors.len(),
-                referrers.source.label()
-            ),
+            format!("{}{from}", attachments.nodes.len()),
         ));
-        for warning in &referrers.warnings {
+        for warning in &attachments.warnings {
             lines.push(warning_line(app, warning));
         }
     }
-    for warning in &manifest.warnings {
+    for warning in manifest.warnings.iter().chain(&node.warnings) {
         lines.push(warning_line(app, warning));
     }
     let mut annotations: Vec<(&String, &String)> = manifest.annotations.iter().collect();

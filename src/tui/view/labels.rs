@@ -49,7 +49,10 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
             ));
             if !node.children.is_empty() {
                 spans.push(Span::styled(
-                    format!("  {} repositories", node.children.len()),
+                    format!(
+                        "  {}",
+                        count(node.children.len(), "repository", "repositories")
+                    ),
                     dim,
                 ));
             }
@@ -60,7 +63,10 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
                 Style::new().fg(theme.accent),
             ));
             if !node.children.is_empty() {
-                spans.push(Span::styled(format!("  {} tags", node.children.len()), dim));
+                spans.push(Span::styled(
+                    format!("  {}", count(node.children.len(), "tag", "tags")),
+                    dim,
+                ));
             }
         }
         NodeKind::Group { artifact_type } => {
@@ -115,10 +121,13 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
                 let what = descriptor
                     .title()
                     .map_or_else(|| short_media_type(&descriptor.media_type), escape::owned);
-                spans.push(Span::styled(
-                    format!("  {what}"),
-                    Style::new().fg(Color::Gray),
-                ));
+                // A config's media type says "config" again: skip it.
+                if what != "config" {
+                    spans.push(Span::styled(
+                        format!("  {what}"),
+                        Style::new().fg(Color::Gray),
+                    ));
+                }
                 spans.push(Span::styled(
                     format!("  {}", descriptor.digest.short()),
                     dim,
@@ -143,6 +152,11 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
         spans.push(Span::raw(escape::owned(display_id(id))));
     }
     spans
+}
+
+/// `1 tag`, `3 tags`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn digest_text(node: &Node) -> String {
