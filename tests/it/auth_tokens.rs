@@ -244,3 +244,73 @@ fn an_identity_token_is_exchanged_with_the_oauth2_form() {
     assert!(token_request.header("authorization").is_none());
     assert!(token_request.body_len > "grant_type=refresh_token".len());
 }
+
+/// A `tracing` writer that keeps everything written, for leak checks.
+#[derive(Clone, Default)]
+struct CapturedLog(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLog {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn no_secret_reaches_a_trace_log_or_a_debug_print() {
+    use base64::Engine as _;
+    let reg = olareg_with_tokens();
+    let basic_reg = Registry::distribution_htpasswd(USER, PASSWORD);
+    let log = CapturedLog::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let (token, debug) = tracing::subscriber::with_default(subscriber, || {
+        run(async {
+            let (path, scopes) = (tags("private/app"), pull("private/app"));
+            let bearer = Authenticator::new(client(), reg.host(), basic(USER, PASSWORD), true);
+            let status = get(&bearer, reg.host(), &path, &scopes);
+            assert_eq!(status.await.unwrap(), 200);
+            let wrong = Authenticator::new(client(), reg.host(), basic(USER, "wrong-6e2d"), true);
+            let failed = get(&wrong, reg.host(), &path, &scopes);
+            assert!(failed.await.is_err());
+            let basic_auth =
+                Authenticator::new(client(), basic_reg.host(), basic(USER, PASSWORD), true);
+            assert_eq!(
+                get(&basic_auth, basic_reg.host(), "/v2/", &[])
+                    .await
+                    .unwrap(),
+                200
+            );
+            let header = bearer.authorization(&scopes).await.unwrap();
+            let token = header
+                .to_str()
+                .unwrap()
+                .trim_start_matches("Bearer ")
+                .to_owned();
+            (
+                token,
+                format!("{bearer:?} {basic_auth:?} {wrong:?} {header:?}"),
+            )
+        })
+    });
+    let log = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("fetching a bearer token"),
+        "the log captured nothing: {log}"
+    );
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"));
+    for secret in [PASSWORD, "wrong-6e2d", token.as_str(), encoded.as_str()] {
+        assert!(!log.contains(secret), "a secret reached the log:\n{log}");
+        assert!(
+            !debug.contains(secret),
+            "a secret reached a Debug print: {debug}"
+        );
+    }
+}
