@@ -314,3 +314,89 @@ fn no_secret_reaches_a_trace_log_or_a_debug_print() {
         );
     }
 }
+
+#[test]
+fn token_server_redirects_carry_credentials_only_on_the_realms_origin() {
+    let reg = olareg_with_tokens();
+    let sink = RecordingSink::start_with(
+        200,
+        &[("Content-Type", "application/json")],
+        br#"{"token":"from-sink","expires_in":120}"#,
+    );
+    let elsewhere = challenge_proxy(
+        &reg,
+        vec![Rule::new("GET", "/token").redirect_to_base(307, &sink.base_url())],
+        None,
+    );
+    let same = challenge_proxy(&reg, vec![], None);
+    let again = format!(
+        "{}/token?service=olareg+registry&scope=repository%3Aprivate%2Fapp%3Apull",
+        same.base_url()
+    );
+    same.add_rule(Rule::new("GET", "/token?").times(1).redirect(&again));
+    run(async {
+        let auth = Authenticator::new(client(), &elsewhere.host(), basic(USER, PASSWORD), true);
+        let challenge = client()
+            .get(format!("{}/v2/", elsewhere.base_url()))
+            .send()
+            .await;
+        let challenge = challenge.unwrap();
+        let header = auth
+            .answer_challenge(challenge.headers(), &[])
+            .await
+            .unwrap();
+        assert_eq!(header.to_str().unwrap(), "Bearer from-sink");
+
+        let auth = Authenticator::new(client(), &same.host(), basic(USER, PASSWORD), true);
+        let status = get(
+            &auth,
+            &same.host(),
+            &tags("private/app"),
+            &pull("private/app"),
+        )
+        .await;
+        assert_eq!(status.unwrap(), 200);
+    });
+    let at_sink = sink.requests();
+    assert_eq!(at_sink.len(), 1);
+    assert!(at_sink[0].header("authorization").is_none());
+    let hops = token_requests(&same);
+    assert_eq!(hops.len(), 2);
+    assert!(hops.iter().all(|r| r.header("authorization").is_some()));
+}
+
+#[test]
+fn token_server_redirects_to_local_addresses_or_with_the_oauth2_form_are_refused() {
+    let reg = olareg_with_tokens();
+    let sink = RecordingSink::start(200);
+    let local = challenge_proxy(
+        &reg,
+        vec![Rule::new("GET", "/token").redirect("http://127.0.0.2:9/token")],
+        None,
+    );
+    let oauth2 = challenge_proxy(
+        &reg,
+        vec![Rule::new("POST", "/token").redirect_to_base(307, &sink.base_url())],
+        None,
+    );
+    run(async {
+        let auth = Authenticator::new(client(), &local.host(), basic(USER, PASSWORD), true);
+        let err = get(&auth, &local.host(), "/v2/", &[]).await.unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("refusing the registry's token realm"),
+            "{err}"
+        );
+
+        let identity = Some(Credential::IdentityToken("refresh-canary-5e1a".into()));
+        let auth = Authenticator::new(client(), &oauth2.host(), identity, true);
+        let err = get(&auth, &oauth2.host(), "/v2/", &[]).await.unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("would carry the identity token"),
+            "{message}"
+        );
+        assert!(!message.contains("refresh-canary"), "{message}");
+    });
+    assert!(sink.requests().is_empty());
+}

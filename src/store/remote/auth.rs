@@ -174,6 +174,7 @@ impl Authenticator {
             &self.client,
             &token::TokenRequest {
                 registry: &self.registry,
+                registry_is_http: self.plain_http,
                 realm,
                 service,
                 scopes: &wanted,

@@ -4,38 +4,33 @@
 //! With a username and password, or anonymously: `GET realm?service=…&
 //! scope=…&scope=…`. With an identity token (a refresh token from `docker
 //! login` or `az acr login`): the OAuth2 form `POST realm` with
-//! `grant_type=refresh_token`. The answer is read up to a cap before it is
-//! parsed, and neither the token nor the credentials reach a message.
+//! `grant_type=refresh_token`. Redirects are followed here, a few at most,
+//! each target checked like a realm; credentials go only to the realm's
+//! own origin.
+
+mod answer;
 
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION};
 use reqwest::{Response, StatusCode};
-use serde::Deserialize;
 use url::Url;
 
-use super::realm::redacted;
+use super::realm::{redacted, validate_realm};
 use super::scope::ScopeSet;
 use crate::store::StoreError;
 use crate::store::remote::credentials::Credential;
 
-/// Token answers are small; a bigger one is an attack or a mistake.
-const MAX_TOKEN_RESPONSE: usize = 128 * 1024;
-/// Error bodies are read only for a short message.
-const MAX_ERROR_RESPONSE: usize = 16 * 1024;
-/// The token spec's default lifetime, also the floor: docker treats shorter
-/// ones as 60 s.
-const DEFAULT_LIFETIME: Duration = Duration::from_secs(60);
-/// Lifetimes above this are trusted only this far (olareg, for one, sends
-/// nanoseconds); a token that dies earlier is renewed on the next 401.
-const MAX_LIFETIME: Duration = Duration::from_secs(60 * 60);
-/// The whole exchange, so a token server that trickles bytes cannot stall us.
+/// The whole exchange, so a token server that trickles bytes or bounces
+/// between redirects cannot stall a request.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(60);
+const MAX_REDIRECTS: usize = 5;
 /// The OAuth2 client id regscope announces.
 const CLIENT_ID: &str = "regscope";
 
 pub(crate) struct TokenRequest<'a> {
     pub(crate) registry: &'a str,
+    pub(crate) registry_is_http: bool,
     pub(crate) realm: &'a Url,
     pub(crate) service: Option<&'a str>,
     pub(crate) scopes: &'a ScopeSet,
@@ -46,13 +41,6 @@ pub(crate) struct IssuedToken {
     /// `Bearer <token>`, marked sensitive.
     pub(crate) header: HeaderValue,
     pub(crate) lifetime: Duration,
-}
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    token: Option<String>,
-    access_token: Option<String>,
-    expires_in: Option<serde_json::Value>,
 }
 
 pub(crate) async fn fetch_token(
@@ -67,241 +55,121 @@ pub(crate) async fn fetch_token(
         with_credential = request.credential.is_some(),
         "fetching a bearer token"
     );
-    let send = build(client, request)?.send();
-    let response = tokio::time::timeout(FETCH_TIMEOUT, send)
+    let exchange = async {
+        let response = send(client, request, &operation).await?;
+        answer::read_answer(request, &operation, response).await
+    };
+    tokio::time::timeout(FETCH_TIMEOUT, exchange)
         .await
-        .map_err(|_| timed_out(&operation))?
-        .map_err(|e| transport(&operation, &e))?;
-    let status = response.status();
-    if status != StatusCode::OK {
-        let body = tokio::time::timeout(FETCH_TIMEOUT, read_capped(response, MAX_ERROR_RESPONSE))
-            .await
-            .map_err(|_| timed_out(&operation))?
-            .unwrap_or_default();
-        return Err(refusal(request, &operation, status, &body));
-    }
-    let body = tokio::time::timeout(FETCH_TIMEOUT, read_capped(response, MAX_TOKEN_RESPONSE))
-        .await
-        .map_err(|_| timed_out(&operation))?
-        .map_err(|e| match e {
-            ReadError::TooLarge => StoreError::TooLarge {
-                what: format!("the token answer from {}", redacted(request.realm)),
-                limit: MAX_TOKEN_RESPONSE as u64,
-            },
-            ReadError::Transport(e) => transport(&operation, &e),
-        })?;
-    let answer: TokenAnswer = serde_json::from_slice(&body).map_err(|_| {
-        StoreError::Protocol(format!(
-            "{operation}: the token server's answer is not JSON"
-        ))
-    })?;
-    let token = [answer.token, answer.access_token]
-        .into_iter()
-        .flatten()
-        .find(|t| !t.is_empty())
-        .ok_or_else(|| {
-            StoreError::Protocol(format!(
-                "{operation}: the token server's answer holds no token"
-            ))
-        })?;
-    let mut header = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
-        StoreError::Protocol(format!(
-            "{operation}: the token is not a valid header value"
-        ))
-    })?;
-    header.set_sensitive(true);
-    Ok(IssuedToken {
-        header,
-        lifetime: lifetime(answer.expires_in.as_ref()),
-    })
+        .map_err(|_| StoreError::Transport {
+            operation: operation.clone(),
+            message: format!("no complete answer within {}s", FETCH_TIMEOUT.as_secs()),
+        })?
 }
 
-fn build(
+/// Sends the token request, following redirects.
+async fn send(
     client: &reqwest::Client,
     request: &TokenRequest<'_>,
-) -> Result<reqwest::RequestBuilder, StoreError> {
-    let scopes = request.scopes.to_strings();
-    if let Some(Credential::IdentityToken(refresh_token)) = request.credential {
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
-        form.append_pair("grant_type", "refresh_token")
-            .append_pair("refresh_token", refresh_token)
-            .append_pair("client_id", CLIENT_ID);
-        if let Some(service) = request.service {
-            form.append_pair("service", service);
+    operation: &str,
+) -> Result<Response, StoreError> {
+    let protocol = |what: String| StoreError::Protocol(format!("{operation}: {what}"));
+    let posts_secret = matches!(request.credential, Some(Credential::IdentityToken(_)));
+    let mut url = with_query(request);
+    for _ in 0..=MAX_REDIRECTS {
+        let same_origin = url.origin() == request.realm.origin();
+        let response = build(client, request, &url, same_origin)?
+            .send()
+            .await
+            .map_err(|e| answer::transport(operation, &e))?;
+        let status = response.status();
+        if !status.is_redirection() {
+            return Ok(response);
         }
-        if !scopes.is_empty() {
-            form.append_pair("scope", &scopes.join(" "));
-        }
-        return Ok(client
-            .post(request.realm.clone())
-            .header(
-                CONTENT_TYPE,
-                HeaderValue::from_static("application/x-www-form-urlencoded"),
+        if posts_secret
+            && !matches!(
+                status,
+                StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
             )
-            .body(form.finish()));
+        {
+            return Err(protocol(format!(
+                "the token server answered the OAuth2 form with {status}; not followed"
+            )));
+        }
+        let next = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .and_then(|l| url.join(l).ok())
+            .ok_or_else(|| protocol(format!("{status} without a usable Location")))?;
+        // A redirect target is chosen by the token server as a realm is by
+        // the registry, and gets the same checks.
+        validate_realm(next.as_str(), request.registry, request.registry_is_http)?;
+        if url.scheme() == "https" && next.scheme() != "https" {
+            return Err(protocol(
+                "a redirect from https to plain http; not followed".to_owned(),
+            ));
+        }
+        if posts_secret && next.origin() != request.realm.origin() {
+            return Err(protocol(format!(
+                "a redirect to {} would carry the identity token to another server; not followed",
+                redacted(&next)
+            )));
+        }
+        url = next;
     }
+    Err(protocol(format!("more than {MAX_REDIRECTS} redirects")))
+}
+
+/// The realm with `service` and `scope` added for a GET; as it is for the
+/// OAuth2 POST, which sends them in the form.
+fn with_query(request: &TokenRequest<'_>) -> Url {
     let mut url = request.realm.clone();
+    if matches!(request.credential, Some(Credential::IdentityToken(_))) {
+        return url;
+    }
     {
         let mut query = url.query_pairs_mut();
         if let Some(service) = request.service {
             query.append_pair("service", service);
         }
-        for scope in &scopes {
-            query.append_pair("scope", scope);
+        for scope in request.scopes.to_strings() {
+            query.append_pair("scope", &scope);
         }
     }
-    let builder = client.get(url);
-    Ok(match request.credential {
-        Some(Credential::Basic { username, password }) => {
-            builder.header(AUTHORIZATION, super::basic_header(username, password)?)
-        }
-        _ => builder,
-    })
+    url
 }
 
-/// `expires_in` in seconds, within [`DEFAULT_LIFETIME`, `MAX_LIFETIME`].
-fn lifetime(expires_in: Option<&serde_json::Value>) -> Duration {
-    let seconds = expires_in.and_then(|v| {
-        v.as_f64()
-            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-    });
-    match seconds {
-        Some(s) if s.is_finite() && s > 0.0 => {
-            Duration::from_secs_f64(s.min(MAX_LIFETIME.as_secs_f64())).max(DEFAULT_LIFETIME)
-        }
-        _ => DEFAULT_LIFETIME,
-    }
-}
-
-fn refusal(
+/// One request to `url`, carrying the credential only when `url` is on the
+/// realm's own origin.
+fn build(
+    client: &reqwest::Client,
     request: &TokenRequest<'_>,
-    operation: &str,
-    status: StatusCode,
-    body: &[u8],
-) -> StoreError {
-    let what = request.registry.to_owned();
-    let who = match request.credential {
-        Some(Credential::Basic { username, .. }) => format!("user {username:?}"),
-        Some(Credential::IdentityToken(_)) => "the identity token".to_owned(),
-        None => "anonymous access".to_owned(),
-    };
-    let message = short_message(body);
-    let detail = |verb: &str| {
-        let mut detail = format!("the token server {} {verb} {who}", redacted(request.realm));
-        if let Some(message) = &message {
-            detail.push_str(&format!(": {message}"));
+    url: &Url,
+    same_origin: bool,
+) -> Result<reqwest::RequestBuilder, StoreError> {
+    match request.credential {
+        Some(Credential::IdentityToken(refresh_token)) => {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            form.append_pair("grant_type", "refresh_token")
+                .append_pair("refresh_token", refresh_token)
+                .append_pair("client_id", CLIENT_ID);
+            if let Some(service) = request.service {
+                form.append_pair("service", service);
+            }
+            let scopes = request.scopes.to_strings();
+            if !scopes.is_empty() {
+                form.append_pair("scope", &scopes.join(" "));
+            }
+            let form_type = HeaderValue::from_static("application/x-www-form-urlencoded");
+            Ok(client
+                .post(url.clone())
+                .header(CONTENT_TYPE, form_type)
+                .body(form.finish()))
         }
-        detail
-    };
-    match status {
-        StatusCode::UNAUTHORIZED => StoreError::Unauthorized {
-            what,
-            detail: detail("refused"),
-        },
-        StatusCode::FORBIDDEN => StoreError::Forbidden {
-            what,
-            detail: detail("denied"),
-        },
-        _ => StoreError::Registry {
-            operation: operation.to_owned(),
-            status: status.as_u16(),
-            message: message.unwrap_or_else(|| status.to_string()),
-        },
-    }
-}
-
-/// The message of a token server's error answer, in any of the shapes in
-/// use (distribution `errors`, OAuth2 `error_description`, `details`),
-/// cut short and without control characters.
-fn short_message(body: &[u8]) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let text = value["errors"][0]["message"]
-        .as_str()
-        .or_else(|| value["error_description"].as_str())
-        .or_else(|| value["details"].as_str())
-        .or_else(|| value["error"].as_str())?;
-    let clean: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
-    (!clean.is_empty()).then_some(clean)
-}
-
-enum ReadError {
-    TooLarge,
-    Transport(reqwest::Error),
-}
-
-async fn read_capped(mut response: Response, limit: usize) -> Result<Vec<u8>, ReadError> {
-    if response
-        .content_length()
-        .is_some_and(|len| len > limit as u64)
-    {
-        return Err(ReadError::TooLarge);
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
-        if body.len() + chunk.len() > limit {
-            return Err(ReadError::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-fn transport(operation: &str, error: &reqwest::Error) -> StoreError {
-    // reqwest's messages embed the URL; the realm's query is ours, but a
-    // redirect target's might not be, so the URL is dropped everywhere.
-    let mut message = error.to_string();
-    if let Some(url) = error.url() {
-        message = message.replace(url.as_str(), "<url>");
-    }
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    StoreError::Transport {
-        operation: operation.to_owned(),
-        message,
-    }
-}
-
-fn timed_out(operation: &str) -> StoreError {
-    StoreError::Transport {
-        operation: operation.to_owned(),
-        message: format!("no complete answer within {}s", FETCH_TIMEOUT.as_secs()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn lifetimes_default_to_60s_and_are_bounded() {
-        assert_eq!(lifetime(None), Duration::from_secs(60));
-        assert_eq!(lifetime(Some(&json!(300))), Duration::from_secs(300));
-        assert_eq!(lifetime(Some(&json!("120"))), Duration::from_secs(120));
-        assert_eq!(lifetime(Some(&json!(5))), Duration::from_secs(60));
-        assert_eq!(lifetime(Some(&json!(-1))), Duration::from_secs(60));
-        assert_eq!(lifetime(Some(&json!(null))), Duration::from_secs(60));
-        assert_eq!(lifetime(Some(&json!(300_000_000_000_u64))), MAX_LIFETIME);
-    }
-
-    #[test]
-    fn error_messages_come_from_any_known_shape() {
-        let m = |v: serde_json::Value| short_message(v.to_string().as_bytes());
-        assert_eq!(
-            m(json!({"errors": [{"code": "DENIED", "message": "no access"}]})).as_deref(),
-            Some("no access")
-        );
-        assert_eq!(
-            m(json!({"error": "invalid_grant", "error_description": "expired"})).as_deref(),
-            Some("expired")
-        );
-        assert_eq!(
-            m(json!({"details": "bad\u{1b}[2J"})).as_deref(),
-            Some("bad[2J")
-        );
-        assert_eq!(short_message(b"<html>"), None);
+        Some(Credential::Basic { username, password }) if same_origin => Ok(client
+            .get(url.clone())
+            .header(AUTHORIZATION, super::basic_header(username, password)?)),
+        _ => Ok(client.get(url.clone())),
     }
 }
