@@ -41,7 +41,7 @@ pub(crate) fn validate_realm(
         return Err(refuse("it carries credentials of its own"));
     }
     let host = url.host().ok_or_else(|| refuse("it has no host"))?;
-    let same_host = host_of(registry).eq_ignore_ascii_case(&host_text(&host));
+    let same_host = canonical_host(host_of(registry)) == canonical_host(&host_text(&host));
     if !same_host && is_local_address(&host) {
         return Err(refuse(&format!(
             "{} is a local or private address other than the registry's own host",
@@ -64,6 +64,17 @@ fn host_of(registry: &str) -> &str {
         return rest.split(']').next().unwrap_or(rest);
     }
     registry.split(':').next().unwrap_or(registry)
+}
+
+/// A host name for comparison: case and a trailing dot do not matter, and
+/// `localhost`, `127.0.0.1` and `::1` name the same machine (a registry on
+/// `localhost:5000` with its token server on `127.0.0.1:5001` is common).
+fn canonical_host(host: &str) -> String {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    match host.as_str() {
+        "127.0.0.1" | "::1" | "[::1]" => "localhost".to_owned(),
+        _ => host,
+    }
 }
 
 fn host_text(host: &Host<&str>) -> String {
@@ -162,6 +173,10 @@ mod tests {
         assert!(!ok("https://0.0.0.0/token", "ghcr.io", false));
         assert!(ok("https://[::1]:8443/token", "[::1]:5000", false));
         assert!(ok("https://10.1.2.3/token", "10.1.2.3:443", false));
+        assert!(ok("http://127.0.0.1:5001/auth", "localhost:5000", true));
+        assert!(ok("http://localhost:5001/auth", "127.0.0.1:5000", true));
+        assert!(ok("http://LOCALHOST.:5001/auth", "[::1]:5000", true));
+        assert!(!ok("http://127.0.0.2:5001/auth", "localhost:5000", true));
     }
 
     #[test]
