@@ -87,13 +87,14 @@ impl RemoteStore {
         parse: impl Fn(&[u8]) -> Result<Vec<String>, serde_json::Error>,
         on_page: PageSink<'_>,
     ) -> Result<(), StoreError> {
-        let mut url = self.transport.url(path);
-        url.query_pairs_mut()
-            .append_pair("n", &self.page_size.to_string());
-        let mut seen = HashSet::new();
-        let mut last_names: HashSet<String> = HashSet::new();
-        for _ in 0..MAX_PAGES {
-            if !seen.insert(url.to_string()) {
+        let mut url = self.page_url(path, None, true);
+        let mut visited = HashSet::new();
+        let mut delivered: HashSet<String> = HashSet::new();
+        // Set once the registry turned out to ignore `last`.
+        let mut unpaged = false;
+        let mut continued_by_last = false;
+        for page in 0..MAX_PAGES {
+            if !visited.insert(url.to_string()) {
                 return Err(StoreError::Protocol(format!(
                     "{operation}: the registry sent the same page link twice"
                 )));
@@ -117,9 +118,25 @@ impl RemoteStore {
                     "{operation}: the page is not the expected JSON: {e}"
                 ))
             })?;
-            let full_page = names.len() == self.page_size as usize;
+            let full_page = !unpaged && names.len() == self.page_size as usize;
             let last = names.last().cloned();
-            on_page(names);
+            let repeated = names.first().is_some_and(|name| delivered.contains(name));
+            let fresh: Vec<String> = names
+                .into_iter()
+                .filter(|name| delivered.insert(name.clone()))
+                .collect();
+            if !fresh.is_empty() || page == 0 {
+                on_page(fresh);
+            }
+            if repeated && continued_by_last && !unpaged {
+                // The registry honours `n` but not `last` (go-containerregistry's
+                // catalog): the rest only comes by asking for everything.
+                unpaged = true;
+                continued_by_last = false;
+                url = self.page_url(path, None, false);
+                continue;
+            }
+            continued_by_last = false;
             match (next, last) {
                 (Some(link), _) => {
                     url = self.transport.same_origin_target(
@@ -128,18 +145,11 @@ impl RemoteStore {
                         "the next-page Link",
                     )?;
                 }
-                // Some registries (go-containerregistry's) page by `n` and
-                // `last` but send no `Link`: a full page may not be the end.
+                // Some registries page by `n` and `last` but send no `Link`:
+                // a full page may not be the end.
                 (None, Some(last)) if full_page => {
-                    if !last_names.insert(last.clone()) {
-                        return Err(StoreError::Protocol(format!(
-                            "{operation}: the registry ignores `last` and repeats its pages"
-                        )));
-                    }
-                    url = self.transport.url(path);
-                    url.query_pairs_mut()
-                        .append_pair("n", &self.page_size.to_string())
-                        .append_pair("last", &last);
+                    url = self.page_url(path, Some(&last), true);
+                    continued_by_last = true;
                 }
                 _ => return Ok(()),
             }
@@ -147,6 +157,19 @@ impl RemoteStore {
         Err(StoreError::Protocol(format!(
             "{operation}: more than {MAX_PAGES} pages; stopped"
         )))
+    }
+
+    /// `path?n=<page size>[&last=<name>]`, or `path` alone.
+    fn page_url(&self, path: &str, last: Option<&str>, paged: bool) -> url::Url {
+        let mut url = self.transport.url(path);
+        if paged {
+            url.query_pairs_mut()
+                .append_pair("n", &self.page_size.to_string());
+        }
+        if let Some(last) = last {
+            url.query_pairs_mut().append_pair("last", last);
+        }
+        url
     }
 }
 

@@ -272,16 +272,17 @@ impl Transport {
 }
 
 /// Connection failures are retried when sending again cannot do a thing
-/// twice: idempotent methods always, others only if nothing was sent.
+/// twice: idempotent methods always, others only if nothing was sent. A
+/// timeout is not retried: the user has already waited the whole timeout.
 fn worth_retrying(method: &Method, error: &reqwest::Error) -> bool {
     let idempotent = matches!(
         *method,
         Method::GET | Method::HEAD | Method::PUT | Method::DELETE
     );
-    error.is_connect() || (idempotent && (error.is_timeout() || error.is_request()))
+    !error.is_timeout() && (error.is_connect() || (idempotent && error.is_request()))
 }
 
 /// How long to wait for a connection, and for the next bytes of a body: no
 /// total timeout, so a large blob at a steady rate is never cut off.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
+pub const READ_TIMEOUT: Duration = Duration::from_secs(30);

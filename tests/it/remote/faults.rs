@@ -170,6 +170,15 @@ fn remote_retries_503_and_honours_retry_after() {
             .expect("third time lucky");
         assert_eq!(proxy.rule_hits(0), 2);
 
+        // A body that breaks off is fetched again.
+        proxy.clear_rules();
+        proxy.add_rule(Rule::new("GET", "/manifests/v1").reset_after(20).times(1));
+        store
+            .fetch_manifest(REPO, "v1")
+            .await
+            .expect("fetched again after the reset");
+        assert_eq!(proxy.rule_hits(0), 1);
+
         proxy.clear_rules();
         proxy.add_rule(
             Rule::new("GET", "/manifests/v1")
@@ -358,4 +367,37 @@ fn remote_reports_refused_deletes_and_html_referrers_pages() {
         assert_eq!(referrers.source, ReferrersSource::FallbackTag);
         assert!(referrers.descriptors.is_empty());
     });
+}
+
+#[test]
+fn remote_remembers_how_referrers_are_served() {
+    for reg in [Registry::distribution(), Registry::olareg()] {
+        let proxy = FaultProxy::start(reg.host());
+        run(async {
+            let store = store(&proxy.host());
+            let image = push_image(&store, REPO, "v1", "memory").await;
+            proxy.clear_requests();
+            for _ in 0..2 {
+                store
+                    .referrers(REPO, image.digest(), None)
+                    .await
+                    .expect("referrers");
+            }
+            let requests = proxy.requests();
+            let api_calls = requests
+                .iter()
+                .filter(|r| r.path.contains("/referrers/"))
+                .count();
+            let tag_reads = requests
+                .iter()
+                .filter(|r| r.path.contains("/manifests/sha256-"))
+                .count();
+            if reg.has_referrers_api() {
+                assert_eq!((api_calls, tag_reads), (2, 0), "{}", reg.kind());
+            } else {
+                // The API is asked once; after its 404 only the tag is read.
+                assert_eq!((api_calls, tag_reads), (1, 2), "{}", reg.kind());
+            }
+        });
+    }
 }

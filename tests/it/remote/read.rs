@@ -48,6 +48,22 @@ async fn check_listings(reg: &Registry, fx: &Fixture) {
                 "{repo} in {repositories:?}"
             );
         }
+        // One repository per page: the catalog pages too.
+        let mut pages = Vec::new();
+        super::store(reg.host())
+            .with_page_size(1)
+            .catalog(&mut |page| pages.push(page))
+            .await
+            .expect("paged catalog");
+        // ggcr honours `n` but not `last` in its catalog: after one page the
+        // store asks for the rest at once.
+        let least = if reg.kind() == RegistryKind::Ggcr {
+            2
+        } else {
+            3
+        };
+        assert!(pages.len() >= least, "{}: {pages:?}", reg.kind());
+        assert_eq!(pages.concat().len(), repositories.len());
     } else {
         let error = catalog.expect_err("no catalog here");
         assert!(

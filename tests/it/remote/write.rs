@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{
     annotations, digests, push_blob, push_image, push_referrer, read_blob, set, store, subject_of,
 };
-use crate::support::{FaultProxy, Registry, fallback_tag, http_get, media};
+use crate::support::{FaultProxy, Oras, Registry, fallback_tag, http_get, media};
 
 const REPO: &str = "app";
 
@@ -382,4 +382,59 @@ fn referrer_of(subject: &Descriptor) -> regscope::oci::Manifest {
         "layers": [empty],
         "subject": subject,
     }))
+}
+
+#[tokio::test]
+async fn remote_keeps_entries_other_clients_wrote_in_the_fallback_index() {
+    let reg = Registry::distribution();
+    let store = store(reg.host());
+    let image = push_image(&store, REPO, "v1", "shared").await;
+    let subject = subject_of(&image);
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("theirs.txt"), "attached by oras\n").expect("write");
+    let oras = Oras::for_registry(&reg);
+    let subject_ref = reg.reference(&format!("{REPO}@{}", subject.digest));
+    oras.run_in(
+        dir.path(),
+        &[
+            "attach",
+            "--artifact-type",
+            "doc/example",
+            "--annotation",
+            "by=oras",
+            &subject_ref,
+            "theirs.txt",
+        ],
+    );
+    let (_, before) = raw_fallback(reg.host(), &subject);
+    let theirs = before["manifests"][0].clone();
+    assert_eq!(theirs["annotations"]["by"], "oras", "{before:#}");
+
+    let (ours, pushed) = push_referrer(
+        &store,
+        REPO,
+        &subject,
+        "sbom/example",
+        ("sbom.json", b"{}"),
+        annotations(&[]),
+    )
+    .await;
+    assert_eq!(
+        pushed.referrer_indexed_by,
+        Some(ReferrersSource::FallbackTag)
+    );
+    let (_, after) = raw_fallback(reg.host(), &subject);
+    let digest = theirs["digest"].as_str().expect("digest");
+    assert_eq!(
+        entry(&after, digest),
+        Some(&theirs),
+        "oras's entry kept as it was"
+    );
+    assert!(entry(&after, &ours.digest().to_string()).is_some());
+    let discovered = oras.json(&["discover", "--format", "json", &subject_ref]);
+    assert_eq!(
+        discovered["referrers"].as_array().map(Vec::len),
+        Some(2),
+        "{discovered:#}"
+    );
 }
