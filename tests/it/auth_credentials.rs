@@ -210,6 +210,18 @@ fn a_helper_answering_token_means_an_identity_token() {
 }
 
 #[test]
+fn docker_hub_helpers_are_asked_for_the_historic_key() {
+    let hub = "https://index.docker.io/v1/";
+    let env = helper_env(&[("desktop", &answering_helper(hub, "whale", "hub-pat"))]);
+    write_config(
+        &env,
+        r#"{"credsStore": "desktop", "auths": {"https://index.docker.io/v1/": {}}}"#,
+    );
+    assert_eq!(find(&env, "docker.io"), Ok(basic("whale", "hub-pat")));
+    assert_eq!(find(&env, "ghcr.io"), Ok(None));
+}
+
+#[test]
 fn a_hanging_helper_is_stopped_at_the_deadline() {
     let mut env = helper_env(&[("hang", "#!/bin/sh\nexec sleep 60\n")]);
     env.lookup.helper_timeout = Duration::from_millis(500);
@@ -252,10 +264,16 @@ fn helper_output_never_reaches_the_message() {
     let garbage = "#!/bin/sh\necho 'LEAKED-SECRET-1 is not json'\n";
     let failing =
         "#!/bin/sh\necho '{\"Secret\":\"LEAKED-SECRET-2\"}'\necho 'keychain locked' >&2\nexit 3\n";
-    let env = helper_env(&[("garbage", garbage), ("failing", failing)]);
+    let flood = "#!/bin/sh\nhead -c 5000000 /dev/zero | tr '\\0' 'x'\n";
+    let env = helper_env(&[("garbage", garbage), ("failing", failing), ("flood", flood)]);
     write_config(
         &env,
-        r#"{"credHelpers": {"g.example": "garbage", "f.example": "failing"}}"#,
+        r#"{"credHelpers": {"g.example": "garbage", "f.example": "failing", "x.example": "flood"}}"#,
+    );
+    let err = find(&env, "x.example").unwrap_err();
+    assert!(
+        err.contains("malformed answer") && !err.contains("xxxx"),
+        "{err}"
     );
     let err = find(&env, "g.example").unwrap_err();
     assert!(
