@@ -8,6 +8,8 @@
 //! transport uses the authenticator: send with `authorization()`, on 401
 //! `answer_challenge()` and send once more.
 
+#[path = "auth_cli.rs"]
+mod cli;
 #[path = "auth_credentials.rs"]
 mod credentials;
 #[path = "auth_store.rs"]
