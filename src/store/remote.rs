@@ -12,6 +12,7 @@ pub mod auth;
 mod blobs;
 mod connect;
 pub mod credentials;
+mod download;
 mod fallback;
 mod listing;
 mod manifests;
@@ -22,6 +23,7 @@ mod transport;
 mod upload;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use async_trait::async_trait;
@@ -59,7 +61,7 @@ const MODE_FALLBACK: u8 = 2;
 #[derive(Debug)]
 pub struct RemoteStore {
     registry: String,
-    transport: Transport,
+    transport: Arc<Transport>,
     page_size: u32,
     /// What the registry showed about referrers: unknown, API or fallback.
     referrers_mode: AtomicU8,
@@ -79,7 +81,7 @@ impl RemoteStore {
         let auth = Authenticator::new(client.clone(), registry, credential, plain_http);
         Ok(RemoteStore {
             registry: registry.to_owned(),
-            transport: Transport::new(client, origin, registry, auth),
+            transport: Arc::new(Transport::new(client, origin, registry, auth)),
             page_size: DEFAULT_PAGE_SIZE,
             referrers_mode: AtomicU8::new(MODE_UNKNOWN),
             fallback_locks: fallback::Locks::default(),

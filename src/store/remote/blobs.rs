@@ -1,12 +1,14 @@
-//! Blobs: streamed downloads verified as they pass, existence checks and
-//! cross-repository mounts. Uploads are in `upload`.
+//! Blobs: downloads (streamed and verified by `download`), existence checks
+//! and cross-repository mounts. Uploads are in `upload`.
+
+use std::sync::Arc;
 
 use bytes::Bytes;
-use futures_util::StreamExt;
 use reqwest::Method;
 use url::Url;
 
-use super::response::{declared_length, error_from, transport_error};
+use super::download::Download;
+use super::response::{declared_length, error_from};
 use super::transport::Call;
 use super::{RemoteStore, Scope};
 use crate::oci::verify::{ContentVerifier, VerifyError};
@@ -32,7 +34,7 @@ impl RemoteStore {
             "fetch blob",
             vec![Scope::Pull(repository.to_owned())],
         );
-        let mut reply = self.transport.send(&call).await?;
+        let reply = self.transport.send(&call).await?;
         if !reply.response.status().is_success() {
             return Err(error_from(reply.response, &self.registry, "fetch blob", &what).await);
         }
@@ -43,32 +45,14 @@ impl RemoteStore {
             }
             .into());
         }
-        reply.release_slot();
-        let source_url = reply.url.clone();
-        let chunks = reply.response.bytes_stream().boxed();
-        let verifier = Some(ContentVerifier::new(descriptor));
-        let stream = futures_util::stream::unfold(
-            (chunks, verifier, source_url),
-            |(mut chunks, mut verifier, url)| async move {
-                let mut active = verifier.take()?;
-                let item = match chunks.next().await {
-                    Some(Ok(chunk)) => match active.update(&chunk) {
-                        Ok(()) => {
-                            verifier = Some(active);
-                            Ok(chunk)
-                        }
-                        Err(e) => Err(e.into()),
-                    },
-                    Some(Err(e)) => Err(transport_error("fetch blob", &url, e)),
-                    None => match active.finish() {
-                        Ok(()) => return None,
-                        Err(e) => Err(e.into()),
-                    },
-                };
-                Some((item, (chunks, verifier, url)))
-            },
-        );
-        Ok(stream.boxed())
+        let verifier = ContentVerifier::new(descriptor);
+        Ok(Download::start(
+            Arc::clone(&self.transport),
+            call,
+            what,
+            reply,
+            verifier,
+        ))
     }
 
     pub(super) async fn head_blob(

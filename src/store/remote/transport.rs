@@ -23,6 +23,7 @@ pub const MAX_IN_FLIGHT: usize = 8;
 const MAX_REDIRECTS: usize = 10;
 
 /// One request to make: where, what, with which permissions.
+#[derive(Clone)]
 pub struct Call {
     pub method: Method,
     pub url: Url,
@@ -103,6 +104,11 @@ impl Transport {
             auth: Arc::new(auth),
             in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
         }
+    }
+
+    /// The registry's name, for errors.
+    pub fn registry(&self) -> &str {
+        &self.registry
     }
 
     /// `<origin><path>`; `path` is built from validated names and digests.

@@ -401,3 +401,27 @@ fn remote_remembers_how_referrers_are_served() {
         });
     }
 }
+
+#[test]
+fn remote_resumes_a_blob_download_that_broke_off() {
+    let reg = Registry::distribution();
+    let proxy = FaultProxy::start(reg.host());
+    run(async {
+        let store = store(&proxy.host());
+        let big: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+        let blob = super::push_blob(&store, REPO, "application/octet-stream", &big).await;
+        proxy.add_rule(Rule::new("GET", "/blobs/").reset_after(100_000).times(1));
+        assert_eq!(read_blob(&store, REPO, &blob).await, big);
+        let gets: Vec<_> = proxy
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "GET" && r.path.contains("/blobs/"))
+            .collect();
+        assert_eq!(gets.len(), 2, "{gets:?}");
+        let range = gets[1].header("range").expect("the second GET resumes");
+        assert!(
+            range.starts_with("bytes=") && range != "bytes=0-",
+            "{range}"
+        );
+    });
+}
