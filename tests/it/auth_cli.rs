@@ -8,6 +8,8 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use base64::Engine as _;
+
 use super::credentials::{answering_helper, helper_env, write_config};
 use super::{PASSWORD, USER, olareg_with_tokens, push_artifact};
 use crate::support::{FaultProxy, Oras, Registry};
@@ -55,10 +57,13 @@ fn clean_output(out: &Output) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(
-        !text.contains(PASSWORD),
-        "the password reached the output:\n{text}"
-    );
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"));
+    for secret in [PASSWORD, basic.as_str()] {
+        assert!(
+            !text.contains(secret),
+            "a secret reached the output:\n{text}"
+        );
+    }
     text
 }
 
