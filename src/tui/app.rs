@@ -5,6 +5,7 @@
 pub mod dialogs;
 mod loading;
 mod navigation;
+mod operations;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ use ratatui::layout::Rect;
 
 pub use dialogs::{Dialog, InputLine, Popup};
 pub use navigation::Row;
+pub use operations::RunningOperation;
 
 use super::config::Config;
 use super::keymap::Action;
@@ -76,9 +78,12 @@ pub struct App {
     /// Narrows the SBOM component list in the detail pane.
     pub detail_search: String,
     pub status: Option<StatusMessage>,
+    /// Operations under way, by id.
+    pub operations: std::collections::BTreeMap<u64, RunningOperation>,
     pub tick: u64,
     pub should_quit: bool,
     next_generation: u64,
+    next_operation: u64,
 }
 
 impl App {
@@ -103,9 +108,11 @@ impl App {
             popup: None,
             detail_search: String::new(),
             status: None,
+            operations: std::collections::BTreeMap::new(),
             tick: 0,
             should_quit: false,
             next_generation: 0,
+            next_operation: 0,
         }
     }
 
@@ -146,6 +153,15 @@ impl App {
                 Vec::new()
             }
             Msg::Loaded { job, result } => self.on_loaded(&job, result),
+            Msg::OperationProgress { id, text } => {
+                self.on_operation_progress(id, text);
+                Vec::new()
+            }
+            Msg::OperationDone { id, result } => self.on_operation_done(id, result),
+            Msg::PathCompleted { typed, completions } => {
+                self.on_path_completed(&typed, completions);
+                Vec::new()
+            }
             Msg::Clipboard { what, result } => {
                 match result {
                     Ok(how) => self.say(format!("copied {what} ({how})")),
@@ -162,6 +178,10 @@ impl App {
         }
         if self.input.is_some() {
             return self.on_input_key(key);
+        }
+        if key.code == crossterm::event::KeyCode::Esc && !self.operations.is_empty() {
+            self.say("cancelling…");
+            return vec![Effect::CancelOperations];
         }
         match self.config.keymap.action_for(&key) {
             Some(action) => self.on_action(action),
@@ -209,7 +229,7 @@ impl App {
             Action::CopyDigest => self.copy_selected(false),
             Action::CopyReference => self.copy_selected(true),
             Action::Pull | Action::PullSbom | Action::Attach | Action::Copy | Action::Delete => {
-                self.open_operation_dialog(action)
+                self.operation_key(action)
             }
             Action::Up
             | Action::Down
@@ -256,7 +276,8 @@ impl App {
                 .filter(|s| s.is_loading())
                 .count()
             })
-            .sum()
+            .sum::<usize>()
+            + self.operations.len()
     }
 
     /// Whether something animates, so the loop keeps ticking.

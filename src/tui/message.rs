@@ -1,6 +1,7 @@
 //! What travels on the one queue (`Msg`) and what `update` asks the runner
 //! to do (`Effect`). Results travel inside the message that reports them.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -8,6 +9,7 @@ use crossterm::event::Event;
 
 use crate::graph::Attachments;
 use crate::oci::{Descriptor, Digest, Manifest};
+use crate::ops::{AttachOptions, DeletePlan, PullSelect};
 use crate::store::ReferrersSupport;
 
 /// A node's identity: the ids from the root down. Ids are stable strings
@@ -60,6 +62,18 @@ pub enum Msg {
         job: JobKey,
         result: Result<Loaded, String>,
     },
+    /// A running operation reported a step.
+    OperationProgress { id: u64, text: String },
+    /// An operation ended.
+    OperationDone {
+        id: u64,
+        result: Result<OperationOutcome, String>,
+    },
+    /// Completions of the path typed in the attach dialog.
+    PathCompleted {
+        typed: String,
+        completions: Vec<String>,
+    },
     /// The clipboard was written (`Ok(how)`) or could not be.
     Clipboard {
         what: String,
@@ -101,6 +115,61 @@ pub enum Effect {
         what: String,
         text: String,
     },
+    /// Runs one of the `ops` with progress and a cancel token.
+    Operation {
+        id: u64,
+        request: OperationRequest,
+    },
+    /// Cancels every running operation.
+    CancelOperations,
+    /// Lists what a typed path could complete to.
+    CompletePath {
+        typed: String,
+    },
+}
+
+/// An operation of `ops`, as the TUI asks for it.
+#[derive(Debug, Clone)]
+pub enum OperationRequest {
+    Pull {
+        repository: String,
+        reference: String,
+        select: PullSelect,
+        output_dir: PathBuf,
+    },
+    PullBlob {
+        repository: String,
+        descriptor: Box<Descriptor>,
+        output_dir: PathBuf,
+    },
+    Attach {
+        repository: String,
+        reference: String,
+        options: AttachOptions,
+    },
+    /// A copy inside the same store, referrers included.
+    Copy {
+        repository: String,
+        reference: String,
+        target_repository: String,
+        tag: Option<String>,
+    },
+    PlanDelete {
+        repository: String,
+        reference: String,
+    },
+    Delete {
+        plan: DeletePlan,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum OperationOutcome {
+    Pulled { files: Vec<PathBuf> },
+    Attached { digest: Digest },
+    Copied { manifests: usize, blobs: usize },
+    DeletePlanned(DeletePlan),
+    Deleted { count: usize },
 }
 
 impl Effect {
@@ -111,7 +180,10 @@ impl Effect {
             | Effect::FetchManifest { job, .. }
             | Effect::FetchReferrers { job, .. }
             | Effect::FetchPreview { job, .. } => Some(job),
-            Effect::CopyToClipboard { .. } => None,
+            Effect::CopyToClipboard { .. }
+            | Effect::Operation { .. }
+            | Effect::CancelOperations
+            | Effect::CompletePath { .. } => None,
         }
     }
 }

@@ -10,7 +10,10 @@ use tokio::task::AbortHandle;
 
 use super::clipboard::Clipboard;
 use super::message::{Effect, JobKey, JobKind, Loaded, Msg, NodePath};
+pub mod operations;
+
 use crate::graph::{self, NodeContext};
+use crate::ops::CancellationToken;
 use crate::store::SharedStore;
 
 /// Previews (blobs, SBOM documents) larger than this are not read.
@@ -20,6 +23,7 @@ pub struct Runner {
     store: SharedStore,
     sender: UnboundedSender<Msg>,
     tasks: HashMap<(NodePath, JobKind), AbortHandle>,
+    operations: HashMap<u64, CancellationToken>,
     clipboard: Clipboard,
 }
 
@@ -29,15 +33,67 @@ impl Runner {
             store,
             sender,
             tasks: HashMap::new(),
+            operations: HashMap::new(),
             clipboard,
         }
     }
 
     pub fn run(&mut self, effect: Effect) {
-        if let Effect::CopyToClipboard { what, text } = effect {
-            let result = self.clipboard.copy(&text);
-            let _ = self.sender.send(Msg::Clipboard { what, result });
-            return;
+        match effect {
+            Effect::CopyToClipboard { what, text } => {
+                let result = self.clipboard.copy(&text);
+                let _ = self.sender.send(Msg::Clipboard { what, result });
+                return;
+            }
+            Effect::Operation { id, request } => {
+                let cancel = CancellationToken::new();
+                self.operations.retain(|_, token| !token.is_cancelled());
+                self.operations.insert(id, cancel.clone());
+                let store = Arc::clone(&self.store);
+                let sender = self.sender.clone();
+                // Some `ops` futures trip rustc's higher-ranked `Send`
+                // check, so an operation runs on its own thread and
+                // runtime, built there so the future never crosses threads.
+                let spawned = std::thread::Builder::new()
+                    .name(format!("regscope-op-{id}"))
+                    .spawn(move || {
+                        let runtime = tokio::runtime::Builder::new_current_thread()
+                            .enable_all()
+                            .build();
+                        match runtime {
+                            Ok(runtime) => runtime
+                                .block_on(operations::perform(store, id, request, sender, cancel)),
+                            Err(e) => {
+                                let _ = sender.send(Msg::OperationDone {
+                                    id,
+                                    result: Err(format!("cannot start the operation: {e}")),
+                                });
+                            }
+                        }
+                    });
+                if let Err(e) = spawned {
+                    let _ = self.sender.send(Msg::OperationDone {
+                        id,
+                        result: Err(format!("cannot start the operation: {e}")),
+                    });
+                }
+                return;
+            }
+            Effect::CancelOperations => {
+                for (_, token) in self.operations.drain() {
+                    token.cancel();
+                }
+                return;
+            }
+            Effect::CompletePath { typed } => {
+                let sender = self.sender.clone();
+                tokio::task::spawn_blocking(move || {
+                    let completions = operations::complete_path(&typed);
+                    let _ = sender.send(Msg::PathCompleted { typed, completions });
+                });
+                return;
+            }
+            _ => {}
         }
         let Some(job) = effect.job().cloned() else {
             return;
@@ -60,6 +116,9 @@ impl Runner {
     pub fn abort_all(&mut self) {
         for (_, task) in self.tasks.drain() {
             task.abort();
+        }
+        for (_, token) in self.operations.drain() {
+            token.cancel();
         }
     }
 }
@@ -128,7 +187,10 @@ async fn perform(
             .fetch_blob_bytes(&repository, &descriptor, PREVIEW_LIMIT)
             .await
             .map(Loaded::Preview),
-        Effect::CopyToClipboard { .. } => return Err("not a job".to_owned()),
+        Effect::CopyToClipboard { .. }
+        | Effect::Operation { .. }
+        | Effect::CancelOperations
+        | Effect::CompletePath { .. } => return Err("not a job".to_owned()),
     };
     result.map_err(|e| e.to_string())
 }

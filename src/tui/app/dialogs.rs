@@ -3,8 +3,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{App, Focus, node_digest};
+use super::{App, Focus};
 use crate::oci::media_type as mt;
+use crate::ops::DeletePlan;
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, NodePath};
 use crate::tui::model::NodeKind;
@@ -56,11 +57,13 @@ pub const ARTIFACT_TYPE_SUGGESTIONS: &[&str] = &[
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dialog {
-    /// Shows exactly what goes before anything is deleted.
+    /// Shows exactly what goes (the engine's plan) before anything is
+    /// deleted; `plan` is `None` while it is being worked out.
     Delete {
         repository: String,
         reference: String,
         goes: Vec<String>,
+        plan: Option<DeletePlan>,
     },
     Attach {
         repository: String,
@@ -68,9 +71,12 @@ pub enum Dialog {
         /// path, artifact type, annotations (`key=value,…`)
         fields: [String; 3],
         field: usize,
+        /// What Tab found for the path, when more than one thing matches.
+        completions: Vec<String>,
     },
     Copy {
-        source: String,
+        repository: String,
+        reference: String,
         destination: String,
     },
 }
@@ -232,133 +238,50 @@ impl App {
     }
 
     fn on_dialog_key(&mut self, mut dialog: Dialog, key: KeyEvent) -> Vec<Effect> {
-        if key.code == KeyCode::Esc {
+        if key.code == KeyCode::Esc
+            || matches!(
+                (&dialog, key.code),
+                (Dialog::Delete { .. }, KeyCode::Char('n'))
+            )
+        {
             self.say("cancelled");
             return Vec::new();
         }
-        let confirm = match (&mut dialog, key.code) {
-            (Dialog::Delete { .. }, KeyCode::Char('y') | KeyCode::Enter) => true,
-            (Dialog::Delete { .. }, KeyCode::Char('n')) => {
-                self.say("cancelled");
-                return Vec::new();
-            }
-            (Dialog::Delete { .. }, _) => false,
-            (_, KeyCode::Enter) => true,
-            (Dialog::Attach { fields, field, .. }, code) => {
-                match code {
-                    KeyCode::Tab | KeyCode::Down => *field = (*field + 1) % fields.len(),
-                    KeyCode::BackTab | KeyCode::Up => *field = (*field + 2) % fields.len(),
-                    KeyCode::Backspace => {
-                        fields[*field].pop();
-                    }
-                    KeyCode::Right if *field == 1 => complete_artifact_type(&mut fields[1]),
-                    KeyCode::Char(c) => fields[*field].push(c),
-                    _ => {}
-                }
-                false
-            }
-            (Dialog::Copy { destination, .. }, code) => {
-                match code {
-                    KeyCode::Backspace => {
-                        destination.pop();
-                    }
-                    KeyCode::Char(c) => destination.push(c),
-                    _ => {}
-                }
-                false
-            }
-        };
+        let confirm = matches!(
+            (&dialog, key.code),
+            (_, KeyCode::Enter) | (Dialog::Delete { .. }, KeyCode::Char('y'))
+        );
         if confirm {
-            // The operations engine (`ops`) is what runs these; until the TUI
-            // is wired to it, say so rather than pretend.
-            let name = match dialog {
-                Dialog::Delete { .. } => "delete",
-                Dialog::Attach { .. } => "attach",
-                Dialog::Copy { .. } => "copy",
-            };
-            self.complain(format!(
-                "{name}: not available in this build's TUI yet (use the CLI)"
-            ));
-        } else {
-            self.popup = Some(Popup::Dialog(dialog));
+            return self.confirm_dialog(dialog);
         }
-        Vec::new()
-    }
-
-    pub(super) fn open_operation_dialog(&mut self, action: Action) -> Vec<Effect> {
-        let Some(node) = self.selected_node() else {
-            return Vec::new();
-        };
-        let NodeKind::Manifest {
-            repository,
-            reference,
-            ..
-        } = &node.kind
-        else {
-            self.complain("select a manifest first");
-            return Vec::new();
-        };
-        let repository = repository.clone();
-        let digest = node_digest(node).map(|d| d.to_string());
-        let subject = digest.clone().unwrap_or_else(|| reference.clone());
-        let dialog = match action {
-            Action::Delete => Dialog::Delete {
-                goes: self.what_delete_removes(),
-                repository,
-                reference: subject,
-            },
-            Action::Attach => Dialog::Attach {
-                repository,
-                subject,
-                fields: [String::new(), String::new(), String::new()],
-                field: 0,
-            },
-            Action::Copy => Dialog::Copy {
-                source: format!("{}/{repository}@{subject}", self.session.registry),
-                destination: String::new(),
-            },
-            _ => {
-                let name = if action == Action::PullSbom {
-                    "pull SBOM"
-                } else {
-                    "pull"
-                };
-                self.complain(format!(
-                    "{name}: not available in this build's TUI yet (use the CLI)"
-                ));
-                return Vec::new();
+        let mut effects = Vec::new();
+        match (&mut dialog, key.code) {
+            (Dialog::Attach { fields, field, .. }, KeyCode::Tab) if *field == 0 => {
+                effects.push(Effect::CompletePath {
+                    typed: fields[0].clone(),
+                });
             }
-        };
+            (Dialog::Attach { fields, field, .. }, code) => match code {
+                KeyCode::Tab | KeyCode::Down => *field = (*field + 1) % fields.len(),
+                KeyCode::BackTab | KeyCode::Up => *field = (*field + 2) % fields.len(),
+                KeyCode::Backspace => {
+                    fields[*field].pop();
+                }
+                KeyCode::Right if *field == 1 => complete_artifact_type(&mut fields[1]),
+                KeyCode::Char(c) => fields[*field].push(c),
+                _ => {}
+            },
+            (Dialog::Copy { destination, .. }, code) => match code {
+                KeyCode::Backspace => {
+                    destination.pop();
+                }
+                KeyCode::Char(c) => destination.push(c),
+                _ => {}
+            },
+            (Dialog::Delete { .. }, _) => {}
+        }
         self.popup = Some(Popup::Dialog(dialog));
-        Vec::new()
-    }
-
-    /// The selected manifest and every referrer known below it: what a
-    /// delete takes away.
-    fn what_delete_removes(&self) -> Vec<String> {
-        let mut goes = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        let mut stack = vec![self.selected.clone()];
-        while let Some(path) = stack.pop() {
-            let Some(node) = self.nodes.get(&path) else {
-                continue;
-            };
-            if let (NodeKind::Manifest { .. }, Some(digest)) = (&node.kind, node_digest(node)) {
-                if !seen.insert(digest.clone()) {
-                    continue;
-                }
-                let what = node.artifact_type().unwrap_or("manifest");
-                goes.push(format!("{digest}  {what}"));
-            }
-            for id in &node.children {
-                if id.starts_with("g:") || id.starts_with("m:") {
-                    let mut child = path.clone();
-                    child.push(id.clone());
-                    stack.push(child);
-                }
-            }
-        }
-        goes
+        effects
     }
 }
 

@@ -51,7 +51,7 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
                 spans.push(Span::styled(
                     format!(
                         "  {}",
-                        count(node.children.len(), "repository", "repositories")
+                        count_of(node.children.len(), "repository", "repositories")
                     ),
                     dim,
                 ));
@@ -64,7 +64,7 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
             ));
             if !node.children.is_empty() {
                 spans.push(Span::styled(
-                    format!("  {}", count(node.children.len(), "tag", "tags")),
+                    format!("  {}", count_of(node.children.len(), "tag", "tags")),
                     dim,
                 ));
             }
@@ -99,16 +99,17 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
                     Style::new().fg(theme.kind(kind)),
                 ));
             }
-            if !matches!(role, ManifestRole::Referrer) && node.descriptor.is_some() {
-                spans.push(Span::styled(format!("  {}", digest_text(node)), dim));
-            }
-            push_size(node, &mut spans);
+            // What people scan for first (kind, attachments, size), the
+            // digest last: it is the longest and the pane may cut it.
             if let Some(count) = node.referrer_count().filter(|c| *c > 0) {
-                let noun = if count == 1 { "referrer" } else { "referrers" };
                 spans.push(Span::styled(
-                    format!("  ◂ {count} {noun}"),
+                    format!("  ◂ {}", count_of(count, "referrer", "referrers")),
                     Style::new().fg(theme.accent),
                 ));
+            }
+            push_size(node, &mut spans);
+            if !matches!(role, ManifestRole::Referrer) && node.descriptor.is_some() {
+                spans.push(Span::styled(format!("  {}", digest_text(node)), dim));
             }
         }
         NodeKind::Blob { role, .. } => {
@@ -155,7 +156,7 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
 }
 
 /// `1 tag`, `3 tags`.
-pub fn count(n: usize, one: &str, many: &str) -> String {
+pub fn count_of(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

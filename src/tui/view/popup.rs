@@ -150,24 +150,30 @@ fn dialog_lines(app: &App, dialog: &Dialog) -> (&'static str, Vec<Line<'static>>
             repository,
             reference,
             goes,
+            plan,
         } => {
-            let mut lines = vec![
-                Line::raw(format!(
-                    " delete {} @ {}",
-                    escape::clean(repository),
-                    reference
-                )),
-                Line::raw(format!(
-                    " and the {} manifest(s) known to refer to it:",
-                    goes.len().saturating_sub(1)
-                )),
-            ];
-            lines.extend(goes.iter().map(|g| {
-                Line::styled(
-                    format!("   {}", escape::clean(g)),
-                    Style::new().fg(app.config.theme.error),
-                )
-            }));
+            let mut lines = vec![Line::raw(format!(
+                " delete {}@{reference}",
+                escape::clean(repository)
+            ))];
+            match plan {
+                None => lines.push(Line::styled(" working out what goes…", dim)),
+                Some(plan) => {
+                    lines.push(Line::raw(format!(
+                        " removes {} manifest(s), referrers first:",
+                        plan.manifests.len()
+                    )));
+                    lines.extend(goes.iter().map(|g| {
+                        Line::styled(
+                            format!("   {}", escape::clean(g)),
+                            Style::new().fg(app.config.theme.error),
+                        )
+                    }));
+                    for warning in &plan.warnings {
+                        lines.push(Line::styled(format!(" ! {}", escape::clean(warning)), dim));
+                    }
+                }
+            }
             lines.push(Line::raw(""));
             lines.push(Line::styled(" y/enter deletes · n/esc keeps", dim));
             ("delete", lines)
@@ -176,6 +182,7 @@ fn dialog_lines(app: &App, dialog: &Dialog) -> (&'static str, Vec<Line<'static>>
             subject,
             fields,
             field,
+            completions,
             ..
         } => {
             let labels = ["file", "artifact type", "annotations"];
@@ -187,29 +194,39 @@ fn dialog_lines(app: &App, dialog: &Dialog) -> (&'static str, Vec<Line<'static>>
                     Span::raw(escape::owned(&fields[index])),
                 ]));
             }
+            if !completions.is_empty() {
+                let shown: Vec<String> = completions
+                    .iter()
+                    .take(8)
+                    .map(|c| escape::owned(c))
+                    .collect();
+                lines.push(Line::styled(format!("   {}", shown.join("  ")), dim));
+            }
             lines.push(Line::raw(""));
             lines.push(Line::styled(
                 format!(" types: {}", ARTIFACT_TYPE_SUGGESTIONS.join(", ")),
                 dim,
             ));
             lines.push(Line::styled(
-                " tab next field · → completes the type · annotations key=value,… · enter attaches",
+                " tab completes the path · ↑↓ fields · → completes the type · annotations key=value,… · enter attaches",
                 dim,
             ));
             ("attach", lines)
         }
         Dialog::Copy {
-            source,
+            repository,
+            reference,
             destination,
         } => (
             "copy",
             vec![
                 Line::raw(format!(
-                    " copy {} with its referrers",
-                    escape::clean(source)
+                    " copy {}/{}@{reference} with its referrers",
+                    escape::clean(&app.session.registry),
+                    escape::clean(repository)
                 )),
                 Line::from(vec![
-                    Span::styled(" to ", accent),
+                    Span::styled(" to repository[:tag] ", accent),
                     Span::raw(escape::owned(destination)),
                 ]),
                 Line::raw(""),

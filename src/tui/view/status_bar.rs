@@ -77,6 +77,18 @@ impl Widget for &StatusBar<'_> {
                 Style::new().fg(app.config.theme.accent),
             ));
         }
+        for operation in app.operations.values() {
+            spans.push(separator.clone());
+            let text = if operation.progress.is_empty() {
+                operation.label.clone()
+            } else {
+                format!("{}: {}", operation.label, operation.progress)
+            };
+            spans.push(Span::styled(
+                escape::owned(&text),
+                Style::new().fg(Color::White),
+            ));
+        }
         if let Some(note) = &app.session.scratch_note {
             spans.push(separator.clone());
             spans.push(Span::styled(

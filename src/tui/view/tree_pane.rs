@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, BorderType, Widget};
 
 use super::labels;
 use crate::tui::app::{App, Focus};
+use crate::tui::escape;
 
 pub struct TreePane<'a> {
     pub app: &'a App,
@@ -18,7 +19,14 @@ impl Widget for &TreePane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let focused = app.focus == Focus::Tree && app.popup.is_none();
-        let block = pane_block("graph", focused, app);
+        // The filter of the list holding the selection, so it is never
+        // forgotten while it hides rows.
+        let filter = (1..=app.selected.len())
+            .rev()
+            .find_map(|len| app.filters.get(&app.selected[..len]))
+            .map(|text| format!("graph · filter {:?}", escape::clean(text)));
+        let title = filter.as_deref().unwrap_or("graph");
+        let block = pane_block(title, focused, app);
         let inner = block.inner(area);
         block.render(area, buf);
         let rows = app.rows();

@@ -1,0 +1,389 @@
+//! The action keys: pull, pull the SBOM, attach, copy and delete run the
+//! `ops` engine through effects; their progress and outcome come back as
+//! messages, and the nodes they change are reloaded.
+
+use std::collections::BTreeMap;
+
+use super::{App, Dialog, Popup, node_digest};
+use crate::oci::media_type::{self as mt, ArtifactKind};
+use crate::ops::{AttachFile, AttachOptions, DeletePlan, PullSelect};
+use crate::tui::keymap::Action;
+use crate::tui::message::{Effect, JobKind, NodePath, OperationOutcome, OperationRequest};
+use crate::tui::model::{NodeKind, Status};
+use crate::tui::runner::operations::expand_home;
+
+/// An operation under way, for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunningOperation {
+    pub label: String,
+    pub progress: String,
+    /// The node to reload when it ends (a subject, a list).
+    pub reload: Option<NodePath>,
+}
+
+impl App {
+    fn start_operation(
+        &mut self,
+        label: impl Into<String>,
+        request: OperationRequest,
+        reload: Option<NodePath>,
+    ) -> Vec<Effect> {
+        self.next_operation += 1;
+        let id = self.next_operation;
+        let label = label.into();
+        self.say(format!("{label}…"));
+        self.operations.insert(
+            id,
+            RunningOperation {
+                label,
+                progress: String::new(),
+                reload,
+            },
+        );
+        vec![Effect::Operation { id, request }]
+    }
+
+    pub(super) fn on_operation_progress(&mut self, id: u64, text: String) {
+        if let Some(operation) = self.operations.get_mut(&id) {
+            operation.progress = text;
+        }
+    }
+
+    pub(super) fn on_operation_done(
+        &mut self,
+        id: u64,
+        result: Result<OperationOutcome, String>,
+    ) -> Vec<Effect> {
+        let Some(operation) = self.operations.remove(&id) else {
+            return Vec::new();
+        };
+        let outcome = match result {
+            Ok(outcome) => outcome,
+            Err(reason) => {
+                tracing::warn!("{}: {reason}", operation.label);
+                self.complain(format!("{} failed: {reason}", operation.label));
+                return Vec::new();
+            }
+        };
+        match outcome {
+            OperationOutcome::Pulled { files } => {
+                let dir = self.config.download_dir.display().to_string();
+                match files.as_slice() {
+                    [one] => self.say(format!("pulled {}", one.display())),
+                    many => self.say(format!("pulled {} files into {dir}", many.len())),
+                }
+            }
+            OperationOutcome::Attached { digest } => self.say(format!("attached {digest}")),
+            OperationOutcome::Copied { manifests, blobs } => {
+                self.say(format!("copied {manifests} manifests and {blobs} blobs"));
+            }
+            OperationOutcome::Deleted { count } => self.say(format!("deleted {count} manifests")),
+            OperationOutcome::DeletePlanned(plan) => {
+                self.status = None;
+                self.show_delete_plan(plan);
+                return Vec::new();
+            }
+        }
+        operation
+            .reload
+            .map(|path| self.reload(&path))
+            .unwrap_or_default()
+    }
+
+    /// Reloads what an operation changed: a list, or a subject's referrers.
+    fn reload(&mut self, path: &NodePath) -> Vec<Effect> {
+        let Some(node) = self.nodes.get_mut(path) else {
+            return Vec::new();
+        };
+        match node.kind {
+            NodeKind::Registry | NodeKind::Repository { .. } => {
+                node.children.clear();
+                node.children.extend(self.pinned.get(path).cloned());
+                self.start_job(path, JobKind::Listing).into_iter().collect()
+            }
+            NodeKind::Manifest { .. } => self
+                .start_job(path, JobKind::Referrers)
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn show_delete_plan(&mut self, plan: DeletePlan) {
+        if let Some(Popup::Dialog(Dialog::Delete {
+            goes, plan: slot, ..
+        })) = &mut self.popup
+        {
+            goes.clear();
+            for planned in plan.manifests.iter().rev() {
+                let what = planned.artifact_type.as_deref().unwrap_or("manifest");
+                goes.push(format!(
+                    "{}{}  {what}",
+                    "  ".repeat(planned.depth),
+                    planned.descriptor.digest
+                ));
+            }
+            for skipped in &plan.unverified {
+                goes.push(format!("(kept, unverified) {}", skipped.digest));
+            }
+            *slot = Some(plan);
+        }
+    }
+
+    /// The action keys on the selected node.
+    pub(super) fn operation_key(&mut self, action: Action) -> Vec<Effect> {
+        let path = self.selected.clone();
+        let Some(node) = self.nodes.get(&path) else {
+            return Vec::new();
+        };
+        let output_dir = self.config.download_dir.clone();
+        if let NodeKind::Blob { repository, .. } = &node.kind
+            && action == Action::Pull
+            && let Some(descriptor) = node.descriptor.clone()
+        {
+            let request = OperationRequest::PullBlob {
+                repository: repository.clone(),
+                descriptor: Box::new(descriptor),
+                output_dir,
+            };
+            return self.start_operation("pull blob", request, None);
+        }
+        let NodeKind::Manifest { repository, .. } = &node.kind else {
+            self.complain("select a manifest first");
+            return Vec::new();
+        };
+        let Some(digest) = node_digest(node) else {
+            self.complain("load it first (Enter)");
+            return Vec::new();
+        };
+        let repository = repository.clone();
+        let reference = digest.to_string();
+        let is_sbom = node.artifact_kind() == Some(ArtifactKind::Sbom);
+        match action {
+            Action::Pull | Action::PullSbom => {
+                let select = if action == Action::Pull || is_sbom {
+                    PullSelect::Target
+                } else {
+                    PullSelect::Sbom
+                };
+                let label = if action == Action::Pull {
+                    "pull"
+                } else {
+                    "pull SBOM"
+                };
+                let request = OperationRequest::Pull {
+                    repository,
+                    reference,
+                    select,
+                    output_dir,
+                };
+                self.start_operation(label, request, None)
+            }
+            Action::Delete => {
+                self.popup = Some(Popup::Dialog(Dialog::Delete {
+                    repository: repository.clone(),
+                    reference: reference.clone(),
+                    goes: Vec::new(),
+                    plan: None,
+                }));
+                let request = OperationRequest::PlanDelete {
+                    repository,
+                    reference,
+                };
+                self.start_operation("working out what a delete removes", request, None)
+            }
+            Action::Attach => {
+                self.popup = Some(Popup::Dialog(Dialog::Attach {
+                    repository,
+                    subject: reference,
+                    fields: [String::new(), String::new(), String::new()],
+                    field: 0,
+                    completions: Vec::new(),
+                }));
+                Vec::new()
+            }
+            Action::Copy => {
+                self.popup = Some(Popup::Dialog(Dialog::Copy {
+                    repository,
+                    reference,
+                    destination: String::new(),
+                }));
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Enter in a dialog: runs it, or says what is missing (the dialog stays).
+    pub(super) fn confirm_dialog(&mut self, dialog: Dialog) -> Vec<Effect> {
+        let subject_path = self.selected.clone();
+        match dialog {
+            Dialog::Delete { plan: None, .. } => {
+                self.say("still working out what goes…");
+                self.popup = Some(Popup::Dialog(dialog));
+                Vec::new()
+            }
+            Dialog::Delete {
+                plan: Some(plan), ..
+            } => {
+                // What lists the deleted manifest: its subject's referrers,
+                // or the repository's tags.
+                let reload = self.lister_of(&subject_path);
+                self.start_operation("delete", OperationRequest::Delete { plan }, reload)
+            }
+            Dialog::Attach {
+                repository,
+                subject,
+                fields,
+                ..
+            } => match attach_options(&fields) {
+                Ok(options) => {
+                    let request = OperationRequest::Attach {
+                        repository,
+                        reference: subject,
+                        options,
+                    };
+                    self.start_operation("attach", request, Some(subject_path))
+                }
+                Err(problem) => {
+                    self.complain(problem);
+                    self.popup = Some(Popup::Dialog(Dialog::Attach {
+                        repository,
+                        subject,
+                        fields,
+                        field: 0,
+                        completions: Vec::new(),
+                    }));
+                    Vec::new()
+                }
+            },
+            Dialog::Copy {
+                repository,
+                reference,
+                destination,
+            } => {
+                let destination = destination.trim();
+                let destination = destination
+                    .strip_prefix(&format!("{}/", self.session.registry))
+                    .unwrap_or(destination);
+                let first = destination.split('/').next().unwrap_or_default();
+                let names_registry = destination.contains('/')
+                    && (first.contains('.') || first.contains(':') || first == "localhost");
+                if destination.is_empty() || names_registry {
+                    self.complain(if destination.is_empty() {
+                        "type a repository (repo or repo:tag) to copy to".to_owned()
+                    } else {
+                        "the TUI copies within this registry; use `regscope cp` for another"
+                            .to_owned()
+                    });
+                    self.popup = Some(Popup::Dialog(Dialog::Copy {
+                        repository,
+                        reference,
+                        destination: destination.to_owned(),
+                    }));
+                    return Vec::new();
+                }
+                let (target_repository, tag) = match destination.rsplit_once(':') {
+                    Some((repo, tag)) if !tag.contains('/') => (repo, Some(tag.to_owned())),
+                    _ => (destination, None),
+                };
+                let request = OperationRequest::Copy {
+                    repository,
+                    reference,
+                    target_repository: target_repository.to_owned(),
+                    tag,
+                };
+                let root = vec![crate::tui::model::ROOT_ID.to_owned()];
+                let reload = self
+                    .nodes
+                    .get(&root)
+                    .filter(|n| n.listing.status == Status::Done)
+                    .map(|_| root);
+                self.start_operation("copy", request, reload)
+            }
+        }
+    }
+
+    /// The node whose list shows `path`: the manifest it refers to, or its
+    /// repository.
+    fn lister_of(&self, path: &[String]) -> Option<NodePath> {
+        (1..path.len())
+            .rev()
+            .map(|len| path[..len].to_vec())
+            .find(|p| {
+                matches!(
+                    self.nodes.get(p).map(|n| &n.kind),
+                    Some(NodeKind::Manifest { .. } | NodeKind::Repository { .. })
+                )
+            })
+    }
+
+    pub(super) fn on_path_completed(&mut self, typed: &str, completions: Vec<String>) {
+        if let Some(Popup::Dialog(Dialog::Attach {
+            fields,
+            completions: shown,
+            ..
+        })) = &mut self.popup
+            && fields[0] == typed
+        {
+            if let Some(prefix) = common_prefix(&completions) {
+                fields[0] = prefix;
+            }
+            *shown = if completions.len() > 1 {
+                completions
+            } else {
+                Vec::new()
+            };
+        }
+    }
+}
+
+/// Reads the attach dialog's fields: a path, an artifact type, and
+/// annotations as `key=value,key=value`.
+fn attach_options(fields: &[String; 3]) -> Result<AttachOptions, String> {
+    let [path, artifact_type, annotations] = fields;
+    if path.trim().is_empty() {
+        return Err("attach: name a file or directory".to_owned());
+    }
+    if artifact_type.trim().is_empty() {
+        return Err(format!(
+            "attach: an artifact type is required (e.g. {})",
+            mt::CYCLONEDX_JSON
+        ));
+    }
+    let mut parsed = BTreeMap::new();
+    for pair in annotations
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("attach: annotation {pair:?} is not key=value"))?;
+        parsed.insert(key.trim().to_owned(), value.trim().to_owned());
+    }
+    Ok(AttachOptions {
+        artifact_type: artifact_type.trim().to_owned(),
+        files: vec![AttachFile {
+            path: expand_home(path.trim()),
+            media_type: None,
+        }],
+        annotations: parsed,
+    })
+}
+
+fn common_prefix(items: &[String]) -> Option<String> {
+    let first = items.first()?;
+    let mut len = first.len();
+    for item in &items[1..] {
+        len = len.min(
+            first
+                .char_indices()
+                .zip(item.chars())
+                .take_while(|((_, a), b)| a == b)
+                .last()
+                .map_or(0, |((i, a), _)| i + a.len_utf8()),
+        );
+    }
+    Some(first[..len].to_owned())
+}

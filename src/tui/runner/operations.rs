@@ -1,0 +1,183 @@
+//! Runs the operations of `ops` for the TUI: each on its own task with a
+//! cancel token, its progress turned into short status messages.
+
+use std::path::{Path, PathBuf};
+
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use crate::ops::{self, CancellationToken, CopyOptions, Progress, PullOptions, PullSelect};
+use crate::store::SharedStore;
+use crate::tui::message::{Msg, OperationOutcome, OperationRequest};
+
+/// Runs `request`, forwarding its progress; ends with `OperationDone`.
+pub async fn perform(
+    store: SharedStore,
+    id: u64,
+    request: OperationRequest,
+    sender: UnboundedSender<Msg>,
+    cancel: CancellationToken,
+) {
+    let (progress, mut events) = unbounded_channel();
+    let forward = {
+        let sender = sender.clone();
+        tokio::spawn(async move {
+            while let Some(event) = events.recv().await {
+                // Byte counts come often; steps are what a person reads.
+                let text = match event {
+                    Progress::Bytes { .. } => continue,
+                    Progress::Started { what, .. } => format!("fetching {what}"),
+                    Progress::Finished { what, .. } => format!("done {what}"),
+                    Progress::Skipped { what, reason, .. } => format!("skipped {what}: {reason}"),
+                    Progress::Note(text) | Progress::Warning(text) => text,
+                };
+                let _ = sender.send(Msg::OperationProgress { id, text });
+            }
+        })
+    };
+    let store = store.as_ref();
+    let result = match request {
+        OperationRequest::Pull {
+            repository,
+            reference,
+            select,
+            output_dir,
+        } => {
+            let options = PullOptions {
+                output_dir,
+                select,
+                limits: ops::untar::UnpackLimits::default(),
+            };
+            ops::pull(store, &repository, &reference, &options, &progress, &cancel)
+                .await
+                .map(|outcome| OperationOutcome::Pulled {
+                    files: outcome.written.into_iter().map(|w| w.path).collect(),
+                })
+        }
+        OperationRequest::PullBlob {
+            repository,
+            descriptor,
+            output_dir,
+        } => {
+            let options = PullOptions {
+                output_dir,
+                select: PullSelect::Target,
+                limits: ops::untar::UnpackLimits::default(),
+            };
+            let blobs = [*descriptor];
+            ops::pull::pull_blobs(store, &repository, &blobs, &options, &progress, &cancel)
+                .await
+                .map(|written| OperationOutcome::Pulled {
+                    files: written.into_iter().map(|w| w.path).collect(),
+                })
+        }
+        OperationRequest::Attach {
+            repository,
+            reference,
+            options,
+        } => ops::attach(store, &repository, &reference, &options, &progress, &cancel)
+            .await
+            .map(|pushed| OperationOutcome::Attached {
+                digest: pushed.descriptor.digest,
+            }),
+        OperationRequest::Copy {
+            repository,
+            reference,
+            target_repository,
+            tag,
+        } => {
+            let options = CopyOptions {
+                referrers: true,
+                tag,
+                ..CopyOptions::default()
+            };
+            let copy = ops::copy(
+                store,
+                &repository,
+                &reference,
+                store,
+                &target_repository,
+                &options,
+                &progress,
+                &cancel,
+            );
+            copy.await.map(|outcome| OperationOutcome::Copied {
+                manifests: outcome.manifests,
+                blobs: outcome.blobs_copied + outcome.blobs_mounted,
+            })
+        }
+        OperationRequest::PlanDelete {
+            repository,
+            reference,
+        } => ops::plan_delete(store, &repository, &reference, true)
+            .await
+            .map(OperationOutcome::DeletePlanned),
+        OperationRequest::Delete { plan } => ops::delete(store, &plan, &progress, &cancel)
+            .await
+            .map(|count| OperationOutcome::Deleted { count }),
+    };
+    drop(progress);
+    let _ = forward.await;
+    let _ = sender.send(Msg::OperationDone {
+        id,
+        result: result.map_err(|e| e.to_string()),
+    });
+}
+
+/// What `typed` could complete to: entries of its directory starting with
+/// its last component (directories end with `/`), sorted, at most 50.
+pub fn complete_path(typed: &str) -> Vec<String> {
+    let (dir_text, prefix) = match typed.rfind('/') {
+        Some(i) => (&typed[..=i], &typed[i + 1..]),
+        None => ("", typed),
+    };
+    let dir = if dir_text.is_empty() {
+        Path::new(".")
+    } else {
+        Path::new(dir_text)
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            if !name.starts_with(prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
+                return None;
+            }
+            let slash = if entry.path().is_dir() { "/" } else { "" };
+            Some(format!("{dir_text}{name}{slash}"))
+        })
+        .collect();
+    found.sort();
+    found.truncate(50);
+    found
+}
+
+/// `~/x` → `$HOME/x`, as a shell would.
+pub fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), directories::BaseDirs::new()) {
+        (Some(rest), Some(dirs)) => dirs.home_dir().join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completes_paths_from_a_directory() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("docs")).expect("mkdir");
+        std::fs::write(dir.path().join("sbom.json"), b"{}").expect("write");
+        std::fs::write(dir.path().join("sig.txt"), b"x").expect("write");
+        let base = format!("{}/", dir.path().display());
+        assert_eq!(
+            complete_path(&format!("{base}s")),
+            [format!("{base}sbom.json"), format!("{base}sig.txt")]
+        );
+        assert_eq!(complete_path(&format!("{base}d")), [format!("{base}docs/")]);
+        assert!(complete_path(&format!("{base}zzz")).is_empty());
+    }
+}

@@ -1,0 +1,9 @@
+//! The TUI driven in-process on the embedded demo: the real app, runner and
+//! layout store, rendered to ratatui's `TestBackend`. Waits are for content,
+//! with a timeout, never fixed sleeps.
+
+mod harness;
+mod runner;
+mod snapshots;
+mod state;
+mod terminal;

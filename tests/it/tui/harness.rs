@@ -1,0 +1,191 @@
+//! A terminal-less TUI on the demo: send keys, wait until the screen shows
+//! something (or fail printing it), snapshot it.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use regscope::store::Store;
+use regscope::tui::clipboard::Clipboard;
+use regscope::tui::config::Config;
+use regscope::tui::message::Msg;
+use regscope::tui::{Driver, Launch, Start, view};
+use tempfile::TempDir;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+pub struct Harness {
+    pub driver: Driver,
+    terminal: Terminal<TestBackend>,
+    pub copied: Arc<Mutex<Vec<String>>>,
+    _scratch: TempDir,
+}
+
+impl Harness {
+    /// The demo, opened at `start`, in a `width`×`height` terminal.
+    pub fn demo(start: Start, width: u16, height: u16) -> Harness {
+        let (store, scratch) = regscope::demo::open_scratch().unwrap();
+        Harness::with_store(store, scratch, start, width, height)
+    }
+
+    /// The demo with more tags on `repository`'s `v1` (written to the
+    /// scratch copy through the store, as a push would).
+    pub async fn demo_with_tags(
+        repository: &str,
+        tags: &[&str],
+        start: Start,
+        width: u16,
+        height: u16,
+    ) -> Harness {
+        let (store, scratch) = regscope::demo::open_scratch().unwrap();
+        let manifest = store.fetch_manifest(repository, "v1").await.unwrap();
+        for tag in tags {
+            store
+                .push_manifest(repository, &manifest, Some(tag))
+                .await
+                .unwrap();
+        }
+        Harness::with_store(store, scratch, start, width, height)
+    }
+
+    fn with_store(
+        store: regscope::store::layout::LayoutStore,
+        scratch: TempDir,
+        start: Start,
+        width: u16,
+        height: u16,
+    ) -> Harness {
+        let copied = Arc::new(Mutex::new(Vec::new()));
+        let launch = Launch {
+            store: Arc::new(store),
+            start,
+            scratch_note: Some("demo: writes go to a scratch copy".to_owned()),
+        };
+        let driver = Driver::new(
+            launch,
+            Config::defaults(),
+            Clipboard::Memory(Arc::clone(&copied)),
+            None,
+            Rect::new(0, 0, width, height),
+        );
+        Harness {
+            driver,
+            terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
+            copied,
+            _scratch: scratch,
+        }
+    }
+
+    pub fn net_monitor() -> Harness {
+        Harness::demo(
+            Start::Reference {
+                repository: "net-monitor".to_owned(),
+                reference: "v1".to_owned(),
+            },
+            120,
+            40,
+        )
+    }
+
+    pub fn key(&mut self, code: KeyCode) {
+        let modifiers = match code {
+            KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
+            _ => KeyModifiers::NONE,
+        };
+        self.driver
+            .handle(Msg::Input(Event::Key(KeyEvent::new(code, modifiers))));
+    }
+
+    /// Types each character as a key press.
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    /// The screen as text, one line per row, trailing blanks trimmed.
+    pub fn screen(&mut self) -> String {
+        let app = &self.driver.app;
+        self.terminal.draw(|frame| view::draw(frame, app)).unwrap();
+        let buffer = self.terminal.backend().buffer();
+        let area = buffer.area;
+        let mut out = String::new();
+        for y in 0..area.height {
+            let mut line = String::new();
+            for x in 0..area.width {
+                line.push_str(buffer[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Handles messages until `condition` holds on the screen; panics with
+    /// the screen after the timeout.
+    pub async fn wait_for(&mut self, what: &str, condition: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            self.driver.drain();
+            let screen = self.screen();
+            if condition(&screen) {
+                return screen;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            if let Ok(Some(msg)) = tokio::time::timeout(left, self.driver.next()).await {
+                self.driver.handle(msg);
+            }
+        }
+    }
+
+    /// Waits until no load is running, then returns the screen.
+    pub async fn settle(&mut self) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            self.driver.drain();
+            if !self.driver.app.is_animating() {
+                return self.screen();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "still loading; screen:\n{}", self.screen());
+            if let Ok(Some(msg)) = tokio::time::timeout(left, self.driver.next()).await {
+                self.driver.handle(msg);
+            }
+        }
+    }
+
+    /// Moves the selection with arrow keys, as a person would, to the
+    /// first visible row whose path ends with `id`.
+    pub fn move_to(&mut self, id: &str) {
+        let rows = self.driver.app.rows();
+        let Some(target) = rows
+            .iter()
+            .position(|r| r.path.last().is_some_and(|last| last == id))
+        else {
+            panic!("no visible row {id}; screen:\n{}", self.screen());
+        };
+        for _ in 0..rows.len() {
+            let rows = self.driver.app.rows();
+            let current = rows
+                .iter()
+                .position(|r| r.path == self.driver.app.selected)
+                .unwrap_or(0);
+            if current == target {
+                return;
+            }
+            self.key(if current < target {
+                KeyCode::Down
+            } else {
+                KeyCode::Up
+            });
+        }
+        panic!("could not reach {id}; screen:\n{}", self.screen());
+    }
+}

@@ -1,0 +1,92 @@
+//! The app, runner and demo store together in-process: keys in, waiting
+//! for what the screen shows (with a timeout), as a person would.
+
+use crossterm::event::KeyCode;
+use regscope::demo::{
+    MULTI_ARCH_AMD64_SBOM, MULTI_ARCH_SBOM_COMPONENTS, NET_MONITOR_SBOM,
+    NET_MONITOR_SBOM_COMPONENTS,
+};
+use regscope::tui::Start;
+
+use super::harness::Harness;
+
+#[tokio::test]
+async fn from_the_registry_to_the_sbom_and_its_digest_on_the_clipboard() {
+    let mut ui = Harness::demo(Start::Registry, 120, 40);
+    ui.wait_for("the repositories", |s| s.contains("net-monitor"))
+        .await;
+    ui.move_to("r:net-monitor");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("the tags", |s| s.contains("1 tag")).await;
+    ui.key(KeyCode::Down);
+    ui.key(KeyCode::Char('E'));
+    ui.wait_for("the SBOM group", |s| s.contains("CycloneDX SBOM"))
+        .await;
+    ui.settle().await;
+    ui.move_to(&format!("m:{NET_MONITOR_SBOM}"));
+    let count = format!("components {NET_MONITOR_SBOM_COMPONENTS}");
+    ui.wait_for("the SBOM summary", |s| s.contains(&count))
+        .await;
+
+    // Search the components from the detail pane.
+    ui.key(KeyCode::Tab);
+    ui.key(KeyCode::Char('/'));
+    ui.type_text("busybox");
+    let screen = ui.screen();
+    assert!(screen.contains("match \"busybox\""), "{screen}");
+    ui.key(KeyCode::Esc);
+    ui.key(KeyCode::Tab);
+
+    ui.key(KeyCode::Char('y'));
+    ui.driver.drain();
+    let status = ui.driver.app.status.clone().unwrap();
+    assert_eq!(status.text, format!("copied {NET_MONITOR_SBOM} (memory)"));
+    assert_eq!(*ui.copied.lock().unwrap(), [NET_MONITOR_SBOM.to_owned()]);
+    ui.key(KeyCode::Char('Y'));
+    ui.driver.drain();
+    let full = format!("demo/net-monitor@{NET_MONITOR_SBOM}");
+    assert_eq!(ui.copied.lock().unwrap().last(), Some(&full));
+
+    ui.key(KeyCode::Char('q'));
+    assert!(ui.driver.app.should_quit);
+}
+
+#[tokio::test]
+async fn platform_manifests_show_their_own_referrers() {
+    let start = Start::Reference {
+        repository: "multi-arch".to_owned(),
+        reference: "v1".to_owned(),
+    };
+    let mut ui = Harness::demo(start, 120, 40);
+    let screen = ui
+        .wait_for("both platforms", |s| {
+            s.contains("linux/amd64") && s.contains("linux/arm64")
+        })
+        .await;
+    let screen = if ui.driver.app.is_animating() {
+        ui.settle().await
+    } else {
+        screen
+    };
+    assert!(screen.contains("◂ 1 referrer"), "{screen}");
+    ui.move_to(&format!("m:{MULTI_ARCH_AMD64_SBOM}"));
+    let count = format!("components {MULTI_ARCH_SBOM_COMPONENTS}");
+    ui.wait_for("the platform's SBOM", |s| s.contains(&count))
+        .await;
+}
+
+#[tokio::test]
+async fn go_to_a_reference_and_back_out() {
+    let mut ui = Harness::demo(Start::Registry, 160, 30);
+    ui.wait_for("the repositories", |s| s.contains("plain"))
+        .await;
+    ui.key(KeyCode::Char('g'));
+    ui.type_text("demo/net-monitor:v1");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("net-monitor's referrers", |s| s.contains("◂ 3 referrers"))
+        .await;
+    ui.key(KeyCode::Left);
+    ui.key(KeyCode::Left);
+    let screen = ui.screen();
+    assert!(screen.contains("▶ v1"), "collapsed: {screen}");
+}

@@ -1,0 +1,319 @@
+//! State-level tests: messages in, state and effects out. No terminal, no
+//! runtime, no store: results are handed to `update` as the runner would.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use regscope::graph::{Attachments, FoundBy, GraphNode};
+use regscope::oci::{Digest, Manifest};
+use regscope::store::{ReferrersSource, ReferrersSupport};
+use regscope::tui::app::{App, Dialog, Popup, Session};
+use regscope::tui::config::Config;
+use regscope::tui::message::{Effect, JobKey, Loaded, Msg, OperationRequest};
+use regscope::tui::model::Status;
+
+fn app() -> App {
+    let session = Session {
+        store_name: "demo".to_owned(),
+        registry: "demo".to_owned(),
+        referrers_support: ReferrersSupport::NotYetKnown,
+        scratch_note: None,
+        log_path: None,
+    };
+    let mut app = App::new(session, Config::defaults());
+    app.resize(ratatui::layout::Rect::new(0, 0, 100, 30));
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    let modifiers = match code {
+        KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
+        _ => KeyModifiers::NONE,
+    };
+    app.update(Msg::Input(Event::Key(KeyEvent::new(code, modifiers))))
+}
+
+fn image() -> Arc<Manifest> {
+    let raw = r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+      "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:1111111111111111111111111111111111111111111111111111111111111111","size":2},
+      "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:2222222222222222222222222222222222222222222222222222222222222222","size":3}]}"#;
+    Arc::new(Manifest::parse(Bytes::from(raw), None).unwrap())
+}
+
+fn sbom_of(subject: &Digest) -> GraphNode {
+    let raw = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.cyclonedx+json",
+      "config":{{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2}},
+      "layers":[{{"mediaType":"application/vnd.cyclonedx+json","digest":"sha256:3333333333333333333333333333333333333333333333333333333333333333","size":9}}],
+      "subject":{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{subject}","size":1}}}}"#
+    );
+    let manifest = Manifest::parse(Bytes::from(raw), None).unwrap();
+    GraphNode {
+        descriptor: manifest.descriptor(),
+        artifact_type: Some("application/vnd.cyclonedx+json".to_owned()),
+        subject: subject.clone(),
+        found_by: vec![FoundBy::Referrers(ReferrersSource::Api)],
+        verified: true,
+        manifest: Some(manifest),
+        children: Vec::new(),
+        depth_limited: false,
+        warnings: Vec::new(),
+    }
+}
+
+fn job_of(effects: &[Effect], pick: impl Fn(&Effect) -> bool) -> JobKey {
+    effects
+        .iter()
+        .find(|e| pick(e))
+        .and_then(Effect::job)
+        .cloned()
+        .unwrap_or_else(|| panic!("no such effect in {effects:?}"))
+}
+
+#[test]
+fn opening_a_reference_loads_it_and_expands_its_graph() {
+    let mut app = app();
+    let effects = app.start_reference("net-monitor", "v1");
+    assert_eq!(app.selected, ["registry", "r:net-monitor", "t:v1"]);
+    assert!(
+        effects.iter().any(
+            |e| matches!(e, Effect::ListTags { repository, .. } if repository == "net-monitor")
+        )
+    );
+    let manifest_job = job_of(
+        &effects,
+        |e| matches!(e, Effect::FetchManifest { reference, .. } if reference == "v1"),
+    );
+    assert!(app.is_animating());
+
+    let image = image();
+    let digest = image.digest().clone();
+    let effects = app.update(Msg::Loaded {
+        job: manifest_job.clone(),
+        result: Ok(Loaded::Manifest(Arc::clone(&image))),
+    });
+    // The tag's digest is known now, so its referrers are asked for.
+    let referrers_job = job_of(
+        &effects,
+        |e| matches!(e, Effect::FetchReferrers { subject, .. } if *subject == digest),
+    );
+    let tag = app.node(&manifest_job.node).unwrap();
+    assert_eq!(
+        tag.children,
+        [
+            "c:sha256:1111111111111111111111111111111111111111111111111111111111111111",
+            "l:0:sha256:2222222222222222222222222222222222222222222222222222222222222222",
+        ]
+    );
+
+    let sbom = sbom_of(&digest);
+    let sbom_digest = sbom.digest().clone();
+    let attachments = Attachments {
+        nodes: vec![sbom],
+        warnings: Vec::new(),
+    };
+    let effects = app.update(Msg::Loaded {
+        job: referrers_job,
+        result: Ok(Loaded::Referrers {
+            attachments,
+            support: ReferrersSupport::Api,
+        }),
+    });
+    assert_eq!(app.session.referrers_support, ReferrersSupport::Api);
+    let tag = app.node(&manifest_job.node).unwrap();
+    assert_eq!(tag.children[0], "g:application/vnd.cyclonedx+json");
+    assert_eq!(tag.referrer_count(), Some(1));
+    // Expanded as deep as the graph goes: the SBOM is open and its own
+    // referrers are being asked for; its manifest came with the graph.
+    let mut sbom_path = manifest_job.node.clone();
+    sbom_path.push("g:application/vnd.cyclonedx+json".to_owned());
+    assert!(app.opened.contains(&sbom_path));
+    sbom_path.push(format!("m:{sbom_digest}"));
+    assert!(app.opened.contains(&sbom_path));
+    let sbom_node = app.node(&sbom_path).unwrap();
+    assert_eq!(sbom_node.manifest_slot.status, Status::Done);
+    assert_eq!(sbom_node.verified, Some(true));
+    assert!(
+        effects.iter().any(
+            |e| matches!(e, Effect::FetchReferrers { subject, .. } if *subject == sbom_digest)
+        )
+    );
+    let rows: Vec<_> = app
+        .rows()
+        .into_iter()
+        .map(|r| r.path.last().unwrap().clone())
+        .collect();
+    assert!(rows.contains(&format!("m:{sbom_digest}")), "{rows:?}");
+}
+
+#[test]
+fn a_superseded_result_is_dropped_and_an_error_shows_until_retried() {
+    let mut app = app();
+    let effects = app.start_reference("net-monitor", "v1");
+    let first = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    let effects = key(&mut app, KeyCode::Char('r'));
+    let second = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    assert!(second.generation > first.generation);
+
+    // The old answer arrives late: ignored.
+    app.update(Msg::Loaded {
+        job: first,
+        result: Ok(Loaded::Manifest(image())),
+    });
+    assert!(app.node(&second.node).unwrap().manifest.is_none());
+
+    app.update(Msg::Loaded {
+        job: second.clone(),
+        result: Err("tag v1 in net-monitor not found".to_owned()),
+    });
+    let node = app.node(&second.node).unwrap();
+    assert_eq!(node.error(), Some("tag v1 in net-monitor not found"));
+    assert!(
+        !app.is_animating() || app.running_jobs() == 1,
+        "only the tag listing may still run"
+    );
+
+    let effects = key(&mut app, KeyCode::Char('r'));
+    let retry = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    assert_eq!(
+        app.node(&retry.node).unwrap().manifest_slot.status,
+        Status::Loading
+    );
+    assert_eq!(app.node(&retry.node).unwrap().error(), None);
+}
+
+#[test]
+fn tag_lists_hide_digest_tags_and_filter_as_you_type() {
+    let mut app = app();
+    let effects = app.start_repository("net-monitor");
+    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
+    let names = ["v1", "v2", "sha256-abc", "latest"]
+        .map(str::to_owned)
+        .to_vec();
+    app.update(Msg::Page {
+        job: listing.clone(),
+        names,
+    });
+    app.update(Msg::Loaded {
+        job: listing,
+        result: Ok(Loaded::ListingDone),
+    });
+    let shown = |app: &App| -> Vec<String> {
+        app.rows()
+            .iter()
+            .skip(2)
+            .map(|r| r.path.last().unwrap().clone())
+            .collect()
+    };
+    assert_eq!(shown(&app), ["t:v1", "t:v2", "t:latest"]);
+    key(&mut app, KeyCode::Char('t'));
+    assert_eq!(shown(&app), ["t:v1", "t:v2", "t:sha256-abc", "t:latest"]);
+    key(&mut app, KeyCode::Char('t'));
+
+    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Char('v'));
+    assert_eq!(shown(&app), ["t:v1", "t:v2"]);
+    assert_eq!(
+        app.selected.last().unwrap(),
+        "t:v1",
+        "the cursor goes to the first match"
+    );
+    key(&mut app, KeyCode::Char('2'));
+    assert_eq!(shown(&app), ["t:v2"]);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(shown(&app).len(), 3);
+    assert!(app.input.is_none());
+}
+
+#[test]
+fn a_hundred_thousand_tags_stay_fast_and_filterable() {
+    let mut app = app();
+    let effects = app.start_repository("big");
+    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
+    for page in 0..100 {
+        let names = (0..1000)
+            .map(|i| format!("build-{:06}", page * 1000 + i))
+            .collect();
+        app.update(Msg::Page {
+            job: listing.clone(),
+            names,
+        });
+    }
+    let started = std::time::Instant::now();
+    let rows = app.rows();
+    assert_eq!(rows.len(), 2 + 1000 + 1, "a cut list with one '… more' row");
+    assert_eq!(rows.last().unwrap().more, 99_000);
+    key(&mut app, KeyCode::Char('/'));
+    for c in "099999".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let shown: Vec<_> = app
+        .rows()
+        .iter()
+        .skip(2)
+        .map(|r| r.path.last().unwrap().clone())
+        .collect();
+    assert_eq!(shown, ["t:build-099999"]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn copy_help_delete_and_quit() {
+    let mut app = app();
+    let effects = app.start_reference("net-monitor", "v1");
+    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    let image = image();
+    let digest = image.digest().to_string();
+    app.update(Msg::Loaded {
+        job: manifest_job,
+        result: Ok(Loaded::Manifest(image)),
+    });
+
+    let effects = key(&mut app, KeyCode::Char('y'));
+    assert!(matches!(&effects[..], [Effect::CopyToClipboard { text, .. }] if *text == digest));
+    let effects = key(&mut app, KeyCode::Char('Y'));
+    let full = format!("demo/net-monitor@{digest}");
+    assert!(matches!(&effects[..], [Effect::CopyToClipboard { text, .. }] if *text == full));
+    app.update(Msg::Clipboard {
+        what: full.clone(),
+        result: Ok("OSC 52"),
+    });
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!("copied {full} (OSC 52)")
+    );
+
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.popup, Some(Popup::Help));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.popup, Some(Popup::Help), "help stays until closed");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.popup, None);
+
+    // Delete asks the engine what goes, and shows it before anything happens.
+    let effects = key(&mut app, KeyCode::Char('d'));
+    assert!(matches!(
+        &effects[..],
+        [Effect::Operation { request: OperationRequest::PlanDelete { reference, .. }, .. }] if *reference == digest
+    ));
+    assert!(matches!(
+        &app.popup,
+        Some(Popup::Dialog(Dialog::Delete { plan: None, .. }))
+    ));
+    let effects = key(&mut app, KeyCode::Char('y'));
+    assert!(
+        effects.is_empty(),
+        "nothing is deleted before the plan is shown"
+    );
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.popup, None);
+    assert_eq!(app.status.as_ref().unwrap().text, "cancelled");
+
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit);
+}
