@@ -14,3 +14,4 @@ mod demo;
 mod ground;
 mod layout;
 mod remote;
+mod tui;
