@@ -4,9 +4,10 @@
 //! `connect` (origin, TLS, the one HTTP client), `transport` (every request:
 //! in-flight bound, retries, redirects, auth challenges), `response` (capped
 //! bodies, typed errors, redaction), `listing` (catalog and tags page by
-//! page), `manifests`, `blobs` and `upload`, `referrers` (API or fallback
-//! tag) and `fallback` (keeping the fallback index up to date on push and
-//! delete). `auth` and `credentials` answer the registry's challenges.
+//! page), `manifests`, `blobs` with `download` (verified, resumable
+//! streams) and `upload`, `referrers` (API or fallback tag) and `fallback`
+//! (keeping the fallback index up to date on push and delete). `auth` and
+//! `credentials` answer the registry's challenges.
 
 pub mod auth;
 mod blobs;

@@ -425,3 +425,53 @@ fn remote_resumes_a_blob_download_that_broke_off() {
         );
     });
 }
+
+#[test]
+fn remote_caps_what_it_reads_and_what_it_asks_at_once() {
+    let reg = Registry::distribution();
+    let proxy = FaultProxy::start(reg.host());
+    run(async {
+        let store = std::sync::Arc::new(store(&proxy.host()));
+        push_image(&store, REPO, "v1", "caps").await;
+
+        let huge = vec![b'x'; 20 * 1024 * 1024];
+        proxy.add_rule(
+            Rule::new("GET", "/manifests/v1")
+                .status(500)
+                .body(huge.clone()),
+        );
+        let failed = store.fetch_manifest(REPO, "v1").await;
+        assert!(
+            matches!(failed, Err(StoreError::Registry { status: 500, .. })),
+            "{failed:?}"
+        );
+        proxy.clear_rules();
+        proxy.add_rule(Rule::new("GET", "/tags/list").body(huge));
+        let listing = store.tags(REPO, &mut |_| {}).await;
+        assert!(
+            matches!(listing, Err(StoreError::TooLarge { .. })),
+            "{listing:?}"
+        );
+
+        // 24 requests that each take 200 ms, at most 8 at a time: 3 rounds.
+        proxy.clear_rules();
+        proxy.add_rule(Rule::new("HEAD", "/manifests/v1").delay(Duration::from_millis(200)));
+        let started = Instant::now();
+        let resolves = (0..24).map(|_| {
+            let store = std::sync::Arc::clone(&store);
+            tokio::spawn(async move { store.resolve(REPO, "v1").await })
+        });
+        for resolved in futures_util::future::join_all(resolves).await {
+            resolved.expect("task").expect("resolve");
+        }
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed >= Duration::from_millis(590),
+            "{elapsed:?}: more than 8 at once"
+        );
+        assert!(
+            elapsed < Duration::from_secs(4),
+            "{elapsed:?}: not in parallel at all"
+        );
+    });
+}
