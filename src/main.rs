@@ -128,7 +128,7 @@ async fn run_tui(
         Launch {
             store: Arc::new(store),
             start: Start::Registry,
-            scratch_note: Some("demo: changes go to a scratch copy".to_owned()),
+            scratch_note: Some(regscope::demo::DEMO_SCRATCH_NOTE.to_owned()),
         }
     };
     regscope::tui::run(launch).await

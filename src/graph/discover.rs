@@ -88,10 +88,12 @@ pub async fn discover(
     reference: &str,
     options: &DiscoverOptions,
 ) -> Result<ReferrerTree, StoreError> {
-    let manifest = store.fetch_manifest(repository, reference).await?;
-    let mut subject = manifest.descriptor();
-    subject.artifact_type = None;
-    subject.annotations.clear();
+    // The subject as resolving names it (for a layout, its `index.json`
+    // entry with annotations), as `oras discover` shows it.
+    let subject = store.resolve(repository, reference).await?;
+    let manifest = store
+        .fetch_manifest(repository, &subject.digest.to_string())
+        .await?;
     let mut warnings = manifest.warnings.clone();
     let tags = if options.cosign_tags {
         match collect_tags(store, repository).await {

@@ -170,7 +170,13 @@ async fn fetch_node(
                 .subject
                 .as_ref()
                 .is_some_and(|s| &s.digest == subject);
-            let artifact_type = artifact_type_of(&manifest, candidate.type_hint);
+            // Found by name or position (cosign, BuildKit): such manifests
+            // carry a generic config, and their first layer says what they are.
+            let layer_type = manifest.layers.first().map(|l| l.media_type.as_str());
+            let hint = candidate
+                .type_hint
+                .or(if candidate.by_name { layer_type } else { None });
+            let artifact_type = artifact_type_of(&manifest, hint);
             let mut descriptor = manifest.descriptor();
             descriptor.artifact_type.clone_from(&artifact_type);
             let mut warnings = manifest.warnings.clone();

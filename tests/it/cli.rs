@@ -280,6 +280,18 @@ fn copy_with_referrers_then_delete_with_referrers() {
         "--format",
         "json",
     ]);
+    // On the layout, `tree` and `oras discover` agree field for field.
+    let layout_arg = format!("{}:v1", layout.display());
+    assert_eq!(
+        tree_json(work.path(), &layout_ref),
+        normalised(oras_source.json(&[
+            "discover",
+            "--oci-layout",
+            &layout_arg,
+            "--format",
+            "json"
+        ]))
+    );
     // oras shows the layout's index.json entry (with its ref.name) as the
     // root; the referrers below must be the same.
     let mut from_layout = without_references(from_layout);
