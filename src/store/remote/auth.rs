@@ -61,10 +61,12 @@ enum Method {
 }
 
 impl Authenticator {
-    /// `registry` is the API host (`host[:port]`). `plain_http` says the
-    /// registry is spoken to over plain HTTP (asked for by the user, or a
-    /// loopback host); only then may a token realm be plain HTTP and so
-    /// receive credentials without TLS.
+    /// `registry` names the registry (`ghcr.io`, `localhost:5000`, as in a
+    /// reference or as its API host): it appears in errors, and a realm on
+    /// a loopback or private address is accepted only when it is this
+    /// host. `plain_http` says the registry is spoken to over plain HTTP
+    /// (asked for by the user, or a loopback host); only then may a realm
+    /// be plain HTTP and so receive credentials without TLS.
     pub fn new(
         client: reqwest::Client,
         registry: &str,
