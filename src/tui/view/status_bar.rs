@@ -63,11 +63,24 @@ impl Widget for &StatusBar<'_> {
         let bar = Style::new().bg(Color::Rgb(40, 44, 52)).fg(Color::Gray);
         buf.set_style(area, bar);
         let separator = Span::styled(" │ ", Style::new().fg(Color::DarkGray));
-        let mut spans = vec![
-            Span::styled(format!(" {}", location(app)), Style::new().fg(Color::White)),
-            separator.clone(),
-            Span::raw(support_label(app)),
-        ];
+        // The last message goes right after the location: it is what a
+        // person looks for after a key press, and the bar may be cut.
+        let mut spans = vec![Span::styled(
+            format!(" {}", location(app)),
+            Style::new().fg(Color::White),
+        )];
+        if let Some(status) = &app.status {
+            spans.push(separator.clone());
+            let colour = if status.is_error {
+                app.config.theme.error
+            } else {
+                Color::Green
+            };
+            spans.push(Span::styled(
+                escape::owned(&status.text),
+                Style::new().fg(colour),
+            ));
+        }
         let jobs = app.running_jobs();
         if jobs > 0 {
             spans.push(separator.clone());
@@ -89,23 +102,13 @@ impl Widget for &StatusBar<'_> {
                 Style::new().fg(Color::White),
             ));
         }
+        spans.push(separator.clone());
+        spans.push(Span::raw(support_label(app)));
         if let Some(note) = &app.session.scratch_note {
-            spans.push(separator.clone());
+            spans.push(separator);
             spans.push(Span::styled(
                 escape::owned(note),
                 Style::new().fg(Color::Yellow),
-            ));
-        }
-        if let Some(status) = &app.status {
-            spans.push(separator);
-            let colour = if status.is_error {
-                app.config.theme.error
-            } else {
-                Color::Green
-            };
-            spans.push(Span::styled(
-                escape::owned(&status.text),
-                Style::new().fg(colour),
             ));
         }
         Line::from(spans).render(area, buf);
