@@ -133,7 +133,7 @@ impl RemoteStore {
             let body = read_capped(reply.response, MAX_MANIFEST_SIZE, &what, &reply.url).await?;
             let index = Manifest::parse(body, Some(OCI_INDEX))
                 .ok()
-                .filter(|m| json_like && (m.is_index() || m.manifests.is_empty()));
+                .filter(|m| json_like && m.is_index());
             let Some(index) = index else {
                 if page == 0 {
                     // A login page or a proxy's answer: there is no API here.

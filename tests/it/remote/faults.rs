@@ -366,6 +366,21 @@ fn remote_reports_refused_deletes_and_html_referrers_pages() {
             .expect("falls back");
         assert_eq!(referrers.source, ReferrersSource::FallbackTag);
         assert!(referrers.descriptors.is_empty());
+
+        // So is one that answers with JSON that is not an image index.
+        proxy.clear_rules();
+        proxy.add_rule(
+            Rule::new("GET", "/referrers/")
+                .status(200)
+                .header("Content-Type", media::OCI_MANIFEST)
+                .body(image.raw().to_vec()),
+        );
+        let fresh = super::store(&proxy.host());
+        let referrers = fresh
+            .referrers(REPO, image.digest(), None)
+            .await
+            .expect("falls back");
+        assert_eq!(referrers.source, ReferrersSource::FallbackTag);
     });
 }
 
