@@ -7,20 +7,20 @@ use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
 use futures_util::stream;
-use tempfile::{NamedTempFile, TempDir};
-use tokio::io::AsyncWriteExt;
 
 use super::paths::{refuse_symlinked_components, validate_titles};
-use super::untar::{UnpackLimits, unpack_directory};
+use super::untar::UnpackLimits;
 use super::{CancellationToken, OpError, Progress, ProgressSink, WrittenPath, report};
 use crate::graph::{GraphNode, NodeContext, node_referrers};
-use crate::oci::media_type::{self as mt, ANNOTATION_CONTENT_DIGEST, ANNOTATION_UNPACK};
+use crate::oci::media_type::{self as mt, ANNOTATION_UNPACK};
 use crate::oci::{Descriptor, Digest};
 use crate::store::{Store, StoreError};
+use stage::{Planned, Staged, stage};
+
+mod stage;
 
 /// Blobs of one pull downloaded at the same time.
 const PULL_CONCURRENCY: usize = 4;
-const TEMP_PREFIX: &str = ".regscope-pull-";
 
 /// What to pull from the reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,19 +141,6 @@ pub async fn newest_referrer(
         .max_by(|a, b| a.created().cmp(&b.created())))
 }
 
-/// One blob's way to disk.
-struct Planned {
-    descriptor: Descriptor,
-    relative: PathBuf,
-    unpack: bool,
-}
-
-/// Staged and verified, waiting for its rename.
-enum Staged {
-    File(NamedTempFile),
-    Directory(TempDir),
-}
-
 /// Pulls blobs into `options.output_dir`: titled ones by title, others under
 /// their digest's hex. All names are validated before anything is written.
 pub async fn pull_blobs(
@@ -255,92 +242,6 @@ pub async fn pull_blobs(
         });
     }
     Ok(written)
-}
-
-/// Downloads one blob to a temporary file inside `dir` (verified by the
-/// store's stream), and unpacks it to a temporary directory when asked.
-async fn stage(
-    store: &dyn Store,
-    repository: &str,
-    dir: &Path,
-    item: &Planned,
-    limits: UnpackLimits,
-    progress: &ProgressSink,
-    cancel: &CancellationToken,
-) -> Result<Staged, OpError> {
-    let what = item.relative.display().to_string();
-    let digest = item.descriptor.digest.clone();
-    let temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(dir)
-        .map_err(|e| OpError::io(format!("create a temporary file in {}", dir.display()), e))?;
-    let handle = temp
-        .reopen()
-        .map_err(|e| OpError::io("open the temporary file", e))?;
-    let mut out = tokio::fs::File::from_std(handle);
-    report(
-        progress,
-        Progress::Started {
-            digest: digest.clone(),
-            what: what.clone(),
-            total: item.descriptor.size,
-        },
-    );
-    let mut blob = store.fetch_blob(repository, &item.descriptor).await?;
-    let mut done = 0u64;
-    loop {
-        let chunk = tokio::select! {
-            () = cancel.cancelled() => return Err(OpError::Cancelled),
-            chunk = blob.next() => chunk,
-        };
-        let Some(chunk) = chunk else { break };
-        let chunk = chunk?;
-        out.write_all(&chunk)
-            .await
-            .map_err(|e| OpError::io(format!("write {what}"), e))?;
-        done += chunk.len() as u64;
-        report(
-            progress,
-            Progress::Bytes {
-                digest: digest.clone(),
-                done,
-            },
-        );
-    }
-    out.flush()
-        .await
-        .map_err(|e| OpError::io(format!("write {what}"), e))?;
-    drop(out);
-    if !item.unpack {
-        report(progress, Progress::Finished { digest, what });
-        return Ok(Staged::File(temp));
-    }
-    let expected = match item.descriptor.annotation(ANNOTATION_CONTENT_DIGEST) {
-        Some(text) => Some(text.parse::<Digest>().map_err(|e| {
-            OpError::Invalid(format!("{what}: bad {ANNOTATION_CONTENT_DIGEST}: {e}"))
-        })?),
-        None => None,
-    };
-    let unpacked = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempdir_in(dir)
-        .map_err(|e| {
-            OpError::io(
-                format!("create a temporary directory in {}", dir.display()),
-                e,
-            )
-        })?;
-    let archive = temp.path().to_path_buf();
-    let dest = unpacked.path().to_path_buf();
-    let prefix = item.relative.clone();
-    tokio::task::spawn_blocking(move || {
-        unpack_directory(&archive, &dest, &prefix, expected.as_ref(), limits)
-    })
-    .await
-    .map_err(|e| OpError::Invalid(format!("unpacking {what} stopped: {e}")))??;
-    drop(temp);
-    report(progress, Progress::Finished { digest, what });
-    Ok(Staged::Directory(unpacked))
 }
 
 #[cfg(unix)]

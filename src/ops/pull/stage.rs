@@ -1,0 +1,117 @@
+//! One blob of a pull, staged: downloaded to a temporary file inside the
+//! output directory (verified by the store's stream) and, for a directory,
+//! unpacked to a temporary directory beside it. Nothing here touches a
+//! final name.
+
+use std::path::{Path, PathBuf};
+
+use futures_util::StreamExt;
+use tempfile::{NamedTempFile, TempDir};
+use tokio::io::AsyncWriteExt;
+
+use crate::oci::media_type::ANNOTATION_CONTENT_DIGEST;
+use crate::oci::{Descriptor, Digest};
+use crate::ops::untar::{UnpackLimits, unpack_directory};
+use crate::ops::{CancellationToken, OpError, Progress, ProgressSink, report};
+use crate::store::Store;
+
+const TEMP_PREFIX: &str = ".regscope-pull-";
+
+/// One blob's way to disk.
+pub(super) struct Planned {
+    pub descriptor: Descriptor,
+    pub relative: PathBuf,
+    pub unpack: bool,
+}
+
+/// Staged and verified, waiting for its rename.
+pub(super) enum Staged {
+    File(NamedTempFile),
+    Directory(TempDir),
+}
+
+/// Downloads one blob to a temporary file inside `dir` (verified by the
+/// store's stream), and unpacks it to a temporary directory when asked.
+pub(super) async fn stage(
+    store: &dyn Store,
+    repository: &str,
+    dir: &Path,
+    item: &Planned,
+    limits: UnpackLimits,
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<Staged, OpError> {
+    let what = item.relative.display().to_string();
+    let digest = item.descriptor.digest.clone();
+    let temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)
+        .map_err(|e| OpError::io(format!("create a temporary file in {}", dir.display()), e))?;
+    let handle = temp
+        .reopen()
+        .map_err(|e| OpError::io("open the temporary file", e))?;
+    let mut out = tokio::fs::File::from_std(handle);
+    report(
+        progress,
+        Progress::Started {
+            digest: digest.clone(),
+            what: what.clone(),
+            total: item.descriptor.size,
+        },
+    );
+    let mut blob = store.fetch_blob(repository, &item.descriptor).await?;
+    let mut done = 0u64;
+    loop {
+        let chunk = tokio::select! {
+            () = cancel.cancelled() => return Err(OpError::Cancelled),
+            chunk = blob.next() => chunk,
+        };
+        let Some(chunk) = chunk else { break };
+        let chunk = chunk?;
+        out.write_all(&chunk)
+            .await
+            .map_err(|e| OpError::io(format!("write {what}"), e))?;
+        done += chunk.len() as u64;
+        report(
+            progress,
+            Progress::Bytes {
+                digest: digest.clone(),
+                done,
+            },
+        );
+    }
+    out.flush()
+        .await
+        .map_err(|e| OpError::io(format!("write {what}"), e))?;
+    drop(out);
+    if !item.unpack {
+        report(progress, Progress::Finished { digest, what });
+        return Ok(Staged::File(temp));
+    }
+    let expected = match item.descriptor.annotation(ANNOTATION_CONTENT_DIGEST) {
+        Some(text) => Some(text.parse::<Digest>().map_err(|e| {
+            OpError::Invalid(format!("{what}: bad {ANNOTATION_CONTENT_DIGEST}: {e}"))
+        })?),
+        None => None,
+    };
+    let unpacked = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempdir_in(dir)
+        .map_err(|e| {
+            OpError::io(
+                format!("create a temporary directory in {}", dir.display()),
+                e,
+            )
+        })?;
+    let archive = temp.path().to_path_buf();
+    let dest = unpacked.path().to_path_buf();
+    let prefix = item.relative.clone();
+    tokio::task::spawn_blocking(move || {
+        unpack_directory(&archive, &dest, &prefix, expected.as_ref(), limits)
+    })
+    .await
+    .map_err(|e| OpError::Invalid(format!("unpacking {what} stopped: {e}")))??;
+    drop(temp);
+    report(progress, Progress::Finished { digest, what });
+    Ok(Staged::Directory(unpacked))
+}
