@@ -12,6 +12,8 @@
 mod cli;
 #[path = "auth_credentials.rs"]
 mod credentials;
+#[path = "auth_leaks.rs"]
+mod leaks;
 #[path = "auth_store.rs"]
 mod store;
 #[path = "auth_tokens.rs"]
