@@ -245,10 +245,18 @@ impl RemoteStore {
             None => None,
             Some(subject) => {
                 let registry_indexed = headers.contains_key("oci-subject");
-                Some(
-                    self.index_referrer(repository, &subject.digest, &descriptor, registry_indexed)
-                        .await?,
-                )
+                let indexed = self
+                    .index_referrer(repository, &subject.digest, &descriptor, registry_indexed)
+                    .await
+                    .map_err(|e| match e {
+                        // Say what did happen: the manifest itself is there.
+                        StoreError::Invalid(why) => StoreError::Invalid(format!(
+                            "pushed {repository}@{}, but could not list it under its subject: {why}",
+                            descriptor.digest
+                        )),
+                        other => other,
+                    })?;
+                Some(indexed)
             }
         };
         Ok(PushedManifest {
