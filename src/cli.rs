@@ -5,8 +5,10 @@
 
 pub mod commands;
 pub mod progress;
+mod remove;
 pub mod target;
 pub mod terminal;
+mod transfer;
 pub mod tree;
 
 use std::path::PathBuf;

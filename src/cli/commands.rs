@@ -1,23 +1,15 @@
-//! One handler per subcommand: open the stores, call `graph`/`ops`, print.
+//! Dispatch, and the read-only subcommands: `tree` and `ls`.
 
-use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::Write;
 
-use color_eyre::eyre::{Result, WrapErr, bail, eyre};
+use color_eyre::eyre::{Result, WrapErr};
 
-use super::progress::stderr_printer;
 use super::target::{Spec, Target, open};
 use super::terminal::sanitize;
 use super::tree::{to_json, to_text};
-use super::{
-    AttachArgs, Command, CopyArgs, DeleteArgs, ListArgs, ListFormat, PullArgs, TreeArgs, TreeFormat,
-};
+use super::{Command, ListArgs, ListFormat, TreeArgs, TreeFormat};
 use crate::graph::{DiscoverOptions, discover};
-use crate::ops::untar::UnpackLimits;
-use crate::ops::{
-    AttachFile, AttachOptions, CancellationToken, CopyOptions, PullOptions, PullSelect,
-};
+use crate::ops::CancellationToken;
 use crate::store::remote::ConnectOptions;
 
 /// Runs one subcommand to completion.
@@ -27,21 +19,21 @@ pub async fn run(command: Command, connection: &ConnectOptions) -> Result<()> {
     let cancel = CancellationToken::new();
     match command {
         Command::Tree(args) => tree(args, connection).await,
-        Command::Pull(args) => pull(args, connection, &cancel).await,
-        Command::Attach(args) => attach(args, connection, &cancel).await,
-        Command::Cp(args) => copy(args, connection, &cancel).await,
-        Command::Rm(args) => remove(args, connection, &cancel).await,
+        Command::Pull(args) => super::transfer::pull(args, connection, &cancel).await,
+        Command::Attach(args) => super::transfer::attach(args, connection, &cancel).await,
+        Command::Cp(args) => super::transfer::copy(args, connection, &cancel).await,
+        Command::Rm(args) => super::remove::remove(args, connection, &cancel).await,
         Command::Ls(args) => list(args, connection).await,
     }
 }
 
-fn open_ref(input: &str, connection: &ConnectOptions) -> Result<(Target, String)> {
+pub(super) fn open_ref(input: &str, connection: &ConnectOptions) -> Result<(Target, String)> {
     let target = open(&Spec::parse(input)?, connection, false)?;
     let reference = target.require_reference()?.to_owned();
     Ok((target, reference))
 }
 
-fn print_stdout(text: &str) -> Result<()> {
+pub(super) fn print_stdout(text: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(text.as_bytes())
@@ -83,226 +75,6 @@ async fn tree(args: TreeArgs, connection: &ConnectOptions) -> Result<()> {
     print_stdout(&text)
 }
 
-async fn pull(
-    args: PullArgs,
-    connection: &ConnectOptions,
-    cancel: &CancellationToken,
-) -> Result<()> {
-    let (target, reference) = open_ref(&args.reference, connection)?;
-    let select = match (args.artifact_type, args.sbom) {
-        (Some(wanted), _) => PullSelect::Referrer(wanted),
-        (None, true) => PullSelect::Sbom,
-        (None, false) => PullSelect::Target,
-    };
-    let options = PullOptions {
-        output_dir: args.output,
-        select,
-        limits: UnpackLimits::default(),
-    };
-    let (sink, printer) = stderr_printer(false);
-    let result = crate::ops::pull(
-        target.store.as_ref(),
-        &target.repository,
-        &reference,
-        &options,
-        &sink,
-        cancel,
-    )
-    .await;
-    drop(sink);
-    let _ = printer.await;
-    let outcome = result.wrap_err_with(|| format!("cannot pull {}", args.reference))?;
-    let mut text = String::new();
-    for written in &outcome.written {
-        text.push_str(&format!(
-            "{}\n",
-            sanitize(&written.path.display().to_string())
-        ));
-    }
-    eprintln!(
-        "Pulled {}@{} ({} file(s))",
-        sanitize(&target.display_name),
-        outcome.manifest.digest,
-        outcome.written.len()
-    );
-    print_stdout(&text)
-}
-
-/// `FILE[:MEDIATYPE]`: the part after the last colon is a media type only
-/// when it looks like one (`type/subtype`), so `C:\x` or `a:b` stay paths.
-fn parse_file_arg(arg: &str) -> AttachFile {
-    match arg.rsplit_once(':') {
-        Some((path, media_type))
-            if !path.is_empty() && media_type.contains('/') && !media_type.starts_with('/') =>
-        {
-            AttachFile {
-                path: PathBuf::from(path),
-                media_type: Some(media_type.to_owned()),
-            }
-        }
-        _ => AttachFile {
-            path: PathBuf::from(arg),
-            media_type: None,
-        },
-    }
-}
-
-fn parse_annotations(items: &[String]) -> Result<BTreeMap<String, String>> {
-    let mut annotations = BTreeMap::new();
-    for item in items {
-        let (key, value) = item
-            .split_once('=')
-            .ok_or_else(|| eyre!("annotation {item:?} is not KEY=VALUE"))?;
-        if key.is_empty() {
-            bail!("annotation {item:?} has an empty key");
-        }
-        if annotations
-            .insert(key.to_owned(), value.to_owned())
-            .is_some()
-        {
-            bail!("annotation {key:?} is given twice");
-        }
-    }
-    Ok(annotations)
-}
-
-async fn attach(
-    args: AttachArgs,
-    connection: &ConnectOptions,
-    cancel: &CancellationToken,
-) -> Result<()> {
-    let (target, reference) = open_ref(&args.reference, connection)?;
-    let options = AttachOptions {
-        artifact_type: args.artifact_type,
-        files: args.files.iter().map(|f| parse_file_arg(f)).collect(),
-        annotations: parse_annotations(&args.annotations)?,
-    };
-    let (sink, printer) = stderr_printer(false);
-    let result = crate::ops::attach(
-        target.store.as_ref(),
-        &target.repository,
-        &reference,
-        &options,
-        &sink,
-        cancel,
-    )
-    .await;
-    drop(sink);
-    let _ = printer.await;
-    let pushed = result.wrap_err_with(|| format!("cannot attach to {}", args.reference))?;
-    print_stdout(&format!(
-        "{}@{}\n",
-        sanitize(&target.display_name),
-        pushed.descriptor.digest
-    ))
-}
-
-async fn copy(
-    args: CopyArgs,
-    connection: &ConnectOptions,
-    cancel: &CancellationToken,
-) -> Result<()> {
-    let source_spec = Spec::parse(&args.source)?;
-    let destination_spec = Spec::parse(&args.destination)?;
-    let source = open(&source_spec, connection, false)?;
-    let reference = source.require_reference()?.to_owned();
-    let destination = open(&destination_spec, connection, true)?;
-    if destination.repository.is_empty() {
-        bail!("{} does not name a repository", args.destination);
-    }
-    if destination_spec.target().is_some() && destination_spec.tag().is_none() {
-        bail!("the destination may name a tag, not a digest (the copy keeps the source's digest)");
-    }
-    // Like oras: a destination without a tag takes the source's tag.
-    let tag = destination_spec
-        .tag()
-        .or_else(|| source_spec.tag())
-        .map(str::to_owned);
-    let options = CopyOptions {
-        referrers: args.recursive,
-        artifact_types: args.artifact_type,
-        tag,
-        ..CopyOptions::default()
-    };
-    let (sink, printer) = stderr_printer(false);
-    let result = crate::ops::copy(
-        source.store.as_ref(),
-        &source.repository,
-        &reference,
-        destination.store.as_ref(),
-        &destination.repository,
-        &options,
-        &sink,
-        cancel,
-    )
-    .await;
-    drop(sink);
-    let _ = printer.await;
-    let outcome =
-        result.wrap_err_with(|| format!("cannot copy {} to {}", args.source, args.destination))?;
-    eprintln!(
-        "Copied {} manifest(s): {} blob(s) transferred, {} mounted, {} already there",
-        outcome.manifests, outcome.blobs_copied, outcome.blobs_mounted, outcome.blobs_skipped
-    );
-    let digest = outcome
-        .root
-        .map(|d| d.digest.to_string())
-        .unwrap_or_default();
-    print_stdout(&format!(
-        "{}@{digest}\n",
-        sanitize(&destination.display_name)
-    ))
-}
-
-async fn remove(
-    args: DeleteArgs,
-    connection: &ConnectOptions,
-    cancel: &CancellationToken,
-) -> Result<()> {
-    let (target, reference) = open_ref(&args.reference, connection)?;
-    let store = target.store.as_ref();
-    let plan = crate::ops::plan_delete(store, &target.repository, &reference, args.with_referrers)
-        .await
-        .wrap_err_with(|| format!("cannot plan deleting {}", args.reference))?;
-    let mut listing = format!("{} manifest(s) will be deleted:\n", plan.manifests.len());
-    for item in &plan.manifests {
-        listing.push_str(&format!(
-            "  {} {}\n",
-            item.descriptor.digest,
-            sanitize(item.artifact_type.as_deref().unwrap_or("(subject)"))
-        ));
-    }
-    for skipped in &plan.unverified {
-        listing.push_str(&format!(
-            "  kept (unverified referrer): {}\n",
-            skipped.digest
-        ));
-    }
-    eprint!("{listing}");
-    if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            bail!(
-                "refusing to delete without confirmation: pass -y (standard input is not a terminal)"
-            );
-        }
-        eprint!("Delete these? [y/N] ");
-        let mut answer = String::new();
-        std::io::stdin()
-            .read_line(&mut answer)
-            .wrap_err("cannot read the answer")?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            bail!("nothing deleted");
-        }
-    }
-    let (sink, printer) = stderr_printer(false);
-    let result = crate::ops::delete(store, &plan, &sink, cancel).await;
-    drop(sink);
-    let _ = printer.await;
-    let deleted = result.wrap_err_with(|| format!("cannot delete {}", args.reference))?;
-    eprintln!("Deleted {deleted} manifest(s)");
-    Ok(())
-}
-
 async fn list(args: ListArgs, connection: &ConnectOptions) -> Result<()> {
     let spec = Spec::parse(&args.target)?;
     let target = open(&spec, connection, false)?;
@@ -331,21 +103,4 @@ async fn list(args: ListArgs, connection: &ConnectOptions) -> Result<()> {
         ListFormat::Text => names.iter().map(|n| format!("{}\n", sanitize(n))).collect(),
     };
     print_stdout(&text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_media_types_only_when_they_look_like_one() {
-        let f = parse_file_arg("sbom.json:application/json");
-        assert_eq!(f.path, PathBuf::from("sbom.json"));
-        assert_eq!(f.media_type.as_deref(), Some("application/json"));
-        assert_eq!(parse_file_arg("a:b").path, PathBuf::from("a:b"));
-        assert_eq!(parse_file_arg("dir/x").media_type, None);
-        assert!(parse_annotations(&["k=v=w".into()]).is_ok());
-        assert!(parse_annotations(&["novalue".into()]).is_err());
-        assert!(parse_annotations(&["k=1".into(), "k=2".into()]).is_err());
-    }
 }

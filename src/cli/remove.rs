@@ -1,0 +1,62 @@
+//! `rm`: plan, show exactly what will go, ask (or refuse off a terminal
+//! without `-y`), then delete deepest first.
+
+use std::io::IsTerminal;
+
+use color_eyre::eyre::{Result, WrapErr, bail};
+
+use super::DeleteArgs;
+use super::commands::open_ref;
+use super::progress::stderr_printer;
+use super::terminal::sanitize;
+use crate::ops::CancellationToken;
+use crate::store::remote::ConnectOptions;
+
+pub(super) async fn remove(
+    args: DeleteArgs,
+    connection: &ConnectOptions,
+    cancel: &CancellationToken,
+) -> Result<()> {
+    let (target, reference) = open_ref(&args.reference, connection)?;
+    let store = target.store.as_ref();
+    let plan = crate::ops::plan_delete(store, &target.repository, &reference, args.with_referrers)
+        .await
+        .wrap_err_with(|| format!("cannot plan deleting {}", args.reference))?;
+    let mut listing = format!("{} manifest(s) will be deleted:\n", plan.manifests.len());
+    for item in &plan.manifests {
+        listing.push_str(&format!(
+            "  {} {}\n",
+            item.descriptor.digest,
+            sanitize(item.artifact_type.as_deref().unwrap_or("(subject)"))
+        ));
+    }
+    for skipped in &plan.unverified {
+        listing.push_str(&format!(
+            "  kept (unverified referrer): {}\n",
+            skipped.digest
+        ));
+    }
+    eprint!("{listing}");
+    if !args.yes {
+        if !std::io::stdin().is_terminal() {
+            bail!(
+                "refusing to delete without confirmation: pass -y (standard input is not a terminal)"
+            );
+        }
+        eprint!("Delete these? [y/N] ");
+        let mut answer = String::new();
+        std::io::stdin()
+            .read_line(&mut answer)
+            .wrap_err("cannot read the answer")?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            bail!("nothing deleted");
+        }
+    }
+    let (sink, printer) = stderr_printer(false);
+    let result = crate::ops::delete(store, &plan, &sink, cancel).await;
+    drop(sink);
+    let _ = printer.await;
+    let deleted = result.wrap_err_with(|| format!("cannot delete {}", args.reference))?;
+    eprintln!("Deleted {deleted} manifest(s)");
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! The subcommands that move content: `pull`, `attach` and `cp`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use color_eyre::eyre::{Result, WrapErr, bail, eyre};
+
+use super::commands::{open_ref, print_stdout};
+use super::progress::stderr_printer;
+use super::target::{Spec, open};
+use super::terminal::sanitize;
+use super::{AttachArgs, CopyArgs, PullArgs};
+use crate::ops::untar::UnpackLimits;
+use crate::ops::{
+    AttachFile, AttachOptions, CancellationToken, CopyOptions, PullOptions, PullSelect,
+};
+use crate::store::remote::ConnectOptions;
+
+pub(super) async fn pull(
+    args: PullArgs,
+    connection: &ConnectOptions,
+    cancel: &CancellationToken,
+) -> Result<()> {
+    let (target, reference) = open_ref(&args.reference, connection)?;
+    let select = match (args.artifact_type, args.sbom) {
+        (Some(wanted), _) => PullSelect::Referrer(wanted),
+        (None, true) => PullSelect::Sbom,
+        (None, false) => PullSelect::Target,
+    };
+    let options = PullOptions {
+        output_dir: args.output,
+        select,
+        limits: UnpackLimits::default(),
+    };
+    let (sink, printer) = stderr_printer(false);
+    let result = crate::ops::pull(
+        target.store.as_ref(),
+        &target.repository,
+        &reference,
+        &options,
+        &sink,
+        cancel,
+    )
+    .await;
+    drop(sink);
+    let _ = printer.await;
+    let outcome = result.wrap_err_with(|| format!("cannot pull {}", args.reference))?;
+    let mut text = String::new();
+    for written in &outcome.written {
+        text.push_str(&format!(
+            "{}\n",
+            sanitize(&written.path.display().to_string())
+        ));
+    }
+    eprintln!(
+        "Pulled {}@{} ({} file(s))",
+        sanitize(&target.display_name),
+        outcome.manifest.digest,
+        outcome.written.len()
+    );
+    print_stdout(&text)
+}
+
+/// `FILE[:MEDIATYPE]`: the part after the last colon is a media type only
+/// when it looks like one (`type/subtype`), so `C:\x` or `a:b` stay paths.
+fn parse_file_arg(arg: &str) -> AttachFile {
+    match arg.rsplit_once(':') {
+        Some((path, media_type))
+            if !path.is_empty() && media_type.contains('/') && !media_type.starts_with('/') =>
+        {
+            AttachFile {
+                path: PathBuf::from(path),
+                media_type: Some(media_type.to_owned()),
+            }
+        }
+        _ => AttachFile {
+            path: PathBuf::from(arg),
+            media_type: None,
+        },
+    }
+}
+
+fn parse_annotations(items: &[String]) -> Result<BTreeMap<String, String>> {
+    let mut annotations = BTreeMap::new();
+    for item in items {
+        let (key, value) = item
+            .split_once('=')
+            .ok_or_else(|| eyre!("annotation {item:?} is not KEY=VALUE"))?;
+        if key.is_empty() {
+            bail!("annotation {item:?} has an empty key");
+        }
+        if annotations
+            .insert(key.to_owned(), value.to_owned())
+            .is_some()
+        {
+            bail!("annotation {key:?} is given twice");
+        }
+    }
+    Ok(annotations)
+}
+
+pub(super) async fn attach(
+    args: AttachArgs,
+    connection: &ConnectOptions,
+    cancel: &CancellationToken,
+) -> Result<()> {
+    let (target, reference) = open_ref(&args.reference, connection)?;
+    let options = AttachOptions {
+        artifact_type: args.artifact_type,
+        files: args.files.iter().map(|f| parse_file_arg(f)).collect(),
+        annotations: parse_annotations(&args.annotations)?,
+    };
+    let (sink, printer) = stderr_printer(false);
+    let result = crate::ops::attach(
+        target.store.as_ref(),
+        &target.repository,
+        &reference,
+        &options,
+        &sink,
+        cancel,
+    )
+    .await;
+    drop(sink);
+    let _ = printer.await;
+    let pushed = result.wrap_err_with(|| format!("cannot attach to {}", args.reference))?;
+    print_stdout(&format!(
+        "{}@{}\n",
+        sanitize(&target.display_name),
+        pushed.descriptor.digest
+    ))
+}
+
+pub(super) async fn copy(
+    args: CopyArgs,
+    connection: &ConnectOptions,
+    cancel: &CancellationToken,
+) -> Result<()> {
+    let source_spec = Spec::parse(&args.source)?;
+    let destination_spec = Spec::parse(&args.destination)?;
+    let source = open(&source_spec, connection, false)?;
+    let reference = source.require_reference()?.to_owned();
+    let destination = open(&destination_spec, connection, true)?;
+    if destination.repository.is_empty() {
+        bail!("{} does not name a repository", args.destination);
+    }
+    if destination_spec.target().is_some() && destination_spec.tag().is_none() {
+        bail!("the destination may name a tag, not a digest (the copy keeps the source's digest)");
+    }
+    // Like oras: a destination without a tag takes the source's tag.
+    let tag = destination_spec
+        .tag()
+        .or_else(|| source_spec.tag())
+        .map(str::to_owned);
+    let options = CopyOptions {
+        referrers: args.recursive,
+        artifact_types: args.artifact_type,
+        tag,
+        ..CopyOptions::default()
+    };
+    let (sink, printer) = stderr_printer(false);
+    let result = crate::ops::copy(
+        source.store.as_ref(),
+        &source.repository,
+        &reference,
+        destination.store.as_ref(),
+        &destination.repository,
+        &options,
+        &sink,
+        cancel,
+    )
+    .await;
+    drop(sink);
+    let _ = printer.await;
+    let outcome =
+        result.wrap_err_with(|| format!("cannot copy {} to {}", args.source, args.destination))?;
+    eprintln!(
+        "Copied {} manifest(s): {} blob(s) transferred, {} mounted, {} already there",
+        outcome.manifests, outcome.blobs_copied, outcome.blobs_mounted, outcome.blobs_skipped
+    );
+    let digest = outcome
+        .root
+        .map(|d| d.digest.to_string())
+        .unwrap_or_default();
+    print_stdout(&format!(
+        "{}@{digest}\n",
+        sanitize(&destination.display_name)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_media_types_only_when_they_look_like_one() {
+        let f = parse_file_arg("sbom.json:application/json");
+        assert_eq!(f.path, PathBuf::from("sbom.json"));
+        assert_eq!(f.media_type.as_deref(), Some("application/json"));
+        assert_eq!(parse_file_arg("a:b").path, PathBuf::from("a:b"));
+        assert_eq!(parse_file_arg("dir/x").media_type, None);
+        assert!(parse_annotations(&["k=v=w".into()]).is_ok());
+        assert!(parse_annotations(&["novalue".into()]).is_err());
+        assert!(parse_annotations(&["k=1".into(), "k=2".into()]).is_err());
+    }
+}
