@@ -3,7 +3,9 @@
 //! API), behind the fault proxy where a test needs a lying or failing
 //! registry, and side by side with the real ORAS CLI.
 
+mod fallback;
 mod faults;
+mod integrity;
 mod interop;
 mod read;
 mod write;
