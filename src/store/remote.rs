@@ -248,3 +248,23 @@ impl Store for RemoteStore {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_validated_before_they_reach_a_url() {
+        assert!(RemoteStore::new("not a host", ConnectOptions::default()).is_err());
+        assert!(RemoteStore::new("localhost:5000", ConnectOptions::default()).is_ok());
+        for bad in ["sha256:../x", "../x", "v1/../../x", "", "v1?x=1"] {
+            assert!(Target::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(matches!(Target::parse("v1.0"), Ok(Target::Tag(_))));
+        let digest = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        assert!(matches!(Target::parse(digest), Ok(Target::Digest(_))));
+        for bad in ["../etc", "UPPER", "a//b", ""] {
+            assert!(check_repository(bad).is_err(), "{bad:?}");
+        }
+    }
+}
