@@ -77,9 +77,11 @@ impl Digest {
     }
 
     /// The tag under which the referrers tag schema stores this digest's
-    /// referrers: `sha256-<hex>`.
+    /// referrers: `<alg>-<hex>`, the hex cut to 64 characters as the
+    /// distribution spec says (a sha512 tag would otherwise exceed the
+    /// 128-character tag limit).
     pub fn fallback_tag(&self) -> String {
-        format!("{}-{}", self.algorithm.name(), self.hex)
+        format!("{}-{}", self.algorithm.name(), &self.hex[..64])
     }
 
     /// A path relative to an OCI layout's root: `blobs/sha256/<hex>`.
@@ -212,6 +214,7 @@ mod tests {
         hasher.update(b"abc");
         let digest = hasher.finish();
         assert_eq!(digest.hex().len(), 128);
+        assert_eq!(digest.fallback_tag().len(), "sha512-".len() + 64);
         assert_eq!(digest.to_string().parse::<Digest>(), Ok(digest));
     }
 
