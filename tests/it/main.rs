@@ -15,6 +15,7 @@ mod demo;
 mod ground;
 mod layout;
 mod ops;
+mod ops_registries;
 mod remote;
 mod seeds;
 mod tui;
