@@ -362,3 +362,54 @@ fn copy_with_referrers_then_delete_with_referrers() {
         original
     );
 }
+
+#[test]
+fn escape_sequences_from_a_registry_never_reach_the_terminal() {
+    let registry = Registry::distribution();
+    let oras = Oras::for_registry(&registry);
+    let work = tempfile::tempdir().unwrap();
+    let subject_file = work.path().join("subject.txt");
+    std::fs::write(&subject_file, b"subject").unwrap();
+    let image = registry.reference("victim:v1");
+    oras.run_in(work.path(), &["push", &image, "subject.txt"]);
+    let subject_bytes = oras.run(&["manifest", "fetch", &image]);
+    let hostile = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": media::OCI_MANIFEST,
+        "artifactType": "evil/\u{1b}]0;pwned\u{7}\u{1b}[2J",
+        "config": {"mediaType": media::OCI_EMPTY, "digest": crate::support::sha256_digest(b"{}"), "size": 2},
+        "layers": [{"mediaType": media::OCI_EMPTY, "digest": crate::support::sha256_digest(b"{}"), "size": 2}],
+        "subject": {"mediaType": media::OCI_MANIFEST, "digest": crate::support::sha256_digest(subject_bytes.as_bytes()), "size": subject_bytes.len()},
+    });
+    std::fs::write(work.path().join("empty.json"), b"{}").unwrap();
+    oras.run_in(
+        work.path(),
+        &["blob", "push", &registry.reference("victim"), "empty.json"],
+    );
+    std::fs::write(
+        work.path().join("hostile.json"),
+        serde_json::to_vec(&hostile).unwrap(),
+    )
+    .unwrap();
+    oras.run_in(
+        work.path(),
+        &[
+            "manifest",
+            "push",
+            &registry.reference("victim"),
+            "hostile.json",
+        ],
+    );
+
+    let text = regscope(work.path(), &["tree", &image]);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(text.contains("evil/\\u{1b}]0;pwned"), "{text}");
+    let json = regscope_json(work.path(), &["tree", &image, "--format", "json"]);
+    assert_eq!(
+        json["referrers"][0]["artifactType"],
+        hostile["artifactType"]
+    );
+}
