@@ -57,11 +57,26 @@ pub fn validate_titles<'a>(
     titles: impl IntoIterator<Item = &'a str>,
 ) -> Result<Vec<PathBuf>, OpError> {
     let mut seen: HashSet<PathBuf> = HashSet::new();
+    // Case-insensitive file systems (macOS, Windows) would merge `A.txt`
+    // and `a.txt` into one file.
+    let mut folded: HashSet<String> = HashSet::new();
     let mut paths = Vec::new();
     for title in titles {
+        if title.ends_with('/') {
+            return Err(OpError::unsafe_path(
+                title,
+                "a file title may not end with `/`",
+            ));
+        }
         let path = safe_relative_path(title)?;
         if !seen.insert(path.clone()) {
             return Err(OpError::unsafe_path(title, "two blobs have this title"));
+        }
+        if !folded.insert(path.to_string_lossy().to_lowercase()) {
+            return Err(OpError::unsafe_path(
+                title,
+                "two titles differ only in case",
+            ));
         }
         paths.push(path);
     }
@@ -146,6 +161,8 @@ mod tests {
         assert!(validate_titles(["a", "./a"]).is_err());
         assert!(validate_titles(["a", "a/b"]).is_err());
         assert!(validate_titles(["ok", "../x"]).is_err());
+        assert!(validate_titles(["A.txt", "a.txt"]).is_err());
+        assert!(validate_titles(["dir/"]).is_err());
     }
 
     #[test]

@@ -76,6 +76,7 @@ pub fn unpack_directory(
     };
     let mut tar = tar::Archive::new(reader);
     let mut count = 0u64;
+    let mut symlinks = Vec::new();
     let entries = tar.entries().map_err(|e| OpError::io("read the tar", e))?;
     for entry in entries {
         let mut entry = entry.map_err(|e| OpError::io("read the tar", e))?;
@@ -120,6 +121,7 @@ pub fn unpack_directory(
                 remove_existing(&target)?;
                 symlink(&link, &target)
                     .map_err(|e| OpError::io(format!("create link {raw_name}"), e))?;
+                symlinks.push((raw_name, target));
             }
             EntryType::Link => {
                 let link = link_name(&entry, &raw_name)?;
@@ -153,6 +155,7 @@ pub fn unpack_directory(
             _ => {}
         }
     }
+    refuse_escaping_symlinks(dest, &symlinks)?;
     let mut rest = tar.into_inner();
     io::copy(&mut rest, &mut io::sink()).map_err(|e| OpError::io("read the tar", e))?;
     if let (Some(expected), Some(hasher)) = (expected, rest.hasher.take()) {
@@ -166,6 +169,26 @@ pub fn unpack_directory(
         }
     }
     Ok(count)
+}
+
+/// Each link target was checked lexically, but a chain of links (`s -> ..`
+/// one level down, then `t -> dir/s/..`) can leave the directory although
+/// every link alone stays inside; so, once everything is unpacked, every
+/// link that resolves must resolve inside.
+fn refuse_escaping_symlinks(dest: &Path, symlinks: &[(String, PathBuf)]) -> Result<(), OpError> {
+    let root =
+        fs::canonicalize(dest).map_err(|e| OpError::io("resolve the unpack directory", e))?;
+    for (name, link) in symlinks {
+        if let Ok(resolved) = fs::canonicalize(link)
+            && !resolved.starts_with(&root)
+        {
+            return Err(OpError::unsafe_path(
+                name,
+                "a chain of symlinks leaves the directory",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The entry's path below the title, or `None` for the title itself.

@@ -105,6 +105,11 @@ fn refuses_escapes() {
             Item::Symlink("details/up", "."),
             Item::Symlink("details/esc", "up/../.."),
         ],
+        vec![
+            Item::Dir("details/dir/"),
+            Item::Symlink("details/dir/s", ".."),
+            Item::Symlink("details/t", "dir/s/.."),
+        ],
         vec![Item::HardLink("details/h", "/etc/passwd")],
         vec![Item::HardLink("details/h", "details/missing")],
         vec![Item::Fifo("details/fifo")],

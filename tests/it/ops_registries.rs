@@ -327,3 +327,59 @@ fn a_cancelled_pull_leaves_nothing_behind() {
         assert_eq!(std::fs::read(out.join("big.bin")).unwrap(), b"the old file");
     });
 }
+
+#[test]
+fn a_corrupted_download_keeps_the_existing_file() {
+    let registry = Registry::olareg();
+    let fixture = Fixture::seed(&registry);
+    let proxy = FaultProxy::with_rules(
+        registry.host(),
+        vec![Rule::new("GET", "/blobs/").flip_byte(3)],
+    );
+    runtime().block_on(async {
+        let out = tempfile::tempdir().unwrap();
+        std::fs::write(out.path().join("sbom.json"), b"the old sbom").unwrap();
+        let store = remote_at(&proxy.host());
+        let pull = PullOptions {
+            output_dir: out.path().to_path_buf(),
+            select: PullSelect::Referrer("sbom/example".to_owned()),
+            limits: Default::default(),
+        };
+        let result = regscope::ops::pull(
+            &store,
+            "net-monitor",
+            "v1",
+            &pull,
+            &sink(),
+            &CancellationToken::new(),
+        )
+        .await;
+        let error = result.expect_err("a flipped byte must fail the pull");
+        assert!(error.to_string().contains("digest mismatch"), "{error}");
+        assert_eq!(
+            std::fs::read(out.path().join("sbom.json")).unwrap(),
+            b"the old sbom"
+        );
+        let left: Vec<_> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left.len(), 1, "temporary files left: {left:?}");
+        // Without the fault the same pull writes the SBOM.
+        proxy.clear_rules();
+        regscope::ops::pull(
+            &store,
+            "net-monitor",
+            "v1",
+            &pull,
+            &sink(),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            std::fs::read(out.path().join("sbom.json")).unwrap(),
+            fixture.file("sbom.json")
+        );
+    });
+}
