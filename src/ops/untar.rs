@@ -20,6 +20,13 @@ pub struct UnpackLimits {
     /// Uncompressed bytes, headers included.
     pub max_bytes: u64,
     pub max_entries: u64,
+    /// Uncompressed bytes per compressed byte. Real directories compress a
+    /// few times; a bomb of zeros a thousand times: this makes it fail after
+    /// a little writing instead of after `max_bytes`.
+    pub max_ratio: u64,
+    /// Below this many uncompressed bytes the ratio is not checked (tiny
+    /// archives of repetitive text compress very well).
+    pub ratio_floor: u64,
 }
 
 impl Default for UnpackLimits {
@@ -27,7 +34,19 @@ impl Default for UnpackLimits {
         UnpackLimits {
             max_bytes: 8 * 1024 * 1024 * 1024,
             max_entries: 100_000,
+            max_ratio: 100,
+            ratio_floor: 64 * 1024 * 1024,
         }
+    }
+}
+
+impl UnpackLimits {
+    /// The uncompressed bytes allowed for an archive of `compressed` bytes.
+    pub fn byte_limit(&self, compressed: u64) -> u64 {
+        compressed
+            .saturating_mul(self.max_ratio)
+            .max(self.ratio_floor)
+            .min(self.max_bytes)
     }
 }
 
@@ -68,11 +87,15 @@ pub fn unpack_directory(
     limits: UnpackLimits,
 ) -> Result<u64, OpError> {
     let file = fs::File::open(archive).map_err(|e| OpError::io("open the downloaded tar", e))?;
+    let compressed = file
+        .metadata()
+        .map_err(|e| OpError::io("open the downloaded tar", e))?
+        .len();
     let reader = CountingReader {
         inner: GzDecoder::new(io::BufReader::new(file)),
         hasher: expected.map(|d| DigestHasher::new(d.algorithm())),
         read: 0,
-        limit: limits.max_bytes,
+        limit: limits.byte_limit(compressed),
     };
     let mut tar = tar::Archive::new(reader);
     let mut count = 0u64;

@@ -162,13 +162,41 @@ fn checks_the_uncompressed_digest_and_the_caps() {
     let tiny = UnpackLimits {
         max_bytes: 100,
         max_entries: 10,
+        ..UnpackLimits::default()
     };
     let result = unpack_directory(&path, &dest, Path::new("details"), None, tiny);
     assert!(matches!(result, Err(OpError::Io { .. })), "{result:?}");
     let few = UnpackLimits {
         max_bytes: 1 << 20,
         max_entries: 0,
+        ..UnpackLimits::default()
     };
     let result = unpack_directory(&path, &dest, Path::new("details"), None, few);
     assert!(matches!(result, Err(OpError::Invalid(_))), "{result:?}");
+}
+
+#[test]
+fn a_decompression_bomb_fails_after_little_writing() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let zeros = vec![0u8; 4 * 1024 * 1024];
+    let (path, _) = archive(root.path(), &[Item::File("details/zeros", &zeros, 0o644)]);
+    let compressed = fs::metadata(&path).expect("meta").len();
+    let dest = root.path().join("out");
+    fs::create_dir(&dest).expect("dest");
+    let strict = UnpackLimits {
+        ratio_floor: 0,
+        max_ratio: 10,
+        ..UnpackLimits::default()
+    };
+    assert!(
+        strict.byte_limit(compressed) < 1024 * 1024,
+        "zeros compress far beyond 10:1"
+    );
+    let result = unpack_directory(&path, &dest, Path::new("details"), None, strict);
+    assert!(matches!(result, Err(OpError::Io { .. })), "{result:?}");
+    let written = fs::metadata(dest.join("zeros")).map_or(0, |m| m.len());
+    assert!(
+        written <= strict.byte_limit(compressed),
+        "wrote {written} bytes"
+    );
 }
