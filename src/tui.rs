@@ -156,8 +156,14 @@ pub async fn run(launch: Launch) -> color_eyre::Result<()> {
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
     let result = event_loop(&mut terminal, launch, config, log_path).await;
-    let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
+    // `restore` leaves the alternate screen; the mouse and the cursor are
+    // ours to give back.
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        crossterm::cursor::Show
+    );
     result
 }
 

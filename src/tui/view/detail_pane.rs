@@ -8,14 +8,16 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
+mod manifest;
+
 use super::labels::{self, human_size};
 use super::tree_pane::pane_block;
 use crate::oci::Descriptor;
-use crate::oci::media_type::{self as mt, ArtifactKind};
-use crate::tui::app::{App, Focus, node_digest};
+use crate::oci::media_type as mt;
+use crate::tui::app::{App, Focus};
 use crate::tui::escape;
 use crate::tui::model::{Node, NodeKind, Slot, Status, is_digest_tag};
-use crate::tui::preview::{self, json, note, sbom::SbomSummary, signature};
+use crate::tui::preview::{self, note};
 use crate::tui::runner::PREVIEW_LIMIT;
 
 pub struct DetailPane<'a> {
@@ -99,7 +101,9 @@ pub fn detail_lines(app: &App) -> Vec<Line<'static>> {
             lines.push(field(app, "kind", mt::artifact_kind(artifact_type).label()));
             lines.push(field(app, "referrers", node.children.len().to_string()));
         }
-        NodeKind::Manifest { repository, .. } => manifest_lines(app, node, repository, &mut lines),
+        NodeKind::Manifest { repository, .. } => {
+            manifest::manifest_lines(app, node, repository, &mut lines)
+        }
         NodeKind::Blob { .. } => {
             if let Some(descriptor) = &node.descriptor {
                 descriptor_lines(app, descriptor, &mut lines);
@@ -138,105 +142,6 @@ fn listing_count(node: &Node) -> String {
         Status::Loading => format!("{} so far…", node.children.len()),
         _ => node.children.len().to_string(),
     }
-}
-
-fn manifest_lines(app: &App, node: &Node, repository: &str, lines: &mut Vec<Line<'static>>) {
-    if let Some(descriptor) = &node.descriptor {
-        descriptor_lines(app, descriptor, lines);
-    }
-    if let Some(digest) = node_digest(node) {
-        lines.push(field(
-            app,
-            "reference",
-            escape::owned(&format!("{}/{repository}@{digest}", app.session.registry)),
-        ));
-    }
-    let Some(manifest) = &node.manifest else {
-        let what = match node.manifest_slot.status {
-            Status::Loading => format!("{} loading the manifest", labels::spinner(app.tick)),
-            Status::Failed(_) => String::new(),
-            _ => "Enter loads the manifest and its referrers".to_owned(),
-        };
-        if !what.is_empty() {
-            lines.push(note(what));
-        }
-        return;
-    };
-    if let Some(subject) = &manifest.subject {
-        lines.push(field(app, "subject", subject.digest.to_string()));
-    }
-    if !node.found_by.is_empty() {
-        let sources: Vec<String> = node.found_by.iter().map(ToString::to_string).collect();
-        lines.push(field(app, "found by", escape::owned(&sources.join(", "))));
-    }
-    match node.verified {
-        Some(true) => lines.push(field(app, "verified", "its manifest names the subject")),
-        Some(false) => lines.push(warning_line(
-            app,
-            "unverified: its manifest does not name the subject (copy and delete skip it)",
-        )),
-        None => {}
-    }
-    if let Some(attachments) = &node.referrers {
-        let mut sources: Vec<String> = attachments
-            .nodes
-            .iter()
-            .flat_map(|n| n.found_by.iter().map(ToString::to_string))
-            .collect();
-        sources.sort();
-        sources.dedup();
-        let from = if sources.is_empty() {
-            String::new()
-        } else {
-            format!(" (from {})", sources.join(", "))
-        };
-        lines.push(field(
-            app,
-            "referrers",
-            format!("{}{from}", attachments.nodes.len()),
-        ));
-        for warning in &attachments.warnings {
-            lines.push(warning_line(app, warning));
-        }
-    }
-    for warning in manifest.warnings.iter().chain(&node.warnings) {
-        lines.push(warning_line(app, warning));
-    }
-    let mut annotations: Vec<(&String, &String)> = manifest.annotations.iter().collect();
-    if let Some(descriptor) = &node.descriptor {
-        annotations.extend(
-            descriptor
-                .annotations
-                .iter()
-                .filter(|(k, _)| !manifest.annotations.contains_key(*k)),
-        );
-    }
-    annotation_lines(app, annotations.into_iter(), lines);
-    match manifest.effective_artifact_type().map(mt::artifact_kind) {
-        Some(ArtifactKind::Sbom) => {
-            lines.extend(section(app, "SBOM"));
-            preview_lines(app, node, lines, |bytes| match SbomSummary::parse(bytes) {
-                Some(summary) => summary.lines(&app.detail_search, heading(app)),
-                None => preview::blob_lines("", bytes),
-            });
-        }
-        Some(ArtifactKind::Signature | ArtifactKind::Attestation) => {
-            lines.extend(section(app, "Signature"));
-            preview_lines(app, node, lines, |bytes| {
-                let facts = signature::summarize(bytes);
-                if facts.is_empty() {
-                    return preview::blob_lines("", bytes);
-                }
-                facts
-                    .into_iter()
-                    .map(|(label, value)| field(app, label, value))
-                    .collect()
-            });
-        }
-        _ => {}
-    }
-    lines.extend(section(app, "Manifest"));
-    lines.extend(json::highlight(&manifest.pretty_json()));
 }
 
 fn warning_line(app: &App, warning: &str) -> Line<'static> {

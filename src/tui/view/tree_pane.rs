@@ -11,6 +11,9 @@ use super::labels;
 use crate::tui::app::{App, Focus};
 use crate::tui::escape;
 
+/// The highlight of the selected row.
+const SELECTED: Color = Color::Rgb(62, 68, 82);
+
 pub struct TreePane<'a> {
     pub app: &'a App,
 }
@@ -56,14 +59,21 @@ impl Widget for &TreePane<'_> {
                     crate::tui::model::display_id(id),
                 )));
             }
+            let selected = row.path == app.selected;
+            if selected {
+                // Dim parts would vanish on the highlight: lift them.
+                for span in &mut spans {
+                    if span.style.fg == Some(Color::DarkGray) {
+                        span.style.fg = Some(Color::Gray);
+                    }
+                }
+            }
             let mut line = Line::from(spans);
-            if row.path == app.selected {
+            if selected {
                 let style = if focused {
-                    Style::new()
-                        .bg(Color::DarkGray)
-                        .add_modifier(Modifier::BOLD)
+                    Style::new().bg(SELECTED).add_modifier(Modifier::BOLD)
                 } else {
-                    Style::new().add_modifier(Modifier::REVERSED)
+                    Style::new().bg(Color::Rgb(45, 49, 58))
                 };
                 line = line.style(style);
             }

@@ -90,3 +90,61 @@ async fn go_to_a_reference_and_back_out() {
     let screen = ui.screen();
     assert!(screen.contains("▶ v1"), "collapsed: {screen}");
 }
+
+#[tokio::test]
+async fn pull_the_sbom_attach_a_file_and_delete_it_again() {
+    let downloads = tempfile::tempdir().unwrap();
+    let mut ui = Harness::net_monitor();
+    ui.driver.app.config.download_dir = downloads.path().to_owned();
+    ui.settle().await;
+
+    // `s` on the image pulls its SBOM with the engine.
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("the pull", |s| s.contains("│ pulled")).await;
+    let pulled = downloads.path().join("sbom.cdx.json");
+    let sbom: serde_json::Value = serde_json::from_slice(&std::fs::read(&pulled).unwrap()).unwrap();
+    assert_eq!(
+        sbom["components"].as_array().unwrap().len(),
+        NET_MONITOR_SBOM_COMPONENTS
+    );
+
+    // `a` attaches a file: path, artifact type, annotations.
+    let note = downloads.path().join("note.txt");
+    std::fs::write(&note, "reviewed").unwrap();
+    ui.key(KeyCode::Char('a'));
+    ui.type_text(&note.display().to_string());
+    ui.key(KeyCode::Down);
+    ui.type_text("review/example");
+    ui.key(KeyCode::Down);
+    ui.type_text("by=tests");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("the attached referrer", |s| {
+        s.contains("review/example") && s.contains("4 referrers")
+    })
+    .await;
+
+    // `d` on it shows what the engine will delete, then deletes on `y`.
+    let group = "g:review/example";
+    ui.move_to(group);
+    ui.key(KeyCode::Down);
+    ui.key(KeyCode::Char('d'));
+    let screen = ui
+        .wait_for("the delete plan", |s| s.contains("removes 1 manifest(s)"))
+        .await;
+    assert!(screen.contains("review/example"), "{screen}");
+    ui.key(KeyCode::Char('y'));
+    ui.wait_for("the deletion", |s| {
+        s.contains("3 referrers") && !s.contains("review/example")
+    })
+    .await;
+    assert_eq!(ui_status(&ui), "deleted 1 manifests");
+}
+
+fn ui_status(ui: &Harness) -> String {
+    ui.driver
+        .app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default()
+}

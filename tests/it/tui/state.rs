@@ -317,3 +317,59 @@ fn copy_help_delete_and_quit() {
     key(&mut app, KeyCode::Char('q'));
     assert!(app.should_quit);
 }
+
+#[test]
+fn mouse_clicks_select_and_open_rows() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut app = app();
+    let effects = app.start_repository("net-monitor");
+    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
+    app.update(Msg::Page {
+        job: listing,
+        names: vec!["v1".to_owned(), "v2".to_owned()],
+    });
+    let click = |row: u16| {
+        Msg::Input(Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 5,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }))
+    };
+    // Row 0 is the border; rows 1.. are registry, repository, v1, v2.
+    app.update(click(4));
+    assert_eq!(app.selected, ["registry", "r:net-monitor", "t:v2"]);
+    let effects = app.update(click(4));
+    assert!(
+        matches!(&effects[..], [Effect::FetchManifest { reference, .. }] if reference == "v2"),
+        "a second click opens: {effects:?}"
+    );
+}
+
+#[test]
+fn help_is_generated_from_the_users_key_map() {
+    let text = "[keys]\nquit = \"x\"\ncopy_digest = [\"ctrl-y\", \"y\"]\n";
+    let config = Config::from_text(text, std::path::Path::new("config.toml")).unwrap();
+    let mut app = app();
+    app.config = config;
+    key(&mut app, KeyCode::Char('?'));
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 40)).unwrap();
+    terminal
+        .draw(|frame| regscope::tui::view::draw(frame, &app))
+        .unwrap();
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|cell| cell.symbol())
+        .collect();
+    assert!(screen.contains(&format!(" {:<16}quit", "x")), "{screen}");
+    let copy_keys = format!(" {:<16}copy the digest", "ctrl-y y");
+    assert!(screen.contains(&copy_keys), "{screen}");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(!app.should_quit, "q is no longer quit");
+    key(&mut app, KeyCode::Char('x'));
+    assert!(app.should_quit);
+}

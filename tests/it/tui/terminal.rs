@@ -32,9 +32,10 @@ impl Tmux {
         let home = tmux._home.path().display().to_string();
         // No display: the app must fall back to OSC 52. Fresh config and
         // cache dirs: no user file changes the keys under test.
-        // The shell reports the exit status on the normal screen.
+        // The shell reports the exit status on the normal screen, then
+        // stays, so the terminal's state after the app can be read.
         let command = format!(
-            "sh -c 'env -u DISPLAY -u WAYLAND_DISPLAY XDG_CONFIG_HOME={home}/config XDG_CACHE_HOME={home}/cache {command}; echo regscope exited with $?'"
+            "sh -c 'env -u DISPLAY -u WAYLAND_DISPLAY XDG_CONFIG_HOME={home}/config XDG_CACHE_HOME={home}/cache {command}; echo regscope exited with $?; exec sleep 600'"
         );
         let out = tmux.run(&[
             "-f",
@@ -51,7 +52,6 @@ impl Tmux {
         ]);
         assert!(out.status.success(), "tmux new-session failed: {out:?}");
         tmux.run(&["set-option", "-s", "set-clipboard", "on"]);
-        tmux.run(&["set-option", "-g", "remain-on-exit", "on"]);
         tmux
     }
 
@@ -157,20 +157,20 @@ fn the_binary_shows_the_sbom_copies_its_digest_and_quits_cleanly() {
     tmux.keys(&["Escape"]);
 
     tmux.keys(&["q"]);
+    tmux.wait_for("the exit", |s| s.contains("regscope exited with"));
+    // A sane terminal: the alternate screen is left, the cursor shows,
+    // mouse reporting is off, and the TUI is gone from the screen.
+    let sane = "#{alternate_on} #{cursor_flag} #{mouse_any_flag}";
     let deadline = Instant::now() + WAIT;
-    while tmux.pane("#{pane_dead}") != "1" {
+    while tmux.pane(sane) != "0 1 0" {
         assert!(
             Instant::now() < deadline,
-            "did not quit; screen:\n{}",
+            "terminal left as {:?} (alternate, cursor, mouse); screen:\n{}",
+            tmux.pane(sane),
             tmux.screen()
         );
         std::thread::sleep(POLL);
     }
-    // A sane terminal: the alternate screen is left, the cursor shows,
-    // mouse reporting is off, and the TUI is gone from the screen.
-    assert_eq!(tmux.pane("#{alternate_on}"), "0");
-    assert_eq!(tmux.pane("#{cursor_flag}"), "1");
-    assert_eq!(tmux.pane("#{mouse_any_flag}"), "0");
     let screen = tmux.screen();
     assert!(
         screen.contains("regscope exited with 0"),

@@ -1,0 +1,190 @@
+//! A manifest's children, rebuilt from what is known of it: platform
+//! manifests of an index, referrers grouped by artifact type (as `oras
+//! discover` draws them), then config and layers. Children that already
+//! exist keep their state.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::App;
+use crate::graph::GraphNode;
+use crate::oci::media_type as mt;
+use crate::tui::message::{Effect, JobKind, NodePath};
+use crate::tui::model::{BlobRole, ManifestRole, Node, NodeKind, Status};
+
+/// How deep "expand all" follows referrers of referrers: a hostile
+/// registry's graph can be cyclic or endless.
+const MAX_AUTO_DEPTH: usize = 12;
+
+impl App {
+    /// Rebuilds a manifest node's children from its manifest and
+    /// referrers, then starts the referrer counts of new children (one
+    /// round of parallel requests per level) and, when the node is being
+    /// expanded whole, opens them.
+    pub(super) fn rebuild_children(&mut self, path: &NodePath) -> Vec<Effect> {
+        let Some(node) = self.nodes.get(path) else {
+            return Vec::new();
+        };
+        let Some(repository) = node.repository().map(str::to_owned) else {
+            return Vec::new();
+        };
+        let auto_expand = node.auto_expand && path.len() < MAX_AUTO_DEPTH * 2;
+        let mut children: Vec<(String, Node)> = Vec::new();
+        let mut groups: Vec<(String, Vec<(String, Node)>)> = Vec::new();
+        if let Some(manifest) = &node.manifest {
+            for descriptor in &manifest.manifests {
+                let attestation = descriptor.annotation(mt::ANNOTATION_DOCKER_REFERENCE_TYPE)
+                    == Some(mt::DOCKER_ATTESTATION_MANIFEST);
+                let (prefix, role) = if attestation {
+                    ("a", ManifestRole::Attestation)
+                } else {
+                    ("p", ManifestRole::Platform)
+                };
+                let id = unique_id(&children, format!("{prefix}:{}", descriptor.digest));
+                let kind = NodeKind::Manifest {
+                    repository: repository.clone(),
+                    reference: descriptor.digest.to_string(),
+                    role,
+                };
+                children.push((id, Node::with_descriptor(kind, descriptor.clone())));
+            }
+        }
+        if let Some(attachments) = &node.referrers {
+            let mut by_type: BTreeMap<&str, Vec<&GraphNode>> = BTreeMap::new();
+            for attachment in &attachments.nodes {
+                by_type
+                    .entry(attachment.type_label())
+                    .or_default()
+                    .push(attachment);
+            }
+            for (artifact_type, attachments) in by_type {
+                let mut members = Vec::new();
+                for attachment in attachments {
+                    let id = unique_id(&members, format!("m:{}", attachment.digest()));
+                    members.push((id, attachment_node(&repository, attachment)));
+                }
+                let id = format!("g:{artifact_type}");
+                let kind = NodeKind::Group {
+                    artifact_type: artifact_type.to_owned(),
+                };
+                children.push((id.clone(), Node::new(kind)));
+                groups.push((id, members));
+            }
+        }
+        if let Some(manifest) = &node.manifest {
+            if let Some(config) = &manifest.config {
+                let kind = NodeKind::Blob {
+                    repository: repository.clone(),
+                    role: BlobRole::Config,
+                };
+                children.push((
+                    format!("c:{}", config.digest),
+                    Node::with_descriptor(kind, config.clone()),
+                ));
+            }
+            for (index, layer) in manifest.layers.iter().enumerate() {
+                let kind = NodeKind::Blob {
+                    repository: repository.clone(),
+                    role: BlobRole::Layer(index),
+                };
+                children.push((
+                    format!("l:{index}:{}", layer.digest),
+                    Node::with_descriptor(kind, layer.clone()),
+                ));
+            }
+        }
+        let ids: Vec<String> = children.iter().map(|(id, _)| id.clone()).collect();
+        let mut manifests_to_count = Vec::new();
+        for (id, child) in children {
+            let child_path = child_path(path, &id);
+            if matches!(child.kind, NodeKind::Manifest { .. }) {
+                manifests_to_count.push(child_path.clone());
+            }
+            self.nodes.entry(child_path).or_insert(child);
+        }
+        for (group_id, members) in groups {
+            let group_path = child_path(path, &group_id);
+            let member_ids = members.iter().map(|(id, _)| id.clone()).collect();
+            if let Some(group) = self.nodes.get_mut(&group_path) {
+                group.children = member_ids;
+            }
+            if auto_expand {
+                self.opened.insert(group_path.clone());
+            }
+            for (id, member) in members {
+                let member_path = child_path(&group_path, &id);
+                manifests_to_count.push(member_path.clone());
+                let fresh = !self.nodes.contains_key(&member_path);
+                let slot = self.nodes.entry(member_path.clone()).or_insert(member);
+                if fresh && slot.manifest.is_some() {
+                    // The graph fetched its manifest: show config and layers.
+                    let _ = self.rebuild_children(&member_path);
+                }
+            }
+        }
+        if let Some(node) = self.nodes.get_mut(path) {
+            node.children = ids;
+        }
+        let mut effects = Vec::new();
+        for child in manifests_to_count {
+            if auto_expand && !self.digest_among_ancestors(&child) {
+                if let Some(node) = self.nodes.get_mut(&child) {
+                    node.auto_expand = true;
+                }
+                effects.extend(self.open_node(&child));
+            } else {
+                effects.extend(self.start_if_idle(&child, JobKind::Referrers));
+            }
+        }
+        effects
+    }
+
+    /// Whether a node's digest already appears above it (a cycle).
+    fn digest_among_ancestors(&self, path: &[String]) -> bool {
+        let Some(digest) = self.nodes.get(path).and_then(super::node_digest) else {
+            return false;
+        };
+        (1..path.len()).any(|len| {
+            self.nodes
+                .get(&path[..len])
+                .and_then(super::node_digest)
+                .is_some_and(|d| d == digest)
+        })
+    }
+}
+
+/// A referrer node from what `graph` found: its manifest already fetched
+/// and verified against the subject.
+fn attachment_node(repository: &str, attachment: &GraphNode) -> Node {
+    let kind = NodeKind::Manifest {
+        repository: repository.to_owned(),
+        reference: attachment.digest().to_string(),
+        role: ManifestRole::Referrer,
+    };
+    let mut node = Node::with_descriptor(kind, attachment.descriptor.clone());
+    node.found_by.clone_from(&attachment.found_by);
+    node.verified = Some(attachment.verified);
+    node.warnings.clone_from(&attachment.warnings);
+    if let Some(manifest) = &attachment.manifest {
+        node.manifest = Some(Arc::new(manifest.clone()));
+        node.manifest_slot.status = Status::Done;
+    }
+    node
+}
+
+fn child_path(parent: &[String], id: &str) -> NodePath {
+    let mut path = parent.to_vec();
+    path.push(id.to_owned());
+    path
+}
+
+/// Sibling ids must be unique: a repeated digest gets a `#n` suffix.
+fn unique_id(siblings: &[(String, Node)], id: String) -> String {
+    if !siblings.iter().any(|(s, _)| *s == id) {
+        return id;
+    }
+    (2..)
+        .map(|n| format!("{id}#{n}"))
+        .find(|candidate| !siblings.iter().any(|(s, _)| s == candidate))
+        .unwrap_or(id)
+}

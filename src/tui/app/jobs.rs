@@ -1,0 +1,141 @@
+//! Starting loads: one effect per node and kind, with a generation that
+//! lets newer requests supersede older ones; and copying to the clipboard.
+
+use super::App;
+use crate::oci::Digest;
+use crate::tui::message::{Effect, JobKey, JobKind};
+use crate::tui::model::{ManifestRole, Node, NodeKind, Status, display_id, is_digest_tag};
+
+impl App {
+    /// Starts (or restarts, superseding) one load of a node. Returns no
+    /// effect when the node cannot have that load.
+    pub(super) fn start_job(&mut self, path: &[String], kind: JobKind) -> Option<Effect> {
+        self.next_generation += 1;
+        let generation = self.next_generation;
+        let node = self.nodes.get(path)?;
+        let job = JobKey {
+            node: path.to_vec(),
+            kind,
+            generation,
+        };
+        let effect = match (&node.kind, kind) {
+            (NodeKind::Registry, JobKind::Listing) => Effect::ListRepositories { job },
+            (NodeKind::Repository { name }, JobKind::Listing) => Effect::ListTags {
+                job,
+                repository: name.clone(),
+            },
+            (
+                NodeKind::Manifest {
+                    repository,
+                    reference,
+                    ..
+                },
+                JobKind::Manifest,
+            ) => Effect::FetchManifest {
+                job,
+                repository: repository.clone(),
+                reference: reference.clone(),
+            },
+            (
+                NodeKind::Manifest {
+                    repository, role, ..
+                },
+                JobKind::Referrers,
+            ) => {
+                let subject = node_digest(node)?;
+                let repository = repository.clone();
+                let is_platform = *role == ManifestRole::Platform;
+                let digest_tags = self
+                    .nodes
+                    .get(&path[..path.len().min(2)])
+                    .map(|repo| {
+                        repo.children
+                            .iter()
+                            .filter(|id| is_digest_tag(id))
+                            .map(|id| display_id(id).to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let parent_index = path
+                    .len()
+                    .checked_sub(1)
+                    .filter(|_| is_platform)
+                    .and_then(|len| self.nodes.get(&path[..len]))
+                    .and_then(|parent| parent.manifest.clone())
+                    .filter(|manifest| manifest.is_index());
+                Effect::FetchReferrers {
+                    job,
+                    repository,
+                    subject,
+                    digest_tags,
+                    parent_index,
+                }
+            }
+            (
+                NodeKind::Manifest { repository, .. } | NodeKind::Blob { repository, .. },
+                JobKind::Preview,
+            ) => {
+                let descriptor = super::loading::preview_descriptor(node)?;
+                Effect::FetchPreview {
+                    job,
+                    repository: repository.clone(),
+                    descriptor: Box::new(descriptor),
+                }
+            }
+            _ => return None,
+        };
+        let node = self.nodes.get_mut(path)?;
+        let slot = match kind {
+            JobKind::Listing => &mut node.listing,
+            JobKind::Manifest => &mut node.manifest_slot,
+            JobKind::Referrers => &mut node.referrers_slot,
+            JobKind::Preview => &mut node.preview_slot,
+        };
+        slot.generation = generation;
+        slot.status = Status::Loading;
+        Some(effect)
+    }
+
+    /// Starts a load only if it never ran.
+    pub(super) fn start_if_idle(&mut self, path: &[String], kind: JobKind) -> Option<Effect> {
+        let node = self.nodes.get(path)?;
+        let slot = match kind {
+            JobKind::Listing => &node.listing,
+            JobKind::Manifest => &node.manifest_slot,
+            JobKind::Referrers => &node.referrers_slot,
+            JobKind::Preview => &node.preview_slot,
+        };
+        if slot.status == Status::Idle {
+            self.start_job(path, kind)
+        } else {
+            None
+        }
+    }
+
+    /// `y` copies the digest, `Y` the full `registry/repo@digest`.
+    pub(super) fn copy_selected(&mut self, full: bool) -> Vec<Effect> {
+        let Some(node) = self.selected_node() else {
+            return Vec::new();
+        };
+        let Some(digest) = node_digest(node) else {
+            self.complain("nothing to copy here: select a manifest or blob (Enter loads a tag)");
+            return Vec::new();
+        };
+        let (what, text) = match (full, node.repository()) {
+            (true, Some(repository)) => {
+                let text = format!("{}/{repository}@{digest}", self.session.registry);
+                (text.clone(), text)
+            }
+            _ => (digest.to_string(), digest.to_string()),
+        };
+        vec![Effect::CopyToClipboard { what, text }]
+    }
+}
+
+/// The digest a node stands for, once known.
+pub fn node_digest(node: &Node) -> Option<Digest> {
+    node.descriptor
+        .as_ref()
+        .map(|d| d.digest.clone())
+        .or_else(|| node.manifest.as_ref().map(|m| m.digest().clone()))
+}

@@ -1,0 +1,97 @@
+//! Jumping: the mouse (click selects, a second click opens, the wheel
+//! scrolls) and going to a typed reference.
+
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
+
+use super::{App, Focus};
+use crate::tui::keymap::Action;
+use crate::tui::message::{Effect, NodePath};
+use crate::tui::model::ROOT_ID;
+
+impl App {
+    pub(super) fn mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        let at = Position::new(mouse.column, mouse.row);
+        let in_tree = self.areas.tree.contains(at);
+        let in_detail = self.areas.detail.contains(at);
+        match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) if in_tree => {
+                self.focus = Focus::Tree;
+                let line = usize::from(mouse.row.saturating_sub(self.areas.tree.y + 1));
+                let Some(row) = self.rows().into_iter().nth(self.tree_offset + line) else {
+                    return Vec::new();
+                };
+                if row.path == self.selected {
+                    return self.navigate(Action::Open);
+                }
+                self.select(row.path)
+            }
+            MouseEventKind::Down(MouseButton::Left) if in_detail => {
+                self.focus = Focus::Detail;
+                Vec::new()
+            }
+            MouseEventKind::ScrollDown if in_detail => {
+                self.detail_scroll = self.detail_scroll.saturating_add(3);
+                Vec::new()
+            }
+            MouseEventKind::ScrollUp if in_detail => {
+                self.detail_scroll = self.detail_scroll.saturating_sub(3);
+                Vec::new()
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if in_tree => {
+                let action = if mouse.kind == MouseEventKind::ScrollDown {
+                    Action::Down
+                } else {
+                    Action::Up
+                };
+                let focus = std::mem::replace(&mut self.focus, Focus::Tree);
+                let effects = self.navigate(action);
+                self.focus = focus;
+                effects
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Makes a repository a child of the registry node even when the
+    /// registry does not list it.
+    pub(super) fn pin_repository(&mut self, repository: &str) -> NodePath {
+        let root = vec![ROOT_ID.to_owned()];
+        let id = format!("r:{repository}");
+        if let Some(node) = self.nodes.get_mut(&root)
+            && !node.children.contains(&id)
+        {
+            node.children.insert(0, id.clone());
+        }
+        self.pinned.insert(root.clone(), id.clone());
+        self.opened.insert(root.clone());
+        let mut path = root;
+        path.push(id);
+        self.ensure_node(&path);
+        path
+    }
+
+    /// Goes to `repository` + tag or digest: opens it with its referrer
+    /// graph expanded and lists the repository's other tags beside it.
+    pub fn go_to(&mut self, repository: &str, reference: &str) -> Vec<Effect> {
+        let repo_path = self.pin_repository(repository);
+        let mut effects = self.open_node(&repo_path);
+        let id = format!("t:{reference}");
+        if let Some(node) = self.nodes.get_mut(&repo_path)
+            && !node.children.contains(&id)
+        {
+            node.children.insert(0, id.clone());
+        }
+        self.pinned.insert(repo_path.clone(), id.clone());
+        self.filters.remove(&repo_path);
+        let mut path = repo_path;
+        path.push(id);
+        self.ensure_node(&path);
+        if let Some(node) = self.nodes.get_mut(&path) {
+            node.auto_expand = true;
+        }
+        effects.extend(self.open_node(&path));
+        effects.extend(self.select(path));
+        effects
+    }
+}

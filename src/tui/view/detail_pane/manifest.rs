@@ -1,0 +1,119 @@
+//! The detail of a manifest: its descriptor and reference, where it was
+//! found and whether it is verified, its referrers, annotations, the
+//! summary of an SBOM or signature, and its JSON.
+
+use ratatui::text::Line;
+
+use super::{
+    annotation_lines, descriptor_lines, field, heading, preview_lines, section, warning_line,
+};
+use crate::oci::media_type::{self as mt, ArtifactKind};
+use crate::tui::app::{App, node_digest};
+use crate::tui::escape;
+use crate::tui::model::{Node, Status};
+use crate::tui::preview::{self, json, note, sbom::SbomSummary, signature};
+use crate::tui::view::labels;
+
+pub(super) fn manifest_lines(
+    app: &App,
+    node: &Node,
+    repository: &str,
+    lines: &mut Vec<Line<'static>>,
+) {
+    if let Some(descriptor) = &node.descriptor {
+        descriptor_lines(app, descriptor, lines);
+    }
+    if let Some(digest) = node_digest(node) {
+        lines.push(field(
+            app,
+            "reference",
+            escape::owned(&format!("{}/{repository}@{digest}", app.session.registry)),
+        ));
+    }
+    let Some(manifest) = &node.manifest else {
+        let what = match node.manifest_slot.status {
+            Status::Loading => format!("{} loading the manifest", labels::spinner(app.tick)),
+            Status::Failed(_) => String::new(),
+            _ => "Enter loads the manifest and its referrers".to_owned(),
+        };
+        if !what.is_empty() {
+            lines.push(note(what));
+        }
+        return;
+    };
+    if let Some(subject) = &manifest.subject {
+        lines.push(field(app, "subject", subject.digest.to_string()));
+    }
+    if !node.found_by.is_empty() {
+        let sources: Vec<String> = node.found_by.iter().map(ToString::to_string).collect();
+        lines.push(field(app, "found by", escape::owned(&sources.join(", "))));
+    }
+    match node.verified {
+        Some(true) => lines.push(field(app, "verified", "its manifest names the subject")),
+        Some(false) => lines.push(warning_line(
+            app,
+            "unverified: its manifest does not name the subject (copy and delete skip it)",
+        )),
+        None => {}
+    }
+    if let Some(attachments) = &node.referrers {
+        let mut sources: Vec<String> = attachments
+            .nodes
+            .iter()
+            .flat_map(|n| n.found_by.iter().map(ToString::to_string))
+            .collect();
+        sources.sort();
+        sources.dedup();
+        let from = if sources.is_empty() {
+            String::new()
+        } else {
+            format!(" (from {})", sources.join(", "))
+        };
+        lines.push(field(
+            app,
+            "referrers",
+            format!("{}{from}", attachments.nodes.len()),
+        ));
+        for warning in &attachments.warnings {
+            lines.push(warning_line(app, warning));
+        }
+    }
+    for warning in manifest.warnings.iter().chain(&node.warnings) {
+        lines.push(warning_line(app, warning));
+    }
+    let mut annotations: Vec<(&String, &String)> = manifest.annotations.iter().collect();
+    if let Some(descriptor) = &node.descriptor {
+        annotations.extend(
+            descriptor
+                .annotations
+                .iter()
+                .filter(|(k, _)| !manifest.annotations.contains_key(*k)),
+        );
+    }
+    annotation_lines(app, annotations.into_iter(), lines);
+    match manifest.effective_artifact_type().map(mt::artifact_kind) {
+        Some(ArtifactKind::Sbom) => {
+            lines.extend(section(app, "SBOM"));
+            preview_lines(app, node, lines, |bytes| match SbomSummary::parse(bytes) {
+                Some(summary) => summary.lines(&app.detail_search, heading(app)),
+                None => preview::blob_lines("", bytes),
+            });
+        }
+        Some(ArtifactKind::Signature | ArtifactKind::Attestation) => {
+            lines.extend(section(app, "Signature"));
+            preview_lines(app, node, lines, |bytes| {
+                let facts = signature::summarize(bytes);
+                if facts.is_empty() {
+                    return preview::blob_lines("", bytes);
+                }
+                facts
+                    .into_iter()
+                    .map(|(label, value)| field(app, label, value))
+                    .collect()
+            });
+        }
+        _ => {}
+    }
+    lines.extend(section(app, "Manifest"));
+    lines.extend(json::highlight(&manifest.pretty_json()));
+}
