@@ -3,6 +3,7 @@
 //! with a timeout, never fixed sleeps.
 
 mod harness;
+mod registry;
 mod runner;
 mod snapshots;
 mod state;

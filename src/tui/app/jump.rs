@@ -92,6 +92,10 @@ impl App {
         }
         effects.extend(self.open_node(&path));
         effects.extend(self.select(path));
+        // The graph grows below the reference: give it the screen.
+        if let Some(index) = self.rows().iter().position(|r| r.path == self.selected) {
+            self.tree_offset = index.saturating_sub(2);
+        }
         effects
     }
 }

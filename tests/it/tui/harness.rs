@@ -21,14 +21,14 @@ pub struct Harness {
     pub driver: Driver,
     terminal: Terminal<TestBackend>,
     pub copied: Arc<Mutex<Vec<String>>>,
-    _scratch: TempDir,
+    _scratch: Option<TempDir>,
 }
 
 impl Harness {
     /// The demo, opened at `start`, in a `width`×`height` terminal.
     pub fn demo(start: Start, width: u16, height: u16) -> Harness {
         let (store, scratch) = regscope::demo::open_scratch().unwrap();
-        Harness::with_store(store, scratch, start, width, height)
+        Harness::with_store(Arc::new(store), Some(scratch), start, width, height)
     }
 
     /// The demo with more tags on `repository`'s `v1` (written to the
@@ -48,21 +48,24 @@ impl Harness {
                 .await
                 .unwrap();
         }
-        Harness::with_store(store, scratch, start, width, height)
+        Harness::with_store(Arc::new(store), Some(scratch), start, width, height)
     }
 
-    fn with_store(
-        store: regscope::store::layout::LayoutStore,
-        scratch: TempDir,
+    /// Any store, e.g. a real registry on loopback.
+    pub fn with_store(
+        store: regscope::store::SharedStore,
+        scratch: Option<TempDir>,
         start: Start,
         width: u16,
         height: u16,
     ) -> Harness {
         let copied = Arc::new(Mutex::new(Vec::new()));
         let launch = Launch {
-            store: Arc::new(store),
+            store,
             start,
-            scratch_note: Some("demo: writes go to a scratch copy".to_owned()),
+            scratch_note: scratch
+                .as_ref()
+                .map(|_| "demo: writes go to a scratch copy".to_owned()),
         };
         let driver = Driver::new(
             launch,

@@ -1,0 +1,101 @@
+//! The TUI against real registries on loopback, seeded with the seeds'
+//! graph by the real ORAS CLI: the referrers API (olareg) and the
+//! fallback tag schema (distribution), listings page by page.
+
+use std::sync::Arc;
+
+use crossterm::event::KeyCode;
+use regscope::store::remote::{ConnectOptions, RemoteStore};
+use regscope::tui::Start;
+
+use super::harness::Harness;
+use crate::support::fixture::{self, Fixture};
+use crate::support::registry::Registry;
+
+fn ui_for(registry: &Registry, start: Start) -> Harness {
+    let store = RemoteStore::new(registry.host(), ConnectOptions::default()).unwrap();
+    Harness::with_store(Arc::new(store), None, start, 160, 50)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn distribution_fallback_tags_are_hidden_and_shown_under_their_subject() {
+    let registry = Registry::distribution();
+    let fixture = Fixture::seed(&registry);
+    let mut ui = ui_for(&registry, Start::Registry);
+    ui.wait_for("the catalog", |s| {
+        s.contains(fixture::IMAGE_REPO) && s.contains(fixture::MANY_TAGS_REPO)
+    })
+    .await;
+
+    ui.move_to(&format!("r:{}", fixture::MANY_TAGS_REPO));
+    ui.key(KeyCode::Enter);
+    let count = format!("{} tags", fixture::MANY_TAGS);
+    ui.wait_for("every page of tags", |s| s.contains(&count))
+        .await;
+
+    ui.key(KeyCode::Char('g'));
+    ui.type_text(&format!("{}:{}", fixture::IMAGE_REPO, fixture::IMAGE_TAG));
+    ui.key(KeyCode::Enter);
+    let screen = ui
+        .wait_for("the graph", |s| {
+            s.contains(fixture::SBOM_TYPE) && s.contains("referrers: fallback tags")
+        })
+        .await;
+    assert!(screen.contains(fixture::SIGNATURE_TYPE), "{screen}");
+    assert!(screen.contains(&fixture.sbom[7..19]), "{screen}");
+    // The fallback index tag is hidden from the tag list…
+    let tags: Vec<String> = ui
+        .driver
+        .app
+        .rows()
+        .iter()
+        .filter_map(|r| r.path.last().cloned())
+        .collect();
+    assert!(
+        !tags.iter().any(|id| id.starts_with("t:sha256-")),
+        "{tags:?}"
+    );
+    // …and `t` shows it.
+    ui.move_to(&format!("t:{}", fixture::IMAGE_TAG));
+    ui.key(KeyCode::Char('t'));
+    let fallback = format!("t:{}", crate::support::fallback_tag(&fixture.image));
+    assert!(
+        ui.driver
+            .app
+            .rows()
+            .iter()
+            .any(|r| r.path.last() == Some(&fallback))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn olareg_serves_the_referrers_api_and_the_sbom_reads() {
+    let registry = Registry::olareg();
+    let fixture = Fixture::seed(&registry);
+    let start = Start::Reference {
+        repository: fixture::IMAGE_REPO.to_owned(),
+        reference: fixture::IMAGE_TAG.to_owned(),
+    };
+    let mut ui = ui_for(&registry, start);
+    ui.wait_for("the graph over the API", |s| {
+        s.contains(fixture::SBOM_TYPE) && s.contains("referrers API")
+    })
+    .await;
+    ui.settle().await;
+    ui.move_to(&format!("m:{}", fixture.sbom));
+    let screen = ui
+        .wait_for("the SBOM's detail", |s| {
+            s.contains("found by") && s.contains("referrers API")
+        })
+        .await;
+    assert!(screen.contains(&fixture.sbom), "{screen}");
+    ui.key(KeyCode::Char('Y'));
+    ui.driver.drain();
+    let full = format!(
+        "{}/{}@{}",
+        registry.host(),
+        fixture::IMAGE_REPO,
+        fixture.sbom
+    );
+    assert_eq!(ui.copied.lock().unwrap().last(), Some(&full));
+}
