@@ -1,5 +1,12 @@
 //! The tree pane: the visible rows from the app's offset, with open and
 //! closed markers, and the selection highlighted.
+//!
+//! Why not tui-tree-widget: its navigation reads the rows of the last
+//! render (`TreeState` keeps them), so `update` could not move the cursor
+//! without a terminal, and it needs every item rebuilt each frame. Here the
+//! rows are a pure function of the app (`App::rows`), long lists are cut
+//! with a "… N more" row and filtered (100 000 tags stay fast), and this
+//! widget only paints what `rows` says.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

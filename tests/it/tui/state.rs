@@ -373,3 +373,74 @@ fn help_is_generated_from_the_users_key_map() {
     key(&mut app, KeyCode::Char('x'));
     assert!(app.should_quit);
 }
+
+#[test]
+fn the_attach_dialog_completes_paths_and_checks_its_fields() {
+    let mut app = app();
+    let effects = app.start_reference("net-monitor", "v1");
+    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    app.update(Msg::Loaded {
+        job: manifest_job,
+        result: Ok(Loaded::Manifest(image())),
+    });
+
+    key(&mut app, KeyCode::Char('a'));
+    for c in "/tmp/sb".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let effects = key(&mut app, KeyCode::Tab);
+    assert!(matches!(&effects[..], [Effect::CompletePath { typed }] if typed == "/tmp/sb"));
+    app.update(Msg::PathCompleted {
+        typed: "/tmp/sb".to_owned(),
+        completions: vec!["/tmp/sbom-a.json".to_owned(), "/tmp/sbom-b.json".to_owned()],
+    });
+    match &app.popup {
+        Some(Popup::Dialog(Dialog::Attach {
+            fields,
+            completions,
+            ..
+        })) => {
+            assert_eq!(fields[0], "/tmp/sbom-", "completed to the common prefix");
+            assert_eq!(completions.len(), 2);
+        }
+        other => panic!("no attach dialog: {other:?}"),
+    }
+    // Without an artifact type, Enter says so and keeps the dialog.
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(effects.is_empty());
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("artifact type is required")
+    );
+    key(&mut app, KeyCode::Down);
+    for c in "application/vnd.cyc".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Down);
+    for c in "a=1,b=2".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let effects = key(&mut app, KeyCode::Enter);
+    match &effects[..] {
+        [
+            Effect::Operation {
+                request: OperationRequest::Attach { options, .. },
+                ..
+            },
+        ] => {
+            assert_eq!(options.artifact_type, "application/vnd.cyclonedx+json");
+            assert_eq!(options.annotations.len(), 2);
+            assert_eq!(
+                options.files[0].path,
+                std::path::PathBuf::from("/tmp/sbom-")
+            );
+        }
+        other => panic!("no attach: {other:?}"),
+    }
+    assert_eq!(app.popup, None);
+    assert_eq!(app.operations.len(), 1);
+}
