@@ -30,12 +30,15 @@ impl App {
                 self.focus = Focus::Detail;
                 Vec::new()
             }
-            MouseEventKind::ScrollDown if in_detail => {
-                self.detail_scroll = self.detail_scroll.saturating_add(3);
-                Vec::new()
-            }
-            MouseEventKind::ScrollUp if in_detail => {
-                self.detail_scroll = self.detail_scroll.saturating_sub(3);
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if in_detail => {
+                let action = if mouse.kind == MouseEventKind::ScrollDown {
+                    Action::Down
+                } else {
+                    Action::Up
+                };
+                for _ in 0..3 {
+                    self.scroll_detail(action);
+                }
                 Vec::new()
             }
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if in_tree => {

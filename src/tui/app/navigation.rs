@@ -140,17 +140,24 @@ impl App {
         }
     }
 
-    fn scroll_detail(&mut self, action: Action) {
+    pub(super) fn scroll_detail(&mut self, action: Action) {
         let page = self.areas.detail.height.saturating_sub(2).max(1);
+        // Scrolling stops at the last page (lines before wrapping: close
+        // enough, and never past the end).
+        let lines = crate::tui::view::detail_lines(self).len();
+        let last = u16::try_from(lines)
+            .unwrap_or(u16::MAX)
+            .saturating_sub(page);
         self.detail_scroll = match action {
             Action::Up => self.detail_scroll.saturating_sub(1),
             Action::Down => self.detail_scroll.saturating_add(1),
             Action::PageUp => self.detail_scroll.saturating_sub(page),
             Action::PageDown => self.detail_scroll.saturating_add(page),
             Action::First => 0,
-            Action::Last => u16::MAX / 2,
+            Action::Last => last,
             _ => self.detail_scroll,
-        };
+        }
+        .min(last);
     }
 
     /// Selects a row and starts what the detail pane needs for it.
