@@ -63,13 +63,17 @@ struct Ends<'a> {
     concurrency: usize,
     progress: &'a ProgressSink,
     cancel: &'a CancellationToken,
-    /// Blobs already handled in this copy (shared layers).
-    done_blobs: Mutex<HashSet<Digest>>,
     outcome: Mutex<CopyOutcome>,
 }
 
 /// Copies `reference` from `source_repo` in `source` to `target_repo` in
 /// `target`.
+///
+/// Each step copies the blobs of a batch of manifests first (deduplicated,
+/// in parallel), then pushes the manifests one by one in order: children of
+/// an index before the index, subjects before their referrers. A manifest is
+/// therefore never pushed before what it points to, and referrers of one
+/// subject never race each other into the registry's index.
 #[allow(clippy::too_many_arguments)]
 pub async fn copy(
     source: &dyn Store,
@@ -90,11 +94,11 @@ pub async fn copy(
         concurrency: options.concurrency.max(1),
         progress,
         cancel,
-        done_blobs: Mutex::new(HashSet::new()),
         outcome: Mutex::new(CopyOutcome::default()),
     };
     let root = source.fetch_manifest(source_repo, reference).await?;
-    copy_manifest(&ends, &root, options.tag.as_deref(), 0).await?;
+    let batch = with_index_children(&ends, vec![root.clone()]).await?;
+    copy_batch(&ends, &batch, Some((root.digest(), options.tag.as_deref()))).await?;
 
     if options.referrers {
         let discover_options = DiscoverOptions {
@@ -111,8 +115,6 @@ pub async fn copy(
         for warning in &tree.warnings {
             report(progress, Progress::Warning(warning.clone()));
         }
-        // Parents before children, so every subject exists when its
-        // referrers arrive.
         let mut level: Vec<&GraphNode> = tree
             .referrers
             .iter()
@@ -123,15 +125,12 @@ pub async fn copy(
                 .into_iter()
                 .filter(|node| node.verified && wanted_type(node, &options.artifact_types))
                 .collect();
-            let copies: Vec<_> = wanted
+            let manifests: Vec<Manifest> = wanted
                 .iter()
-                .filter_map(|node| node.manifest.as_ref())
-                .map(|manifest| copy_manifest(&ends, manifest, None, 0))
+                .filter_map(|node| node.manifest.clone())
                 .collect();
-            stream::iter(copies)
-                .buffer_unordered(ends.concurrency)
-                .try_collect::<Vec<()>>()
-                .await?;
+            let batch = with_index_children(&ends, manifests).await?;
+            copy_batch(&ends, &batch, None).await?;
             level = wanted
                 .iter()
                 .flat_map(|node| node.children.iter())
@@ -154,48 +153,88 @@ fn wanted_type(node: &GraphNode, types: &[String]) -> bool {
             .is_some_and(|t| types.iter().any(|w| w == t))
 }
 
-/// Copies one manifest: an index's children first, then blobs, then the
-/// manifest itself (by `tag`, or by digest).
-fn copy_manifest<'a>(
-    ends: &'a Ends<'a>,
-    manifest: &'a Manifest,
-    tag: Option<&'a str>,
-    nesting: usize,
-) -> futures_util::future::BoxFuture<'a, Result<(), OpError>> {
-    Box::pin(async move {
+/// `manifests` with every index's children (fetched, nested up to a limit)
+/// placed before it: the order in which they can be pushed.
+async fn with_index_children(
+    ends: &Ends<'_>,
+    manifests: Vec<Manifest>,
+) -> Result<Vec<Manifest>, OpError> {
+    let mut ordered = Vec::new();
+    let mut seen = HashSet::new();
+    for manifest in manifests {
+        // (manifest, nesting, children already placed)
+        let mut stack = vec![(manifest, 0usize, false)];
+        while let Some((manifest, nesting, expanded)) = stack.pop() {
+            if manifest.is_ambiguous() {
+                return Err(OpError::Invalid(format!(
+                    "{} is ambiguous (both `manifests` and `layers`); refusing to copy it",
+                    manifest.digest()
+                )));
+            }
+            if expanded || !manifest.is_index() {
+                if seen.insert(manifest.digest().clone()) {
+                    ordered.push(manifest);
+                }
+                continue;
+            }
+            if nesting >= MAX_INDEX_NESTING {
+                return Err(OpError::Invalid(format!(
+                    "indexes nest deeper than {MAX_INDEX_NESTING} levels at {}",
+                    manifest.digest()
+                )));
+            }
+            let references: Vec<String> = manifest
+                .manifests
+                .iter()
+                .map(|child| child.digest.to_string())
+                .collect();
+            let fetches: Vec<_> = references
+                .iter()
+                .map(|reference| ends.source.fetch_manifest(ends.source_repo, reference))
+                .collect();
+            let children: Vec<Manifest> = stream::iter(fetches)
+                .buffered(ends.concurrency)
+                .try_collect()
+                .await?;
+            stack.push((manifest, nesting, true));
+            stack.extend(
+                children
+                    .into_iter()
+                    .map(|child| (child, nesting + 1, false)),
+            );
+        }
+    }
+    Ok(ordered)
+}
+
+/// Copies the blobs of `batch` (each once, in parallel), then pushes its
+/// manifests in order; `root` names the one to tag.
+async fn copy_batch(
+    ends: &Ends<'_>,
+    batch: &[Manifest],
+    root: Option<(&Digest, Option<&str>)>,
+) -> Result<(), OpError> {
+    let mut seen = HashSet::new();
+    let blobs: Vec<&Descriptor> = batch
+        .iter()
+        .flat_map(Manifest::blobs)
+        .filter(|blob| seen.insert(blob.digest.clone()))
+        .collect();
+    let copies: Vec<_> = blobs
+        .into_iter()
+        .map(|blob| copy_blob(ends, blob))
+        .collect();
+    stream::iter(copies)
+        .buffer_unordered(ends.concurrency)
+        .try_collect::<Vec<()>>()
+        .await?;
+    for manifest in batch {
         if ends.cancel.is_cancelled() {
             return Err(OpError::Cancelled);
         }
-        if manifest.is_ambiguous() {
-            return Err(OpError::Invalid(format!(
-                "{} is ambiguous (both `manifests` and `layers`); refusing to copy it",
-                manifest.digest()
-            )));
-        }
-        if nesting > MAX_INDEX_NESTING {
-            return Err(OpError::Invalid(format!(
-                "indexes nest deeper than {MAX_INDEX_NESTING} levels at {}",
-                manifest.digest()
-            )));
-        }
-        // Futures are built eagerly (not inside a stream closure) so the
-        // boxed recursion stays `Send` without higher-ranked lifetimes.
-        if manifest.is_index() {
-            let children: Vec<_> = manifest
-                .manifests
-                .iter()
-                .map(|child| copy_child(ends, child, nesting))
-                .collect();
-            stream::iter(children)
-                .buffer_unordered(ends.concurrency)
-                .try_collect::<Vec<()>>()
-                .await?;
-        }
-        let blobs: Vec<_> = manifest.blobs().map(|blob| copy_blob(ends, blob)).collect();
-        stream::iter(blobs)
-            .buffer_unordered(ends.concurrency)
-            .try_collect::<Vec<()>>()
-            .await?;
+        let tag = root
+            .and_then(|(digest, tag)| (digest == manifest.digest()).then_some(tag))
+            .flatten();
         let pushed = ends
             .target
             .push_manifest(ends.target_repo, manifest, tag)
@@ -214,28 +253,12 @@ fn copy_manifest<'a>(
             ends.progress,
             Progress::Note(format!("copied manifest {}", manifest.digest())),
         );
-        Ok(())
-    })
-}
-
-async fn copy_child(ends: &Ends<'_>, child: &Descriptor, nesting: usize) -> Result<(), OpError> {
-    let fetched = ends
-        .source
-        .fetch_manifest(ends.source_repo, &child.digest.to_string())
-        .await?;
-    copy_manifest(ends, &fetched, None, nesting + 1).await
+    }
+    Ok(())
 }
 
 async fn copy_blob(ends: &Ends<'_>, blob: &Descriptor) -> Result<(), OpError> {
     let what = blob.title().unwrap_or(&blob.media_type).to_owned();
-    let first_time = ends
-        .done_blobs
-        .lock()
-        .map(|mut done| done.insert(blob.digest.clone()))
-        .unwrap_or(true);
-    if !first_time {
-        return Ok(());
-    }
     let count = |field: fn(&mut CopyOutcome) -> &mut usize| {
         if let Ok(mut outcome) = ends.outcome.lock() {
             *field(&mut outcome) += 1;
