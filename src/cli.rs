@@ -107,6 +107,8 @@ pub enum ListFormat {
 
 #[derive(Debug, Args)]
 pub struct TreeArgs {
+    /// The image or artifact, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
+    #[arg(value_name = "REF")]
     pub reference: String,
     #[arg(long, value_enum, default_value_t = TreeFormat::Tree)]
     pub format: TreeFormat,
@@ -120,6 +122,8 @@ pub struct TreeArgs {
 
 #[derive(Debug, Args)]
 pub struct PullArgs {
+    /// The image or artifact, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
+    #[arg(value_name = "REF")]
     pub reference: String,
     /// Where to write the files.
     #[arg(short, long, default_value = ".", value_name = "DIR")]
@@ -134,6 +138,8 @@ pub struct PullArgs {
 
 #[derive(Debug, Args)]
 pub struct AttachArgs {
+    /// The image or artifact, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
+    #[arg(value_name = "REF")]
     pub reference: String,
     #[arg(long, required = true)]
     pub artifact_type: String,
@@ -147,7 +153,12 @@ pub struct AttachArgs {
 
 #[derive(Debug, Args)]
 pub struct CopyArgs {
+    /// What to copy: `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
+    #[arg(value_name = "SRC")]
     pub source: String,
+    /// Where to: a repository, optionally with a tag (default: the source's
+    /// tag); `oci:DIR[:TAG]` writes an OCI layout.
+    #[arg(value_name = "DST")]
     pub destination: String,
     /// Also copy the referrer graph, all the way down.
     #[arg(short, long)]
@@ -159,6 +170,8 @@ pub struct CopyArgs {
 
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
+    /// The image or artifact, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
+    #[arg(value_name = "REF")]
     pub reference: String,
     /// Also delete every referrer under it, deepest first.
     #[arg(long)]
@@ -170,7 +183,9 @@ pub struct DeleteArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// A registry (lists repositories) or a repository (lists tags).
+    /// A registry (lists repositories) or a repository (lists tags); or
+    /// `oci:DIR`.
+    #[arg(value_name = "REGISTRY|REPO")]
     pub target: String,
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
