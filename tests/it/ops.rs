@@ -78,6 +78,24 @@ fn demo_graph_platform_referrers_newest_sbom_and_delete_plan() {
                 .all(|n| n.depth_limited && n.children.is_empty())
         );
 
+        // Fan-out is capped, with a warning saying so.
+        let capped = DiscoverOptions {
+            max_fan_out: 2,
+            ..DiscoverOptions::default()
+        };
+        let narrow = discover(&store, demo::NET_MONITOR_REPO, demo::DEMO_TAG, &capped)
+            .await
+            .unwrap();
+        assert_eq!(narrow.referrers.len(), 2);
+        assert!(
+            narrow
+                .warnings
+                .iter()
+                .any(|w| w.contains("showing the first 2")),
+            "{:?}",
+            narrow.warnings
+        );
+
         // An index: the platform manifests' SBOMs are found too.
         let multi = discover(
             &store,
