@@ -132,6 +132,20 @@ fn the_binary_shows_the_sbom_copies_its_digest_and_quits_cleanly() {
     });
     tmux.save("graph");
 
+    // Resizing redraws to the new size.
+    tmux.run(&["resize-window", "-t", "ui", "-x", "100", "-y", "30"]);
+    tmux.wait_for("a redraw at 100 columns", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|top| top.chars().count() == 100 && top.ends_with('╮'))
+    });
+    tmux.run(&["resize-window", "-t", "ui", "-x", "140", "-y", "40"]);
+    tmux.wait_for("a redraw at 140 columns", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|top| top.chars().count() == 140 && top.ends_with('╮'))
+    });
+
     // From the tag: the SBOM group, then the SBOM itself.
     tmux.keys(&["Down", "Down"]);
     let count = format!("components {NET_MONITOR_SBOM_COMPONENTS}");
@@ -155,6 +169,10 @@ fn the_binary_shows_the_sbom_copies_its_digest_and_quits_cleanly() {
     tmux.wait_for("help", |s| s.contains("copy registry/repo@digest"));
     tmux.save("help");
     tmux.keys(&["Escape"]);
+    // Wait before the next key: ESC and `q` read together are Alt-q.
+    tmux.wait_for("help to close", |s| {
+        !s.contains("copy registry/repo@digest")
+    });
 
     tmux.keys(&["q"]);
     tmux.wait_for("the exit", |s| s.contains("regscope exited with"));
