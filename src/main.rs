@@ -2,6 +2,7 @@
 //! (no subcommand) or the headless CLI (a subcommand). Logging goes to
 //! stderr for the CLI (`RUST_LOG`), to a file while the TUI owns the screen.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -102,6 +103,11 @@ async fn run_tui(
     oci_layout: Option<String>,
     connection: &ConnectOptions,
 ) -> Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        color_eyre::eyre::bail!(
+            "the terminal UI needs a terminal; for scripts use a subcommand (see `regscope --help`)"
+        );
+    }
     init_tui_logging();
     // The demo's scratch copy must outlive the TUI.
     let mut _scratch = None;
