@@ -325,6 +325,24 @@ fn copy_with_referrers_then_delete_with_referrers() {
     assert_eq!(copied["referrers"].as_array().unwrap().len(), 1);
     assert_eq!(copied["referrers"][0]["digest"], fixture.sbom.as_str());
 
+    // Listings: repositories, and tags with the fallback tags kept apart.
+    let repositories = regscope_json(work.path(), &["ls", source.host(), "--format", "json"]);
+    let repositories = repositories["repositories"].as_array().unwrap();
+    assert!(
+        repositories.iter().any(|r| r == "staging/net-monitor"),
+        "{repositories:?}"
+    );
+    let tags = regscope(work.path(), &["ls", &source.reference("net-monitor")]);
+    assert_eq!(tags.lines().collect::<Vec<_>>(), ["v1"]);
+    let all = regscope(
+        work.path(),
+        &["ls", &source.reference("net-monitor"), "--all"],
+    );
+    assert!(
+        all.lines().any(|t| t == fallback_tag(&fixture.image)),
+        "{all}"
+    );
+
     // Delete the staging copy's graph: refused without -y off a terminal.
     let refused = crate::cli::regscope_output(work.path(), &["rm", "--with-referrers", &staging]);
     assert!(!refused.status.success());
