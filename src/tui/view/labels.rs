@@ -4,6 +4,7 @@
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
 
+use crate::graph::FoundBy;
 use crate::oci::media_type::{self as mt};
 use crate::tui::app::App;
 use crate::tui::escape;
@@ -110,6 +111,23 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
             push_size(node, &mut spans);
             if !matches!(role, ManifestRole::Referrer) && node.descriptor.is_some() {
                 spans.push(Span::styled(format!("  {}", digest_text(node)), dim));
+            }
+            // Where an attachment came from, when not the store's own
+            // referrers listing, and a warning when it does not check out.
+            for found in &node.found_by {
+                match found {
+                    FoundBy::CosignTag(_) => spans.push(Span::styled("  via cosign tag", dim)),
+                    FoundBy::BuildKitAttestation => {
+                        spans.push(Span::styled("  via BuildKit", dim));
+                    }
+                    FoundBy::Referrers(_) => {}
+                }
+            }
+            if node.verified == Some(false) {
+                spans.push(Span::styled(
+                    "  ⚠ unverified",
+                    Style::new().fg(Color::Yellow),
+                ));
             }
         }
         NodeKind::Blob { role, .. } => {

@@ -444,3 +444,41 @@ fn the_attach_dialog_completes_paths_and_checks_its_fields() {
     assert_eq!(app.popup, None);
     assert_eq!(app.operations.len(), 1);
 }
+
+#[test]
+fn escape_cancels_running_operations_and_their_outcome_is_reported() {
+    let mut app = app();
+    let effects = app.start_reference("net-monitor", "v1");
+    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    app.update(Msg::Loaded {
+        job: manifest_job,
+        result: Ok(Loaded::Manifest(image())),
+    });
+    let effects = key(&mut app, KeyCode::Char('p'));
+    let id = match &effects[..] {
+        [
+            Effect::Operation {
+                id,
+                request: OperationRequest::Pull { .. },
+            },
+        ] => *id,
+        other => panic!("no pull: {other:?}"),
+    };
+    app.update(Msg::OperationProgress {
+        id,
+        text: "fetching layer.tar.gz".to_owned(),
+    });
+    assert_eq!(app.operations[&id].progress, "fetching layer.tar.gz");
+    let effects = key(&mut app, KeyCode::Esc);
+    assert!(matches!(&effects[..], [Effect::CancelOperations]));
+    app.update(Msg::OperationDone {
+        id,
+        result: Err("cancelled".to_owned()),
+    });
+    assert!(app.operations.is_empty());
+    let status = app.status.clone().unwrap();
+    assert!(
+        status.is_error && status.text == "pull failed: cancelled",
+        "{status:?}"
+    );
+}
