@@ -170,3 +170,91 @@ fn print(out: &mut String, prefix: &str, node: &TextNode) {
     out.push_str("└── ");
     print(out, &format!("{prefix}    "), last);
 }
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::graph::ReferrerTree;
+    use crate::oci::{Digest, Manifest};
+    use crate::store::ReferrersSource;
+
+    fn digest(c: char) -> Digest {
+        format!("sha256:{}", c.to_string().repeat(64))
+            .parse()
+            .expect("digest")
+    }
+
+    fn node(c: char, artifact_type: &str, children: Vec<GraphNode>) -> GraphNode {
+        let mut descriptor = Descriptor::new(crate::oci::media_type::OCI_MANIFEST, digest(c), 10);
+        descriptor.artifact_type = Some(artifact_type.to_owned());
+        GraphNode {
+            descriptor,
+            artifact_type: Some(artifact_type.to_owned()),
+            subject: digest('0'),
+            found_by: vec![FoundBy::Referrers(ReferrersSource::Api)],
+            verified: true,
+            manifest: None,
+            children,
+            depth_limited: false,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn tree() -> ReferrerTree {
+        let manifest =
+            Manifest::parse(Bytes::from_static(b"{\"schemaVersion\":2}"), None).expect("manifest");
+        ReferrerTree {
+            repository: "app".to_owned(),
+            subject: Descriptor::new(crate::oci::media_type::OCI_MANIFEST, digest('0'), 3),
+            manifest,
+            referrers: vec![
+                node('a', "signature/example", Vec::new()),
+                node(
+                    'b',
+                    "sbom/example",
+                    vec![node('c', "signature/example", Vec::new())],
+                ),
+                node('d', "signature/example", Vec::new()),
+            ],
+            platforms: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn text_groups_siblings_by_type_like_oras() {
+        let (a, b, c, d, root) = (
+            digest('a'),
+            digest('b'),
+            digest('c'),
+            digest('d'),
+            digest('0'),
+        );
+        let expected = format!(
+            "r/app@{root}\n\
+             ├── signature/example\n\
+             │   ├── {a}\n\
+             │   └── {d}\n\
+             └── sbom/example\n\
+             \x20   └── {b}\n\
+             \x20       └── signature/example\n\
+             \x20           └── {c}\n"
+        );
+        assert_eq!(to_text(&tree(), "r/app"), expected);
+    }
+
+    #[test]
+    fn json_has_oras_field_names_and_nesting() {
+        let value = serde_json::to_value(to_json(&tree(), "r/app")).expect("json");
+        assert_eq!(value["reference"], format!("r/app@{}", digest('0')));
+        assert_eq!(value["size"], 3);
+        assert!(value.get("annotations").is_none() && value.get("artifactType").is_none());
+        assert!(value.get("platformManifests").is_none());
+        let sbom = &value["referrers"][1];
+        assert_eq!(sbom["artifactType"], "sbom/example");
+        assert_eq!(sbom["referrers"][0]["digest"], digest('c').to_string());
+        assert_eq!(sbom["referrers"][0]["referrers"], serde_json::json!([]));
+    }
+}
