@@ -120,9 +120,6 @@ fn add_referrer(parent: &mut TextNode, node: &GraphNode) {
     {
         line.push_str(" (unverified: does not name its subject)");
     }
-    if node.depth_limited {
-        line.push_str(" …");
-    }
     let type_line = sanitize(node.type_label());
     let added = parent.child(type_line).child(sanitize(&line));
     for child in &node.children {
