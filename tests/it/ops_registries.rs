@@ -155,6 +155,13 @@ fn ggcr_labels_come_from_manifests_and_old_schemes_are_found() {
         ],
     });
     push_manifest(&oras, &registry.reference("net-monitor:built"), &buildkit);
+    // The SBOM found twice: by the referrers API and by a cosign-style tag.
+    let sbom_tag = format!("{}.sbom", fallback_tag(&fixture.image));
+    oras.run(&[
+        "tag",
+        &fixture.digest_ref("net-monitor", &fixture.sbom),
+        &sbom_tag,
+    ]);
 
     runtime().block_on(async {
         let store = remote(&registry);
@@ -168,6 +175,19 @@ fn ggcr_labels_come_from_manifests_and_old_schemes_are_found() {
                 .cloned()
         };
         let sbom = by_digest(&fixture.sbom).expect("sbom");
+        let sightings = tree
+            .all_nodes()
+            .iter()
+            .filter(|n| n.digest() == sbom.digest())
+            .count();
+        assert_eq!(sightings, 1, "deduplicated across sources");
+        assert!(
+            sbom.found_by
+                .contains(&FoundBy::CosignTag(sbom_tag.clone())),
+            "{:?}",
+            sbom.found_by
+        );
+        assert!(sbom.verified, "its manifest names the image");
         assert_eq!(sbom.artifact_type.as_deref(), Some("sbom/example"));
         assert!(
             sbom.created().is_some(),
