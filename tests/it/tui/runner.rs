@@ -148,3 +148,31 @@ fn ui_status(ui: &Harness) -> String {
         .map(|s| s.text.clone())
         .unwrap_or_default()
 }
+
+#[tokio::test]
+async fn copy_an_image_with_its_referrers_to_another_repository() {
+    let mut ui = Harness::demo(Start::Registry, 140, 40);
+    ui.wait_for("the repositories", |s| s.contains("3 repositories"))
+        .await;
+    ui.key(KeyCode::Char('g'));
+    ui.type_text("net-monitor:v1");
+    ui.key(KeyCode::Enter);
+    ui.settle().await;
+    ui.key(KeyCode::Char('c'));
+    ui.type_text("mirror:v1");
+    ui.key(KeyCode::Enter);
+    let screen = ui
+        .wait_for("the copied repository", |s| s.contains("▶ mirror"))
+        .await;
+    assert!(ui_status(&ui).starts_with("copied 5 manifests"), "{screen}");
+    ui.move_to("r:mirror");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("the copy's tag", |s| s.contains("mirror  1 tag"))
+        .await;
+    ui.key(KeyCode::Down);
+    ui.key(KeyCode::Char('E'));
+    ui.wait_for("the copy's graph", |s| {
+        s.contains("◂ 3 referrers") && s.matches("CycloneDX SBOM").count() == 2
+    })
+    .await;
+}
