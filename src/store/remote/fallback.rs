@@ -23,9 +23,13 @@ use crate::oci::{Descriptor, Digest};
 use crate::store::{ReferrersSource, StoreError};
 
 const MAX_ATTEMPTS: usize = 6;
-/// Longer than another writer needs between reading the index and writing
-/// it back, so that a write which raced ours is visible when we re-read.
-const SETTLE: Duration = Duration::from_millis(150);
+/// Before re-reading, wait about as long as another writer needs between
+/// reading the index and writing it back, so a write that raced ours is
+/// visible. That is measured on our own read-modify-write (same registry,
+/// same path) and doubled, within these bounds: a fixed wait cost every
+/// push on a fast registry far more than the race it guards against.
+const MIN_SETTLE: Duration = Duration::from_millis(10);
+const MAX_SETTLE: Duration = Duration::from_secs(1);
 
 /// One async lock per fallback tag, so writers in this process take turns.
 #[derive(Default)]
@@ -164,6 +168,7 @@ impl RemoteStore {
         let lock = self.fallback_locks.for_key(format!("{repository}:{tag}"));
         let _turn = lock.lock().await;
         for attempt in 1..=MAX_ATTEMPTS {
+            let started = std::time::Instant::now();
             let found = self.read_fallback(repository, subject, &tag).await?;
             let current = entries(found.as_ref().map(|f| &f.document));
             let Some(updated) = apply(&current, &change) else {
@@ -175,7 +180,8 @@ impl RemoteStore {
                 self.write_fallback(repository, &tag, found.map(|f| f.document), updated)
                     .await?;
             }
-            tokio::time::sleep(SETTLE + jitter(SETTLE)).await;
+            let settle = (started.elapsed() * 2).clamp(MIN_SETTLE, MAX_SETTLE);
+            tokio::time::sleep(settle + jitter(settle)).await;
             let after = self.read_fallback(repository, subject, &tag).await?;
             if is_visible(&entries(after.as_ref().map(|f| &f.document)), &change) {
                 return Ok(());
