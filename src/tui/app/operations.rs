@@ -119,6 +119,8 @@ impl App {
                     "  ".repeat(planned.depth),
                     planned.descriptor.digest
                 ));
+                // (Subject first, each referrer indented under its depth;
+                // the engine deletes them deepest first.)
             }
             for skipped in &plan.unverified {
                 goes.push(format!("(kept, unverified) {}", skipped.digest));

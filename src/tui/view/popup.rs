@@ -69,10 +69,14 @@ impl Widget for &PopupView<'_> {
             Some(Popup::Dialog(dialog)) => dialog_lines(app, dialog),
             None => return,
         };
-        let height = u16::try_from(lines.len() + 2)
-            .unwrap_or(u16::MAX)
-            .min(area.height);
-        let width = (area.width * 3 / 4).clamp(20.min(area.width), 90.min(area.width));
+        let width = (area.width.saturating_sub(4))
+            .min(110)
+            .max(20.min(area.width));
+        // Every line must show (a delete lists exactly what goes): count
+        // the rows the wrapped lines take.
+        let inner = usize::from(width.saturating_sub(2)).max(1);
+        let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+        let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
         let [_, row, _] = Layout::vertical([
             Constraint::Fill(1),
             Constraint::Length(height),
@@ -160,7 +164,7 @@ fn dialog_lines(app: &App, dialog: &Dialog) -> (&'static str, Vec<Line<'static>>
                 None => lines.push(Line::styled(" working out what goes…", dim)),
                 Some(plan) => {
                     lines.push(Line::raw(format!(
-                        " removes {} manifest(s), referrers first:",
+                        " removes {} manifest(s); referrers go before what they refer to:",
                         plan.manifests.len()
                     )));
                     lines.extend(goes.iter().map(|g| {

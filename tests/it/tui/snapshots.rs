@@ -104,3 +104,17 @@ async fn filtered_tag_list() {
     assert!(screen.contains("filter \"v2\""), "{screen}");
     insta::assert_snapshot!("filtered_list", screen);
 }
+
+#[tokio::test]
+async fn delete_dialog_shows_exactly_what_goes() {
+    let mut ui = Harness::net_monitor();
+    ui.settle().await;
+    ui.key(KeyCode::Char('d'));
+    let screen = ui
+        .wait_for("the engine's plan", |s| s.contains("removes 5 manifest(s)"))
+        .await;
+    assert!(screen.contains(&NET_MONITOR_SBOM[..19]), "{screen}");
+    insta::assert_snapshot!("delete_dialog", screen);
+    ui.key(KeyCode::Esc);
+    assert!(ui.driver.app.popup.is_none());
+}
