@@ -6,8 +6,8 @@
 use super::App;
 use crate::oci::Descriptor;
 use crate::oci::media_type::{self as mt, ArtifactKind};
-use crate::tui::message::{Effect, JobKey, JobKind, Loaded};
-use crate::tui::model::{Node, NodeKind, Slot, Status};
+use crate::tui::message::{Effect, JobKey, JobKind, Loaded, NodePath};
+use crate::tui::model::{Node, NodeKind, Slot, Status, is_digest_tag};
 
 /// The descriptor whose bytes the detail pane previews for a node.
 pub fn preview_descriptor(node: &Node) -> Option<Descriptor> {
@@ -98,7 +98,7 @@ impl App {
         slot_mut(node, job.kind).status = Status::Done;
         let mut effects = Vec::new();
         match loaded {
-            Loaded::ListingDone => {}
+            Loaded::ListingDone => effects.extend(self.recheck_cosign_tags(path)),
             Loaded::Preview(bytes) => node.preview = Some(bytes),
             Loaded::Manifest(manifest) => {
                 if node.descriptor.is_none() {
@@ -125,6 +125,35 @@ impl App {
         }
         self.keep_selection_visible();
         effects
+    }
+
+    /// cosign keeps signatures in tags (`sha256-<hex>.sig`): once a
+    /// repository's whole tag list is known, manifests whose attachments
+    /// were read before it are read again if such tags exist.
+    fn recheck_cosign_tags(&mut self, repository: &[String]) -> Vec<Effect> {
+        let Some(repo) = self.nodes.get(repository) else {
+            return Vec::new();
+        };
+        let has_cosign_tags = repo.children.iter().any(|id| {
+            is_digest_tag(id) && [".sig", ".att", ".sbom"].iter().any(|s| id.ends_with(s))
+        });
+        if !has_cosign_tags {
+            return Vec::new();
+        }
+        let stale: Vec<NodePath> = self
+            .nodes
+            .iter()
+            .filter(|(path, node)| {
+                path.len() > repository.len()
+                    && path.starts_with(repository)
+                    && node.referrers_slot.status == Status::Done
+            })
+            .map(|(path, _)| path.clone())
+            .collect();
+        stale
+            .into_iter()
+            .filter_map(|path| self.start_job(&path, JobKind::Referrers))
+            .collect()
     }
 
     /// Expands the whole graph below the selection.

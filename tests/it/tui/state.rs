@@ -482,3 +482,45 @@ fn escape_cancels_running_operations_and_their_outcome_is_reported() {
         "{status:?}"
     );
 }
+
+#[test]
+fn cosign_tags_arriving_late_make_attachments_be_read_again() {
+    let mut app = app();
+    let effects = app.start_reference("net-monitor", "v1");
+    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
+    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    let image = image();
+    let digest = image.digest().clone();
+    let effects = app.update(Msg::Loaded {
+        job: manifest_job,
+        result: Ok(Loaded::Manifest(image)),
+    });
+    let referrers = job_of(&effects, |e| matches!(e, Effect::FetchReferrers { .. }));
+    let attachments = Attachments {
+        nodes: Vec::new(),
+        warnings: Vec::new(),
+    };
+    app.update(Msg::Loaded {
+        job: referrers,
+        result: Ok(Loaded::Referrers {
+            attachments,
+            support: ReferrersSupport::FallbackTag,
+        }),
+    });
+    let cosign = format!("{}.sig", digest.fallback_tag());
+    app.update(Msg::Page {
+        job: listing.clone(),
+        names: vec!["v1".to_owned(), cosign.clone()],
+    });
+    let effects = app.update(Msg::Loaded {
+        job: listing,
+        result: Ok(Loaded::ListingDone),
+    });
+    assert!(
+        effects.iter().any(
+            |e| matches!(e, Effect::FetchReferrers { subject, digest_tags, .. }
+            if *subject == digest && digest_tags.contains(&cosign))
+        ),
+        "{effects:?}"
+    );
+}
