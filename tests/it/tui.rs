@@ -2,6 +2,7 @@
 //! layout store, rendered to ratatui's `TestBackend`. Waits are for content,
 //! with a timeout, never fixed sleeps.
 
+mod actions;
 mod harness;
 mod registry;
 mod runner;

@@ -13,7 +13,7 @@ use regscope::tui::config::Config;
 use regscope::tui::message::{Effect, JobKey, Loaded, Msg, OperationRequest};
 use regscope::tui::model::Status;
 
-fn app() -> App {
+pub(super) fn app() -> App {
     let session = Session {
         store_name: "demo".to_owned(),
         registry: "demo".to_owned(),
@@ -26,7 +26,7 @@ fn app() -> App {
     app
 }
 
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+pub(super) fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     let modifiers = match code {
         KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
         _ => KeyModifiers::NONE,
@@ -34,7 +34,7 @@ fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.update(Msg::Input(Event::Key(KeyEvent::new(code, modifiers))))
 }
 
-fn image() -> Arc<Manifest> {
+pub(super) fn image() -> Arc<Manifest> {
     let raw = r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
       "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:1111111111111111111111111111111111111111111111111111111111111111","size":2},
       "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:2222222222222222222222222222222222222222222222222222222222222222","size":3}]}"#;
@@ -62,7 +62,7 @@ fn sbom_of(subject: &Digest) -> GraphNode {
     }
 }
 
-fn job_of(effects: &[Effect], pick: impl Fn(&Effect) -> bool) -> JobKey {
+pub(super) fn job_of(effects: &[Effect], pick: impl Fn(&Effect) -> bool) -> JobKey {
     effects
         .iter()
         .find(|e| pick(e))
@@ -316,211 +316,4 @@ fn copy_help_delete_and_quit() {
 
     key(&mut app, KeyCode::Char('q'));
     assert!(app.should_quit);
-}
-
-#[test]
-fn mouse_clicks_select_and_open_rows() {
-    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
-    let mut app = app();
-    let effects = app.start_repository("net-monitor");
-    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
-    app.update(Msg::Page {
-        job: listing,
-        names: vec!["v1".to_owned(), "v2".to_owned()],
-    });
-    let click = |row: u16| {
-        Msg::Input(Event::Mouse(MouseEvent {
-            kind: MouseEventKind::Down(MouseButton::Left),
-            column: 5,
-            row,
-            modifiers: KeyModifiers::NONE,
-        }))
-    };
-    // Row 0 is the border; rows 1.. are registry, repository, v1, v2.
-    app.update(click(4));
-    assert_eq!(app.selected, ["registry", "r:net-monitor", "t:v2"]);
-    let effects = app.update(click(4));
-    assert!(
-        matches!(&effects[..], [Effect::FetchManifest { reference, .. }] if reference == "v2"),
-        "a second click opens: {effects:?}"
-    );
-}
-
-#[test]
-fn help_is_generated_from_the_users_key_map() {
-    let text = "[keys]\nquit = \"x\"\ncopy_digest = [\"ctrl-y\", \"y\"]\n";
-    let config = Config::from_text(text, std::path::Path::new("config.toml")).unwrap();
-    let mut app = app();
-    app.config = config;
-    key(&mut app, KeyCode::Char('?'));
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 40)).unwrap();
-    terminal
-        .draw(|frame| regscope::tui::view::draw(frame, &app))
-        .unwrap();
-    let screen: String = terminal
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|cell| cell.symbol())
-        .collect();
-    assert!(screen.contains(&format!(" {:<16}quit", "x")), "{screen}");
-    let copy_keys = format!(" {:<16}copy the digest", "ctrl-y y");
-    assert!(screen.contains(&copy_keys), "{screen}");
-    key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('q'));
-    assert!(!app.should_quit, "q is no longer quit");
-    key(&mut app, KeyCode::Char('x'));
-    assert!(app.should_quit);
-}
-
-#[test]
-fn the_attach_dialog_completes_paths_and_checks_its_fields() {
-    let mut app = app();
-    let effects = app.start_reference("net-monitor", "v1");
-    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
-    app.update(Msg::Loaded {
-        job: manifest_job,
-        result: Ok(Loaded::Manifest(image())),
-    });
-
-    key(&mut app, KeyCode::Char('a'));
-    for c in "/tmp/sb".chars() {
-        key(&mut app, KeyCode::Char(c));
-    }
-    let effects = key(&mut app, KeyCode::Tab);
-    assert!(matches!(&effects[..], [Effect::CompletePath { typed }] if typed == "/tmp/sb"));
-    app.update(Msg::PathCompleted {
-        typed: "/tmp/sb".to_owned(),
-        completions: vec!["/tmp/sbom-a.json".to_owned(), "/tmp/sbom-b.json".to_owned()],
-    });
-    match &app.popup {
-        Some(Popup::Dialog(Dialog::Attach {
-            fields,
-            completions,
-            ..
-        })) => {
-            assert_eq!(fields[0], "/tmp/sbom-", "completed to the common prefix");
-            assert_eq!(completions.len(), 2);
-        }
-        other => panic!("no attach dialog: {other:?}"),
-    }
-    // Without an artifact type, Enter says so and keeps the dialog.
-    let effects = key(&mut app, KeyCode::Enter);
-    assert!(effects.is_empty());
-    assert!(
-        app.status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("artifact type is required")
-    );
-    key(&mut app, KeyCode::Down);
-    for c in "application/vnd.cyc".chars() {
-        key(&mut app, KeyCode::Char(c));
-    }
-    key(&mut app, KeyCode::Right);
-    key(&mut app, KeyCode::Down);
-    for c in "a=1,b=2".chars() {
-        key(&mut app, KeyCode::Char(c));
-    }
-    let effects = key(&mut app, KeyCode::Enter);
-    match &effects[..] {
-        [
-            Effect::Operation {
-                request: OperationRequest::Attach { options, .. },
-                ..
-            },
-        ] => {
-            assert_eq!(options.artifact_type, "application/vnd.cyclonedx+json");
-            assert_eq!(options.annotations.len(), 2);
-            assert_eq!(
-                options.files[0].path,
-                std::path::PathBuf::from("/tmp/sbom-")
-            );
-        }
-        other => panic!("no attach: {other:?}"),
-    }
-    assert_eq!(app.popup, None);
-    assert_eq!(app.operations.len(), 1);
-}
-
-#[test]
-fn escape_cancels_running_operations_and_their_outcome_is_reported() {
-    let mut app = app();
-    let effects = app.start_reference("net-monitor", "v1");
-    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
-    app.update(Msg::Loaded {
-        job: manifest_job,
-        result: Ok(Loaded::Manifest(image())),
-    });
-    let effects = key(&mut app, KeyCode::Char('p'));
-    let id = match &effects[..] {
-        [
-            Effect::Operation {
-                id,
-                request: OperationRequest::Pull { .. },
-            },
-        ] => *id,
-        other => panic!("no pull: {other:?}"),
-    };
-    app.update(Msg::OperationProgress {
-        id,
-        text: "fetching layer.tar.gz".to_owned(),
-    });
-    assert_eq!(app.operations[&id].progress, "fetching layer.tar.gz");
-    let effects = key(&mut app, KeyCode::Esc);
-    assert!(matches!(&effects[..], [Effect::CancelOperations]));
-    app.update(Msg::OperationDone {
-        id,
-        result: Err("cancelled".to_owned()),
-    });
-    assert!(app.operations.is_empty());
-    let status = app.status.clone().unwrap();
-    assert!(
-        status.is_error && status.text == "pull failed: cancelled",
-        "{status:?}"
-    );
-}
-
-#[test]
-fn cosign_tags_arriving_late_make_attachments_be_read_again() {
-    let mut app = app();
-    let effects = app.start_reference("net-monitor", "v1");
-    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
-    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
-    let image = image();
-    let digest = image.digest().clone();
-    let effects = app.update(Msg::Loaded {
-        job: manifest_job,
-        result: Ok(Loaded::Manifest(image)),
-    });
-    let referrers = job_of(&effects, |e| matches!(e, Effect::FetchReferrers { .. }));
-    let attachments = Attachments {
-        nodes: Vec::new(),
-        warnings: Vec::new(),
-    };
-    app.update(Msg::Loaded {
-        job: referrers,
-        result: Ok(Loaded::Referrers {
-            attachments,
-            support: ReferrersSupport::FallbackTag,
-        }),
-    });
-    let cosign = format!("{}.sig", digest.fallback_tag());
-    app.update(Msg::Page {
-        job: listing.clone(),
-        names: vec!["v1".to_owned(), cosign.clone()],
-    });
-    let effects = app.update(Msg::Loaded {
-        job: listing,
-        result: Ok(Loaded::ListingDone),
-    });
-    assert!(
-        effects.iter().any(
-            |e| matches!(e, Effect::FetchReferrers { subject, digest_tags, .. }
-            if *subject == digest && digest_tags.contains(&cosign))
-        ),
-        "{effects:?}"
-    );
 }
