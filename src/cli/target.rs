@@ -172,6 +172,7 @@ pub fn connect_options(args: &ConnectionArgs) -> Result<ConnectOptions> {
         insecure: args.insecure,
         username: args.username.clone(),
         password,
+        ..ConnectOptions::default()
     })
 }
 

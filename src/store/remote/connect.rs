@@ -5,15 +5,15 @@
 use url::Url;
 
 use super::ConnectOptions;
-use super::transport::{CONNECT_TIMEOUT, READ_TIMEOUT};
 use crate::oci::reference::api_host;
 use crate::store::StoreError;
 
-/// `https://host[:port]/`, or `http://` when asked for or for loopback
-/// hosts (as `oras` does for local registries).
+/// `https://host[:port]/`, or `http://` when asked for or for a loopback
+/// host with no TLS option given (the rules are on [`ConnectOptions`]).
 pub fn origin(registry: &str, options: &ConnectOptions) -> Result<Url, StoreError> {
     let host = api_host(registry);
-    let scheme = if options.plain_http || is_loopback(host) {
+    let tls_asked_for = options.https_on_loopback || options.ca_file.is_some() || options.insecure;
+    let scheme = if options.plain_http || (is_loopback(host) && !tls_asked_for) {
         "http"
     } else {
         "https"
@@ -41,8 +41,8 @@ pub fn build_client(options: &ConnectOptions) -> Result<reqwest::Client, StoreEr
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut builder = reqwest::Client::builder()
         .user_agent(concat!("regscope/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(CONNECT_TIMEOUT)
-        .read_timeout(READ_TIMEOUT)
+        .connect_timeout(options.connect_timeout)
+        .read_timeout(options.read_timeout)
         // A digest is over the bytes as stored: never let the client inflate them.
         .no_gzip()
         .no_brotli()
@@ -140,5 +140,19 @@ mod tests {
             origin("r.example:80", &plain).expect("origin").scheme(),
             "http"
         );
+        let with_ca = ConnectOptions {
+            ca_file: Some("ca.pem".into()),
+            ..ConnectOptions::default()
+        };
+        let forced = ConnectOptions {
+            https_on_loopback: true,
+            ..ConnectOptions::default()
+        };
+        for tls in [with_ca, forced] {
+            assert_eq!(
+                origin("127.0.0.1:5000", &tls).expect("origin").as_str(),
+                "https://127.0.0.1:5000/"
+            );
+        }
     }
 }

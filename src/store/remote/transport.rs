@@ -4,7 +4,6 @@
 //! origin, and 401 challenges answered through the authenticator.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION};
@@ -287,8 +286,3 @@ fn worth_retrying(method: &Method, error: &reqwest::Error) -> bool {
     );
     !error.is_timeout() && (error.is_connect() || (idempotent && error.is_request()))
 }
-
-/// How long to wait for a connection, and for the next bytes of a body: no
-/// total timeout, so a large blob at a steady rate is never cut off.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
