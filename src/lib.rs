@@ -8,6 +8,7 @@
 //! - `graph`: discovering the referrer graph level by level;
 //! - `ops`: pull, attach, copy and delete, with progress events;
 //! - `demo`: the embedded offline demo layout;
+//! - `text`: escaping untrusted text and human sizes, for both front ends;
 //! - `tui` and `cli`: the front ends, which call `ops` and `graph` and never
 //!   build a URL. The engine (`oci`, `store`, `graph`, `ops`) never imports
 //!   a front end or ratatui; a test keeps it so.
@@ -18,4 +19,5 @@ pub mod graph;
 pub mod oci;
 pub mod ops;
 pub mod store;
+pub mod text;
 pub mod tui;

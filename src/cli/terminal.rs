@@ -2,33 +2,14 @@
 //! message may carry escape sequences that would rewrite the user's
 //! terminal. Everything printed as text passes through here.
 
-/// Replaces control characters (C0, DEL and C1, which includes the escape
-/// that starts terminal sequences) with their `\u{…}` escapes.
+/// Control characters made visible (see `crate::text::escape_control`).
 pub fn sanitize(text: &str) -> String {
-    if !text.chars().any(is_unsafe) {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_unsafe(c) {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::text::escape_control(text).into_owned()
 }
 
 /// Like `sanitize`, but keeps newlines (for multi-line messages).
 pub fn sanitize_lines(text: &str) -> String {
-    text.split('\n')
-        .map(sanitize)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn is_unsafe(c: char) -> bool {
-    c.is_control()
+    crate::text::escape_control_lines(text)
 }
 
 #[cfg(test)]

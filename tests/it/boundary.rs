@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const ENGINE: &[&str] = &["oci", "store", "graph", "ops", "demo"];
+const ENGINE: &[&str] = &["oci", "store", "graph", "ops", "demo", "text"];
 const FORBIDDEN: &[&str] = &[
     "ratatui",
     "crossterm",

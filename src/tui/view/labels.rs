@@ -16,21 +16,7 @@ pub fn spinner(tick: u64) -> &'static str {
     SPINNER[usize::try_from(tick % 10).unwrap_or(0)]
 }
 
-/// `1.2 MiB`: sizes as people read them.
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
+pub use crate::text::human_size;
 
 /// The short, readable name of an artifact type.
 pub fn type_name(artifact_type: &str) -> String {

@@ -1,0 +1,77 @@
+//! Text as both front ends show it. Strings from a registry are untrusted:
+//! a tag, an annotation or an error message may carry escape sequences that
+//! would drive the user's terminal, so everything shown goes through
+//! `escape_control`.
+
+use std::borrow::Cow;
+
+/// Control characters (C0, DEL and C1, which includes the CSI that starts
+/// terminal sequences) made visible as `\u{1b}`-style escapes. Borrowed
+/// when there is nothing to escape.
+pub fn escape_control(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Like `escape_control`, but keeps line breaks, for multi-line messages.
+pub fn escape_control_lines(text: &str) -> String {
+    text.split('\n')
+        .map(escape_control)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `1.2 MiB`: sizes as people read them.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    #[allow(clippy::cast_precision_loss)] // one decimal is all that is shown
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_would_drive_a_terminal() {
+        assert_eq!(escape_control("v1.0"), "v1.0");
+        assert_eq!(escape_control("a\x1b[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(
+            escape_control("a\x1b]52;c;x\x07b"),
+            "a\\u{1b}]52;c;x\\u{7}b"
+        );
+        assert_eq!(escape_control("x\u{9b}31m"), "x\\u{9b}31m");
+        assert_eq!(escape_control("line\nnext"), "line\\u{a}next");
+        assert_eq!(escape_control_lines("one\ntwo\x07"), "one\ntwo\\u{7}");
+    }
+
+    #[test]
+    fn sizes_read_like_people_say_them() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(1024), "1.0 KiB");
+        assert_eq!(human_size(19_900), "19.4 KiB");
+        assert_eq!(human_size(5 * 1024 * 1024), "5.0 MiB");
+        assert_eq!(human_size(u64::MAX), "16777216.0 TiB");
+    }
+}
