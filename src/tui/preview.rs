@@ -157,7 +157,9 @@ mod tests {
     fn previews_each_kind_of_blob() {
         let json = text(&blob_lines("application/json", br#"{"a":[1,true]}"#));
         assert!(json.contains("\"a\": ["), "{json}");
-        assert!(text(&blob_lines("text/markdown", b"# Title\n\x1b[31mred")).contains("\\u{1b}[31m"));
+        assert!(
+            text(&blob_lines("text/markdown", b"# Title\n\x1b[31mred")).contains("\\u{1b}[31m")
+        );
         let hex = text(&blob_lines("application/octet-stream", &[0, 1, 2, 255]));
         assert!(hex.contains("00 01 02 ff"), "{hex}");
 
