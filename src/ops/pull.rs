@@ -183,13 +183,17 @@ pub async fn pull_blobs(
         }
     }
 
-    let staged: Vec<Result<(usize, Staged), OpError>> = stream::iter(plan.iter().enumerate())
-        .map(|(i, item)| async move {
+    // The stream yields indices, not `&Planned`: a closure taking a borrowed
+    // item trips rustc's higher-ranked `Send` check and the pull future
+    // could not be spawned.
+    let plan_ref = &plan;
+    let staged: Vec<Result<(usize, Staged), OpError>> = stream::iter(0..plan.len())
+        .map(|i| async move {
             stage(
                 store,
                 repository,
                 dir,
-                item,
+                &plan_ref[i],
                 options.limits,
                 progress,
                 cancel,

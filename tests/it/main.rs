@@ -16,6 +16,7 @@ mod ground;
 mod layout;
 mod ops;
 mod ops_registries;
+mod ops_send;
 mod remote;
 mod seeds;
 mod tui;
