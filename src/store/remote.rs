@@ -36,7 +36,7 @@ use crate::store::{
     BlobStream, PageSink, PushedManifest, Referrers, ReferrersSupport, Store, StoreError,
 };
 use auth::{Authenticator, Scope};
-use credentials::lookup as lookup_credential;
+use credentials::CredentialSource;
 use transport::Transport;
 
 /// How to connect to a registry; the same flags as `oras` and `regctl`.
@@ -107,15 +107,16 @@ pub struct RemoteStore {
 
 impl RemoteStore {
     /// A store for `registry` as written in a reference (`localhost:5000`,
-    /// `ghcr.io`, `docker.io`). Credentials are looked up now; nothing is
-    /// sent until the first operation.
+    /// `ghcr.io`, `docker.io`). Nothing blocks and nothing is sent until
+    /// the first operation; the docker config and credential helpers are
+    /// consulted only when the registry first asks for credentials.
     pub fn new(registry: &str, options: ConnectOptions) -> Result<RemoteStore, StoreError> {
         validate_registry(registry)?;
         let origin = connect::origin(registry, &options)?;
         let client = connect::build_client(&options)?;
-        let credential = lookup_credential(registry, &options)?;
+        let credential = CredentialSource::for_registry(registry, &options)?;
         let plain_http = origin.scheme() == "http";
-        let auth = Authenticator::new(client.clone(), registry, credential, plain_http);
+        let auth = Authenticator::with_source(client.clone(), registry, credential, plain_http);
         Ok(RemoteStore {
             registry: registry.to_owned(),
             transport: Arc::new(Transport::new(client, origin, registry, auth)),

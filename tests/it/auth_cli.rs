@@ -1,7 +1,8 @@
 //! The regscope binary finding credentials the way a user's machine offers
 //! them: `DOCKER_CONFIG` written by `oras login`, a credential helper on
-//! `PATH`, `--username --password-stdin`; and failing plainly (and
-//! without sending anything) when a helper is missing. Runs with
+//! `PATH`, `--username --password-stdin`; failing plainly (and sending
+//! no credentials) when a helper is missing; running none when the
+//! registry asks for none. Runs with
 //! `RUST_LOG=trace` so every line it logs is checked for the secrets.
 
 use std::io::Write as _;
@@ -120,8 +121,11 @@ fn the_cli_asks_a_credential_helper_on_path_for_a_token_server() {
     );
 }
 
+/// Credentials are looked up when the registry first asks for them (so a
+/// registry that needs none never runs a helper): the one request before
+/// that goes out anonymous, and a missing helper stops everything there.
 #[test]
-fn a_missing_credential_helper_stops_the_cli_before_any_request() {
+fn a_missing_credential_helper_stops_the_cli_at_the_first_challenge() {
     let reg = Registry::distribution_htpasswd(USER, PASSWORD);
     let proxy = FaultProxy::start(reg.host());
     let env = helper_env(&[]);
@@ -141,5 +145,37 @@ fn a_missing_credential_helper_stops_the_cli_before_any_request() {
     let text = clean_output(&out);
     assert!(!out.status.success(), "{text}");
     assert!(text.contains("docker-credential-doesnotexist"), "{text}");
-    assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
+    let requests = proxy.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests[0].status, 401, "{requests:?}");
+    assert!(
+        requests[0].header("authorization").is_none(),
+        "{requests:?}"
+    );
+}
+
+/// A registry that needs no credentials never starts a helper, even a
+/// broken one (here: one that would leave a mark if it ran).
+#[test]
+fn an_open_registry_never_runs_a_credential_helper() {
+    let reg = Registry::distribution();
+    push_artifact(&Oras::for_registry(&reg), reg.host(), "app");
+    let env = helper_env(&[(
+        "marks",
+        "#!/bin/sh\ntouch \"$(dirname \"$0\")/helper-ran\"\nexit 1\n",
+    )]);
+    write_config(&env, r#"{"credsStore": "marks"}"#);
+    let config = env.lookup.config_dir.clone().unwrap();
+    let path = env.lookup.path.clone();
+    let out = ls(&reg.reference("app"), &config, path.as_deref(), &[], "");
+    let text = clean_output(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("v1"),
+        "{text}"
+    );
+    let helper_dir = std::env::split_paths(path.as_deref().unwrap())
+        .next()
+        .unwrap();
+    assert!(!helper_dir.join("helper-ran").exists());
 }

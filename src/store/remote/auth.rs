@@ -25,7 +25,7 @@ use url::Url;
 use self::cache::TokenCache;
 use self::challenge::{AuthScheme, Challenge, challenges_in};
 use self::scope::ScopeSet;
-use super::credentials::Credential;
+use super::credentials::{Credential, CredentialSource};
 use crate::store::StoreError;
 
 /// What a request needs permission for; decides a Bearer token's scope.
@@ -42,7 +42,7 @@ pub enum Scope {
 pub struct Authenticator {
     client: reqwest::Client,
     registry: String,
-    credential: Option<Credential>,
+    credential: CredentialSource,
     plain_http: bool,
     method: Mutex<Method>,
     tokens: TokenCache,
@@ -73,6 +73,22 @@ impl Authenticator {
         credential: Option<Credential>,
         plain_http: bool,
     ) -> Authenticator {
+        Self::with_source(
+            client,
+            registry,
+            CredentialSource::known(credential),
+            plain_http,
+        )
+    }
+
+    /// [`Authenticator::new`] with a credential that may be looked up only
+    /// when the registry first challenges.
+    pub fn with_source(
+        client: reqwest::Client,
+        registry: &str,
+        credential: CredentialSource,
+        plain_http: bool,
+    ) -> Authenticator {
         Authenticator {
             client,
             registry: registry.to_owned(),
@@ -93,7 +109,7 @@ impl Authenticator {
         let method = self.method().clone();
         match method {
             Method::NotYetChallenged => None,
-            Method::Basic => self.basic().ok(),
+            Method::Basic => self.basic().await.ok(),
             Method::Bearer { realm, service } => {
                 if let Some(header) = self.tokens.find(&wanted, None) {
                     return Some(header);
@@ -128,7 +144,7 @@ impl Authenticator {
             return self.answer_bearer(bearer, scopes, asked_at).await;
         }
         if challenges.iter().any(|c| c.scheme == AuthScheme::Basic) {
-            let header = self.basic()?;
+            let header = self.basic().await?;
             *self.method() = Method::Basic;
             return Ok(header);
         }
@@ -180,7 +196,7 @@ impl Authenticator {
                 realm,
                 service,
                 scopes: &wanted,
-                credential: self.credential.as_ref(),
+                credential: self.credential.get().await?,
             },
         )
         .await?;
@@ -189,8 +205,8 @@ impl Authenticator {
         Ok(issued.header)
     }
 
-    fn basic(&self) -> Result<HeaderValue, StoreError> {
-        match &self.credential {
+    async fn basic(&self) -> Result<HeaderValue, StoreError> {
+        match self.credential.get().await? {
             Some(Credential::Basic { username, password }) => basic_header(username, password),
             Some(Credential::IdentityToken(_)) => Err(self.unauthorized(
                 "the registry asks for a username and password (Basic); an identity token only works with a token server".to_owned(),

@@ -10,6 +10,9 @@
 
 mod docker_config;
 mod helper;
+mod source;
+
+pub use source::CredentialSource;
 
 use std::ffi::OsString;
 use std::fmt;
@@ -77,8 +80,8 @@ impl LookupEnv {
 /// The credential for `registry` (as written in a reference: `docker.io`,
 /// `ghcr.io`, `localhost:5000`): `options.username`/`options.password`
 /// first, then the docker config. Blocks while a helper runs (up to
-/// [`HELPER_TIMEOUT`]); call it from `spawn_blocking` in async code that
-/// must not stall.
+/// [`HELPER_TIMEOUT`]); async code goes through [`CredentialSource`],
+/// which runs it on a blocking thread.
 pub fn lookup(registry: &str, options: &ConnectOptions) -> Result<Option<Credential>, StoreError> {
     lookup_with(registry, options, &LookupEnv::from_process())
 }
