@@ -4,6 +4,7 @@
 //! registry, and side by side with the real ORAS CLI.
 
 mod fallback;
+mod fallback_gc;
 mod faults;
 mod integrity;
 mod interop;

@@ -5,14 +5,17 @@
 //! wait and a re-read to make sure the change is still there, retrying a
 //! bounded number of times if a concurrent writer overwrote it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
+mod entries;
+
+use self::entries::{Change, apply, entries, is_visible};
 use super::manifests::hash_with;
 use super::retry::jitter;
 use super::transport::Call;
@@ -51,78 +54,10 @@ impl Locks {
     }
 }
 
-enum Change<'a> {
-    Add(Value, &'a Digest),
-    Remove(&'a Digest),
-}
-
 /// The fallback index as found: its JSON object and its digest.
 struct Found {
     document: Map<String, Value>,
     digest: Digest,
-}
-
-fn entry_digest(entry: &Value) -> Option<&str> {
-    entry.get("digest").and_then(Value::as_str)
-}
-
-fn entries(document: Option<&Map<String, Value>>) -> Vec<Value> {
-    document
-        .and_then(|d| d.get("manifests"))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// The entries after `change`, deduplicated by digest (first one wins), or
-/// `None` when the index already says what it should.
-fn apply(current: &[Value], change: &Change<'_>) -> Option<Vec<Value>> {
-    let mut seen = HashSet::new();
-    let mut updated: Vec<Value> = current
-        .iter()
-        .filter(|e| entry_digest(e).is_none_or(|d| seen.insert(d.to_owned())))
-        .cloned()
-        .collect();
-    let deduplicated = updated.len() != current.len();
-    match change {
-        Change::Add(entry, digest) => {
-            let digest = digest.to_string();
-            match updated
-                .iter_mut()
-                .find(|e| entry_digest(e) == Some(digest.as_str()))
-            {
-                Some(existing) if existing == entry && !deduplicated => return None,
-                Some(existing) => *existing = entry.clone(),
-                None => updated.push(entry.clone()),
-            }
-        }
-        Change::Remove(digest) => {
-            let digest = digest.to_string();
-            let before = updated.len();
-            updated.retain(|e| entry_digest(e) != Some(digest.as_str()));
-            if updated.len() == before && !deduplicated {
-                return None;
-            }
-        }
-    }
-    Some(updated)
-}
-
-fn is_visible(entries: &[Value], change: &Change<'_>) -> bool {
-    match change {
-        Change::Add(_, digest) => {
-            let digest = digest.to_string();
-            entries
-                .iter()
-                .any(|e| entry_digest(e) == Some(digest.as_str()))
-        }
-        Change::Remove(digest) => {
-            let digest = digest.to_string();
-            !entries
-                .iter()
-                .any(|e| entry_digest(e) == Some(digest.as_str()))
-        }
-    }
 }
 
 impl RemoteStore {
@@ -174,9 +109,14 @@ impl RemoteStore {
             let Some(updated) = apply(&current, &change) else {
                 return Ok(());
             };
+            // The index this write replaces; once the new one is in place
+            // it is garbage (oras deletes it too), unless it was the last
+            // one and `clear_fallback` already dealt with it.
+            let mut superseded = None;
             if updated.is_empty() && found.is_some() {
                 self.clear_fallback(repository, &tag, found).await?;
             } else {
+                superseded = found.as_ref().map(|f| f.digest.clone());
                 self.write_fallback(repository, &tag, found.map(|f| f.document), updated)
                     .await?;
             }
@@ -184,6 +124,10 @@ impl RemoteStore {
             tokio::time::sleep(settle + jitter(settle)).await;
             let after = self.read_fallback(repository, subject, &tag).await?;
             if is_visible(&entries(after.as_ref().map(|f| &f.document)), &change) {
+                if let Some(old) = superseded {
+                    self.collect_superseded(repository, &old, after.map(|f| f.digest))
+                        .await;
+                }
                 return Ok(());
             }
             tracing::info!(
@@ -272,64 +216,50 @@ impl RemoteStore {
         found: Option<Found>,
     ) -> Result<(), StoreError> {
         if let Some(found) = &found {
-            let url = self
-                .transport
-                .url(&format!("/v2/{repository}/manifests/{}", found.digest));
-            let call = Call::new(
-                Method::DELETE,
-                url,
-                "delete the fallback index",
-                vec![Scope::Delete(repository.to_owned())],
-            );
-            let reply = self.transport.send(&call).await?;
-            if reply.response.status().is_success() {
+            let status = self.delete_index(repository, &found.digest).await?;
+            if status.is_success() {
                 return Ok(());
             }
-            tracing::debug!(status = %reply.response.status(), "cannot delete the empty fallback index; writing an empty one");
+            tracing::debug!(%status, "cannot delete the empty fallback index; writing an empty one");
         }
         self.write_fallback(repository, tag, found.map(|f| f.document), Vec::new())
             .await
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const A: &str = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-    const B: &str = "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
-
-    fn digest(text: &str) -> Digest {
-        text.parse().expect("digest")
+    /// Deletes the index a fallback write replaced, so old versions do not
+    /// pile up in the repository. Never the index the tag now names (it
+    /// may be the old one again: distribution's delete by digest would
+    /// untag it). A registry that refuses deletes (405, `UNSUPPORTED`, a
+    /// token without `delete`) keeps it; the push has succeeded either way.
+    async fn collect_superseded(&self, repository: &str, old: &Digest, now: Option<Digest>) {
+        if now.as_ref() == Some(old) {
+            return;
+        }
+        match self.delete_index(repository, old).await {
+            Ok(status) if status.is_success() || status == StatusCode::NOT_FOUND => {}
+            Ok(status) => {
+                tracing::debug!(repository, %old, %status, "the superseded fallback index stays (the registry did not delete it)");
+            }
+            Err(error) => {
+                tracing::debug!(repository, %old, %error, "the superseded fallback index stays");
+            }
+        }
     }
 
-    #[test]
-    fn adds_once_and_keeps_other_writers_fields() {
-        let other = json!({"mediaType": "m", "digest": A, "size": 1, "x-future": [1, 2]});
-        let ours =
-            json!({"mediaType": "m", "digest": B, "size": 2, "artifactType": "sbom/example"});
-        let b = digest(B);
-        let added =
-            apply(std::slice::from_ref(&other), &Change::Add(ours.clone(), &b)).expect("changed");
-        assert_eq!(added, vec![other.clone(), ours.clone()]);
-        assert_eq!(apply(&added, &Change::Add(ours.clone(), &b)), None);
-        assert!(is_visible(&added, &Change::Add(ours, &b)));
-    }
-
-    #[test]
-    fn removes_and_deduplicates() {
-        let a = json!({"mediaType": "m", "digest": A, "size": 1});
-        let b = json!({"mediaType": "m", "digest": B, "size": 1});
-        let (da, db) = (digest(A), digest(B));
-        let removed =
-            apply(&[a.clone(), b.clone(), a.clone()], &Change::Remove(&db)).expect("changed");
-        assert_eq!(removed, vec![a.clone()]);
-        assert_eq!(apply(std::slice::from_ref(&a), &Change::Remove(&db)), None);
-        assert_eq!(
-            apply(&[a.clone(), a.clone()], &Change::Remove(&db)),
-            Some(vec![a.clone()])
+    async fn delete_index(
+        &self,
+        repository: &str,
+        digest: &Digest,
+    ) -> Result<StatusCode, StoreError> {
+        let url = self
+            .transport
+            .url(&format!("/v2/{repository}/manifests/{digest}"));
+        let call = Call::new(
+            Method::DELETE,
+            url,
+            "delete a fallback index",
+            vec![Scope::Delete(repository.to_owned())],
         );
-        assert!(is_visible(&removed, &Change::Remove(&db)));
-        assert!(!is_visible(&removed, &Change::Remove(&da)));
+        Ok(self.transport.send(&call).await?.response.status())
     }
 }

@@ -30,6 +30,11 @@ pub(super) fn raw_fallback(host: &str, subject: &Descriptor) -> (u16, Value) {
     (reply.status, body)
 }
 
+/// Whether the fallback index lists `referrer`.
+pub(super) fn listed(index: &Value, referrer: &regscope::oci::Manifest) -> bool {
+    entry(index, &referrer.digest().to_string()).is_some()
+}
+
 fn entry<'a>(index: &'a Value, digest: &str) -> Option<&'a Value> {
     index["manifests"]
         .as_array()?
