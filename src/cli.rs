@@ -4,6 +4,7 @@
 //! are stripped of control characters first.
 
 pub mod commands;
+pub mod interrupt;
 pub mod progress;
 mod remove;
 pub mod target;

@@ -32,7 +32,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(report) => {
             print_error(&report);
-            ExitCode::FAILURE
+            if was_interrupted(&report) {
+                ExitCode::from(regscope::cli::interrupt::INTERRUPTED_EXIT)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
@@ -59,6 +63,16 @@ fn print_error(report: &color_eyre::Report) {
     for cause in chain {
         eprintln!("  caused by: {}", sanitize_lines(&cause.to_string()));
     }
+}
+
+/// Whether the command failed because Ctrl-C cancelled it.
+fn was_interrupted(report: &color_eyre::Report) -> bool {
+    report.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<regscope::ops::OpError>(),
+            Some(regscope::ops::OpError::Cancelled)
+        )
+    })
 }
 
 fn init_cli_logging() {
@@ -118,6 +132,7 @@ async fn run_tui(
             start: start_for(&opened.repository, opened.reference.as_deref()),
             store: opened.store,
             scratch_note: None,
+            connect: connection.clone(),
         }
     } else if let Some(target) = target {
         let spec = Spec::parse(&target)?;
@@ -126,6 +141,7 @@ async fn run_tui(
             start: start_for(&opened.repository, opened.reference.as_deref()),
             store: opened.store,
             scratch_note: None,
+            connect: connection.clone(),
         }
     } else {
         let (store, scratch) =
@@ -135,6 +151,7 @@ async fn run_tui(
             store: Arc::new(store),
             start: Start::Registry,
             scratch_note: Some(regscope::demo::DEMO_SCRATCH_NOTE.to_owned()),
+            connect: connection.clone(),
         }
     };
     regscope::tui::run(launch).await

@@ -14,8 +14,8 @@ use crate::store::remote::ConnectOptions;
 
 /// Runs one subcommand to completion.
 pub async fn run(command: Command, connection: &ConnectOptions) -> Result<()> {
-    // The CLI runs one operation to its end; the token is what the TUI uses
-    // to stop a job, here nobody cancels.
+    // Each operation watches Ctrl-C from its start (`cancel_on_interrupt`):
+    // before that (parsing, `rm`'s question) Ctrl-C quits as usual.
     let cancel = CancellationToken::new();
     match command {
         Command::Tree(args) => tree(args, connection).await,

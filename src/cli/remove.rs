@@ -7,6 +7,7 @@ use color_eyre::eyre::{Result, WrapErr, bail};
 
 use super::DeleteArgs;
 use super::commands::open_ref;
+use super::interrupt::cancel_on_interrupt;
 use super::progress::stderr_printer;
 use super::terminal::sanitize;
 use crate::ops::CancellationToken;
@@ -52,6 +53,7 @@ pub(super) async fn remove(
             bail!("nothing deleted");
         }
     }
+    let _interrupt = cancel_on_interrupt(cancel.clone());
     let (sink, printer) = stderr_printer(false);
     let result = crate::ops::delete(store, &plan, &sink, cancel).await;
     drop(sink);

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use super::commands::{open_ref, print_stdout};
+use super::interrupt::cancel_on_interrupt;
 use super::progress::stderr_printer;
 use super::target::{Spec, open};
 use super::terminal::sanitize;
@@ -32,6 +33,7 @@ pub(super) async fn pull(
         select,
         limits: UnpackLimits::default(),
     };
+    let _interrupt = cancel_on_interrupt(cancel.clone());
     let (sink, printer) = stderr_printer(false);
     let result = crate::ops::pull(
         target.store.as_ref(),
@@ -110,6 +112,7 @@ pub(super) async fn attach(
         files: args.files.iter().map(|f| parse_file_arg(f)).collect(),
         annotations: parse_annotations(&args.annotations)?,
     };
+    let _interrupt = cancel_on_interrupt(cancel.clone());
     let (sink, printer) = stderr_printer(false);
     let result = crate::ops::attach(
         target.store.as_ref(),
@@ -157,6 +160,7 @@ pub(super) async fn copy(
         tag,
         ..CopyOptions::default()
     };
+    let _interrupt = cancel_on_interrupt(cancel.clone());
     let (sink, printer) = stderr_printer(false);
     let result = crate::ops::copy(
         source.store.as_ref(),

@@ -13,11 +13,12 @@ use super::untar::UnpackLimits;
 use super::{CancellationToken, OpError, Progress, ProgressSink, WrittenPath, report};
 use crate::graph::{GraphNode, NodeContext, node_referrers};
 use crate::oci::media_type::{self as mt, ANNOTATION_UNPACK};
-use crate::oci::{Descriptor, Digest};
+use crate::oci::{Descriptor, Digest, Manifest};
 use crate::store::{Store, StoreError};
 use stage::{Planned, Staged, stage};
 
 mod stage;
+mod temp;
 
 /// Blobs of one pull downloaded at the same time.
 const PULL_CONCURRENCY: usize = 4;
@@ -57,6 +58,37 @@ pub async fn pull(
     progress: &ProgressSink,
     cancel: &CancellationToken,
 ) -> Result<PullOutcome, OpError> {
+    // Nothing is written before the blobs are staged, so stopping anywhere
+    // up to there leaves the output directory as it was.
+    let manifest = tokio::select! {
+        () = cancel.cancelled() => return Err(OpError::Cancelled),
+        manifest = pull_manifest(store, repository, reference, options, progress) => manifest?,
+    };
+    let written = pull_blobs(
+        store,
+        repository,
+        &manifest.layers,
+        options,
+        progress,
+        cancel,
+    )
+    .await?;
+    Ok(PullOutcome {
+        manifest: manifest.descriptor(),
+        artifact_type: manifest.effective_artifact_type().map(str::to_owned),
+        written,
+    })
+}
+
+/// The manifest whose files `options.select` wants: `reference` itself or
+/// its newest referrer of a type. Refuses an index or an ambiguous document.
+async fn pull_manifest(
+    store: &dyn Store,
+    repository: &str,
+    reference: &str,
+    options: &PullOptions,
+    progress: &ProgressSink,
+) -> Result<Manifest, OpError> {
     let target = store.fetch_manifest(repository, reference).await?;
     let manifest = match &options.select {
         PullSelect::Target => target,
@@ -96,20 +128,7 @@ pub async fn pull(
             manifest.digest()
         )));
     }
-    let written = pull_blobs(
-        store,
-        repository,
-        &manifest.layers,
-        options,
-        progress,
-        cancel,
-    )
-    .await?;
-    Ok(PullOutcome {
-        manifest: manifest.descriptor(),
-        artifact_type: manifest.effective_artifact_type().map(str::to_owned),
-        written,
-    })
+    Ok(manifest)
 }
 
 /// The newest (by `org.opencontainers.image.created`) verified referrer of
@@ -172,6 +191,15 @@ pub async fn pull_blobs(
     tokio::fs::create_dir_all(dir)
         .await
         .map_err(|e| OpError::io(format!("create {}", dir.display()), e))?;
+    for stale in temp::remove_stale(dir) {
+        report(
+            progress,
+            Progress::Note(format!(
+                "removed {}, left by an interrupted pull",
+                stale.display()
+            )),
+        );
+    }
     for item in &plan {
         refuse_symlinked_components(dir, &item.relative)?;
         let existing = tokio::fs::symlink_metadata(dir.join(&item.relative)).await;
@@ -209,6 +237,10 @@ pub async fn pull_blobs(
         ready.push(result?);
     }
     ready.sort_by_key(|(i, _)| *i);
+    // The last point to stop with every final name untouched.
+    if cancel.is_cancelled() {
+        return Err(OpError::Cancelled);
+    }
 
     // Everything verified: only now touch the final names.
     let mut written = Vec::new();

@@ -12,13 +12,13 @@ use serde_json::{Value, json};
 use crate::cli::regscope_output;
 use crate::support::{Oras, Registry, media, sha256_digest};
 
-struct Blob {
-    bytes: Vec<u8>,
-    media_type: &'static str,
-    annotations: Value,
+pub(crate) struct Blob {
+    pub bytes: Vec<u8>,
+    pub media_type: &'static str,
+    pub annotations: Value,
 }
 
-fn file_blob(title: &str, bytes: &[u8]) -> Blob {
+pub(crate) fn file_blob(title: &str, bytes: &[u8]) -> Blob {
     Blob {
         bytes: bytes.to_vec(),
         media_type: "application/octet-stream",
@@ -28,7 +28,7 @@ fn file_blob(title: &str, bytes: &[u8]) -> Blob {
 
 /// A gzip tar of raw entries (names written byte for byte, as a hostile
 /// pusher would), annotated as an ORAS directory titled `title`.
-fn dir_blob(
+pub(crate) fn dir_blob(
     title: &str,
     entries: &[(&str, tar::EntryType, &str, &[u8])],
     tar_digest: Option<&str>,
@@ -62,7 +62,7 @@ fn dir_blob(
 }
 
 /// Pushes the blobs and an artifact manifest of them; returns its reference.
-fn push_artifact(
+pub(crate) fn push_artifact(
     oras: &Oras,
     registry: &Registry,
     work: &Path,
@@ -100,7 +100,7 @@ fn push_artifact(
 }
 
 /// Every path below `root`, sorted, with file contents.
-fn snapshot(root: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+pub(crate) fn snapshot(root: &Path) -> Vec<(String, Option<Vec<u8>>)> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {

@@ -20,3 +20,4 @@ mod ops_send;
 mod remote;
 mod seeds;
 mod tui;
+mod pull_faults;

@@ -15,7 +15,7 @@ use crate::ops::untar::{UnpackLimits, unpack_directory};
 use crate::ops::{CancellationToken, OpError, Progress, ProgressSink, report};
 use crate::store::Store;
 
-const TEMP_PREFIX: &str = ".regscope-pull-";
+use super::temp::own_prefix;
 
 /// One blob's way to disk.
 pub(super) struct Planned {
@@ -44,7 +44,7 @@ pub(super) async fn stage(
     let what = item.relative.display().to_string();
     let digest = item.descriptor.digest.clone();
     let temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
+        .prefix(&own_prefix())
         .tempfile_in(dir)
         .map_err(|e| OpError::io(format!("create a temporary file in {}", dir.display()), e))?;
     let handle = temp
@@ -59,7 +59,10 @@ pub(super) async fn stage(
             total: item.descriptor.size,
         },
     );
-    let mut blob = store.fetch_blob(repository, &item.descriptor).await?;
+    let mut blob = tokio::select! {
+        () = cancel.cancelled() => return Err(OpError::Cancelled),
+        blob = store.fetch_blob(repository, &item.descriptor) => blob?,
+    };
     let mut done = 0u64;
     loop {
         let chunk = tokio::select! {
@@ -95,7 +98,7 @@ pub(super) async fn stage(
         None => None,
     };
     let unpacked = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
+        .prefix(&own_prefix())
         .tempdir_in(dir)
         .map_err(|e| {
             OpError::io(
@@ -111,6 +114,9 @@ pub(super) async fn stage(
     })
     .await
     .map_err(|e| OpError::Invalid(format!("unpacking {what} stopped: {e}")))??;
+    if cancel.is_cancelled() {
+        return Err(OpError::Cancelled);
+    }
     drop(temp);
     report(progress, Progress::Finished { digest, what });
     Ok(Staged::Directory(unpacked))
