@@ -9,6 +9,7 @@ mod faults;
 mod integrity;
 mod interop;
 mod read;
+mod tls;
 mod write;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -12,6 +12,7 @@ pub mod fixture;
 pub mod oras;
 pub mod proxy;
 pub mod registry;
+pub mod tls;
 
 // Re-exports for the test modules; not every module uses every one.
 #[allow(unused_imports)]
