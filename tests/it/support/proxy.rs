@@ -50,6 +50,7 @@ pub struct Rule {
     flip_byte_at: Option<usize>,
     append: Option<Vec<u8>>,
     throttle: Option<u64>,
+    status_after_forward: Option<u16>,
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +92,14 @@ impl Rule {
     /// unless [`Rule::body`]); add e.g. `.header("Retry-After", "1")`.
     pub fn status(mut self, code: u16) -> Self {
         self.status = Some(code);
+        self
+    }
+    /// Forward the request to the registry (which acts on it), then answer
+    /// with this status instead of the registry's (body empty unless
+    /// [`Rule::body`]): a lost response, e.g. a `DELETE` that worked but
+    /// reached the client as a 503.
+    pub fn status_after_forward(mut self, code: u16) -> Self {
+        self.status_after_forward = Some(code);
         self
     }
     /// Replace the body (with [`Rule::status`]: the body of that answer).
@@ -447,6 +456,10 @@ async fn handle_proxy(state: Arc<ProxyState>, req: Request<Incoming>) -> Respons
             (h, b)
         }
         None => match forward(&state.upstream, parts, body).await {
+            Ok(_) if rule.status_after_forward.is_some() => {
+                let status = rule.status_after_forward.unwrap();
+                plain(status, rule.body.clone().unwrap_or_default()).into_parts()
+            }
             Ok(r) => {
                 let (h, b) = r.into_parts();
                 let b = match &rule.body {

@@ -1,0 +1,118 @@
+//! Time limits and lost answers (reliability C6, D4): a registry that
+//! stalls is given up on within the read timeout per attempt, with an error
+//! naming the host and the operation; a `DELETE` whose answer was lost is
+//! retried, and the `404` that follows counts as done.
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use regscope::store::remote::{ConnectOptions, RemoteStore};
+use regscope::store::{Store, StoreError};
+
+use super::{push_image, run, store};
+use crate::support::{FaultProxy, Registry, Rule, http_get, media};
+
+const REPO: &str = "app";
+const READ_TIMEOUT: Duration = Duration::from_secs(1);
+
+fn impatient(host: &str) -> RemoteStore {
+    let options = ConnectOptions {
+        read_timeout: READ_TIMEOUT,
+        ..ConnectOptions::default()
+    };
+    RemoteStore::new(host, options).expect("store")
+}
+
+/// `error` came within `attempts` read timeouts (plus scheduling slack),
+/// is a transport error, and names `host` and `operation`.
+fn check_timely(error: &StoreError, started: Instant, attempts: u32, host: &str, operation: &str) {
+    let elapsed = started.elapsed();
+    assert!(elapsed >= READ_TIMEOUT, "gave up early: {elapsed:?}");
+    assert!(
+        elapsed < READ_TIMEOUT * attempts + Duration::from_secs(2),
+        "took {elapsed:?} for {attempts} attempts"
+    );
+    assert!(matches!(error, StoreError::Transport { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(message.contains("timed out"), "{message}");
+    assert!(message.contains(host), "{message}");
+    assert!(message.contains(operation), "{message}");
+}
+
+#[test]
+fn remote_stalls_end_within_the_read_timeout_per_attempt() {
+    let reg = Registry::distribution();
+    let proxy = FaultProxy::start(reg.host());
+    run(async {
+        let image = push_image(&store(&proxy.host()), REPO, "v1", "stall").await;
+        let store = impatient(&proxy.host());
+
+        // Headers that never come: one attempt (a timeout is not retried,
+        // the user has waited it out already).
+        proxy.add_rule(Rule::new("HEAD", "/manifests/v1").delay(Duration::from_secs(30)));
+        let started = Instant::now();
+        let error = store.resolve(REPO, "v1").await.expect_err("stalled");
+        check_timely(&error, started, 1, &proxy.host(), "resolve");
+
+        // Headers, then a body that stops: the manifest is asked for
+        // three times in all.
+        proxy.clear_rules();
+        proxy.add_rule(Rule::new("GET", "/manifests/v1").stall_after(0));
+        let started = Instant::now();
+        let error = store.fetch_manifest(REPO, "v1").await.expect_err("stalled");
+        check_timely(&error, started, 3, &proxy.host(), "manifest app:v1");
+
+        // A blob body that stops: resumed three times, then given up.
+        proxy.clear_rules();
+        proxy.add_rule(Rule::new("GET", "/blobs/").stall_after(0));
+        let layer = &image.layers[0];
+        let started = Instant::now();
+        let mut stream = store.fetch_blob(REPO, layer).await.expect("headers");
+        let error = loop {
+            match stream.next().await {
+                Some(Ok(_)) => {}
+                Some(Err(error)) => break error,
+                None => panic!("a stalled blob ended cleanly"),
+            }
+        };
+        check_timely(&error, started, 4, &proxy.host(), "fetch blob");
+    });
+}
+
+#[test]
+fn remote_a_delete_whose_answer_was_lost_counts_as_done() {
+    let reg = Registry::distribution();
+    let proxy = FaultProxy::start(reg.host());
+    run(async {
+        let store = store(&proxy.host());
+        let image = push_image(&store, REPO, "v1", "lost delete").await;
+        let digest = image.digest().to_string();
+        // The registry deletes; the client hears 503 and asks again.
+        proxy.add_rule(
+            Rule::new("DELETE", "/manifests/")
+                .times(1)
+                .status_after_forward(503),
+        );
+        store
+            .delete_manifest(REPO, image.digest())
+            .await
+            .expect("the retry's 404 means the first DELETE worked");
+        let deletes: Vec<u16> = proxy
+            .requests()
+            .iter()
+            .filter(|r| r.method == "DELETE")
+            .map(|r| r.status)
+            .collect();
+        assert_eq!(deletes, [503, 404]);
+        let path = format!("/v2/{REPO}/manifests/{digest}");
+        let gone = http_get(reg.host(), &path, &[("Accept", media::ACCEPT_ALL)]);
+        assert_eq!(gone.status, 404);
+
+        // A 404 to a first attempt is not success: it was never there.
+        let again = store.delete_manifest(REPO, image.digest()).await;
+        assert!(
+            matches!(again, Err(StoreError::NotFound { .. })),
+            "{again:?}"
+        );
+    });
+}
