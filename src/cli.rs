@@ -177,8 +177,9 @@ pub struct DeleteArgs {
     /// Also delete every referrer under it, deepest first.
     #[arg(long)]
     pub with_referrers: bool,
-    /// Do not ask.
-    #[arg(short, long)]
+    /// Do not ask; also delete a manifest whose referrers would be left
+    /// orphaned.
+    #[arg(short, long, visible_alias = "force")]
     pub yes: bool,
 }
 

@@ -37,12 +37,24 @@ pub(super) async fn remove(
             skipped.digest
         ));
     }
+    for warning in &plan.warnings {
+        listing.push_str(&format!("warning: {}\n", sanitize(warning)));
+    }
+    let orphans = orphan_note(plan.orphaned.len());
+    if let Some(note) = &orphans {
+        listing.push_str(&format!("{note}\n"));
+    }
     eprint!("{listing}");
     if !args.yes {
         if !std::io::stdin().is_terminal() {
-            bail!(
-                "refusing to delete without confirmation: pass -y (standard input is not a terminal)"
-            );
+            match &orphans {
+                Some(note) => {
+                    bail!("refusing to delete: {note}; pass -y (or --force) to delete anyway")
+                }
+                None => bail!(
+                    "refusing to delete without confirmation: pass -y (standard input is not a terminal)"
+                ),
+            }
         }
         eprint!("Delete these? [y/N] ");
         let mut answer = String::new();
@@ -61,4 +73,14 @@ pub(super) async fn remove(
     let deleted = result.wrap_err_with(|| format!("cannot delete {}", args.reference))?;
     eprintln!("Deleted {deleted} manifest(s)");
     Ok(())
+}
+
+/// What deleting only the subject does to its referrers, when it has some.
+fn orphan_note(orphaned: usize) -> Option<String> {
+    (orphaned > 0).then(|| {
+        format!(
+            "{orphaned} referrer(s) would be left orphaned, pointing at a deleted manifest \
+             (--with-referrers deletes them too)"
+        )
+    })
 }

@@ -4,7 +4,7 @@
 //! subject) are ever planned.
 
 use super::{CancellationToken, OpError, Progress, ProgressSink, report};
-use crate::graph::{DiscoverOptions, GraphNode, discover};
+use crate::graph::{DiscoverOptions, GraphNode, NodeContext, discover, node_referrers};
 use crate::oci::Descriptor;
 use crate::store::Store;
 
@@ -24,6 +24,9 @@ pub struct DeletePlan {
     pub manifests: Vec<PlannedDelete>,
     /// Listed as referrers but not naming their subject: left alone.
     pub unverified: Vec<Descriptor>,
+    /// Referrers of the subject a plan without referrers leaves behind,
+    /// pointing at nothing once the subject is gone.
+    pub orphaned: Vec<Descriptor>,
     pub warnings: Vec<String>,
 }
 
@@ -45,10 +48,28 @@ pub async fn plan_delete(
         repository: repository.to_owned(),
         manifests: Vec::new(),
         unverified: Vec::new(),
+        orphaned: Vec::new(),
         warnings: Vec::new(),
     };
     if !with_referrers {
         let subject = store.resolve(repository, reference).await?;
+        // Only referrers naming the subject count; when they cannot be
+        // listed the caller still gets the plan, with a warning.
+        match node_referrers(store, repository, &subject.digest, NodeContext::default()).await {
+            Ok(found) => {
+                plan.orphaned = found
+                    .nodes
+                    .into_iter()
+                    .filter(|node| node.verified)
+                    .map(|node| node.descriptor)
+                    .collect();
+                plan.warnings.extend(found.warnings);
+            }
+            Err(error) => plan.warnings.push(format!(
+                "cannot list the referrers of {}: {error}",
+                subject.digest
+            )),
+        }
         plan.manifests.push(PlannedDelete {
             descriptor: subject,
             artifact_type: None,

@@ -21,3 +21,4 @@ mod remote;
 mod seeds;
 mod tui;
 mod pull_faults;
+mod cli_remove;
