@@ -40,6 +40,9 @@ pub struct Launch {
     pub start: Start,
     /// Shown in the status bar, e.g. "demo: writes go to a scratch copy".
     pub scratch_note: Option<String>,
+    /// The connection flags the user started with, for copies to another
+    /// registry.
+    pub connect: crate::store::remote::ConnectOptions,
 }
 
 /// Where the tree opens.
@@ -86,7 +89,7 @@ impl Driver {
         };
         let mut app = App::new(session, config);
         app.resize(size);
-        let runner = Runner::new(launch.store, sender.clone(), clipboard);
+        let runner = Runner::new(launch.store, launch.connect, sender.clone(), clipboard);
         let mut driver = Driver {
             app,
             runner,

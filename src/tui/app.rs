@@ -161,6 +161,10 @@ impl App {
                 self.on_operation_progress(id, text);
                 Vec::new()
             }
+            Msg::OperationBytes { id, done, total } => {
+                self.on_operation_bytes(id, done, total);
+                Vec::new()
+            }
             Msg::OperationDone { id, result } => self.on_operation_done(id, result),
             Msg::PathCompleted { typed, completions } => {
                 self.on_path_completed(&typed, completions);

@@ -1,6 +1,8 @@
 //! The user's configuration: `regscope/config.toml` in the platform's config
 //! dir, all optional. `[keys]` rebinds actions, `[colours]` recolours
-//! artifact kinds, `download_dir` says where pulls go. A bad file is an
+//! artifact kinds, `download_dir` says where pulls go, `registries` lists
+//! registries offered as copy destinations (`assets/config.sample.toml`
+//! documents every key). A bad file is an
 //! error naming its line, so a typo is never silently ignored.
 
 use std::collections::HashMap;
@@ -9,13 +11,18 @@ use std::path::{Path, PathBuf};
 use ratatui::style::Color;
 
 use super::keymap::KeyMap;
+use super::runner::operations::expand_home;
 use crate::oci::media_type::ArtifactKind;
+use crate::oci::reference::is_registry_name;
 
 #[derive(Debug, Clone)]
 pub struct Config {
     pub keymap: KeyMap,
     pub theme: Theme,
     pub download_dir: PathBuf,
+    /// Registries the user works with (`registries = ["localhost:5000"]`),
+    /// offered as copy destinations.
+    pub registries: Vec<String>,
     /// Where the file was looked for (shown in help).
     pub path: Option<PathBuf>,
 }
@@ -70,6 +77,7 @@ impl Config {
             keymap: KeyMap::defaults(),
             theme: Theme::default(),
             download_dir: PathBuf::from("."),
+            registries: Vec::new(),
             path: None,
         }
     }
@@ -132,9 +140,20 @@ impl Config {
                     }
                 }
                 ("download_dir", toml::Value::String(dir)) => {
-                    config.download_dir = PathBuf::from(dir);
+                    config.download_dir = expand_home(dir);
                 }
-                ("registries", _) => {}
+                ("registries", toml::Value::Array(items)) => {
+                    config.registries = items
+                        .iter()
+                        .map(|item| match item.as_str() {
+                            Some(name) if is_registry_name(name) => Ok(name.to_owned()),
+                            _ => Err(fail(
+                                line,
+                                format!("registries: {item} is not a registry name like \"localhost:5000\""),
+                            )),
+                        })
+                        .collect::<Result<_, _>>()?;
+                }
                 _ => return Err(fail(line, format!("unknown or mistyped setting {key:?}"))),
             }
         }
@@ -201,14 +220,25 @@ mod tests {
         let e = Config::from_text(bad_colour, path).expect_err("bad colour");
         assert_eq!(e.line, 3, "{e}");
         assert!(e.to_string().starts_with("config.toml: line 3:"));
+        let bad_registry = "download_dir = \".\"\nregistries = [\"ghcr.io/app\"]\n";
+        let e = Config::from_text(bad_registry, path).expect_err("bad registry");
+        assert_eq!(e.line, 2, "{e}");
+    }
+
+    #[test]
+    fn the_sample_file_loads() {
+        let text = include_str!("../../assets/config.sample.toml");
+        let config = Config::from_text(text, Path::new("sample.toml")).expect("sample loads");
+        assert_eq!(config.registries, ["localhost:5000", "ghcr.io"]);
+        assert!(config.download_dir.ends_with("Downloads/regscope"));
     }
 
     #[test]
     fn a_good_file_applies() {
-        let text =
-            "download_dir = \"/tmp/x\"\n[colours]\nsbom = \"#ff0000\"\n[keys]\nquit = \"x\"\n";
+        let text = "download_dir = \"/tmp/x\"\nregistries = [\"localhost:5000\", \"ghcr.io\"]\n[colours]\nsbom = \"#ff0000\"\n[keys]\nquit = \"x\"\n";
         let config = Config::from_text(text, Path::new("c.toml")).expect("loads");
         assert_eq!(config.download_dir, PathBuf::from("/tmp/x"));
+        assert_eq!(config.registries, ["localhost:5000", "ghcr.io"]);
         assert_eq!(config.theme.kind(ArtifactKind::Sbom), Color::Rgb(255, 0, 0));
         assert_eq!(config.keymap.hint(super::super::keymap::Action::Quit), "x");
     }

@@ -64,6 +64,9 @@ pub enum Msg {
     },
     /// A running operation reported a step.
     OperationProgress { id: u64, text: String },
+    /// Bytes moved so far over all of an operation's transfers, of `total`
+    /// announced (throttled by the runner).
+    OperationBytes { id: u64, done: u64, total: u64 },
     /// An operation ended.
     OperationDone {
         id: u64,
@@ -147,11 +150,11 @@ pub enum OperationRequest {
         reference: String,
         options: AttachOptions,
     },
-    /// A copy inside the same store, referrers included.
+    /// A copy, referrers included.
     Copy {
         repository: String,
         reference: String,
-        target_repository: String,
+        destination: CopyDestination,
         tag: Option<String>,
     },
     PlanDelete {
@@ -161,6 +164,16 @@ pub enum OperationRequest {
     Delete {
         plan: DeletePlan,
     },
+}
+
+/// Where a copy goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CopyDestination {
+    /// Another repository of the store being browsed.
+    SameStore { repository: String },
+    /// Another registry (`registry/repo`) or an OCI layout (`oci:DIR`), in
+    /// the CLI's spelling; opened by the runner when the copy starts.
+    Elsewhere(crate::cli::target::Spec),
 }
 
 #[derive(Debug, Clone)]

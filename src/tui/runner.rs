@@ -11,16 +11,20 @@ use tokio::task::AbortHandle;
 use super::clipboard::Clipboard;
 use super::message::{Effect, JobKey, JobKind, Loaded, Msg, NodePath};
 pub mod operations;
+pub mod progress;
 
 use crate::graph::{self, NodeContext};
 use crate::ops::CancellationToken;
 use crate::store::SharedStore;
+use crate::store::remote::ConnectOptions;
 
 /// Previews (blobs, SBOM documents) larger than this are not read.
 pub const PREVIEW_LIMIT: u64 = 16 * 1024 * 1024;
 
 pub struct Runner {
     store: SharedStore,
+    /// For copies to another registry.
+    connect: ConnectOptions,
     sender: UnboundedSender<Msg>,
     tasks: HashMap<(NodePath, JobKind), AbortHandle>,
     operations: HashMap<u64, CancellationToken>,
@@ -28,9 +32,15 @@ pub struct Runner {
 }
 
 impl Runner {
-    pub fn new(store: SharedStore, sender: UnboundedSender<Msg>, clipboard: Clipboard) -> Runner {
+    pub fn new(
+        store: SharedStore,
+        connect: ConnectOptions,
+        sender: UnboundedSender<Msg>,
+        clipboard: Clipboard,
+    ) -> Runner {
         Runner {
             store,
+            connect,
             sender,
             tasks: HashMap::new(),
             operations: HashMap::new(),
@@ -50,33 +60,11 @@ impl Runner {
                 self.operations.retain(|_, token| !token.is_cancelled());
                 self.operations.insert(id, cancel.clone());
                 let store = Arc::clone(&self.store);
+                let connect = self.connect.clone();
                 let sender = self.sender.clone();
-                // Some `ops` futures trip rustc's higher-ranked `Send`
-                // check, so an operation runs on its own thread and
-                // runtime, built there so the future never crosses threads.
-                let spawned = std::thread::Builder::new()
-                    .name(format!("regscope-op-{id}"))
-                    .spawn(move || {
-                        let runtime = tokio::runtime::Builder::new_current_thread()
-                            .enable_all()
-                            .build();
-                        match runtime {
-                            Ok(runtime) => runtime
-                                .block_on(operations::perform(store, id, request, sender, cancel)),
-                            Err(e) => {
-                                let _ = sender.send(Msg::OperationDone {
-                                    id,
-                                    result: Err(format!("cannot start the operation: {e}")),
-                                });
-                            }
-                        }
-                    });
-                if let Err(e) = spawned {
-                    let _ = self.sender.send(Msg::OperationDone {
-                        id,
-                        result: Err(format!("cannot start the operation: {e}")),
-                    });
-                }
+                tokio::spawn(operations::perform(
+                    store, connect, id, request, sender, cancel,
+                ));
                 return;
             }
             Effect::CancelOperations => {

@@ -3,6 +3,7 @@
 //! with a timeout, never fixed sleeps.
 
 mod actions;
+mod copy;
 mod harness;
 mod registry;
 mod runner;

@@ -4,9 +4,11 @@
 use std::collections::BTreeMap;
 
 use super::{App, Dialog, Popup};
+use crate::cli::target::Spec;
 use crate::oci::media_type as mt;
+use crate::oci::reference::is_registry_name;
 use crate::ops::{AttachFile, AttachOptions};
-use crate::tui::message::{Effect, NodePath, OperationRequest};
+use crate::tui::message::{CopyDestination, Effect, NodePath, OperationRequest};
 use crate::tui::model::{NodeKind, Status};
 use crate::tui::runner::operations::expand_home;
 
@@ -57,48 +59,77 @@ impl App {
             Dialog::Copy {
                 repository,
                 reference,
+                source_tag,
                 destination,
-            } => {
-                let destination = destination.trim();
-                let destination = destination
-                    .strip_prefix(&format!("{}/", self.session.registry))
-                    .unwrap_or(destination);
-                let first = destination.split('/').next().unwrap_or_default();
-                let names_registry = destination.contains('/')
-                    && (first.contains('.') || first.contains(':') || first == "localhost");
-                if destination.is_empty() || names_registry {
-                    self.complain(if destination.is_empty() {
-                        "type a repository (repo or repo:tag) to copy to".to_owned()
-                    } else {
-                        "the TUI copies within this registry; use `regscope cp` for another"
-                            .to_owned()
-                    });
+            } => match self.copy_destination(&destination) {
+                Ok((destination, tag)) => {
+                    // Only a copy into the browsed store changes its lists.
+                    let root = vec![crate::tui::model::ROOT_ID.to_owned()];
+                    let reload = self
+                        .nodes
+                        .get(&root)
+                        .filter(|n| n.listing.status == Status::Done)
+                        .filter(|_| matches!(destination, CopyDestination::SameStore { .. }))
+                        .map(|_| root);
+                    let request = OperationRequest::Copy {
+                        repository,
+                        reference,
+                        destination,
+                        tag: tag.or(source_tag),
+                    };
+                    self.start_operation("copy", request, reload)
+                }
+                Err(problem) => {
+                    self.complain(problem);
                     self.popup = Some(Popup::Dialog(Dialog::Copy {
                         repository,
                         reference,
-                        destination: destination.to_owned(),
+                        source_tag,
+                        destination,
                     }));
-                    return Vec::new();
+                    Vec::new()
                 }
-                let (target_repository, tag) = match destination.rsplit_once(':') {
-                    Some((repo, tag)) if !tag.contains('/') => (repo, Some(tag.to_owned())),
-                    _ => (destination, None),
-                };
-                let request = OperationRequest::Copy {
-                    repository,
-                    reference,
-                    target_repository: target_repository.to_owned(),
-                    tag,
-                };
-                let root = vec![crate::tui::model::ROOT_ID.to_owned()];
-                let reload = self
-                    .nodes
-                    .get(&root)
-                    .filter(|n| n.listing.status == Status::Done)
-                    .map(|_| root);
-                self.start_operation("copy", request, reload)
-            }
+            },
         }
+    }
+
+    /// Reads the copy dialog's destination: `oci:DIR[:TAG]` is a layout,
+    /// `registry/repo[:tag]` another registry (in the CLI's spelling, so
+    /// `regscope cp` and the TUI agree), anything else a repository of the
+    /// browsed store. Returns where, and the tag typed.
+    fn copy_destination(&self, text: &str) -> Result<(CopyDestination, Option<String>), String> {
+        let text = text.trim();
+        let here = text
+            .strip_prefix(&format!("{}/", self.session.registry))
+            .unwrap_or(text);
+        if here.is_empty() {
+            return Err("type where to copy: repo[:tag], registry/repo[:tag] or oci:DIR".into());
+        }
+        if is_registry_name(here) {
+            return Err(format!("{here} is a registry: add /repository[:tag]"));
+        }
+        let first = here.split('/').next().unwrap_or_default();
+        let names_registry =
+            here.contains('/') && (first.contains(['.', ':']) || first == "localhost");
+        if !here.starts_with("oci:") && !names_registry {
+            if here.contains('@') {
+                return Err("the copy keeps the source's digest: name a tag, not a digest".into());
+            }
+            let (repository, tag) = match here.rsplit_once(':') {
+                Some((repository, tag)) if !tag.contains('/') => (repository, Some(tag)),
+                _ => (here, None),
+            };
+            let destination = CopyDestination::SameStore {
+                repository: repository.to_owned(),
+            };
+            return Ok((destination, tag.map(str::to_owned)));
+        }
+        let spec = Spec::parse(here).map_err(|e| format!("{e:#}"))?;
+        if spec.target().is_some() && spec.tag().is_none() {
+            return Err("the copy keeps the source's digest: name a tag, not a digest".into());
+        }
+        let tag = spec.tag().map(str::to_owned);
+        Ok((CopyDestination::Elsewhere(spec), tag))
     }
 
     /// The node whose list shows `path`: the manifest it refers to, or its

@@ -77,6 +77,10 @@ pub enum Dialog {
     Copy {
         repository: String,
         reference: String,
+        /// The tag the copy takes when the destination names none (as
+        /// `oras cp` does).
+        source_tag: Option<String>,
+        /// `repo[:tag]` here, `registry/repo[:tag]`, or `oci:DIR[:tag]`.
         destination: String,
     },
 }
@@ -275,6 +279,7 @@ impl App {
                 KeyCode::Backspace => {
                     destination.pop();
                 }
+                KeyCode::Tab => complete_registry(destination, &self.config.registries),
                 KeyCode::Char(c) => destination.push(c),
                 _ => {}
             },
@@ -291,5 +296,20 @@ fn complete_artifact_type(text: &mut String) {
         .find(|s| s.starts_with(text.as_str()) && s.len() > text.len())
     {
         *text = (*found).to_owned();
+    }
+}
+
+/// Tab in the copy dialog: the first saved registry the text starts, as
+/// `registry/`; Tab again on one goes to the next.
+fn complete_registry(text: &mut String, registries: &[String]) {
+    let current = registries
+        .iter()
+        .position(|registry| *text == format!("{registry}/"));
+    let found = match current {
+        Some(i) => registries.get((i + 1) % registries.len()),
+        None => registries.iter().find(|r| r.starts_with(text.as_str())),
+    };
+    if let Some(registry) = found {
+        *text = format!("{registry}/");
     }
 }

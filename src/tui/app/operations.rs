@@ -7,13 +7,15 @@ use crate::oci::media_type::ArtifactKind;
 use crate::ops::{DeletePlan, PullSelect};
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, JobKind, NodePath, OperationOutcome, OperationRequest};
-use crate::tui::model::NodeKind;
+use crate::tui::model::{ManifestRole, NodeKind};
 
 /// An operation under way, for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunningOperation {
     pub label: String,
     pub progress: String,
+    /// Bytes moved and announced over its transfers, once one started.
+    pub bytes: Option<(u64, u64)>,
     /// The node to reload when it ends (a subject, a list).
     pub reload: Option<NodePath>,
 }
@@ -34,6 +36,7 @@ impl App {
             RunningOperation {
                 label,
                 progress: String::new(),
+                bytes: None,
                 reload,
             },
         );
@@ -43,6 +46,12 @@ impl App {
     pub(super) fn on_operation_progress(&mut self, id: u64, text: String) {
         if let Some(operation) = self.operations.get_mut(&id) {
             operation.progress = text;
+        }
+    }
+
+    pub(super) fn on_operation_bytes(&mut self, id: u64, done: u64, total: u64) {
+        if let Some(operation) = self.operations.get_mut(&id) {
+            operation.bytes = Some((done, total));
         }
     }
 
@@ -155,6 +164,13 @@ impl App {
             self.complain("load it first (Enter)");
             return Vec::new();
         };
+        let source_tag = match &node.kind {
+            NodeKind::Manifest {
+                role: ManifestRole::Tag(tag),
+                ..
+            } => Some(tag.clone()),
+            _ => None,
+        };
         let repository = repository.clone();
         let reference = digest.to_string();
         let is_sbom = node.artifact_kind() == Some(ArtifactKind::Sbom);
@@ -205,6 +221,7 @@ impl App {
                 self.popup = Some(Popup::Dialog(Dialog::Copy {
                     repository,
                     reference,
+                    source_tag,
                     destination: String::new(),
                 }));
                 Vec::new()

@@ -5,35 +5,36 @@ use std::path::{Path, PathBuf};
 
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::ops::{self, CancellationToken, CopyOptions, Progress, PullOptions, PullSelect};
+use crate::cli::target::open;
+use crate::ops::{self, CancellationToken, CopyOptions, ProgressSink, PullOptions, PullSelect};
 use crate::store::SharedStore;
-use crate::tui::message::{Msg, OperationOutcome, OperationRequest};
+use crate::store::remote::ConnectOptions;
+use crate::tui::message::{CopyDestination, Msg, OperationOutcome, OperationRequest};
 
 /// Runs `request`, forwarding its progress; ends with `OperationDone`.
 pub async fn perform(
     store: SharedStore,
+    connect: ConnectOptions,
     id: u64,
     request: OperationRequest,
     sender: UnboundedSender<Msg>,
     cancel: CancellationToken,
 ) {
-    let (progress, mut events) = unbounded_channel();
-    let forward = {
-        let sender = sender.clone();
-        tokio::spawn(async move {
-            while let Some(event) = events.recv().await {
-                // Byte counts come often; steps are what a person reads.
-                let text = match event {
-                    Progress::Bytes { .. } => continue,
-                    Progress::Started { what, .. } => format!("fetching {what}"),
-                    Progress::Finished { what, .. } => format!("done {what}"),
-                    Progress::Skipped { what, reason, .. } => format!("skipped {what}: {reason}"),
-                    Progress::Note(text) | Progress::Warning(text) => text,
-                };
-                let _ = sender.send(Msg::OperationProgress { id, text });
-            }
-        })
-    };
+    let (progress, events) = unbounded_channel();
+    let forwarding = tokio::spawn(super::progress::forward(id, events, sender.clone()));
+    let result = run_request(&store, &connect, request, &progress, &cancel).await;
+    drop(progress);
+    let _ = forwarding.await;
+    let _ = sender.send(Msg::OperationDone { id, result });
+}
+
+async fn run_request(
+    store: &SharedStore,
+    connect: &ConnectOptions,
+    request: OperationRequest,
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<OperationOutcome, String> {
     let store = store.as_ref();
     let result = match request {
         OperationRequest::Pull {
@@ -47,7 +48,7 @@ pub async fn perform(
                 select,
                 limits: ops::untar::UnpackLimits::default(),
             };
-            ops::pull(store, &repository, &reference, &options, &progress, &cancel)
+            ops::pull(store, &repository, &reference, &options, progress, cancel)
                 .await
                 .map(|outcome| OperationOutcome::Pulled {
                     files: outcome.written.into_iter().map(|w| w.path).collect(),
@@ -64,7 +65,7 @@ pub async fn perform(
                 limits: ops::untar::UnpackLimits::default(),
             };
             let blobs = [*descriptor];
-            ops::pull::pull_blobs(store, &repository, &blobs, &options, &progress, &cancel)
+            ops::pull::pull_blobs(store, &repository, &blobs, &options, progress, cancel)
                 .await
                 .map(|written| OperationOutcome::Pulled {
                     files: written.into_iter().map(|w| w.path).collect(),
@@ -74,7 +75,7 @@ pub async fn perform(
             repository,
             reference,
             options,
-        } => ops::attach(store, &repository, &reference, &options, &progress, &cancel)
+        } => ops::attach(store, &repository, &reference, &options, progress, cancel)
             .await
             .map(|pushed| OperationOutcome::Attached {
                 digest: pushed.descriptor.digest,
@@ -82,9 +83,11 @@ pub async fn perform(
         OperationRequest::Copy {
             repository,
             reference,
-            target_repository,
+            destination,
             tag,
         } => {
+            let (target, target_repository) = open_destination(destination, connect)?;
+            let target = target.as_ref().map_or(store, |t| &**t);
             let options = CopyOptions {
                 referrers: true,
                 tag,
@@ -94,11 +97,11 @@ pub async fn perform(
                 store,
                 &repository,
                 &reference,
-                store,
+                target,
                 &target_repository,
                 &options,
-                &progress,
-                &cancel,
+                progress,
+                cancel,
             );
             copy.await.map(|outcome| OperationOutcome::Copied {
                 manifests: outcome.manifests,
@@ -111,16 +114,33 @@ pub async fn perform(
         } => ops::plan_delete(store, &repository, &reference, true)
             .await
             .map(OperationOutcome::DeletePlanned),
-        OperationRequest::Delete { plan } => ops::delete(store, &plan, &progress, &cancel)
+        OperationRequest::Delete { plan } => ops::delete(store, &plan, progress, cancel)
             .await
             .map(|count| OperationOutcome::Deleted { count }),
     };
-    drop(progress);
-    let _ = forward.await;
-    let _ = sender.send(Msg::OperationDone {
-        id,
-        result: result.map_err(|e| e.to_string()),
-    });
+    result.map_err(|e| e.to_string())
+}
+
+/// The store a copy goes to (`None`: the one being browsed) and its
+/// repository. Another registry gets the connection flags the user started
+/// with; a missing layout is created, as `regscope cp` does.
+fn open_destination(
+    destination: CopyDestination,
+    connect: &ConnectOptions,
+) -> Result<(Option<SharedStore>, String), String> {
+    match destination {
+        CopyDestination::SameStore { repository } => Ok((None, repository)),
+        CopyDestination::Elsewhere(spec) => {
+            let target = open(&spec, connect, true).map_err(|e| format!("{e:#}"))?;
+            if target.repository.is_empty() {
+                return Err(format!(
+                    "{} does not name a repository",
+                    target.display_name
+                ));
+            }
+            Ok((Some(target.store), target.repository))
+        }
+    }
 }
 
 /// What `typed` could complete to: entries of its directory starting with

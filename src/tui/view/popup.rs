@@ -139,10 +139,27 @@ fn help_lines(app: &App) -> Vec<Line<'static>> {
     }
     if let Some(path) = &app.config.path {
         lines.push(Line::from(Span::styled(
-            format!(" config: {}", path.display()),
+            format!(" config: {}", escape::owned(&path.display().to_string())),
             dim,
         )));
     }
+    lines.push(Line::from(Span::styled(
+        " config keys: download_dir, registries (copy destinations), [keys], [colours]",
+        dim,
+    )));
+    let config = &app.config;
+    let mut settings = format!(
+        " downloads go to {}",
+        escape::owned(&config.download_dir.display().to_string())
+    );
+    if !config.registries.is_empty() {
+        let saved: Vec<String> = config.registries.iter().map(|r| escape::owned(r)).collect();
+        settings.push_str(&format!(
+            " · saved registries (copy dialog, tab): {}",
+            saved.join(" ")
+        ));
+    }
+    lines.push(Line::from(Span::styled(settings, dim)));
     lines
 }
 
@@ -220,22 +237,38 @@ fn dialog_lines(app: &App, dialog: &Dialog) -> (&'static str, Vec<Line<'static>>
         Dialog::Copy {
             repository,
             reference,
+            source_tag,
             destination,
-        } => (
-            "copy",
-            vec![
+        } => {
+            let tag_note = source_tag.as_ref().map_or_else(
+                || " without a tag, the copy is pushed by digest only".to_owned(),
+                |tag| format!(" without a tag, the copy is tagged {}", escape::clean(tag)),
+            );
+            let mut lines = vec![
                 Line::raw(format!(
                     " copy {}/{}@{reference} with its referrers",
                     escape::clean(&app.session.registry),
                     escape::clean(repository)
                 )),
                 Line::from(vec![
-                    Span::styled(" to repository[:tag] ", accent),
+                    Span::styled(" to ", accent),
                     Span::raw(escape::owned(destination)),
                 ]),
                 Line::raw(""),
-                Line::styled(" enter copies · esc cancels", dim),
-            ],
-        ),
+                Line::styled(
+                    " repo[:tag] here · registry/repo[:tag] · oci:DIR[:tag]",
+                    dim,
+                ),
+                Line::styled(tag_note, dim),
+            ];
+            let saved = &app.config.registries;
+            if !saved.is_empty() {
+                let shown: Vec<String> = saved.iter().map(|r| escape::owned(r)).collect();
+                lines.push(Line::styled(format!(" saved: {}", shown.join("  ")), dim));
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(" enter copies · esc cancels", dim));
+            ("copy", lines)
+        }
     }
 }

@@ -9,6 +9,7 @@ use ratatui::widgets::Widget;
 
 use super::labels::spinner;
 use crate::store::ReferrersSupport;
+use crate::text::human_size;
 use crate::tui::app::{App, node_digest};
 use crate::tui::escape;
 use crate::tui::model::{ManifestRole, NodeKind};
@@ -57,6 +58,16 @@ pub fn location(app: &App) -> String {
     escape::owned(&text)
 }
 
+/// `1.2 MiB / 3.4 MiB (35%)`, or just what moved when nothing was
+/// announced.
+pub fn bytes_moved(done: u64, total: u64) -> String {
+    if total == 0 {
+        return human_size(done);
+    }
+    let percent = done.saturating_mul(100) / total;
+    format!("{} / {} ({percent}%)", human_size(done), human_size(total))
+}
+
 impl Widget for &StatusBar<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
@@ -92,11 +103,14 @@ impl Widget for &StatusBar<'_> {
         }
         for operation in app.operations.values() {
             spans.push(separator.clone());
-            let text = if operation.progress.is_empty() {
+            let mut text = if operation.progress.is_empty() {
                 operation.label.clone()
             } else {
                 format!("{}: {}", operation.label, operation.progress)
             };
+            if let Some((done, total)) = operation.bytes {
+                text.push_str(&format!(" {}", bytes_moved(done, total)));
+            }
             spans.push(Span::styled(
                 escape::owned(&text),
                 Style::new().fg(Color::White),

@@ -9,6 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use regscope::store::Store;
+use regscope::store::remote::ConnectOptions;
 use regscope::tui::clipboard::Clipboard;
 use regscope::tui::config::Config;
 use regscope::tui::message::Msg;
@@ -29,6 +30,17 @@ impl Harness {
     pub fn demo(start: Start, width: u16, height: u16) -> Harness {
         let (store, scratch) = regscope::demo::open_scratch().unwrap();
         Harness::with_store(Arc::new(store), Some(scratch), start, width, height)
+    }
+
+    /// The demo at `net-monitor:v1`, with these connection options for
+    /// copies to other registries.
+    pub fn net_monitor_with(connect: ConnectOptions) -> Harness {
+        let (store, scratch) = regscope::demo::open_scratch().unwrap();
+        let start = Start::Reference {
+            repository: "net-monitor".to_owned(),
+            reference: "v1".to_owned(),
+        };
+        Harness::build(Arc::new(store), Some(scratch), start, (120, 40), connect)
     }
 
     /// The demo with more tags on `repository`'s `v1` (written to the
@@ -59,6 +71,17 @@ impl Harness {
         width: u16,
         height: u16,
     ) -> Harness {
+        let connect = ConnectOptions::default();
+        Harness::build(store, scratch, start, (width, height), connect)
+    }
+
+    fn build(
+        store: regscope::store::SharedStore,
+        scratch: Option<TempDir>,
+        start: Start,
+        (width, height): (u16, u16),
+        connect: ConnectOptions,
+    ) -> Harness {
         let copied = Arc::new(Mutex::new(Vec::new()));
         let launch = Launch {
             store,
@@ -66,6 +89,7 @@ impl Harness {
             scratch_note: scratch
                 .as_ref()
                 .map(|_| "demo: writes go to a scratch copy".to_owned()),
+            connect,
         };
         let driver = Driver::new(
             launch,
