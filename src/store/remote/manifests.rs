@@ -73,6 +73,10 @@ impl RemoteStore {
         .header(ACCEPT, &accept_manifests())
     }
 
+    /// A descriptor from `HEAD` when its headers say enough: the digest is
+    /// then the registry's word, not a hash regscope made (a lie shows up
+    /// later, because every fetch by digest hashes what it receives).
+    /// Without the header, the bytes are fetched and hashed.
     pub(super) async fn resolve_manifest(
         &self,
         repository: &str,

@@ -116,6 +116,54 @@ fn remote_catches_flipped_bytes_and_lying_headers() {
     });
 }
 
+/// Reliability B3: a digest taken from `Docker-Content-Digest` on `HEAD` is
+/// only the registry's word. Fetching by it verifies the bytes, so a
+/// registry that names a digest and serves other bytes under it is caught
+/// (and so is one that answers a digest for a HEAD by digest that differs).
+#[test]
+fn remote_a_lying_head_digest_is_caught_by_the_get_that_follows() {
+    let reg = Registry::distribution();
+    let proxy = FaultProxy::start(reg.host());
+    run(async {
+        let image = push_image(&store(reg.host()), REPO, "v1", "head").await;
+        let store = store(&proxy.host());
+        let claimed = regscope::oci::Digest::sha256_of(b"not the manifest").to_string();
+
+        proxy
+            .add_rule(Rule::new("HEAD", "/manifests/v1").header("Docker-Content-Digest", &claimed));
+        proxy.add_rule(
+            Rule::new("GET", &format!("/manifests/{claimed}"))
+                .status(200)
+                .header("Content-Type", media::OCI_MANIFEST)
+                .header("Docker-Content-Digest", &claimed)
+                .body(image.raw().to_vec()),
+        );
+        let resolved = store.resolve(REPO, "v1").await.expect("resolve");
+        assert_eq!(
+            resolved.digest.to_string(),
+            claimed,
+            "HEAD alone is trusted"
+        );
+        let fetched = store.fetch_manifest(REPO, &claimed).await;
+        assert!(
+            matches!(
+                &fetched,
+                Err(StoreError::Verify(VerifyError::DigestMismatch { expected, actual }))
+                    if expected.to_string() == claimed && actual == image.digest()
+            ),
+            "{fetched:?}"
+        );
+
+        proxy.clear_rules();
+        proxy.add_rule(Rule::new("HEAD", "/manifests/").header("Docker-Content-Digest", &claimed));
+        let by_digest = store.resolve(REPO, &image.digest().to_string()).await;
+        assert!(
+            matches!(&by_digest, Err(StoreError::Protocol(m)) if m.contains(&claimed)),
+            "{by_digest:?}"
+        );
+    });
+}
+
 #[test]
 fn remote_refuses_an_oversized_manifest() {
     let reg = Registry::ggcr();
