@@ -22,3 +22,5 @@ mod seeds;
 mod tui;
 mod pull_faults;
 mod cli_remove;
+mod pull_hostile;
+mod cli_escapes;

@@ -177,3 +177,25 @@ fn a_flipped_byte_fails_the_pull_and_keeps_the_old_file() {
     assert!(stderr.contains("digest"), "{stderr}");
     assert_eq!(snapshot(&out), before, "{stderr}");
 }
+
+#[test]
+fn a_directory_swapped_for_a_symlink_during_the_download_is_refused() {
+    let setup = Setup::new("sub/pwn", 256 * 1024);
+    setup
+        .proxy
+        .add_rule(Rule::new("GET", "/blobs/").throttle(64 * 1024));
+    let out = setup.sandbox.path().join("out");
+    let outside = setup.sandbox.path().join("outside");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    let mut child = setup.spawn_pull(&out);
+    wait_for_download(&out, &mut child);
+    // The title was checked when nothing stood at `sub`; now a symlink out.
+    std::os::unix::fs::symlink(&outside, out.join("sub")).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "wrote through the symlink");
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(snapshot(&outside), Vec::new(), "{stderr}");
+    assert_eq!(temp_names(&out), Vec::<String>::new());
+}

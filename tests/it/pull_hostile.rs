@@ -1,0 +1,250 @@
+//! Hostile or unlucky pulls with the real binary: decompression and
+//! entry-count bombs (A4), titles that collide only in case (A7), and a
+//! full disk (A8). Each fails cleanly and leaves the output directory as it
+//! was.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::cli::regscope_output;
+use crate::cli_pull::{Blob, file_blob, push_artifact, snapshot};
+use crate::support::{Oras, Registry, media};
+
+/// A gzip tar holding `entries` as built by `fill`, annotated as an ORAS
+/// directory titled `title` (no uncompressed digest: the caps must hold on
+/// their own).
+fn streamed_dir_blob(title: &str, fill: impl FnOnce(&mut tar::Builder<Vec<u8>>)) -> Blob {
+    let mut builder = tar::Builder::new(Vec::new());
+    fill(&mut builder);
+    let tar = builder.into_inner().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&tar).unwrap();
+    Blob {
+        bytes: gz.finish().unwrap(),
+        media_type: media::OCI_LAYER_GZIP,
+        annotations: json!({
+            "org.opencontainers.image.title": title,
+            "io.deis.oras.content.unpack": "true",
+        }),
+    }
+}
+
+/// A gzip tar of one file of `size` zero bytes, compressed as it is made so
+/// the uncompressed tar never sits in memory.
+fn zero_bomb(title: &str, size: u64) -> Blob {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut header = tar::Header::new_gnu();
+    header.set_path(format!("{title}/zeros")).unwrap();
+    header.set_size(size);
+    header.set_mode(0o644);
+    header.set_entry_type(tar::EntryType::Regular);
+    header.set_cksum();
+    gz.write_all(header.as_bytes()).unwrap();
+    let chunk = vec![0u8; 1 << 20];
+    let mut left = size;
+    while left > 0 {
+        let n = left.min(chunk.len() as u64) as usize;
+        gz.write_all(&chunk[..n]).unwrap();
+        left -= n as u64;
+    }
+    // Padding to the block, then the two empty blocks that end a tar.
+    let pad = (512 - size % 512) % 512 + 1024;
+    gz.write_all(&vec![0u8; pad as usize]).unwrap();
+    Blob {
+        bytes: gz.finish().unwrap(),
+        media_type: media::OCI_LAYER_GZIP,
+        annotations: json!({
+            "org.opencontainers.image.title": title,
+            "io.deis.oras.content.unpack": "true",
+        }),
+    }
+}
+
+/// Bytes below `root`, summed over every file.
+fn bytes_below(root: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => stack.push(entry.path()),
+                Ok(_) => total += entry.metadata().map_or(0, |m| m.len()),
+                Err(_) => {}
+            }
+        }
+    }
+    total
+}
+
+/// Pulls `reference` into `out` while sampling how many bytes `out` holds;
+/// returns the output, the time taken and the most bytes seen.
+fn pull_measured(
+    work: &Path,
+    reference: &str,
+    out: &Path,
+) -> (std::process::Output, Duration, u64) {
+    let done = Arc::new(AtomicBool::new(false));
+    let most = Arc::new(AtomicU64::new(0));
+    let sampler = {
+        let (done, most, out) = (Arc::clone(&done), Arc::clone(&most), out.to_path_buf());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                most.fetch_max(bytes_below(&out), Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    let started = Instant::now();
+    let output = regscope_output(work, &["pull", reference, "-o", out.to_str().unwrap()]);
+    let took = started.elapsed();
+    done.store(true, Ordering::Relaxed);
+    sampler.join().unwrap();
+    (output, took, most.load(Ordering::Relaxed))
+}
+
+struct Ground {
+    registry: Registry,
+    oras: Oras,
+    sandbox: tempfile::TempDir,
+}
+
+impl Ground {
+    fn new() -> Ground {
+        let registry = Registry::distribution();
+        let oras = Oras::for_registry(&registry);
+        let sandbox = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(sandbox.path().join("work")).unwrap();
+        Ground {
+            registry,
+            oras,
+            sandbox,
+        }
+    }
+    fn work(&self) -> PathBuf {
+        self.sandbox.path().join("work")
+    }
+    fn out(&self, name: &str) -> PathBuf {
+        let out = self.sandbox.path().join(name);
+        std::fs::create_dir_all(&out).unwrap();
+        out
+    }
+    fn push(&self, tag: &str, blobs: &[Blob]) -> String {
+        push_artifact(&self.oras, &self.registry, &self.work(), tag, blobs)
+    }
+}
+
+#[test]
+fn a_gzip_bomb_directory_fails_fast_and_writes_little() {
+    let ground = Ground::new();
+    // 1 GiB of zeros in about 1 MiB: far past the 100:1 ratio.
+    let bomb = zero_bomb("bomb", 1 << 30);
+    let compressed = bomb.bytes.len() as u64;
+    assert!(compressed < 4 << 20, "the bomb is {compressed} bytes");
+    let reference = ground.push("gzip-bomb", &[bomb]);
+    let out = ground.out("out");
+    let (output, took, most) = pull_measured(&ground.work(), &reference, &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "the bomb was unpacked");
+    assert!(stderr.contains("uncompressed"), "{stderr}");
+    assert!(took < Duration::from_secs(30), "took {took:?}");
+    // The default cap: 100 uncompressed bytes per compressed byte, at
+    // least 64 MiB; plus the downloaded archive beside it.
+    let cap = regscope::ops::untar::UnpackLimits::default().byte_limit(compressed);
+    assert!(cap < 1 << 30);
+    assert!(most <= cap + (1 << 20) + compressed, "wrote {most} bytes");
+    assert_eq!(snapshot(&out), Vec::new(), "{stderr}");
+}
+
+#[test]
+fn an_entry_count_bomb_fails_at_the_cap() {
+    let ground = Ground::new();
+    let bomb = streamed_dir_blob("many", |builder| {
+        for i in 0..100_001u32 {
+            let mut header = tar::Header::new_gnu();
+            header.set_path(format!("many/{i}")).unwrap();
+            header.set_size(0);
+            header.set_mode(0o644);
+            header.set_entry_type(tar::EntryType::Regular);
+            header.set_cksum();
+            builder.append(&header, std::io::empty()).unwrap();
+        }
+    });
+    let reference = ground.push("entry-bomb", &[bomb]);
+    let out = ground.out("out");
+    let (output, took, _) = pull_measured(&ground.work(), &reference, &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "100 001 entries were unpacked");
+    assert!(stderr.contains("more than 100000 entries"), "{stderr}");
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+    assert_eq!(snapshot(&out), Vec::new(), "{stderr}");
+}
+
+#[test]
+fn titles_differing_only_in_case_are_refused_before_writing() {
+    let ground = Ground::new();
+    let reference = ground.push(
+        "case",
+        &[file_blob("a.txt", b"lower"), file_blob("A.txt", b"upper")],
+    );
+    let out = ground.out("out");
+    let result = regscope_output(
+        &ground.work(),
+        &["pull", &reference, "-o", out.to_str().unwrap()],
+    );
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        !result.status.success(),
+        "a.txt and A.txt were both written"
+    );
+    assert!(
+        stderr.contains("A.txt") && stderr.contains("case"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&out), Vec::new());
+}
+
+/// Unmounts the tmpfs when the test ends, however it ends.
+struct Mounted(PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_fails_cleanly_naming_the_file() {
+    let ground = Ground::new();
+    let content: Vec<u8> = (0..5 << 20).map(|i: u32| (i % 253) as u8).collect();
+    let reference = ground.push("big", &[file_blob("big.bin", &content)]);
+    let out = ground.out("small-disk");
+    let mount = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .arg(&out)
+        .output()
+        .expect("run mount");
+    assert!(
+        mount.status.success(),
+        "this test needs `mount -t tmpfs` (run as root, as CI does): {}",
+        String::from_utf8_lossy(&mount.stderr)
+    );
+    let _mounted = Mounted(out.clone());
+    let result = regscope_output(
+        &ground.work(),
+        &["pull", &reference, "-o", out.to_str().unwrap()],
+    );
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(!result.status.success(), "5 MiB fit in 1 MiB");
+    assert!(stderr.contains("big.bin"), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert_eq!(snapshot(&out), Vec::new(), "{stderr}");
+}
