@@ -10,3 +10,5 @@ mod runner;
 mod snapshots;
 mod state;
 mod terminal;
+mod terminal_actions;
+mod tmux;

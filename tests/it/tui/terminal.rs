@@ -1,119 +1,14 @@
-//! The real binary in tmux on the demo: keys in through `send-keys`, the
-//! screen read with `capture-pane`, polled until a condition holds or a
-//! timeout (then the screen is printed). OSC 52 copies land in tmux's
-//! buffer with `set-clipboard on`.
+//! The real binary in tmux on the demo (see `tmux.rs`): browsing to the
+//! SBOM, copying its digest through OSC 52, resizing, quitting cleanly.
 //!
 //! With `REGSCOPE_SCREENSHOTS=DIR`, the screens are also saved (with
 //! colours, `capture-pane -e`) for `screenshots/render.py`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use regscope::demo::{NET_MONITOR_SBOM, NET_MONITOR_SBOM_COMPONENTS};
 
-const WAIT: Duration = Duration::from_secs(30);
-const POLL: Duration = Duration::from_millis(50);
-
-/// A tmux server of our own (its own socket), killed on drop.
-struct Tmux {
-    socket: String,
-    _home: tempfile::TempDir,
-}
-
-impl Tmux {
-    fn start(command: &str, width: u16, height: u16) -> Tmux {
-        let home = tempfile::tempdir().unwrap();
-        let socket = format!("regscope-test-{}", std::process::id());
-        let tmux = Tmux {
-            socket,
-            _home: home,
-        };
-        let home = tmux._home.path().display().to_string();
-        // No display: the app must fall back to OSC 52. Fresh config and
-        // cache dirs: no user file changes the keys under test.
-        // The shell reports the exit status on the normal screen, then
-        // stays, so the terminal's state after the app can be read.
-        let command = format!(
-            "sh -c 'env -u DISPLAY -u WAYLAND_DISPLAY XDG_CONFIG_HOME={home}/config XDG_CACHE_HOME={home}/cache {command}; echo regscope exited with $?; exec sleep 600'"
-        );
-        let out = tmux.run(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "ui",
-            "-x",
-            &width.to_string(),
-            "-y",
-            &height.to_string(),
-            &command,
-        ]);
-        assert!(out.status.success(), "tmux new-session failed: {out:?}");
-        tmux.run(&["set-option", "-s", "set-clipboard", "on"]);
-        tmux
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs (is it installed?)")
-    }
-
-    fn text(&self, args: &[&str]) -> String {
-        String::from_utf8_lossy(&self.run(args).stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.text(&["capture-pane", "-p", "-t", "ui"])
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "ui"];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-
-    fn wait_for(&self, what: &str, condition: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let screen = self.screen();
-            if condition(&screen) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(POLL);
-        }
-    }
-
-    fn pane(&self, format: &str) -> String {
-        self.text(&["display-message", "-p", "-t", "ui", format])
-            .trim()
-            .to_owned()
-    }
-
-    /// Saves the coloured screen when screenshots are asked for.
-    fn save(&self, name: &str) {
-        if let Some(dir) = std::env::var_os("REGSCOPE_SCREENSHOTS") {
-            let ansi = self.run(&["capture-pane", "-p", "-e", "-t", "ui"]).stdout;
-            let path = PathBuf::from(dir).join(format!("{name}.ans"));
-            std::fs::write(&path, ansi).unwrap();
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
+use super::tmux::{POLL, Tmux, WAIT};
 
 #[test]
 fn the_binary_shows_the_sbom_copies_its_digest_and_quits_cleanly() {
