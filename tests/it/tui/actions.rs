@@ -216,3 +216,37 @@ fn cosign_tags_arriving_late_make_attachments_be_read_again() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn byte_progress_shows_in_the_status_bar() {
+    let mut app = app();
+    let effects = app.start_reference("net-monitor", "v1");
+    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    app.update(Msg::Loaded {
+        job: manifest_job,
+        result: Ok(Loaded::Manifest(image())),
+    });
+    let id = match &key(&mut app, KeyCode::Char('p'))[..] {
+        [Effect::Operation { id, .. }] => *id,
+        other => panic!("no pull: {other:?}"),
+    };
+    app.update(Msg::OperationProgress {
+        id,
+        text: "fetching layer.tar.gz".to_owned(),
+    });
+    app.update(Msg::OperationBytes {
+        id,
+        done: 3 * 1024 * 1024,
+        total: 12 * 1024 * 1024,
+    });
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 30)).unwrap();
+    terminal
+        .draw(|frame| regscope::tui::view::draw(frame, &app))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let status: String = (0..140).map(|x| buffer[(x, 28)].symbol()).collect();
+    assert!(
+        status.contains("pull: fetching layer.tar.gz 3.0 MiB / 12.0 MiB (25%)"),
+        "{status}"
+    );
+}
