@@ -173,6 +173,12 @@ fn check_repository(repository: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A repository and a tag or digest in it, both checked before any URL.
+fn checked_target(repository: &str, reference: &str) -> Result<Target, StoreError> {
+    check_repository(repository)?;
+    Target::parse(reference)
+}
+
 #[async_trait]
 impl Store for RemoteStore {
     fn name(&self) -> &str {
@@ -201,9 +207,8 @@ impl Store for RemoteStore {
     }
 
     async fn resolve(&self, repository: &str, reference: &str) -> Result<Descriptor, StoreError> {
-        check_repository(repository)?;
-        self.resolve_manifest(repository, &Target::parse(reference)?)
-            .await
+        let target = checked_target(repository, reference)?;
+        self.resolve_manifest(repository, &target).await
     }
 
     async fn fetch_manifest(
@@ -211,9 +216,8 @@ impl Store for RemoteStore {
         repository: &str,
         reference: &str,
     ) -> Result<Manifest, StoreError> {
-        check_repository(repository)?;
-        self.get_manifest(repository, &Target::parse(reference)?)
-            .await
+        let target = checked_target(repository, reference)?;
+        self.get_manifest(repository, &target).await
     }
 
     async fn fetch_blob(

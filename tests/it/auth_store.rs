@@ -33,6 +33,18 @@ fn says_plainly(err: &StoreError, status: &str) -> String {
     message
 }
 
+/// A 401 or a 403, said plainly.
+fn refused(err: &StoreError) {
+    assert!(
+        matches!(
+            err,
+            StoreError::Unauthorized { .. } | StoreError::Forbidden { .. }
+        ),
+        "{err:?}"
+    );
+    says_plainly(err, "40");
+}
+
 #[tokio::test]
 async fn distribution_basic_through_the_store() {
     let reg = Registry::distribution_htpasswd(USER, PASSWORD);
@@ -62,26 +74,12 @@ async fn olareg_bearer_through_the_store() {
     let anonymous = store(&reg, None);
     assert_eq!(tags(&anonymous, "public/hello").await.unwrap(), ["v1"]);
     let err = tags(&anonymous, "private/app").await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            StoreError::Unauthorized { .. } | StoreError::Forbidden { .. }
-        ),
-        "{err:?}"
-    );
-    says_plainly(&err, "40");
+    refused(&err);
 
     // Known to the token server, left out by the access list.
     let bob = store(&reg, Some(("bob", "bob-pass-91c2")));
     let err = tags(&bob, "private/app").await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            StoreError::Unauthorized { .. } | StoreError::Forbidden { .. }
-        ),
-        "{err:?}"
-    );
-    says_plainly(&err, "40");
+    refused(&err);
 
     let wrong = store(&reg, Some((USER, "wrong-pass")));
     let err = tags(&wrong, "private/app").await.unwrap_err();

@@ -90,6 +90,25 @@ pub async fn read_blob(store: &RemoteStore, repository: &str, descriptor: &Descr
     out
 }
 
+/// The error a blob download ends with; panics if it ends cleanly. Every
+/// chunk before the error is read, as a consumer would.
+pub async fn blob_error(
+    store: &RemoteStore,
+    repository: &str,
+    descriptor: &Descriptor,
+) -> regscope::store::StoreError {
+    let mut stream = store
+        .fetch_blob(repository, descriptor)
+        .await
+        .expect("the download starts");
+    while let Some(item) = stream.next().await {
+        if let Err(error) = item {
+            return error;
+        }
+    }
+    panic!("the download of {} ended cleanly", descriptor.digest);
+}
+
 pub fn manifest(value: &serde_json::Value) -> Manifest {
     Manifest::parse(Bytes::from(serde_json::to_vec(value).expect("json")), None).expect("manifest")
 }
@@ -146,6 +165,26 @@ pub async fn push_referrer(
         .await
         .expect("push referrer");
     (artifact, pushed)
+}
+
+/// A `signature/example` referrer of `subject` holding `content` as
+/// `sig.json`, without annotations.
+pub async fn push_signature(
+    store: &RemoteStore,
+    repository: &str,
+    subject: &Descriptor,
+    content: &str,
+) -> (Manifest, regscope::store::PushedManifest) {
+    let file = ("sig.json", content.as_bytes());
+    push_referrer(
+        store,
+        repository,
+        subject,
+        "signature/example",
+        file,
+        annotations(&[]),
+    )
+    .await
 }
 
 pub fn annotations(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

@@ -21,19 +21,28 @@ impl RemoteStore {
             .url(&format!("/v2/{repository}/blobs/{digest}"))
     }
 
+    fn pull_blob_call(
+        &self,
+        method: Method,
+        repository: &str,
+        digest: &Digest,
+        operation: &str,
+    ) -> Call {
+        Call::new(
+            method,
+            self.blob_url(repository, digest),
+            operation,
+            vec![Scope::Pull(repository.to_owned())],
+        )
+    }
+
     pub(super) async fn get_blob(
         &self,
         repository: &str,
         descriptor: &Descriptor,
     ) -> Result<BlobStream, StoreError> {
         let what = format!("blob {repository}@{}", descriptor.digest);
-        let url = self.blob_url(repository, &descriptor.digest);
-        let call = Call::new(
-            Method::GET,
-            url,
-            "fetch blob",
-            vec![Scope::Pull(repository.to_owned())],
-        );
+        let call = self.pull_blob_call(Method::GET, repository, &descriptor.digest, "fetch blob");
         let reply = self.transport.send(&call).await?;
         if !reply.response.status().is_success() {
             return Err(error_from(reply.response, &self.registry, "fetch blob", &what).await);
@@ -60,13 +69,7 @@ impl RemoteStore {
         repository: &str,
         digest: &Digest,
     ) -> Result<bool, StoreError> {
-        let url = self.blob_url(repository, digest);
-        let call = Call::new(
-            Method::HEAD,
-            url,
-            "check blob",
-            vec![Scope::Pull(repository.to_owned())],
-        );
+        let call = self.pull_blob_call(Method::HEAD, repository, digest, "check blob");
         let reply = self.transport.send(&call).await?;
         match reply.response.status().as_u16() {
             200..=299 => Ok(true),

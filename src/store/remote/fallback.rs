@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Map, Value, json};
 
 mod entries;
@@ -18,8 +18,7 @@ mod entries;
 use self::entries::{Change, apply, entries, is_visible};
 use super::manifests::hash_with;
 use super::retry::jitter;
-use super::transport::Call;
-use super::{RemoteStore, Scope, Target};
+use super::{RemoteStore, Target};
 use crate::oci::manifest::MAX_MANIFEST_SIZE;
 use crate::oci::media_type::OCI_INDEX;
 use crate::oci::{Descriptor, Digest};
@@ -251,15 +250,7 @@ impl RemoteStore {
         repository: &str,
         digest: &Digest,
     ) -> Result<StatusCode, StoreError> {
-        let url = self
-            .transport
-            .url(&format!("/v2/{repository}/manifests/{digest}"));
-        let call = Call::new(
-            Method::DELETE,
-            url,
-            "delete a fallback index",
-            vec![Scope::Delete(repository.to_owned())],
-        );
+        let call = self.delete_call(repository, digest, "delete a fallback index");
         Ok(self.transport.send(&call).await?.response.status())
     }
 }

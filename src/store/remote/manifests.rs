@@ -54,6 +54,11 @@ fn describe(repository: &str, target: &Target) -> String {
 }
 
 impl RemoteStore {
+    fn manifest_url(&self, repository: &str, reference: &str) -> url::Url {
+        self.transport
+            .url(&format!("/v2/{repository}/manifests/{reference}"))
+    }
+
     fn manifest_call(
         &self,
         method: Method,
@@ -61,9 +66,7 @@ impl RemoteStore {
         reference: &str,
         operation: &str,
     ) -> Call {
-        let url = self
-            .transport
-            .url(&format!("/v2/{repository}/manifests/{reference}"));
+        let url = self.manifest_url(repository, reference);
         Call::new(
             method,
             url,
@@ -71,6 +74,16 @@ impl RemoteStore {
             vec![Scope::Pull(repository.to_owned())],
         )
         .header(ACCEPT, &accept_manifests())
+    }
+
+    /// `DELETE` of a manifest by digest (a referrer, or a fallback index).
+    pub(super) fn delete_call(&self, repository: &str, digest: &Digest, operation: &str) -> Call {
+        Call::new(
+            Method::DELETE,
+            self.manifest_url(repository, &digest.to_string()),
+            operation,
+            vec![Scope::Delete(repository.to_owned())],
+        )
     }
 
     /// A descriptor from `HEAD` when its headers say enough: the digest is
@@ -205,12 +218,9 @@ impl RemoteStore {
         media_type: &str,
         raw: Bytes,
     ) -> Result<HeaderMap, StoreError> {
-        let url = self
-            .transport
-            .url(&format!("/v2/{repository}/manifests/{reference}"));
         let call = Call::new(
             Method::PUT,
-            url,
+            self.manifest_url(repository, reference),
             "push manifest",
             vec![Scope::Push(repository.to_owned())],
         )
@@ -277,15 +287,7 @@ impl RemoteStore {
         let target = Target::Digest(digest.clone());
         // Read it first: a referrer must also leave its subject's index.
         let (manifest, _) = self.fetch_verified_manifest(repository, &target).await?;
-        let url = self
-            .transport
-            .url(&format!("/v2/{repository}/manifests/{digest}"));
-        let call = Call::new(
-            Method::DELETE,
-            url,
-            "delete manifest",
-            vec![Scope::Delete(repository.to_owned())],
-        );
+        let call = self.delete_call(repository, digest, "delete manifest");
         let reply = self.transport.send(&call).await?;
         let status = reply.response.status();
         let gone_after_retry = status.as_u16() == 404 && reply.retried;

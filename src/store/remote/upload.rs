@@ -41,13 +41,22 @@ impl RemoteStore {
                 "the registry completed an upload that was only started".to_owned(),
             ));
         };
-        let result = if descriptor.size <= MONOLITHIC_LIMIT {
-            self.upload_whole(repository, location.clone(), descriptor, content)
-                .await
+        // A small blob is one chunk that never fills: it goes up whole in
+        // the final PUT.
+        let chunk_size = if descriptor.size <= MONOLITHIC_LIMIT {
+            usize::MAX
         } else {
-            self.upload_chunks(repository, location.clone(), descriptor, content)
-                .await
+            CHUNK_SIZE
         };
+        let result = self
+            .upload_chunks(
+                repository,
+                location.clone(),
+                descriptor,
+                content,
+                chunk_size,
+            )
+            .await;
         if result.is_err() {
             self.cancel_session(repository, location).await;
         }
@@ -105,31 +114,15 @@ impl RemoteStore {
             .same_origin_target(base, location, "the upload Location")
     }
 
-    async fn upload_whole(
-        &self,
-        repository: &str,
-        location: Url,
-        descriptor: &Descriptor,
-        mut content: BlobStream,
-    ) -> Result<(), StoreError> {
-        let mut verifier = ContentVerifier::new(descriptor);
-        let mut body = BytesMut::new();
-        while let Some(chunk) = content.next().await {
-            let chunk = chunk?;
-            verifier.update(&chunk)?;
-            body.extend_from_slice(&chunk);
-        }
-        verifier.finish()?;
-        self.finish_upload(repository, location, &descriptor.digest, body.freeze())
-            .await
-    }
-
+    /// Verifies the content as it streams in, PATCHes each full
+    /// `chunk_size` part, and PUTs the rest with the digest.
     async fn upload_chunks(
         &self,
         repository: &str,
         mut location: Url,
         descriptor: &Descriptor,
         mut content: BlobStream,
+        chunk_size: usize,
     ) -> Result<(), StoreError> {
         let mut verifier = ContentVerifier::new(descriptor);
         let mut pending = BytesMut::new();
@@ -138,10 +131,10 @@ impl RemoteStore {
             let chunk = chunk?;
             verifier.update(&chunk)?;
             pending.extend_from_slice(&chunk);
-            while pending.len() >= CHUNK_SIZE {
-                let part = pending.split_to(CHUNK_SIZE).freeze();
+            while pending.len() >= chunk_size {
+                let part = pending.split_to(chunk_size).freeze();
                 location = self.patch(repository, location, offset, part).await?;
-                offset += CHUNK_SIZE as u64;
+                offset += chunk_size as u64;
             }
         }
         verifier.finish()?;

@@ -4,10 +4,14 @@
 //! index of referrers is refused.
 
 use regscope::oci::Descriptor;
+use regscope::store::remote::RemoteStore;
 use regscope::store::{ReferrersSource, Store, StoreError};
 use serde_json::Value;
 
-use super::{annotations, digests, push_blob, push_image, push_referrer, set, store, subject_of};
+use super::{
+    annotations, digests, push_blob, push_image, push_referrer, push_signature, set, store,
+    subject_of,
+};
 use crate::support::{Oras, Registry, fallback_tag, http_get, media};
 
 const REPO: &str = "app";
@@ -46,15 +50,7 @@ async fn fallback_follows_push_and_delete(reg: Registry) {
     let store = store(reg.host());
     let image = push_image(&store, REPO, "v1", "fallback").await;
     let subject = subject_of(&image);
-    let (signature, pushed) = push_referrer(
-        &store,
-        REPO,
-        &subject,
-        "signature/example",
-        ("sig.json", b"{\"sig\":1}"),
-        annotations(&[]),
-    )
-    .await;
+    let (signature, pushed) = push_signature(&store, REPO, &subject, "{\"sig\":1}").await;
     assert_eq!(
         pushed.referrer_indexed_by,
         Some(ReferrersSource::FallbackTag),
@@ -170,22 +166,8 @@ async fn remote_concurrent_referrers_of_one_subject_all_land_in_the_fallback_ind
         let a = format!("{{\"writer\":\"one\",\"round\":{round}}}");
         let b = format!("{{\"writer\":\"two\",\"round\":{round}}}");
         let ((first, _), (second, _)) = tokio::join!(
-            push_referrer(
-                &one,
-                REPO,
-                &subject,
-                "signature/example",
-                ("a.json", a.as_bytes()),
-                annotations(&[])
-            ),
-            push_referrer(
-                &two,
-                REPO,
-                &subject,
-                "signature/example",
-                ("b.json", b.as_bytes()),
-                annotations(&[])
-            ),
+            push_signature(&one, REPO, &subject, &a),
+            push_signature(&two, REPO, &subject, &b),
         );
         expected.push(first.digest().to_string());
         expected.push(second.digest().to_string());
@@ -213,45 +195,38 @@ async fn remote_fallback_tags_that_are_not_referrer_indexes_are_refused() {
         .push_manifest(REPO, &image, Some(&tag))
         .await
         .expect("tag the subject");
-    let read = store
-        .referrers(REPO, &subject.digest, None)
-        .await
-        .expect("referrers");
-    assert!(read.descriptors.is_empty());
-    assert!(
-        read.warnings.iter().any(|w| w.contains("subject itself")),
-        "{:?}",
-        read.warnings
-    );
-    let refused = store
-        .push_manifest(REPO, &referrer_of(&subject), None)
-        .await;
-    assert!(
-        matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("subject itself")),
-        "{refused:?}"
-    );
+    refuses_the_fallback_tag(&store, &subject, "subject itself", "subject itself").await;
 
     // A fallback tag holding an image, not an index.
     let other = push_image(&store, REPO, &tag, "not an index").await;
+    refuses_the_fallback_tag(&store, &subject, "not an index", "not an image index").await;
+    let still = store.resolve(REPO, &tag).await.expect("tag kept");
+    assert_eq!(still.digest, *other.digest(), "the tag was not overwritten");
+}
+
+/// Reading the subject's referrers finds none and warns (`read_warning`);
+/// attaching to it is refused (`write_error`), leaving the tag alone.
+async fn refuses_the_fallback_tag(
+    store: &RemoteStore,
+    subject: &Descriptor,
+    read_warning: &str,
+    write_error: &str,
+) {
     let read = store
         .referrers(REPO, &subject.digest, None)
         .await
         .expect("referrers");
     assert!(read.descriptors.is_empty());
     assert!(
-        read.warnings.iter().any(|w| w.contains("not an index")),
+        read.warnings.iter().any(|w| w.contains(read_warning)),
         "{:?}",
         read.warnings
     );
-    let refused = store
-        .push_manifest(REPO, &referrer_of(&subject), None)
-        .await;
+    let refused = store.push_manifest(REPO, &referrer_of(subject), None).await;
     assert!(
-        matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("not an image index")),
+        matches!(&refused, Err(StoreError::Invalid(m)) if m.contains(write_error)),
         "{refused:?}"
     );
-    let still = store.resolve(REPO, &tag).await.expect("tag kept");
-    assert_eq!(still.digest, *other.digest(), "the tag was not overwritten");
 }
 
 /// A referrer made of the empty blob `{}` only.

@@ -7,7 +7,7 @@ use regscope::store::remote::RemoteStore;
 use regscope::store::{ReferrersSource, Store};
 
 use super::fallback::{listed, raw_fallback};
-use super::{annotations, push_image, push_referrer, run, store, subject_of};
+use super::{push_image, push_signature, run, store, subject_of};
 use crate::support::{FaultProxy, Registry, Rule, fallback_tag, http_get, media};
 
 const REPO: &str = "app";
@@ -29,16 +29,7 @@ fn manifest_status(host: &str, digest: &str) -> u16 {
 }
 
 async fn attach(store: &RemoteStore, subject: &Descriptor, n: usize) -> Manifest {
-    let body = format!("{{\"n\":{n}}}");
-    let (artifact, pushed) = push_referrer(
-        store,
-        REPO,
-        subject,
-        "signature/example",
-        ("sig.json", body.as_bytes()),
-        annotations(&[]),
-    )
-    .await;
+    let (artifact, pushed) = push_signature(store, REPO, subject, &format!("{{\"n\":{n}}}")).await;
     assert_eq!(
         pushed.referrer_indexed_by,
         Some(ReferrersSource::FallbackTag)

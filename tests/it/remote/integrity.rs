@@ -5,7 +5,7 @@
 use regscope::oci::verify::VerifyError;
 use regscope::store::{Store, StoreError};
 
-use super::{push_image, read_blob, run, store};
+use super::{blob_error, push_image, read_blob, run, store};
 use crate::support::{FaultProxy, Registry, Rule, http_request, media};
 
 const REPO: &str = "app";
@@ -79,32 +79,21 @@ fn remote_catches_flipped_bytes_and_lying_headers() {
         proxy.clear_rules();
         proxy.add_rule(Rule::new("GET", "/blobs/").flip_byte(3));
         let layer = image.layers[0].clone();
-        let mut stream = store.fetch_blob(REPO, &layer).await.expect("stream starts");
-        let mut last = None;
-        while let Some(item) = futures_util::StreamExt::next(&mut stream).await {
-            last = Some(item);
-        }
+        let flipped = blob_error(&store, REPO, &layer).await;
         assert!(
             matches!(
-                last,
-                Some(Err(StoreError::Verify(VerifyError::DigestMismatch { .. })))
+                flipped,
+                StoreError::Verify(VerifyError::DigestMismatch { .. })
             ),
-            "{last:?}"
+            "{flipped:?}"
         );
 
         proxy.clear_rules();
         proxy.add_rule(Rule::new("GET", "/blobs/").truncate_after(4));
-        let mut stream = store.fetch_blob(REPO, &layer).await.expect("stream starts");
-        let mut last = None;
-        while let Some(item) = futures_util::StreamExt::next(&mut stream).await {
-            last = Some(item);
-        }
+        let short = blob_error(&store, REPO, &layer).await;
         assert!(
-            matches!(
-                last,
-                Some(Err(StoreError::Verify(VerifyError::TooShort { .. })))
-            ),
-            "{last:?}"
+            matches!(short, StoreError::Verify(VerifyError::TooShort { .. })),
+            "{short:?}"
         );
 
         proxy.clear_rules();

@@ -5,11 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
 use regscope::store::remote::{ConnectOptions, RemoteStore};
 use regscope::store::{Store, StoreError};
 
-use super::{push_image, run, store};
+use super::{blob_error, push_image, run, store};
 use crate::support::{FaultProxy, Registry, Rule, http_get, media};
 
 const REPO: &str = "app";
@@ -67,14 +66,7 @@ fn remote_stalls_end_within_the_read_timeout_per_attempt() {
         proxy.add_rule(Rule::new("GET", "/blobs/").stall_after(0));
         let layer = &image.layers[0];
         let started = Instant::now();
-        let mut stream = store.fetch_blob(REPO, layer).await.expect("headers");
-        let error = loop {
-            match stream.next().await {
-                Some(Ok(_)) => {}
-                Some(Err(error)) => break error,
-                None => panic!("a stalled blob ended cleanly"),
-            }
-        };
+        let error = blob_error(&store, REPO, layer).await;
         check_timely(&error, started, 4, &proxy.host(), "fetch blob");
     });
 }
