@@ -22,7 +22,7 @@ mod tokens;
 use regscope::store::StoreError;
 use regscope::store::remote::ConnectOptions;
 use regscope::store::remote::auth::{Authenticator, Scope};
-use regscope::store::remote::credentials::{Credential, LookupEnv, lookup_with};
+use regscope::store::remote::credentials::{Credential, CredentialSource, LookupEnv, lookup_with};
 use reqwest::header::AUTHORIZATION;
 
 use crate::support::{OlaregAcl, OlaregAuth, Oras, Registry};
@@ -239,4 +239,43 @@ async fn credentials_from_a_helper_script_on_path() {
     assert_eq!(credential, basic(USER, PASSWORD));
     let auth = Authenticator::new(client(), reg.host(), credential, true);
     assert_eq!(get(&auth, reg.host(), "/v2/", &[]).await.unwrap(), 200);
+}
+
+/// The docker config is read and the helper run only when the registry
+/// first challenges, and on a blocking thread: a slow helper does not
+/// stall the runtime (this test's runtime has one thread, which keeps
+/// ticking meanwhile).
+#[tokio::test(flavor = "current_thread")]
+async fn a_slow_helper_runs_off_the_runtime_on_the_first_challenge() {
+    let reg = Registry::distribution_htpasswd(USER, PASSWORD);
+    let answer = credentials::answering_helper(reg.host(), USER, PASSWORD);
+    let slow = answer.replacen("#!/bin/sh\n", "#!/bin/sh\nsleep 1\n", 1);
+    let env = credentials::helper_env(&[("slow", &slow)]);
+    credentials::write_config(
+        &env,
+        &format!(r#"{{"credHelpers": {{"{}": "slow"}}}}"#, reg.host()),
+    );
+    let source =
+        CredentialSource::with_env(reg.host(), &ConnectOptions::default(), env.lookup.clone())
+            .unwrap();
+    let auth = Authenticator::with_source(client(), reg.host(), source, true);
+    assert!(format!("{auth:?}").contains("not yet looked up"), "{auth:?}");
+
+    let ticks = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let counter = ticks.clone();
+    let ticker = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    let started = std::time::Instant::now();
+    assert_eq!(get(&auth, reg.host(), "/v2/", &[]).await.unwrap(), 200);
+    ticker.abort();
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "the helper ran"
+    );
+    let ticked = ticks.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(ticked >= 10, "the runtime stalled: {ticked} ticks");
 }

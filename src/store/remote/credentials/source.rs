@@ -38,10 +38,19 @@ impl CredentialSource {
         registry: &str,
         options: &ConnectOptions,
     ) -> Result<CredentialSource, StoreError> {
+        Self::with_env(registry, options, LookupEnv::from_process())
+    }
+
+    /// [`CredentialSource::for_registry`] with the environment given.
+    pub fn with_env(
+        registry: &str,
+        options: &ConnectOptions,
+        env: LookupEnv,
+    ) -> Result<CredentialSource, StoreError> {
         if options.username.is_some() || options.password.is_some() {
             let no_config = LookupEnv {
                 config_dir: None,
-                ..LookupEnv::from_process()
+                ..env
             };
             return Ok(CredentialSource::known(lookup_with(
                 registry, options, &no_config,
@@ -51,9 +60,7 @@ impl CredentialSource {
         let options = options.clone();
         Ok(CredentialSource {
             found: OnceCell::new(),
-            lookup: Some(Arc::new(move || {
-                lookup_with(&registry, &options, &LookupEnv::from_process())
-            })),
+            lookup: Some(Arc::new(move || lookup_with(&registry, &options, &env))),
         })
     }
 
