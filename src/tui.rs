@@ -58,6 +58,16 @@ pub enum Start {
     },
 }
 
+impl Start {
+    /// One tag or digest of `repository`.
+    pub fn reference(repository: &str, reference: &str) -> Start {
+        Start::Reference {
+            repository: repository.to_owned(),
+            reference: reference.to_owned(),
+        }
+    }
+}
+
 /// How often spinners turn while something loads.
 const TICK: Duration = Duration::from_millis(120);
 

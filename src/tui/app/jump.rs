@@ -31,22 +31,14 @@ impl App {
                 Vec::new()
             }
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if in_detail => {
-                let action = if mouse.kind == MouseEventKind::ScrollDown {
-                    Action::Down
-                } else {
-                    Action::Up
-                };
+                let action = scroll_action(mouse.kind);
                 for _ in 0..3 {
                     self.scroll_detail(action);
                 }
                 Vec::new()
             }
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if in_tree => {
-                let action = if mouse.kind == MouseEventKind::ScrollDown {
-                    Action::Down
-                } else {
-                    Action::Up
-                };
+                let action = scroll_action(mouse.kind);
                 let focus = std::mem::replace(&mut self.focus, Focus::Tree);
                 let effects = self.navigate(action);
                 self.focus = focus;
@@ -100,5 +92,14 @@ impl App {
             self.tree_offset = index.saturating_sub(2);
         }
         effects
+    }
+}
+
+/// The wheel moves like the arrow keys.
+fn scroll_action(kind: MouseEventKind) -> Action {
+    if kind == MouseEventKind::ScrollDown {
+        Action::Down
+    } else {
+        Action::Up
     }
 }

@@ -114,18 +114,8 @@ impl SbomSummary {
                 },
             ]),
         ];
-        let name_width = matching
-            .iter()
-            .map(|c| c.name.chars().count())
-            .max()
-            .unwrap_or(0)
-            .clamp(4, 26);
-        let version_width = matching
-            .iter()
-            .map(|c| c.version.chars().count())
-            .max()
-            .unwrap_or(0)
-            .clamp(7, 14);
+        let name_width = column_width(matching.iter().map(|c| c.name.as_str()), 4, 26);
+        let version_width = column_width(matching.iter().map(|c| c.version.as_str()), 7, 14);
         lines.push(Line::from(Span::styled(
             format!(
                 "  {:<name_width$}  {:<version_width$}  licence",
@@ -182,6 +172,15 @@ fn text(value: &Value) -> String {
         Value::Number(n) => n.to_string(),
         _ => String::new(),
     }
+}
+
+/// The width of a column: its widest cell, within `min..=max`.
+fn column_width<'a>(cells: impl Iterator<Item = &'a str>, min: usize, max: usize) -> usize {
+    cells
+        .map(|cell| cell.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(min, max)
 }
 
 #[cfg(test)]

@@ -117,18 +117,12 @@ mod tests {
     use super::*;
     use tokio::sync::mpsc::unbounded_channel;
 
-    fn digest(c: char) -> Digest {
-        format!("sha256:{}", c.to_string().repeat(64))
-            .parse()
-            .expect("digest")
-    }
-
     #[tokio::test]
     async fn byte_counts_are_summed_and_throttled() {
         let (progress, events) = unbounded_channel();
         let (sender, mut messages) = unbounded_channel();
         let forwarding = tokio::spawn(forward(7, events, sender));
-        let (a, b) = (digest('a'), digest('b'));
+        let (a, b) = (Digest::sha256_of(b"a"), Digest::sha256_of(b"b"));
         for (d, total) in [(&a, 1000), (&b, 3000)] {
             progress
                 .send(Progress::Started {

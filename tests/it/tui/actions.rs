@@ -8,7 +8,7 @@ use regscope::tui::app::{Dialog, Popup};
 use regscope::tui::config::Config;
 use regscope::tui::message::{Effect, Loaded, Msg, OperationRequest};
 
-use super::state::{app, image, job_of, key};
+use super::state::{app, app_at_loaded_tag, draw, image, job_of, key, operation_id};
 
 #[test]
 fn mouse_clicks_select_and_open_rows() {
@@ -45,17 +45,7 @@ fn help_is_generated_from_the_users_key_map() {
     let mut app = app();
     app.config = config;
     key(&mut app, KeyCode::Char('?'));
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 40)).unwrap();
-    terminal
-        .draw(|frame| regscope::tui::view::draw(frame, &app))
-        .unwrap();
-    let screen: String = terminal
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|cell| cell.symbol())
-        .collect();
+    let screen = draw(&app, 100, 40).concat();
     assert!(screen.contains(&format!(" {:<16}quit", "x")), "{screen}");
     let copy_keys = format!(" {:<16}copy the digest", "ctrl-y y");
     assert!(screen.contains(&copy_keys), "{screen}");
@@ -68,13 +58,7 @@ fn help_is_generated_from_the_users_key_map() {
 
 #[test]
 fn the_attach_dialog_completes_paths_and_checks_its_fields() {
-    let mut app = app();
-    let effects = app.start_reference("net-monitor", "v1");
-    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
-    app.update(Msg::Loaded {
-        job: manifest_job,
-        result: Ok(Loaded::Manifest(image())),
-    });
+    let mut app = app_at_loaded_tag();
 
     key(&mut app, KeyCode::Char('a'));
     for c in "/tmp/sb".chars() {
@@ -139,23 +123,16 @@ fn the_attach_dialog_completes_paths_and_checks_its_fields() {
 
 #[test]
 fn escape_cancels_running_operations_and_their_outcome_is_reported() {
-    let mut app = app();
-    let effects = app.start_reference("net-monitor", "v1");
-    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
-    app.update(Msg::Loaded {
-        job: manifest_job,
-        result: Ok(Loaded::Manifest(image())),
-    });
+    let mut app = app_at_loaded_tag();
     let effects = key(&mut app, KeyCode::Char('p'));
-    let id = match &effects[..] {
-        [
-            Effect::Operation {
-                id,
-                request: OperationRequest::Pull { .. },
-            },
-        ] => *id,
-        other => panic!("no pull: {other:?}"),
-    };
+    assert!(matches!(
+        &effects[..],
+        [Effect::Operation {
+            request: OperationRequest::Pull { .. },
+            ..
+        }]
+    ));
+    let id = operation_id(&effects);
     app.update(Msg::OperationProgress {
         id,
         text: "fetching layer.tar.gz".to_owned(),
@@ -219,17 +196,8 @@ fn cosign_tags_arriving_late_make_attachments_be_read_again() {
 
 #[test]
 fn byte_progress_shows_in_the_status_bar() {
-    let mut app = app();
-    let effects = app.start_reference("net-monitor", "v1");
-    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
-    app.update(Msg::Loaded {
-        job: manifest_job,
-        result: Ok(Loaded::Manifest(image())),
-    });
-    let id = match &key(&mut app, KeyCode::Char('p'))[..] {
-        [Effect::Operation { id, .. }] => *id,
-        other => panic!("no pull: {other:?}"),
-    };
+    let mut app = app_at_loaded_tag();
+    let id = operation_id(&key(&mut app, KeyCode::Char('p')));
     app.update(Msg::OperationProgress {
         id,
         text: "fetching layer.tar.gz".to_owned(),
@@ -239,12 +207,7 @@ fn byte_progress_shows_in_the_status_bar() {
         done: 3 * 1024 * 1024,
         total: 12 * 1024 * 1024,
     });
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 30)).unwrap();
-    terminal
-        .draw(|frame| regscope::tui::view::draw(frame, &app))
-        .unwrap();
-    let buffer = terminal.backend().buffer();
-    let status: String = (0..140).map(|x| buffer[(x, 28)].symbol()).collect();
+    let status = &draw(&app, 140, 30)[28];
     assert!(
         status.contains("pull: fetching layer.tar.gz 3.0 MiB / 12.0 MiB (25%)"),
         "{status}"

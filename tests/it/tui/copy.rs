@@ -15,22 +15,16 @@ use regscope::store::layout::LayoutStore;
 use regscope::store::remote::{ConnectOptions, RemoteStore};
 use regscope::tui::app::{App, Dialog, Popup};
 use regscope::tui::config::Config;
-use regscope::tui::message::{CopyDestination, Effect, Loaded, Msg, OperationRequest};
+use regscope::tui::message::{CopyDestination, Effect, OperationRequest};
 
 use super::harness::Harness;
-use super::state::{app, image, job_of, key};
+use super::state::{app_at_loaded_tag, key};
 use crate::support::registry::Registry;
 
 /// An app on `net-monitor:v1` (loaded) with the copy dialog open.
 fn copy_dialog(config: Config) -> App {
-    let mut app = app();
+    let mut app = app_at_loaded_tag();
     app.config = config;
-    let effects = app.start_reference("net-monitor", "v1");
-    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
-    app.update(Msg::Loaded {
-        job: manifest_job,
-        result: Ok(Loaded::Manifest(image())),
-    });
     key(&mut app, KeyCode::Char('c'));
     app
 }
@@ -124,8 +118,8 @@ fn tab_in_the_copy_dialog_offers_the_saved_registries() {
 }
 
 /// Copies `net-monitor:v1` from the demo to `destination` through the UI.
-async fn copy_from_the_demo(destination: &str, connect: ConnectOptions) -> Harness {
-    let mut ui = Harness::net_monitor_with(connect);
+async fn copy_from_the_demo(destination: &str) -> Harness {
+    let mut ui = Harness::net_monitor();
     ui.settle().await;
     ui.key(KeyCode::Char('c'));
     ui.type_text(destination);
@@ -150,7 +144,7 @@ async fn sbom_digests(store: &dyn Store, repository: &str) -> Vec<String> {
 async fn copy_from_the_demo_to_another_registry() {
     let registry = Registry::olareg();
     let destination = format!("{}/mirror/net-monitor", registry.host());
-    let _ui = copy_from_the_demo(&destination, ConnectOptions::default()).await;
+    let _ui = copy_from_the_demo(&destination).await;
     let store = RemoteStore::new(registry.host(), ConnectOptions::default()).unwrap();
     let found = sbom_digests(&store, "mirror/net-monitor").await;
     assert!(found.contains(&NET_MONITOR_SBOM.to_owned()), "{found:?}");
@@ -161,7 +155,7 @@ async fn copy_from_the_demo_to_a_new_oci_layout() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("net-monitor-copy");
     let destination = format!("oci:{}", out.display());
-    let _ui = copy_from_the_demo(&destination, ConnectOptions::default()).await;
+    let _ui = copy_from_the_demo(&destination).await;
     let layout = LayoutStore::open(&out).unwrap();
     let repository = layout.single_repository().unwrap().to_owned();
     let store: Arc<dyn Store> = Arc::new(layout);

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -12,7 +12,6 @@ use regscope::store::Store;
 use regscope::store::remote::ConnectOptions;
 use regscope::tui::clipboard::Clipboard;
 use regscope::tui::config::Config;
-use regscope::tui::message::Msg;
 use regscope::tui::{Driver, Launch, Start, view};
 use tempfile::TempDir;
 
@@ -30,17 +29,6 @@ impl Harness {
     pub fn demo(start: Start, width: u16, height: u16) -> Harness {
         let (store, scratch) = regscope::demo::open_scratch().unwrap();
         Harness::with_store(Arc::new(store), Some(scratch), start, width, height)
-    }
-
-    /// The demo at `net-monitor:v1`, with these connection options for
-    /// copies to other registries.
-    pub fn net_monitor_with(connect: ConnectOptions) -> Harness {
-        let (store, scratch) = regscope::demo::open_scratch().unwrap();
-        let start = Start::Reference {
-            repository: "net-monitor".to_owned(),
-            reference: "v1".to_owned(),
-        };
-        Harness::build(Arc::new(store), Some(scratch), start, (120, 40), connect)
     }
 
     /// The demo with more tags on `repository`'s `v1` (written to the
@@ -71,17 +59,6 @@ impl Harness {
         width: u16,
         height: u16,
     ) -> Harness {
-        let connect = ConnectOptions::default();
-        Harness::build(store, scratch, start, (width, height), connect)
-    }
-
-    fn build(
-        store: regscope::store::SharedStore,
-        scratch: Option<TempDir>,
-        start: Start,
-        (width, height): (u16, u16),
-        connect: ConnectOptions,
-    ) -> Harness {
         let copied = Arc::new(Mutex::new(Vec::new()));
         let launch = Launch {
             store,
@@ -89,7 +66,7 @@ impl Harness {
             scratch_note: scratch
                 .as_ref()
                 .map(|_| "demo: writes go to a scratch copy".to_owned()),
-            connect,
+            connect: ConnectOptions::default(),
         };
         let driver = Driver::new(
             launch,
@@ -107,23 +84,18 @@ impl Harness {
     }
 
     pub fn net_monitor() -> Harness {
-        Harness::demo(
-            Start::Reference {
-                repository: "net-monitor".to_owned(),
-                reference: "v1".to_owned(),
-            },
-            120,
-            40,
-        )
+        Harness::demo(Start::reference("net-monitor", "v1"), 120, 40)
     }
 
     pub fn key(&mut self, code: KeyCode) {
-        let modifiers = match code {
-            KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
-            _ => KeyModifiers::NONE,
-        };
-        self.driver
-            .handle(Msg::Input(Event::Key(KeyEvent::new(code, modifiers))));
+        self.driver.handle(super::state::key_msg(code));
+    }
+
+    /// `g`, the reference, Enter: as a person goes to a reference.
+    pub fn go_to(&mut self, reference: &str) {
+        self.key(KeyCode::Char('g'));
+        self.type_text(reference);
+        self.key(KeyCode::Enter);
     }
 
     /// Types each character as a key press.

@@ -33,9 +33,7 @@ async fn distribution_fallback_tags_are_hidden_and_shown_under_their_subject() {
     ui.wait_for("every page of tags", |s| s.contains(&count))
         .await;
 
-    ui.key(KeyCode::Char('g'));
-    ui.type_text(&format!("{}:{}", fixture::IMAGE_REPO, fixture::IMAGE_TAG));
-    ui.key(KeyCode::Enter);
+    ui.go_to(&format!("{}:{}", fixture::IMAGE_REPO, fixture::IMAGE_TAG));
     let screen = ui
         .wait_for("the graph", |s| {
             s.contains(fixture::SBOM_TYPE) && s.contains("referrers: fallback tags")
@@ -72,10 +70,7 @@ async fn distribution_fallback_tags_are_hidden_and_shown_under_their_subject() {
 async fn olareg_serves_the_referrers_api_and_the_sbom_reads() {
     let registry = Registry::olareg();
     let fixture = Fixture::seed(&registry);
-    let start = Start::Reference {
-        repository: fixture::IMAGE_REPO.to_owned(),
-        reference: fixture::IMAGE_TAG.to_owned(),
-    };
+    let start = Start::reference(fixture::IMAGE_REPO, fixture::IMAGE_TAG);
     let mut ui = ui_for(&registry, start);
     ui.wait_for("the graph over the API", |s| {
         s.contains(fixture::SBOM_TYPE) && s.contains("referrers API")

@@ -53,21 +53,14 @@ async fn from_the_registry_to_the_sbom_and_its_digest_on_the_clipboard() {
 
 #[tokio::test]
 async fn platform_manifests_show_their_own_referrers() {
-    let start = Start::Reference {
-        repository: "multi-arch".to_owned(),
-        reference: "v1".to_owned(),
-    };
+    let start = Start::reference("multi-arch", "v1");
     let mut ui = Harness::demo(start, 120, 40);
-    let screen = ui
-        .wait_for("both platforms", |s| {
-            s.contains("linux/amd64") && s.contains("linux/arm64")
-        })
-        .await;
-    let screen = if ui.driver.app.is_animating() {
-        ui.settle().await
-    } else {
-        screen
-    };
+    ui.wait_for("both platforms", |s| {
+        s.contains("linux/amd64") && s.contains("linux/arm64")
+    })
+    .await;
+    // Loads started by what showed may still be under way.
+    let screen = ui.settle().await;
     assert!(screen.contains("◂ 1 referrer"), "{screen}");
     ui.move_to(&format!("m:{MULTI_ARCH_AMD64_SBOM}"));
     let count = format!("components {MULTI_ARCH_SBOM_COMPONENTS}");
@@ -80,9 +73,7 @@ async fn go_to_a_reference_and_back_out() {
     let mut ui = Harness::demo(Start::Registry, 160, 30);
     ui.wait_for("the repositories", |s| s.contains("plain"))
         .await;
-    ui.key(KeyCode::Char('g'));
-    ui.type_text("demo/net-monitor:v1");
-    ui.key(KeyCode::Enter);
+    ui.go_to("demo/net-monitor:v1");
     ui.wait_for("net-monitor's referrers", |s| s.contains("◂ 3 referrers"))
         .await;
     ui.key(KeyCode::Left);
@@ -154,9 +145,7 @@ async fn copy_an_image_with_its_referrers_to_another_repository() {
     let mut ui = Harness::demo(Start::Registry, 140, 40);
     ui.wait_for("the repositories", |s| s.contains("3 repositories"))
         .await;
-    ui.key(KeyCode::Char('g'));
-    ui.type_text("net-monitor:v1");
-    ui.key(KeyCode::Enter);
+    ui.go_to("net-monitor:v1");
     ui.settle().await;
     ui.key(KeyCode::Char('c'));
     ui.type_text("mirror:v1");

@@ -21,14 +21,7 @@ async fn tree_with_the_demo_graph_expanded() {
 
 #[tokio::test]
 async fn manifest_detail() {
-    let mut ui = Harness::demo(
-        Start::Reference {
-            repository: "plain".to_owned(),
-            reference: "v1".to_owned(),
-        },
-        150,
-        36,
-    );
+    let mut ui = Harness::demo(Start::reference("plain", "v1"), 150, 36);
     let screen = ui.settle().await;
     assert!(
         screen.contains("Manifest") && screen.contains("\"config\": {"),
@@ -42,14 +35,10 @@ async fn sbom_summary() {
     let mut ui = Harness::net_monitor();
     ui.settle().await;
     ui.move_to(&format!("m:{NET_MONITOR_SBOM}"));
-    let screen = ui
-        .wait_for("the SBOM summary", |s| s.contains("components"))
+    ui.wait_for("the SBOM summary", |s| s.contains("components"))
         .await;
-    let screen = if ui.driver.app.is_animating() {
-        ui.settle().await
-    } else {
-        screen
-    };
+    // Loads started by what showed may still be under way.
+    let screen = ui.settle().await;
     insta::assert_snapshot!("sbom_summary", screen);
 }
 
@@ -65,20 +54,10 @@ async fn help_screen() {
 
 #[tokio::test]
 async fn error_on_a_node() {
-    let mut ui = Harness::demo(
-        Start::Reference {
-            repository: "net-monitor".to_owned(),
-            reference: "v9-missing".to_owned(),
-        },
-        100,
-        16,
-    );
-    let screen = ui.wait_for("the error", |s| s.contains('✗')).await;
-    let screen = if ui.driver.app.is_animating() {
-        ui.settle().await
-    } else {
-        screen
-    };
+    let mut ui = Harness::demo(Start::reference("net-monitor", "v9-missing"), 100, 16);
+    ui.wait_for("the error", |s| s.contains('✗')).await;
+    // Loads started by what showed may still be under way.
+    let screen = ui.settle().await;
     assert!(screen.contains("press r to retry"), "{screen}");
     insta::assert_snapshot!("error_on_node", screen);
 }

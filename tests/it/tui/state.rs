@@ -26,12 +26,17 @@ pub(super) fn app() -> App {
     app
 }
 
-pub(super) fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+/// A key press as the terminal reports it (capitals with Shift).
+pub(super) fn key_msg(code: KeyCode) -> Msg {
     let modifiers = match code {
         KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
         _ => KeyModifiers::NONE,
     };
-    app.update(Msg::Input(Event::Key(KeyEvent::new(code, modifiers))))
+    Msg::Input(Event::Key(KeyEvent::new(code, modifiers)))
+}
+
+pub(super) fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(key_msg(code))
 }
 
 pub(super) fn image() -> Arc<Manifest> {
@@ -60,6 +65,39 @@ fn sbom_of(subject: &Digest) -> GraphNode {
         depth_limited: false,
         warnings: Vec::new(),
     }
+}
+
+/// An app at `net-monitor:v1` with the tag's manifest (`image()`) loaded.
+pub(super) fn app_at_loaded_tag() -> App {
+    let mut app = app();
+    let effects = app.start_reference("net-monitor", "v1");
+    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    app.update(Msg::Loaded {
+        job: manifest_job,
+        result: Ok(Loaded::Manifest(image())),
+    });
+    app
+}
+
+/// The id of the one operation `effects` start.
+pub(super) fn operation_id(effects: &[Effect]) -> u64 {
+    match effects {
+        [Effect::Operation { id, .. }] => *id,
+        other => panic!("not one operation: {other:?}"),
+    }
+}
+
+/// The screen `app` draws in a `width`×`height` terminal, row by row.
+pub(super) fn draw(app: &App, width: u16, height: u16) -> Vec<String> {
+    let backend = ratatui::backend::TestBackend::new(width, height);
+    let mut terminal = ratatui::Terminal::new(backend).unwrap();
+    terminal
+        .draw(|frame| regscope::tui::view::draw(frame, app))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect())
+        .collect()
 }
 
 pub(super) fn job_of(effects: &[Effect], pick: impl Fn(&Effect) -> bool) -> JobKey {
@@ -264,15 +302,8 @@ fn a_hundred_thousand_tags_stay_fast_and_filterable() {
 
 #[test]
 fn copy_help_delete_and_quit() {
-    let mut app = app();
-    let effects = app.start_reference("net-monitor", "v1");
-    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
-    let image = image();
-    let digest = image.digest().to_string();
-    app.update(Msg::Loaded {
-        job: manifest_job,
-        result: Ok(Loaded::Manifest(image)),
-    });
+    let mut app = app_at_loaded_tag();
+    let digest = image().digest().to_string();
 
     let effects = key(&mut app, KeyCode::Char('y'));
     assert!(matches!(&effects[..], [Effect::CopyToClipboard { text, .. }] if *text == digest));
