@@ -152,6 +152,9 @@ fn help_lines(app: &App) -> Vec<Line<'static>> {
         " downloads go to {}",
         escape::owned(&config.download_dir.display().to_string())
     );
+    if config.download_dir.is_relative() {
+        settings.push_str(" (from where regscope started)");
+    }
     if !config.registries.is_empty() {
         let saved: Vec<String> = config.registries.iter().map(|r| escape::owned(r)).collect();
         settings.push_str(&format!(
