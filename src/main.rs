@@ -125,17 +125,12 @@ async fn run_tui(
     init_tui_logging();
     // The demo's scratch copy must outlive the TUI.
     let mut _scratch = None;
-    let launch = if let Some(layout) = oci_layout {
-        let spec = Spec::layout(&layout);
-        let opened = open(&spec, connection, false)?;
-        Launch {
-            start: start_for(&opened.repository, opened.reference.as_deref()),
-            store: opened.store,
-            scratch_note: None,
-            connect: connection.clone(),
-        }
-    } else if let Some(target) = target {
-        let spec = Spec::parse(&target)?;
+    let spec = match (oci_layout, target) {
+        (Some(layout), _) => Some(Spec::layout(&layout)),
+        (None, Some(target)) => Some(Spec::parse(&target)?),
+        (None, None) => None,
+    };
+    let launch = if let Some(spec) = spec {
         let opened = open(&spec, connection, false)?;
         Launch {
             start: start_for(&opened.repository, opened.reference.as_deref()),

@@ -6,8 +6,9 @@ use std::io::Write;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use tokio::task::JoinHandle;
 
+use super::interrupt::cancel_on_interrupt;
 use super::terminal::sanitize;
-use crate::ops::{Progress, ProgressSink};
+use crate::ops::{CancellationToken, Progress, ProgressSink};
 
 /// A sink whose events are printed to stderr until it is dropped; await the
 /// handle after the operation so every line is out before the result.
@@ -15,6 +16,22 @@ pub fn stderr_printer(quiet: bool) -> (ProgressSink, JoinHandle<()>) {
     let (sink, events) = unbounded_channel();
     let handle = tokio::spawn(print_events(events, quiet));
     (sink, handle)
+}
+
+/// Runs `operation` with a progress sink printed to stderr, and with Ctrl-C
+/// cancelling `cancel`; returns once every progress line is out, so the
+/// result prints after them.
+pub async fn with_progress<T, F, Fut>(cancel: &CancellationToken, operation: F) -> T
+where
+    F: FnOnce(ProgressSink) -> Fut,
+    Fut: Future<Output = T>,
+{
+    let _interrupt = cancel_on_interrupt(cancel.clone());
+    let (sink, printer) = stderr_printer(false);
+    // The future owns the sink: when it ends the printer sees the end.
+    let result = operation(sink).await;
+    let _ = printer.await;
+    result
 }
 
 async fn print_events(mut events: UnboundedReceiver<Progress>, quiet: bool) {

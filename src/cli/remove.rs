@@ -7,8 +7,7 @@ use color_eyre::eyre::{Result, WrapErr, bail};
 
 use super::DeleteArgs;
 use super::commands::open_ref;
-use super::interrupt::cancel_on_interrupt;
-use super::progress::stderr_printer;
+use super::progress::with_progress;
 use super::terminal::sanitize;
 use crate::ops::CancellationToken;
 use crate::store::remote::ConnectOptions;
@@ -65,11 +64,10 @@ pub(super) async fn remove(
             bail!("nothing deleted");
         }
     }
-    let _interrupt = cancel_on_interrupt(cancel.clone());
-    let (sink, printer) = stderr_printer(false);
-    let result = crate::ops::delete(store, &plan, &sink, cancel).await;
-    drop(sink);
-    let _ = printer.await;
+    let result = with_progress(cancel, |sink| async move {
+        crate::ops::delete(store, &plan, &sink, cancel).await
+    })
+    .await;
     let deleted = result.wrap_err_with(|| format!("cannot delete {}", args.reference))?;
     eprintln!("Deleted {deleted} manifest(s)");
     Ok(())

@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use super::commands::{open_ref, print_stdout};
-use super::interrupt::cancel_on_interrupt;
-use super::progress::stderr_printer;
+use super::progress::with_progress;
 use super::target::{Spec, open};
 use super::terminal::sanitize;
 use super::{AttachArgs, CopyArgs, PullArgs};
@@ -33,19 +32,19 @@ pub(super) async fn pull(
         select,
         limits: UnpackLimits::default(),
     };
-    let _interrupt = cancel_on_interrupt(cancel.clone());
-    let (sink, printer) = stderr_printer(false);
-    let result = crate::ops::pull(
-        target.store.as_ref(),
-        &target.repository,
-        &reference,
-        &options,
-        &sink,
-        cancel,
-    )
+    let store = target.store.as_ref();
+    let result = with_progress(cancel, |sink| async move {
+        crate::ops::pull(
+            store,
+            &target.repository,
+            &reference,
+            &options,
+            &sink,
+            cancel,
+        )
+        .await
+    })
     .await;
-    drop(sink);
-    let _ = printer.await;
     let outcome = result.wrap_err_with(|| format!("cannot pull {}", args.reference))?;
     let mut text = String::new();
     for written in &outcome.written {
@@ -112,19 +111,19 @@ pub(super) async fn attach(
         files: args.files.iter().map(|f| parse_file_arg(f)).collect(),
         annotations: parse_annotations(&args.annotations)?,
     };
-    let _interrupt = cancel_on_interrupt(cancel.clone());
-    let (sink, printer) = stderr_printer(false);
-    let result = crate::ops::attach(
-        target.store.as_ref(),
-        &target.repository,
-        &reference,
-        &options,
-        &sink,
-        cancel,
-    )
+    let store = target.store.as_ref();
+    let result = with_progress(cancel, |sink| async move {
+        crate::ops::attach(
+            store,
+            &target.repository,
+            &reference,
+            &options,
+            &sink,
+            cancel,
+        )
+        .await
+    })
     .await;
-    drop(sink);
-    let _ = printer.await;
     let pushed = result.wrap_err_with(|| format!("cannot attach to {}", args.reference))?;
     print_stdout(&format!(
         "{}@{}\n",
@@ -160,21 +159,21 @@ pub(super) async fn copy(
         tag,
         ..CopyOptions::default()
     };
-    let _interrupt = cancel_on_interrupt(cancel.clone());
-    let (sink, printer) = stderr_printer(false);
-    let result = crate::ops::copy(
-        source.store.as_ref(),
-        &source.repository,
-        &reference,
-        destination.store.as_ref(),
-        &destination.repository,
-        &options,
-        &sink,
-        cancel,
-    )
+    let (from, to) = (source.store.as_ref(), destination.store.as_ref());
+    let result = with_progress(cancel, |sink| async move {
+        crate::ops::copy(
+            from,
+            &source.repository,
+            &reference,
+            to,
+            &destination.repository,
+            &options,
+            &sink,
+            cancel,
+        )
+        .await
+    })
     .await;
-    drop(sink);
-    let _ = printer.await;
     let outcome =
         result.wrap_err_with(|| format!("cannot copy {} to {}", args.source, args.destination))?;
     eprintln!(

@@ -188,46 +188,34 @@ async fn stage(file: &AttachFile) -> Result<Staged, OpError> {
         .and_then(|n| n.to_str())
         .ok_or_else(|| OpError::Invalid(format!("{} has no usable file name", path.display())))?
         .to_owned();
-    if meta.is_dir() {
+    // A directory goes as a tar+gzip beside it, with ORAS's annotations.
+    let (content, temp, default_type, unpack_digest) = if meta.is_dir() {
         let source = path.clone();
         let dir_title = title.clone();
         let (temp, tar_digest) =
             tokio::task::spawn_blocking(move || tar_directory(&source, &dir_title))
                 .await
                 .map_err(|e| OpError::Invalid(format!("packing {title} stopped: {e}")))??;
-        let (digest, size) = hash_file(temp.path()).await?;
-        let media_type = file
-            .media_type
-            .clone()
-            .unwrap_or_else(|| OCI_LAYER_TAR_GZIP.to_owned());
-        let mut descriptor = Descriptor::new(media_type, digest, size);
-        descriptor
-            .annotations
-            .insert(ANNOTATION_TITLE.to_owned(), title);
-        descriptor
-            .annotations
-            .insert(ANNOTATION_UNPACK.to_owned(), "true".to_owned());
-        descriptor
-            .annotations
-            .insert(ANNOTATION_CONTENT_DIGEST.to_owned(), tar_digest.to_string());
-        return Ok(Staged {
-            descriptor,
-            path: temp.path().to_path_buf(),
-            _temp: Some(temp),
-        });
-    }
-    let (digest, size) = hash_file(path).await?;
+        let content = temp.path().to_path_buf();
+        (content, Some(temp), OCI_LAYER_TAR_GZIP, Some(tar_digest))
+    } else {
+        (path.clone(), None, OCI_LAYER_TAR, None)
+    };
+    let (digest, size) = hash_file(&content).await?;
     let media_type = file
         .media_type
         .clone()
-        .unwrap_or_else(|| OCI_LAYER_TAR.to_owned());
+        .unwrap_or_else(|| default_type.to_owned());
     let mut descriptor = Descriptor::new(media_type, digest, size);
-    descriptor
-        .annotations
-        .insert(ANNOTATION_TITLE.to_owned(), title);
+    let annotations = &mut descriptor.annotations;
+    annotations.insert(ANNOTATION_TITLE.to_owned(), title);
+    if let Some(tar_digest) = unpack_digest {
+        annotations.insert(ANNOTATION_UNPACK.to_owned(), "true".to_owned());
+        annotations.insert(ANNOTATION_CONTENT_DIGEST.to_owned(), tar_digest.to_string());
+    }
     Ok(Staged {
         descriptor,
-        path: path.clone(),
-        _temp: None,
+        path: content,
+        _temp: temp,
     })
 }

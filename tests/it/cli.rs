@@ -394,10 +394,11 @@ fn escape_sequences_from_a_registry_never_reach_the_terminal() {
     let hostile = serde_json::json!({
         "schemaVersion": 2,
         "mediaType": media::OCI_MANIFEST,
-        "artifactType": "evil/\u{1b}]0;pwned\u{7}\u{1b}[2J",
+        "artifactType": "evil/\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m",
         "config": {"mediaType": media::OCI_EMPTY, "digest": crate::support::sha256_digest(b"{}"), "size": 2},
         "layers": [{"mediaType": media::OCI_EMPTY, "digest": crate::support::sha256_digest(b"{}"), "size": 2}],
         "subject": {"mediaType": media::OCI_MANIFEST, "digest": crate::support::sha256_digest(subject_bytes.as_bytes()), "size": subject_bytes.len()},
+        "annotations": {"note": "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}1m"},
     });
     std::fs::write(work.path().join("empty.json"), b"{}").unwrap();
     oras.run_in(
@@ -419,15 +420,25 @@ fn escape_sequences_from_a_registry_never_reach_the_terminal() {
         ],
     );
 
+    // ESC, BEL and the 8-bit CSI (U+009B, bytes C2 9B) never reach the
+    // terminal; the text shows them escaped.
     let text = regscope(work.path(), &["tree", &image]);
-    assert!(
-        !text.contains('\u{1b}') && !text.contains('\u{7}'),
-        "{text:?}"
-    );
+    for byte in [0x1b_u8, 0x07, 0x9b] {
+        assert!(!text.as_bytes().contains(&byte), "{byte:#x} in {text:?}");
+    }
     assert!(text.contains("evil/\\u{1b}]0;pwned"), "{text}");
-    let json = regscope_json(work.path(), &["tree", &image, "--format", "json"]);
+    // JSON keeps the strings exactly, escaping controls as JSON does.
+    let raw = crate::cli::regscope_output(work.path(), &["tree", &image, "--format", "json"]);
+    for byte in [0x1b_u8, 0x07] {
+        assert!(!raw.stdout.contains(&byte), "raw {byte:#x} in the JSON");
+    }
+    let json: Value = serde_json::from_slice(&raw.stdout).unwrap();
     assert_eq!(
         json["referrers"][0]["artifactType"],
         hostile["artifactType"]
+    );
+    assert_eq!(
+        json["referrers"][0]["annotations"]["note"],
+        hostile["annotations"]["note"]
     );
 }

@@ -50,14 +50,23 @@ pub(crate) fn dir_blob(
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(&tar).unwrap();
     let digest = tar_digest.map_or_else(|| sha256_digest(&tar), str::to_owned);
+    unpack_blob(title, gz.finish().unwrap(), Some(&digest))
+}
+
+/// A gzip tar annotated as an ORAS directory titled `title`, with the
+/// uncompressed digest when given.
+pub(crate) fn unpack_blob(title: &str, gzip: Vec<u8>, tar_digest: Option<&str>) -> Blob {
+    let mut annotations = json!({
+        "org.opencontainers.image.title": title,
+        "io.deis.oras.content.unpack": "true",
+    });
+    if let Some(digest) = tar_digest {
+        annotations["io.deis.oras.content.digest"] = json!(digest);
+    }
     Blob {
-        bytes: gz.finish().unwrap(),
+        bytes: gzip,
         media_type: media::OCI_LAYER_GZIP,
-        annotations: json!({
-            "org.opencontainers.image.title": title,
-            "io.deis.oras.content.unpack": "true",
-            "io.deis.oras.content.digest": digest,
-        }),
+        annotations,
     }
 }
 

@@ -23,4 +23,3 @@ mod tui;
 mod pull_faults;
 mod cli_remove;
 mod pull_hostile;
-mod cli_escapes;

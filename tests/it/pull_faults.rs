@@ -44,6 +44,15 @@ impl Setup {
         }
     }
 
+    /// As `new`, with every blob download slowed to `bytes_per_sec`.
+    fn throttled(title: &str, size: usize, bytes_per_sec: u64) -> Setup {
+        let setup = Setup::new(title, size);
+        setup
+            .proxy
+            .add_rule(Rule::new("GET", "/blobs/").throttle(bytes_per_sec));
+        setup
+    }
+
     fn work(&self) -> PathBuf {
         self.sandbox.path().join("work")
     }
@@ -109,10 +118,7 @@ fn send_signal(child: &Child, signal: &str) {
 
 #[test]
 fn ctrl_c_cancels_a_pull_and_leaves_the_old_file_and_no_temp() {
-    let setup = Setup::new("sbom.json", 256 * 1024);
-    setup
-        .proxy
-        .add_rule(Rule::new("GET", "/blobs/").throttle(16 * 1024));
+    let setup = Setup::throttled("sbom.json", 256 * 1024, 16 * 1024);
     let out = setup.out_with_old_file();
     let mut child = setup.spawn_pull(&out);
     wait_for_download(&out, &mut child);
@@ -180,10 +186,7 @@ fn a_flipped_byte_fails_the_pull_and_keeps_the_old_file() {
 
 #[test]
 fn a_directory_swapped_for_a_symlink_during_the_download_is_refused() {
-    let setup = Setup::new("sub/pwn", 256 * 1024);
-    setup
-        .proxy
-        .add_rule(Rule::new("GET", "/blobs/").throttle(64 * 1024));
+    let setup = Setup::throttled("sub/pwn", 256 * 1024, 64 * 1024);
     let out = setup.sandbox.path().join("out");
     let outside = setup.sandbox.path().join("outside");
     std::fs::create_dir_all(&out).unwrap();

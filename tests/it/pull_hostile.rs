@@ -10,11 +10,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
-
 use crate::cli::regscope_output;
-use crate::cli_pull::{Blob, file_blob, push_artifact, snapshot};
-use crate::support::{Oras, Registry, media};
+use crate::cli_pull::{Blob, file_blob, push_artifact, snapshot, unpack_blob};
+use crate::support::{Oras, Registry};
 
 /// A gzip tar holding `entries` as built by `fill`, annotated as an ORAS
 /// directory titled `title` (no uncompressed digest: the caps must hold on
@@ -25,14 +23,7 @@ fn streamed_dir_blob(title: &str, fill: impl FnOnce(&mut tar::Builder<Vec<u8>>))
     let tar = builder.into_inner().unwrap();
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(&tar).unwrap();
-    Blob {
-        bytes: gz.finish().unwrap(),
-        media_type: media::OCI_LAYER_GZIP,
-        annotations: json!({
-            "org.opencontainers.image.title": title,
-            "io.deis.oras.content.unpack": "true",
-        }),
-    }
+    unpack_blob(title, gz.finish().unwrap(), None)
 }
 
 /// A gzip tar of one file of `size` zero bytes, compressed as it is made so
@@ -56,14 +47,7 @@ fn zero_bomb(title: &str, size: u64) -> Blob {
     // Padding to the block, then the two empty blocks that end a tar.
     let pad = (512 - size % 512) % 512 + 1024;
     gz.write_all(&vec![0u8; pad as usize]).unwrap();
-    Blob {
-        bytes: gz.finish().unwrap(),
-        media_type: media::OCI_LAYER_GZIP,
-        annotations: json!({
-            "org.opencontainers.image.title": title,
-            "io.deis.oras.content.unpack": "true",
-        }),
-    }
+    unpack_blob(title, gz.finish().unwrap(), None)
 }
 
 /// Bytes below `root`, summed over every file.
@@ -140,6 +124,18 @@ impl Ground {
     fn push(&self, tag: &str, blobs: &[Blob]) -> String {
         push_artifact(&self.oras, &self.registry, &self.work(), tag, blobs)
     }
+    /// Pushes `bomb` under `tag` and pulls it into a fresh directory, which
+    /// must fail and leave that directory empty. Returns stderr, the time
+    /// taken and the most bytes the directory held meanwhile.
+    fn failing_pull(&self, tag: &str, bomb: Blob) -> (String, Duration, u64) {
+        let reference = self.push(tag, &[bomb]);
+        let out = self.out(tag);
+        let (output, took, most) = pull_measured(&self.work(), &reference, &out);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(!output.status.success(), "{tag} was unpacked");
+        assert_eq!(snapshot(&out), Vec::new(), "{stderr}");
+        (stderr, took, most)
+    }
 }
 
 #[test]
@@ -149,11 +145,7 @@ fn a_gzip_bomb_directory_fails_fast_and_writes_little() {
     let bomb = zero_bomb("bomb", 1 << 30);
     let compressed = bomb.bytes.len() as u64;
     assert!(compressed < 4 << 20, "the bomb is {compressed} bytes");
-    let reference = ground.push("gzip-bomb", &[bomb]);
-    let out = ground.out("out");
-    let (output, took, most) = pull_measured(&ground.work(), &reference, &out);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success(), "the bomb was unpacked");
+    let (stderr, took, most) = ground.failing_pull("gzip-bomb", bomb);
     assert!(stderr.contains("uncompressed"), "{stderr}");
     assert!(took < Duration::from_secs(30), "took {took:?}");
     // The default cap: 100 uncompressed bytes per compressed byte, at
@@ -161,7 +153,6 @@ fn a_gzip_bomb_directory_fails_fast_and_writes_little() {
     let cap = regscope::ops::untar::UnpackLimits::default().byte_limit(compressed);
     assert!(cap < 1 << 30);
     assert!(most <= cap + (1 << 20) + compressed, "wrote {most} bytes");
-    assert_eq!(snapshot(&out), Vec::new(), "{stderr}");
 }
 
 #[test]
@@ -178,14 +169,9 @@ fn an_entry_count_bomb_fails_at_the_cap() {
             builder.append(&header, std::io::empty()).unwrap();
         }
     });
-    let reference = ground.push("entry-bomb", &[bomb]);
-    let out = ground.out("out");
-    let (output, took, _) = pull_measured(&ground.work(), &reference, &out);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success(), "100 001 entries were unpacked");
+    let (stderr, took, _) = ground.failing_pull("entry-bomb", bomb);
     assert!(stderr.contains("more than 100000 entries"), "{stderr}");
     assert!(took < Duration::from_secs(60), "took {took:?}");
-    assert_eq!(snapshot(&out), Vec::new(), "{stderr}");
 }
 
 #[test]
