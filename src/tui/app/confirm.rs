@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::dialogs::names_a_registry;
 use super::{App, Dialog, Popup};
 use crate::cli::target::Spec;
 use crate::oci::media_type as mt;
@@ -60,8 +61,8 @@ impl App {
                 repository,
                 reference,
                 source_tag,
-                destination,
-            } => match self.copy_destination(&destination) {
+                destination: typed,
+            } => match self.copy_destination(&typed) {
                 Ok((destination, tag)) => {
                     // Only a copy into the browsed store changes its lists.
                     let root = vec![crate::tui::model::ROOT_ID.to_owned()];
@@ -71,13 +72,14 @@ impl App {
                         .filter(|n| n.listing.status == Status::Done)
                         .filter(|_| matches!(destination, CopyDestination::SameStore { .. }))
                         .map(|_| root);
+                    let label = format!("copy to {}", typed.trim());
                     let request = OperationRequest::Copy {
                         repository,
                         reference,
                         destination,
                         tag: tag.or(source_tag),
                     };
-                    self.start_operation("copy", request, reload)
+                    self.start_operation(label, request, reload)
                 }
                 Err(problem) => {
                     self.complain(problem);
@@ -85,7 +87,7 @@ impl App {
                         repository,
                         reference,
                         source_tag,
-                        destination,
+                        destination: typed,
                     }));
                     Vec::new()
                 }
@@ -108,10 +110,7 @@ impl App {
         if is_registry_name(here) {
             return Err(format!("{here} is a registry: add /repository[:tag]"));
         }
-        let first = here.split('/').next().unwrap_or_default();
-        let names_registry =
-            here.contains('/') && (first.contains(['.', ':']) || first == "localhost");
-        if !here.starts_with("oci:") && !names_registry {
+        if !here.starts_with("oci:") && !names_a_registry(here) {
             if here.contains('@') {
                 return Err("the copy keeps the source's digest: name a tag, not a digest".into());
             }

@@ -206,6 +206,14 @@ impl App {
         if text.is_empty() {
             return Vec::new();
         }
+        if names_a_registry(text) {
+            self.complain(format!(
+                "this window browses {}; run `regscope {}` to browse another registry",
+                self.session.registry,
+                text.trim()
+            ));
+            return Vec::new();
+        }
         let (repository, reference) = match text.split_once('@') {
             Some((repository, digest)) => (repository, Some(digest)),
             None => {
@@ -288,6 +296,13 @@ impl App {
         self.popup = Some(Popup::Dialog(dialog));
         effects
     }
+}
+
+/// Whether `text` (`host[:port]/repo…`) starts with a registry, by
+/// Docker's rule: a first component with a dot or a port, or `localhost`.
+pub(super) fn names_a_registry(text: &str) -> bool {
+    let first = text.split('/').next().unwrap_or_default();
+    text.contains('/') && (first.contains(['.', ':']) || first == "localhost")
 }
 
 fn complete_artifact_type(text: &mut String) {

@@ -213,3 +213,20 @@ fn byte_progress_shows_in_the_status_bar() {
         "{status}"
     );
 }
+
+#[test]
+fn go_to_another_registry_says_how_to_browse_it() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char('g'));
+    for c in "ghcr.io/org/app:v1".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(effects.is_empty(), "{effects:?}");
+    let status = app.status.clone().unwrap();
+    assert!(status.is_error, "{status:?}");
+    assert!(
+        status.text.contains("regscope ghcr.io/org/app:v1"),
+        "{status:?}"
+    );
+}
