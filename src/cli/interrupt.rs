@@ -24,36 +24,62 @@ impl Drop for InterruptGuard {
 /// Cancels `cancel` on the first Ctrl-C or SIGTERM; exits the process on
 /// the second.
 pub fn cancel_on_interrupt(cancel: CancellationToken) -> InterruptGuard {
+    // Listening before returning, so a signal right after is not lost to
+    // the default action, and a second one is seen even when it comes
+    // before the first is handled.
+    let signals = Signals::listen();
     let watcher = tokio::spawn(async move {
-        if !interrupted().await {
+        let Some(mut signals) = signals else {
+            return;
+        };
+        if !signals.next().await {
             return;
         }
         eprintln!("interrupted: stopping (press Ctrl-C again to quit at once)");
         cancel.cancel();
-        if interrupted().await {
+        if signals.next().await {
             std::process::exit(i32::from(INTERRUPTED_EXIT));
         }
     });
     InterruptGuard { watcher }
 }
 
-/// Waits for one signal; `false` when signals cannot be watched here.
 #[cfg(unix)]
-async fn interrupted() -> bool {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut interrupt), Ok(mut terminate)) = (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-    ) else {
-        return false;
-    };
-    tokio::select! {
-        got = interrupt.recv() => got.is_some(),
-        got = terminate.recv() => got.is_some(),
+struct Signals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Signals {
+    /// `None` when signals cannot be watched here.
+    fn listen() -> Option<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Some(Signals {
+            interrupt: signal(SignalKind::interrupt()).ok()?,
+            terminate: signal(SignalKind::terminate()).ok()?,
+        })
+    }
+
+    /// Waits for the next signal; `false` when none can come any more.
+    async fn next(&mut self) -> bool {
+        tokio::select! {
+            got = self.interrupt.recv() => got.is_some(),
+            got = self.terminate.recv() => got.is_some(),
+        }
     }
 }
 
 #[cfg(not(unix))]
-async fn interrupted() -> bool {
-    tokio::signal::ctrl_c().await.is_ok()
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn listen() -> Option<Signals> {
+        Some(Signals)
+    }
+
+    async fn next(&mut self) -> bool {
+        tokio::signal::ctrl_c().await.is_ok()
+    }
 }
