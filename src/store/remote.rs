@@ -1,8 +1,8 @@
 //! A registry client over reqwest, speaking the distribution spec.
 //!
-//! `RemoteStore` is the `Store` of one registry. Its parts:
-//! `connect` (origin, TLS, the one HTTP client), `transport` (every request:
-//! in-flight bound, retries, redirects, auth challenges), `response` (capped
+//! `RemoteStore` is the `Store` of one registry. Its parts: `connect`
+//! (the options, origin, TLS, the one HTTP client), `transport` (every
+//! request: in-flight bound, retries, redirects, auth challenges), `response` (capped
 //! bodies, typed errors, redaction), `listing` (catalog and tags page by
 //! page), `manifests`, `blobs` with `download` (verified, resumable
 //! streams) and `upload`, `referrers` (API or fallback tag) and `fallback`
@@ -23,12 +23,12 @@ mod retry;
 mod transport;
 mod upload;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::time::Duration;
 
 use async_trait::async_trait;
+
+pub use connect::{ConnectOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
 
 use crate::oci::reference::{validate_registry, validate_repository, validate_tag};
 use crate::oci::{Descriptor, Digest, Manifest};
@@ -38,54 +38,6 @@ use crate::store::{
 use auth::{Authenticator, Scope};
 use credentials::CredentialSource;
 use transport::Transport;
-
-/// How to connect to a registry; the same flags as `oras` and `regctl`.
-///
-/// The scheme: plain HTTP when `plain_http` is set; HTTPS when TLS was
-/// spoken about (`https_on_loopback`, `ca_file` or `insecure`: whoever
-/// names a CA means TLS, even for `localhost`); otherwise plain HTTP for
-/// loopback hosts (where local test registries live, as docker treats them)
-/// and HTTPS everywhere else. oras always uses HTTPS unless `--plain-http`;
-/// regscope differs only for loopback hosts with no TLS option given.
-#[derive(Debug, Clone)]
-pub struct ConnectOptions {
-    /// Speak plain HTTP (also the default for loopback hosts).
-    pub plain_http: bool,
-    /// Speak HTTPS to a loopback host too (implied by `ca_file`/`insecure`).
-    pub https_on_loopback: bool,
-    /// A PEM file of extra CA certificates.
-    pub ca_file: Option<PathBuf>,
-    /// Skip TLS verification (loudly).
-    pub insecure: bool,
-    pub username: Option<String>,
-    pub password: Option<String>,
-    /// How long to wait for a connection to open.
-    pub connect_timeout: Duration,
-    /// How long to wait for the next bytes of an answer (headers or body).
-    /// There is no total timeout: a large blob at a steady rate is never
-    /// cut off.
-    pub read_timeout: Duration,
-}
-
-impl Default for ConnectOptions {
-    fn default() -> Self {
-        ConnectOptions {
-            plain_http: false,
-            https_on_loopback: false,
-            ca_file: None,
-            insecure: false,
-            username: None,
-            password: None,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            read_timeout: DEFAULT_READ_TIMEOUT,
-        }
-    }
-}
-
-/// See [`ConnectOptions::connect_timeout`].
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-/// See [`ConnectOptions::read_timeout`].
-pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Tags and repositories asked for per page; registries cap it themselves.
 pub const DEFAULT_PAGE_SIZE: u32 = 1000;

@@ -1,12 +1,62 @@
-//! Turning a registry name and the user's connection flags into an origin
-//! and one configured HTTP client (TLS, timeouts, no decompression, no
-//! automatic redirects).
+//! The user's connection flags ([`ConnectOptions`]), and turning them and
+//! a registry name into an origin and one configured HTTP client (TLS,
+//! timeouts, no decompression, no automatic redirects).
+
+use std::path::PathBuf;
+use std::time::Duration;
 
 use url::Url;
 
-use super::ConnectOptions;
 use crate::oci::reference::api_host;
 use crate::store::StoreError;
+
+/// How to connect to a registry; the same flags as `oras` and `regctl`.
+///
+/// The scheme: plain HTTP when `plain_http` is set; HTTPS when TLS was
+/// spoken about (`https_on_loopback`, `ca_file` or `insecure`: whoever
+/// names a CA means TLS, even for `localhost`); otherwise plain HTTP for
+/// loopback hosts (where local test registries live, as docker treats them)
+/// and HTTPS everywhere else. oras always uses HTTPS unless `--plain-http`;
+/// regscope differs only for loopback hosts with no TLS option given.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// Speak plain HTTP (also the default for loopback hosts).
+    pub plain_http: bool,
+    /// Speak HTTPS to a loopback host too (implied by `ca_file`/`insecure`).
+    pub https_on_loopback: bool,
+    /// A PEM file of extra CA certificates.
+    pub ca_file: Option<PathBuf>,
+    /// Skip TLS verification (loudly).
+    pub insecure: bool,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// How long to wait for a connection to open.
+    pub connect_timeout: Duration,
+    /// How long to wait for the next bytes of an answer (headers or body).
+    /// There is no total timeout: a large blob at a steady rate is never
+    /// cut off.
+    pub read_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            plain_http: false,
+            https_on_loopback: false,
+            ca_file: None,
+            insecure: false,
+            username: None,
+            password: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+        }
+    }
+}
+
+/// See [`ConnectOptions::connect_timeout`].
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// See [`ConnectOptions::read_timeout`].
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `https://host[:port]/`, or `http://` when asked for or for a loopback
 /// host with no TLS option given (the rules are on [`ConnectOptions`]).

@@ -1,10 +1,11 @@
-//! Manifests: resolve (HEAD, falling back to GET), fetch with verification,
-//! push (then make a referrer discoverable), delete (then drop it from its
-//! subject's fallback index).
+//! Manifests: resolve (HEAD, falling back to GET) and fetch with
+//! verification; `write` pushes and deletes them.
+
+mod write;
 
 use bytes::Bytes;
 use reqwest::Method;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
+use reqwest::header::{ACCEPT, HeaderMap};
 
 use super::response::{content_type, declared_length, error_from, read_capped};
 use super::transport::Call;
@@ -13,7 +14,7 @@ use crate::oci::manifest::MAX_MANIFEST_SIZE;
 use crate::oci::media_type::MANIFEST_TYPES;
 use crate::oci::verify::VerifyError;
 use crate::oci::{Algorithm, Descriptor, Digest, DigestHasher, Manifest};
-use crate::store::{PushedManifest, StoreError};
+use crate::store::StoreError;
 
 pub const DOCKER_CONTENT_DIGEST: &str = "docker-content-digest";
 /// Times a manifest body that broke off mid-way is fetched again.
@@ -208,115 +209,5 @@ impl RemoteStore {
                 Err(e) => return Err(e),
             }
         }
-    }
-
-    /// PUTs raw manifest bytes; returns the reply's headers.
-    pub(super) async fn put_manifest_bytes(
-        &self,
-        repository: &str,
-        reference: &str,
-        media_type: &str,
-        raw: Bytes,
-    ) -> Result<HeaderMap, StoreError> {
-        let call = Call::new(
-            Method::PUT,
-            self.manifest_url(repository, reference),
-            "push manifest",
-            vec![Scope::Push(repository.to_owned())],
-        )
-        .header(CONTENT_TYPE, media_type)
-        .body(raw);
-        let reply = self.transport.send(&call).await?;
-        if !reply.response.status().is_success() {
-            let what = format!("manifest {repository}:{reference}");
-            return Err(error_from(reply.response, &self.registry, "push manifest", &what).await);
-        }
-        Ok(reply.response.headers().clone())
-    }
-
-    pub(super) async fn put_manifest(
-        &self,
-        repository: &str,
-        manifest: &Manifest,
-        tag: Option<&str>,
-    ) -> Result<PushedManifest, StoreError> {
-        let reference = tag.map_or_else(|| manifest.digest().to_string(), str::to_owned);
-        let headers = self
-            .put_manifest_bytes(
-                repository,
-                &reference,
-                &manifest.media_type,
-                manifest.raw().clone(),
-            )
-            .await?;
-        if let Ok(Some(said)) = header_digest(&headers)
-            && said != *manifest.digest()
-        {
-            tracing::warn!(%said, ours = %manifest.digest(), "the registry reports another digest for the manifest just pushed");
-        }
-        let descriptor = manifest.descriptor();
-        let referrer_indexed_by = match &manifest.subject {
-            None => None,
-            Some(subject) => {
-                let registry_indexed = headers.contains_key("oci-subject");
-                let indexed = self
-                    .index_referrer(repository, &subject.digest, &descriptor, registry_indexed)
-                    .await
-                    .map_err(|e| match e {
-                        // Say what did happen: the manifest itself is there.
-                        StoreError::Invalid(why) => StoreError::Invalid(format!(
-                            "pushed {repository}@{}, but could not list it under its subject: {why}",
-                            descriptor.digest
-                        )),
-                        other => other,
-                    })?;
-                Some(indexed)
-            }
-        };
-        Ok(PushedManifest {
-            descriptor,
-            referrer_indexed_by,
-        })
-    }
-
-    pub(super) async fn remove_manifest(
-        &self,
-        repository: &str,
-        digest: &Digest,
-    ) -> Result<(), StoreError> {
-        let target = Target::Digest(digest.clone());
-        // Read it first: a referrer must also leave its subject's index.
-        let (manifest, _) = self.fetch_verified_manifest(repository, &target).await?;
-        let call = self.delete_call(repository, digest, "delete manifest");
-        let reply = self.transport.send(&call).await?;
-        let status = reply.response.status();
-        let gone_after_retry = status.as_u16() == 404 && reply.retried;
-        if !status.is_success() && !gone_after_retry {
-            let what = describe(repository, &target);
-            return Err(
-                match error_from(reply.response, &self.registry, "deleting manifests", &what).await
-                {
-                    StoreError::Unsupported {
-                        registry,
-                        operation,
-                        detail,
-                    } => StoreError::Unsupported {
-                        registry,
-                        operation,
-                        detail: format!(
-                            "{detail} (the registry does not allow deletes; distribution needs storage.delete.enabled)"
-                        ),
-                    },
-                    other => other,
-                },
-            );
-        }
-        if let Some(subject) = &manifest.subject
-            && !self.uses_referrers_api(repository, &subject.digest).await?
-        {
-            self.remove_from_fallback(repository, &subject.digest, digest)
-                .await?;
-        }
-        Ok(())
     }
 }
