@@ -20,6 +20,7 @@ pub mod runner;
 pub mod view;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture, EventStream};
@@ -27,11 +28,13 @@ use futures_util::StreamExt;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
+use crate::cli::target::{Spec, open};
 use crate::store::SharedStore;
+use crate::store::remote::ConnectOptions;
 use app::{App, Session};
 use clipboard::Clipboard;
 use config::Config;
-use message::Msg;
+use message::{Effect, Msg};
 use runner::Runner;
 
 /// Everything the TUI needs to start; built by `main.rs`.
@@ -42,7 +45,7 @@ pub struct Launch {
     pub scratch_note: Option<String>,
     /// The connection flags the user started with, for copies to another
     /// registry.
-    pub connect: crate::store::remote::ConnectOptions,
+    pub connect: ConnectOptions,
 }
 
 /// Where the tree opens.
@@ -59,6 +62,16 @@ pub enum Start {
 }
 
 impl Start {
+    /// Where a parsed target opens: a registry alone, a repository, or a
+    /// tag or digest in it.
+    pub fn at(repository: &str, reference: Option<&str>) -> Start {
+        match (repository.is_empty(), reference) {
+            (true, _) => Start::Registry,
+            (false, None) => Start::Repository(repository.to_owned()),
+            (false, Some(reference)) => Start::reference(repository, reference),
+        }
+    }
+
     /// One tag or digest of `repository`.
     pub fn reference(repository: &str, reference: &str) -> Start {
         Start::Reference {
@@ -77,6 +90,9 @@ pub struct Driver {
     runner: Runner,
     sender: UnboundedSender<Msg>,
     receiver: UnboundedReceiver<Msg>,
+    /// For stores opened later (`g` to another registry).
+    connect: ConnectOptions,
+    log_path: Option<PathBuf>,
 }
 
 impl Driver {
@@ -90,34 +106,37 @@ impl Driver {
         size: Rect,
     ) -> Driver {
         let (sender, receiver) = unbounded_channel();
-        let session = Session {
-            store_name: launch.store.name().to_owned(),
-            registry: launch.store.registry().to_owned(),
-            referrers_support: launch.store.referrers_support(),
-            scratch_note: launch.scratch_note,
-            log_path,
-        };
+        let session = session_for(&launch.store, launch.scratch_note, log_path.clone());
         let mut app = App::new(session, config);
         app.resize(size);
-        let runner = Runner::new(launch.store, launch.connect, sender.clone(), clipboard);
+        let runner = Runner::new(
+            launch.store,
+            launch.connect.clone(),
+            sender.clone(),
+            clipboard,
+        );
         let mut driver = Driver {
             app,
             runner,
             sender,
             receiver,
+            connect: launch.connect,
+            log_path,
         };
-        let effects = match &launch.start {
-            Start::Registry => driver.app.start_registry(),
-            Start::Repository(repository) => driver.app.start_repository(repository),
+        driver.start(&launch.start);
+        driver
+    }
+
+    fn start(&mut self, start: &Start) {
+        let effects = match start {
+            Start::Registry => self.app.start_registry(),
+            Start::Repository(repository) => self.app.start_repository(repository),
             Start::Reference {
                 repository,
                 reference,
-            } => driver.app.start_reference(repository, reference),
+            } => self.app.start_reference(repository, reference),
         };
-        for effect in effects {
-            driver.runner.run(effect);
-        }
-        driver
+        self.run(effects);
     }
 
     /// Where terminal events go.
@@ -127,9 +146,38 @@ impl Driver {
 
     /// Updates the app with one message and runs the effects it asks for.
     pub fn handle(&mut self, msg: Msg) {
-        for effect in self.app.update(msg) {
-            self.runner.run(effect);
+        let effects = self.app.update(msg);
+        self.run(effects);
+    }
+
+    fn run(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Browse { target } => self.browse(&target),
+                effect => self.runner.run(effect),
+            }
         }
+    }
+
+    /// Opens another registry or layout, spelled as on the command line,
+    /// and starts the app afresh there; on failure the app says why and
+    /// stays where it was.
+    fn browse(&mut self, target: &str) {
+        let target = target.trim().trim_end_matches('/');
+        let opened = Spec::parse(target).and_then(|spec| open(&spec, &self.connect, false));
+        let opened = match opened {
+            Ok(opened) => opened,
+            Err(e) => {
+                self.app.complain(format!("cannot open {target}: {e:#}"));
+                return;
+            }
+        };
+        self.runner.replace_store(Arc::clone(&opened.store));
+        let session = session_for(&opened.store, None, self.log_path.clone());
+        self.app.restart(session);
+        self.start(&Start::at(&opened.repository, opened.reference.as_deref()));
+        self.app
+            .say(format!("browsing {}", escape::owned(&opened.display_name)));
     }
 
     /// Waits for the next message; while something animates, a tick comes
@@ -150,6 +198,21 @@ impl Driver {
         while let Ok(msg) = self.receiver.try_recv() {
             self.handle(msg);
         }
+    }
+}
+
+/// What the app shows of a store.
+fn session_for(
+    store: &SharedStore,
+    scratch_note: Option<String>,
+    log_path: Option<PathBuf>,
+) -> Session {
+    Session {
+        store_name: store.name().to_owned(),
+        registry: store.registry().to_owned(),
+        referrers_support: store.referrers_support(),
+        scratch_note,
+        log_path,
     }
 }
 

@@ -120,6 +120,23 @@ impl App {
         }
     }
 
+    /// Starts afresh on another store (`g` to another registry): the
+    /// config, pane areas and id counters stay, so answers still queued
+    /// from the old store match no job and are dropped.
+    pub fn restart(&mut self, session: Session) {
+        let config = self.config.clone();
+        let fresh = App::new(session, config);
+        let old = std::mem::replace(self, fresh);
+        self.areas = old.areas;
+        self.next_generation = old.next_generation;
+        self.next_operation = old.next_operation;
+        // Operations keep running on the old store; their nodes are gone.
+        self.operations = old.operations;
+        for operation in self.operations.values_mut() {
+            operation.reload = None;
+        }
+    }
+
     /// The first effects: open the registry's repositories.
     pub fn start_registry(&mut self) -> Vec<Effect> {
         let root = vec![ROOT_ID.to_owned()];

@@ -129,6 +129,12 @@ pub enum Effect {
     CompletePath {
         typed: String,
     },
+    /// Browse another registry (`host[:port]`, `host/repo[:tag]`) or
+    /// layout (`oci:DIR`) instead: the driver opens its store and starts
+    /// the app afresh there.
+    Browse {
+        target: String,
+    },
 }
 
 /// An operation of `ops`, as the TUI asks for it.
@@ -196,7 +202,8 @@ impl Effect {
             Effect::CopyToClipboard { .. }
             | Effect::Operation { .. }
             | Effect::CancelOperations
-            | Effect::CompletePath { .. } => None,
+            | Effect::CompletePath { .. }
+            | Effect::Browse { .. } => None,
         }
     }
 }

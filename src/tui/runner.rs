@@ -100,6 +100,15 @@ impl Runner {
         self.tasks.retain(|_, task| !task.is_finished());
     }
 
+    /// Browses another store from now on: loads of the old one stop;
+    /// operations run on to their end with the store they started with.
+    pub fn replace_store(&mut self, store: SharedStore) {
+        for (_, task) in self.tasks.drain() {
+            task.abort();
+        }
+        self.store = store;
+    }
+
     /// Stops every task (on quit).
     pub fn abort_all(&mut self) {
         for (_, task) in self.tasks.drain() {
@@ -178,7 +187,8 @@ async fn perform(
         Effect::CopyToClipboard { .. }
         | Effect::Operation { .. }
         | Effect::CancelOperations
-        | Effect::CompletePath { .. } => return Err("not a job".to_owned()),
+        | Effect::CompletePath { .. }
+        | Effect::Browse { .. } => return Err("not a job".to_owned()),
     };
     result.map_err(|e| e.to_string())
 }

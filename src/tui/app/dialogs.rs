@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{App, Focus};
 use crate::oci::media_type as mt;
+use crate::oci::reference::is_registry_name;
 use crate::ops::DeletePlan;
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, NodePath};
@@ -36,7 +37,7 @@ impl InputLine {
     pub fn prompt(&self) -> &'static str {
         match self.purpose {
             InputPurpose::Filter(_) => "filter: ",
-            InputPurpose::GoTo => "go to (repo:tag or repo@digest): ",
+            InputPurpose::GoTo => "go to (repo:tag, repo@digest, registry[/repo…], oci:DIR): ",
             InputPurpose::DetailSearch => "search components: ",
         }
     }
@@ -135,6 +136,9 @@ impl App {
             KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                 input.text.clear();
             }
+            KeyCode::Tab if input.purpose == InputPurpose::GoTo => {
+                complete_registry(&mut input.text, &self.config.registries);
+            }
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
                 input.text.push(c);
             }
@@ -206,13 +210,11 @@ impl App {
         if text.is_empty() {
             return Vec::new();
         }
-        if names_a_registry(text) {
-            self.complain(format!(
-                "this window browses {}; run `regscope {}` to browse another registry",
-                self.session.registry,
-                text.trim()
-            ));
-            return Vec::new();
+        if names_a_registry(text) || is_registry_name(text) || text.starts_with("oci:") {
+            self.say(format!("opening {text}…"));
+            return vec![Effect::Browse {
+                target: text.to_owned(),
+            }];
         }
         let (repository, reference) = match text.split_once('@') {
             Some((repository, digest)) => (repository, Some(digest)),

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 
-use crate::tui::app::dialogs::ARTIFACT_TYPE_SUGGESTIONS;
+use crate::tui::app::dialogs::{ARTIFACT_TYPE_SUGGESTIONS, InputPurpose};
 use crate::tui::app::{App, Dialog, Popup};
 use crate::tui::escape;
 use crate::tui::keymap::Action;
@@ -20,14 +20,18 @@ impl Widget for &BottomLine<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let line = if let Some(input) = &app.input {
+            let saved = &app.config.registries;
+            let hint = if input.purpose == InputPurpose::GoTo && !saved.is_empty() {
+                let saved: Vec<String> = saved.iter().map(|r| escape::owned(r)).collect();
+                format!("   tab: {} · enter goes · esc cancels", saved.join(" "))
+            } else {
+                "   enter keeps · esc clears".to_owned()
+            };
             Line::from(vec![
                 Span::styled(input.prompt(), Style::new().fg(app.config.theme.accent)),
                 Span::raw(escape::owned(&input.text)),
                 Span::styled("█", Style::new().fg(Color::Gray)),
-                Span::styled(
-                    "   enter keeps · esc clears",
-                    Style::new().fg(Color::DarkGray),
-                ),
+                Span::styled(hint, Style::new().fg(Color::DarkGray)),
             ])
         } else {
             let keymap = &app.config.keymap;
@@ -144,7 +148,7 @@ fn help_lines(app: &App) -> Vec<Line<'static>> {
         )));
     }
     lines.push(Line::from(Span::styled(
-        " config keys: download_dir, registries (copy destinations), [keys], [colours]",
+        " config keys: download_dir, registries (g and copy suggestions), [keys], [colours]",
         dim,
     )));
     let config = &app.config;
@@ -158,7 +162,7 @@ fn help_lines(app: &App) -> Vec<Line<'static>> {
     if !config.registries.is_empty() {
         let saved: Vec<String> = config.registries.iter().map(|r| escape::owned(r)).collect();
         settings.push_str(&format!(
-            " · saved registries (copy dialog, tab): {}",
+            " · saved registries (tab in g and copy): {}",
             saved.join(" ")
         ));
     }

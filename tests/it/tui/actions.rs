@@ -215,18 +215,30 @@ fn byte_progress_shows_in_the_status_bar() {
 }
 
 #[test]
-fn go_to_another_registry_says_how_to_browse_it() {
-    let mut app = app();
-    key(&mut app, KeyCode::Char('g'));
-    for c in "ghcr.io/org/app:v1".chars() {
-        key(&mut app, KeyCode::Char(c));
-    }
-    let effects = key(&mut app, KeyCode::Enter);
-    assert!(effects.is_empty(), "{effects:?}");
-    let status = app.status.clone().unwrap();
-    assert!(status.is_error, "{status:?}");
-    assert!(
-        status.text.contains("regscope ghcr.io/org/app:v1"),
-        "{status:?}"
+fn go_to_another_registry_or_a_layout_browses_it() {
+    let text = "registries = [\"localhost:5000\", \"ghcr.io\"]\n";
+    let go_to = |typed: &str| {
+        let mut app = app();
+        app.config = Config::from_text(text, std::path::Path::new("config.toml")).unwrap();
+        key(&mut app, KeyCode::Char('g'));
+        for c in typed.chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        key(&mut app, KeyCode::Tab);
+        key(&mut app, KeyCode::Enter)
+    };
+    let browses = |effects: Vec<Effect>| match &effects[..] {
+        [Effect::Browse { target }] => Some(target.clone()),
+        _ => None,
+    };
+    // Tab completes a saved registry on the go-to line.
+    assert_eq!(browses(go_to("gh")), Some("ghcr.io/".to_owned()));
+    assert_eq!(browses(go_to("")), Some("localhost:5000/".to_owned()));
+    assert_eq!(
+        browses(go_to("oci:/tmp/layout")),
+        Some("oci:/tmp/layout".to_owned())
     );
+    // This store's own references stay here.
+    assert_eq!(browses(go_to("net-monitor:v1")), None);
+    assert_eq!(browses(go_to("demo/net-monitor:v1")), None);
 }

@@ -94,3 +94,39 @@ async fn olareg_serves_the_referrers_api_and_the_sbom_reads() {
     );
     assert_eq!(ui.copied.lock().unwrap().last(), Some(&full));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn go_to_moves_from_the_demo_to_a_real_registry() {
+    let registry = Registry::olareg();
+    let _fixture = Fixture::seed(&registry);
+    let mut ui = Harness::demo(Start::Registry, 160, 50);
+    ui.wait_for("the demo", |s| s.contains("net-monitor")).await;
+
+    // A layout that is not there: said, and the demo stays.
+    ui.go_to("oci:/nonexistent/regscope-layout");
+    ui.wait_for("the failure", |s| {
+        s.contains("cannot open oci:/nonexistent")
+    })
+    .await;
+    assert_eq!(ui.driver.app.session.registry, "demo");
+
+    let target = format!(
+        "{}/{}:{}",
+        registry.host(),
+        fixture::IMAGE_REPO,
+        fixture::IMAGE_TAG
+    );
+    ui.go_to(&target);
+    let screen = ui
+        .wait_for("the registry's graph", |s| {
+            s.contains(fixture::SBOM_TYPE) && s.contains("referrers API")
+        })
+        .await;
+    let root = format!("▼ {}  1 repository", registry.host());
+    assert!(
+        screen.contains(&root),
+        "the registry is the root:\n{screen}"
+    );
+    assert_eq!(ui.driver.app.session.registry, registry.host());
+    assert!(screen.contains(&format!(" {}/{}", registry.host(), fixture::IMAGE_REPO)));
+}
