@@ -1,14 +1,17 @@
 //! The whole referrer tree of a subject, discovered level by level: the
-//! nodes of one level are asked for their attachments in parallel (bounded),
-//! so a graph of depth d costs d rounds, not one round trip per node. Each
-//! digest is expanded once, so a cycle from a hostile registry ends cleanly.
+//! nodes of one level are handled in parallel (bounded), and each node's
+//! manifest is fetched while its own attachments are listed, so a graph of
+//! depth d costs about d round trips, not one per node or two per level.
+//! Each digest is expanded once, so a cycle from a hostile registry ends
+//! cleanly.
 
 use std::collections::HashSet;
 
-use futures_util::StreamExt;
+use futures_util::future::{join, join3};
 use futures_util::stream;
+use futures_util::{FutureExt, StreamExt};
 
-use super::node::{Attachments, NodeContext, node_referrers};
+use super::node::{Candidate, NodeContext, fetch_node, is_wanted, list_candidates};
 use super::sources::platform_entries;
 use super::{DEFAULT_CONCURRENCY, DEFAULT_MAX_FAN_OUT, GraphNode};
 use crate::oci::{Descriptor, Digest, Manifest};
@@ -72,12 +75,27 @@ impl ReferrerTree {
     }
 }
 
-/// Where a node of the frontier hangs: a path of child indices from a root
-/// list (`None` = the subject's own list, `Some(i)` = platform `i`'s list).
-#[derive(Clone)]
-struct Slot {
-    root: Option<usize>,
-    path: Vec<usize>,
+/// Which list a discovered node belongs to.
+#[derive(Clone, Copy)]
+enum Parent {
+    Subject,
+    /// The referrers of platform manifest `i` of the subject index.
+    Platform(usize),
+    /// The children of the node at this index of the arena.
+    Node(usize),
+}
+
+/// A listed attachment waiting for its manifest.
+struct Pending {
+    parent: Parent,
+    subject: Digest,
+    candidate: Candidate,
+}
+
+/// A discovered node and where it hangs; parents come before children.
+struct Placed {
+    parent: Parent,
+    node: GraphNode,
 }
 
 /// Resolves `reference` (tag or digest) in `repository` and discovers its
@@ -88,23 +106,40 @@ pub async fn discover(
     reference: &str,
     options: &DiscoverOptions,
 ) -> Result<ReferrerTree, StoreError> {
-    // The subject as resolving names it (for a layout, its `index.json`
-    // entry with annotations), as `oras discover` shows it.
-    let subject = store.resolve(repository, reference).await?;
-    let manifest = store
-        .fetch_manifest(repository, &subject.digest.to_string())
-        .await?;
-    let mut warnings = manifest.warnings.clone();
-    let tags = if options.cosign_tags {
-        match collect_tags(store, repository).await {
-            Ok(tags) => Some(tags),
-            Err(error) => {
-                warnings.push(format!("cosign tags not searched: {error}"));
-                None
-            }
+    // What depends on nothing else goes out at once: the subject as
+    // resolving names it (for a layout, its `index.json` entry with
+    // annotations, as `oras discover` shows it), its manifest, and the tag
+    // list that cosign's tags are found in.
+    let tags = async {
+        if options.cosign_tags {
+            Some(collect_tags(store, repository).await)
+        } else {
+            None
         }
-    } else {
-        None
+    };
+    let (subject, manifest, tags) = join3(
+        store.resolve(repository, reference),
+        store.fetch_manifest(repository, reference),
+        tags,
+    )
+    .await;
+    let subject = subject?;
+    let mut manifest = manifest?;
+    if manifest.digest() != &subject.digest {
+        // The tag moved between the two requests (or the reference is not
+        // a sha256 digest): the resolved digest is the one to describe.
+        manifest = store
+            .fetch_manifest(repository, &subject.digest.to_string())
+            .await?;
+    }
+    let mut warnings = manifest.warnings.clone();
+    let tags = match tags {
+        Some(Ok(tags)) => Some(tags),
+        Some(Err(error)) => {
+            warnings.push(format!("cosign tags not searched: {error}"));
+            None
+        }
+        None => None,
     };
     let context = NodeContext {
         artifact_type: options.artifact_type.as_deref(),
@@ -112,141 +147,190 @@ pub async fn discover(
         parent_index: None,
         max_fan_out: options.max_fan_out,
     };
-    let mut seen: HashSet<Digest> = HashSet::from([manifest.digest().clone()]);
-    let mut tree = ReferrerTree {
-        repository: repository.to_owned(),
-        subject,
-        manifest: manifest.clone(),
-        referrers: Vec::new(),
-        platforms: Vec::new(),
-        warnings,
-    };
-    let mut platform_subjects = Vec::new();
+    let mut seen: HashSet<Digest> =
+        HashSet::from([manifest.digest().clone(), subject.digest.clone()]);
+    let mut platforms = Vec::new();
     if options.platforms && manifest.is_index() {
         for entry in platform_entries(&manifest) {
             if seen.insert(entry.digest.clone()) {
-                platform_subjects.push(entry.clone());
+                platforms.push(entry.clone());
             }
         }
     }
+    let concurrency = options.concurrency.max(1);
 
-    // Level 1: the subject's and its platforms' own attachments, in parallel.
-    let mut first_level = vec![(
-        Slot {
-            root: None,
-            path: Vec::new(),
-        },
-        tree.subject.digest.clone(),
-    )];
-    for (i, platform) in platform_subjects.iter().enumerate() {
-        first_level.push((
-            Slot {
-                root: Some(i),
-                path: Vec::new(),
-            },
-            platform.digest.clone(),
-        ));
-    }
-    tree.platforms = platform_subjects
-        .into_iter()
-        .map(|descriptor| PlatformNode {
-            descriptor,
-            referrers: Vec::new(),
+    // Level 1: the subject's and its platforms' own attachments, listed in
+    // parallel. The subject's listing failing is the command failing.
+    // Collected first: a stream over borrowing iterators would make this
+    // future fail rustc's higher-ranked `Send` check.
+    let mut roots = vec![(Parent::Subject, subject.digest.clone())];
+    roots.extend(
+        platforms
+            .iter()
+            .enumerate()
+            .map(|(i, platform)| (Parent::Platform(i), platform.digest.clone())),
+    );
+    let listings: Vec<_> = stream::iter(roots)
+        .map(|(parent, digest)| {
+            let mut context = context;
+            if matches!(parent, Parent::Platform(_)) {
+                context.parent_index = Some(&manifest);
+            }
+            async move {
+                let listed = list_candidates(store, repository, &digest, context).await;
+                (parent, digest, listed)
+            }
         })
-        .collect();
+        .buffered(concurrency)
+        .collect()
+        .await;
+    let mut pending = Vec::new();
+    for (parent, digest, listed) in listings {
+        match listed {
+            Ok((candidates, listing_warnings)) => {
+                warnings.extend(listing_warnings);
+                enqueue(
+                    &mut pending,
+                    &mut seen,
+                    &mut warnings,
+                    parent,
+                    &digest,
+                    candidates,
+                );
+            }
+            Err(error) if matches!(parent, Parent::Subject) => return Err(error),
+            Err(error) => warnings.push(format!("referrers of {digest} not listed: {error}")),
+        }
+    }
 
-    let mut frontier = first_level;
+    // Each further level: fetch every listed node's manifest and, at the
+    // same time, list that node's own attachments.
+    let mut arena: Vec<Placed> = Vec::new();
     let mut depth = 0;
-    while !frontier.is_empty() {
+    while !pending.is_empty() {
         depth += 1;
-        let results: Vec<(Slot, Result<Attachments, StoreError>)> = stream::iter(frontier)
-            .map(|(slot, digest)| {
-                let mut context = context;
-                if slot.root.is_some() && slot.path.is_empty() {
-                    context.parent_index = Some(&manifest);
-                }
-                async move {
-                    let result = node_referrers(store, repository, &digest, context).await;
-                    (slot, result)
-                }
-            })
-            .buffer_unordered(options.concurrency.max(1))
+        let at_limit = options.max_depth.is_some_and(|max| depth >= max);
+        let results: Vec<_> = stream::iter(pending)
+            .map(
+                |Pending {
+                     parent,
+                     subject,
+                     candidate,
+                 }| async move {
+                    let digest = candidate.digest().clone();
+                    let children = async {
+                        if at_limit {
+                            None
+                        } else {
+                            Some(list_candidates(store, repository, &digest, context).await)
+                        }
+                    };
+                    let node = fetch_node(store, repository, &subject, candidate).boxed();
+                    let (node, children) = join(node, children).await;
+                    (parent, node, children)
+                },
+            )
+            .buffered(concurrency)
             .collect()
             .await;
         let mut next = Vec::new();
-        for (slot, result) in results {
-            let attachments = match result {
-                Ok(attachments) => attachments,
-                // The subject's own listing failing is the command failing;
-                // deeper ones are reported on their node.
-                Err(error) if slot.path.is_empty() && slot.root.is_none() => return Err(error),
-                Err(error) => {
-                    if let Some(node) = node_at(&mut tree, &slot) {
-                        node.warnings.push(format!("referrers not listed: {error}"));
-                    } else {
-                        tree.warnings.push(format!("referrers not listed: {error}"));
-                    }
-                    continue;
-                }
-            };
-            tree.warnings.extend(attachments.warnings);
-            let mut kept = Vec::new();
-            for node in attachments.nodes {
-                if seen.insert(node.digest().clone()) {
-                    kept.push(node);
-                } else {
-                    tree.warnings.push(format!(
-                        "{} is reachable more than once (a cycle?); shown once",
-                        node.digest()
-                    ));
-                }
+        for (parent, mut node, children) in results {
+            if !is_wanted(context, &node) {
+                continue;
             }
-            let at_limit = options.max_depth.is_some_and(|max| depth >= max);
-            for (i, node) in kept.iter_mut().enumerate() {
-                if at_limit {
-                    node.depth_limited = true;
-                } else if node.manifest.is_some() {
-                    let mut path = slot.path.clone();
-                    path.push(i);
-                    next.push((
-                        Slot {
-                            root: slot.root,
-                            path,
-                        },
-                        node.digest().clone(),
-                    ));
+            node.depth_limited = at_limit;
+            let index = arena.len();
+            // A node whose manifest could not be read is shown, not expanded.
+            match children {
+                Some(Ok((candidates, listing_warnings))) if node.manifest.is_some() => {
+                    warnings.extend(listing_warnings);
+                    let digest = node.digest().clone();
+                    enqueue(
+                        &mut next,
+                        &mut seen,
+                        &mut warnings,
+                        Parent::Node(index),
+                        &digest,
+                        candidates,
+                    );
                 }
+                Some(Err(error)) if node.manifest.is_some() => {
+                    node.warnings.push(format!("referrers not listed: {error}"));
+                }
+                _ => {}
             }
-            if let Some(list) = list_at(&mut tree, &slot) {
-                *list = kept;
-            }
+            arena.push(Placed { parent, node });
         }
-        frontier = next;
+        pending = next;
     }
+
+    let (referrers, platform_lists) = assemble(arena, platforms.len());
+    let mut tree = ReferrerTree {
+        repository: repository.to_owned(),
+        subject,
+        manifest,
+        referrers,
+        platforms: platforms
+            .into_iter()
+            .zip(platform_lists)
+            .map(|(descriptor, referrers)| PlatformNode {
+                descriptor,
+                referrers,
+            })
+            .collect(),
+        warnings,
+    };
     tree.platforms.retain(|p| !p.referrers.is_empty());
     Ok(tree)
 }
 
-/// The list of attachments a slot's node holds.
-fn list_at<'t>(tree: &'t mut ReferrerTree, slot: &Slot) -> Option<&'t mut Vec<GraphNode>> {
-    let mut list = match slot.root {
-        None => &mut tree.referrers,
-        Some(i) => &mut tree.platforms.get_mut(i)?.referrers,
-    };
-    for &i in &slot.path {
-        list = &mut list.get_mut(i)?.children;
+/// Queues the candidates listed for `subject`, each digest once in the whole
+/// tree (a hostile registry's cycle ends here).
+fn enqueue(
+    queue: &mut Vec<Pending>,
+    seen: &mut HashSet<Digest>,
+    warnings: &mut Vec<String>,
+    parent: Parent,
+    subject: &Digest,
+    candidates: Vec<Candidate>,
+) {
+    for candidate in candidates {
+        if seen.insert(candidate.digest().clone()) {
+            queue.push(Pending {
+                parent,
+                subject: subject.clone(),
+                candidate,
+            });
+        } else {
+            warnings.push(format!(
+                "{} is reachable more than once (a cycle?); shown once",
+                candidate.digest()
+            ));
+        }
     }
-    Some(list)
 }
 
-/// The node a slot names (none for a root list).
-fn node_at<'t>(tree: &'t mut ReferrerTree, slot: &Slot) -> Option<&'t mut GraphNode> {
-    let (last, parents) = slot.path.split_last()?;
-    let parent = Slot {
-        root: slot.root,
-        path: parents.to_vec(),
-    };
-    list_at(tree, &parent)?.get_mut(*last)
+/// Hangs every placed node under its parent, keeping listing order. Children
+/// always stand after their parent in the arena, so one backward pass
+/// finishes each node before it is moved into its parent's list.
+fn assemble(arena: Vec<Placed>, platform_count: usize) -> (Vec<GraphNode>, Vec<Vec<GraphNode>>) {
+    let mut children: Vec<Vec<GraphNode>> = arena.iter().map(|_| Vec::new()).collect();
+    let mut subject_list = Vec::new();
+    let mut platform_lists: Vec<Vec<GraphNode>> = (0..platform_count).map(|_| Vec::new()).collect();
+    for (index, Placed { parent, mut node }) in arena.into_iter().enumerate().rev() {
+        node.children = std::mem::take(&mut children[index]);
+        node.children.reverse();
+        match parent {
+            Parent::Subject => subject_list.push(node),
+            Parent::Platform(i) => platform_lists[i].push(node),
+            Parent::Node(p) => children[p].push(node),
+        }
+    }
+    subject_list.reverse();
+    for list in &mut platform_lists {
+        list.reverse();
+    }
+    (subject_list, platform_lists)
 }
 
 async fn collect_tags(store: &dyn Store, repository: &str) -> Result<Vec<String>, StoreError> {

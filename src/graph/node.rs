@@ -49,13 +49,19 @@ pub struct Attachments {
 }
 
 /// A candidate before its manifest is fetched.
-struct Candidate {
+pub(super) struct Candidate {
     listed: Descriptor,
     found_by: Vec<FoundBy>,
     /// The type to show when the manifest does not say (cosign).
     type_hint: Option<&'static str>,
     /// Found by name or position, not by `subject`: not expected to name it.
     by_name: bool,
+}
+
+impl Candidate {
+    pub(super) fn digest(&self) -> &Digest {
+        &self.listed.digest
+    }
 }
 
 /// The attachments of `subject` in `repository`, from the store's referrers,
@@ -70,6 +76,38 @@ pub async fn node_referrers(
     subject: &Digest,
     context: NodeContext<'_>,
 ) -> Result<Attachments, StoreError> {
+    let (candidates, warnings) = list_candidates(store, repository, subject, context).await?;
+    let fetched: Vec<GraphNode> = stream::iter(candidates)
+        .map(|candidate| fetch_node(store, repository, subject, candidate))
+        .buffered(FETCH_CONCURRENCY)
+        .collect()
+        .await;
+    let nodes = fetched
+        .into_iter()
+        .filter(|node| is_wanted(context, node))
+        .collect();
+    Ok(Attachments { nodes, warnings })
+}
+
+/// Whether a fetched node passes the artifact-type filter. A registry may
+/// filter by what it reported, not by what the manifest says; the manifest
+/// is the truth.
+pub(super) fn is_wanted(context: NodeContext<'_>, node: &GraphNode) -> bool {
+    context.artifact_type.is_none_or(|wanted| {
+        node.artifact_type.as_deref() == Some(wanted) || node.manifest.is_none()
+    })
+}
+
+/// Every source's listing of `subject`, merged by digest and capped, before
+/// any referrer manifest is fetched. Kept apart from the fetching so that
+/// the whole-tree discovery can list a node's children while it fetches
+/// the node's own manifest.
+pub(super) async fn list_candidates(
+    store: &dyn Store,
+    repository: &str,
+    subject: &Digest,
+    context: NodeContext<'_>,
+) -> Result<(Vec<Candidate>, Vec<String>), StoreError> {
     let mut warnings = Vec::new();
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut by_digest: HashMap<Digest, usize> = HashMap::new();
@@ -138,26 +176,12 @@ pub async fn node_referrers(
         ));
         candidates.truncate(context.max_fan_out);
     }
-
-    let fetched: Vec<GraphNode> = stream::iter(candidates)
-        .map(|candidate| fetch_node(store, repository, subject, candidate))
-        .buffered(FETCH_CONCURRENCY)
-        .collect()
-        .await;
-    let nodes = fetched
-        .into_iter()
-        .filter(|node| {
-            context.artifact_type.is_none_or(|wanted| {
-                // A registry may filter by what it reported, not by what the
-                // manifest says; the manifest is the truth.
-                node.artifact_type.as_deref() == Some(wanted) || node.manifest.is_none()
-            })
-        })
-        .collect();
-    Ok(Attachments { nodes, warnings })
+    Ok((candidates, warnings))
 }
 
-async fn fetch_node(
+/// Fetches a candidate's manifest: its label, annotations and whether it
+/// really names the subject come from there.
+pub(super) async fn fetch_node(
     store: &dyn Store,
     repository: &str,
     subject: &Digest,
