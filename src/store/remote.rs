@@ -28,7 +28,9 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use async_trait::async_trait;
 
-pub use connect::{ConnectOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
+pub use connect::{
+    ConnectOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_METADATA_TIMEOUT, DEFAULT_READ_TIMEOUT,
+};
 
 use crate::oci::reference::{validate_registry, validate_repository, validate_tag};
 use crate::oci::{Descriptor, Digest, Manifest};
@@ -71,7 +73,13 @@ impl RemoteStore {
         let auth = Authenticator::with_source(client.clone(), registry, credential, plain_http);
         Ok(RemoteStore {
             registry: registry.to_owned(),
-            transport: Arc::new(Transport::new(client, origin, registry, auth)),
+            transport: Arc::new(Transport::new(
+                client,
+                origin,
+                registry,
+                auth,
+                options.metadata_timeout,
+            )),
             page_size: DEFAULT_PAGE_SIZE,
             referrers_mode: AtomicU8::new(MODE_UNKNOWN),
             fallback_locks: fallback::Locks::default(),

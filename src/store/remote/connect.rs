@@ -36,6 +36,10 @@ pub struct ConnectOptions {
     /// There is no total timeout: a large blob at a steady rate is never
     /// cut off.
     pub read_timeout: Duration,
+    /// How long one metadata body (a manifest, a page of tags or of
+    /// referrers) may take in all: a registry trickling a byte at a time
+    /// never trips the read timeout. Blobs have no such limit.
+    pub metadata_timeout: Duration,
 }
 
 impl Default for ConnectOptions {
@@ -49,6 +53,7 @@ impl Default for ConnectOptions {
             password: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            metadata_timeout: DEFAULT_METADATA_TIMEOUT,
         }
     }
 }
@@ -57,6 +62,9 @@ impl Default for ConnectOptions {
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 /// See [`ConnectOptions::read_timeout`].
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// See [`ConnectOptions::metadata_timeout`]: a 16 MiB page of tags still
+/// arrives at 150 KB/s.
+pub const DEFAULT_METADATA_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// `https://host[:port]/`, or `http://` when asked for or for a loopback
 /// host with no TLS option given (the rules are on [`ConnectOptions`]).

@@ -9,7 +9,7 @@ use reqwest::Method;
 use reqwest::header::LINK;
 use serde::Deserialize;
 
-use super::response::{MAX_LISTING_PAGE, error_from, read_capped};
+use super::response::{MAX_LISTING_PAGE, error_from};
 use super::transport::Call;
 use super::{RemoteStore, Scope};
 use crate::store::{PageSink, StoreError};
@@ -106,13 +106,10 @@ impl RemoteStore {
             }
             let next = next_link(reply.response.headers());
             let page_url = reply.url.clone();
-            let body = read_capped(
-                reply.response,
-                MAX_LISTING_PAGE,
-                &format!("a page of {what}"),
-                &page_url,
-            )
-            .await?;
+            let body = self
+                .transport
+                .read_metadata(reply, MAX_LISTING_PAGE, &format!("a page of {what}"))
+                .await?;
             let names = parse(&body).map_err(|e| {
                 StoreError::Protocol(format!(
                     "{operation}: the page is not the expected JSON: {e}"

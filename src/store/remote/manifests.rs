@@ -7,7 +7,7 @@ use bytes::Bytes;
 use reqwest::Method;
 use reqwest::header::{ACCEPT, HeaderMap};
 
-use super::response::{content_type, declared_length, error_from, read_capped};
+use super::response::{content_type, declared_length, error_from};
 use super::transport::Call;
 use super::{RemoteStore, Scope, Target};
 use crate::oci::manifest::MAX_MANIFEST_SIZE;
@@ -200,7 +200,11 @@ impl RemoteStore {
             }
             let said = header_digest(reply.response.headers())?;
             let served_as = content_type(reply.response.headers());
-            match read_capped(reply.response, MAX_MANIFEST_SIZE, what, &reply.url).await {
+            match self
+                .transport
+                .read_metadata(reply, MAX_MANIFEST_SIZE, what)
+                .await
+            {
                 Ok(raw) => return Ok((said, served_as, raw)),
                 Err(StoreError::Transport { .. }) if broken_bodies < MAX_BROKEN_BODIES => {
                     broken_bodies += 1;

@@ -10,7 +10,7 @@ use reqwest::header::ACCEPT;
 
 use super::listing::next_link;
 use super::manifests::hash_with;
-use super::response::{content_type, error_from, read_capped};
+use super::response::{content_type, error_from};
 use super::transport::Call;
 use super::{MODE_API, MODE_FALLBACK, RemoteStore, Scope, Target};
 use crate::oci::manifest::MAX_MANIFEST_SIZE;
@@ -126,11 +126,15 @@ impl RemoteStore {
                 );
             }
             let headers = reply.response.headers().clone();
+            let page_url = reply.url.clone();
             let served_as = content_type(&headers);
             let json_like = served_as
                 .as_deref()
                 .is_none_or(|t| t == OCI_INDEX || t.ends_with("json"));
-            let body = read_capped(reply.response, MAX_MANIFEST_SIZE, &what, &reply.url).await?;
+            let body = self
+                .transport
+                .read_metadata(reply, MAX_MANIFEST_SIZE, &what)
+                .await?;
             let index = Manifest::parse(body, Some(OCI_INDEX))
                 .ok()
                 .filter(|m| json_like && m.is_index());
@@ -154,7 +158,7 @@ impl RemoteStore {
             match next_link(&headers) {
                 Some(link) => {
                     url = self.transport.same_origin_target(
-                        &reply.url,
+                        &page_url,
                         &link,
                         "the referrers page Link",
                     )?;

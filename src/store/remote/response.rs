@@ -15,6 +15,9 @@ use crate::store::StoreError;
 
 /// Error bodies are for people; more than this is noise (or an attack).
 pub const MAX_ERROR_BODY: u64 = 64 * 1024;
+/// How long an error body may take to arrive before the error is reported
+/// without it.
+const ERROR_BODY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
 /// One page of tags or repositories. Distribution 2.8 ignores `n` and sends
 /// every tag at once, so this is generous.
 pub const MAX_LISTING_PAGE: u64 = 16 * 1024 * 1024;
@@ -158,9 +161,16 @@ pub async fn error_from(
     let status = response.status();
     let headers = response.headers().clone();
     let url = response.url().clone();
-    let body = read_capped(response, MAX_ERROR_BODY, "error body", &url)
-        .await
-        .unwrap_or_default();
+    // The error stands without its body: a registry trickling one should
+    // not hold the error up for longer than this.
+    let body = tokio::time::timeout(
+        ERROR_BODY_DEADLINE,
+        read_capped(response, MAX_ERROR_BODY, "error body", &url),
+    )
+    .await
+    .ok()
+    .and_then(Result::ok)
+    .unwrap_or_default();
     let (codes, message) = parse_error_body(&body);
     status_error(status, &headers, &codes, message, registry, operation, what)
 }

@@ -4,6 +4,7 @@
 //! origin, and 401 challenges answered through the authenticator.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION};
@@ -11,7 +12,7 @@ use reqwest::{Method, StatusCode};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
-use super::response::{redact, transport_error};
+use super::response::{read_capped, redact, transport_error};
 use super::retry::{self, MAX_RETRIES, MAX_RETRY_AFTER};
 use super::{Authenticator, Scope};
 use crate::store::StoreError;
@@ -84,6 +85,7 @@ pub struct Transport {
     registry: String,
     auth: Arc<Authenticator>,
     in_flight: Arc<Semaphore>,
+    metadata_timeout: Duration,
 }
 
 impl std::fmt::Debug for Transport {
@@ -95,13 +97,47 @@ impl std::fmt::Debug for Transport {
 }
 
 impl Transport {
-    pub fn new(client: reqwest::Client, origin: Url, registry: &str, auth: Authenticator) -> Self {
+    pub fn new(
+        client: reqwest::Client,
+        origin: Url,
+        registry: &str,
+        auth: Authenticator,
+        metadata_timeout: Duration,
+    ) -> Self {
         Transport {
             client,
             origin,
             registry: registry.to_owned(),
             auth: Arc::new(auth),
             in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+            metadata_timeout,
+        }
+    }
+
+    /// A metadata body (manifest, listing page), capped at `limit` bytes
+    /// and at the metadata timeout in all.
+    pub async fn read_metadata(
+        &self,
+        reply: Reply,
+        limit: u64,
+        what: &str,
+    ) -> Result<Bytes, StoreError> {
+        let url = reply.url;
+        match tokio::time::timeout(
+            self.metadata_timeout,
+            read_capped(reply.response, limit, what, &url),
+        )
+        .await
+        {
+            Ok(read) => read,
+            Err(_) => Err(StoreError::Transport {
+                operation: format!("reading {what}"),
+                message: format!(
+                    "timed out ({}): the body took more than {}s in all",
+                    redact(&url),
+                    self.metadata_timeout.as_secs_f32()
+                ),
+            }),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Time limits and lost answers (reliability C6, D4): a registry that
 //! stalls is given up on within the read timeout per attempt, with an error
-//! naming the host and the operation; a `DELETE` whose answer was lost is
+//! naming the host and the operation; metadata trickled byte by byte meets
+//! a deadline, a slow blob does not; a `DELETE` whose answer was lost is
 //! retried, and the `404` that follows counts as done.
 
 use std::time::{Duration, Instant};
@@ -8,7 +9,7 @@ use std::time::{Duration, Instant};
 use regscope::store::remote::{ConnectOptions, RemoteStore};
 use regscope::store::{Store, StoreError};
 
-use super::{blob_error, push_image, run, store};
+use super::{blob_error, push_image, read_blob, run, store};
 use crate::support::{FaultProxy, Registry, Rule, http_get, media};
 
 const REPO: &str = "app";
@@ -68,6 +69,44 @@ fn remote_stalls_end_within_the_read_timeout_per_attempt() {
         let started = Instant::now();
         let error = blob_error(&store, REPO, layer).await;
         check_timely(&error, started, 4, &proxy.host(), "fetch blob");
+    });
+}
+
+/// A manifest trickled a byte at a time never trips the read timeout, so
+/// metadata has a deadline in all; a blob at a steady rate has none.
+#[test]
+fn remote_trickled_metadata_meets_a_deadline_and_slow_blobs_do_not() {
+    let reg = Registry::distribution();
+    let proxy = FaultProxy::start(reg.host());
+    run(async {
+        let image = push_image(&store(&proxy.host()), REPO, "v1", "trickle").await;
+        let options = ConnectOptions {
+            metadata_timeout: Duration::from_secs(1),
+            ..ConnectOptions::default()
+        };
+        let store = RemoteStore::new(&proxy.host(), options).expect("store");
+
+        proxy.add_rule(Rule::new("GET", "/manifests/v1").throttle(10));
+        let started = Instant::now();
+        let error = store
+            .fetch_manifest(REPO, "v1")
+            .await
+            .expect_err("trickled");
+        let elapsed = started.elapsed();
+        assert!(elapsed < Duration::from_secs(3 + 2), "took {elapsed:?}");
+        let message = error.to_string();
+        assert!(message.contains("in all"), "{message}");
+        assert!(message.contains(&proxy.host()), "{message}");
+        assert!(message.contains("manifest app:v1"), "{message}");
+
+        proxy.clear_rules();
+        let layer = &image.layers[0];
+        assert!(layer.size >= 10, "a layer of {} bytes", layer.size);
+        proxy.add_rule(Rule::new("GET", "/blobs/").throttle(5));
+        let started = Instant::now();
+        let bytes = read_blob(&store, REPO, layer).await;
+        assert_eq!(bytes.len() as u64, layer.size);
+        assert!(started.elapsed() > Duration::from_secs(1), "it was slow");
     });
 }
 
