@@ -259,7 +259,10 @@ async fn a_slow_helper_runs_off_the_runtime_on_the_first_challenge() {
         CredentialSource::with_env(reg.host(), &ConnectOptions::default(), env.lookup.clone())
             .unwrap();
     let auth = Authenticator::with_source(client(), reg.host(), source, true);
-    assert!(format!("{auth:?}").contains("not yet looked up"), "{auth:?}");
+    assert!(
+        format!("{auth:?}").contains("not yet looked up"),
+        "{auth:?}"
+    );
 
     let ticks = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
     let counter = ticks.clone();
