@@ -5,8 +5,10 @@
 mod children;
 mod confirm;
 pub mod dialogs;
+mod input;
 mod jobs;
 mod jump;
+mod keys;
 mod loading;
 mod navigation;
 mod operations;
@@ -14,7 +16,7 @@ mod operations;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent};
+use crossterm::event::{Event, KeyEventKind};
 use ratatui::layout::Rect;
 
 pub use dialogs::{Dialog, InputLine, Popup};
@@ -23,7 +25,6 @@ pub use navigation::Row;
 pub use operations::RunningOperation;
 
 use super::config::Config;
-use super::keymap::Action;
 use super::message::{Effect, Msg, NodePath};
 use super::model::{Node, NodeKind, ROOT_ID};
 use crate::store::ReferrersSupport;
@@ -159,7 +160,7 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Input(Event::Key(key)) if key.kind != KeyEventKind::Release => self.on_key(key),
-            Msg::Input(Event::Mouse(mouse)) => self.on_mouse(mouse),
+            Msg::Input(Event::Mouse(mouse)) => self.mouse(mouse),
             Msg::Input(Event::Resize(width, height)) => {
                 self.resize(Rect::new(0, 0, width, height));
                 Vec::new()
@@ -195,81 +196,6 @@ impl App {
                 Vec::new()
             }
         }
-    }
-
-    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        if self.popup.is_some() {
-            return self.on_popup_key(key);
-        }
-        if self.input.is_some() {
-            return self.on_input_key(key);
-        }
-        if key.code == crossterm::event::KeyCode::Esc && !self.operations.is_empty() {
-            self.say("cancelling…");
-            return vec![Effect::CancelOperations];
-        }
-        match self.config.keymap.action_for(&key) {
-            Some(action) => self.on_action(action),
-            None => Vec::new(),
-        }
-    }
-
-    pub fn on_action(&mut self, action: Action) -> Vec<Effect> {
-        match action {
-            Action::Quit => {
-                self.should_quit = true;
-                Vec::new()
-            }
-            Action::Help => {
-                self.popup = Some(Popup::Help);
-                Vec::new()
-            }
-            Action::SwitchPane => {
-                self.focus = match self.focus {
-                    Focus::Tree => Focus::Detail,
-                    Focus::Detail => Focus::Tree,
-                };
-                Vec::new()
-            }
-            Action::Filter => {
-                self.begin_filter();
-                Vec::new()
-            }
-            Action::GoTo => {
-                self.input = Some(InputLine::go_to());
-                Vec::new()
-            }
-            Action::Refresh => self.refresh_selected(),
-            Action::ExpandAll => self.expand_all_selected(),
-            Action::ToggleDigestTags => {
-                self.show_digest_tags = !self.show_digest_tags;
-                self.say(if self.show_digest_tags {
-                    "showing sha256-* fallback tags"
-                } else {
-                    "hiding sha256-* fallback tags (they show under their subject)"
-                });
-                self.keep_selection_visible();
-                Vec::new()
-            }
-            Action::CopyDigest => self.copy_selected(false),
-            Action::CopyReference => self.copy_selected(true),
-            Action::Pull | Action::PullSbom | Action::Attach | Action::Copy | Action::Delete => {
-                self.operation_key(action)
-            }
-            Action::Up
-            | Action::Down
-            | Action::Collapse
-            | Action::Expand
-            | Action::PageUp
-            | Action::PageDown
-            | Action::First
-            | Action::Last
-            | Action::Open => self.navigate(action),
-        }
-    }
-
-    fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
-        self.mouse(mouse)
     }
 
     /// Remembers where the panes are for a terminal of `area`.

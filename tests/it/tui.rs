@@ -3,6 +3,7 @@
 //! with a timeout, never fixed sleeps.
 
 mod actions;
+mod app_support;
 mod copy;
 mod harness;
 mod registry;

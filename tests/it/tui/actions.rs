@@ -8,7 +8,7 @@ use regscope::tui::app::{Dialog, Popup};
 use regscope::tui::config::Config;
 use regscope::tui::message::{Effect, Loaded, Msg, OperationRequest};
 
-use super::state::{app, app_at_loaded_tag, draw, image, job_of, key, operation_id};
+use super::app_support::{app, app_at_loaded_tag, draw, image, job_of, key, operation_id};
 
 #[test]
 fn mouse_clicks_select_and_open_rows() {

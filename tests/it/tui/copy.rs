@@ -17,8 +17,8 @@ use regscope::tui::app::{App, Dialog, Popup};
 use regscope::tui::config::Config;
 use regscope::tui::message::{CopyDestination, Effect, OperationRequest};
 
+use super::app_support::{app_at_loaded_tag, key};
 use super::harness::Harness;
-use super::state::{app_at_loaded_tag, key};
 use crate::support::registry::Registry;
 
 /// An app on `net-monitor:v1` (loaded) with the copy dialog open.

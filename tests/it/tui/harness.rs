@@ -88,7 +88,7 @@ impl Harness {
     }
 
     pub fn key(&mut self, code: KeyCode) {
-        self.driver.handle(super::state::key_msg(code));
+        self.driver.handle(super::app_support::key_msg(code));
     }
 
     /// `g`, the reference, Enter: as a person goes to a reference.

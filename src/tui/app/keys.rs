@@ -1,0 +1,81 @@
+//! Keys to actions: popups and input lines take keys first, Esc cancels
+//! running operations, and the key map turns the rest into `Action`s.
+
+use crossterm::event::KeyEvent;
+
+use super::{App, Focus, InputLine, Popup};
+use crate::tui::keymap::Action;
+use crate::tui::message::Effect;
+
+impl App {
+    pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if self.popup.is_some() {
+            return self.on_popup_key(key);
+        }
+        if self.input.is_some() {
+            return self.on_input_key(key);
+        }
+        if key.code == crossterm::event::KeyCode::Esc && !self.operations.is_empty() {
+            self.say("cancelling…");
+            return vec![Effect::CancelOperations];
+        }
+        match self.config.keymap.action_for(&key) {
+            Some(action) => self.on_action(action),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn on_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Quit => {
+                self.should_quit = true;
+                Vec::new()
+            }
+            Action::Help => {
+                self.popup = Some(Popup::Help);
+                Vec::new()
+            }
+            Action::SwitchPane => {
+                self.focus = match self.focus {
+                    Focus::Tree => Focus::Detail,
+                    Focus::Detail => Focus::Tree,
+                };
+                Vec::new()
+            }
+            Action::Filter => {
+                self.begin_filter();
+                Vec::new()
+            }
+            Action::GoTo => {
+                self.input = Some(InputLine::go_to());
+                Vec::new()
+            }
+            Action::Refresh => self.refresh_selected(),
+            Action::ExpandAll => self.expand_all_selected(),
+            Action::ToggleDigestTags => {
+                self.show_digest_tags = !self.show_digest_tags;
+                self.say(if self.show_digest_tags {
+                    "showing sha256-* fallback tags"
+                } else {
+                    "hiding sha256-* fallback tags (they show under their subject)"
+                });
+                self.keep_selection_visible();
+                Vec::new()
+            }
+            Action::CopyDigest => self.copy_selected(false),
+            Action::CopyReference => self.copy_selected(true),
+            Action::Pull | Action::PullSbom | Action::Attach | Action::Copy | Action::Delete => {
+                self.operation_key(action)
+            }
+            Action::Up
+            | Action::Down
+            | Action::Collapse
+            | Action::Expand
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last
+            | Action::Open => self.navigate(action),
+        }
+    }
+}
