@@ -21,13 +21,18 @@ use crate::store::remote::ConnectOptions;
 /// Previews (blobs, SBOM documents) larger than this are not read.
 pub const PREVIEW_LIMIT: u64 = 16 * 1024 * 1024;
 
+/// How long a cancelled operation may take to stop by itself.
+pub const CANCEL_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
 pub struct Runner {
     store: SharedStore,
     /// For copies to another registry.
     connect: ConnectOptions,
     sender: UnboundedSender<Msg>,
     tasks: HashMap<(NodePath, JobKind), AbortHandle>,
-    operations: HashMap<u64, CancellationToken>,
+    /// Running operations: their cancel token, and their task to see
+    /// when they end.
+    operations: HashMap<u64, (CancellationToken, AbortHandle)>,
     clipboard: Clipboard,
 }
 
@@ -57,19 +62,25 @@ impl Runner {
             }
             Effect::Operation { id, request } => {
                 let cancel = CancellationToken::new();
-                self.operations.retain(|_, token| !token.is_cancelled());
-                self.operations.insert(id, cancel.clone());
+                self.operations.retain(|_, (_, task)| !task.is_finished());
                 let store = Arc::clone(&self.store);
                 let connect = self.connect.clone();
                 let sender = self.sender.clone();
-                tokio::spawn(operations::perform(
-                    store, connect, id, request, sender, cancel,
+                let task = tokio::spawn(operations::perform(
+                    store,
+                    connect,
+                    id,
+                    request,
+                    sender,
+                    cancel.clone(),
                 ));
+                self.operations.insert(id, (cancel, task.abort_handle()));
                 return;
             }
             Effect::CancelOperations => {
-                for (_, token) in self.operations.drain() {
+                for (id, (token, task)) in self.operations.drain() {
                     token.cancel();
+                    tokio::spawn(stop_if_stuck(id, task, self.sender.clone()));
                 }
                 return;
             }
@@ -114,9 +125,26 @@ impl Runner {
         for (_, task) in self.tasks.drain() {
             task.abort();
         }
-        for (_, token) in self.operations.drain() {
+        for (_, (token, _)) in self.operations.drain() {
             token.cancel();
         }
+    }
+}
+
+/// The engine stops at its next check of the token, but a request already
+/// on the wire can hold it up for a long time (a stalled registry): after
+/// a grace period the task is stopped outright. Its destructors still run
+/// (temporary files go), and the app hears that it ended.
+async fn stop_if_stuck(id: u64, task: AbortHandle, sender: UnboundedSender<Msg>) {
+    tokio::time::sleep(CANCEL_GRACE).await;
+    if !task.is_finished() {
+        task.abort();
+        // Should the task have ended just now, the app ignores this second
+        // report of the same id.
+        let _ = sender.send(Msg::OperationDone {
+            id,
+            result: Err("cancelled".to_owned()),
+        });
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crossterm::event::KeyCode;
 use regscope::cli::target::Spec;
@@ -19,6 +20,7 @@ use regscope::tui::message::{CopyDestination, Effect, OperationRequest};
 
 use super::app_support::{app_at_loaded_tag, key};
 use super::harness::Harness;
+use crate::support::proxy::{FaultProxy, Rule};
 use crate::support::registry::Registry;
 
 /// An app on `net-monitor:v1` (loaded) with the copy dialog open.
@@ -161,4 +163,37 @@ async fn copy_from_the_demo_to_a_new_oci_layout() {
     let store: Arc<dyn Store> = Arc::new(layout);
     let found = sbom_digests(store.as_ref(), &repository).await;
     assert!(found.contains(&NET_MONITOR_SBOM.to_owned()), "{found:?}");
+}
+
+#[test]
+fn escape_cancels_a_copy_stuck_on_a_slow_registry() {
+    let registry = Registry::olareg();
+    // Every request waits a minute: the copy cannot finish on its own
+    // within the test's wait. (The proxy runs its own runtime, so it is
+    // made and dropped outside the test's.)
+    let proxy = FaultProxy::with_rules(
+        registry.host(),
+        vec![Rule::any().delay(Duration::from_secs(60))],
+    );
+    let destination = format!("{}/mirror", proxy.host());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut ui = Harness::net_monitor();
+        ui.settle().await;
+        ui.key(KeyCode::Char('c'));
+        ui.type_text(&destination);
+        ui.key(KeyCode::Enter);
+        ui.wait_for("the copy under way", |s| s.contains("│ copy to "))
+            .await;
+        ui.key(KeyCode::Esc);
+        let screen = ui
+            .wait_for("the cancelled copy", |s| s.contains("failed: cancelled"))
+            .await;
+        assert!(ui.driver.app.operations.is_empty(), "{screen}");
+    });
+    runtime.shutdown_background();
 }
