@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
+use futures_util::future::join;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 use super::{CancellationToken, OpError, Progress, ProgressSink, report};
@@ -97,21 +98,30 @@ pub async fn copy(
         outcome: Mutex::new(CopyOutcome::default()),
     };
     let root = source.fetch_manifest(source_repo, reference).await?;
-    let batch = with_index_children(&ends, vec![root.clone()]).await?;
-    copy_batch(&ends, &batch, Some((root.digest(), options.tag.as_deref()))).await?;
-
-    if options.referrers {
-        let discover_options = DiscoverOptions {
-            cosign_tags: false,
-            ..DiscoverOptions::default()
-        };
-        let tree = discover(
-            source,
-            source_repo,
-            &root.digest().to_string(),
-            &discover_options,
-        )
-        .await?;
+    let root_chain = with_index_children(&ends, vec![root.clone()]).await?;
+    // The referrer graph is read from the source while the image itself is
+    // copied: neither waits on the other.
+    let copy_root = copy_batch(
+        &ends,
+        std::slice::from_ref(&root_chain),
+        Some((root.digest(), options.tag.as_deref())),
+    );
+    let discover_options = DiscoverOptions {
+        cosign_tags: false,
+        ..DiscoverOptions::default()
+    };
+    let root_digest = root.digest().to_string();
+    let find_referrers = async {
+        if options.referrers {
+            Some(discover(source, source_repo, &root_digest, &discover_options).await)
+        } else {
+            None
+        }
+    };
+    let (copied, tree) = join(copy_root, find_referrers).await;
+    copied?;
+    if let Some(tree) = tree {
+        let tree = tree?;
         for warning in &tree.warnings {
             report(progress, Progress::Warning(warning.clone()));
         }
@@ -125,12 +135,13 @@ pub async fn copy(
                 .into_iter()
                 .filter(|node| node.verified && wanted_type(node, &options.artifact_types))
                 .collect();
-            let manifests: Vec<Manifest> = wanted
-                .iter()
-                .filter_map(|node| node.manifest.clone())
-                .collect();
-            let batch = with_index_children(&ends, manifests).await?;
-            copy_batch(&ends, &batch, None).await?;
+            // One chain per attachment (an index's children before it);
+            // the attachments of one level are independent of each other.
+            let mut chains = Vec::new();
+            for manifest in wanted.iter().filter_map(|node| node.manifest.clone()) {
+                chains.push(with_index_children(&ends, vec![manifest]).await?);
+            }
+            copy_batch(&ends, &chains, None).await?;
             level = wanted
                 .iter()
                 .flat_map(|node| node.children.iter())
@@ -207,19 +218,23 @@ async fn with_index_children(
     Ok(ordered)
 }
 
-/// Copies the blobs of `batch` (each once, in parallel), then pushes its
-/// manifests in order; `root` names the one to tag.
+/// Copies the blobs of every chain (each once, in parallel), then pushes
+/// the chains side by side, each one's manifests in order (an index after
+/// its children); `root` names the manifest to tag.
 async fn copy_batch(
     ends: &Ends<'_>,
-    batch: &[Manifest],
+    chains: &[Vec<Manifest>],
     root: Option<(&Digest, Option<&str>)>,
 ) -> Result<(), OpError> {
     let mut seen = HashSet::new();
-    let blobs: Vec<&Descriptor> = batch
+    let blobs: Vec<&Descriptor> = chains
         .iter()
+        .flatten()
         .flat_map(Manifest::blobs)
         .filter(|blob| seen.insert(blob.digest.clone()))
         .collect();
+    // Futures are collected before streaming them: a stream over a
+    // borrowing iterator would fail rustc's higher-ranked `Send` check.
     let copies: Vec<_> = blobs
         .into_iter()
         .map(|blob| copy_blob(ends, blob))
@@ -228,7 +243,23 @@ async fn copy_batch(
         .buffer_unordered(ends.concurrency)
         .try_collect::<Vec<()>>()
         .await?;
-    for manifest in batch {
+    let pushes: Vec<_> = chains
+        .iter()
+        .map(|chain| push_chain(ends, chain, root))
+        .collect();
+    stream::iter(pushes)
+        .buffer_unordered(ends.concurrency)
+        .try_collect::<Vec<()>>()
+        .await?;
+    Ok(())
+}
+
+async fn push_chain(
+    ends: &Ends<'_>,
+    chain: &[Manifest],
+    root: Option<(&Digest, Option<&str>)>,
+) -> Result<(), OpError> {
+    for manifest in chain {
         if ends.cancel.is_cancelled() {
             return Err(OpError::Cancelled);
         }
