@@ -4,8 +4,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
 
 /// Retries after the first attempt.
 pub const MAX_RETRIES: u32 = 4;
@@ -14,9 +14,16 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(15);
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 const MAX_BACKOFF: Duration = Duration::from_secs(3);
 
-/// Statuses that say "try again later" rather than "no".
-pub fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+/// Statuses that say "try again later" rather than "no". A 500 counts for
+/// reads only: distribution answers one while another client rewrites the
+/// tag being read (the fallback index under concurrent attaches), and a
+/// read is safe to repeat; ggcr and oras-go retry it too.
+pub fn is_retryable_status(status: StatusCode, method: &Method) -> bool {
+    match status.as_u16() {
+        429 | 502 | 503 | 504 => true,
+        500 => *method == Method::GET || *method == Method::HEAD,
+        _ => false,
+    }
 }
 
 /// The wait before retry number `retry` (1-based): doubling from 200 ms to
@@ -131,7 +138,18 @@ mod tests {
         assert!(backoff(1) >= Duration::from_millis(200));
         assert!(backoff(2) >= Duration::from_millis(400));
         assert!(backoff(30) <= MAX_BACKOFF + MAX_BACKOFF / 4);
-        assert!(is_retryable_status(StatusCode::SERVICE_UNAVAILABLE));
-        assert!(!is_retryable_status(StatusCode::NOT_FOUND));
+        assert!(is_retryable_status(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &Method::PUT
+        ));
+        assert!(is_retryable_status(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &Method::GET
+        ));
+        assert!(!is_retryable_status(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &Method::POST
+        ));
+        assert!(!is_retryable_status(StatusCode::NOT_FOUND, &Method::GET));
     }
 }

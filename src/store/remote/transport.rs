@@ -248,7 +248,7 @@ impl Transport {
                 challenge_answer = Some(answer);
                 continue;
             }
-            if retry::is_retryable_status(status) && retries < MAX_RETRIES {
+            if retry::is_retryable_status(status, &method) && retries < MAX_RETRIES {
                 let wait = retry::retry_after(response.headers())
                     .unwrap_or_else(|| retry::backoff(retries + 1));
                 if wait > MAX_RETRY_AFTER {
