@@ -23,3 +23,4 @@ mod tui;
 mod pull_faults;
 mod cli_remove;
 mod pull_hostile;
+mod fallback_processes;
