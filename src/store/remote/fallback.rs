@@ -1,9 +1,10 @@
 //! Keeping the tag-schema fallback index (`sha256-<hex>`) right on a registry
 //! without the referrers API. It is a read-modify-write that races with other
 //! writers, so: one writer per tag inside this process, entries handled as
-//! raw JSON (other writers' fields survive), and after each write a short
-//! wait and a re-read to make sure the change is still there, retrying a
-//! bounded number of times if a concurrent writer overwrote it.
+//! raw JSON (other writers' fields survive), changes queued for one tag
+//! written together, and after each write a short wait and a re-read to make
+//! sure the changes are still there, retrying a bounded number of times if a
+//! concurrent writer overwrote them.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -12,6 +13,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::StatusCode;
 use serde_json::{Map, Value, json};
+use tokio::sync::oneshot;
 
 mod entries;
 
@@ -33,9 +35,44 @@ const MAX_ATTEMPTS: usize = 6;
 const MIN_SETTLE: Duration = Duration::from_millis(10);
 const MAX_SETTLE: Duration = Duration::from_secs(1);
 
-/// One async lock per fallback tag, so writers in this process take turns.
+/// One queue per fallback tag. Writers in this process take turns, and the
+/// writer whose turn it is carries every change queued meanwhile in one
+/// read-modify-write: a copy pushing a subject's signature and SBOM at once
+/// then pays for one round (read, write, settle, re-read), not two.
 #[derive(Default)]
-pub struct Locks(Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
+pub struct Locks(Mutex<HashMap<String, Arc<TagQueue>>>);
+
+#[derive(Default)]
+pub struct TagQueue {
+    turn: tokio::sync::Mutex<()>,
+    waiting: Mutex<Vec<Waiter>>,
+}
+
+/// A queued change and where to tell its writer how it went.
+struct Waiter {
+    change: Change,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+impl TagQueue {
+    fn enqueue(&self, change: Change) -> oneshot::Receiver<Result<(), String>> {
+        let (done, outcome) = oneshot::channel();
+        self.waiting
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(Waiter { change, done });
+        outcome
+    }
+
+    fn take_waiting(&self) -> Vec<Waiter> {
+        std::mem::take(
+            &mut *self
+                .waiting
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+}
 
 impl std::fmt::Debug for Locks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -44,7 +81,7 @@ impl std::fmt::Debug for Locks {
 }
 
 impl Locks {
-    fn for_key(&self, key: String) -> Arc<tokio::sync::Mutex<()>> {
+    fn for_key(&self, key: String) -> Arc<TagQueue> {
         let mut locks = self
             .0
             .lock()
@@ -77,8 +114,12 @@ impl RemoteStore {
         }
         let entry = serde_json::to_value(referrer)
             .map_err(|e| StoreError::Invalid(format!("descriptor of the referrer: {e}")))?;
-        self.update_fallback(repository, subject, Change::Add(entry, &referrer.digest))
-            .await?;
+        self.update_fallback(
+            repository,
+            subject,
+            Change::Add(entry, referrer.digest.clone()),
+        )
+        .await?;
         Ok(ReferrersSource::FallbackTag)
     }
 
@@ -88,7 +129,7 @@ impl RemoteStore {
         subject: &Digest,
         referrer: &Digest,
     ) -> Result<(), StoreError> {
-        self.update_fallback(repository, subject, Change::Remove(referrer))
+        self.update_fallback(repository, subject, Change::Remove(referrer.clone()))
             .await
     }
 
@@ -96,16 +137,48 @@ impl RemoteStore {
         &self,
         repository: &str,
         subject: &Digest,
-        change: Change<'_>,
+        change: Change,
     ) -> Result<(), StoreError> {
         let tag = subject.fallback_tag();
-        let lock = self.fallback_locks.for_key(format!("{repository}:{tag}"));
-        let _turn = lock.lock().await;
+        let queue = self.fallback_locks.for_key(format!("{repository}:{tag}"));
+        let mut outcome = queue.enqueue(change.clone());
+        let _turn = queue.turn.lock().await;
+        match outcome.try_recv() {
+            // A writer whose turn came first carried this change along.
+            Ok(result) => return result.map_err(StoreError::Invalid),
+            // That writer was dropped mid-way: queue the change again.
+            Err(oneshot::error::TryRecvError::Closed) => outcome = queue.enqueue(change),
+            Err(oneshot::error::TryRecvError::Empty) => {}
+        }
+        drop(outcome);
+        let batch = queue.take_waiting();
+        let changes: Vec<Change> = batch.iter().map(|w| w.change.clone()).collect();
+        let result = self
+            .apply_to_fallback(repository, subject, &tag, &changes)
+            .await;
+        for waiter in batch {
+            let _ = waiter
+                .done
+                .send(result.as_ref().map(|_| ()).map_err(ToString::to_string));
+        }
+        result
+    }
+
+    /// One read-modify-write of the fallback index with `changes`, re-read
+    /// after a settle and merged again while another writer's overwrite
+    /// lost any of them.
+    async fn apply_to_fallback(
+        &self,
+        repository: &str,
+        subject: &Digest,
+        tag: &str,
+        changes: &[Change],
+    ) -> Result<(), StoreError> {
         for attempt in 1..=MAX_ATTEMPTS {
             let started = std::time::Instant::now();
-            let found = self.read_fallback(repository, subject, &tag).await?;
+            let found = self.read_fallback(repository, subject, tag).await?;
             let current = entries(found.as_ref().map(|f| &f.document));
-            let Some(updated) = apply(&current, &change) else {
+            let Some(updated) = apply(&current, changes) else {
                 return Ok(());
             };
             // The index this write replaces; once the new one is in place
@@ -113,16 +186,17 @@ impl RemoteStore {
             // one and `clear_fallback` already dealt with it.
             let mut superseded = None;
             if updated.is_empty() && found.is_some() {
-                self.clear_fallback(repository, &tag, found).await?;
+                self.clear_fallback(repository, tag, found).await?;
             } else {
                 superseded = found.as_ref().map(|f| f.digest.clone());
-                self.write_fallback(repository, &tag, found.map(|f| f.document), updated)
+                self.write_fallback(repository, tag, found.map(|f| f.document), updated)
                     .await?;
             }
             let settle = (started.elapsed() * 2).clamp(MIN_SETTLE, MAX_SETTLE);
             tokio::time::sleep(settle + jitter(settle)).await;
-            let after = self.read_fallback(repository, subject, &tag).await?;
-            if is_visible(&entries(after.as_ref().map(|f| &f.document)), &change) {
+            let after = self.read_fallback(repository, subject, tag).await?;
+            let listed = entries(after.as_ref().map(|f| &f.document));
+            if changes.iter().all(|change| is_visible(&listed, change)) {
                 if let Some(old) = superseded {
                     self.collect_superseded(repository, &old, after.map(|f| f.digest))
                         .await;

@@ -1,6 +1,7 @@
 //! Old fallback indexes do not pile up: each update deletes the index it
 //! replaced (as oras does), and a registry that refuses deletes only keeps
-//! them, without failing the push.
+//! them, without failing the push. Changes queued for one index are
+//! written together.
 
 use regscope::oci::{Descriptor, Manifest};
 use regscope::store::remote::RemoteStore;
@@ -102,6 +103,36 @@ fn remote_a_registry_refusing_deletes_keeps_old_indexes_and_the_push_succeeds() 
         assert!(
             listed(&index, &first) && listed(&index, &second),
             "{index:#}"
+        );
+    });
+}
+
+#[test]
+fn remote_concurrent_referrers_of_one_subject_share_fallback_index_writes() {
+    const WRITERS: usize = 6;
+    let reg = Registry::distribution();
+    let proxy = FaultProxy::start(reg.host());
+    run(async {
+        let store = store(&proxy.host());
+        let image = push_image(&store, REPO, "v1", "batched").await;
+        let subject = subject_of(&image);
+        proxy.clear_requests();
+        let pushes = (0..WRITERS).map(|writer| attach(&store, &subject, writer));
+        let pushed = futures_util::future::join_all(pushes).await;
+        let (_, index) = raw_fallback(reg.host(), &subject);
+        for referrer in &pushed {
+            assert!(listed(&index, referrer), "{index:#}");
+        }
+        let tag = subject.digest.fallback_tag();
+        let index_writes = proxy
+            .requests()
+            .iter()
+            .filter(|r| r.method == "PUT" && r.path.ends_with(&format!("/manifests/{tag}")))
+            .count();
+        // Changes queued while one writer holds the tag ride along with it.
+        assert!(
+            (1..WRITERS).contains(&index_writes),
+            "{index_writes} index writes for {WRITERS} referrers"
         );
     });
 }

@@ -8,9 +8,10 @@ use serde_json::{Map, Value};
 
 use crate::oci::Digest;
 
-pub enum Change<'a> {
-    Add(Value, &'a Digest),
-    Remove(&'a Digest),
+#[derive(Debug, Clone)]
+pub enum Change {
+    Add(Value, Digest),
+    Remove(Digest),
 }
 
 fn entry_digest(entry: &Value) -> Option<&str> {
@@ -25,41 +26,37 @@ pub fn entries(document: Option<&Map<String, Value>>) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-/// The entries after `change`, deduplicated by digest (first one wins), or
-/// `None` when the index already says what it should.
-pub fn apply(current: &[Value], change: &Change<'_>) -> Option<Vec<Value>> {
+/// The entries after `changes` (applied in order), deduplicated by digest
+/// (first one wins), or `None` when the index already says what it should.
+pub fn apply(current: &[Value], changes: &[Change]) -> Option<Vec<Value>> {
     let mut seen = HashSet::new();
     let mut updated: Vec<Value> = current
         .iter()
         .filter(|e| entry_digest(e).is_none_or(|d| seen.insert(d.to_owned())))
         .cloned()
         .collect();
-    let deduplicated = updated.len() != current.len();
-    match change {
-        Change::Add(entry, digest) => {
-            let digest = digest.to_string();
-            match updated
-                .iter_mut()
-                .find(|e| entry_digest(e) == Some(digest.as_str()))
-            {
-                Some(existing) if existing == entry && !deduplicated => return None,
-                Some(existing) => *existing = entry.clone(),
-                None => updated.push(entry.clone()),
+    for change in changes {
+        match change {
+            Change::Add(entry, digest) => {
+                let digest = digest.to_string();
+                match updated
+                    .iter_mut()
+                    .find(|e| entry_digest(e) == Some(digest.as_str()))
+                {
+                    Some(existing) => *existing = entry.clone(),
+                    None => updated.push(entry.clone()),
+                }
             }
-        }
-        Change::Remove(digest) => {
-            let digest = digest.to_string();
-            let before = updated.len();
-            updated.retain(|e| entry_digest(e) != Some(digest.as_str()));
-            if updated.len() == before && !deduplicated {
-                return None;
+            Change::Remove(digest) => {
+                let digest = digest.to_string();
+                updated.retain(|e| entry_digest(e) != Some(digest.as_str()));
             }
         }
     }
-    Some(updated)
+    (updated != current).then_some(updated)
 }
 
-pub fn is_visible(entries: &[Value], change: &Change<'_>) -> bool {
+pub fn is_visible(entries: &[Value], change: &Change) -> bool {
     match change {
         Change::Add(_, digest) => {
             let digest = digest.to_string();
@@ -94,11 +91,14 @@ mod tests {
         let ours =
             json!({"mediaType": "m", "digest": B, "size": 2, "artifactType": "sbom/example"});
         let b = digest(B);
-        let added =
-            apply(std::slice::from_ref(&other), &Change::Add(ours.clone(), &b)).expect("changed");
+        let added = apply(
+            std::slice::from_ref(&other),
+            &[Change::Add(ours.clone(), b.clone())],
+        )
+        .expect("changed");
         assert_eq!(added, vec![other.clone(), ours.clone()]);
-        assert_eq!(apply(&added, &Change::Add(ours.clone(), &b)), None);
-        assert!(is_visible(&added, &Change::Add(ours, &b)));
+        assert_eq!(apply(&added, &[Change::Add(ours.clone(), b.clone())]), None);
+        assert!(is_visible(&added, &Change::Add(ours, b)));
     }
 
     #[test]
@@ -106,15 +106,35 @@ mod tests {
         let a = json!({"mediaType": "m", "digest": A, "size": 1});
         let b = json!({"mediaType": "m", "digest": B, "size": 1});
         let (da, db) = (digest(A), digest(B));
-        let removed =
-            apply(&[a.clone(), b.clone(), a.clone()], &Change::Remove(&db)).expect("changed");
+        let removed = apply(
+            &[a.clone(), b.clone(), a.clone()],
+            &[Change::Remove(db.clone())],
+        )
+        .expect("changed");
         assert_eq!(removed, vec![a.clone()]);
-        assert_eq!(apply(std::slice::from_ref(&a), &Change::Remove(&db)), None);
         assert_eq!(
-            apply(&[a.clone(), a.clone()], &Change::Remove(&db)),
+            apply(std::slice::from_ref(&a), &[Change::Remove(db.clone())]),
+            None
+        );
+        assert_eq!(
+            apply(&[a.clone(), a.clone()], &[Change::Remove(db.clone())]),
             Some(vec![a.clone()])
         );
-        assert!(is_visible(&removed, &Change::Remove(&db)));
-        assert!(!is_visible(&removed, &Change::Remove(&da)));
+        assert!(is_visible(&removed, &Change::Remove(db)));
+        assert!(!is_visible(&removed, &Change::Remove(da)));
+    }
+
+    #[test]
+    fn applies_a_batch_of_changes_in_one_go() {
+        let a = json!({"mediaType": "m", "digest": A, "size": 1});
+        let b = json!({"mediaType": "m", "digest": B, "size": 1});
+        let (da, db) = (digest(A), digest(B));
+        let batch = [
+            Change::Add(a.clone(), da.clone()),
+            Change::Add(b.clone(), db.clone()),
+        ];
+        assert_eq!(apply(&[], &batch), Some(vec![a.clone(), b.clone()]));
+        let undone = [Change::Add(b.clone(), db.clone()), Change::Remove(db)];
+        assert_eq!(apply(std::slice::from_ref(&a), &undone), None);
     }
 }
