@@ -23,7 +23,8 @@ References:
   A REF is a registry reference, `[REGISTRY/]REPOSITORY[:TAG][@DIGEST]`
   (Docker's rules: no registry means docker.io), or an OCI image layout on
   disk written `oci:DIR[:TAG][@DIGEST]` (as `oras --oci-layout DIR:TAG`).
-  Loopback registries (localhost, 127.0.0.1) are spoken to over plain HTTP.
+  Loopback registries (localhost, 127.0.0.1) are spoken to over plain HTTP
+  unless --ca-file or --insecure asks for TLS.
 
 Examples:
   regscope                                   the TUI on the built-in demo
@@ -57,7 +58,8 @@ pub struct Cli {
 /// How to reach registries; the same flags as `oras`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ConnectionArgs {
-    /// Speak plain HTTP to the registry (loopback registries always do).
+    /// Speak plain HTTP to the registry (the default for loopback registries
+    /// unless --ca-file or --insecure asks for TLS).
     #[arg(long, global = true)]
     pub plain_http: bool,
     /// A PEM file of extra CA certificates to trust.
