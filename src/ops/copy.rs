@@ -71,12 +71,41 @@ struct Ends<'a> {
 /// `target`.
 ///
 /// Each step copies the blobs of a batch of manifests first (deduplicated,
-/// in parallel), then pushes the manifests one by one in order: children of
-/// an index before the index, subjects before their referrers. A manifest is
-/// therefore never pushed before what it points to, and referrers of one
-/// subject never race each other into the registry's index.
+/// in parallel), then pushes the batch's chains side by side, each chain in
+/// order: children of an index before the index. Levels of referrers go one
+/// after the other, so a manifest is never pushed before what it points to.
+/// Cancelling abandons requests in flight rather than waiting for a
+/// registry that may never answer.
 #[allow(clippy::too_many_arguments)]
 pub async fn copy(
+    source: &dyn Store,
+    source_repo: &str,
+    reference: &str,
+    target: &dyn Store,
+    target_repo: &str,
+    options: &CopyOptions,
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<CopyOutcome, OpError> {
+    let copying = copy_graph(
+        source,
+        source_repo,
+        reference,
+        target,
+        target_repo,
+        options,
+        progress,
+        cancel,
+    );
+    tokio::select! {
+        biased;
+        () = cancel.cancelled() => Err(OpError::Cancelled),
+        outcome = copying => outcome,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn copy_graph(
     source: &dyn Store,
     source_repo: &str,
     reference: &str,

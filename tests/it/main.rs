@@ -24,3 +24,4 @@ mod pull_faults;
 mod cli_remove;
 mod pull_hostile;
 mod fallback_processes;
+mod ops_cancel;
