@@ -31,7 +31,9 @@ const MAX_ATTEMPTS: usize = 6;
 /// reading the index and writing it back, so a write that raced ours is
 /// visible. That is measured on our own read-modify-write (same registry,
 /// same path) and doubled, within these bounds: a fixed wait cost every
-/// push on a fast registry far more than the race it guards against.
+/// push on a fast registry far more than the race it guards against, and
+/// waiting only once our own time lost referrers in the eight-process test
+/// (tests/it/fallback_processes.rs).
 const MIN_SETTLE: Duration = Duration::from_millis(10);
 const MAX_SETTLE: Duration = Duration::from_secs(1);
 
