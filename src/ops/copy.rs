@@ -367,8 +367,16 @@ async fn copy_blob(ends: &Ends<'_>, blob: &Descriptor) -> Result<(), OpError> {
     );
     let content = ends.source.fetch_blob(ends.source_repo, blob).await?;
     let cancel = ends.cancel.clone();
+    let (progress, digest, mut done) = (ends.progress.clone(), blob.digest.clone(), 0u64);
     let content = content
         .take_until(async move { cancel.cancelled().await })
+        .inspect(move |chunk| {
+            if let Ok(chunk) = chunk {
+                done += chunk.len() as u64;
+                let digest = digest.clone();
+                report(&progress, Progress::Bytes { digest, done });
+            }
+        })
         .boxed();
     ends.target
         .push_blob(ends.target_repo, blob, content)

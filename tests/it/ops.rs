@@ -211,3 +211,53 @@ fn demo_graph_platform_referrers_newest_sbom_and_delete_plan() {
         );
     });
 }
+
+#[test]
+fn copying_to_another_store_reports_the_bytes_of_each_blob() {
+    use regscope::ops::{CopyOptions, Progress};
+    use regscope::store::Store;
+    use regscope::store::layout::LayoutStore;
+
+    runtime().block_on(async {
+        let (demo, _scratch) = demo::open_scratch().unwrap();
+        let target_dir = tempfile::tempdir().unwrap();
+        let target = LayoutStore::create_directory(target_dir.path()).unwrap();
+        let (progress, mut events) = tokio::sync::mpsc::unbounded_channel();
+        let options = CopyOptions {
+            referrers: true,
+            tag: Some(demo::DEMO_TAG.to_owned()),
+            ..CopyOptions::default()
+        };
+        regscope::ops::copy(
+            &demo,
+            demo::NET_MONITOR_REPO,
+            demo::DEMO_TAG,
+            &target,
+            "mirror",
+            &options,
+            &progress,
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+        drop(progress);
+        let mut started = BTreeMap::new();
+        let mut last_done = BTreeMap::new();
+        while let Some(event) = events.recv().await {
+            match event {
+                Progress::Started { digest, total, .. } => {
+                    started.insert(digest.to_string(), total);
+                }
+                Progress::Bytes { digest, done } => {
+                    last_done.insert(digest.to_string(), done);
+                }
+                _ => {}
+            }
+        }
+        assert!(!started.is_empty(), "no blob was transferred");
+        // Every transfer counted up to exactly its size.
+        assert_eq!(started, last_done);
+        let copied = target.resolve("mirror", demo::DEMO_TAG).await.unwrap();
+        assert_eq!(copied.digest.to_string(), demo::NET_MONITOR_V1);
+    });
+}
