@@ -122,17 +122,11 @@ fn ctrl_c_cancels_a_pull_and_leaves_the_old_file_and_no_temp() {
     let out = setup.out_with_old_file();
     let mut child = setup.spawn_pull(&out);
     wait_for_download(&out, &mut child);
-    let started = Instant::now();
     send_signal(&child, "-INT");
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("cancelled"), "{stderr}");
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "cancelling took {:?}",
-        started.elapsed()
-    );
     assert_eq!(std::fs::read(out.join("sbom.json")).unwrap(), b"old sbom\n");
     assert_eq!(temp_names(&out), Vec::<String>::new());
 }

@@ -60,9 +60,12 @@ fn remote_retries_503_and_honours_retry_after() {
                 .status(429)
                 .header("Retry-After", "86400"),
         );
-        let started = Instant::now();
-        let limited = store.fetch_manifest(REPO, "v1").await;
-        assert!(started.elapsed() < Duration::from_secs(2), "fails fast");
+        // A guard against hanging, not a measurement: a store that waited
+        // the day out would never get here.
+        let limited =
+            tokio::time::timeout(Duration::from_secs(120), store.fetch_manifest(REPO, "v1"))
+                .await
+                .expect("waited for the registry's Retry-After instead of failing");
         assert!(
             matches!(limited, Err(StoreError::RateLimited { retry_after: Some(wait), .. }) if wait >= Duration::from_secs(86_000)),
             "{limited:?}"
@@ -301,10 +304,10 @@ fn remote_caps_what_it_reads_and_what_it_asks_at_once() {
             "{listing:?}"
         );
 
-        // 24 requests that each take 200 ms, at most 8 at a time: 3 rounds.
+        // 24 requests held 200 ms each by the proxy, which counts how many
+        // it holds at once: in parallel, but never more than 8.
         proxy.clear_rules();
         proxy.add_rule(Rule::new("HEAD", "/manifests/v1").delay(Duration::from_millis(200)));
-        let started = Instant::now();
         let resolves = (0..24).map(|_| {
             let store = std::sync::Arc::clone(&store);
             tokio::spawn(async move { store.resolve(REPO, "v1").await })
@@ -312,14 +315,8 @@ fn remote_caps_what_it_reads_and_what_it_asks_at_once() {
         for resolved in futures_util::future::join_all(resolves).await {
             resolved.expect("task").expect("resolve");
         }
-        let elapsed = started.elapsed();
-        assert!(
-            elapsed >= Duration::from_millis(590),
-            "{elapsed:?}: more than 8 at once"
-        );
-        assert!(
-            elapsed < Duration::from_secs(4),
-            "{elapsed:?}: not in parallel at all"
-        );
+        let at_once = proxy.most_held_at_once();
+        assert!(at_once <= 8, "{at_once} requests in flight at once");
+        assert!(at_once >= 2, "the requests went one at a time");
     });
 }

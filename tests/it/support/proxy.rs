@@ -13,7 +13,7 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -234,6 +234,9 @@ struct ProxyState {
     rules: Mutex<Vec<RuleState>>,
     requests: Mutex<Vec<Arc<Record>>>,
     bytes_sent: AtomicU64,
+    /// Requests sitting in a rule's delay now, and the most ever at once.
+    held: AtomicUsize,
+    most_held: AtomicUsize,
 }
 
 /// A background tokio runtime serving one listener on 127.0.0.1:0.
@@ -307,6 +310,8 @@ impl FaultProxy {
             rules: Mutex::new(Vec::new()),
             requests: Mutex::new(Vec::new()),
             bytes_sent: AtomicU64::new(0),
+            held: AtomicUsize::new(0),
+            most_held: AtomicUsize::new(0),
         });
         let s = state.clone();
         let server = Server::start(move |req| handle_proxy(s.clone(), req));
@@ -365,6 +370,11 @@ impl FaultProxy {
     /// Response body bytes handed to clients, all requests together.
     pub fn bytes_sent(&self) -> u64 {
         self.state.bytes_sent.load(Ordering::SeqCst)
+    }
+    /// The most requests held in a [`Rule::delay`] at the same time: with a
+    /// delay on every request, how many the client had in flight at once.
+    pub fn most_held_at_once(&self) -> usize {
+        self.state.most_held.load(Ordering::SeqCst)
     }
 }
 
@@ -433,7 +443,10 @@ async fn handle_proxy(state: Arc<ProxyState>, req: Request<Incoming>) -> Respons
     let rule = rule.unwrap_or_default();
 
     if let Some(d) = rule.delay {
+        let now = state.held.fetch_add(1, Ordering::SeqCst) + 1;
+        state.most_held.fetch_max(now, Ordering::SeqCst);
         tokio::time::sleep(d).await;
+        state.held.fetch_sub(1, Ordering::SeqCst);
     }
 
     // Answers that never reach the registry.
