@@ -1,10 +1,12 @@
 //! Reading referrers: the referrers API where the registry has it (paged,
 //! filtered by the registry when it says so, else here), the `sha256-<hex>`
-//! fallback tag where it answers 404 or something that is not an index. What
-//! worked is remembered so later calls make one request, not two.
+//! fallback tag where it answers 404 or something that is not an index. Until
+//! a store knows which one works it asks both at once; then it remembers,
+//! so later calls make one request.
 
 use std::collections::HashSet;
 
+use futures_util::future::join;
 use reqwest::Method;
 use reqwest::header::ACCEPT;
 
@@ -44,20 +46,35 @@ impl RemoteStore {
         subject: &Digest,
         artifact_type: Option<&str>,
     ) -> Result<Referrers, StoreError> {
-        if self.mode() != MODE_FALLBACK {
-            match self
-                .referrers_from_api(repository, subject, artifact_type)
-                .await?
-            {
-                ApiAnswer::Listed(referrers) => {
-                    self.set_mode(MODE_API);
-                    return Ok(referrers);
+        let from_api = self.referrers_from_api(repository, subject, artifact_type);
+        let from_fallback = self.referrers_from_fallback(repository, subject, artifact_type);
+        let (api, fallback) = match self.mode() {
+            MODE_FALLBACK => return from_fallback.await,
+            MODE_API => (from_api.await?, None),
+            // Not known yet: ask both ways at once, so a registry without
+            // the API costs no extra round trip; the API's answer decides,
+            // and is remembered so later calls make one request.
+            _ => {
+                let (api, fallback) = join(from_api, from_fallback).await;
+                (api?, Some(fallback))
+            }
+        };
+        match api {
+            ApiAnswer::Listed(referrers) => {
+                self.set_mode(MODE_API);
+                Ok(referrers)
+            }
+            ApiAnswer::Unavailable => {
+                self.set_mode(MODE_FALLBACK);
+                match fallback {
+                    Some(fallback) => fallback,
+                    None => {
+                        self.referrers_from_fallback(repository, subject, artifact_type)
+                            .await
+                    }
                 }
-                ApiAnswer::Unavailable => self.set_mode(MODE_FALLBACK),
             }
         }
-        self.referrers_from_fallback(repository, subject, artifact_type)
-            .await
     }
 
     /// Whether referrers pushed to this registry are indexed by it. Asks the
