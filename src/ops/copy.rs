@@ -71,7 +71,7 @@ struct Ends<'a> {
 /// `target`.
 ///
 /// Each step copies the blobs of a batch of manifests first (deduplicated,
-/// in parallel), then pushes the batch's chains side by side, each chain in
+/// in parallel), then pushes the batch's chains one after another, each in
 /// order: children of an index before the index. Levels of referrers go one
 /// after the other, so a manifest is never pushed before what it points to.
 /// Cancelling abandons requests in flight rather than waiting for a
@@ -248,8 +248,8 @@ async fn with_index_children(
 }
 
 /// Copies the blobs of every chain (each once, in parallel), then pushes
-/// the chains side by side, each one's manifests in order (an index after
-/// its children); `root` names the manifest to tag.
+/// the chains one by one, each one's manifests in order (an index after its
+/// children); `root` names the manifest to tag.
 async fn copy_batch(
     ends: &Ends<'_>,
     chains: &[Vec<Manifest>],
@@ -272,14 +272,12 @@ async fn copy_batch(
         .buffer_unordered(ends.concurrency)
         .try_collect::<Vec<()>>()
         .await?;
-    let pushes: Vec<_> = chains
-        .iter()
-        .map(|chain| push_chain(ends, chain, root))
-        .collect();
-    stream::iter(pushes)
-        .buffer_unordered(ends.concurrency)
-        .try_collect::<Vec<()>>()
-        .await?;
+    // One chain after another: pushed side by side, referrers of one
+    // subject were seen missing from a distribution registry's copy now and
+    // then (tests/it/cli.rs), a race not yet understood.
+    for chain in chains {
+        push_chain(ends, chain, root).await?;
+    }
     Ok(())
 }
 
