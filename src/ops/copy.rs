@@ -87,34 +87,6 @@ pub async fn copy(
     progress: &ProgressSink,
     cancel: &CancellationToken,
 ) -> Result<CopyOutcome, OpError> {
-    let copying = copy_graph(
-        source,
-        source_repo,
-        reference,
-        target,
-        target_repo,
-        options,
-        progress,
-        cancel,
-    );
-    tokio::select! {
-        biased;
-        () = cancel.cancelled() => Err(OpError::Cancelled),
-        outcome = copying => outcome,
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn copy_graph(
-    source: &dyn Store,
-    source_repo: &str,
-    reference: &str,
-    target: &dyn Store,
-    target_repo: &str,
-    options: &CopyOptions,
-    progress: &ProgressSink,
-    cancel: &CancellationToken,
-) -> Result<CopyOutcome, OpError> {
     let ends = Ends {
         same_registry: source.name() == target.name() && source.registry() == target.registry(),
         source,
@@ -126,12 +98,32 @@ async fn copy_graph(
         cancel,
         outcome: Mutex::new(CopyOutcome::default()),
     };
+    let root = tokio::select! {
+        biased;
+        () = cancel.cancelled() => return Err(OpError::Cancelled),
+        root = copy_graph(&ends, reference, options) => root?,
+    };
+    let mut outcome = ends
+        .outcome
+        .into_inner()
+        .map_err(|_| OpError::Invalid("a copy task panicked".to_owned()))?;
+    outcome.root = Some(root);
+    Ok(outcome)
+}
+
+/// The copy itself; returns the descriptor of what was copied.
+async fn copy_graph(
+    ends: &Ends<'_>,
+    reference: &str,
+    options: &CopyOptions,
+) -> Result<Descriptor, OpError> {
+    let (source, source_repo, progress) = (ends.source, ends.source_repo, ends.progress);
     let root = source.fetch_manifest(source_repo, reference).await?;
-    let root_chain = with_index_children(&ends, vec![root.clone()]).await?;
+    let root_chain = with_index_children(ends, vec![root.clone()]).await?;
     // The referrer graph is read from the source while the image itself is
     // copied: neither waits on the other.
     let copy_root = copy_batch(
-        &ends,
+        ends,
         std::slice::from_ref(&root_chain),
         Some((root.digest(), options.tag.as_deref())),
     );
@@ -168,21 +160,16 @@ async fn copy_graph(
             // the attachments of one level are independent of each other.
             let mut chains = Vec::new();
             for manifest in wanted.iter().filter_map(|node| node.manifest.clone()) {
-                chains.push(with_index_children(&ends, vec![manifest]).await?);
+                chains.push(with_index_children(ends, vec![manifest]).await?);
             }
-            copy_batch(&ends, &chains, None).await?;
+            copy_batch(ends, &chains, None).await?;
             level = wanted
                 .iter()
                 .flat_map(|node| node.children.iter())
                 .collect();
         }
     }
-    let mut outcome = ends
-        .outcome
-        .into_inner()
-        .map_err(|_| OpError::Invalid("a copy task panicked".to_owned()))?;
-    outcome.root = Some(root.descriptor());
-    Ok(outcome)
+    Ok(root.descriptor())
 }
 
 fn wanted_type(node: &GraphNode, types: &[String]) -> bool {

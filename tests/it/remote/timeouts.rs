@@ -59,6 +59,23 @@ fn check_timed_out(
     assert!(message.contains(operation), "{message}");
 }
 
+/// Puts `rule` (alone) on the proxy, runs `operation` to its error and
+/// checks it with `check_timed_out`.
+async fn times_out(
+    proxy: &FaultProxy,
+    rule: Rule,
+    operation: impl std::future::Future<Output = StoreError>,
+    attempts: (&str, &str, usize),
+    name: &str,
+) {
+    proxy.clear_rules();
+    proxy.add_rule(rule);
+    proxy.clear_requests();
+    let started = Instant::now();
+    let error = within_a_while(operation).await;
+    check_timed_out(&error, started, proxy, attempts, name);
+}
+
 #[test]
 fn remote_stalls_end_within_the_read_timeout_per_attempt() {
     let reg = Registry::distribution();
@@ -69,45 +86,28 @@ fn remote_stalls_end_within_the_read_timeout_per_attempt() {
 
         // Headers that never come: one attempt (a timeout is not retried,
         // the user has waited it out already).
-        proxy.add_rule(Rule::new("HEAD", "/manifests/v1").delay(Duration::from_secs(30)));
-        proxy.clear_requests();
-        let started = Instant::now();
-        let error = within_a_while(store.resolve(REPO, "v1"))
-            .await
-            .expect_err("stalled");
-        check_timed_out(
-            &error,
-            started,
+        let rule = Rule::new("HEAD", "/manifests/v1").delay(Duration::from_secs(30));
+        let resolving = async { store.resolve(REPO, "v1").await.expect_err("stalled") };
+        times_out(
             &proxy,
+            rule,
+            resolving,
             ("HEAD", "/manifests/v1", 1),
             "resolve",
-        );
+        )
+        .await;
 
         // Headers, then a body that stops: the manifest is asked for
         // three times in all.
-        proxy.clear_rules();
-        proxy.add_rule(Rule::new("GET", "/manifests/v1").stall_after(0));
-        proxy.clear_requests();
-        let started = Instant::now();
-        let error = within_a_while(store.fetch_manifest(REPO, "v1"))
-            .await
-            .expect_err("stalled");
-        check_timed_out(
-            &error,
-            started,
-            &proxy,
-            ("GET", "/manifests/v1", 3),
-            "manifest app:v1",
-        );
+        let rule = Rule::new("GET", "/manifests/v1").stall_after(0);
+        let fetching = async { store.fetch_manifest(REPO, "v1").await.expect_err("stalled") };
+        let expected = ("GET", "/manifests/v1", 3);
+        times_out(&proxy, rule, fetching, expected, "manifest app:v1").await;
 
         // A blob body that stops: resumed three times, then given up.
-        proxy.clear_rules();
-        proxy.add_rule(Rule::new("GET", "/blobs/").stall_after(0));
-        let layer = &image.layers[0];
-        proxy.clear_requests();
-        let started = Instant::now();
-        let error = within_a_while(blob_error(&store, REPO, layer)).await;
-        check_timed_out(&error, started, &proxy, ("GET", "/blobs/", 4), "fetch blob");
+        let rule = Rule::new("GET", "/blobs/").stall_after(0);
+        let reading = blob_error(&store, REPO, &image.layers[0]);
+        times_out(&proxy, rule, reading, ("GET", "/blobs/", 4), "fetch blob").await;
     });
 }
 
