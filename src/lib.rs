@@ -15,6 +15,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod document;
 pub mod graph;
 pub mod oci;
 pub mod ops;

@@ -5,10 +5,12 @@ pub mod descriptor;
 pub mod digest;
 pub mod manifest;
 pub mod media_type;
+pub mod platform;
 pub mod reference;
 pub mod verify;
 
 pub use descriptor::{Descriptor, Platform};
 pub use digest::{Algorithm, Digest, DigestHasher};
 pub use manifest::{Manifest, ManifestKind};
+pub use platform::PlatformSpec;
 pub use reference::Reference;

@@ -42,8 +42,11 @@ impl Default for Theme {
             (ArtifactKind::Signature, Color::Green),
             (ArtifactKind::Sbom, Color::Yellow),
             (ArtifactKind::Attestation, Color::Magenta),
+            (ArtifactKind::Provenance, Color::LightGreen),
+            (ArtifactKind::Scan, Color::LightRed),
             (ArtifactKind::Document, Color::Cyan),
             (ArtifactKind::Chart, Color::LightMagenta),
+            (ArtifactKind::Wasm, Color::LightYellow),
             (ArtifactKind::Other, Color::Gray),
         ]
         .into_iter()
@@ -175,8 +178,11 @@ impl Config {
             "signature" => ArtifactKind::Signature,
             "sbom" => ArtifactKind::Sbom,
             "attestation" => ArtifactKind::Attestation,
+            "provenance" => ArtifactKind::Provenance,
+            "scan" => ArtifactKind::Scan,
             "doc" => ArtifactKind::Document,
             "chart" => ArtifactKind::Chart,
+            "wasm" => ArtifactKind::Wasm,
             "artifact" => ArtifactKind::Other,
             _ => return Err(format!("unknown colour {name:?}")),
         };

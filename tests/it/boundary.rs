@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const ENGINE: &[&str] = &["oci", "store", "graph", "ops", "demo", "text"];
+const ENGINE: &[&str] = &["oci", "store", "graph", "ops", "demo", "text", "document"];
 const FORBIDDEN: &[&str] = &[
     "ratatui",
     "crossterm",
