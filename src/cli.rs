@@ -16,6 +16,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::oci::PlatformSpec;
+
 pub use commands::run;
 
 const REFERENCE_HELP: &str = "\
@@ -121,6 +123,9 @@ pub struct TreeArgs {
     /// Levels of referrers to show (all when absent).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub depth: Option<u32>,
+    /// For an index: show this platform's manifest and its attachments.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<PlatformSpec>,
 }
 
 #[derive(Debug, Args)]
@@ -134,9 +139,23 @@ pub struct PullArgs {
     /// Pull REF's newest referrer of this type instead of REF itself.
     #[arg(long, conflicts_with = "sbom")]
     pub artifact_type: Option<String>,
-    /// Pull REF's newest SBOM (any recognised SBOM type).
+    /// Pull REF's SBOM, wherever real tools put it: an SBOM artifact,
+    /// cosign's SBOM, or the SBOM predicate of an attestation (unwrapped).
     #[arg(long)]
     pub sbom: bool,
+    /// For an index: which platform, `os/arch[/variant]`, or `all` to write
+    /// each platform's into `<os>-<arch>[-<variant>]/`. With --sbom and no
+    /// SBOM on the index itself, the host's platform is taken.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]|all")]
+    pub platform: Option<String>,
+    /// With --sbom or --artifact-type: write every one found, not only the
+    /// first in order.
+    #[arg(long)]
+    pub all: bool,
+    /// With --sbom: write an attestation's envelope as it is stored instead
+    /// of the SBOM inside it.
+    #[arg(long, requires = "sbom")]
+    pub raw: bool,
 }
 
 #[derive(Debug, Args)]
@@ -152,6 +171,10 @@ pub struct AttachArgs {
     /// Manifest annotations, `KEY=VALUE`.
     #[arg(long = "annotation", short = 'a', value_name = "KEY=VALUE")]
     pub annotations: Vec<String>,
+    /// For an index: attach to this platform's manifest (as `oras attach
+    /// --platform`).
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<PlatformSpec>,
 }
 
 #[derive(Debug, Args)]
@@ -169,6 +192,14 @@ pub struct CopyArgs {
     /// With -r, only referrers of these types.
     #[arg(long)]
     pub artifact_type: Vec<String>,
+    /// For an index: copy only this platform's manifest (and with -r its
+    /// attachments); the destination tag then names that manifest.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<PlatformSpec>,
+    /// With -r, leave cosign's `sha256-<hex>.sig|.att|.sbom` tags (and what
+    /// only they attach) behind; by default they are copied with the graph.
+    #[arg(long)]
+    pub no_cosign_tags: bool,
 }
 
 #[derive(Debug, Args)]
@@ -183,6 +214,10 @@ pub struct DeleteArgs {
     /// orphaned.
     #[arg(short, long, visible_alias = "force")]
     pub yes: bool,
+    /// With --with-referrers, leave cosign's `sha256-<hex>.sig|.att|.sbom`
+    /// tags and their manifests; by default they go with the graph.
+    #[arg(long)]
+    pub no_cosign_tags: bool,
 }
 
 #[derive(Debug, Args)]

@@ -22,9 +22,10 @@ pub mod sources;
 
 use std::fmt;
 
+use crate::oci::media_type::{self as mt, ArtifactKind};
 use crate::oci::{Descriptor, Digest, Manifest};
 
-pub use discover::{DiscoverOptions, PlatformNode, ReferrerTree, discover};
+pub use discover::{DiscoverOptions, PlatformNode, ReferrerTree, discover, select_platform};
 pub use node::{Attachments, NodeContext, node_referrers};
 
 /// A sane default for how many attachments one node may have before the
@@ -68,6 +69,10 @@ pub struct GraphNode {
     pub subject: Digest,
     /// Every source that listed it (deduplicated).
     pub found_by: Vec<FoundBy>,
+    /// For an attestation: the in-toto predicate type its manifest or
+    /// layers announce (cosign, Sigstore bundles and BuildKit write it
+    /// down), so that what it holds is known without fetching it.
+    pub predicate_type: Option<String>,
     /// The fetched manifest names `subject` in its `subject` field. Copy and
     /// delete only follow verified nodes.
     pub verified: bool,
@@ -88,6 +93,62 @@ impl GraphNode {
     /// The artifact type as `oras discover -o tree` prints it.
     pub fn type_label(&self) -> &str {
         self.artifact_type.as_deref().unwrap_or("<unknown>")
+    }
+
+    /// What it holds: an attestation counts as what its predicate is (an
+    /// SBOM, provenance, a signature), a Sigstore bundle without a
+    /// predicate is a signature.
+    pub fn kind(&self) -> ArtifactKind {
+        let by_type = self
+            .artifact_type
+            .as_deref()
+            .map_or(ArtifactKind::Other, mt::artifact_kind);
+        match &self.predicate_type {
+            Some(predicate) => mt::predicate_kind(predicate),
+            None => by_type,
+        }
+    }
+
+    /// Whether it wraps an in-toto statement (DSSE, bundle, BuildKit).
+    pub fn is_attestation(&self) -> bool {
+        self.predicate_type
+            .as_deref()
+            .is_some_and(|p| !p.starts_with(mt::PREDICATE_COSIGN_SIGN))
+    }
+
+    /// Whether it belongs to its subject: its manifest names the subject, or
+    /// a scheme that attaches by name or position put it there (cosign's
+    /// tags, BuildKit's index entries). Copy and delete follow these.
+    pub fn is_attached(&self) -> bool {
+        self.verified
+            || self
+                .found_by
+                .iter()
+                .any(|f| matches!(f, FoundBy::CosignTag(_) | FoundBy::BuildKitAttestation))
+    }
+
+    /// The cosign tags that name it (`sha256-<hex>.sig` …).
+    pub fn cosign_tags(&self) -> impl Iterator<Item = &str> {
+        self.found_by.iter().filter_map(|f| match f {
+            FoundBy::CosignTag(tag) => Some(tag.as_str()),
+            _ => None,
+        })
+    }
+
+    /// A label that tells signature bundles from attestation bundles and
+    /// says what an attestation holds: "Sigstore bundle · CycloneDX SBOM".
+    pub fn describe(&self) -> String {
+        let base = self.artifact_type.as_deref().map_or_else(
+            || "<unknown>".to_owned(),
+            |t| mt::friendly_name(t).map_or_else(|| t.to_owned(), str::to_owned),
+        );
+        match &self.predicate_type {
+            Some(predicate) if self.is_attestation() => {
+                format!("{base} · attestation: {}", mt::predicate_name(predicate))
+            }
+            Some(_) => format!("{base} · signature"),
+            None => base,
+        }
     }
 
     /// The `org.opencontainers.image.created` annotation, for "newest".

@@ -21,7 +21,7 @@ pub use attach::{AttachFile, AttachOptions, attach};
 pub use copy::{CopyOptions, CopyOutcome, copy};
 pub use delete::{DeletePlan, PlannedDelete, delete, plan_delete};
 pub use list::{Tags, list_repositories, list_tags};
-pub use pull::{PullOptions, PullOutcome, PullSelect, pull};
+pub use pull::{PlatformChoice, PullOptions, PullOutcome, PullSelect, pull};
 
 pub use tokio_util::sync::CancellationToken;
 

@@ -46,6 +46,7 @@ async fn tree(args: TreeArgs, connection: &ConnectOptions) -> Result<()> {
     let options = DiscoverOptions {
         artifact_type: args.artifact_type,
         max_depth: args.depth.map(|d| d as usize),
+        platform: args.platform,
         ..DiscoverOptions::default()
     };
     let tree = discover(

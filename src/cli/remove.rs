@@ -19,15 +19,32 @@ pub(super) async fn remove(
 ) -> Result<()> {
     let (target, reference) = open_ref(&args.reference, connection)?;
     let store = target.store.as_ref();
-    let plan = crate::ops::plan_delete(store, &target.repository, &reference, args.with_referrers)
-        .await
-        .wrap_err_with(|| format!("cannot plan deleting {}", args.reference))?;
+    let plan = crate::ops::plan_delete(
+        store,
+        &target.repository,
+        &reference,
+        args.with_referrers,
+        !args.no_cosign_tags,
+    )
+    .await
+    .wrap_err_with(|| format!("cannot plan deleting {}", args.reference))?;
     let mut listing = format!("{} manifest(s) will be deleted:\n", plan.manifests.len());
     for item in &plan.manifests {
+        let tags = if item.tags.is_empty() {
+            String::new()
+        } else {
+            format!(" (tag {})", sanitize(&item.tags.join(", ")))
+        };
         listing.push_str(&format!(
-            "  {} {}\n",
+            "  {} {}{tags}\n",
             item.descriptor.digest,
             sanitize(item.artifact_type.as_deref().unwrap_or("(subject)"))
+        ));
+    }
+    for kept in &plan.in_index {
+        listing.push_str(&format!(
+            "  kept (an entry of the index, BuildKit attestation): {}\n",
+            kept.digest
         ));
     }
     for skipped in &plan.unverified {

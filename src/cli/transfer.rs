@@ -10,9 +10,10 @@ use super::progress::with_progress;
 use super::target::{Spec, open};
 use super::terminal::sanitize;
 use super::{AttachArgs, CopyArgs, PullArgs};
-use crate::ops::untar::UnpackLimits;
+use crate::ops::pull::Pulled;
 use crate::ops::{
-    AttachFile, AttachOptions, CancellationToken, CopyOptions, PullOptions, PullSelect,
+    AttachFile, AttachOptions, CancellationToken, CopyOptions, PlatformChoice, PullOptions,
+    PullSelect,
 };
 use crate::store::remote::ConnectOptions;
 
@@ -27,10 +28,19 @@ pub(super) async fn pull(
         (None, true) => PullSelect::Sbom,
         (None, false) => PullSelect::Target,
     };
+    if args.all && select == PullSelect::Target {
+        bail!("--all picks among SBOMs or referrers: add --sbom or --artifact-type");
+    }
+    let platform = match args.platform.as_deref() {
+        None => PlatformChoice::Auto,
+        Some("all") => PlatformChoice::All,
+        Some(text) => PlatformChoice::One(text.parse()?),
+    };
     let options = PullOptions {
-        output_dir: args.output,
-        select,
-        limits: UnpackLimits::default(),
+        platform,
+        all: args.all,
+        raw: args.raw,
+        ..PullOptions::new(args.output, select)
     };
     let store = target.store.as_ref();
     let result = with_progress(cancel, |sink| async move {
@@ -53,13 +63,38 @@ pub(super) async fn pull(
             sanitize(&written.path.display().to_string())
         ));
     }
+    for pulled in &outcome.pulled {
+        eprintln!("{}", sanitize(&describe_pulled(pulled)));
+    }
     eprintln!(
-        "Pulled {}@{} ({} file(s))",
+        "Pulled {}@{} ({})",
         sanitize(&target.display_name),
         outcome.manifest.digest,
-        outcome.written.len()
+        plural(outcome.written.len(), "file")
     );
     print_stdout(&text)
+}
+
+/// Which manifest a pull wrote from and why: source, digest, format,
+/// platform.
+fn describe_pulled(pulled: &Pulled) -> String {
+    let mut line = format!("From {} {}", pulled.label, pulled.manifest.digest);
+    if let Some(platform) = &pulled.platform {
+        line.push_str(&format!(" for {platform}"));
+    }
+    line.push_str(&format!(", found by {}", pulled.found_by));
+    if let Some(format) = pulled.format {
+        line.push_str(&format!("; {}", format.label()));
+    }
+    line
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 /// `FILE[:MEDIATYPE]`: the part after the last colon is a media type only
@@ -110,6 +145,7 @@ pub(super) async fn attach(
         artifact_type: args.artifact_type,
         files: args.files.iter().map(|f| parse_file_arg(f)).collect(),
         annotations: parse_annotations(&args.annotations)?,
+        platform: args.platform,
     };
     let store = target.store.as_ref();
     let result = with_progress(cancel, |sink| async move {
@@ -157,6 +193,8 @@ pub(super) async fn copy(
         referrers: args.recursive,
         artifact_types: args.artifact_type,
         tag,
+        platform: args.platform,
+        cosign_tags: !args.no_cosign_tags,
         ..CopyOptions::default()
     };
     let (from, to) = (source.store.as_ref(), destination.store.as_ref());

@@ -191,6 +191,7 @@ mod tests {
             artifact_type: Some(artifact_type.to_owned()),
             subject: digest('0'),
             found_by: vec![FoundBy::Referrers(ReferrersSource::Api)],
+            predicate_type: None,
             verified: true,
             manifest: None,
             children,
@@ -206,6 +207,7 @@ mod tests {
             repository: "app".to_owned(),
             subject: Descriptor::new(crate::oci::media_type::OCI_MANIFEST, digest('0'), 3),
             manifest,
+            within_index: None,
             referrers: vec![
                 node('a', "signature/example", Vec::new()),
                 node(

@@ -14,22 +14,25 @@ use futures_util::{FutureExt, StreamExt};
 use super::node::{Candidate, NodeContext, fetch_node, is_wanted, list_candidates};
 use super::sources::platform_entries;
 use super::{DEFAULT_CONCURRENCY, DEFAULT_MAX_FAN_OUT, GraphNode};
-use crate::oci::{Descriptor, Digest, Manifest};
+use crate::oci::{Descriptor, Digest, Manifest, PlatformSpec};
 use crate::store::{Store, StoreError};
 
+/// Filters over the one answer: every source is always asked (referrers,
+/// fallback tag, cosign's tags, BuildKit's attestations, an index's
+/// platform manifests); these only narrow what is kept.
 #[derive(Debug, Clone)]
 pub struct DiscoverOptions {
     /// Only attachments of this type, at every level (as `oras discover`).
     pub artifact_type: Option<String>,
     /// Levels of referrers to discover; `None` means all.
     pub max_depth: Option<usize>,
+    /// When the reference is an index: discover this platform's manifest
+    /// instead (as `oras discover --platform`), BuildKit's attestations for
+    /// it included.
+    pub platform: Option<PlatformSpec>,
     pub max_fan_out: usize,
     /// Requests of one level in flight at once.
     pub concurrency: usize,
-    /// Also look for cosign's tags (costs one tag listing).
-    pub cosign_tags: bool,
-    /// Also discover the referrers of an index's platform manifests.
-    pub platforms: bool,
 }
 
 impl Default for DiscoverOptions {
@@ -37,10 +40,9 @@ impl Default for DiscoverOptions {
         DiscoverOptions {
             artifact_type: None,
             max_depth: None,
+            platform: None,
             max_fan_out: DEFAULT_MAX_FAN_OUT,
             concurrency: DEFAULT_CONCURRENCY,
-            cosign_tags: true,
-            platforms: true,
         }
     }
 }
@@ -61,6 +63,8 @@ pub struct ReferrerTree {
     pub referrers: Vec<GraphNode>,
     /// For an index: its platform manifests that have attachments.
     pub platforms: Vec<PlatformNode>,
+    /// When a platform was asked for: the index it was picked from.
+    pub within_index: Option<Descriptor>,
     pub warnings: Vec<String>,
 }
 
@@ -110,20 +114,13 @@ pub async fn discover(
     // resolving names it (for a layout, its `index.json` entry with
     // annotations, as `oras discover` shows it), its manifest, and the tag
     // list that cosign's tags are found in.
-    let tags = async {
-        if options.cosign_tags {
-            Some(collect_tags(store, repository).await)
-        } else {
-            None
-        }
-    };
     let (subject, manifest, tags) = join3(
         store.resolve(repository, reference),
         store.fetch_manifest(repository, reference),
-        tags,
+        collect_tags(store, repository),
     )
     .await;
-    let subject = subject?;
+    let mut subject = subject?;
     let mut manifest = manifest?;
     if manifest.digest() != &subject.digest {
         // The tag moved between the two requests (or the reference is not
@@ -132,14 +129,25 @@ pub async fn discover(
             .fetch_manifest(repository, &subject.digest.to_string())
             .await?;
     }
+    let mut within_index = None;
+    if let Some(wanted) = &options.platform
+        && manifest.is_index()
+    {
+        let entry = select_platform(&manifest, wanted)?.clone();
+        let platform_manifest = store
+            .fetch_manifest(repository, &entry.digest.to_string())
+            .await?;
+        within_index = Some((subject, manifest));
+        subject = entry;
+        manifest = platform_manifest;
+    }
     let mut warnings = manifest.warnings.clone();
     let tags = match tags {
-        Some(Ok(tags)) => Some(tags),
-        Some(Err(error)) => {
+        Ok(tags) => Some(tags),
+        Err(error) => {
             warnings.push(format!("cosign tags not searched: {error}"));
             None
         }
-        None => None,
     };
     let context = NodeContext {
         artifact_type: options.artifact_type.as_deref(),
@@ -150,7 +158,7 @@ pub async fn discover(
     let mut seen: HashSet<Digest> =
         HashSet::from([manifest.digest().clone(), subject.digest.clone()]);
     let mut platforms = Vec::new();
-    if options.platforms && manifest.is_index() {
+    if within_index.is_none() && manifest.is_index() {
         for entry in platform_entries(&manifest) {
             if seen.insert(entry.digest.clone()) {
                 platforms.push(entry.clone());
@@ -173,8 +181,10 @@ pub async fn discover(
     let listings: Vec<_> = stream::iter(roots)
         .map(|(parent, digest)| {
             let mut context = context;
-            if matches!(parent, Parent::Platform(_)) {
-                context.parent_index = Some(&manifest);
+            match (parent, &within_index) {
+                (Parent::Platform(_), _) => context.parent_index = Some(&manifest),
+                (Parent::Subject, Some((_, index))) => context.parent_index = Some(index),
+                _ => {}
             }
             async move {
                 let listed = list_candidates(store, repository, &digest, context).await;
@@ -278,10 +288,41 @@ pub async fn discover(
                 referrers,
             })
             .collect(),
+        within_index: within_index.map(|(descriptor, _)| descriptor),
         warnings,
     };
     tree.platforms.retain(|p| !p.referrers.is_empty());
     Ok(tree)
+}
+
+/// The platform manifest of `index` that `wanted` names (BuildKit's
+/// attestation entries never match); the error lists what there is.
+pub fn select_platform<'a>(
+    index: &'a Manifest,
+    wanted: &PlatformSpec,
+) -> Result<&'a Descriptor, StoreError> {
+    let mut entries = platform_entries(index);
+    if let Some(found) = platform_entries(index)
+        .find(|entry| entry.platform.as_ref().is_some_and(|p| wanted.matches(p)))
+    {
+        return Ok(found);
+    }
+    let available: Vec<String> = entries
+        .by_ref()
+        .filter_map(|entry| entry.platform.as_ref())
+        .map(|p| PlatformSpec::of(p).to_string())
+        .collect();
+    Err(StoreError::NotFound {
+        what: format!(
+            "platform {wanted} in index {} (it has {})",
+            index.digest(),
+            if available.is_empty() {
+                "no platforms".to_owned()
+            } else {
+                available.join(", ")
+            }
+        ),
+    })
 }
 
 /// Queues the candidates listed for `subject`, each digest once in the whole

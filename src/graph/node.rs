@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use futures_util::StreamExt;
 use futures_util::stream;
 
-use super::sources::{artifact_type_of, buildkit_attestations_for, cosign_tags_for};
+use super::sources::{
+    artifact_type_of, buildkit_attestations_for, cosign_tags_for, predicate_type_of,
+};
 use super::{DEFAULT_MAX_FAN_OUT, FoundBy, GraphNode};
 use crate::oci::{Descriptor, Digest, Manifest};
 use crate::store::{Store, StoreError};
@@ -211,6 +213,7 @@ pub(super) async fn fetch_node(
             }
             GraphNode {
                 descriptor,
+                predicate_type: predicate_type_of(&manifest),
                 artifact_type,
                 subject: subject.clone(),
                 found_by: candidate.found_by,
@@ -228,6 +231,7 @@ pub(super) async fn fetch_node(
                 .clone()
                 .or_else(|| candidate.type_hint.map(str::to_owned)),
             descriptor: candidate.listed,
+            predicate_type: None,
             subject: subject.clone(),
             found_by: candidate.found_by,
             verified: false,

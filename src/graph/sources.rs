@@ -78,6 +78,27 @@ pub fn platform_entries(index: &Manifest) -> impl Iterator<Item = &Descriptor> {
         .filter(|entry| !is_buildkit_attestation(entry))
 }
 
+/// The in-toto predicate type an attachment's manifest announces: on the
+/// manifest (Sigstore bundles, cosign v2.4+) or on its first layer that says
+/// (cosign's `.att` layers, BuildKit's in-toto layers).
+pub fn predicate_type_of(manifest: &Manifest) -> Option<String> {
+    let keys = [
+        mt::ANNOTATION_BUNDLE_PREDICATE_TYPE,
+        mt::ANNOTATION_INTOTO_PREDICATE_TYPE,
+        mt::ANNOTATION_COSIGN_PREDICATE_TYPE,
+    ];
+    let found = keys
+        .iter()
+        .find_map(|key| manifest.annotation(key))
+        .or_else(|| {
+            manifest
+                .layers
+                .iter()
+                .find_map(|layer| keys.iter().find_map(|key| layer.annotation(key)))
+        });
+    found.filter(|p| !p.is_empty()).map(str::to_owned)
+}
+
 /// What an attachment is, read from its manifest: `artifactType`, else the
 /// config's media type unless it is a generic image/empty config, else the
 /// first layer's media type (cosign, BuildKit in-toto), else `fallback`.

@@ -13,7 +13,7 @@ use crate::oci::media_type::{
     ANNOTATION_CONTENT_DIGEST, ANNOTATION_CREATED, ANNOTATION_TITLE, ANNOTATION_UNPACK, EMPTY_JSON,
     OCI_EMPTY, OCI_LAYER_TAR, OCI_LAYER_TAR_GZIP, OCI_MANIFEST,
 };
-use crate::oci::{Descriptor, Manifest};
+use crate::oci::{Descriptor, Manifest, PlatformSpec};
 use crate::store::{BlobStream, PushedManifest, Store, StoreError, bytes_stream};
 
 mod files;
@@ -38,6 +38,8 @@ pub struct AttachOptions {
     /// Manifest annotations; `org.opencontainers.image.created` is added
     /// when missing.
     pub annotations: BTreeMap<String, String>,
+    /// When the reference is an index: attach to this platform's manifest.
+    pub platform: Option<PlatformSpec>,
 }
 
 /// A file staged for upload: its descriptor and where its bytes are.
@@ -60,7 +62,15 @@ pub async fn attach(
     if options.artifact_type.trim().is_empty() {
         return Err(OpError::Invalid("an artifact type is required".to_owned()));
     }
-    let resolved = store.resolve(repository, reference).await?;
+    let mut resolved = store.resolve(repository, reference).await?;
+    if let Some(platform) = &options.platform
+        && crate::oci::media_type::is_index(&resolved.media_type)
+    {
+        let index = store
+            .fetch_manifest(repository, &resolved.digest.to_string())
+            .await?;
+        resolved = crate::graph::select_platform(&index, platform)?.clone();
+    }
     let subject = Descriptor::new(resolved.media_type, resolved.digest, resolved.size);
 
     let mut staged = Vec::new();

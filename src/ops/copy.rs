@@ -11,8 +11,8 @@ use futures_util::future::join;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 use super::{CancellationToken, OpError, Progress, ProgressSink, report};
-use crate::graph::{DiscoverOptions, GraphNode, discover};
-use crate::oci::{Descriptor, Digest, Manifest};
+use crate::graph::{DiscoverOptions, FoundBy, GraphNode, discover, select_platform};
+use crate::oci::{Descriptor, Digest, Manifest, PlatformSpec};
 use crate::store::Store;
 
 /// Blobs (and child manifests) in flight at once.
@@ -30,6 +30,11 @@ pub struct CopyOptions {
     pub artifact_types: Vec<String>,
     /// Tag the copy at the target; `None` pushes by digest only.
     pub tag: Option<String>,
+    /// Copy only this platform of an index (the copy is that manifest).
+    pub platform: Option<PlatformSpec>,
+    /// Copy cosign's `sha256-<hex>.sig|.att|.sbom` tags with the graph, as
+    /// `regctl image copy --digest-tags` does; off leaves those out.
+    pub cosign_tags: bool,
     pub concurrency: usize,
 }
 
@@ -39,6 +44,8 @@ impl Default for CopyOptions {
             referrers: false,
             artifact_types: Vec::new(),
             tag: None,
+            platform: None,
+            cosign_tags: true,
             concurrency: DEFAULT_COPY_CONCURRENCY,
         }
     }
@@ -65,6 +72,16 @@ struct Ends<'a> {
     progress: &'a ProgressSink,
     cancel: &'a CancellationToken,
     outcome: Mutex<CopyOutcome>,
+    /// Manifests already pushed (an index's BuildKit attestations are its
+    /// children and attachments at once).
+    pushed: Mutex<HashSet<Digest>>,
+}
+
+/// Manifests to push in order (an index's children before it), and the
+/// tags the last one gets at the target.
+struct Chain {
+    manifests: Vec<Manifest>,
+    tags: Vec<String>,
 }
 
 /// Copies `reference` from `source_repo` in `source` to `target_repo` in
@@ -97,6 +114,7 @@ pub async fn copy(
         progress,
         cancel,
         outcome: Mutex::new(CopyOutcome::default()),
+        pushed: Mutex::new(HashSet::new()),
     };
     let root = tokio::select! {
         biased;
@@ -118,23 +136,35 @@ async fn copy_graph(
     options: &CopyOptions,
 ) -> Result<Descriptor, OpError> {
     let (source, source_repo, progress) = (ends.source, ends.source_repo, ends.progress);
-    let root = source.fetch_manifest(source_repo, reference).await?;
-    let root_chain = with_index_children(ends, vec![root.clone()]).await?;
-    // The referrer graph is read from the source while the image itself is
-    // copied: neither waits on the other.
-    let copy_root = copy_batch(
-        ends,
-        std::slice::from_ref(&root_chain),
-        Some((root.digest(), options.tag.as_deref())),
-    );
-    let discover_options = DiscoverOptions {
-        cosign_tags: false,
-        ..DiscoverOptions::default()
+    let mut root = source.fetch_manifest(source_repo, reference).await?;
+    if let Some(platform) = &options.platform
+        && root.is_index()
+    {
+        let entry = select_platform(&root, platform)?;
+        root = source
+            .fetch_manifest(source_repo, &entry.digest.to_string())
+            .await?;
+    }
+    let root_chain = Chain {
+        manifests: with_index_children(ends, vec![root.clone()]).await?,
+        tags: options.tag.iter().cloned().collect(),
     };
+    // The referrer graph is read from the source while the image itself is
+    // copied: neither waits on the other. It is the graph's one answer
+    // (cosign's tags and every platform's attachments included).
+    let copy_root = copy_batch(ends, std::slice::from_ref(&root_chain));
     let root_digest = root.digest().to_string();
     let find_referrers = async {
         if options.referrers {
-            Some(discover(source, source_repo, &root_digest, &discover_options).await)
+            Some(
+                discover(
+                    source,
+                    source_repo,
+                    &root_digest,
+                    &DiscoverOptions::default(),
+                )
+                .await,
+            )
         } else {
             None
         }
@@ -154,15 +184,25 @@ async fn copy_graph(
         while !level.is_empty() {
             let wanted: Vec<&GraphNode> = level
                 .into_iter()
-                .filter(|node| node.verified && wanted_type(node, &options.artifact_types))
+                .filter(|node| node.is_attached() && wanted_type(node, &options.artifact_types))
+                .filter(|node| options.cosign_tags || !only_by_cosign_tag(node))
                 .collect();
             // One chain per attachment (an index's children before it);
             // the attachments of one level are independent of each other.
             let mut chains = Vec::new();
-            for manifest in wanted.iter().filter_map(|node| node.manifest.clone()) {
-                chains.push(with_index_children(ends, vec![manifest]).await?);
+            for node in &wanted {
+                let Some(manifest) = node.manifest.clone() else {
+                    continue;
+                };
+                let tags = if options.cosign_tags {
+                    node.cosign_tags().map(str::to_owned).collect()
+                } else {
+                    Vec::new()
+                };
+                let manifests = with_index_children(ends, vec![manifest]).await?;
+                chains.push(Chain { manifests, tags });
             }
-            copy_batch(ends, &chains, None).await?;
+            copy_batch(ends, &chains).await?;
             level = wanted
                 .iter()
                 .flat_map(|node| node.children.iter())
@@ -170,6 +210,13 @@ async fn copy_graph(
         }
     }
     Ok(root.descriptor())
+}
+
+/// Attached only through a cosign tag (nothing else lists it).
+fn only_by_cosign_tag(node: &GraphNode) -> bool {
+    node.found_by
+        .iter()
+        .all(|f| matches!(f, FoundBy::CosignTag(_)))
 }
 
 fn wanted_type(node: &GraphNode, types: &[String]) -> bool {
@@ -236,16 +283,12 @@ async fn with_index_children(
 
 /// Copies the blobs of every chain (each once, in parallel), then pushes
 /// the chains one by one, each one's manifests in order (an index after its
-/// children); `root` names the manifest to tag.
-async fn copy_batch(
-    ends: &Ends<'_>,
-    chains: &[Vec<Manifest>],
-    root: Option<(&Digest, Option<&str>)>,
-) -> Result<(), OpError> {
+/// children), the last one with its chain's tags.
+async fn copy_batch(ends: &Ends<'_>, chains: &[Chain]) -> Result<(), OpError> {
     let mut seen = HashSet::new();
     let blobs: Vec<&Descriptor> = chains
         .iter()
-        .flatten()
+        .flat_map(|chain| chain.manifests.iter())
         .flat_map(Manifest::blobs)
         .filter(|blob| seen.insert(blob.digest.clone()))
         .collect();
@@ -263,40 +306,57 @@ async fn copy_batch(
     // subject were seen missing from a distribution registry's copy now and
     // then (tests/it/cli.rs), a race not yet understood.
     for chain in chains {
-        push_chain(ends, chain, root).await?;
+        push_chain(ends, chain).await?;
     }
     Ok(())
 }
 
-async fn push_chain(
-    ends: &Ends<'_>,
-    chain: &[Manifest],
-    root: Option<(&Digest, Option<&str>)>,
-) -> Result<(), OpError> {
-    for manifest in chain {
+async fn push_chain(ends: &Ends<'_>, chain: &Chain) -> Result<(), OpError> {
+    let last = chain.manifests.len().saturating_sub(1);
+    for (at, manifest) in chain.manifests.iter().enumerate() {
         if ends.cancel.is_cancelled() {
             return Err(OpError::Cancelled);
         }
-        let tag = root
-            .and_then(|(digest, tag)| (digest == manifest.digest()).then_some(tag))
-            .flatten();
-        let pushed = ends
-            .target
-            .push_manifest(ends.target_repo, manifest, tag)
-            .await?;
-        if &pushed.descriptor.digest != manifest.digest() {
-            return Err(OpError::Invalid(format!(
-                "the target stored {} as {}",
-                manifest.digest(),
-                pushed.descriptor.digest
-            )));
+        let tags: &[String] = if at == last { &chain.tags } else { &[] };
+        let fresh = ends
+            .pushed
+            .lock()
+            .map(|mut pushed| pushed.insert(manifest.digest().clone()))
+            .unwrap_or(true);
+        if !fresh && tags.is_empty() {
+            continue;
         }
-        if let Ok(mut outcome) = ends.outcome.lock() {
+        // By digest when untagged, else once per tag (cosign's `.sig` and
+        // the user's tag are names of the same bytes).
+        let names: Vec<Option<&str>> = if tags.is_empty() {
+            vec![None]
+        } else {
+            tags.iter().map(|t| Some(t.as_str())).collect()
+        };
+        for tag in names {
+            let pushed = ends
+                .target
+                .push_manifest(ends.target_repo, manifest, tag)
+                .await?;
+            if &pushed.descriptor.digest != manifest.digest() {
+                return Err(OpError::Invalid(format!(
+                    "the target stored {} as {}",
+                    manifest.digest(),
+                    pushed.descriptor.digest
+                )));
+            }
+        }
+        if fresh && let Ok(mut outcome) = ends.outcome.lock() {
             outcome.manifests += 1;
         }
+        let tagged = if tags.is_empty() {
+            String::new()
+        } else {
+            format!(" as {}", tags.join(", "))
+        };
         report(
             ends.progress,
-            Progress::Note(format!("copied manifest {}", manifest.digest())),
+            Progress::Note(format!("copied manifest {}{tagged}", manifest.digest())),
         );
     }
     Ok(())

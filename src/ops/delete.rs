@@ -4,8 +4,8 @@
 //! subject) are ever planned.
 
 use super::{CancellationToken, OpError, Progress, ProgressSink, report};
-use crate::graph::{DiscoverOptions, GraphNode, NodeContext, discover, node_referrers};
-use crate::oci::Descriptor;
+use crate::graph::{DiscoverOptions, FoundBy, GraphNode, discover};
+use crate::oci::{Descriptor, Digest};
 use crate::store::Store;
 
 /// One manifest that will be deleted.
@@ -15,6 +15,10 @@ pub struct PlannedDelete {
     pub artifact_type: Option<String>,
     /// 0 for the subject, 1 for its referrers, …
     pub depth: usize,
+    /// The digest it is attached to (`None` for the subject).
+    pub parent: Option<Digest>,
+    /// cosign's tags that name it; they go with it.
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +31,9 @@ pub struct DeletePlan {
     /// Referrers of the subject a plan without referrers leaves behind,
     /// pointing at nothing once the subject is gone.
     pub orphaned: Vec<Descriptor>,
+    /// BuildKit attestations stored inside the index: entries of it, not
+    /// referrers, left as they are.
+    pub in_index: Vec<Descriptor>,
     pub warnings: Vec<String>,
 }
 
@@ -37,77 +44,104 @@ impl DeletePlan {
     }
 }
 
-/// Works out what deleting `reference` would remove.
+/// Works out what deleting `reference` would remove: with referrers, every
+/// attachment the graph's one answer gives (cosign's tags and an index's
+/// platforms' attachments included); `cosign_tags: false` leaves what only
+/// cosign's tags attach.
 pub async fn plan_delete(
     store: &dyn Store,
     repository: &str,
     reference: &str,
     with_referrers: bool,
+    cosign_tags: bool,
 ) -> Result<DeletePlan, OpError> {
     let mut plan = DeletePlan {
         repository: repository.to_owned(),
         manifests: Vec::new(),
         unverified: Vec::new(),
         orphaned: Vec::new(),
+        in_index: Vec::new(),
         warnings: Vec::new(),
     };
-    if !with_referrers {
-        let subject = store.resolve(repository, reference).await?;
-        // Only referrers naming the subject count; when they cannot be
-        // listed the caller still gets the plan, with a warning.
-        match node_referrers(store, repository, &subject.digest, NodeContext::default()).await {
-            Ok(found) => {
-                plan.orphaned = found
-                    .nodes
-                    .into_iter()
-                    .filter(|node| node.verified)
-                    .map(|node| node.descriptor)
-                    .collect();
-                plan.warnings.extend(found.warnings);
-            }
-            Err(error) => plan.warnings.push(format!(
-                "cannot list the referrers of {}: {error}",
-                subject.digest
-            )),
-        }
-        plan.manifests.push(PlannedDelete {
-            descriptor: subject,
-            artifact_type: None,
-            depth: 0,
-        });
-        return Ok(plan);
-    }
     let options = DiscoverOptions {
-        cosign_tags: false,
-        platforms: false,
+        max_depth: (!with_referrers).then_some(1),
         ..DiscoverOptions::default()
     };
-    let tree = discover(store, repository, reference, &options).await?;
+    let tree = match discover(store, repository, reference, &options).await {
+        Ok(tree) => tree,
+        // Without referrers the plan is the subject alone; when its
+        // attachments cannot be listed the caller still gets it, warned.
+        Err(error) if !with_referrers => {
+            let subject = store.resolve(repository, reference).await?;
+            plan.warnings.push(format!(
+                "cannot list the referrers of {}: {error}",
+                subject.digest
+            ));
+            plan.manifests.push(subject_entry(subject));
+            return Ok(plan);
+        }
+        Err(error) => return Err(error.into()),
+    };
     plan.warnings = tree.warnings.clone();
-    let mut stack: Vec<(&GraphNode, usize)> = tree.referrers.iter().map(|n| (n, 1)).collect();
+    if !with_referrers {
+        plan.orphaned = tree
+            .referrers
+            .iter()
+            .filter(|node| {
+                node.is_attached() && !node.found_by.contains(&FoundBy::BuildKitAttestation)
+            })
+            .map(|node| node.descriptor.clone())
+            .collect();
+        plan.manifests.push(subject_entry(tree.subject.clone()));
+        return Ok(plan);
+    }
+    let mut stack: Vec<(&GraphNode, usize)> = tree
+        .referrers
+        .iter()
+        .chain(tree.platforms.iter().flat_map(|p| p.referrers.iter()))
+        .map(|n| (n, 1))
+        .collect();
     let mut found = Vec::new();
     while let Some((node, depth)) = stack.pop() {
-        if !node.verified {
+        if node.found_by.contains(&FoundBy::BuildKitAttestation) {
+            plan.in_index.push(node.descriptor.clone());
+            continue;
+        }
+        if !node.is_attached() {
             plan.unverified.push(node.descriptor.clone());
+            continue;
+        }
+        let tags: Vec<String> = node.cosign_tags().map(str::to_owned).collect();
+        if !cosign_tags && !node.verified && !tags.is_empty() {
             continue;
         }
         found.push(PlannedDelete {
             descriptor: node.descriptor.clone(),
             artifact_type: node.artifact_type.clone(),
             depth,
+            parent: Some(node.subject.clone()),
+            tags,
         });
         stack.extend(node.children.iter().map(|c| (c, depth + 1)));
     }
     // Deepest first: a referrer goes before its subject, so nothing is left
-    // pointing at a deleted manifest if the run stops half-way.
+    // pointing at a deleted manifest if the run stops half-way. The order
+    // among equals is the graph's, so a plan reads the same every time.
+    found.reverse();
     found.sort_by_key(|planned| std::cmp::Reverse(planned.depth));
     plan.manifests = found;
-    plan.manifests.push(PlannedDelete {
-        descriptor: tree.subject.clone(),
+    plan.manifests.push(subject_entry(tree.subject.clone()));
+    Ok(plan)
+}
+
+fn subject_entry(descriptor: Descriptor) -> PlannedDelete {
+    PlannedDelete {
+        descriptor,
         artifact_type: None,
         depth: 0,
-    });
-    Ok(plan)
+        parent: None,
+        tags: Vec::new(),
+    }
 }
 
 /// Carries out a plan, in order. Returns how many manifests were deleted;

@@ -11,14 +11,22 @@ use futures_util::stream;
 use super::paths::{refuse_symlinked_components, validate_titles};
 use super::untar::UnpackLimits;
 use super::{CancellationToken, OpError, Progress, ProgressSink, WrittenPath, report};
-use crate::graph::{GraphNode, NodeContext, node_referrers};
-use crate::oci::media_type::{self as mt, ANNOTATION_UNPACK};
-use crate::oci::{Descriptor, Digest, Manifest};
+use crate::document::{SbomFormat, unwrap_statement};
+use crate::graph::{DiscoverOptions, discover};
+use crate::oci::media_type::{self as mt, ANNOTATION_UNPACK, ArtifactKind};
+use crate::oci::{Descriptor, Manifest, PlatformSpec};
 use crate::store::{Store, StoreError};
+pub use select::{Candidate, SbomRank, Wanted};
+use select::{Scope, platform_scope, referrers_of_type, sbom_candidates};
 use stage::{Planned, Staged, stage};
 
+mod select;
 mod stage;
 mod temp;
+
+/// Attestations and generic documents read to learn what they hold are
+/// refused past this size (SBOMs of large images run to tens of MiB).
+const READ_TO_CLASSIFY_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// Blobs of one pull downloaded at the same time.
 const PULL_CONCURRENCY: usize = 4;
@@ -28,10 +36,21 @@ const PULL_CONCURRENCY: usize = 4;
 pub enum PullSelect {
     /// The referenced artifact itself.
     Target,
-    /// Its newest verified referrer of this artifact type.
+    /// Its newest attached referrer of this artifact type.
     Referrer(String),
-    /// Its newest verified referrer of any recognised SBOM type.
+    /// Its SBOM, wherever real tools put it (see `select`).
     Sbom,
+}
+
+/// Which platform of an index a pull looks at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum PlatformChoice {
+    /// The index's own attachments; failing those, the host's platform.
+    #[default]
+    Auto,
+    One(PlatformSpec),
+    /// Every platform, each into `<os>-<arch>[-<variant>]/`.
+    All,
 }
 
 #[derive(Debug, Clone)]
@@ -39,17 +58,49 @@ pub struct PullOptions {
     pub output_dir: PathBuf,
     pub select: PullSelect,
     pub limits: UnpackLimits,
+    pub platform: PlatformChoice,
+    /// Write every candidate, not only the first in order.
+    pub all: bool,
+    /// Keep an attestation's envelope instead of unwrapping its predicate.
+    pub raw: bool,
+}
+
+impl PullOptions {
+    pub fn new(output_dir: PathBuf, select: PullSelect) -> PullOptions {
+        PullOptions {
+            output_dir,
+            select,
+            limits: UnpackLimits::default(),
+            platform: PlatformChoice::Auto,
+            all: false,
+            raw: false,
+        }
+    }
+}
+
+/// What was pulled and where it came from, for the user to read.
+#[derive(Debug, Clone)]
+pub struct Pulled {
+    pub manifest: Descriptor,
+    pub label: String,
+    pub found_by: String,
+    pub platform: Option<PlatformSpec>,
+    pub format: Option<SbomFormat>,
+    pub rank: Option<SbomRank>,
 }
 
 #[derive(Debug, Clone)]
 pub struct PullOutcome {
-    /// The manifest whose files were pulled.
+    /// The manifest whose files were pulled (the first, with `--all`).
     pub manifest: Descriptor,
     pub artifact_type: Option<String>,
+    /// Every manifest written from, in order.
+    pub pulled: Vec<Pulled>,
     pub written: Vec<WrittenPath>,
 }
 
-/// Pulls the files of `reference` (or of its newest referrer of a type).
+/// Pulls the files of `reference` (or of its SBOM, or of a referrer of a
+/// type).
 pub async fn pull(
     store: &dyn Store,
     repository: &str,
@@ -60,65 +111,285 @@ pub async fn pull(
 ) -> Result<PullOutcome, OpError> {
     // Nothing is written before the blobs are staged, so stopping anywhere
     // up to there leaves the output directory as it was.
-    let manifest = tokio::select! {
+    let chosen = tokio::select! {
         () = cancel.cancelled() => return Err(OpError::Cancelled),
-        manifest = pull_manifest(store, repository, reference, options, progress) => manifest?,
+        chosen = choose(store, repository, reference, options, progress) => chosen?,
     };
-    let written = pull_blobs(
-        store,
-        repository,
-        &manifest.layers,
-        options,
-        progress,
-        cancel,
-    )
-    .await?;
+    let mut plan = Vec::new();
+    let mut pulled = Vec::new();
+    for (owner, (candidate, subdir)) in chosen.iter().enumerate() {
+        for wanted in &candidate.layers {
+            let name = wanted.name.clone().unwrap_or_else(|| {
+                wanted
+                    .descriptor
+                    .title()
+                    .map_or_else(|| wanted.descriptor.digest.hex().to_owned(), str::to_owned)
+            });
+            let name = match subdir {
+                Some(dir) => format!("{dir}/{name}"),
+                None => name,
+            };
+            plan.push((owner, wanted.clone(), name));
+        }
+        report(
+            progress,
+            Progress::Note(format!(
+                "pulling {} {} ({}){}",
+                candidate.label,
+                candidate.manifest.digest(),
+                candidate.found_by,
+                candidate
+                    .platform
+                    .as_ref()
+                    .map(|p| format!(" for {p}"))
+                    .unwrap_or_default()
+            )),
+        );
+        pulled.push(Pulled {
+            manifest: candidate.manifest.descriptor(),
+            label: candidate.label.clone(),
+            found_by: candidate.found_by.clone(),
+            platform: candidate.platform.clone(),
+            format: candidate.format,
+            rank: candidate.rank,
+        });
+    }
+    uniquify_names(&mut plan);
+    let plan = plan
+        .into_iter()
+        .map(|(_, wanted, name)| (wanted, name))
+        .collect();
+    let written = pull_wanted(store, repository, plan, options, progress, cancel).await?;
+    let first = &chosen[0].0.manifest;
     Ok(PullOutcome {
-        manifest: manifest.descriptor(),
-        artifact_type: manifest.effective_artifact_type().map(str::to_owned),
+        manifest: first.descriptor(),
+        artifact_type: first.effective_artifact_type().map(str::to_owned),
+        pulled,
         written,
     })
 }
 
-/// The manifest whose files `options.select` wants: `reference` itself or
-/// its newest referrer of a type. Refuses an index or an ambiguous document.
-async fn pull_manifest(
+/// With `--all`, two SBOMs may want the same name: a later manifest's file
+/// gets that manifest's short digest before the extension
+/// (`sbom-1a2b3c4d5e6f.cdx.json`). Names within one manifest are left for
+/// `validate_titles` to judge.
+fn uniquify_names(plan: &mut [(usize, Wanted, String)]) {
+    let mut taken: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (owner, wanted, name) in plan.iter_mut() {
+        let key = name.to_lowercase();
+        match taken.get(&key) {
+            Some(first) if first != owner => {
+                let short = &wanted.descriptor.digest.hex()[..12];
+                let (dir, file) = match name.rsplit_once('/') {
+                    Some((dir, file)) => (format!("{dir}/"), file.to_owned()),
+                    None => (String::new(), name.clone()),
+                };
+                *name = match file.split_once('.') {
+                    Some((stem, ext)) => format!("{dir}{stem}-{short}.{ext}"),
+                    None => format!("{dir}{file}-{short}"),
+                };
+                taken.insert(name.to_lowercase(), *owner);
+            }
+            Some(_) => {}
+            None => {
+                taken.insert(key, *owner);
+            }
+        }
+    }
+}
+
+/// The manifests `options` wants from `reference`, each with the
+/// subdirectory its files go to (for `--platform all`).
+async fn choose(
     store: &dyn Store,
     repository: &str,
     reference: &str,
     options: &PullOptions,
     progress: &ProgressSink,
-) -> Result<Manifest, OpError> {
-    let target = store.fetch_manifest(repository, reference).await?;
-    let manifest = match &options.select {
-        PullSelect::Target => target,
-        select => {
-            let node = newest_referrer(store, repository, target.digest(), select)
-                .await?
-                .ok_or_else(|| OpError::NoSuchReferrer {
-                    subject: format!("{repository}@{}", target.digest()),
-                    wanted: match select {
-                        PullSelect::Referrer(wanted) => wanted.clone(),
-                        _ => "SBOM".to_owned(),
-                    },
-                })?;
+) -> Result<Vec<(Candidate, Option<String>)>, OpError> {
+    if options.select == PullSelect::Target {
+        let manifest = target_manifest(store, repository, reference, &options.platform).await?;
+        let candidate = Candidate::whole(manifest);
+        return Ok(vec![(candidate, None)]);
+    }
+    // Attachments of the subject and, for an index, of each platform: one
+    // level is enough, an SBOM hangs off the image itself.
+    let discover_options = DiscoverOptions {
+        max_depth: Some(1),
+        ..DiscoverOptions::default()
+    };
+    let tree = discover(store, repository, reference, &discover_options).await?;
+    for warning in &tree.warnings {
+        report(progress, Progress::Warning(warning.clone()));
+    }
+    let wanted = match &options.select {
+        PullSelect::Referrer(wanted) => wanted.clone(),
+        _ => "SBOM".to_owned(),
+    };
+    let find = |scope: &Scope<'_>| match &options.select {
+        PullSelect::Referrer(wanted) => referrers_of_type(scope, wanted),
+        _ => sbom_candidates(scope, options.raw),
+    };
+    let index = tree.manifest.is_index();
+    let mut scopes: Vec<(Scope<'_>, Option<String>)> = Vec::new();
+    match &options.platform {
+        PlatformChoice::One(platform) if index => {
+            crate::graph::select_platform(&tree.manifest, platform)?;
+            scopes.extend(platform_scope(&tree, platform).map(|s| (s, None)));
+        }
+        PlatformChoice::All if index => {
+            scopes.push((Scope::own(&tree), None));
+            for platform in &tree.platforms {
+                let scope = Scope::platform(platform);
+                let dir = scope.platform.as_ref().map(PlatformSpec::dir_name);
+                scopes.push((scope, dir));
+            }
+        }
+        _ => scopes.push((Scope::own(&tree), None)),
+    }
+    let mut chosen = Vec::new();
+    for (scope, dir) in &scopes {
+        let found = confirm(store, repository, find(scope), options, progress).await?;
+        chosen.extend(found.into_iter().map(|c| (c, dir.clone())));
+    }
+    if chosen.is_empty() && index && options.platform == PlatformChoice::Auto {
+        let host = PlatformSpec::host();
+        if let Some(scope) = platform_scope(&tree, &host) {
             report(
                 progress,
-                Progress::Note(format!("pulling {} {}", node.type_label(), node.digest())),
+                Progress::Note(format!(
+                    "the index has no {wanted} of its own; taking {host}, this machine's platform \
+                     (--platform picks another, --platform all takes every one)"
+                )),
             );
-            match node.manifest {
-                Some(manifest) => manifest,
-                None => {
-                    store
-                        .fetch_manifest(repository, &node.digest().to_string())
-                        .await?
+            chosen = confirm(store, repository, find(&scope), options, progress)
+                .await?
+                .into_iter()
+                .map(|c| (c, None))
+                .collect();
+        }
+    }
+    if chosen.is_empty() {
+        let mut subject = format!("{repository}@{}", tree.subject.digest);
+        if index {
+            let with: Vec<String> = tree
+                .platforms
+                .iter()
+                .filter(|p| !find(&Scope::platform(p)).is_empty())
+                .filter_map(|p| p.descriptor.platform.as_ref())
+                .map(|p| PlatformSpec::of(p).to_string())
+                .collect();
+            if !with.is_empty() && options.platform == PlatformChoice::Auto {
+                subject.push_str(&format!(
+                    " (nor has the host's platform; these do: {}; pass --platform)",
+                    with.join(", ")
+                ));
+            }
+        }
+        return Err(OpError::NoSuchReferrer { subject, wanted });
+    }
+    Ok(chosen)
+}
+
+/// Keeps the candidates that really hold what was asked for, in order:
+/// the first one (or, with `--all`, every one). Candidates that announce
+/// nothing are read to find out.
+async fn confirm(
+    store: &dyn Store,
+    repository: &str,
+    candidates: Vec<Candidate>,
+    options: &PullOptions,
+    progress: &ProgressSink,
+) -> Result<Vec<Candidate>, OpError> {
+    let mut kept = Vec::new();
+    for mut candidate in candidates {
+        if candidate.rank.is_some_and(SbomRank::needs_reading) {
+            match read_format(store, repository, &candidate).await {
+                Ok(Some(format)) => {
+                    candidate.format = Some(format);
+                    for wanted in &mut candidate.layers {
+                        if wanted.unwrap_predicate || wanted.descriptor.title().is_none() {
+                            wanted.name = Some(format.file_name().to_owned());
+                        }
+                    }
+                }
+                Ok(None) => continue,
+                Err(error) => {
+                    report(
+                        progress,
+                        Progress::Warning(format!(
+                            "cannot read {}: {error}",
+                            candidate.manifest.digest()
+                        )),
+                    );
+                    continue;
                 }
             }
         }
+        kept.push(candidate);
+        if !options.all {
+            break;
+        }
+    }
+    Ok(kept)
+}
+
+/// The SBOM format a candidate's only layer holds, read from its bytes.
+async fn read_format(
+    store: &dyn Store,
+    repository: &str,
+    candidate: &Candidate,
+) -> Result<Option<SbomFormat>, StoreError> {
+    let Some(wanted) = candidate.layers.first() else {
+        return Ok(None);
     };
+    let bytes = store
+        .fetch_blob_bytes(repository, &wanted.descriptor, READ_TO_CLASSIFY_LIMIT)
+        .await?;
+    if candidate.rank == Some(SbomRank::UnannouncedAttestation) {
+        let Ok(statement) = unwrap_statement(&bytes) else {
+            return Ok(None);
+        };
+        if mt::predicate_kind(&statement.predicate_type) != ArtifactKind::Sbom {
+            return Ok(None);
+        }
+        return Ok(statement
+            .predicate_bytes()
+            .and_then(|p| SbomFormat::sniff(&p))
+            .or_else(|| SbomFormat::from_predicate_type(&statement.predicate_type)));
+    }
+    Ok(SbomFormat::sniff(&bytes))
+}
+
+/// The manifest a plain pull writes: the reference, or one platform of it.
+async fn target_manifest(
+    store: &dyn Store,
+    repository: &str,
+    reference: &str,
+    platform: &PlatformChoice,
+) -> Result<Manifest, OpError> {
+    let mut manifest = store.fetch_manifest(repository, reference).await?;
+    if manifest.is_index() {
+        match platform {
+            PlatformChoice::One(wanted) => {
+                let entry = crate::graph::select_platform(&manifest, wanted)?;
+                manifest = store
+                    .fetch_manifest(repository, &entry.digest.to_string())
+                    .await?;
+            }
+            PlatformChoice::All => {
+                return Err(OpError::Invalid(
+                    "--platform all picks SBOMs or referrers (--sbom, --artifact-type); \
+                     pull one platform's files with --platform os/arch"
+                        .to_owned(),
+                ));
+            }
+            PlatformChoice::Auto => {}
+        }
+    }
     if manifest.is_index() {
         return Err(OpError::Invalid(format!(
-            "{} is an index; pull one of its manifests",
+            "{} is an index; pull one of its manifests (--platform os/arch)",
             manifest.digest()
         )));
     }
@@ -131,35 +402,6 @@ async fn pull_manifest(
     Ok(manifest)
 }
 
-/// The newest (by `org.opencontainers.image.created`) verified referrer of
-/// `subject` that `select` wants.
-pub async fn newest_referrer(
-    store: &dyn Store,
-    repository: &str,
-    subject: &Digest,
-    select: &PullSelect,
-) -> Result<Option<GraphNode>, StoreError> {
-    let filter = match select {
-        PullSelect::Referrer(wanted) => Some(wanted.as_str()),
-        _ => None,
-    };
-    let context = NodeContext {
-        artifact_type: filter,
-        ..NodeContext::default()
-    };
-    let found = node_referrers(store, repository, subject, context).await?;
-    Ok(found
-        .nodes
-        .into_iter()
-        .filter(|node| node.verified && node.manifest.is_some())
-        .filter(|node| match select {
-            PullSelect::Target => false,
-            PullSelect::Referrer(wanted) => node.artifact_type.as_deref() == Some(wanted.as_str()),
-            PullSelect::Sbom => node.artifact_type.as_deref().is_some_and(mt::is_sbom),
-        })
-        .max_by(|a, b| a.created().cmp(&b.created())))
-}
-
 /// Pulls blobs into `options.output_dir`: titled ones by title, others under
 /// their digest's hex. All names are validated before anything is written.
 pub async fn pull_blobs(
@@ -170,21 +412,43 @@ pub async fn pull_blobs(
     progress: &ProgressSink,
     cancel: &CancellationToken,
 ) -> Result<Vec<WrittenPath>, OpError> {
-    let dir = &options.output_dir;
-    let names: Vec<String> = blobs
+    let plan = blobs
         .iter()
         .map(|b| {
-            b.title()
-                .map_or_else(|| b.digest.hex().to_owned(), str::to_owned)
+            let name = b
+                .title()
+                .map_or_else(|| b.digest.hex().to_owned(), str::to_owned);
+            let wanted = Wanted {
+                descriptor: b.clone(),
+                name: None,
+                unwrap_predicate: false,
+            };
+            (wanted, name)
         })
         .collect();
-    let paths = validate_titles(names.iter().map(String::as_str))?;
-    let plan: Vec<Planned> = blobs
-        .iter()
+    pull_wanted(store, repository, plan, options, progress, cancel).await
+}
+
+/// Pulls each wanted blob under its name (validated all at once before
+/// anything is written), unpacking directories and unwrapping predicates.
+async fn pull_wanted(
+    store: &dyn Store,
+    repository: &str,
+    wanted: Vec<(Wanted, String)>,
+    options: &PullOptions,
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<Vec<WrittenPath>, OpError> {
+    let dir = &options.output_dir;
+    let paths = validate_titles(wanted.iter().map(|(_, name)| name.as_str()))?;
+    let plan: Vec<Planned> = wanted
+        .into_iter()
         .zip(paths)
-        .map(|(descriptor, relative)| Planned {
-            unpack: descriptor.annotation(ANNOTATION_UNPACK) == Some("true"),
-            descriptor: descriptor.clone(),
+        .map(|((wanted, _), relative)| Planned {
+            unpack: !wanted.unwrap_predicate
+                && wanted.descriptor.annotation(ANNOTATION_UNPACK) == Some("true"),
+            unwrap_predicate: wanted.unwrap_predicate,
+            descriptor: wanted.descriptor,
             relative,
         })
         .collect();

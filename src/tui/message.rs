@@ -9,7 +9,7 @@ use crossterm::event::Event;
 
 use crate::graph::Attachments;
 use crate::oci::{Descriptor, Digest, Manifest};
-use crate::ops::{AttachOptions, DeletePlan, PullSelect};
+use crate::ops::{AttachOptions, DeletePlan, PlatformChoice, PullSelect};
 use crate::store::ReferrersSupport;
 
 /// A node's identity: the ids from the root down. Ids are stable strings
@@ -144,6 +144,8 @@ pub enum OperationRequest {
         repository: String,
         reference: String,
         select: PullSelect,
+        /// For an index: the platform row that was selected, or the host's.
+        platform: PlatformChoice,
         output_dir: PathBuf,
     },
     PullBlob {
@@ -168,7 +170,7 @@ pub enum OperationRequest {
         reference: String,
     },
     Delete {
-        plan: DeletePlan,
+        plan: Box<DeletePlan>,
     },
 }
 

@@ -127,6 +127,7 @@ fn demo_graph_platform_referrers_newest_sbom_and_delete_plan() {
                 mt::ANNOTATION_CREATED.to_owned(),
                 "2099-01-01T00:00:00Z".to_owned(),
             )]),
+            ..Default::default()
         };
         let cancel = CancellationToken::new();
         let pushed = regscope::ops::attach(
@@ -140,11 +141,7 @@ fn demo_graph_platform_referrers_newest_sbom_and_delete_plan() {
         .await
         .unwrap();
         let out = files.path().join("out");
-        let pull = PullOptions {
-            output_dir: out.clone(),
-            select: PullSelect::Sbom,
-            limits: Default::default(),
-        };
+        let pull = PullOptions::new(out.clone(), PullSelect::Sbom);
         let outcome = regscope::ops::pull(
             &store,
             demo::NET_MONITOR_REPO,
@@ -182,9 +179,10 @@ fn demo_graph_platform_referrers_newest_sbom_and_delete_plan() {
         );
 
         // The delete plan: deepest first, the subject last, nothing run yet.
-        let plan = regscope::ops::plan_delete(&store, demo::NET_MONITOR_REPO, demo::DEMO_TAG, true)
-            .await
-            .unwrap();
+        let plan =
+            regscope::ops::plan_delete(&store, demo::NET_MONITOR_REPO, demo::DEMO_TAG, true, true)
+                .await
+                .unwrap();
         assert_eq!(plan.manifests.len(), 6);
         assert_eq!(
             plan.manifests[0].descriptor.digest.to_string(),

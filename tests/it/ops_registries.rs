@@ -95,7 +95,7 @@ fn hostile_fallback_index_cycle_and_unverified_referrer() {
         );
         assert_eq!(nodes.iter().filter(|n| n.verified).count(), 4);
 
-        let plan = regscope::ops::plan_delete(&store, "net-monitor", "v1", true)
+        let plan = regscope::ops::plan_delete(&store, "net-monitor", "v1", true, true)
             .await
             .unwrap();
         let planned: Vec<String> = plan
@@ -240,6 +240,7 @@ async fn attach_signatures(store: &regscope::store::remote::RemoteStore, count: 
                 media_type: None,
             }],
             annotations: BTreeMap::new(),
+            ..Default::default()
         };
         regscope::ops::attach(
             store,
@@ -305,6 +306,7 @@ fn a_cancelled_pull_leaves_nothing_behind() {
                 media_type: None,
             }],
             annotations: BTreeMap::new(),
+            ..Default::default()
         };
         let cancel = CancellationToken::new();
         regscope::ops::attach(
@@ -321,11 +323,7 @@ fn a_cancelled_pull_leaves_nothing_behind() {
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("big.bin"), b"the old file").unwrap();
         let store = remote_at(&proxy.host());
-        let pull = PullOptions {
-            output_dir: out.clone(),
-            select: PullSelect::Referrer("data/example".to_owned()),
-            limits: Default::default(),
-        };
+        let pull = PullOptions::new(out.clone(), PullSelect::Referrer("data/example".to_owned()));
         let stopper = cancel.clone();
         tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(500)).await;
@@ -359,11 +357,10 @@ fn a_corrupted_download_keeps_the_existing_file() {
         let out = tempfile::tempdir().unwrap();
         std::fs::write(out.path().join("sbom.json"), b"the old sbom").unwrap();
         let store = remote_at(&proxy.host());
-        let pull = PullOptions {
-            output_dir: out.path().to_path_buf(),
-            select: PullSelect::Referrer("sbom/example".to_owned()),
-            limits: Default::default(),
-        };
+        let pull = PullOptions::new(
+            out.path().to_path_buf(),
+            PullSelect::Referrer("sbom/example".to_owned()),
+        );
         let result = regscope::ops::pull(
             &store,
             "net-monitor",

@@ -43,11 +43,7 @@ async fn operation_futures_can_be_spawned() {
 
     let pulled = tokio::spawn({
         let (store, progress, cancel) = (Arc::clone(&store), progress.clone(), cancel.clone());
-        let options = PullOptions {
-            output_dir: out.path().to_path_buf(),
-            select: PullSelect::Sbom,
-            limits: Default::default(),
-        };
+        let options = PullOptions::new(out.path().to_path_buf(), PullSelect::Sbom);
         async move {
             ops::pull(
                 &*store,
@@ -73,6 +69,7 @@ async fn operation_futures_can_be_spawned() {
                 media_type: None,
             }],
             annotations: Default::default(),
+            ..Default::default()
         };
         async move { ops::attach(&*store, PLAIN_REPO, "v1", &options, &progress, &cancel).await }
     });
@@ -103,7 +100,7 @@ async fn operation_futures_can_be_spawned() {
 
     let planned = tokio::spawn({
         let store = Arc::clone(&store);
-        async move { ops::plan_delete(&*store, "plain-copy", "v1", true).await }
+        async move { ops::plan_delete(&*store, "plain-copy", "v1", true, true).await }
     });
     let plan = planned.await.unwrap().unwrap();
     assert_eq!(plan.manifests.len(), 2);

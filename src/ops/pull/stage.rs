@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 use tempfile::{NamedTempFile, TempDir};
 use tokio::io::AsyncWriteExt;
 
+use crate::document::unwrap_statement;
 use crate::oci::media_type::ANNOTATION_CONTENT_DIGEST;
 use crate::oci::{Descriptor, Digest};
 use crate::ops::untar::{UnpackLimits, unpack_directory};
@@ -22,6 +23,8 @@ pub(super) struct Planned {
     pub descriptor: Descriptor,
     pub relative: PathBuf,
     pub unpack: bool,
+    /// Write the in-toto predicate the blob wraps, not the blob.
+    pub unwrap_predicate: bool,
 }
 
 /// Staged and verified, waiting for its rename.
@@ -87,6 +90,17 @@ pub(super) async fn stage(
         .await
         .map_err(|e| OpError::io(format!("write {what}"), e))?;
     drop(out);
+    if item.unwrap_predicate {
+        let predicate = predicate_of(temp.path(), &what)?;
+        let unwrapped = tempfile::Builder::new()
+            .prefix(&own_prefix())
+            .tempfile_in(dir)
+            .map_err(|e| OpError::io(format!("create a temporary file in {}", dir.display()), e))?;
+        std::fs::write(unwrapped.path(), predicate)
+            .map_err(|e| OpError::io(format!("write {what}"), e))?;
+        report(progress, Progress::Finished { digest, what });
+        return Ok(Staged::File(unwrapped));
+    }
     if !item.unpack {
         report(progress, Progress::Finished { digest, what });
         return Ok(Staged::File(temp));
@@ -120,4 +134,26 @@ pub(super) async fn stage(
     drop(temp);
     report(progress, Progress::Finished { digest, what });
     Ok(Staged::Directory(unpacked))
+}
+
+/// Envelopes bigger than this are not unwrapped in memory.
+const MAX_ENVELOPE: u64 = 256 * 1024 * 1024;
+
+/// The predicate of the in-toto statement in a verified blob on disk.
+fn predicate_of(path: &Path, what: &str) -> Result<Vec<u8>, OpError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| OpError::io(format!("read {what}"), e))?
+        .len();
+    if size > MAX_ENVELOPE {
+        return Err(OpError::Invalid(format!(
+            "{what}: the envelope is {size} bytes, more than the {MAX_ENVELOPE} this unwraps; \
+             pull it with --raw"
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| OpError::io(format!("read {what}"), e))?;
+    let statement = unwrap_statement(&bytes)
+        .map_err(|e| OpError::Invalid(format!("{what}: {e}; pull it with --raw")))?;
+    statement
+        .predicate_bytes()
+        .ok_or_else(|| OpError::Invalid(format!("{what}: the statement has no predicate")))
 }

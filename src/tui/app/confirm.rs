@@ -177,5 +177,6 @@ fn attach_options(fields: &[String; 3]) -> Result<AttachOptions, String> {
             media_type: None,
         }],
         annotations: parsed,
+        platform: None,
     })
 }

@@ -31,7 +31,7 @@ pub enum Dialog {
         repository: String,
         reference: String,
         goes: Vec<String>,
-        plan: Option<DeletePlan>,
+        plan: Option<Box<DeletePlan>>,
     },
     Attach {
         repository: String,

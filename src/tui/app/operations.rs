@@ -3,8 +3,9 @@
 //! messages, and the nodes they change are reloaded.
 
 use super::{App, Dialog, Popup, node_digest};
+use crate::oci::PlatformSpec;
 use crate::oci::media_type::ArtifactKind;
-use crate::ops::{DeletePlan, PullSelect};
+use crate::ops::{DeletePlan, PlannedDelete, PlatformChoice, PullSelect};
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, JobKind, NodePath, OperationOutcome, OperationRequest};
 use crate::tui::model::{ManifestRole, NodeKind};
@@ -120,21 +121,8 @@ impl App {
             goes, plan: slot, ..
         })) = &mut self.popup
         {
-            goes.clear();
-            for planned in plan.manifests.iter().rev() {
-                let what = planned.artifact_type.as_deref().unwrap_or("manifest");
-                goes.push(format!(
-                    "{}{}  {what}",
-                    "  ".repeat(planned.depth),
-                    planned.descriptor.digest
-                ));
-                // (Subject first, each referrer indented under its depth;
-                // the engine deletes them deepest first.)
-            }
-            for skipped in &plan.unverified {
-                goes.push(format!("(kept, unverified) {}", skipped.digest));
-            }
-            *slot = Some(plan);
+            *goes = plan_lines(&plan);
+            *slot = Some(Box::new(plan));
         }
     }
 
@@ -186,10 +174,19 @@ impl App {
                 } else {
                     "pull SBOM"
                 };
+                // `s` on a platform row asks its index for that platform's
+                // SBOM, so BuildKit's in-index attestations are found too.
+                let (reference, platform) = match self.platform_of_selection(&path) {
+                    Some((index, platform)) if select == PullSelect::Sbom => {
+                        (index, PlatformChoice::One(platform))
+                    }
+                    _ => (reference, PlatformChoice::Auto),
+                };
                 let request = OperationRequest::Pull {
                     repository,
                     reference,
                     select,
+                    platform,
                     output_dir,
                 };
                 self.start_operation(label, request, None)
@@ -230,6 +227,23 @@ impl App {
         }
     }
 
+    /// For a platform row of an index: the index's digest and the platform.
+    fn platform_of_selection(&self, path: &NodePath) -> Option<(String, PlatformSpec)> {
+        let node = self.nodes.get(path)?;
+        if !matches!(
+            node.kind,
+            NodeKind::Manifest {
+                role: ManifestRole::Platform,
+                ..
+            }
+        ) {
+            return None;
+        }
+        let platform = node.descriptor.as_ref()?.platform.as_ref()?;
+        let parent = self.nodes.get(&path[..path.len().checked_sub(1)?])?;
+        Some((node_digest(parent)?.to_string(), PlatformSpec::of(platform)))
+    }
+
     pub(super) fn on_path_completed(&mut self, typed: &str, completions: Vec<String>) {
         if let Some(Popup::Dialog(Dialog::Attach {
             fields,
@@ -264,4 +278,68 @@ fn common_prefix(items: &[String]) -> Option<String> {
         );
     }
     Some(first[..len].to_owned())
+}
+
+/// The plan as a tree: the subject first, each referrer indented under the
+/// manifest it is attached to (the engine deletes them deepest first); the
+/// attachments of an index's platform manifests under those.
+fn plan_lines(plan: &DeletePlan) -> Vec<String> {
+    let mut lines = Vec::new();
+    let Some(subject) = plan.subject() else {
+        return lines;
+    };
+    let planned: std::collections::HashSet<_> = plan
+        .manifests
+        .iter()
+        .map(|m| &m.descriptor.digest)
+        .collect();
+    let mut roots: Vec<(Option<&crate::oci::Digest>, &PlannedDelete)> = vec![(None, subject)];
+    for item in &plan.manifests {
+        if let Some(parent) = &item.parent
+            && !planned.contains(parent)
+        {
+            roots.push((Some(parent), item));
+        }
+    }
+    let mut shown_platform = None;
+    for (platform, root) in roots {
+        let base = match platform {
+            Some(parent) => {
+                if shown_platform != Some(parent) {
+                    lines.push(format!("  platform manifest {parent} (kept)"));
+                    shown_platform = Some(parent);
+                }
+                2
+            }
+            None => 0,
+        };
+        let mut stack = vec![(root, base)];
+        while let Some((item, depth)) = stack.pop() {
+            let what = item.artifact_type.as_deref().unwrap_or("manifest");
+            let tags = if item.tags.is_empty() {
+                String::new()
+            } else {
+                format!("  (tag {})", item.tags.join(", "))
+            };
+            lines.push(format!(
+                "{}{}  {what}{tags}",
+                "  ".repeat(depth),
+                item.descriptor.digest
+            ));
+            let children: Vec<_> = plan
+                .manifests
+                .iter()
+                .filter(|child| child.parent.as_ref() == Some(&item.descriptor.digest))
+                .collect();
+            // Reversed onto the stack so they come off in the plan's order.
+            stack.extend(children.into_iter().rev().map(|child| (child, depth + 1)));
+        }
+    }
+    for skipped in &plan.unverified {
+        lines.push(format!("(kept, unverified) {}", skipped.digest));
+    }
+    for kept in &plan.in_index {
+        lines.push(format!("(kept, inside the index) {}", kept.digest));
+    }
+    lines
 }

@@ -41,12 +41,12 @@ async fn run_request(
             repository,
             reference,
             select,
+            platform,
             output_dir,
         } => {
             let options = PullOptions {
-                output_dir,
-                select,
-                limits: ops::untar::UnpackLimits::default(),
+                platform,
+                ..PullOptions::new(output_dir, select)
             };
             ops::pull(store, &repository, &reference, &options, progress, cancel)
                 .await
@@ -59,11 +59,7 @@ async fn run_request(
             descriptor,
             output_dir,
         } => {
-            let options = PullOptions {
-                output_dir,
-                select: PullSelect::Target,
-                limits: ops::untar::UnpackLimits::default(),
-            };
+            let options = PullOptions::new(output_dir, PullSelect::Target);
             let blobs = [*descriptor];
             ops::pull::pull_blobs(store, &repository, &blobs, &options, progress, cancel)
                 .await
@@ -111,7 +107,7 @@ async fn run_request(
         OperationRequest::PlanDelete {
             repository,
             reference,
-        } => ops::plan_delete(store, &repository, &reference, true)
+        } => ops::plan_delete(store, &repository, &reference, true, true)
             .await
             .map(OperationOutcome::DeletePlanned),
         OperationRequest::Delete { plan } => ops::delete(store, &plan, progress, cancel)

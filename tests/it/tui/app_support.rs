@@ -58,6 +58,7 @@ pub(super) fn sbom_of(subject: &Digest) -> GraphNode {
         artifact_type: Some("application/vnd.cyclonedx+json".to_owned()),
         subject: subject.clone(),
         found_by: vec![FoundBy::Referrers(ReferrersSource::Api)],
+        predicate_type: None,
         verified: true,
         manifest: Some(manifest),
         children: Vec::new(),
