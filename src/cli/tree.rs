@@ -112,6 +112,18 @@ fn add_referrer(parent: &mut TextNode, node: &GraphNode) {
     if !unusual.is_empty() {
         line.push_str(&format!(" [{}]", unusual.join(", ")));
     }
+    // A Sigstore bundle or DSSE envelope says what it carries: a signature
+    // or an attestation, and of what.
+    if let Some(predicate) = &node.predicate_type {
+        if node.is_attestation() {
+            line.push_str(&format!(
+                " (attestation: {})",
+                crate::oci::media_type::predicate_name(predicate)
+            ));
+        } else {
+            line.push_str(" (signature)");
+        }
+    }
     if !node.verified
         && node
             .found_by

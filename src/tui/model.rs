@@ -165,6 +165,16 @@ impl Node {
         if let NodeKind::Group { artifact_type } = &self.kind {
             return Some(artifact_type);
         }
+        // An attachment's type as the graph read it (cosign's manifests
+        // carry a generic image config; their layer says what they are).
+        if let Some(listed) = self
+            .descriptor
+            .as_ref()
+            .and_then(|d| d.artifact_type.as_deref())
+            && !self.found_by.is_empty()
+        {
+            return Some(listed);
+        }
         if let Some(manifest) = &self.manifest {
             if manifest.is_index() {
                 return Some(mt::OCI_INDEX);
@@ -178,8 +188,26 @@ impl Node {
             .or_else(|| mt::is_index(&descriptor.media_type).then_some(mt::OCI_INDEX))
     }
 
+    /// What it holds: an attestation counts as its predicate (an SBOM,
+    /// provenance, a signature bundle's signature).
     pub fn artifact_kind(&self) -> Option<ArtifactKind> {
+        if let Some(predicate) = self.predicate_type() {
+            return Some(mt::predicate_kind(&predicate));
+        }
         self.artifact_type().map(mt::artifact_kind)
+    }
+
+    /// The in-toto predicate type its manifest announces, if any.
+    pub fn predicate_type(&self) -> Option<String> {
+        self.manifest
+            .as_deref()
+            .and_then(crate::graph::sources::predicate_type_of)
+    }
+
+    /// Whether it is an attestation (not a signature) wrapping a predicate.
+    pub fn is_attestation(&self) -> bool {
+        self.predicate_type()
+            .is_some_and(|p| mt::predicate_kind(&p) != ArtifactKind::Signature)
     }
 
     /// Whether expanding may show something: listings and manifests until

@@ -3,6 +3,7 @@
 //! hex dump. Pure functions from bytes to lines.
 
 pub mod json;
+pub mod predicate;
 pub mod sbom;
 pub mod signature;
 

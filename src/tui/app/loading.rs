@@ -18,10 +18,13 @@ pub fn preview_descriptor(node: &Node) -> Option<Descriptor> {
             .filter(|d| d.size <= crate::tui::runner::PREVIEW_LIMIT),
         NodeKind::Manifest { .. } => {
             let manifest = node.manifest.as_ref()?;
-            let kind = mt::artifact_kind(manifest.effective_artifact_type()?);
             if !matches!(
-                kind,
-                ArtifactKind::Sbom | ArtifactKind::Signature | ArtifactKind::Attestation
+                node.artifact_kind()?,
+                ArtifactKind::Sbom
+                    | ArtifactKind::Signature
+                    | ArtifactKind::Attestation
+                    | ArtifactKind::Provenance
+                    | ArtifactKind::Scan
             ) {
                 return None;
             }

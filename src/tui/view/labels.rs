@@ -1,6 +1,7 @@
 //! How a node reads in the tree: name or short digest, kind label in its
 //! colour, size, referrer count, spinner or error.
 
+use crate::oci::media_type::ArtifactKind;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
 
@@ -81,8 +82,15 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
                 Style::new().add_modifier(Modifier::BOLD),
             ));
             if let Some(kind) = node.artifact_kind() {
+                // "sbom attestation" and "signature" tell a Sigstore bundle
+                // that attests from one that signs.
+                let attestation = if node.is_attestation() && kind != ArtifactKind::Attestation {
+                    " attestation"
+                } else {
+                    ""
+                };
                 spans.push(Span::styled(
-                    format!("  {}", kind.label()),
+                    format!("  {}{attestation}", kind.label()),
                     Style::new().fg(theme.kind(kind)),
                 ));
             }

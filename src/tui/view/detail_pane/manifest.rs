@@ -7,10 +7,11 @@ use ratatui::text::Line;
 use super::{
     annotation_lines, descriptor_lines, field, heading, preview_lines, section, warning_line,
 };
-use crate::oci::media_type::{self as mt, ArtifactKind};
+use crate::oci::media_type::ArtifactKind;
 use crate::tui::app::{App, node_digest};
 use crate::tui::escape;
 use crate::tui::model::{Node, Status};
+use crate::tui::preview::predicate::PredicateView;
 use crate::tui::preview::{self, json, note, sbom::SbomSummary, signature};
 use crate::tui::view::labels;
 
@@ -91,18 +92,47 @@ pub(super) fn manifest_lines(
         );
     }
     annotation_lines(app, annotations.into_iter(), lines);
-    match manifest.effective_artifact_type().map(mt::artifact_kind) {
+    let attestation = node.is_attestation();
+    match node.artifact_kind() {
         Some(ArtifactKind::Sbom) => {
             lines.extend(section(app, "SBOM"));
-            preview_lines(app, node, lines, |bytes| match SbomSummary::parse(bytes) {
-                Some(summary) => summary.lines(&app.detail_search, heading(app)),
-                None => preview::blob_lines("", bytes),
+            preview_lines(app, node, lines, |bytes| {
+                if let Some(summary) = SbomSummary::parse(bytes) {
+                    return summary.lines(&app.detail_search, heading(app));
+                }
+                match PredicateView::read(bytes) {
+                    Some(view) if view.sbom.is_some() => {
+                        let mut out: Vec<_> = view
+                            .facts
+                            .iter()
+                            .map(|(label, value)| field(app, label, value.clone()))
+                            .collect();
+                        out.extend(view.sbom_lines(&app.detail_search, heading(app)));
+                        out
+                    }
+                    _ => preview::blob_lines("", bytes),
+                }
             });
         }
-        Some(ArtifactKind::Signature | ArtifactKind::Attestation) => {
-            lines.extend(section(app, "Signature"));
+        Some(
+            ArtifactKind::Signature
+            | ArtifactKind::Attestation
+            | ArtifactKind::Provenance
+            | ArtifactKind::Scan,
+        ) => {
+            lines.extend(section(
+                app,
+                if attestation {
+                    "Attestation"
+                } else {
+                    "Signature"
+                },
+            ));
             preview_lines(app, node, lines, |bytes| {
-                let facts = signature::summarize(bytes);
+                let mut facts = signature::summarize(bytes);
+                if let Some(view) = PredicateView::read(bytes) {
+                    facts.extend(view.facts);
+                }
                 if facts.is_empty() {
                     return preview::blob_lines("", bytes);
                 }
