@@ -12,6 +12,7 @@ mod boundary;
 mod cli;
 mod cli_pull;
 mod cli_remove;
+mod cosign_ground;
 mod demo;
 mod fallback_processes;
 mod ground;

@@ -222,7 +222,7 @@ pub fn make_config(os: &str, arch: &str, diff_id: &str) -> Vec<u8> {
 /// Write a one-layer image's config and layer under `dir/<name>/` and push
 /// it with `oras push --config`. Returns (manifest digest, config digest,
 /// layer digest, layer bytes).
-fn push_image(
+pub fn push_image(
     oras: &Oras,
     dir: &Path,
     reference: &str,

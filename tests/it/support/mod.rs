@@ -1,6 +1,8 @@
 //! The test ground: real registries started on ephemeral loopback ports, the
-//! real ORAS CLI, the seeds' scenario as a fixture, and a fault-injecting
-//! proxy plus a recording sink for the fault and leak tests.
+//! real ORAS CLI, the seeds' scenario as a fixture, a fault-injecting proxy
+//! plus a recording sink for the fault and leak tests, and the real
+//! supply-chain tools (cosign v2 and v3, regctl) for attachments made the
+//! way they are made in the wild.
 //!
 //! Tools come from `$REGSCOPE_TOOLS_DIR/bin` (default
 //! `~/.cache/regscope/test-tools/bin`), put there by
@@ -8,19 +10,25 @@
 //! command that fixes it; nothing is ever skipped.
 #![allow(dead_code)]
 
+pub mod cosign;
 pub mod fixture;
 pub mod oras;
 pub mod proxy;
+pub mod regctl;
 pub mod registry;
 pub mod tls;
 
 // Re-exports for the test modules; not every module uses every one.
+#[allow(unused_imports)]
+pub use cosign::{Cosign, CosignMode, CosignVersion};
 #[allow(unused_imports)]
 pub use fixture::Fixture;
 #[allow(unused_imports)]
 pub use oras::Oras;
 #[allow(unused_imports)]
 pub use proxy::{FaultProxy, RecordedRequest, RecordingSink, Rule};
+#[allow(unused_imports)]
+pub use regctl::Regctl;
 #[allow(unused_imports)]
 pub use registry::{OlaregAcl, OlaregAuth, Registry, RegistryKind};
 
@@ -57,7 +65,8 @@ pub fn tools_dir() -> PathBuf {
 /// Path of a test tool. Panics with the fixing command when it is missing.
 ///
 /// `docker-registry` comes from Debian's package (`/usr/bin`); the Go tools
-/// (`olareg`, `oras`, `ggcr-registry`) from the tools cache.
+/// (`olareg`, `oras`, `ggcr-registry`, `registry3`, `cosign`, `cosign3`,
+/// `regctl`) from the tools cache.
 pub fn tool(name: &str) -> PathBuf {
     let candidates: Vec<PathBuf> = if name == "docker-registry" {
         vec![

@@ -17,6 +17,10 @@ pub enum RegistryKind {
     /// CNCF distribution 2.8 (Debian `docker-registry`): no referrers API,
     /// tag-schema fallback, `_catalog`, delete enabled.
     Distribution,
+    /// CNCF distribution v3 (`registry3`, built by `scripts/install-test-tools`):
+    /// still no referrers API (404), tag-schema fallback, `_catalog`, delete
+    /// enabled; started from the same config file as 2.8.
+    Distribution3,
     /// olareg with the referrers API (close to the spec: filter, paging,
     /// `OCI-Subject`), delete enabled, no `_catalog`.
     Olareg,
@@ -37,7 +41,10 @@ impl RegistryKind {
     }
     /// Whether `GET /v2/_catalog` works.
     pub fn has_catalog(self) -> bool {
-        matches!(self, RegistryKind::Distribution | RegistryKind::Ggcr)
+        matches!(
+            self,
+            RegistryKind::Distribution | RegistryKind::Distribution3 | RegistryKind::Ggcr
+        )
     }
 }
 
@@ -45,6 +52,7 @@ impl fmt::Display for RegistryKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             RegistryKind::Distribution => "distribution",
+            RegistryKind::Distribution3 => "distribution3",
             RegistryKind::Olareg => "olareg",
             RegistryKind::OlaregFallback => "olareg-fallback",
             RegistryKind::Ggcr => "ggcr",
@@ -153,6 +161,8 @@ pub fn bcrypt(pass: &str) -> String {
 enum Launch {
     Distribution {
         htpasswd: bool,
+        /// v3 (`registry3`) instead of 2.8 (`docker-registry`).
+        v3: bool,
     },
     Olareg {
         extra: Vec<String>,
@@ -191,7 +201,22 @@ impl Registry {
     pub fn distribution() -> Self {
         Self::start(
             RegistryKind::Distribution,
-            Launch::Distribution { htpasswd: false },
+            Launch::Distribution {
+                htpasswd: false,
+                v3: false,
+            },
+            None,
+        )
+    }
+
+    /// CNCF distribution v3, filesystem storage in a temp dir, delete on.
+    pub fn distribution3() -> Self {
+        Self::start(
+            RegistryKind::Distribution3,
+            Launch::Distribution {
+                htpasswd: false,
+                v3: true,
+            },
             None,
         )
     }
@@ -200,7 +225,10 @@ impl Registry {
     pub fn distribution_htpasswd(user: &str, pass: &str) -> Self {
         Self::start(
             RegistryKind::Distribution,
-            Launch::Distribution { htpasswd: true },
+            Launch::Distribution {
+                htpasswd: true,
+                v3: false,
+            },
             Some((user.to_string(), pass.to_string())),
         )
     }
@@ -385,7 +413,7 @@ fn command_for(
     credentials: Option<&(String, String)>,
 ) -> Command {
     match launch {
-        Launch::Distribution { htpasswd } => {
+        Launch::Distribution { htpasswd, v3 } => {
             let storage = dir.join("storage");
             fs::create_dir_all(&storage).unwrap();
             let mut auth = String::new();
@@ -409,8 +437,10 @@ fn command_for(
             );
             let config_file = dir.join("config.yml");
             fs::write(&config_file, config).unwrap();
-            let mut cmd = Command::new(tool("docker-registry"));
+            let mut cmd = Command::new(tool(if *v3 { "registry3" } else { "docker-registry" }));
             cmd.arg("serve").arg(&config_file);
+            // v3 traces with OpenTelemetry; keep it from looking for a collector.
+            cmd.env("OTEL_TRACES_EXPORTER", "none");
             // Settings from the environment would override our config file.
             for (k, _) in std::env::vars_os() {
                 if k.to_string_lossy().starts_with("REGISTRY_") {
