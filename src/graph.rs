@@ -136,18 +136,19 @@ impl GraphNode {
     }
 
     /// A label that tells signature bundles from attestation bundles and
-    /// says what an attestation holds: "Sigstore bundle · CycloneDX SBOM".
+    /// says what an attestation holds: "CycloneDX SBOM attestation (Sigstore
+    /// bundle)", "signature (Sigstore bundle)".
     pub fn describe(&self) -> String {
-        let base = self.artifact_type.as_deref().map_or_else(
+        let carrier = self.artifact_type.as_deref().map_or_else(
             || "<unknown>".to_owned(),
             |t| mt::friendly_name(t).map_or_else(|| t.to_owned(), str::to_owned),
         );
         match &self.predicate_type {
             Some(predicate) if self.is_attestation() => {
-                format!("{base} · attestation: {}", mt::predicate_name(predicate))
+                format!("{} attestation ({carrier})", mt::predicate_name(predicate))
             }
-            Some(_) => format!("{base} · signature"),
-            None => base,
+            Some(_) => format!("signature ({carrier})"),
+            None => carrier,
         }
     }
 

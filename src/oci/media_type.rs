@@ -162,7 +162,7 @@ const KNOWN_TYPES: &[(&str, ArtifactKind, &str)] = &[
     (SPDX_TAG_VALUE, ArtifactKind::Sbom, "SPDX SBOM"),
     (SYFT_JSON, ArtifactKind::Sbom, "Syft SBOM"),
     (IN_TOTO, ArtifactKind::Attestation, "in-toto attestation"),
-    (DSSE_ENVELOPE, ArtifactKind::Attestation, "DSSE attestation"),
+    (DSSE_ENVELOPE, ArtifactKind::Attestation, "DSSE envelope"),
     (
         COSIGN_ARTIFACT_ATTESTATION,
         ArtifactKind::Attestation,

@@ -165,6 +165,19 @@ pub async fn delete(
             progress,
             Progress::Note(format!("deleted {}", item.descriptor.digest)),
         );
+        // Registries drop a manifest's tags with it; one that keeps a
+        // cosign tag pointing at nothing is worth saying.
+        for tag in &item.tags {
+            if let Ok(still) = store.resolve(&plan.repository, tag).await {
+                report(
+                    progress,
+                    Progress::Warning(format!(
+                        "the registry kept the tag {tag} (now {}) after deleting {}",
+                        still.digest, item.descriptor.digest
+                    )),
+                );
+            }
+        }
     }
     Ok(deleted)
 }
