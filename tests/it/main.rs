@@ -26,3 +26,4 @@ mod pull_hostile;
 mod remote;
 mod seeds;
 mod tui;
+mod whole_graph;
