@@ -9,6 +9,7 @@ mod support;
 
 mod auth;
 mod boundary;
+mod buildkit;
 mod cli;
 mod cli_pull;
 mod cli_remove;

@@ -175,7 +175,9 @@ fn cosign_tags_travel_with_the_graph(registry: Registry) {
     let files = written(&raw);
     assert_eq!(files.len(), 2, "{stderr}");
     assert!(
-        files.iter().any(|f| f.starts_with("attestation-") && f.ends_with(".dsse.json")),
+        files
+            .iter()
+            .any(|f| f.starts_with("attestation-") && f.ends_with(".dsse.json")),
         "{files:?}"
     );
     let (envelope, stderr) = ground.pull("dsse", &[&source, "--artifact-type", DSSE]);
