@@ -165,3 +165,56 @@ async fn copy_an_image_with_its_referrers_to_another_repository() {
     })
     .await;
 }
+
+/// `s` on an index with no SBOM of its own takes this machine's platform;
+/// on a platform row it asks the index for that platform's SBOM (so
+/// BuildKit's in-index attestations count).
+#[tokio::test]
+async fn s_on_an_index_pulls_a_platforms_sbom() {
+    let downloads = tempfile::tempdir().unwrap();
+    let mut ui = Harness::demo(Start::reference("multi-arch", "v1"), 160, 40);
+    ui.driver.app.config.download_dir = downloads.path().to_owned();
+    ui.settle().await;
+    let platform_row = |ui: &Harness, arch: &str| {
+        ui.driver
+            .app
+            .rows()
+            .into_iter()
+            .map(|row| row.path)
+            .find(|path| {
+                path.last().is_some_and(|id| id.starts_with("p:"))
+                    && ui.driver.app.nodes[path]
+                        .descriptor
+                        .as_ref()
+                        .and_then(|d| d.platform.as_ref())
+                        .is_some_and(|p| p.architecture == arch)
+            })
+            .and_then(|path| path.last().cloned())
+            .expect("platform row")
+    };
+    if regscope::oci::PlatformSpec::host().architecture == "amd64" {
+        ui.key(KeyCode::Char('s'));
+        ui.wait_for("the host platform's SBOM", |s| s.contains("│ pulled"))
+            .await;
+        assert!(downloads.path().join("sbom.cdx.json").is_file());
+        std::fs::remove_file(downloads.path().join("sbom.cdx.json")).unwrap();
+    }
+    let amd64 = platform_row(&ui, "amd64");
+    ui.move_to(&amd64);
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("the amd64 SBOM", |s| s.contains("│ pulled"))
+        .await;
+    let pulled = downloads.path().join("sbom.cdx.json");
+    let amd64_sbom = std::fs::read(&pulled).unwrap();
+    std::fs::remove_file(&pulled).unwrap();
+    ui.driver.app.status = None;
+    let arm64 = platform_row(&ui, "arm64");
+    ui.move_to(&arm64);
+    ui.key(KeyCode::Char('s'));
+    ui.wait_for("the arm64 SBOM", |s| s.contains("│ pulled"))
+        .await;
+    assert!(
+        std::fs::read(&pulled).unwrap() != amd64_sbom,
+        "each platform row pulls its own platform's SBOM"
+    );
+}
