@@ -2,23 +2,21 @@
 //! found and whether it is verified, its referrers, annotations, the
 //! summary of an SBOM or signature, and its JSON.
 
-use ratatui::text::Line;
-
 use super::{
-    annotation_lines, descriptor_lines, field, heading, preview_lines, section, warning_line,
+    DetailText, annotation_lines, descriptor_lines, field, preview_parts, section, warning_line,
 };
 use crate::oci::media_type::{self as mt, ArtifactKind};
 use crate::tui::app::{App, node_digest};
 use crate::tui::escape;
 use crate::tui::model::{Node, Status};
-use crate::tui::preview::{self, json, note, sbom::SbomSummary, signature};
+use crate::tui::preview::{json, note};
 use crate::tui::view::labels;
 
-pub(super) fn manifest_lines(
+pub(super) fn manifest_lines<'a>(
     app: &App,
-    node: &Node,
+    node: &'a Node,
     repository: &str,
-    lines: &mut Vec<Line<'static>>,
+    lines: &mut DetailText<'a>,
 ) {
     if let Some(descriptor) = &node.descriptor {
         descriptor_lines(app, descriptor, lines);
@@ -94,26 +92,19 @@ pub(super) fn manifest_lines(
     match manifest.effective_artifact_type().map(mt::artifact_kind) {
         Some(ArtifactKind::Sbom) => {
             lines.extend(section(app, "SBOM"));
-            preview_lines(app, node, lines, |bytes| match SbomSummary::parse(bytes) {
-                Some(summary) => summary.lines(&app.detail_search, heading(app)),
-                None => preview::blob_lines("", bytes),
-            });
+            preview_parts(app, node, lines);
         }
         Some(ArtifactKind::Signature | ArtifactKind::Attestation) => {
             lines.extend(section(app, "Signature"));
-            preview_lines(app, node, lines, |bytes| {
-                let facts = signature::summarize(bytes);
-                if facts.is_empty() {
-                    return preview::blob_lines("", bytes);
-                }
-                facts
-                    .into_iter()
-                    .map(|(label, value)| field(app, label, value))
-                    .collect()
-            });
+            preview_parts(app, node, lines);
         }
         _ => {}
     }
     lines.extend(section(app, "Manifest"));
-    lines.extend(json::highlight(&manifest.pretty_json()));
+    match &node.manifest_lines {
+        Some(kept) => lines.keep(kept),
+        // Set with the manifest; laid out here only if someone set the
+        // manifest alone.
+        None => lines.extend(json::highlight(&manifest.pretty_json())),
+    }
 }
