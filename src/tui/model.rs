@@ -242,6 +242,8 @@ pub struct Children {
     ids: Vec<String>,
     /// `display_id` of each id, lowercased.
     lower: Vec<Box<str>>,
+    /// How many ids are fallback tags (`sha256-*`), kept as they come.
+    digest_tags: usize,
     view: Mutex<Option<(ViewKey, Arc<ChildView>)>>,
     /// Names looked at by filter passes, and names lowercased, for tests
     /// that count the work a keystroke does.
@@ -313,6 +315,11 @@ impl Children {
         )
     }
 
+    /// How many of the ids are fallback tags (`sha256-*`).
+    pub fn digest_tags(&self) -> usize {
+        self.digest_tags
+    }
+
     fn changed(&mut self) {
         *self
             .view
@@ -320,19 +327,23 @@ impl Children {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     }
 
-    fn lowercase(&self, id: &str) -> Box<str> {
+    /// The lowercased name of an id about to be added, counted.
+    fn arriving(&mut self, id: &str) -> Box<str> {
+        self.digest_tags += usize::from(is_digest_tag(id));
         self.lowercased.fetch_add(1, Ordering::Relaxed);
         display_id(id).to_lowercase().into_boxed_str()
     }
 
     pub fn push(&mut self, id: String) {
-        self.lower.push(self.lowercase(&id));
+        let lower = self.arriving(&id);
+        self.lower.push(lower);
         self.ids.push(id);
         self.changed();
     }
 
     pub fn insert(&mut self, index: usize, id: String) {
-        self.lower.insert(index, self.lowercase(&id));
+        let lower = self.arriving(&id);
+        self.lower.insert(index, lower);
         self.ids.insert(index, id);
         self.changed();
     }
@@ -340,6 +351,7 @@ impl Children {
     pub fn clear(&mut self) {
         self.ids.clear();
         self.lower.clear();
+        self.digest_tags = 0;
         self.changed();
     }
 
@@ -355,6 +367,7 @@ impl Children {
             keep
         });
         self.lower = kept_lower;
+        self.digest_tags = self.ids.iter().filter(|id| is_digest_tag(id)).count();
         self.changed();
     }
 
@@ -373,7 +386,8 @@ impl std::ops::Deref for Children {
 impl Extend<String> for Children {
     fn extend<I: IntoIterator<Item = String>>(&mut self, ids: I) {
         for id in ids {
-            self.lower.push(self.lowercase(&id));
+            let lower = self.arriving(&id);
+            self.lower.push(lower);
             self.ids.push(id);
         }
         self.changed();
@@ -393,6 +407,7 @@ impl Clone for Children {
         Children {
             ids: self.ids.clone(),
             lower: self.lower.clone(),
+            digest_tags: self.digest_tags,
             ..Children::default()
         }
     }

@@ -22,7 +22,7 @@ use crate::oci::Descriptor;
 use crate::oci::media_type as mt;
 use crate::tui::app::{App, Focus};
 use crate::tui::escape;
-use crate::tui::model::{Node, NodeKind, Slot, Status, is_digest_tag};
+use crate::tui::model::{Node, NodeKind, Slot, Status};
 use crate::tui::preview::{Content, note};
 use crate::tui::runner::PREVIEW_LIMIT;
 
@@ -205,7 +205,7 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
         }
         NodeKind::Repository { name } => {
             lines.push(field(app, "repository", escape::owned(name)));
-            let digest_tags = node.children.iter().filter(|id| is_digest_tag(id)).count();
+            let digest_tags = node.children.digest_tags();
             lines.push(field(app, "tags", listing_count(node)));
             if digest_tags > 0 {
                 let shown = if app.show_digest_tags {
