@@ -135,8 +135,8 @@ impl App {
 
     pub(super) fn scroll_detail(&mut self, action: Action) {
         let page = self.areas.detail.height.saturating_sub(2).max(1);
-        // Scrolling stops at the last page (lines before wrapping: close
-        // enough, and never past the end).
+        // The offset counts lines (the pane skips them without laying them
+        // out); scrolling stops where the last line reaches the bottom.
         let lines = crate::tui::view::detail_text(self).len();
         let last = u16::try_from(lines)
             .unwrap_or(u16::MAX)

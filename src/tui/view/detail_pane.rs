@@ -35,13 +35,14 @@ impl Widget for &DetailPane<'_> {
         let app = self.app;
         let focused = app.focus == Focus::Detail && app.popup.is_none();
         let block = pane_block("detail", focused, app);
-        // Wrapping only adds rows, so no line past the scroll offset plus
-        // the pane's height can show.
-        let shown = usize::from(app.detail_scroll) + usize::from(area.height);
-        Paragraph::new(detail_text(app).first(shown))
+        // The offset counts lines, not wrapped rows: the lines above it are
+        // skipped without being laid out, so a frame costs what it shows
+        // wherever a 16 MiB SBOM is scrolled to. Wrapping only adds rows,
+        // so no more lines than the pane's height can show.
+        let text = detail_text(app);
+        Paragraph::new(text.window(usize::from(app.detail_scroll), usize::from(area.height)))
             .block(block)
             .wrap(Wrap { trim: false })
-            .scroll((app.detail_scroll, 0))
             .render(area, buf);
     }
 }
@@ -98,25 +99,33 @@ impl<'a> DetailText<'a> {
         self.len() == 0
     }
 
-    /// The first `count` lines, borrowing the kept ones.
-    pub fn first(&self, count: usize) -> Vec<Line<'_>> {
+    /// `count` lines from line `start` on, borrowing the kept ones; the
+    /// parts before `start` are stepped over by their length.
+    pub fn window(&self, start: usize, count: usize) -> Vec<Line<'_>> {
         let mut out = Vec::with_capacity(count.min(self.len()));
+        let mut skip = start;
         for part in &self.parts {
             let room = count - out.len();
             if room == 0 {
                 break;
             }
+            let len = part.len();
+            if skip >= len {
+                skip -= len;
+                continue;
+            }
             match part {
-                Part::Built(lines) => out.extend(lines.iter().take(room).map(borrowed)),
-                Part::Kept(lines) => out.extend(lines.iter().take(room).map(borrowed)),
+                Part::Built(lines) => out.extend(lines[skip..].iter().take(room).map(borrowed)),
+                Part::Kept(lines) => out.extend(lines[skip..].iter().take(room).map(borrowed)),
                 Part::Picked(lines, picked) => out.extend(
-                    picked
+                    picked[skip..]
                         .iter()
                         .take(room)
                         .filter_map(|&i| lines.get(i as usize))
                         .map(borrowed),
                 ),
             }
+            skip = 0;
         }
         out
     }
