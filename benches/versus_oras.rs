@@ -9,7 +9,8 @@
 //! compared with regctl where it is installed (skipped, and said so, where
 //! not). Under `cargo test` it runs every scenario once, with 2 000 tags
 //! instead of 100 000 / 20 000, as a smoke test that the tools succeed; it
-//! never asserts a time.
+//! never asserts a time. `cargo bench --bench versus_oras -- tags` (or
+//! `-- graph`) runs only the tag-list rows (or only the others).
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 #[path = "../tests/it/support/mod.rs"]
@@ -42,7 +43,15 @@ fn main() {
         "{:<52} {:>12} {:>12} {:>8}",
         "scenario", "regscope", "oras", "ratio"
     );
-    tag_lists(benchmarking, rounds);
+    // A group named on the command line runs alone.
+    let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let runs = |group: &str| only.as_deref().is_none_or(|only| only == group);
+    if runs("tags") {
+        tag_lists(benchmarking, rounds);
+    }
+    if !runs("graph") {
+        return;
+    }
     for registry in [Registry::olareg(), Registry::distribution()] {
         let fixture = Fixture::seed(&registry);
         let slow_link =
