@@ -82,7 +82,7 @@ impl Start {
 }
 
 /// How often spinners turn while something loads.
-const TICK: Duration = Duration::from_millis(120);
+pub const TICK: Duration = Duration::from_millis(120);
 
 /// The app, its effect runner and the one queue, without a terminal.
 pub struct Driver {
@@ -93,6 +93,10 @@ pub struct Driver {
     /// For stores opened later (`g` to another registry).
     connect: ConnectOptions,
     log_path: Option<PathBuf>,
+    /// When the next tick is due while something animates. Ticks keep
+    /// this fixed schedule whatever else arrives: a download's progress
+    /// messages must not keep pushing the spinner's next turn away.
+    next_tick: Option<tokio::time::Instant>,
 }
 
 impl Driver {
@@ -122,6 +126,7 @@ impl Driver {
             receiver,
             connect: launch.connect,
             log_path,
+            next_tick: None,
         };
         driver.start(&launch.start);
         driver
@@ -181,15 +186,26 @@ impl Driver {
     }
 
     /// Waits for the next message; while something animates, a tick comes
-    /// at the latest after `TICK`.
+    /// every `TICK` on a fixed schedule, however many messages arrive in
+    /// between (a tick that is due goes first).
     pub async fn next(&mut self) -> Option<Msg> {
-        if self.app.is_animating() {
-            tokio::select! {
-                msg = self.receiver.recv() => msg,
-                () = tokio::time::sleep(TICK) => Some(Msg::Tick),
+        if !self.app.is_animating() {
+            self.next_tick = None;
+            return self.receiver.recv().await;
+        }
+        let due = *self
+            .next_tick
+            .get_or_insert_with(|| tokio::time::Instant::now() + TICK);
+        tokio::select! {
+            biased;
+            () = tokio::time::sleep_until(due) => {
+                // Behind schedule (a long frame): skip the missed turns.
+                let now = tokio::time::Instant::now();
+                let next = due + TICK;
+                self.next_tick = Some(if next > now { next } else { now + TICK });
+                Some(Msg::Tick)
             }
-        } else {
-            self.receiver.recv().await
+            msg = self.receiver.recv() => msg,
         }
     }
 
@@ -285,3 +301,6 @@ async fn event_loop(
     input.abort();
     outcome
 }
+
+#[cfg(test)]
+mod tick_tests;

@@ -41,9 +41,6 @@ use auth::{Authenticator, Scope};
 use credentials::CredentialSource;
 use transport::Transport;
 
-/// Tags and repositories asked for per page; registries cap it themselves.
-pub const DEFAULT_PAGE_SIZE: u32 = 1000;
-
 const MODE_UNKNOWN: u8 = 0;
 const MODE_API: u8 = 1;
 const MODE_FALLBACK: u8 = 2;
@@ -53,7 +50,10 @@ const MODE_FALLBACK: u8 = 2;
 pub struct RemoteStore {
     registry: String,
     transport: Arc<Transport>,
-    page_size: u32,
+    /// Names asked for per listing page; `None` lets the registry choose
+    /// (it knows its cheapest page; `n=1000` made olareg's listing 7x
+    /// slower than oras's).
+    page_size: Option<u32>,
     /// What the registry showed about referrers: unknown, API or fallback.
     referrers_mode: AtomicU8,
     fallback_locks: fallback::Locks,
@@ -80,16 +80,17 @@ impl RemoteStore {
                 auth,
                 options.metadata_timeout,
             )),
-            page_size: DEFAULT_PAGE_SIZE,
+            page_size: None,
             referrers_mode: AtomicU8::new(MODE_UNKNOWN),
             fallback_locks: fallback::Locks::default(),
         })
     }
 
-    /// Asks for `n` names per listing page (at least 1).
+    /// Asks for `n` names per listing page (at least 1); without it the
+    /// registry picks the page size and `Link` leads on.
     #[must_use]
     pub fn with_page_size(mut self, n: u32) -> RemoteStore {
-        self.page_size = n.max(1);
+        self.page_size = Some(n.max(1));
         self
     }
 

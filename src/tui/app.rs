@@ -5,6 +5,8 @@
 mod children;
 mod confirm;
 pub mod dialogs;
+#[cfg(test)]
+mod filter_tests;
 mod input;
 mod jobs;
 mod jump;

@@ -4,13 +4,13 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use bytes::Bytes;
 use crossterm::event::Event;
 
 use crate::graph::Attachments;
 use crate::oci::{Descriptor, Digest, Manifest};
 use crate::ops::{AttachOptions, DeletePlan, PlatformChoice, PullSelect};
 use crate::store::ReferrersSupport;
+use crate::tui::preview::{Preview, PreviewKind};
 
 /// A node's identity: the ids from the root down. Ids are stable strings
 /// (names, digests), never indices, so reloading keeps selection.
@@ -46,7 +46,8 @@ pub enum Loaded {
         /// What the store now knows of its referrers API.
         support: ReferrersSupport,
     },
-    Preview(Bytes),
+    /// The bytes, and what the detail pane shows of them, computed once.
+    Preview(Arc<Preview>),
 }
 
 #[derive(Debug)]
@@ -113,6 +114,8 @@ pub enum Effect {
         job: JobKey,
         repository: String,
         descriptor: Box<Descriptor>,
+        /// How its bytes are read once they arrive.
+        kind: PreviewKind,
     },
     CopyToClipboard {
         what: String,

@@ -1,6 +1,13 @@
 //! What the detail pane shows of a blob's bytes: JSON pretty-printed with
 //! colours, text as text, a gzip tar as its file list, anything else as a
-//! hex dump. Pure functions from bytes to lines.
+//! hex dump; an SBOM as its component table; a signature as its facts.
+//!
+//! All of it is computed once, when the bytes arrive (`Preview::compute`,
+//! on a blocking thread of the runner), and kept with the node: a frame
+//! only lays out lines that already exist. To show a new kind of document,
+//! add a `PreviewKind` (chosen from the node when the load starts, in
+//! `app::loading::preview_request`), a `Content` variant computed for it
+//! in `Preview::compute`, and its arm in the detail pane's `preview_parts`.
 
 pub mod json;
 pub mod predicate;
@@ -8,6 +15,9 @@ pub mod sbom;
 pub mod signature;
 
 use std::io::Read;
+use std::sync::Arc;
+
+use bytes::Bytes;
 
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
@@ -20,6 +30,61 @@ const MAX_TEXT_LINES: usize = 2000;
 const HEX_BYTES: usize = 4096;
 /// Entries of a tar listed at most.
 const MAX_TAR_ENTRIES: usize = 2000;
+
+/// How a preview's bytes are read, decided from the node when its load
+/// starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreviewKind {
+    /// A blob: JSON, text, a tar listing or a hex dump, by its bytes.
+    Blob,
+    /// An SBOM document (CycloneDX, SPDX, Syft), else as a blob.
+    Sbom,
+    /// A signature or attestation: the facts readable without verifying,
+    /// else as a blob.
+    Signature,
+}
+
+/// A preview's bytes and what the detail pane shows of them.
+#[derive(Debug)]
+pub struct Preview {
+    pub bytes: Bytes,
+    pub content: Content,
+}
+
+/// What the detail pane shows of a preview, ready to lay out.
+#[derive(Debug)]
+pub enum Content {
+    Sbom(sbom::SbomTable),
+    /// (label, value) pairs, already escaped.
+    Facts(Vec<(&'static str, String)>),
+    /// JSON, text, a tar listing or a hex dump.
+    Lines(Vec<Line<'static>>),
+}
+
+impl Preview {
+    /// Reads `bytes` as `kind` says: the one place a preview is parsed.
+    /// `media_type` is the blob's, for telling a tar from other bytes.
+    pub fn compute(kind: PreviewKind, media_type: &str, bytes: Bytes) -> Arc<Preview> {
+        let content = match kind {
+            PreviewKind::Blob => None,
+            // An SBOM as it is, or the one an attestation's predicate holds.
+            PreviewKind::Sbom => sbom::SbomSummary::parse(&bytes)
+                .or_else(|| predicate::PredicateView::read(&bytes).and_then(|view| view.sbom))
+                .map(|summary| Content::Sbom(summary.into())),
+            PreviewKind::Signature => {
+                let mut facts = signature::summarize(&bytes);
+                if let Some(view) = predicate::PredicateView::read(&bytes) {
+                    facts.extend(view.facts);
+                }
+                Some(facts)
+                    .filter(|facts| !facts.is_empty())
+                    .map(Content::Facts)
+            }
+        };
+        let content = content.unwrap_or_else(|| Content::Lines(blob_lines(media_type, &bytes)));
+        Arc::new(Preview { bytes, content })
+    }
+}
 
 pub fn blob_lines(media_type: &str, bytes: &[u8]) -> Vec<Line<'static>> {
     if bytes.starts_with(&[0x1f, 0x8b]) {

@@ -13,6 +13,7 @@ use super::message::{Effect, JobKey, JobKind, Loaded, Msg, NodePath};
 pub mod operations;
 pub mod progress;
 
+use super::preview::{Preview, PreviewKind};
 use crate::graph::{self, NodeContext};
 use crate::ops::CancellationToken;
 use crate::store::SharedStore;
@@ -207,11 +208,25 @@ async fn perform(
         Effect::FetchPreview {
             repository,
             descriptor,
+            kind,
             ..
-        } => store
-            .fetch_blob_bytes(&repository, &descriptor, PREVIEW_LIMIT)
+        } => {
+            let bytes = store
+                .fetch_blob_bytes(&repository, &descriptor, PREVIEW_LIMIT)
+                .await
+                .map_err(|e| e.to_string())?;
+            // Parsed here, once, off the render loop: frames only lay out
+            // what this computed.
+            let media_type = match kind {
+                PreviewKind::Blob => descriptor.media_type.clone(),
+                PreviewKind::Sbom | PreviewKind::Signature => String::new(),
+            };
+            return tokio::task::spawn_blocking(move || {
+                Loaded::Preview(Preview::compute(kind, &media_type, bytes))
+            })
             .await
-            .map(Loaded::Preview),
+            .map_err(|e| format!("reading the preview failed: {e}"));
+        }
         Effect::CopyToClipboard { .. }
         | Effect::Operation { .. }
         | Effect::CancelOperations

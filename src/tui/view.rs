@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use detail_pane::DetailPane;
-pub use detail_pane::detail_lines;
+pub use detail_pane::{DetailText, detail_lines, detail_text};
 use popup::{BottomLine, PopupView};
 use status_bar::StatusBar;
 use tree_pane::TreePane;

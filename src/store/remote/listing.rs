@@ -1,5 +1,6 @@
-//! The catalog and tag lists, page by page: `n` asks for a page size, the
-//! `Link` header names the next page. Each page is handed on as it arrives.
+//! The catalog and tag lists, page by page: the registry picks the page
+//! size unless one was asked for (`n`), the `Link` header names the next
+//! page. Each page is handed on as it arrives.
 //! A `Link` must stay on the registry's origin, a URL seen twice ends the
 //! walk with an error, and the number of pages is bounded.
 
@@ -87,7 +88,7 @@ impl RemoteStore {
         parse: impl Fn(&[u8]) -> Result<Vec<String>, serde_json::Error>,
         on_page: PageSink<'_>,
     ) -> Result<(), StoreError> {
-        let mut url = self.page_url(path, None, true);
+        let mut url = self.page_url(path, None, self.page_size.is_some());
         let mut visited = HashSet::new();
         let mut delivered: HashSet<String> = HashSet::new();
         // Set once the registry turned out to ignore `last`.
@@ -115,7 +116,10 @@ impl RemoteStore {
                     "{operation}: the page is not the expected JSON: {e}"
                 ))
             })?;
-            let full_page = !unpaged && names.len() == self.page_size as usize;
+            // Only a page of the size asked for may be followed by `last`:
+            // without `n` the registry's own page size is unknown, and
+            // `Link` alone leads on (as oras and regctl do).
+            let full_page = !unpaged && self.page_size.is_some_and(|n| names.len() == n as usize);
             let last = names.last().cloned();
             let repeated = names.first().is_some_and(|name| delivered.contains(name));
             let fresh: Vec<String> = names
@@ -156,12 +160,12 @@ impl RemoteStore {
         )))
     }
 
-    /// `path?n=<page size>[&last=<name>]`, or `path` alone.
+    /// `path?n=<page size>[&last=<name>]` when a page size was asked for,
+    /// else `path[?last=<name>]`.
     fn page_url(&self, path: &str, last: Option<&str>, paged: bool) -> url::Url {
         let mut url = self.transport.url(path);
-        if paged {
-            url.query_pairs_mut()
-                .append_pair("n", &self.page_size.to_string());
+        if paged && let Some(n) = self.page_size {
+            url.query_pairs_mut().append_pair("n", &n.to_string());
         }
         if let Some(last) = last {
             url.query_pairs_mut().append_pair("last", last);

@@ -104,9 +104,9 @@ impl App {
         }
         for (group_id, members) in groups {
             let group_path = child_path(path, &group_id);
-            let member_ids = members.iter().map(|(id, _)| id.clone()).collect();
+            let member_ids: Vec<String> = members.iter().map(|(id, _)| id.clone()).collect();
             if let Some(group) = self.nodes.get_mut(&group_path) {
-                group.children = member_ids;
+                group.children = member_ids.into();
             }
             if auto_expand {
                 self.opened.insert(group_path.clone());
@@ -123,7 +123,7 @@ impl App {
             }
         }
         if let Some(node) = self.nodes.get_mut(path) {
-            node.children = ids;
+            node.children = ids.into();
         }
         let mut effects = Vec::new();
         for child in manifests_to_count {
@@ -166,7 +166,7 @@ fn attachment_node(repository: &str, attachment: &GraphNode) -> Node {
     node.verified = Some(attachment.verified);
     node.warnings.clone_from(&attachment.warnings);
     if let Some(manifest) = &attachment.manifest {
-        node.manifest = Some(Arc::new(manifest.clone()));
+        node.set_manifest(Arc::new(manifest.clone()));
         node.manifest_slot.status = Status::Done;
     }
     node

@@ -75,11 +75,12 @@ impl App {
                 NodeKind::Manifest { repository, .. } | NodeKind::Blob { repository, .. },
                 JobKind::Preview,
             ) => {
-                let descriptor = super::loading::preview_descriptor(node)?;
+                let (descriptor, kind) = super::loading::preview_request(node)?;
                 Effect::FetchPreview {
                     job,
                     repository: repository.clone(),
                     descriptor: Box::new(descriptor),
+                    kind,
                 }
             }
             _ => return None,

@@ -8,32 +8,39 @@ use crate::oci::Descriptor;
 use crate::oci::media_type::{self as mt, ArtifactKind};
 use crate::tui::message::{Effect, JobKey, JobKind, Loaded, NodePath};
 use crate::tui::model::{Node, NodeKind, Slot, Status, is_digest_tag};
+use crate::tui::preview::PreviewKind;
 
 /// The descriptor whose bytes the detail pane previews for a node.
 pub fn preview_descriptor(node: &Node) -> Option<Descriptor> {
+    preview_request(node).map(|(descriptor, _)| descriptor)
+}
+
+/// The descriptor whose bytes the detail pane previews for a node, and how
+/// they are to be read when they arrive.
+pub fn preview_request(node: &Node) -> Option<(Descriptor, PreviewKind)> {
     match &node.kind {
         NodeKind::Blob { .. } => node
             .descriptor
             .clone()
-            .filter(|d| d.size <= crate::tui::runner::PREVIEW_LIMIT),
+            .filter(|d| d.size <= crate::tui::runner::PREVIEW_LIMIT)
+            .map(|d| (d, PreviewKind::Blob)),
         NodeKind::Manifest { .. } => {
             let manifest = node.manifest.as_ref()?;
-            if !matches!(
-                node.artifact_kind()?,
-                ArtifactKind::Sbom
-                    | ArtifactKind::Signature
-                    | ArtifactKind::Attestation
-                    | ArtifactKind::Provenance
-                    | ArtifactKind::Scan
-            ) {
-                return None;
-            }
+            let kind = match node.artifact_kind()? {
+                ArtifactKind::Sbom => PreviewKind::Sbom,
+                ArtifactKind::Signature
+                | ArtifactKind::Attestation
+                | ArtifactKind::Provenance
+                | ArtifactKind::Scan => PreviewKind::Signature,
+                _ => return None,
+            };
             manifest
                 .layers
                 .iter()
                 .find(|layer| layer.media_type != mt::OCI_EMPTY)
                 .filter(|layer| layer.size <= crate::tui::runner::PREVIEW_LIMIT)
                 .cloned()
+                .map(|d| (d, kind))
         }
         _ => None,
     }
@@ -102,12 +109,12 @@ impl App {
         let mut effects = Vec::new();
         match loaded {
             Loaded::ListingDone => effects.extend(self.recheck_cosign_tags(path)),
-            Loaded::Preview(bytes) => node.preview = Some(bytes),
+            Loaded::Preview(preview) => node.preview = Some(preview),
             Loaded::Manifest(manifest) => {
                 if node.descriptor.is_none() {
                     node.descriptor = Some(manifest.descriptor());
                 }
-                node.manifest = Some(manifest);
+                node.set_manifest(manifest);
                 // A tag's digest is known only now.
                 if node.referrers_slot.status == Status::Idle && self.opened.contains(path) {
                     effects.extend(self.start_job(path, JobKind::Referrers));

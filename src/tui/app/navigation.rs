@@ -4,7 +4,7 @@
 use super::{App, Focus};
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, JobKind, NodePath};
-use crate::tui::model::{ManifestRole, Node, NodeKind, ROOT_ID, display_id, is_digest_tag};
+use crate::tui::model::{ManifestRole, Node, NodeKind, ROOT_ID};
 
 /// More rows than this in one list are cut, with a row saying how many
 /// more there are: the filter (`/`) finds the rest.
@@ -64,25 +64,18 @@ impl App {
             .filters
             .get(path)
             .map(|f| f.to_lowercase())
-            .filter(|f| !f.is_empty());
-        let mut shown = Vec::new();
-        let mut hidden = 0;
-        for id in &node.children {
-            if !self.show_digest_tags && is_digest_tag(id) {
-                continue;
-            }
-            if let Some(filter) = &filter
-                && !display_id(id).to_lowercase().contains(filter.as_str())
-            {
-                continue;
-            }
-            if shown.len() < LIST_LIMIT {
-                shown.push(id);
-            } else {
-                hidden += 1;
-            }
-        }
-        (shown, hidden)
+            .unwrap_or_default();
+        // Computed once per change of the list or the filter (see
+        // `Children::view`); here only the shown rows are touched.
+        let view = node
+            .children
+            .view(&filter, self.show_digest_tags, LIST_LIMIT);
+        let shown = view
+            .shown
+            .iter()
+            .filter_map(|&i| node.children.get(i as usize))
+            .collect();
+        (shown, view.hidden)
     }
 
     pub(super) fn navigate(&mut self, action: Action) -> Vec<Effect> {
@@ -142,9 +135,9 @@ impl App {
 
     pub(super) fn scroll_detail(&mut self, action: Action) {
         let page = self.areas.detail.height.saturating_sub(2).max(1);
-        // Scrolling stops at the last page (lines before wrapping: close
-        // enough, and never past the end).
-        let lines = crate::tui::view::detail_lines(self).len();
+        // The offset counts lines (the pane skips them without laying them
+        // out); scrolling stops where the last line reaches the bottom.
+        let lines = crate::tui::view::detail_text(self).len();
         let last = u16::try_from(lines)
             .unwrap_or(u16::MAX)
             .saturating_sub(page);

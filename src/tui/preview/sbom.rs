@@ -1,6 +1,8 @@
 //! An SBOM's summary: format and version, number of components, and the
 //! components with version and licence (CycloneDX, SPDX, Syft JSON).
 
+use std::sync::{Arc, Mutex};
+
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use serde_json::Value;
@@ -85,18 +87,122 @@ impl SbomSummary {
     /// The summary as lines; `search` narrows the components
     /// (case-insensitive, over name, version, licence and purl).
     pub fn lines(&self, search: &str, heading: Style) -> Vec<Line<'static>> {
-        let needle = search.to_lowercase();
-        let matching: Vec<&Component> = self
-            .components
+        let table = SbomTable::from(self.clone());
+        let matches = table.matching(search);
+        let mut lines = table.head(search, matches.as_deref().map(<[u32]>::len), heading);
+        match matches {
+            Some(picked) => lines.extend(picked.iter().map(|&i| table.rows[i as usize].clone())),
+            None => lines.extend(table.rows.iter().cloned()),
+        }
+        lines
+    }
+}
+
+/// An SBOM laid out once, when it arrives: one line per component, and
+/// each component's searchable text already lowercased, so a search is one
+/// pass of `contains` and a frame clones nothing it does not show.
+#[derive(Debug)]
+pub struct SbomTable {
+    pub format: String,
+    /// The column headings, then one line per component.
+    pub rows: Vec<Line<'static>>,
+    /// Name, version, licence and purl of each component, lowercased and
+    /// joined by NUL (typed text never holds one).
+    haystacks: Vec<String>,
+    /// The last search and its matches (indices into `rows`), kept for the
+    /// frames that follow it.
+    last_search: Mutex<Option<(String, Arc<[u32]>)>>,
+}
+
+impl From<SbomSummary> for SbomTable {
+    fn from(summary: SbomSummary) -> SbomTable {
+        // Widths over every component, so the lines never change with a
+        // search.
+        let components = &summary.components;
+        let name_width = column_width(components.iter().map(|c| c.name.as_str()), 4, 26);
+        let version_width = column_width(components.iter().map(|c| c.version.as_str()), 7, 14);
+        let rows = components
             .iter()
-            .filter(|c| {
-                needle.is_empty()
-                    || [&c.name, &c.version, &c.licence, &c.purl]
-                        .iter()
-                        .any(|f| f.to_lowercase().contains(&needle))
+            .map(|c| {
+                Line::from(vec![
+                    Span::raw(format!("  {:<name_width$}  ", escape::owned(&c.name))),
+                    Span::styled(
+                        format!("{:<version_width$}  ", escape::owned(&c.version)),
+                        Style::new().fg(Color::Yellow),
+                    ),
+                    Span::styled(escape::owned(&c.licence), Style::new().fg(Color::Green)),
+                ])
             })
             .collect();
-        let mut lines = vec![
+        let haystacks = components
+            .iter()
+            .map(|c| format!("{}\0{}\0{}\0{}", c.name, c.version, c.licence, c.purl).to_lowercase())
+            .collect();
+        SbomTable {
+            format: summary.format,
+            rows,
+            haystacks,
+            last_search: Mutex::new(None),
+        }
+        .with_columns(name_width, version_width)
+    }
+}
+
+impl SbomTable {
+    fn with_columns(mut self, name_width: usize, version_width: usize) -> SbomTable {
+        self.rows.insert(
+            0,
+            Line::raw(format!(
+                "  {:<name_width$}  {:<version_width$}  licence",
+                "name", "version"
+            )),
+        );
+        self
+    }
+
+    /// How many components there are.
+    pub fn components(&self) -> usize {
+        self.haystacks.len()
+    }
+
+    /// The component lines (without the column headings).
+    pub fn component_rows(&self) -> &[Line<'static>] {
+        &self.rows[1..]
+    }
+
+    /// Indices into `component_rows` of the components `search` matches;
+    /// `None` when there is no search. Computed once per search text.
+    pub fn matching(&self, search: &str) -> Option<Arc<[u32]>> {
+        if search.is_empty() {
+            return None;
+        }
+        let mut last = self
+            .last_search
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((text, matches)) = last.as_ref()
+            && text == search
+        {
+            return Some(Arc::clone(matches));
+        }
+        let needle = search.to_lowercase();
+        let matches: Arc<[u32]> = self
+            .haystacks
+            .iter()
+            .enumerate()
+            .filter(|(_, haystack)| haystack.contains(&needle))
+            .filter_map(|(i, _)| u32::try_from(i).ok())
+            .collect();
+        *last = Some((search.to_owned(), Arc::clone(&matches)));
+        Some(matches)
+    }
+
+    /// The lines above the components: format, count (and matches), and
+    /// the column headings in `heading`'s style.
+    pub fn head(&self, search: &str, matches: Option<usize>, heading: Style) -> Vec<Line<'static>> {
+        let mut columns = self.rows[0].clone();
+        columns.style = heading;
+        vec![
             Line::from(vec![
                 Span::styled("SBOM       ", heading),
                 Span::raw(escape::owned(&self.format)),
@@ -104,36 +210,16 @@ impl SbomSummary {
             Line::from(vec![
                 Span::styled("components ", heading),
                 Span::styled(
-                    self.components.len().to_string(),
+                    self.components().to_string(),
                     Style::new().add_modifier(Modifier::BOLD),
                 ),
-                if needle.is_empty() {
-                    Span::raw("")
-                } else {
-                    Span::raw(format!("  ({} match {:?})", matching.len(), search))
+                match matches {
+                    Some(count) => Span::raw(format!("  ({count} match {search:?})")),
+                    None => Span::raw(""),
                 },
             ]),
-        ];
-        let name_width = column_width(matching.iter().map(|c| c.name.as_str()), 4, 26);
-        let version_width = column_width(matching.iter().map(|c| c.version.as_str()), 7, 14);
-        lines.push(Line::from(Span::styled(
-            format!(
-                "  {:<name_width$}  {:<version_width$}  licence",
-                "name", "version"
-            ),
-            heading,
-        )));
-        for c in matching {
-            lines.push(Line::from(vec![
-                Span::raw(format!("  {:<name_width$}  ", escape::owned(&c.name))),
-                Span::styled(
-                    format!("{:<version_width$}  ", escape::owned(&c.version)),
-                    Style::new().fg(Color::Yellow),
-                ),
-                Span::styled(escape::owned(&c.licence), Style::new().fg(Color::Green)),
-            ]));
-        }
-        lines
+            columns,
+        ]
     }
 }
 

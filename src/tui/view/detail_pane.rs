@@ -1,6 +1,12 @@
 //! The detail pane: the selected node's descriptor, annotations, the
 //! summary of an SBOM or signature, a blob's preview, and the manifest's
 //! JSON, scrolled by the app's detail offset.
+//!
+//! The large parts (a preview, the manifest's JSON) were laid out when
+//! their bytes arrived; a frame borrows the lines it shows and builds only
+//! the few around them, so a 16 MiB SBOM costs what the screen shows.
+
+use std::sync::Arc;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -16,8 +22,8 @@ use crate::oci::Descriptor;
 use crate::oci::media_type as mt;
 use crate::tui::app::{App, Focus};
 use crate::tui::escape;
-use crate::tui::model::{Node, NodeKind, Slot, Status, is_digest_tag};
-use crate::tui::preview::{self, note};
+use crate::tui::model::{Node, NodeKind, Slot, Status};
+use crate::tui::preview::{Content, note};
 use crate::tui::runner::PREVIEW_LIMIT;
 
 pub struct DetailPane<'a> {
@@ -29,11 +35,131 @@ impl Widget for &DetailPane<'_> {
         let app = self.app;
         let focused = app.focus == Focus::Detail && app.popup.is_none();
         let block = pane_block("detail", focused, app);
-        Paragraph::new(detail_lines(app))
+        // The offset counts lines, not wrapped rows: the lines above it are
+        // skipped without being laid out, so a frame costs what it shows
+        // wherever a 16 MiB SBOM is scrolled to. Wrapping only adds rows,
+        // so no more lines than the pane's height can show.
+        let text = detail_text(app);
+        Paragraph::new(text.window(usize::from(app.detail_scroll), usize::from(area.height)))
             .block(block)
             .wrap(Wrap { trim: false })
-            .scroll((app.detail_scroll, 0))
             .render(area, buf);
+    }
+}
+
+/// The detail pane's lines: small parts built for this frame, and large
+/// ones borrowed from what was laid out when the bytes arrived.
+#[derive(Default)]
+pub struct DetailText<'a> {
+    parts: Vec<Part<'a>>,
+}
+
+enum Part<'a> {
+    Built(Vec<Line<'static>>),
+    Kept(&'a [Line<'static>]),
+    /// Some of the kept lines (an SBOM search's matches), by index.
+    Picked(&'a [Line<'static>], Arc<[u32]>),
+}
+
+impl Part<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Part::Built(lines) => lines.len(),
+            Part::Kept(lines) => lines.len(),
+            Part::Picked(_, picked) => picked.len(),
+        }
+    }
+}
+
+impl<'a> DetailText<'a> {
+    fn push(&mut self, line: Line<'static>) {
+        if let Some(Part::Built(lines)) = self.parts.last_mut() {
+            lines.push(line);
+        } else {
+            self.parts.push(Part::Built(vec![line]));
+        }
+    }
+
+    fn extend(&mut self, lines: impl IntoIterator<Item = Line<'static>>) {
+        for line in lines {
+            self.push(line);
+        }
+    }
+
+    fn keep(&mut self, lines: &'a [Line<'static>]) {
+        self.parts.push(Part::Kept(lines));
+    }
+
+    /// The number of lines, before wrapping.
+    pub fn len(&self) -> usize {
+        self.parts.iter().map(Part::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `count` lines from line `start` on, borrowing the kept ones; the
+    /// parts before `start` are stepped over by their length.
+    pub fn window(&self, start: usize, count: usize) -> Vec<Line<'_>> {
+        let mut out = Vec::with_capacity(count.min(self.len()));
+        let mut skip = start;
+        for part in &self.parts {
+            let room = count - out.len();
+            if room == 0 {
+                break;
+            }
+            let len = part.len();
+            if skip >= len {
+                skip -= len;
+                continue;
+            }
+            match part {
+                Part::Built(lines) => out.extend(lines[skip..].iter().take(room).map(borrowed)),
+                Part::Kept(lines) => out.extend(lines[skip..].iter().take(room).map(borrowed)),
+                Part::Picked(lines, picked) => out.extend(
+                    picked[skip..]
+                        .iter()
+                        .take(room)
+                        .filter_map(|&i| lines.get(i as usize))
+                        .map(borrowed),
+                ),
+            }
+            skip = 0;
+        }
+        out
+    }
+
+    /// Every line, owned (for tests and callers that keep them).
+    pub fn into_lines(self) -> Vec<Line<'static>> {
+        let len = self.len();
+        let mut out = Vec::with_capacity(len);
+        for part in self.parts {
+            match part {
+                Part::Built(lines) => out.extend(lines),
+                Part::Kept(lines) => out.extend(lines.iter().cloned()),
+                Part::Picked(lines, picked) => out.extend(
+                    picked
+                        .iter()
+                        .filter_map(|&i| lines.get(i as usize))
+                        .cloned(),
+                ),
+            }
+        }
+        out
+    }
+}
+
+/// A line whose text borrows from `line`: no string is copied.
+fn borrowed<'a>(line: &'a Line<'static>) -> Line<'a> {
+    Line {
+        spans: line
+            .spans
+            .iter()
+            .map(|span| Span::styled(span.content.as_ref(), span.style))
+            .collect(),
+        style: line.style,
+        alignment: line.alignment,
     }
 }
 
@@ -59,15 +185,22 @@ fn section(app: &App, title: &str) -> [Line<'static>; 2] {
 
 /// Everything the detail pane shows for the selection, top to bottom.
 pub fn detail_lines(app: &App) -> Vec<Line<'static>> {
+    detail_text(app).into_lines()
+}
+
+/// Everything the detail pane shows for the selection, top to bottom,
+/// borrowing what was laid out before.
+pub fn detail_text(app: &App) -> DetailText<'_> {
+    let mut lines = DetailText::default();
     let Some(node) = app.selected_node() else {
         let hidden = app.selected.last().is_some_and(|id| id.starts_with('…'));
-        return vec![note(if hidden {
+        lines.push(note(if hidden {
             "more entries than shown: / filters the list"
         } else {
             "press Enter to load"
-        })];
+        }));
+        return lines;
     };
-    let mut lines = Vec::new();
     match &node.kind {
         NodeKind::Registry => {
             lines.push(field(app, "store", escape::owned(&app.session.store_name)));
@@ -81,7 +214,7 @@ pub fn detail_lines(app: &App) -> Vec<Line<'static>> {
         }
         NodeKind::Repository { name } => {
             lines.push(field(app, "repository", escape::owned(name)));
-            let digest_tags = node.children.iter().filter(|id| is_digest_tag(id)).count();
+            let digest_tags = node.children.digest_tags();
             lines.push(field(app, "tags", listing_count(node)));
             if digest_tags > 0 {
                 let shown = if app.show_digest_tags {
@@ -110,27 +243,21 @@ pub fn detail_lines(app: &App) -> Vec<Line<'static>> {
                 annotation_lines(app, descriptor.annotations.iter(), &mut lines);
             }
             lines.extend(section(app, "Preview"));
-            preview_lines(app, node, &mut lines, |bytes| {
-                let media_type = node
-                    .descriptor
-                    .as_ref()
-                    .map_or("", |d| d.media_type.as_str());
-                preview::blob_lines(media_type, bytes)
-            });
+            preview_parts(app, node, &mut lines);
         }
     }
     if let Some(error) = node.error() {
         let retry = app.config.keymap.hint(crate::tui::keymap::Action::Refresh);
-        lines.splice(
-            0..0,
-            [
+        lines.parts.insert(
+            0,
+            Part::Built(vec![
                 Line::from(Span::styled(
                     format!("✗ {}", escape::clean(error)),
                     Style::new().fg(app.config.theme.error),
                 )),
                 note(format!("press {retry} to retry")),
                 Line::raw(""),
-            ],
+            ]),
         );
     }
     lines
@@ -152,7 +279,7 @@ fn warning_line(app: &App, warning: &str) -> Line<'static> {
     ))
 }
 
-fn descriptor_lines(app: &App, descriptor: &Descriptor, lines: &mut Vec<Line<'static>>) {
+fn descriptor_lines(app: &App, descriptor: &Descriptor, lines: &mut DetailText<'_>) {
     lines.push(field(
         app,
         "media type",
@@ -185,7 +312,7 @@ fn descriptor_lines(app: &App, descriptor: &Descriptor, lines: &mut Vec<Line<'st
 fn annotation_lines<'a>(
     app: &App,
     annotations: impl Iterator<Item = (&'a String, &'a String)>,
-    lines: &mut Vec<Line<'static>>,
+    lines: &mut DetailText<'_>,
 ) {
     let annotations: Vec<_> = annotations.collect();
     if annotations.is_empty() {
@@ -209,16 +336,30 @@ fn annotation_lines<'a>(
     }
 }
 
-/// A preview's lines once its bytes are here; its state until then.
-fn preview_lines(
-    app: &App,
-    node: &Node,
-    lines: &mut Vec<Line<'static>>,
-    render: impl FnOnce(&[u8]) -> Vec<Line<'static>>,
-) {
+/// A preview's lines once its bytes are here (laid out when they
+/// arrived); its state until then.
+fn preview_parts<'a>(app: &App, node: &'a Node, lines: &mut DetailText<'a>) {
     let Slot { status, .. } = &node.preview_slot;
     match (status, &node.preview) {
-        (_, Some(bytes)) => lines.extend(render(bytes)),
+        (_, Some(preview)) => match &preview.content {
+            Content::Lines(kept) => lines.keep(kept),
+            Content::Facts(facts) => lines.extend(
+                facts
+                    .iter()
+                    .map(|(label, value)| field(app, label, value.clone())),
+            ),
+            Content::Sbom(table) => {
+                let matches = table.matching(&app.detail_search);
+                let count = matches.as_deref().map(<[u32]>::len);
+                lines.extend(table.head(&app.detail_search, count, heading(app)));
+                match matches {
+                    Some(picked) => lines
+                        .parts
+                        .push(Part::Picked(table.component_rows(), picked)),
+                    None => lines.keep(table.component_rows()),
+                }
+            }
+        },
         (Status::Loading, _) => lines.push(note(format!("{} loading", labels::spinner(app.tick)))),
         (Status::Failed(reason), _) => lines.push(Line::from(Span::styled(
             format!("✗ {}  (r retries)", escape::clean(reason)),

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{digest, digests, read_blob, set, store, tag_pages};
 use crate::support::fixture::{IMAGE_REPO, MANY_TAGS, MANY_TAGS_REPO, MULTI_REPO, SBOM_TYPE};
-use crate::support::{Fixture, Oras, Registry, RegistryKind, http_get, media};
+use crate::support::{FaultProxy, Fixture, Oras, Registry, RegistryKind, http_get, media};
 
 const PAGE: u32 = 100;
 
@@ -254,4 +254,29 @@ async fn remote_reads_the_seeded_graph_on_olareg_without_the_api() {
 #[tokio::test]
 async fn remote_reads_the_seeded_graph_on_ggcr() {
     check_all(Registry::ggcr()).await;
+}
+
+/// Without a page size the registry picks its own (its cheapest): no `n`
+/// goes out, and `Link` leads to the rest.
+#[test]
+fn tag_lists_let_the_registry_choose_the_page_size() {
+    let reg = Registry::olareg();
+    let _fx = Fixture::seed(&reg);
+    let proxy = FaultProxy::start(reg.host());
+    let all = super::run(async {
+        tag_pages(&store(&proxy.host()), MANY_TAGS_REPO)
+            .await
+            .concat()
+    });
+    assert_eq!(all.len(), MANY_TAGS);
+    let asked: Vec<String> = proxy
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("/tags/list"))
+        .map(|r| r.path)
+        .collect();
+    assert!(
+        !asked.is_empty() && asked.iter().all(|p| !p.contains("n=")),
+        "{asked:?}"
+    );
 }

@@ -2,24 +2,21 @@
 //! found and whether it is verified, its referrers, annotations, the
 //! summary of an SBOM or signature, and its JSON.
 
-use ratatui::text::Line;
-
 use super::{
-    annotation_lines, descriptor_lines, field, heading, preview_lines, section, warning_line,
+    DetailText, annotation_lines, descriptor_lines, field, preview_parts, section, warning_line,
 };
 use crate::oci::media_type::ArtifactKind;
 use crate::tui::app::{App, node_digest};
 use crate::tui::escape;
 use crate::tui::model::{Node, Status};
-use crate::tui::preview::predicate::PredicateView;
-use crate::tui::preview::{self, json, note, sbom::SbomSummary, signature};
+use crate::tui::preview::{json, note};
 use crate::tui::view::labels;
 
-pub(super) fn manifest_lines(
+pub(super) fn manifest_lines<'a>(
     app: &App,
-    node: &Node,
+    node: &'a Node,
     repository: &str,
-    lines: &mut Vec<Line<'static>>,
+    lines: &mut DetailText<'a>,
 ) {
     if let Some(descriptor) = &node.descriptor {
         descriptor_lines(app, descriptor, lines);
@@ -96,23 +93,7 @@ pub(super) fn manifest_lines(
     match node.artifact_kind() {
         Some(ArtifactKind::Sbom) => {
             lines.extend(section(app, "SBOM"));
-            preview_lines(app, node, lines, |bytes| {
-                if let Some(summary) = SbomSummary::parse(bytes) {
-                    return summary.lines(&app.detail_search, heading(app));
-                }
-                match PredicateView::read(bytes) {
-                    Some(view) if view.sbom.is_some() => {
-                        let mut out: Vec<_> = view
-                            .facts
-                            .iter()
-                            .map(|(label, value)| field(app, label, value.clone()))
-                            .collect();
-                        out.extend(view.sbom_lines(&app.detail_search, heading(app)));
-                        out
-                    }
-                    _ => preview::blob_lines("", bytes),
-                }
-            });
+            preview_parts(app, node, lines);
         }
         Some(
             ArtifactKind::Signature
@@ -120,30 +101,21 @@ pub(super) fn manifest_lines(
             | ArtifactKind::Provenance
             | ArtifactKind::Scan,
         ) => {
-            lines.extend(section(
-                app,
-                if attestation {
-                    "Attestation"
-                } else {
-                    "Signature"
-                },
-            ));
-            preview_lines(app, node, lines, |bytes| {
-                let mut facts = signature::summarize(bytes);
-                if let Some(view) = PredicateView::read(bytes) {
-                    facts.extend(view.facts);
-                }
-                if facts.is_empty() {
-                    return preview::blob_lines("", bytes);
-                }
-                facts
-                    .into_iter()
-                    .map(|(label, value)| field(app, label, value))
-                    .collect()
-            });
+            let title = if attestation {
+                "Attestation"
+            } else {
+                "Signature"
+            };
+            lines.extend(section(app, title));
+            preview_parts(app, node, lines);
         }
         _ => {}
     }
     lines.extend(section(app, "Manifest"));
-    lines.extend(json::highlight(&manifest.pretty_json()));
+    match &node.manifest_lines {
+        Some(kept) => lines.keep(kept),
+        // Set with the manifest; laid out here only if someone set the
+        // manifest alone.
+        None => lines.extend(json::highlight(&manifest.pretty_json())),
+    }
 }
