@@ -145,6 +145,23 @@ pub trait Store: Send + Sync + fmt::Debug {
         tag: Option<&str>,
     ) -> Result<PushedManifest, StoreError>;
 
+    /// Pushes manifests that do not depend on each other (one level of a
+    /// referrer graph), each by its tag or by digest, and makes the
+    /// referrers among them discoverable. A registry without the referrers
+    /// API then gets one fallback-index update per subject, subjects side by
+    /// side, instead of one per referrer. Results are in `manifests` order.
+    async fn push_manifests(
+        &self,
+        repository: &str,
+        manifests: &[(&Manifest, Option<&str>)],
+    ) -> Result<Vec<PushedManifest>, StoreError> {
+        let mut pushed = Vec::with_capacity(manifests.len());
+        for (manifest, tag) in manifests {
+            pushed.push(self.push_manifest(repository, manifest, *tag).await?);
+        }
+        Ok(pushed)
+    }
+
     /// Deletes a manifest by digest, and removes it from its subject's
     /// fallback index when it is a referrer.
     async fn delete_manifest(&self, repository: &str, digest: &Digest) -> Result<(), StoreError>;

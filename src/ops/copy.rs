@@ -88,9 +88,9 @@ struct Chain {
 /// `target`.
 ///
 /// Each step copies the blobs of a batch of manifests first (deduplicated,
-/// in parallel), then pushes the batch's chains one after another, each in
-/// order: children of an index before the index. Levels of referrers go one
-/// after the other, so a manifest is never pushed before what it points to.
+/// in parallel), then pushes the batch's manifests side by side, children
+/// of an index before the index. Levels of referrers go one after the
+/// other, so a manifest is never pushed before what it points to.
 /// Cancelling abandons requests in flight rather than waiting for a
 /// registry that may never answer.
 #[allow(clippy::too_many_arguments)]
@@ -282,8 +282,10 @@ async fn with_index_children(
 }
 
 /// Copies the blobs of every chain (each once, in parallel), then pushes
-/// the chains one by one, each one's manifests in order (an index after its
-/// children), the last one with its chain's tags.
+/// the chains' manifests round by round: the first of every chain, then
+/// the second, … (an index after its children), each round as one batch, so
+/// a registry without the referrers API gets one fallback-index update per
+/// subject per level. The last manifest of a chain gets the chain's tags.
 async fn copy_batch(ends: &Ends<'_>, chains: &[Chain]) -> Result<(), OpError> {
     let mut seen = HashSet::new();
     let blobs: Vec<&Descriptor> = chains
@@ -302,62 +304,62 @@ async fn copy_batch(ends: &Ends<'_>, chains: &[Chain]) -> Result<(), OpError> {
         .buffer_unordered(ends.concurrency)
         .try_collect::<Vec<()>>()
         .await?;
-    // One chain after another: pushed side by side, referrers of one
-    // subject were seen missing from a distribution registry's copy now and
-    // then (tests/it/cli.rs), a race not yet understood.
-    for chain in chains {
-        push_chain(ends, chain).await?;
+    let rounds = chains.iter().map(|c| c.manifests.len()).max().unwrap_or(0);
+    for round in 0..rounds {
+        push_round(ends, chains, round).await?;
     }
     Ok(())
 }
 
-async fn push_chain(ends: &Ends<'_>, chain: &Chain) -> Result<(), OpError> {
-    let last = chain.manifests.len().saturating_sub(1);
-    for (at, manifest) in chain.manifests.iter().enumerate() {
-        if ends.cancel.is_cancelled() {
-            return Err(OpError::Cancelled);
-        }
-        let tags: &[String] = if at == last { &chain.tags } else { &[] };
+/// Pushes the `round`-th manifest of every chain in one batch.
+async fn push_round(ends: &Ends<'_>, chains: &[Chain], round: usize) -> Result<(), OpError> {
+    if ends.cancel.is_cancelled() {
+        return Err(OpError::Cancelled);
+    }
+    let mut batch: Vec<(&Manifest, Option<&str>)> = Vec::new();
+    let mut fresh_count = 0;
+    for chain in chains {
+        let Some(manifest) = chain.manifests.get(round) else {
+            continue;
+        };
+        let tags: &[String] = if round + 1 == chain.manifests.len() {
+            &chain.tags
+        } else {
+            &[]
+        };
         let fresh = ends
             .pushed
             .lock()
             .map(|mut pushed| pushed.insert(manifest.digest().clone()))
             .unwrap_or(true);
-        if !fresh && tags.is_empty() {
-            continue;
+        fresh_count += usize::from(fresh);
+        if fresh && tags.is_empty() {
+            batch.push((manifest, None));
         }
         // By digest when untagged, else once per tag (cosign's `.sig` and
         // the user's tag are names of the same bytes).
-        let names: Vec<Option<&str>> = if tags.is_empty() {
-            vec![None]
-        } else {
-            tags.iter().map(|t| Some(t.as_str())).collect()
-        };
-        for tag in names {
-            let pushed = ends
-                .target
-                .push_manifest(ends.target_repo, manifest, tag)
-                .await?;
-            if &pushed.descriptor.digest != manifest.digest() {
-                return Err(OpError::Invalid(format!(
-                    "the target stored {} as {}",
-                    manifest.digest(),
-                    pushed.descriptor.digest
-                )));
-            }
+        batch.extend(tags.iter().map(|tag| (manifest, Some(tag.as_str()))));
+    }
+    let pushed = ends
+        .target
+        .push_manifests(ends.target_repo, &batch)
+        .await?;
+    for ((manifest, tag), pushed) in batch.iter().zip(&pushed) {
+        if &pushed.descriptor.digest != manifest.digest() {
+            return Err(OpError::Invalid(format!(
+                "the target stored {} as {}",
+                manifest.digest(),
+                pushed.descriptor.digest
+            )));
         }
-        if fresh && let Ok(mut outcome) = ends.outcome.lock() {
-            outcome.manifests += 1;
-        }
-        let tagged = if tags.is_empty() {
-            String::new()
-        } else {
-            format!(" as {}", tags.join(", "))
-        };
+        let tagged = tag.map(|t| format!(" as {t}")).unwrap_or_default();
         report(
             ends.progress,
             Progress::Note(format!("copied manifest {}{tagged}", manifest.digest())),
         );
+    }
+    if let Ok(mut outcome) = ends.outcome.lock() {
+        outcome.manifests += fresh_count;
     }
     Ok(())
 }

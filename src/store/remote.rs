@@ -234,6 +234,20 @@ impl Store for RemoteStore {
         self.put_manifest(repository, manifest, tag).await
     }
 
+    async fn push_manifests(
+        &self,
+        repository: &str,
+        manifests: &[(&Manifest, Option<&str>)],
+    ) -> Result<Vec<PushedManifest>, StoreError> {
+        check_repository(repository)?;
+        for (_, tag) in manifests {
+            if let Some(tag) = tag {
+                validate_tag(tag)?;
+            }
+        }
+        self.put_manifests(repository, manifests).await
+    }
+
     async fn delete_manifest(&self, repository: &str, digest: &Digest) -> Result<(), StoreError> {
         check_repository(repository)?;
         self.remove_manifest(repository, digest).await

@@ -127,6 +127,23 @@ impl RemoteStore {
         Ok(ReferrersSource::FallbackTag)
     }
 
+    /// Lists several just-pushed referrers of one subject in its fallback
+    /// index with one read-modify-write (the registry did not index them).
+    pub(super) async fn index_referrers(
+        &self,
+        repository: &str,
+        subject: &Digest,
+        referrers: &[Descriptor],
+    ) -> Result<(), StoreError> {
+        let mut changes = Vec::with_capacity(referrers.len());
+        for referrer in referrers {
+            let entry = serde_json::to_value(referrer)
+                .map_err(|e| StoreError::Invalid(format!("descriptor of the referrer: {e}")))?;
+            changes.push(Change::Add(entry, referrer.digest.clone()));
+        }
+        self.update_fallback_all(repository, subject, changes).await
+    }
+
     pub(super) async fn remove_from_fallback(
         &self,
         repository: &str,
@@ -143,18 +160,43 @@ impl RemoteStore {
         subject: &Digest,
         change: Change,
     ) -> Result<(), StoreError> {
+        self.update_fallback_all(repository, subject, vec![change])
+            .await
+    }
+
+    /// Queues `changes` for the subject's fallback tag and waits for a
+    /// writer (this one, when its turn comes first) to carry them.
+    async fn update_fallback_all(
+        &self,
+        repository: &str,
+        subject: &Digest,
+        changes: Vec<Change>,
+    ) -> Result<(), StoreError> {
         let tag = subject.fallback_tag();
         let queue = self.fallback_locks.for_key(format!("{repository}:{tag}"));
-        let mut outcome = queue.enqueue(change.clone());
+        let mut outcomes: Vec<_> = changes
+            .iter()
+            .map(|change| queue.enqueue(change.clone()))
+            .collect();
         let _turn = queue.turn.lock().await;
-        match outcome.try_recv() {
-            // A writer whose turn came first carried this change along.
-            Ok(result) => return result.map_err(StoreError::Invalid),
-            // That writer was dropped mid-way: queue the change again.
-            Err(oneshot::error::TryRecvError::Closed) => outcome = queue.enqueue(change),
-            Err(oneshot::error::TryRecvError::Empty) => {}
+        let mut requeued = false;
+        for (outcome, change) in outcomes.iter_mut().zip(&changes) {
+            match outcome.try_recv() {
+                // A writer whose turn came first carried this change along.
+                Ok(Ok(())) => {}
+                Ok(Err(why)) => return Err(StoreError::Invalid(why)),
+                // That writer was dropped mid-way: queue the change again.
+                Err(oneshot::error::TryRecvError::Closed) => {
+                    *outcome = queue.enqueue(change.clone());
+                    requeued = true;
+                }
+                Err(oneshot::error::TryRecvError::Empty) => requeued = true,
+            }
         }
-        drop(outcome);
+        if !requeued {
+            return Ok(());
+        }
+        drop(outcomes);
         let batch = queue.take_waiting();
         let changes: Vec<Change> = batch.iter().map(|w| w.change.clone()).collect();
         let result = self

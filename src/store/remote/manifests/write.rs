@@ -1,16 +1,24 @@
 //! Pushing a manifest (then making a referrer discoverable) and deleting
 //! one (then dropping it from its subject's fallback index).
 
+use std::collections::{HashMap, HashSet};
+
 use bytes::Bytes;
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 
 use super::{describe, header_digest};
-use crate::oci::{Digest, Manifest};
+use crate::oci::{Descriptor, Digest, Manifest};
+use crate::store::ReferrersSource;
 use crate::store::remote::response::error_from;
 use crate::store::remote::transport::Call;
 use crate::store::remote::{RemoteStore, Scope, Target};
 use crate::store::{PushedManifest, StoreError};
+
+/// Manifest PUTs of one batch in flight at once (the transport bounds the
+/// store as a whole).
+const PUSH_CONCURRENCY: usize = 16;
 
 impl RemoteStore {
     /// PUTs raw manifest bytes; returns the reply's headers.
@@ -80,6 +88,71 @@ impl RemoteStore {
             descriptor,
             referrer_indexed_by,
         })
+    }
+
+    /// PUTs independent manifests side by side, then indexes their
+    /// referrers: the registry's `OCI-Subject` answers for itself, the rest
+    /// go into their subjects' fallback indexes, one update per subject.
+    pub(in crate::store::remote) async fn put_manifests(
+        &self,
+        repository: &str,
+        manifests: &[(&Manifest, Option<&str>)],
+    ) -> Result<Vec<PushedManifest>, StoreError> {
+        let puts: Vec<_> = manifests
+            .iter()
+            .map(|(manifest, tag)| {
+                let reference = tag.map_or_else(|| manifest.digest().to_string(), str::to_owned);
+                let raw = manifest.raw().clone();
+                async move {
+                    self.put_manifest_bytes(repository, &reference, &manifest.media_type, raw)
+                        .await
+                }
+            })
+            .collect();
+        let replies: Vec<HeaderMap> = stream::iter(puts)
+            .buffered(PUSH_CONCURRENCY)
+            .try_collect()
+            .await?;
+        // Subject → the referrers its fallback index must list (each once,
+        // however many tags it was pushed under).
+        let mut by_subject: HashMap<Digest, Vec<Descriptor>> = HashMap::new();
+        let mut indexed_by = Vec::with_capacity(manifests.len());
+        let mut seen = HashSet::new();
+        for ((manifest, _), headers) in manifests.iter().zip(&replies) {
+            let Some(subject) = &manifest.subject else {
+                indexed_by.push(None);
+                continue;
+            };
+            if headers.contains_key("oci-subject") {
+                self.set_mode(crate::store::remote::MODE_API);
+                indexed_by.push(Some(ReferrersSource::Api));
+                continue;
+            }
+            if self.uses_referrers_api(repository, &subject.digest).await? {
+                indexed_by.push(Some(ReferrersSource::Api));
+                continue;
+            }
+            indexed_by.push(Some(ReferrersSource::FallbackTag));
+            if seen.insert(manifest.digest().clone()) {
+                by_subject
+                    .entry(subject.digest.clone())
+                    .or_default()
+                    .push(manifest.descriptor());
+            }
+        }
+        let updates: Vec<_> = by_subject
+            .iter()
+            .map(|(subject, referrers)| self.index_referrers(repository, subject, referrers))
+            .collect();
+        futures_util::future::try_join_all(updates).await?;
+        Ok(manifests
+            .iter()
+            .zip(indexed_by)
+            .map(|((manifest, _), referrer_indexed_by)| PushedManifest {
+                descriptor: manifest.descriptor(),
+                referrer_indexed_by,
+            })
+            .collect())
     }
 
     pub(in crate::store::remote) async fn remove_manifest(
