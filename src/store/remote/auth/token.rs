@@ -8,7 +8,7 @@
 //! each target checked like a realm; credentials go only to the realm's
 //! own origin.
 
-mod answer;
+pub(super) mod answer;
 
 use std::time::Duration;
 
