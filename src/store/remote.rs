@@ -29,7 +29,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use async_trait::async_trait;
 
 pub use connect::{
-    ConnectOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_METADATA_TIMEOUT, DEFAULT_READ_TIMEOUT,
+    Clients, ConnectOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_METADATA_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
 };
 
 use crate::oci::reference::{validate_registry, validate_repository, validate_tag};
@@ -67,14 +68,14 @@ impl RemoteStore {
     pub fn new(registry: &str, options: ConnectOptions) -> Result<RemoteStore, StoreError> {
         validate_registry(registry)?;
         let origin = connect::origin(registry, &options)?;
-        let client = connect::build_client(&options)?;
+        let clients = connect::Clients::new(&options, &origin)?;
         let credential = CredentialSource::for_registry(registry, &options)?;
         let plain_http = origin.scheme() == "http";
-        let auth = Authenticator::with_source(client.clone(), registry, credential, plain_http);
+        let auth = Authenticator::with_source(clients.clone(), registry, credential, plain_http);
         Ok(RemoteStore {
             registry: registry.to_owned(),
             transport: Arc::new(Transport::new(
-                client,
+                clients,
                 origin,
                 registry,
                 auth,

@@ -12,6 +12,7 @@ use reqwest::{Method, StatusCode};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
+use super::connect::Clients;
 use super::response::{is_connection_refused, not_listening, read_capped, redact, transport_error};
 use super::retry::{self, MAX_REFUSED_RETRIES, MAX_RETRIES, MAX_RETRY_AFTER};
 use super::{Authenticator, Scope};
@@ -80,7 +81,7 @@ impl Reply {
 }
 
 pub struct Transport {
-    client: reqwest::Client,
+    client: Clients,
     origin: Url,
     registry: String,
     auth: Arc<Authenticator>,
@@ -98,7 +99,7 @@ impl std::fmt::Debug for Transport {
 
 impl Transport {
     pub fn new(
-        client: reqwest::Client,
+        client: Clients,
         origin: Url,
         registry: &str,
         auth: Authenticator,
@@ -199,6 +200,7 @@ impl Transport {
                 .map_err(|_| StoreError::Cancelled)?;
             let mut request = self
                 .client
+                .for_url(&url)
                 .request(method.clone(), url.clone())
                 .headers(call.headers.clone());
             if on_registry {
