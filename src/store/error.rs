@@ -48,6 +48,16 @@ pub enum StoreError {
     },
     #[error("{operation} failed: {message}")]
     Transport { operation: String, message: String },
+    /// The connection was refused: nothing listens at that address (a
+    /// closed port, a registry that is not running). Retried once at most.
+    #[error(
+        "{operation} failed: the registry at {address} is not listening (connection refused, {attempts} attempts)"
+    )]
+    NotListening {
+        operation: String,
+        address: String,
+        attempts: u32,
+    },
     #[error("registry broke the protocol: {0}")]
     Protocol(String),
     #[error("{context}: {source}")]

@@ -29,7 +29,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use async_trait::async_trait;
 
 pub use connect::{
-    ConnectOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_METADATA_TIMEOUT, DEFAULT_READ_TIMEOUT,
+    Clients, ConnectOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_METADATA_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
 };
 
 use crate::oci::reference::{validate_registry, validate_repository, validate_tag};
@@ -67,14 +68,14 @@ impl RemoteStore {
     pub fn new(registry: &str, options: ConnectOptions) -> Result<RemoteStore, StoreError> {
         validate_registry(registry)?;
         let origin = connect::origin(registry, &options)?;
-        let client = connect::build_client(&options)?;
+        let clients = connect::Clients::new(&options, &origin)?;
         let credential = CredentialSource::for_registry(registry, &options)?;
         let plain_http = origin.scheme() == "http";
-        let auth = Authenticator::with_source(client.clone(), registry, credential, plain_http);
+        let auth = Authenticator::with_source(clients.clone(), registry, credential, plain_http);
         Ok(RemoteStore {
             registry: registry.to_owned(),
             transport: Arc::new(Transport::new(
-                client,
+                clients,
                 origin,
                 registry,
                 auth,
@@ -262,6 +263,42 @@ impl Store for RemoteStore {
         check_repository(repository)?;
         self.list_referrers(repository, subject, artifact_type)
             .await
+    }
+}
+
+/// Entry points for the fuzz targets in `fuzz/`; not an API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use reqwest::header::{HeaderMap, HeaderValue, LINK};
+    use serde_json::Value;
+
+    pub use super::fallback::entries::Change;
+    use crate::oci::Digest;
+
+    /// The next-page target of these `Link` header values.
+    pub fn next_link(values: &[&[u8]]) -> Option<String> {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            if let Ok(value) = HeaderValue::from_bytes(value) {
+                headers.append(LINK, value);
+            }
+        }
+        super::listing::next_link(&headers)
+    }
+
+    /// A fallback index's entries after `changes`, or `None` when unchanged.
+    pub fn apply_to_fallback(current: &[Value], changes: &[Change]) -> Option<Vec<Value>> {
+        super::fallback::entries::apply(current, changes)
+    }
+
+    /// Whether `entries` already show `change`.
+    pub fn fallback_shows(entries: &[Value], change: &Change) -> bool {
+        super::fallback::entries::is_visible(entries, change)
+    }
+
+    /// An `Add` of a descriptor-shaped entry for `digest`.
+    pub fn add(entry: Value, digest: Digest) -> Change {
+        Change::Add(entry, digest)
     }
 }
 

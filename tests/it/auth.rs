@@ -19,6 +19,7 @@ mod store;
 #[path = "auth_tokens.rs"]
 mod tokens;
 
+use base64::Engine as _;
 use regscope::store::StoreError;
 use regscope::store::remote::ConnectOptions;
 use regscope::store::remote::auth::{Authenticator, Scope};
@@ -122,6 +123,28 @@ async fn basic_auth_on_distribution_with_htpasswd() {
 }
 
 #[tokio::test]
+async fn basic_auth_from_a_podman_auth_json() {
+    let reg = Registry::distribution_htpasswd(USER, PASSWORD);
+    push_artifact(&Oras::for_registry(&reg), reg.host(), "app");
+    let env = credentials::helper_env(&[]);
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"));
+    credentials::write_containers_auth(
+        &env,
+        &format!(r#"{{"auths":{{"{}":{{"auth":"{auth}"}}}}}}"#, reg.host()),
+    );
+    let source =
+        CredentialSource::with_env(reg.host(), &ConnectOptions::default(), env.lookup.clone())
+            .unwrap();
+    let auth = Authenticator::with_source(client(), reg.host(), source, true);
+    assert_eq!(
+        get(&auth, reg.host(), &tags("app"), &pull("app"))
+            .await
+            .unwrap(),
+        200
+    );
+}
+
+#[tokio::test]
 async fn basic_auth_without_or_with_wrong_credentials_says_so_plainly() {
     let reg = Registry::distribution_htpasswd(USER, PASSWORD);
     let anonymous = Authenticator::new(client(), reg.host(), None, true);
@@ -207,6 +230,7 @@ async fn credentials_from_the_docker_config_oras_login_writes() {
         config_dir: Some(oras.docker_config()),
         path: None,
         helper_timeout: std::time::Duration::from_secs(5),
+        containers_auth_files: Vec::new(),
     };
     let credential = lookup_with(reg.host(), &ConnectOptions::default(), &env).unwrap();
     assert_eq!(credential, basic(USER, PASSWORD));

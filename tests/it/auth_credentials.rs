@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use regscope::store::remote::ConnectOptions;
-use regscope::store::remote::credentials::{Credential, LookupEnv, lookup_with, server_key};
+use regscope::store::remote::credentials::{
+    Credential, LookupEnv, containers_auth_files, lookup_containers_auth, lookup_with, server_key,
+};
 use tempfile::TempDir;
 
 use super::basic;
@@ -34,8 +36,10 @@ pub(crate) fn helper_env(helpers: &[(&str, &str)]) -> HelperEnv {
         config_dir: Some(dir.path().join("docker")),
         path: Some(path.unwrap()),
         helper_timeout: Duration::from_secs(5),
+        containers_auth_files: vec![dir.path().join("containers/auth.json")],
     };
     std::fs::create_dir(dir.path().join("docker")).unwrap();
+    std::fs::create_dir(dir.path().join("containers")).unwrap();
     HelperEnv { dir, lookup }
 }
 
@@ -52,6 +56,11 @@ pub(crate) fn answering_helper(server: &str, user: &str, secret: &str) -> String
          printf '%s' '{{\"ServerURL\":\"{server}\",\"Username\":\"{user}\",\"Secret\":\"{secret}\"}}'\n\
          else\necho 'credentials not found in native keychain'\nexit 1\nfi\n"
     )
+}
+
+/// Writes the containers-auth.json(5) file podman and skopeo would use.
+pub(crate) fn write_containers_auth(env: &HelperEnv, json: &str) {
+    std::fs::write(env.dir.path().join("containers/auth.json"), json).unwrap();
 }
 
 fn find(env: &HelperEnv, registry: &str) -> Result<Option<Credential>, String> {
@@ -92,6 +101,7 @@ fn no_config_means_no_credential() {
     assert_eq!(find(&env, "r.io"), Ok(None));
     let nowhere = LookupEnv {
         config_dir: None,
+        containers_auth_files: Vec::new(),
         ..env.lookup.clone()
     };
     assert_eq!(
@@ -293,5 +303,85 @@ fn debug_output_hides_secrets() {
     assert!(
         shown.contains("\"u\"") && !shown.contains("secret"),
         "{shown}"
+    );
+}
+
+#[test]
+fn podman_auth_json_comes_after_docker_and_its_most_specific_key_wins() {
+    let env = helper_env(&[]);
+    // The format containers-auth.json(5) publishes: docker's `auths` map,
+    // keyed by host, namespace or repository.
+    write_containers_auth(
+        &env,
+        &format!(
+            r#"{{"auths":{{
+                "r.io":{{"auth":"{}"}},
+                "r.io/team":{{"auth":"{}"}},
+                "r.io/team/app":{{"auth":"{}"}},
+                "https://old.io/v1/":{{"auth":"{}"}},
+                "only.io/team":{{"auth":"{}"}}
+            }}}}"#,
+            encoded("host:pw"),
+            encoded("team:pw"),
+            encoded("app:pw"),
+            encoded("legacy:pw"),
+            encoded("ns-only:pw"),
+        ),
+    );
+    let lookup = |registry, repository| {
+        lookup_containers_auth(registry, repository, &env.lookup).map_err(|e| e.to_string())
+    };
+    assert_eq!(lookup("r.io", None), Ok(basic("host", "pw")));
+    assert_eq!(lookup("r.io", Some("team/app")), Ok(basic("app", "pw")));
+    assert_eq!(lookup("r.io", Some("team/app/sub")), Ok(basic("app", "pw")));
+    assert_eq!(lookup("r.io", Some("team/other")), Ok(basic("team", "pw")));
+    assert_eq!(lookup("r.io", Some("teamx")), Ok(basic("host", "pw")));
+    assert_eq!(lookup("old.io", None), Ok(basic("legacy", "pw")));
+    // A namespace's credential is not the whole host's.
+    assert_eq!(lookup("only.io", None), Ok(None));
+    assert_eq!(
+        lookup("only.io", Some("team/app")),
+        Ok(basic("ns-only", "pw"))
+    );
+
+    // Through the ordinary lookup: podman's file answers when docker's
+    // config has nothing, and docker's config answers first when it has.
+    assert_eq!(find(&env, "r.io"), Ok(basic("host", "pw")));
+    write_config(
+        &env,
+        &format!(
+            r#"{{"auths":{{"r.io":{{"auth":"{}"}}}}}}"#,
+            encoded("docker:pw")
+        ),
+    );
+    assert_eq!(find(&env, "r.io"), Ok(basic("docker", "pw")));
+    assert_eq!(find(&env, "old.io"), Ok(basic("legacy", "pw")));
+}
+
+#[test]
+fn registry_auth_file_replaces_the_default_podman_files() {
+    let home = std::path::PathBuf::from("/home/u");
+    assert_eq!(
+        containers_auth_files(
+            Some("/tmp/a.json".into()),
+            Some("/run/user/1".into()),
+            Some(home.clone())
+        ),
+        vec![std::path::PathBuf::from("/tmp/a.json")]
+    );
+    assert_eq!(
+        containers_auth_files(
+            Some("".into()),
+            Some("/run/user/1".into()),
+            Some(home.clone())
+        ),
+        vec![
+            std::path::PathBuf::from("/run/user/1/containers/auth.json"),
+            home.join(".config/containers/auth.json"),
+        ]
+    );
+    assert_eq!(
+        containers_auth_files(None, None, Some(home.clone())),
+        vec![home.join(".config/containers/auth.json")]
     );
 }

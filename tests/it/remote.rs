@@ -9,6 +9,7 @@ mod faults;
 mod integrity;
 mod interop;
 mod read;
+mod refused;
 mod timeouts;
 mod tls;
 mod write;

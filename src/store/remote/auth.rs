@@ -25,6 +25,7 @@ use url::Url;
 use self::cache::TokenCache;
 use self::challenge::{AuthScheme, Challenge, challenges_in};
 use self::scope::ScopeSet;
+use super::connect::Clients;
 use super::credentials::{Credential, CredentialSource};
 use crate::store::StoreError;
 
@@ -40,7 +41,7 @@ pub enum Scope {
 
 /// Authentication for one registry host. `Send + Sync`; share it in an `Arc`.
 pub struct Authenticator {
-    client: reqwest::Client,
+    client: Clients,
     registry: String,
     credential: CredentialSource,
     plain_http: bool,
@@ -68,7 +69,7 @@ impl Authenticator {
     /// (asked for by the user, or a loopback host); only then may a realm
     /// be plain HTTP and so receive credentials without TLS.
     pub fn new(
-        client: reqwest::Client,
+        client: impl Into<Clients>,
         registry: &str,
         credential: Option<Credential>,
         plain_http: bool,
@@ -84,13 +85,13 @@ impl Authenticator {
     /// [`Authenticator::new`] with a credential that may be looked up only
     /// when the registry first challenges.
     pub fn with_source(
-        client: reqwest::Client,
+        client: impl Into<Clients>,
         registry: &str,
         credential: CredentialSource,
         plain_http: bool,
     ) -> Authenticator {
         Authenticator {
-            client,
+            client: client.into(),
             registry: registry.to_owned(),
             credential,
             plain_http,
@@ -275,5 +276,27 @@ fn unanswerable(challenges: &[Challenge]) -> String {
             "the registry asks for an authentication scheme regscope does not speak ({})",
             schemes.join(", ")
         )
+    }
+}
+
+/// Entry points for the fuzz targets in `fuzz/`; not an API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    /// Each challenge of one `WWW-Authenticate` value: scheme and parameters.
+    pub fn challenges(header: &str) -> Vec<(String, BTreeMap<String, String>)> {
+        super::challenge::parse_challenges(header)
+            .into_iter()
+            .map(|c| (format!("{:?}", c.scheme), c.params))
+            .collect()
+    }
+
+    /// A token server's `200 OK` body: the header's length and the lifetime.
+    pub fn token_answer(body: &[u8]) -> Result<(usize, Duration), String> {
+        super::token::answer::parse_answer("fuzz", body)
+            .map(|t| (t.header.len(), t.lifetime))
+            .map_err(|e| e.to_string())
     }
 }

@@ -26,7 +26,8 @@ pub struct ConnectOptions {
     pub https_on_loopback: bool,
     /// A PEM file of extra CA certificates.
     pub ca_file: Option<PathBuf>,
-    /// Skip TLS verification (loudly).
+    /// Skip TLS verification (loudly) for the registry's own host and port
+    /// only; redirect targets and token realms elsewhere are verified.
     pub insecure: bool,
     pub username: Option<String>,
     pub password: Option<String>,
@@ -94,8 +95,88 @@ pub fn is_loopback(host_and_port: &str) -> bool {
         })
 }
 
-/// The store's one client, and so its one connection pool.
+/// The HTTP clients of one store: one that verifies TLS, and, with
+/// `--insecure`, one that does not, used only for the host and port the
+/// user named (H4). A redirect target or token realm elsewhere is verified
+/// like any other host: the user vouched for one server, not for wherever
+/// it sends us.
+#[derive(Clone)]
+pub struct Clients {
+    verified: reqwest::Client,
+    insecure: Option<(reqwest::Client, String, u16)>,
+}
+
+impl Clients {
+    /// The clients for `options`, with `--insecure` scoped to `origin`.
+    pub fn new(options: &ConnectOptions, origin: &Url) -> Result<Clients, StoreError> {
+        let verified = build_client(options)?;
+        let insecure = match (options.insecure, origin.host_str()) {
+            (true, Some(host)) => {
+                tracing::warn!(
+                    "TLS certificate verification is OFF for {host} (--insecure): anyone on the network path can read and change what this registry sends"
+                );
+                let port = origin.port_or_known_default().unwrap_or(443);
+                Some((
+                    client_builder(options, true)?,
+                    host.to_ascii_lowercase(),
+                    port,
+                ))
+            }
+            _ => None,
+        };
+        Ok(Clients { verified, insecure })
+    }
+
+    /// [`Clients::new`] for `registry` as written in a reference.
+    pub fn for_registry(registry: &str, options: &ConnectOptions) -> Result<Clients, StoreError> {
+        Clients::new(options, &origin(registry, options)?)
+    }
+
+    /// The client for a request to `url`: the unverifying one only for
+    /// `https` to the very host and port that was named.
+    pub fn for_url(&self, url: &Url) -> &reqwest::Client {
+        match &self.insecure {
+            Some((client, host, port))
+                if url.scheme() == "https"
+                    && url.host_str().is_some_and(|h| h.eq_ignore_ascii_case(host))
+                    && url.port_or_known_default() == Some(*port) =>
+            {
+                client
+            }
+            _ => &self.verified,
+        }
+    }
+}
+
+impl From<reqwest::Client> for Clients {
+    /// One verifying client for every host.
+    fn from(client: reqwest::Client) -> Clients {
+        Clients {
+            verified: client,
+            insecure: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Clients {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let insecure = self
+            .insecure
+            .as_ref()
+            .map(|(_, host, port)| format!("{host}:{port}"));
+        f.debug_struct("Clients")
+            .field("insecure_for", &insecure)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A client that verifies TLS (with `ca_file` if given) for every host;
+/// `insecure` is honoured only through [`Clients`], scoped to one host.
 pub fn build_client(options: &ConnectOptions) -> Result<reqwest::Client, StoreError> {
+    client_builder(options, false)
+}
+
+fn client_builder(options: &ConnectOptions, insecure: bool) -> Result<reqwest::Client, StoreError> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut builder = reqwest::Client::builder()
         .user_agent(concat!("regscope/", env!("CARGO_PKG_VERSION")))
@@ -121,10 +202,7 @@ pub fn build_client(options: &ConnectOptions) -> Result<reqwest::Client, StoreEr
         })?;
         builder = builder.tls_certs_merge(certificates);
     }
-    if options.insecure {
-        tracing::warn!(
-            "TLS certificate verification is OFF (--insecure): anyone on the network path can read and change what this registry sends"
-        );
+    if insecure {
         builder = builder.tls_danger_accept_invalid_certs(true);
     }
     builder.build().map_err(|e| StoreError::Transport {
@@ -160,6 +238,35 @@ mod tests {
             ..ConnectOptions::default()
         };
         assert!(build_client(&insecure).is_ok());
+    }
+
+    #[test]
+    fn insecure_is_for_the_named_host_and_port_only() {
+        let insecure = ConnectOptions {
+            insecure: true,
+            ..ConnectOptions::default()
+        };
+        let origin = origin("r.example:5000", &insecure).expect("origin");
+        let clients = Clients::new(&insecure, &origin).expect("clients");
+        let is_insecure = |url: &str| {
+            let url = Url::parse(url).expect("url");
+            let picked: *const reqwest::Client = clients.for_url(&url);
+            let verified: *const reqwest::Client = &clients.verified;
+            picked != verified
+        };
+        assert!(is_insecure("https://r.example:5000/v2/"));
+        assert!(is_insecure("https://R.Example:5000/token"));
+        for elsewhere in [
+            "https://r.example/v2/",
+            "https://r.example:5001/v2/",
+            "https://auth.r.example:5000/token",
+            "https://storage.example/blob",
+            "http://r.example:5000/v2/",
+        ] {
+            assert!(!is_insecure(elsewhere), "{elsewhere}");
+        }
+        let plain = Clients::new(&ConnectOptions::default(), &origin).expect("clients");
+        assert!(plain.insecure.is_none());
     }
 
     #[test]

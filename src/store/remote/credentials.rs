@@ -3,6 +3,13 @@
 //! (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`):
 //! `credHelpers[server]`, then `credsStore`, then `auths[server]`.
 //!
+//! After the docker config come the files podman, skopeo and buildah
+//! write (containers-auth.json(5)): `$REGISTRY_AUTH_FILE` when set, else
+//! `$XDG_RUNTIME_DIR/containers/auth.json` and
+//! `~/.config/containers/auth.json`. Their `auths` keys may name a host, or
+//! a namespace or repository on it (`host/ns`, `host/ns/repo`); the most
+//! specific key that matches wins.
+//!
 //! Credential helpers (`docker-credential-<name>`) run with a timeout, and a
 //! helper that cannot run is an error naming it, never a reason to look
 //! elsewhere (docker's CVE-2021-41092 sent credentials to Docker Hub that
@@ -60,6 +67,8 @@ pub struct LookupEnv {
     /// The `PATH` searched for `docker-credential-*` helpers.
     pub path: Option<OsString>,
     pub helper_timeout: Duration,
+    /// containers-auth.json(5) files, read in order after the docker config.
+    pub containers_auth_files: Vec<PathBuf>,
 }
 
 impl LookupEnv {
@@ -73,8 +82,31 @@ impl LookupEnv {
             config_dir,
             path: std::env::var_os("PATH"),
             helper_timeout: HELPER_TIMEOUT,
+            containers_auth_files: containers_auth_files(
+                std::env::var_os("REGISTRY_AUTH_FILE"),
+                std::env::var_os("XDG_RUNTIME_DIR"),
+                directories::BaseDirs::new().map(|d| d.home_dir().to_owned()),
+            ),
         }
     }
+}
+
+/// Where podman and skopeo keep credentials: `$REGISTRY_AUTH_FILE` alone
+/// when it is set, otherwise the per-session file and then the one in the
+/// home directory (containers-auth.json(5)).
+pub fn containers_auth_files(
+    registry_auth_file: Option<OsString>,
+    xdg_runtime_dir: Option<OsString>,
+    home: Option<PathBuf>,
+) -> Vec<PathBuf> {
+    if let Some(file) = registry_auth_file.filter(|f| !f.is_empty()) {
+        return vec![PathBuf::from(file)];
+    }
+    let runtime = xdg_runtime_dir
+        .filter(|d| !d.is_empty())
+        .map(|d| PathBuf::from(d).join("containers/auth.json"));
+    let home = home.map(|h| h.join(".config/containers/auth.json"));
+    runtime.into_iter().chain(home).collect()
 }
 
 /// The credential for `registry` (as written in a reference: `docker.io`,
@@ -111,23 +143,45 @@ pub fn lookup_with(
         }
         (None, None) => {}
     }
-    let Some(config_dir) = &env.config_dir else {
-        return Ok(None);
-    };
-    let Some(config) = docker_config::DockerConfig::read(&config_dir.join("config.json"))? else {
-        return Ok(None);
-    };
     let server = server_key(registry);
-    if let Some(helper) = config.helper_for(server) {
-        return helper::get(helper, server, env);
+    let docker_config = match &env.config_dir {
+        Some(dir) => docker_config::DockerConfig::read(&dir.join("config.json"))?,
+        None => None,
+    };
+    if let Some(config) = docker_config {
+        if let Some(helper) = config.helper_for(server) {
+            return helper::get(helper, server, env);
+        }
+        // A store that has nothing for this server leaves `auths` to answer.
+        if let Some(store) = config.creds_store()
+            && let Some(credential) = helper::get(store, server, env)?
+        {
+            return Ok(Some(credential));
+        }
+        if let Some(credential) = config.auth_for(server)? {
+            return Ok(Some(credential));
+        }
     }
-    // A store that has nothing for this server leaves `auths` to answer.
-    if let Some(store) = config.creds_store()
-        && let Some(credential) = helper::get(store, server, env)?
-    {
-        return Ok(Some(credential));
+    lookup_containers_auth(registry, None, env)
+}
+
+/// The credential for `registry` (and, when given, `repository` on it) in
+/// the containers-auth.json(5) files of `env`, the first file that has one.
+pub fn lookup_containers_auth(
+    registry: &str,
+    repository: Option<&str>,
+    env: &LookupEnv,
+) -> Result<Option<Credential>, StoreError> {
+    let host = credential_key(registry);
+    for file in &env.containers_auth_files {
+        let Some(config) = docker_config::DockerConfig::read(file)? else {
+            continue;
+        };
+        if let Some(credential) = config.auth_for_repository(host, repository)? {
+            return Ok(Some(credential));
+        }
     }
-    config.auth_for(server)
+    Ok(None)
 }
 
 /// The key docker's config and helpers use for `registry`: Docker Hub's

@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 use serde_json::{Map, Value, json};
 use tokio::sync::oneshot;
 
-mod entries;
+pub(super) mod entries;
 
 use self::entries::{Change, apply, entries, is_visible};
 use super::manifests::hash_with;

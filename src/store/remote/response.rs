@@ -56,6 +56,34 @@ pub fn transport_error(operation: &str, url: &Url, error: reqwest::Error) -> Sto
     }
 }
 
+/// Whether the connection was refused (`ECONNREFUSED`): nothing listens
+/// there, so retrying more than once only makes the user wait.
+pub fn is_connection_refused(error: &reqwest::Error) -> bool {
+    let mut source: Option<&dyn std::error::Error> = Some(error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+/// The error for a refused connection after `attempts` tries.
+pub fn not_listening(operation: &str, url: &Url, attempts: u32) -> StoreError {
+    let mut address = url.host_str().unwrap_or("").to_owned();
+    if let Some(port) = url.port_or_known_default() {
+        address.push_str(&format!(":{port}"));
+    }
+    StoreError::NotListening {
+        operation: operation.to_owned(),
+        address,
+        attempts,
+    }
+}
+
 /// The declared `Content-Length`, read from the header itself (reqwest's
 /// `content_length()` is the body's size hint, which is 0 for `HEAD`).
 pub fn declared_length(headers: &HeaderMap) -> Option<u64> {

@@ -11,6 +11,8 @@ use reqwest::{Method, StatusCode};
 pub const MAX_RETRIES: u32 = 4;
 /// The longest `Retry-After` worth waiting for inside one operation.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(15);
+/// Retries after a refused connection (nothing listens there).
+pub const MAX_REFUSED_RETRIES: u32 = 1;
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 const MAX_BACKOFF: Duration = Duration::from_secs(3);
 

@@ -12,8 +12,9 @@ use reqwest::{Method, StatusCode};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
-use super::response::{read_capped, redact, transport_error};
-use super::retry::{self, MAX_RETRIES, MAX_RETRY_AFTER};
+use super::connect::Clients;
+use super::response::{is_connection_refused, not_listening, read_capped, redact, transport_error};
+use super::retry::{self, MAX_REFUSED_RETRIES, MAX_RETRIES, MAX_RETRY_AFTER};
 use super::{Authenticator, Scope};
 use crate::store::StoreError;
 
@@ -80,7 +81,7 @@ impl Reply {
 }
 
 pub struct Transport {
-    client: reqwest::Client,
+    client: Clients,
     origin: Url,
     registry: String,
     auth: Arc<Authenticator>,
@@ -98,7 +99,7 @@ impl std::fmt::Debug for Transport {
 
 impl Transport {
     pub fn new(
-        client: reqwest::Client,
+        client: Clients,
         origin: Url,
         registry: &str,
         auth: Authenticator,
@@ -189,6 +190,7 @@ impl Transport {
         let mut body = call.body.clone();
         let mut redirects = 0;
         let mut retries = 0;
+        let mut refusals = 0;
         let mut challenge_answer: Option<HeaderValue> = None;
         loop {
             let on_registry = self.is_registry_origin(&url);
@@ -198,6 +200,7 @@ impl Transport {
                 .map_err(|_| StoreError::Cancelled)?;
             let mut request = self
                 .client
+                .for_url(&url)
                 .request(method.clone(), url.clone())
                 .headers(call.headers.clone());
             if on_registry {
@@ -217,6 +220,17 @@ impl Transport {
                 Ok(response) => response,
                 Err(error) => {
                     drop(permit);
+                    if is_connection_refused(&error) {
+                        // Nothing listens there: one more try covers a
+                        // registry that is just restarting, more only waits.
+                        if refusals < MAX_REFUSED_RETRIES {
+                            refusals += 1;
+                            tracing::debug!(url = %redact(&url), "connection refused, trying once more");
+                            tokio::time::sleep(retry::backoff(1)).await;
+                            continue;
+                        }
+                        return Err(not_listening(&call.operation, &url, refusals + 1));
+                    }
                     if retries < MAX_RETRIES && worth_retrying(&method, &error) {
                         retries += 1;
                         tracing::debug!(url = %redact(&url), retry = retries, "retrying after: {}", error.without_url());

@@ -139,3 +139,37 @@ async fn remote_cli_ls_trusts_a_ca_file() {
     let plain = regscope_ls(&[&repository]);
     assert!(!plain.status.success(), "{}", text(&plain));
 }
+
+/// `--insecure` vouches for the named host and port only (H4): the same
+/// server reached under another name, as a redirect or a token realm could
+/// send a request, is verified, and its test certificate is refused.
+#[tokio::test]
+async fn remote_insecure_covers_the_named_host_only() {
+    let reg = Registry::distribution_tls();
+    let port = reg.host().rsplit_once(':').expect("port").1.to_owned();
+    let insecure = ConnectOptions {
+        insecure: true,
+        ..ConnectOptions::default()
+    };
+    let clients =
+        regscope::store::remote::Clients::for_registry(reg.host(), &insecure).expect("clients");
+
+    let named = url::Url::parse(&format!("https://{}/v2/", reg.host())).expect("url");
+    let answer = clients.for_url(&named).get(named.clone()).send().await;
+    assert_eq!(answer.expect("the named host").status(), 200);
+
+    let elsewhere = url::Url::parse(&format!("https://localhost:{port}/v2/")).expect("url");
+    let refused = clients
+        .for_url(&elsewhere)
+        .get(elsewhere.clone())
+        .send()
+        .await
+        .expect_err("another host name is verified");
+    let mut message = refused.to_string();
+    let mut source = std::error::Error::source(&refused);
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    assert!(message.contains("certificate"), "{message}");
+}

@@ -8,7 +8,7 @@
 //! each target checked like a realm; credentials go only to the realm's
 //! own origin.
 
-mod answer;
+pub(super) mod answer;
 
 use std::time::Duration;
 
@@ -19,6 +19,7 @@ use url::Url;
 use super::realm::{redacted, validate_realm};
 use super::scope::ScopeSet;
 use crate::store::StoreError;
+use crate::store::remote::connect::Clients;
 use crate::store::remote::credentials::Credential;
 
 /// The whole exchange, so a token server that trickles bytes or bounces
@@ -44,7 +45,7 @@ pub(crate) struct IssuedToken {
 }
 
 pub(crate) async fn fetch_token(
-    client: &reqwest::Client,
+    clients: &Clients,
     request: &TokenRequest<'_>,
 ) -> Result<IssuedToken, StoreError> {
     let operation = format!("get a token from {}", redacted(request.realm));
@@ -56,7 +57,7 @@ pub(crate) async fn fetch_token(
         "fetching a bearer token"
     );
     let exchange = async {
-        let response = send(client, request, &operation).await?;
+        let response = send(clients, request, &operation).await?;
         answer::read_answer(request, &operation, response).await
     };
     tokio::time::timeout(FETCH_TIMEOUT, exchange)
@@ -69,7 +70,7 @@ pub(crate) async fn fetch_token(
 
 /// Sends the token request, following redirects.
 async fn send(
-    client: &reqwest::Client,
+    clients: &Clients,
     request: &TokenRequest<'_>,
     operation: &str,
 ) -> Result<Response, StoreError> {
@@ -78,7 +79,9 @@ async fn send(
     let mut url = with_query(request);
     for _ in 0..=MAX_REDIRECTS {
         let same_origin = url.origin() == request.realm.origin();
-        let response = build(client, request, &url, same_origin)?
+        // Each hop gets the client for its own host: `--insecure` covers
+        // the registry's host, never a realm or redirect elsewhere.
+        let response = build(clients.for_url(&url), request, &url, same_origin)?
             .send()
             .await
             .map_err(|e| answer::transport(operation, &e))?;

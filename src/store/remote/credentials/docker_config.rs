@@ -95,7 +95,45 @@ impl DockerConfig {
 
     /// The credential stored inline in `auths` for `server`.
     pub(super) fn auth_for(&self, server: &str) -> Result<Option<Credential>, StoreError> {
-        let Some(entry) = find(&self.auths, server) else {
+        self.auth_for_key(server, find(&self.auths, server))
+    }
+
+    /// containers-auth.json(5): the entry whose key is the most specific
+    /// match for `repository` on `host` (`host/a/b/c`, then `host/a/b`,
+    /// `host/a`, `host`; legacy `https://host/v1/` keys count as `host`).
+    pub(super) fn auth_for_repository(
+        &self,
+        host: &str,
+        repository: Option<&str>,
+    ) -> Result<Option<Credential>, StoreError> {
+        let mut path = repository.unwrap_or("").trim_matches('/').to_owned();
+        while !path.is_empty() {
+            let key = format!("{host}/{path}");
+            if let Some(credential) = self.auth_for_key(&key, self.auths.get(&key))? {
+                return Ok(Some(credential));
+            }
+            path = path
+                .rsplit_once('/')
+                .map(|(p, _)| p.to_owned())
+                .unwrap_or_default();
+        }
+        let entry = self.auths.get(host).or_else(|| {
+            let wanted = normalise_key(host);
+            self.auths
+                .iter()
+                .filter(|(key, _)| is_host_key(key))
+                .find(|(key, _)| normalise_key(key) == wanted)
+                .map(|(_, entry)| entry)
+        });
+        self.auth_for_key(host, entry)
+    }
+
+    fn auth_for_key(
+        &self,
+        server: &str,
+        entry: Option<&AuthEntry>,
+    ) -> Result<Option<Credential>, StoreError> {
+        let Some(entry) = entry else {
             return Ok(None);
         };
         if let Some(token) = entry.identitytoken.as_ref().filter(|t| !t.is_empty()) {
@@ -148,4 +186,15 @@ fn find<'a, T>(map: &'a BTreeMap<String, T>, server: &str) -> Option<&'a T> {
     map.iter()
         .find(|(key, _)| normalise_key(key) == wanted)
         .map(|(_, value)| value)
+}
+
+/// A key that names a whole host: `host`, or a URL with at most docker's
+/// legacy `/v1/` or `/v2/` path; `host/ns/repo` keys name less.
+fn is_host_key(key: &str) -> bool {
+    match key.split_once("://") {
+        Some((_, rest)) => rest
+            .split_once('/')
+            .is_none_or(|(_, path)| matches!(path.trim_matches('/'), "" | "v1" | "v2")),
+        None => !key.contains('/'),
+    }
 }

@@ -50,6 +50,7 @@ impl CredentialSource {
         if options.username.is_some() || options.password.is_some() {
             let no_config = LookupEnv {
                 config_dir: None,
+                containers_auth_files: Vec::new(),
                 ..env
             };
             return Ok(CredentialSource::known(lookup_with(

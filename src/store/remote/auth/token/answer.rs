@@ -53,8 +53,13 @@ pub(super) async fn read_answer(
             },
             ReadError::Transport(e) => transport(operation, &e),
         })?;
+    parse_answer(operation, &body)
+}
+
+/// The token in the body of a `200 OK` answer (already capped).
+pub(crate) fn parse_answer(operation: &str, body: &[u8]) -> Result<IssuedToken, StoreError> {
     let protocol = |what: &str| StoreError::Protocol(format!("{operation}: {what}"));
-    let answer: TokenAnswer = serde_json::from_slice(&body)
+    let answer: TokenAnswer = serde_json::from_slice(body)
         .map_err(|_| protocol("the token server's answer is not JSON"))?;
     let token = [answer.token, answer.access_token]
         .into_iter()
