@@ -32,8 +32,9 @@ pub use node::{Attachments, NodeContext, node_referrers};
 /// rest are dropped with a warning (a hostile registry can list millions).
 pub const DEFAULT_MAX_FAN_OUT: usize = 1000;
 
-/// How many requests of one level run at the same time.
-pub const DEFAULT_CONCURRENCY: usize = 8;
+/// How many nodes of one level are worked on at the same time: a whole
+/// level at once, within what the store's adaptive limit lets through.
+pub const DEFAULT_CONCURRENCY: usize = 64;
 
 /// Where an attachment was found.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -15,7 +15,7 @@ use crate::oci::{Descriptor, Digest, Manifest};
 use crate::store::{Store, StoreError};
 
 /// How many referrer manifests of one node are fetched at the same time.
-const FETCH_CONCURRENCY: usize = 4;
+const FETCH_CONCURRENCY: usize = 32;
 
 /// What the caller knows around the node.
 #[derive(Debug, Clone, Copy)]

@@ -340,10 +340,7 @@ async fn push_round(ends: &Ends<'_>, chains: &[Chain], round: usize) -> Result<(
         // the user's tag are names of the same bytes).
         batch.extend(tags.iter().map(|tag| (manifest, Some(tag.as_str()))));
     }
-    let pushed = ends
-        .target
-        .push_manifests(ends.target_repo, &batch)
-        .await?;
+    let pushed = ends.target.push_manifests(ends.target_repo, &batch).await?;
     for ((manifest, tag), pushed) in batch.iter().zip(&pushed) {
         if &pushed.descriptor.digest != manifest.digest() {
             return Err(OpError::Invalid(format!(

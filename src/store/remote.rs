@@ -15,6 +15,7 @@ mod connect;
 pub mod credentials;
 mod download;
 mod fallback;
+mod limit;
 mod listing;
 mod manifests;
 mod referrers;

@@ -9,18 +9,18 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION};
 use reqwest::{Method, StatusCode};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
 use super::connect::Clients;
+use super::limit::{AdaptiveLimit, Slot};
 use super::response::{is_connection_refused, not_listening, read_capped, redact, transport_error};
 use super::retry::{self, MAX_REFUSED_RETRIES, MAX_RETRIES, MAX_RETRY_AFTER};
 use super::{Authenticator, Scope};
 use crate::store::StoreError;
 
-/// Requests one store has in flight at once; registries throttle clients
-/// that open many more, and the graph discovers in wide parallel rounds.
-pub const MAX_IN_FLIGHT: usize = 8;
+/// Requests one store starts with in flight at once: a whole level of a
+/// referrer graph in one round; the limit then adapts (see `limit`).
+pub const INITIAL_IN_FLIGHT: usize = super::limit::INITIAL_LIMIT;
 const MAX_REDIRECTS: usize = 10;
 
 /// One request to make: where, what, with which permissions.
@@ -68,7 +68,7 @@ pub struct Reply {
     /// Whether an earlier attempt failed or was answered with "later"; a
     /// `404` to a retried `DELETE` then means the first one worked.
     pub retried: bool,
-    permit: Option<OwnedSemaphorePermit>,
+    permit: Option<Slot>,
 }
 
 impl Reply {
@@ -85,7 +85,7 @@ pub struct Transport {
     origin: Url,
     registry: String,
     auth: Arc<Authenticator>,
-    in_flight: Arc<Semaphore>,
+    in_flight: Arc<AdaptiveLimit>,
     metadata_timeout: Duration,
 }
 
@@ -110,7 +110,7 @@ impl Transport {
             origin,
             registry: registry.to_owned(),
             auth: Arc::new(auth),
-            in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+            in_flight: AdaptiveLimit::new(INITIAL_IN_FLIGHT),
             metadata_timeout,
         }
     }
@@ -194,10 +194,11 @@ impl Transport {
         let mut challenge_answer: Option<HeaderValue> = None;
         loop {
             let on_registry = self.is_registry_origin(&url);
-            let permit = Arc::clone(&self.in_flight)
-                .acquire_owned()
+            let permit = self
+                .in_flight
+                .acquire()
                 .await
-                .map_err(|_| StoreError::Cancelled)?;
+                .ok_or(StoreError::Cancelled)?;
             let mut request = self
                 .client
                 .for_url(&url)
@@ -220,6 +221,9 @@ impl Transport {
                 Ok(response) => response,
                 Err(error) => {
                     drop(permit);
+                    if error.is_connect() || error.is_request() {
+                        self.in_flight.overloaded();
+                    }
                     if is_connection_refused(&error) {
                         // Nothing listens there: one more try covers a
                         // registry that is just restarting, more only waits.
@@ -241,6 +245,14 @@ impl Transport {
                 }
             };
             let status = response.status();
+            if matches!(
+                status,
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+            ) {
+                self.in_flight.overloaded();
+            } else {
+                self.in_flight.succeeded();
+            }
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 redirects += 1;
                 url = self.redirect_target(&url, &response, redirects, &call.operation)?;

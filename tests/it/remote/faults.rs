@@ -305,19 +305,61 @@ fn remote_caps_what_it_reads_and_what_it_asks_at_once() {
             "{listing:?}"
         );
 
-        // 24 requests held 200 ms each by the proxy, which counts how many
-        // it holds at once: in parallel, but never more than 8.
+        // 48 requests held 200 ms each by the proxy, which counts how many
+        // it holds at once: a whole level side by side (more than the 8 a
+        // fixed limit allowed), never more than the store starts with.
         proxy.clear_rules();
         proxy.add_rule(Rule::new("HEAD", "/manifests/v1").delay(Duration::from_millis(200)));
-        let resolves = (0..24).map(|_| {
-            let store = std::sync::Arc::clone(&store);
-            tokio::spawn(async move { store.resolve(REPO, "v1").await })
-        });
-        for resolved in futures_util::future::join_all(resolves).await {
-            resolved.expect("task").expect("resolve");
+        let at_once = resolve_at_once(&store, &proxy, 48).await;
+        assert!(at_once <= 32, "{at_once} requests in flight at once");
+        assert!(at_once > 8, "only {at_once} requests went out together");
+    });
+}
+
+/// Resolves `v1` `count` times at once; how many the proxy held together.
+async fn resolve_at_once(
+    store: &std::sync::Arc<regscope::store::remote::RemoteStore>,
+    proxy: &FaultProxy,
+    count: usize,
+) -> usize {
+    let resolves = (0..count).map(|_| {
+        let store = std::sync::Arc::clone(store);
+        tokio::spawn(async move { store.resolve(REPO, "v1").await })
+    });
+    for resolved in futures_util::future::join_all(resolves).await {
+        resolved.expect("task").expect("resolve");
+    }
+    proxy.most_held_at_once()
+}
+
+#[test]
+fn remote_asks_less_at_once_when_the_registry_pushes_back() {
+    let reg = Registry::distribution();
+    let proxy = FaultProxy::start(reg.host());
+    run(async {
+        let store = std::sync::Arc::new(store(&proxy.host()));
+        push_image(&store, REPO, "v1", "back-off").await;
+        // Six "503, try again now" answers, one after another: each halves
+        // what the store sends at once, down to its floor of 2.
+        proxy.add_rule(
+            Rule::new("HEAD", "/manifests/v1")
+                .status(503)
+                .header("Retry-After", "0")
+                .times(6),
+        );
+        for _ in 0..3 {
+            store.resolve(REPO, "v1").await.expect("resolve after 503s");
         }
-        let at_once = proxy.most_held_at_once();
-        assert!(at_once <= 8, "{at_once} requests in flight at once");
-        assert!(at_once >= 2, "the requests went one at a time");
+        assert_eq!(proxy.rule_hits(0), 6, "the registry pushed back six times");
+        proxy.clear_rules();
+        proxy.add_rule(Rule::new("HEAD", "/manifests/v1").delay(Duration::from_millis(200)));
+        let at_once = resolve_at_once(&store, &proxy, 48).await;
+        // It grows back by one per window of good answers, so 48 answers
+        // take it from 2 to well under the 32 it started with.
+        assert!(
+            at_once < 16,
+            "{at_once} requests at once after the registry pushed back"
+        );
+        assert!(at_once >= 2, "{at_once}");
     });
 }
