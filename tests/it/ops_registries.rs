@@ -399,3 +399,65 @@ fn a_corrupted_download_keeps_the_existing_file() {
         );
     });
 }
+
+/// Copying the seeds' graph to a registry without the referrers API writes
+/// each subject's fallback index once: the image's three referrers in one
+/// update, the SBOM's signature in another, and no more.
+#[test]
+fn a_copy_writes_each_fallback_index_once() {
+    let registry = Registry::distribution();
+    let fixture = Fixture::seed(&registry);
+    let proxy = FaultProxy::start(registry.host());
+    runtime().block_on(async {
+        let store = remote_at(&proxy.host());
+        let options = regscope::ops::CopyOptions {
+            referrers: true,
+            tag: Some("v1".to_owned()),
+            ..Default::default()
+        };
+        let outcome = regscope::ops::copy(
+            &store,
+            "net-monitor",
+            "v1",
+            &store,
+            "batched/net-monitor",
+            &options,
+            &sink(),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(outcome.manifests, 5, "the image and its four referrers");
+        let index_writes: Vec<String> = proxy
+            .requests()
+            .into_iter()
+            .filter(|r| {
+                r.method == "PUT" && r.path.contains("/batched/net-monitor/manifests/sha256-")
+            })
+            .map(|r| r.path)
+            .collect();
+        let image_tag = fallback_tag(&fixture.image);
+        let sbom_tag = fallback_tag(&fixture.sbom);
+        assert_eq!(index_writes.len(), 2, "{index_writes:?}");
+        assert!(
+            index_writes.iter().any(|p| p.ends_with(&image_tag)),
+            "{index_writes:?}"
+        );
+        assert!(
+            index_writes.iter().any(|p| p.ends_with(&sbom_tag)),
+            "{index_writes:?}"
+        );
+    });
+    let oras = Oras::for_registry(&registry);
+    let copied = oras.json(&[
+        "discover",
+        "--format",
+        "json",
+        &registry.reference("batched/net-monitor:v1"),
+    ]);
+    assert_eq!(
+        copied["referrers"].as_array().map_or(0, Vec::len),
+        3,
+        "{copied}"
+    );
+}
