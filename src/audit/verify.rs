@@ -77,8 +77,12 @@ async fn verify_layer(
     keys: &[TrustKey],
 ) -> Option<Result<String, String>> {
     let media_type = layer.media_type.to_ascii_lowercase();
-    let simple_signing = layer.annotation(mt::ANNOTATION_COSIGN_SIGNATURE);
     let envelope = media_type.contains("sigstore.bundle") || media_type.contains("dsse.envelope");
+    // cosign's `.att` layers carry the annotation too, empty: their
+    // signature is inside the DSSE envelope.
+    let simple_signing = layer
+        .annotation(mt::ANNOTATION_COSIGN_SIGNATURE)
+        .filter(|s| !s.is_empty() && !envelope);
     if simple_signing.is_none() && !envelope {
         return None;
     }

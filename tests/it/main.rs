@@ -7,6 +7,8 @@
 
 mod support;
 
+mod audit;
+mod audit_ground;
 mod auth;
 mod boundary;
 mod cli;
