@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::audit_ground::{Ground, build_ground};
 use crate::cli::regscope_output;
+use crate::support::Registry;
 
 fn audit(ground: &Ground, args: &[&str]) -> std::process::Output {
     regscope_output(ground.dir.path(), &[&["audit"], args].concat())
@@ -36,9 +37,21 @@ fn row<'a>(json: &'a Value, tag: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no row for {tag}: {json:#}"))
 }
 
+/// Referrers API: OCI 1.1 signatures and bundles are listed by the registry.
 #[test]
-fn audit_reports_what_the_tools_put_there_and_gates_on_it() {
-    let ground = build_ground();
+fn audit_on_olareg() {
+    check(Registry::olareg());
+}
+
+/// No referrers API: they live in the fallback tag; the catalog lets the
+/// whole registry be audited.
+#[test]
+fn audit_on_distribution3() {
+    check(Registry::distribution3());
+}
+
+fn check(registry: Registry) {
+    let ground = build_ground(registry);
     let app = ground.registry.reference("app");
     let key = ground.cosign.public_key();
     let key = key.to_str().unwrap();
@@ -236,4 +249,23 @@ fn audit_reports_what_the_tools_put_there_and_gates_on_it() {
     assert_eq!(index["missing"], serde_json::json!(["sbom (linux/amd64)"]));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("missing sbom (linux/amd64)"), "{stderr}");
+
+    // A registry: every repository of its catalog.
+    if ground.registry.kind().has_catalog() {
+        let out = audit(&ground, &[ground.registry.host(), "--format", "json"]);
+        let json = json_of(&out);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let repositories: std::collections::BTreeSet<&str> = json["images"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["repository"].as_str().unwrap())
+            .collect();
+        assert_eq!(repositories, ["app", "multi"].into(), "{json:#}");
+        assert_eq!(json["summary"]["images"], 10, "{json:#}");
+    }
 }

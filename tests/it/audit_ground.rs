@@ -87,8 +87,7 @@ pub struct Ground {
     pub digests: BTreeMap<&'static str, String>,
 }
 
-pub fn build_ground() -> Ground {
-    let registry = Registry::olareg();
+pub fn build_ground(registry: Registry) -> Ground {
     let oras = Oras::for_registry(&registry);
     let cosign = Cosign::v2();
     let stranger = Cosign::v2();
