@@ -50,11 +50,7 @@ pub(super) fn manifest_lines(
         lines.push(field(app, "found by", escape::owned(&sources.join(", "))));
     }
     match node.verified {
-        Some(true) => lines.push(field(
-            app,
-            "link",
-            "names subject (its manifest names it; not a signature check)",
-        )),
+        Some(true) => lines.push(field(app, "link", "names subject (not a signature check)")),
         Some(false) => lines.push(warning_line(
             app,
             "unlinked: its manifest does not name the subject (copy and delete skip it)",
