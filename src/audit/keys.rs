@@ -7,9 +7,10 @@
 //! Which hash goes with which key follows sigstore-go's defaults (what
 //! cosign v2.4+ and v3 use): ECDSA P-256 with SHA-256, P-384 with SHA-384
 //! (SHA-256 accepted too, as older cosign signed with it), RSA PKCS#1 v1.5
-//! or PSS with SHA-256, Ed25519 over the message itself.
+//! or PSS with SHA-256, Ed25519 over the message itself or Ed25519ph
+//! (what cosign's bundles use for DSSE).
 
-use sha2::{Digest as _, Sha256, Sha384};
+use sha2::{Digest as _, Sha256, Sha384, Sha512};
 use spki::der::Document;
 
 use ed25519_dalek::pkcs8::DecodePublicKey as _;
@@ -98,8 +99,14 @@ impl TrustKey {
     /// signature over `message`.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
         match &self.key {
-            Key::Ed25519(key) => ed25519_dalek::Signature::from_slice(signature)
-                .is_ok_and(|sig| key.verify_strict(message, &sig).is_ok()),
+            // Ed25519, or Ed25519ph (SHA-512 prehash, no context), which
+            // sigstore-go uses for DSSE in bundles.
+            Key::Ed25519(key) => ed25519_dalek::Signature::from_slice(signature).is_ok_and(|sig| {
+                key.verify_strict(message, &sig).is_ok()
+                    || key
+                        .verify_prehashed_strict(Sha512::new().chain_update(message), None, &sig)
+                        .is_ok()
+            }),
             _ => {
                 self.verify_digest(&Sha256::digest(message), signature)
                     || (matches!(self.key, Key::P384(_))
