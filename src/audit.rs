@@ -262,3 +262,6 @@ impl Summary {
         )
     }
 }
+
+#[cfg(test)]
+mod tests;

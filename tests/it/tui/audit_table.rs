@@ -47,3 +47,31 @@ async fn audit_table_fills_sorts_filters_and_opens_the_graph() {
     ui.key(KeyCode::Esc);
     assert!(!ui.screen().contains("Audit of"));
 }
+
+/// The real binary in tmux on a real registry: `A` on the repository opens
+/// the audit table, which fills; Enter reaches the image's graph.
+#[test]
+fn tmux_audit_on_a_real_registry_then_enter_opens_the_graph() {
+    use crate::support::fixture::{IMAGE_REPO, IMAGE_TAG};
+    use crate::support::{Fixture, Registry};
+
+    let registry = Registry::olareg();
+    let fixture = Fixture::seed(&registry);
+    let binary = env!("CARGO_BIN_EXE_regscope");
+    let command = format!("{binary} {}/{IMAGE_REPO}", fixture.host);
+    let tmux = super::tmux::Tmux::start(&command, 160, 30);
+    tmux.wait_for("the repository's tags", |s| s.contains(IMAGE_TAG));
+    tmux.keys(&["A"]);
+    let screen = tmux.wait_for("the audit table", |s| s.contains("images audited"));
+    assert!(
+        screen.contains(&format!("Audit of {IMAGE_REPO}"))
+            && screen.contains("1/1 signed · 1 with SBOM")
+            && screen.contains(&fixture.image[7..19]),
+        "{screen}"
+    );
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the image's graph", |s| {
+        !s.contains("Audit of") && s.contains("sbom/example") && s.contains("signature/example")
+    });
+    assert!(screen.contains(&fixture.image[7..19]), "{screen}");
+}
