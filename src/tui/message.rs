@@ -132,6 +132,8 @@ pub enum Effect {
     Audit {
         id: u64,
         target: crate::audit::AuditTarget,
+        /// From the config's `[trust]`: signatures are checked with these.
+        keys: Vec<crate::audit::TrustKey>,
     },
     CancelAudit,
     /// Lists what a typed path could complete to.

@@ -88,7 +88,7 @@ impl Runner {
                 }
                 return;
             }
-            Effect::Audit { id, target } => {
+            Effect::Audit { id, target, keys } => {
                 if let Some(older) = self.audit.replace(CancellationToken::new()) {
                     older.cancel();
                 }
@@ -97,6 +97,7 @@ impl Runner {
                     Arc::clone(&self.store),
                     id,
                     target,
+                    keys,
                     self.sender.clone(),
                     cancel,
                 ));

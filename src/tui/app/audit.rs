@@ -124,6 +124,11 @@ impl App {
                 None => (AuditTarget::Registry, self.session.store_name.clone()),
             },
         };
+        let repository = match &target {
+            AuditTarget::Repository(name) => Some(name.as_str()),
+            AuditTarget::Registry => None,
+        };
+        let keys = self.config.trust_keys(&self.session.registry, repository);
         let id = NEXT_AUDIT.fetch_add(1, Ordering::Relaxed);
         self.audit = Some(AuditTable {
             id,
@@ -138,7 +143,7 @@ impl App {
             filter: String::new(),
             filtering: false,
         });
-        vec![Effect::Audit { id, target }]
+        vec![Effect::Audit { id, target, keys }]
     }
 
     pub(super) fn on_audit_msg(&mut self, msg: AuditMsg) {

@@ -3,7 +3,7 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::audit::{AuditOptions, AuditTarget, audit};
+use crate::audit::{AuditOptions, AuditTarget, TrustKey, audit};
 use crate::ops::CancellationToken;
 use crate::store::{SharedStore, StoreError};
 use crate::tui::app::AuditMsg;
@@ -13,6 +13,7 @@ pub async fn perform(
     store: SharedStore,
     id: u64,
     target: AuditTarget,
+    keys: Vec<TrustKey>,
     sender: UnboundedSender<Msg>,
     cancel: CancellationToken,
 ) {
@@ -23,7 +24,10 @@ pub async fn perform(
     let result = audit(
         store.as_ref(),
         &target,
-        &AuditOptions::default(),
+        &AuditOptions {
+            keys,
+            ..AuditOptions::default()
+        },
         &mut on_event,
         &cancel,
     )

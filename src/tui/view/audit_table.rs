@@ -47,10 +47,14 @@ fn row_cells(row: &ImageAudit) -> Vec<Cell<'static>> {
     };
     let verification = match &row.verification {
         Verification::Verified { key } => {
-            Cell::from(format!("verified {key}")).style(Style::new().fg(Color::Green))
+            // The key's file name and fingerprint; its directory is noise.
+            let key = key.rsplit('/').next().unwrap_or(key);
+            Cell::from(format!("verified {}", escape::owned(key)))
+                .style(Style::new().fg(Color::Green))
         }
         Verification::Failed { reasons } => {
-            Cell::from(format!("failed: {}", reasons.join("; "))).style(Style::new().fg(Color::Red))
+            Cell::from(format!("failed: {}", escape::owned(&reasons.join("; "))))
+                .style(Style::new().fg(Color::Red))
         }
         Verification::Unverified => {
             Cell::from("unverified").style(Style::new().fg(Color::DarkGray))

@@ -75,3 +75,65 @@ fn tmux_audit_on_a_real_registry_then_enter_opens_the_graph() {
     });
     assert!(screen.contains(&fixture.image[7..19]), "{screen}");
 }
+
+/// With `[trust]` in the config, the table says which images verify, with
+/// which key, and why the others do not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trusted_keys_from_the_config_verify_in_the_table() {
+    use std::sync::Arc;
+
+    use regscope::store::remote::{ConnectOptions, RemoteStore};
+
+    use crate::support::fixture::push_image;
+    use crate::support::{Cosign, CosignMode, Oras, Registry};
+
+    let registry = Registry::olareg();
+    let oras = Oras::for_registry(&registry);
+    let cosign = Cosign::v2();
+    let stranger = Cosign::v2();
+    let dir = tempfile::tempdir().unwrap();
+    for (tag, arch, signer) in [("good", "amd64", &cosign), ("bad", "arm64", &stranger)] {
+        let (digest, ..) = push_image(
+            &oras,
+            dir.path(),
+            &registry.reference(&format!("trusted:{tag}")),
+            tag,
+            "linux",
+            arch,
+        );
+        signer.sign(
+            &registry.reference(&format!("trusted@{digest}")),
+            CosignMode::LegacyTags,
+        );
+    }
+    let config_file = dir.path().join("config.toml");
+    let config_text = format!(
+        "[trust]\n\"{}/trusted\" = [\"{}\"]\n",
+        registry.host(),
+        cosign.public_key().display()
+    );
+    let config = regscope::tui::config::Config::from_text(&config_text, &config_file).unwrap();
+    let store = RemoteStore::new(registry.host(), ConnectOptions::default()).unwrap();
+    let start = Start::Repository("trusted".to_owned());
+    let mut ui = Harness::with_store(Arc::new(store), None, start, 200, 12);
+    ui.driver.app.config = config;
+    ui.settle().await;
+    ui.key(KeyCode::Char('A'));
+    let screen = ui
+        .wait_for("the audit", |s| s.contains("images audited"))
+        .await;
+    assert!(
+        screen.contains("2/2 signed · 0 with SBOM · 1 verified"),
+        "{screen}"
+    );
+    let good = screen.lines().find(|l| l.contains(" good ")).unwrap();
+    assert!(
+        good.contains("verified") && good.contains("cosign.pub"),
+        "{screen}"
+    );
+    let bad = screen.lines().find(|l| l.contains(" bad ")).unwrap();
+    assert!(
+        bad.contains("failed: ") && bad.contains("the signature"),
+        "{screen}"
+    );
+}
