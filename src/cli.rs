@@ -3,6 +3,8 @@
 //! to stdout, progress and logs to stderr; registry strings printed as text
 //! are stripped of control characters first.
 
+pub mod audit;
+mod audit_output;
 pub mod commands;
 pub mod interrupt;
 pub mod progress;
@@ -35,7 +37,8 @@ Examples:
   regscope pull localhost:5000/net-monitor:v1 --sbom -o ./download
   regscope attach localhost:5000/net-monitor:v1 --artifact-type sbom/example sbom.json:application/json
   regscope cp -r localhost:5000/net-monitor:v1 localhost:5000/staging/net-monitor:v1
-  regscope rm --with-referrers localhost:5000/net-monitor:v1";
+  regscope rm --with-referrers localhost:5000/net-monitor:v1
+  regscope audit localhost:5000/net-monitor --require signature,sbom --key cosign.pub";
 
 /// A terminal UI and CLI for OCI registries and the artifacts attached to
 /// images (signatures, SBOMs, attestations).
@@ -94,6 +97,10 @@ pub enum Command {
     Rm(DeleteArgs),
     /// List a registry's repositories or a repository's tags.
     Ls(ListArgs),
+    /// Audit every tag of a repository (or registry): signed, SBOM, signed
+    /// SBOM, provenance; a CI gate with --require, signatures checked
+    /// offline with --key.
+    Audit(audit::AuditArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -75,7 +75,9 @@ pub struct GraphNode {
     /// down), so that what it holds is known without fetching it.
     pub predicate_type: Option<String>,
     /// The fetched manifest names `subject` in its `subject` field. Copy and
-    /// delete only follow verified nodes.
+    /// delete only follow such nodes. This is not a signature check: people
+    /// are shown "names subject" / "unlinked", never "verified" (only
+    /// `audit::verify` checks signatures).
     pub verified: bool,
     /// The fetched manifest, when it could be fetched.
     pub manifest: Option<Manifest>,

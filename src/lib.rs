@@ -13,6 +13,7 @@
 //!   build a URL. The engine (`oci`, `store`, `graph`, `ops`) never imports
 //!   a front end or ratatui; a test keeps it so.
 
+pub mod audit;
 pub mod cli;
 pub mod demo;
 pub mod document;

@@ -24,6 +24,7 @@ pub async fn run(command: Command, connection: &ConnectOptions) -> Result<()> {
         Command::Cp(args) => super::transfer::copy(args, connection, &cancel).await,
         Command::Rm(args) => super::remove::remove(args, connection, &cancel).await,
         Command::Ls(args) => list(args, connection).await,
+        Command::Audit(args) => super::audit::run(args, connection, &cancel).await,
     }
 }
 

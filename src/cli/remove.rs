@@ -49,7 +49,7 @@ pub(super) async fn remove(
     }
     for skipped in &plan.unverified {
         listing.push_str(&format!(
-            "  kept (unverified referrer): {}\n",
+            "  kept (unlinked referrer: does not name its subject): {}\n",
             skipped.digest
         ));
     }

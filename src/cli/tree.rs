@@ -130,7 +130,7 @@ fn add_referrer(parent: &mut TextNode, node: &GraphNode) {
             .iter()
             .any(|f| matches!(f, FoundBy::Referrers(_)))
     {
-        line.push_str(" (unverified: does not name its subject)");
+        line.push_str(" (unlinked: does not name its subject)");
     }
     let type_line = sanitize(node.type_label());
     let added = parent.child(type_line).child(sanitize(&line));

@@ -6,6 +6,7 @@
 //! cleanly.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use futures_util::future::{join, join3};
 use futures_util::stream;
@@ -33,6 +34,10 @@ pub struct DiscoverOptions {
     pub max_fan_out: usize,
     /// Requests of one level in flight at once.
     pub concurrency: usize,
+    /// The repository's tags when the caller already listed them (an audit
+    /// of every tag): cosign's tags are looked up there instead of listing
+    /// the tags again for every subject.
+    pub known_tags: Option<Arc<[String]>>,
 }
 
 impl Default for DiscoverOptions {
@@ -43,6 +48,7 @@ impl Default for DiscoverOptions {
             platform: None,
             max_fan_out: DEFAULT_MAX_FAN_OUT,
             concurrency: DEFAULT_CONCURRENCY,
+            known_tags: None,
         }
     }
 }
@@ -117,7 +123,12 @@ pub async fn discover(
     let (subject, manifest, tags) = join3(
         store.resolve(repository, reference),
         store.fetch_manifest(repository, reference),
-        collect_tags(store, repository),
+        async {
+            match &options.known_tags {
+                Some(tags) => Ok(tags.to_vec()),
+                None => collect_tags(store, repository).await,
+            }
+        },
     )
     .await;
     let mut subject = subject?;

@@ -2,6 +2,7 @@
 //! out as data. Nothing here does I/O, so all of it is testable without a
 //! terminal or a runtime.
 
+pub mod audit;
 mod children;
 mod confirm;
 pub mod dialogs;
@@ -21,6 +22,7 @@ use std::path::PathBuf;
 use crossterm::event::{Event, KeyEventKind};
 use ratatui::layout::Rect;
 
+pub use audit::{AuditMsg, AuditSort, AuditTable};
 pub use dialogs::{Dialog, InputLine, Popup};
 pub use jobs::node_digest;
 pub use navigation::Row;
@@ -87,6 +89,8 @@ pub struct App {
     pub status: Option<StatusMessage>,
     /// Operations under way, by id.
     pub operations: std::collections::BTreeMap<u64, RunningOperation>,
+    /// The audit table, when open (it covers the panes).
+    pub audit: Option<AuditTable>,
     pub tick: u64,
     pub should_quit: bool,
     next_generation: u64,
@@ -116,6 +120,7 @@ impl App {
             detail_search: String::new(),
             status: None,
             operations: std::collections::BTreeMap::new(),
+            audit: None,
             tick: 0,
             should_quit: false,
             next_generation: 0,
@@ -186,6 +191,10 @@ impl App {
                 Vec::new()
             }
             Msg::OperationDone { id, result } => self.on_operation_done(id, result),
+            Msg::Audit(msg) => {
+                self.on_audit_msg(msg);
+                Vec::new()
+            }
             Msg::PathCompleted { typed, completions } => {
                 self.on_path_completed(&typed, completions);
                 Vec::new()
@@ -235,7 +244,7 @@ impl App {
 
     /// Whether something animates, so the loop keeps ticking.
     pub fn is_animating(&self) -> bool {
-        self.running_jobs() > 0
+        self.running_jobs() > 0 || self.audit.as_ref().is_some_and(|a| a.running)
     }
 
     pub fn say(&mut self, text: impl Into<String>) {

@@ -5,6 +5,8 @@
 //! documents every key). A bad file is an
 //! error naming its line, so a typo is never silently ignored.
 
+mod trust;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -23,6 +25,8 @@ pub struct Config {
     /// Registries the user works with (`registries = ["localhost:5000"]`),
     /// offered as copy destinations.
     pub registries: Vec<String>,
+    /// Public keys the audit checks signatures with (`[trust]`).
+    pub trust: Vec<TrustEntry>,
     /// Where the file was looked for (shown in help).
     pub path: Option<PathBuf>,
 }
@@ -73,7 +77,19 @@ pub struct ConfigError {
     pub message: String,
 }
 
+pub use trust::TrustEntry;
+
 impl Config {
+    /// The keys `[trust]` gives for `repository` of `registry` (or for the
+    /// registry as a whole).
+    pub fn trust_keys(
+        &self,
+        registry: &str,
+        repository: Option<&str>,
+    ) -> Vec<crate::audit::TrustKey> {
+        trust::keys_for(&self.trust, registry, repository)
+    }
+
     /// The defaults, with downloads going to the current directory.
     pub fn defaults() -> Config {
         Config {
@@ -81,6 +97,7 @@ impl Config {
             theme: Theme::default(),
             download_dir: PathBuf::from("."),
             registries: Vec::new(),
+            trust: Vec::new(),
             path: None,
         }
     }
@@ -156,6 +173,14 @@ impl Config {
                             )),
                         })
                         .collect::<Result<_, _>>()?;
+                }
+                ("trust", toml::Value::Table(entries)) => {
+                    for (scope, value) in entries {
+                        let at = line_of_key(text, scope).max(line);
+                        config
+                            .trust
+                            .push(trust::entry(scope, value).map_err(|m| fail(at, m))?);
+                    }
                 }
                 _ => return Err(fail(line, format!("unknown or mistyped setting {key:?}"))),
             }

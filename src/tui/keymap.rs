@@ -40,10 +40,11 @@ pub enum Action {
     Attach,
     Copy,
     Delete,
+    Audit,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -68,6 +69,7 @@ impl Action {
         Action::Attach,
         Action::Copy,
         Action::Delete,
+        Action::Audit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -96,6 +98,7 @@ impl Action {
             Action::Attach => "attach",
             Action::Copy => "copy",
             Action::Delete => "delete",
+            Action::Audit => "audit",
         }
     }
 
@@ -126,6 +129,7 @@ impl Action {
             Action::Attach => "attach a file to the selected manifest",
             Action::Copy => "copy the selected image and its referrers",
             Action::Delete => "delete the selected manifest",
+            Action::Audit => "audit every tag of the repository (on the registry: all)",
         }
     }
 

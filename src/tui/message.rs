@@ -73,6 +73,8 @@ pub enum Msg {
         id: u64,
         result: Result<OperationOutcome, String>,
     },
+    /// An audit reported rows or ended.
+    Audit(super::app::AuditMsg),
     /// Completions of the path typed in the attach dialog.
     PathCompleted {
         typed: String,
@@ -128,6 +130,15 @@ pub enum Effect {
     },
     /// Cancels every running operation.
     CancelOperations,
+    /// Audits a repository or the registry, rows coming back as
+    /// `Msg::Audit`; a newer audit replaces a running one.
+    Audit {
+        id: u64,
+        target: crate::audit::AuditTarget,
+        /// From the config's `[trust]`: signatures are checked with these.
+        keys: Vec<crate::audit::TrustKey>,
+    },
+    CancelAudit,
     /// Lists what a typed path could complete to.
     CompletePath {
         typed: String,
@@ -207,6 +218,8 @@ impl Effect {
             Effect::CopyToClipboard { .. }
             | Effect::Operation { .. }
             | Effect::CancelOperations
+            | Effect::Audit { .. }
+            | Effect::CancelAudit
             | Effect::CompletePath { .. }
             | Effect::Browse { .. } => None,
         }

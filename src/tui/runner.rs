@@ -10,6 +10,7 @@ use tokio::task::AbortHandle;
 
 use super::clipboard::Clipboard;
 use super::message::{Effect, JobKey, JobKind, Loaded, Msg, NodePath};
+pub mod audit;
 pub mod operations;
 pub mod progress;
 
@@ -34,6 +35,8 @@ pub struct Runner {
     /// Running operations: their cancel token, and their task to see
     /// when they end.
     operations: HashMap<u64, (CancellationToken, AbortHandle)>,
+    /// The running audit, if any.
+    audit: Option<CancellationToken>,
     clipboard: Clipboard,
 }
 
@@ -50,6 +53,7 @@ impl Runner {
             sender,
             tasks: HashMap::new(),
             operations: HashMap::new(),
+            audit: None,
             clipboard,
         }
     }
@@ -82,6 +86,27 @@ impl Runner {
                 for (id, (token, task)) in self.operations.drain() {
                     token.cancel();
                     tokio::spawn(stop_if_stuck(id, task, self.sender.clone()));
+                }
+                return;
+            }
+            Effect::Audit { id, target, keys } => {
+                if let Some(older) = self.audit.replace(CancellationToken::new()) {
+                    older.cancel();
+                }
+                let cancel = self.audit.clone().unwrap_or_default();
+                tokio::spawn(audit::perform(
+                    Arc::clone(&self.store),
+                    id,
+                    target,
+                    keys,
+                    self.sender.clone(),
+                    cancel,
+                ));
+                return;
+            }
+            Effect::CancelAudit => {
+                if let Some(token) = self.audit.take() {
+                    token.cancel();
                 }
                 return;
             }
@@ -127,6 +152,9 @@ impl Runner {
             task.abort();
         }
         for (_, (token, _)) in self.operations.drain() {
+            token.cancel();
+        }
+        if let Some(token) = self.audit.take() {
             token.cancel();
         }
     }
@@ -230,6 +258,8 @@ async fn perform(
         Effect::CopyToClipboard { .. }
         | Effect::Operation { .. }
         | Effect::CancelOperations
+        | Effect::Audit { .. }
+        | Effect::CancelAudit
         | Effect::CompletePath { .. }
         | Effect::Browse { .. } => return Err("not a job".to_owned()),
     };

@@ -1,6 +1,7 @@
 //! Rendering: a pure function of the app state, one widget per screen
 //! region (tree, detail, status bar, bottom line, popups).
 
+mod audit_table;
 mod detail_pane;
 mod labels;
 mod popup;
@@ -34,8 +35,19 @@ pub fn layout(area: Rect) -> (Areas, Rect, Rect) {
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
     let (areas, status, bottom) = layout(area);
-    frame.render_widget(&TreePane { app }, areas.tree);
-    frame.render_widget(&DetailPane { app }, areas.detail);
+    if let Some(table) = &app.audit {
+        let main = areas.tree.union(areas.detail);
+        frame.render_widget(
+            &audit_table::AuditView {
+                table,
+                tick: app.tick,
+            },
+            main,
+        );
+    } else {
+        frame.render_widget(&TreePane { app }, areas.tree);
+        frame.render_widget(&DetailPane { app }, areas.detail);
+    }
     frame.render_widget(&StatusBar { app }, status);
     frame.render_widget(&BottomLine { app }, bottom);
     if app.popup.is_some() {

@@ -5,7 +5,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const ENGINE: &[&str] = &["oci", "store", "graph", "ops", "demo", "text", "document"];
+const ENGINE: &[&str] = &[
+    "oci", "store", "graph", "ops", "demo", "text", "document", "audit",
+];
 const FORBIDDEN: &[&str] = &[
     "ratatui",
     "crossterm",

@@ -7,6 +7,9 @@
 
 mod support;
 
+mod audit;
+mod audit_ground;
+mod audit_keys;
 mod auth;
 mod boundary;
 mod buildkit;

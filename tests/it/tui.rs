@@ -4,6 +4,7 @@
 
 mod actions;
 mod app_support;
+mod audit_table;
 mod copy;
 mod harness;
 mod registry;

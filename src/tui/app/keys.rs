@@ -15,6 +15,9 @@ impl App {
         if self.input.is_some() {
             return self.on_input_key(key);
         }
+        if self.audit.is_some() {
+            return self.on_audit_key(key);
+        }
         if key.code == crossterm::event::KeyCode::Esc && !self.operations.is_empty() {
             self.say("cancelling…");
             return vec![Effect::CancelOperations];
@@ -51,6 +54,7 @@ impl App {
                 Vec::new()
             }
             Action::Refresh => self.refresh_selected(),
+            Action::Audit => self.start_audit(),
             Action::ExpandAll => self.expand_all_selected(),
             Action::ToggleDigestTags => {
                 self.show_digest_tags = !self.show_digest_tags;

@@ -336,7 +336,10 @@ fn plan_lines(plan: &DeletePlan) -> Vec<String> {
         }
     }
     for skipped in &plan.unverified {
-        lines.push(format!("(kept, unverified) {}", skipped.digest));
+        lines.push(format!(
+            "(kept, unlinked: does not name its subject) {}",
+            skipped.digest
+        ));
     }
     for kept in &plan.in_index {
         lines.push(format!("(kept, inside the index) {}", kept.digest));

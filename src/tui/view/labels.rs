@@ -118,10 +118,7 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
                 }
             }
             if node.verified == Some(false) {
-                spans.push(Span::styled(
-                    "  ⚠ unverified",
-                    Style::new().fg(Color::Yellow),
-                ));
+                spans.push(Span::styled("  ⚠ unlinked", Style::new().fg(Color::Yellow)));
             }
         }
         NodeKind::Blob { role, .. } => {

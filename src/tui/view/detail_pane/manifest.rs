@@ -47,10 +47,10 @@ pub(super) fn manifest_lines<'a>(
         lines.push(field(app, "found by", escape::owned(&sources.join(", "))));
     }
     match node.verified {
-        Some(true) => lines.push(field(app, "verified", "its manifest names the subject")),
+        Some(true) => lines.push(field(app, "link", "names subject (not a signature check)")),
         Some(false) => lines.push(warning_line(
             app,
-            "unverified: its manifest does not name the subject (copy and delete skip it)",
+            "unlinked: its manifest does not name the subject (copy and delete skip it)",
         )),
         None => {}
     }

@@ -1,0 +1,214 @@
+//! One audit row from one discovered tree: pure, no network. What counts
+//! is what `graph` says is attached (`GraphNode::is_attached`: its manifest
+//! names the subject, or cosign's tags or BuildKit's index put it there).
+
+use std::collections::BTreeSet;
+
+use super::{ImageAudit, SbomInfo, SignatureInfo, SignatureScheme, Verification};
+use crate::document::SbomFormat;
+use crate::graph::sources::platform_entries;
+use crate::graph::{GraphNode, ReferrerTree};
+use crate::oci::media_type::{self as mt, ArtifactKind};
+use crate::oci::{Descriptor, PlatformSpec};
+
+/// The row for `tree` (signatures not yet checked: `Unverified`).
+pub fn summarize(tree: &ReferrerTree, tags: Vec<String>) -> ImageAudit {
+    let attached = |nodes: &[GraphNode]| -> Vec<GraphNode> {
+        nodes.iter().filter(|n| n.is_attached()).cloned().collect()
+    };
+    let subject_nodes = attached(&tree.referrers);
+    let signatures = subject_nodes
+        .iter()
+        .filter(|n| kinds(n).contains(&ArtifactKind::Signature))
+        .map(|n| SignatureInfo {
+            digest: n.digest().clone(),
+            scheme: scheme(n),
+            found_by: n.found_by.iter().map(ToString::to_string).collect(),
+            verification: Verification::Unverified,
+        })
+        .collect();
+
+    let mut sbom = SbomInfo::default();
+    let mut formats = BTreeSet::new();
+    let mut add_sboms = |nodes: &[GraphNode], sbom: &mut SbomInfo| -> bool {
+        let mut found = false;
+        for node in nodes
+            .iter()
+            .filter(|n| kinds(n).contains(&ArtifactKind::Sbom))
+        {
+            found = true;
+            sbom.digests.push(node.digest().clone());
+            formats.insert(sbom_format(node));
+            sbom.signed |= is_signed_sbom(node);
+        }
+        found
+    };
+    sbom.on_subject = add_sboms(&subject_nodes, &mut sbom);
+    if tree.manifest.is_index() && tree.within_index.is_none() {
+        let entries: Vec<&Descriptor> = platform_entries(&tree.manifest).collect();
+        let mut covered = 0;
+        for entry in &entries {
+            let nodes = tree
+                .platforms
+                .iter()
+                .find(|p| p.descriptor.digest == entry.digest)
+                .map(|p| attached(&p.referrers))
+                .unwrap_or_default();
+            if add_sboms(&nodes, &mut sbom) {
+                covered += 1;
+            } else {
+                sbom.missing_platforms.push(platform_label(entry));
+            }
+        }
+        sbom.coverage = Some((covered, entries.len()));
+    }
+    sbom.formats = formats.into_iter().collect();
+
+    let mut provenance = false;
+    let mut scan = false;
+    let mut other_attestations = 0;
+    let mut newest: Option<String> = None;
+    for node in tree.all_nodes().into_iter().filter(|n| n.is_attached()) {
+        for kind in kinds(node) {
+            match kind {
+                ArtifactKind::Provenance => provenance = true,
+                ArtifactKind::Scan => scan = true,
+                ArtifactKind::Attestation => other_attestations += 1,
+                _ => {}
+            }
+        }
+        if let Some(created) = node.created()
+            && newest.as_deref().is_none_or(|n| created > n)
+        {
+            newest = Some(created.to_owned());
+        }
+    }
+
+    let mut warnings = tree.warnings.clone();
+    for node in tree.all_nodes() {
+        warnings.extend(
+            node.warnings
+                .iter()
+                .map(|w| format!("{}: {w}", node.digest())),
+        );
+    }
+    ImageAudit {
+        repository: tree.repository.clone(),
+        digest: tree.subject.digest.clone(),
+        media_type: tree.subject.media_type.clone(),
+        tags,
+        signatures,
+        sbom,
+        provenance,
+        scan,
+        other_attestations,
+        newest,
+        verification: Verification::Unverified,
+        warnings,
+        error: None,
+    }
+}
+
+/// What a node holds. cosign's legacy `.att` manifest keeps one layer per
+/// attestation (an SBOM and a provenance side by side), each with its
+/// `predicateType` annotation, so each layer counts.
+pub(super) fn kinds(node: &GraphNode) -> Vec<ArtifactKind> {
+    let per_layer: Vec<ArtifactKind> = node
+        .manifest
+        .iter()
+        .flat_map(|m| m.layers.iter())
+        .filter_map(|layer| {
+            layer
+                .annotation(mt::ANNOTATION_COSIGN_PREDICATE_TYPE)
+                .or_else(|| layer.annotation(mt::ANNOTATION_INTOTO_PREDICATE_TYPE))
+        })
+        .map(mt::predicate_kind)
+        .collect();
+    if per_layer.len() > 1 {
+        return per_layer;
+    }
+    let kind = node.kind();
+    // A cosign `.sig` tag's manifest is a plain image manifest whose
+    // layers are simple-signing payloads.
+    if kind != ArtifactKind::Signature && node.cosign_tags().any(|t| t.ends_with(".sig")) {
+        return vec![ArtifactKind::Signature];
+    }
+    vec![kind]
+}
+
+/// Which scheme made a signature node.
+pub(super) fn scheme(node: &GraphNode) -> SignatureScheme {
+    let artifact_type = node
+        .artifact_type
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if node.cosign_tags().any(|t| t.ends_with(".sig")) {
+        SignatureScheme::CosignLegacy
+    } else if artifact_type == mt::COSIGN_ARTIFACT_SIG {
+        SignatureScheme::CosignOci11
+    } else if artifact_type.contains("sigstore.bundle") || has_layer(node, "sigstore.bundle") {
+        SignatureScheme::SigstoreBundle
+    } else if artifact_type == mt::NOTARY_SIGNATURE {
+        SignatureScheme::Notation
+    } else if artifact_type == mt::COSIGN_SIGNATURE {
+        SignatureScheme::CosignLegacy
+    } else {
+        SignatureScheme::Other
+    }
+}
+
+fn has_layer(node: &GraphNode, media_type_part: &str) -> bool {
+    node.manifest
+        .iter()
+        .flat_map(|m| m.layers.iter())
+        .any(|l| l.media_type.to_ascii_lowercase().contains(media_type_part))
+}
+
+/// An SBOM is signed when it has a signature of its own attached, or when
+/// it is an attestation whose statement sits in a signed envelope (a DSSE
+/// envelope or a Sigstore bundle; BuildKit's bare in-toto layers are not).
+pub(super) fn is_signed_sbom(node: &GraphNode) -> bool {
+    is_signed_envelope(node)
+        || node
+            .children
+            .iter()
+            .any(|c| c.is_attached() && kinds(c).contains(&ArtifactKind::Signature))
+}
+
+pub(super) fn is_signed_envelope(node: &GraphNode) -> bool {
+    let artifact_type = node.artifact_type.as_deref().unwrap_or_default();
+    node.cosign_tags().any(|t| t.ends_with(".att"))
+        || has_layer(node, "dsse.envelope")
+        || has_layer(node, "sigstore.bundle")
+        || (mt::is_envelope(artifact_type) && !artifact_type.eq_ignore_ascii_case(mt::IN_TOTO))
+}
+
+fn sbom_format(node: &GraphNode) -> String {
+    let from_layers = || {
+        node.manifest
+            .iter()
+            .flat_map(|m| m.layers.iter())
+            .find_map(|l| SbomFormat::from_media_type(&l.media_type))
+    };
+    node.predicate_type
+        .as_deref()
+        .and_then(SbomFormat::from_predicate_type)
+        .or_else(|| {
+            node.artifact_type
+                .as_deref()
+                .and_then(SbomFormat::from_media_type)
+        })
+        .or_else(from_layers)
+        .map_or_else(
+            || node.type_label().to_owned(),
+            |format| format.label().to_owned(),
+        )
+}
+
+fn platform_label(entry: &Descriptor) -> String {
+    entry.platform.as_ref().map_or_else(
+        || entry.digest.to_string(),
+        |p| PlatformSpec::of(p).to_string(),
+    )
+}

@@ -1,0 +1,302 @@
+//! The audit driver: list a repository's tags (fallback and cosign tags
+//! are never rows), resolve them with bounded concurrency, group them by
+//! digest, then discover each image's graph with bounded concurrency and
+//! emit its row as soon as it is done. The store already backs off on 429;
+//! the bounds keep one audit from flooding a registry.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use futures_util::{StreamExt, stream};
+
+use super::row::{is_signed_envelope, kinds, summarize};
+use super::verify::verify_node;
+use super::{ImageAudit, Summary, TrustKey, Verification};
+use crate::graph::{DiscoverOptions, GraphNode, ReferrerTree, discover};
+use crate::oci::media_type::ArtifactKind;
+use crate::oci::{Descriptor, Digest, PlatformSpec};
+use crate::ops::CancellationToken;
+use crate::store::{Store, StoreError};
+
+/// What to audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditTarget {
+    Repository(String),
+    /// Every repository the registry's catalog lists.
+    Registry,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    /// Only tags this glob matches (`v1.*`, `release-*`).
+    pub tags: Option<globset::GlobMatcher>,
+    /// For an index: audit this platform's manifest instead.
+    pub platform: Option<PlatformSpec>,
+    /// Trust material: signatures are checked against these keys.
+    pub keys: Vec<TrustKey>,
+    /// Images discovered at once (each discovery runs its own bounded
+    /// requests).
+    pub concurrency: usize,
+    /// Tags resolved at once.
+    pub resolve_concurrency: usize,
+}
+
+impl Default for AuditOptions {
+    fn default() -> Self {
+        AuditOptions {
+            tags: None,
+            platform: None,
+            keys: Vec::new(),
+            concurrency: 4,
+            resolve_concurrency: 8,
+        }
+    }
+}
+
+/// What an audit reports while it runs.
+#[derive(Debug, Clone)]
+pub enum AuditEvent {
+    /// A repository's tags are grouped: this many rows will follow for it.
+    Planned { repository: String, images: usize },
+    /// One image is done.
+    Row(Box<ImageAudit>),
+    /// Something was skipped (a tag that did not resolve, a repository
+    /// whose tags could not be listed).
+    Warning(String),
+}
+
+/// Audits `target`, calling `on_event` as rows finish; the summary counts
+/// every row. Cancelling stops at once with `StoreError::Cancelled`.
+pub async fn audit(
+    store: &dyn Store,
+    target: &AuditTarget,
+    options: &AuditOptions,
+    on_event: &mut (dyn FnMut(AuditEvent) + Send),
+    cancel: &CancellationToken,
+) -> Result<Summary, StoreError> {
+    let work = async {
+        let mut summary = Summary::default();
+        match target {
+            AuditTarget::Repository(repository) => {
+                audit_repository(store, repository, options, on_event, &mut summary).await?;
+            }
+            AuditTarget::Registry => {
+                let repositories = crate::ops::list_repositories(store).await?;
+                for repository in repositories {
+                    if let Err(error) =
+                        audit_repository(store, &repository, options, on_event, &mut summary).await
+                    {
+                        on_event(AuditEvent::Warning(format!(
+                            "{repository}: not audited: {error}"
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(summary)
+    };
+    tokio::select! {
+        biased;
+        () = cancel.cancelled() => Err(StoreError::Cancelled),
+        result = work => result,
+    }
+}
+
+async fn audit_repository(
+    store: &dyn Store,
+    repository: &str,
+    options: &AuditOptions,
+    on_event: &mut (dyn FnMut(AuditEvent) + Send),
+    summary: &mut Summary,
+) -> Result<(), StoreError> {
+    let tags = crate::ops::list_tags(store, repository).await?;
+    let all_tags: Arc<[String]> = tags
+        .named
+        .iter()
+        .chain(tags.attachment.iter())
+        .cloned()
+        .collect();
+    let wanted: Vec<String> = tags
+        .named
+        .into_iter()
+        .filter(|tag| options.tags.as_ref().is_none_or(|glob| glob.is_match(tag)))
+        .collect();
+    let resolved: Vec<(String, Result<Descriptor, StoreError>)> = stream::iter(wanted)
+        .map(|tag| async move {
+            let found = store.resolve(repository, &tag).await;
+            (tag, found)
+        })
+        .buffer_unordered(options.resolve_concurrency.max(1))
+        .collect()
+        .await;
+    let mut images: BTreeMap<Digest, Vec<String>> = BTreeMap::new();
+    for (tag, found) in resolved {
+        match found {
+            Ok(descriptor) => images.entry(descriptor.digest).or_default().push(tag),
+            Err(error) => on_event(AuditEvent::Warning(format!(
+                "{repository}:{tag}: not resolved: {error}"
+            ))),
+        }
+    }
+    on_event(AuditEvent::Planned {
+        repository: repository.to_owned(),
+        images: images.len(),
+    });
+    let discover_options = DiscoverOptions {
+        platform: options.platform.clone(),
+        known_tags: Some(all_tags),
+        ..DiscoverOptions::default()
+    };
+    let discover_options = &discover_options;
+    let mut rows = stream::iter(images)
+        .map(|(digest, mut tags)| async move {
+            tags.sort();
+            audit_image(
+                store,
+                repository,
+                &digest,
+                tags,
+                discover_options,
+                &options.keys,
+            )
+            .await
+        })
+        .buffer_unordered(options.concurrency.max(1));
+    while let Some(row) = rows.next().await {
+        summary.add(&row);
+        on_event(AuditEvent::Row(Box::new(row)));
+    }
+    Ok(())
+}
+
+/// One image's row: its graph discovered, summarised, and (with keys) its
+/// signatures checked.
+pub async fn audit_image(
+    store: &dyn Store,
+    repository: &str,
+    digest: &Digest,
+    tags: Vec<String>,
+    options: &DiscoverOptions,
+    keys: &[TrustKey],
+) -> ImageAudit {
+    let tree = match discover(store, repository, &digest.to_string(), options).await {
+        Ok(tree) => tree,
+        Err(error) => return failed_row(repository, digest, tags, &error),
+    };
+    let mut row = summarize(&tree, tags);
+    if !keys.is_empty() {
+        verify_row(store, &tree, &mut row, keys).await;
+    }
+    row
+}
+
+fn failed_row(
+    repository: &str,
+    digest: &Digest,
+    tags: Vec<String>,
+    error: &StoreError,
+) -> ImageAudit {
+    ImageAudit {
+        repository: repository.to_owned(),
+        digest: digest.clone(),
+        media_type: String::new(),
+        tags,
+        signatures: Vec::new(),
+        sbom: super::SbomInfo::default(),
+        provenance: false,
+        scan: false,
+        other_attestations: 0,
+        newest: None,
+        verification: Verification::Unverified,
+        warnings: Vec::new(),
+        error: Some(error.to_string()),
+    }
+}
+
+/// Checks every signature of the image, and of its SBOMs, against `keys`.
+async fn verify_row(
+    store: &dyn Store,
+    tree: &ReferrerTree,
+    row: &mut ImageAudit,
+    keys: &[TrustKey],
+) {
+    let repository = tree.repository.as_str();
+    let subject_raw = tree.manifest.raw().clone();
+    let mut reasons = Vec::new();
+    let mut verified = None;
+    for signature in &mut row.signatures {
+        let Some(node) = tree
+            .referrers
+            .iter()
+            .find(|n| n.digest() == &signature.digest)
+        else {
+            continue;
+        };
+        let outcome = verify_node(store, repository, node, Some(&subject_raw), keys).await;
+        signature.verification = outcome_of(outcome, &mut reasons, node);
+        if let (None, Verification::Verified { key }) = (&verified, &signature.verification) {
+            verified = Some(key.clone());
+        }
+    }
+    row.verification = match verified {
+        Some(key) => Verification::Verified { key },
+        None if row.signatures.is_empty() => Verification::Failed {
+            reasons: vec!["not signed".to_owned()],
+        },
+        None => Verification::Failed { reasons },
+    };
+
+    // The SBOMs: an attestation's own envelope, or a signature on it.
+    let sboms: Vec<&GraphNode> = tree
+        .all_nodes()
+        .into_iter()
+        .filter(|n| row.sbom.digests.contains(n.digest()))
+        .collect();
+    let mut sbom_reasons = Vec::new();
+    let mut sbom_verified = None;
+    for sbom in sboms {
+        let raw = sbom.manifest.as_ref().map(|m| m.raw().clone());
+        let mut candidates: Vec<(&GraphNode, Option<&[u8]>)> = sbom
+            .children
+            .iter()
+            .filter(|c| c.is_attached() && kinds(c).contains(&ArtifactKind::Signature))
+            .map(|c| (c, raw.as_deref()))
+            .collect();
+        if is_signed_envelope(sbom) {
+            candidates.push((sbom, None));
+        }
+        for (node, raw) in candidates {
+            let outcome = verify_node(store, repository, node, raw, keys).await;
+            if let Verification::Verified { key } = outcome_of(outcome, &mut sbom_reasons, node) {
+                sbom_verified.get_or_insert(key);
+            }
+        }
+    }
+    row.sbom.verification = match sbom_verified {
+        Some(key) => Verification::Verified { key },
+        None if sbom_reasons.is_empty() => Verification::Failed {
+            reasons: vec!["no signed SBOM".to_owned()],
+        },
+        None => Verification::Failed {
+            reasons: sbom_reasons,
+        },
+    };
+}
+
+fn outcome_of(
+    outcome: Result<String, Vec<String>>,
+    reasons: &mut Vec<String>,
+    node: &GraphNode,
+) -> Verification {
+    match outcome {
+        Ok(key) => Verification::Verified { key },
+        Err(why) => {
+            let prefixed: Vec<String> = why
+                .into_iter()
+                .map(|w| format!("{}: {w}", node.digest().short()))
+                .collect();
+            reasons.extend(prefixed.iter().cloned());
+            Verification::Failed { reasons: prefixed }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! What `--require` reports missing, and the summary line.
+
+use super::*;
+
+fn row() -> ImageAudit {
+    ImageAudit {
+        repository: "app".to_owned(),
+        digest: format!("sha256:{}", "a".repeat(64))
+            .parse()
+            .expect("digest"),
+        media_type: crate::oci::media_type::OCI_INDEX.to_owned(),
+        tags: vec!["v1".to_owned()],
+        signatures: Vec::new(),
+        sbom: SbomInfo::default(),
+        provenance: false,
+        scan: false,
+        other_attestations: 0,
+        newest: None,
+        verification: Verification::Unverified,
+        warnings: Vec::new(),
+        error: None,
+    }
+}
+
+#[test]
+fn missing_names_what_and_where() {
+    let all = [
+        Requirement::Signature,
+        Requirement::Sbom,
+        Requirement::SignedSbom,
+        Requirement::Provenance,
+        Requirement::Verified,
+    ];
+    let mut image = row();
+    assert_eq!(
+        image.missing(&all),
+        [
+            "signature",
+            "sbom",
+            "signed-sbom",
+            "provenance",
+            "verified signature (no --key given)"
+        ]
+    );
+    // An index with an SBOM on one platform of two.
+    image.sbom.digests.push(image.digest.clone());
+    image.sbom.coverage = Some((1, 2));
+    image.sbom.missing_platforms = vec!["linux/amd64".to_owned()];
+    assert_eq!(image.missing(&[Requirement::Sbom]), ["sbom (linux/amd64)"]);
+    // ...unless the index itself carries one.
+    image.sbom.on_subject = true;
+    assert!(image.missing(&[Requirement::Sbom]).is_empty());
+    image.verification = Verification::Failed {
+        reasons: vec!["abc: does not verify with k.pub".to_owned()],
+    };
+    assert_eq!(
+        image.missing(&[Requirement::Verified]),
+        ["verified signature (abc: does not verify with k.pub)"]
+    );
+    image.error = Some("boom".to_owned());
+    assert_eq!(image.missing(&[]), ["audit failed: boom"]);
+}
+
+#[test]
+fn summary_line_reads_like_the_issue() {
+    let mut signed = row();
+    signed.signatures.push(SignatureInfo {
+        digest: signed.digest.clone(),
+        scheme: SignatureScheme::CosignLegacy,
+        found_by: Vec::new(),
+        verification: Verification::Verified {
+            key: "k".to_owned(),
+        },
+    });
+    signed.verification = Verification::Verified {
+        key: "k".to_owned(),
+    };
+    let summary = Summary::of([&signed, &row()]);
+    assert_eq!(summary.line(), "1/2 signed · 0 with SBOM · 1 verified");
+    assert_eq!(
+        "signed-sbom".parse::<Requirement>(),
+        Ok(Requirement::SignedSbom)
+    );
+    assert!("sbmo".parse::<Requirement>().is_err());
+}

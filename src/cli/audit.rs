@@ -1,0 +1,166 @@
+//! `regscope audit TARGET`: every tag of a repository (or of every
+//! repository of a registry, or of an OCI layout) against what is attached
+//! to it, as a table, JSON or CSV, and a CI gate with `--require`: the exit
+//! status is non-zero when an image misses a requirement, and stderr names
+//! what is missing where.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use color_eyre::eyre::{Result, WrapErr, eyre};
+
+use super::audit_output::{to_csv, to_json, to_table};
+use super::commands::print_stdout;
+use super::interrupt::cancel_on_interrupt;
+use super::target::{Spec, open};
+use super::terminal::sanitize;
+use crate::audit::{
+    AuditEvent, AuditOptions, AuditTarget, ImageAudit, Requirement, Summary, TrustKey, audit,
+};
+use crate::oci::PlatformSpec;
+use crate::ops::CancellationToken;
+use crate::store::remote::ConnectOptions;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// A repository (`[REGISTRY/]REPO`, a `:TAG` audits that tag only), a
+    /// registry (every repository its catalog lists), or `oci:DIR`.
+    #[arg(value_name = "REPO|REGISTRY|oci:DIR")]
+    pub target: String,
+    #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
+    pub format: AuditFormat,
+    /// Only tags matching this glob (`v1.*`, `release-*`).
+    #[arg(long, value_name = "GLOB")]
+    pub tags: Option<String>,
+    /// For an index: audit this platform's manifest instead of the index.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<PlatformSpec>,
+    /// Fail (exit status 1) when an image misses one of these:
+    /// signature, sbom (for an index: on every platform, unless the index
+    /// carries one), signed-sbom, provenance, verified (needs --key).
+    #[arg(long, value_delimiter = ',', value_name = "WHAT,…")]
+    pub require: Vec<Requirement>,
+    /// A public key (PEM: ECDSA P-256/P-384, Ed25519, RSA) to check
+    /// signatures with, offline; may be repeated.
+    #[arg(long = "key", value_name = "PUBKEY")]
+    pub keys: Vec<PathBuf>,
+    /// Images looked at at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+}
+
+pub(super) async fn run(
+    args: AuditArgs,
+    connection: &ConnectOptions,
+    cancel: &CancellationToken,
+) -> Result<()> {
+    let keys = args
+        .keys
+        .iter()
+        .map(|path| TrustKey::from_file(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let spec = Spec::parse(&args.target)?;
+    let target = open(&spec, connection, false)?;
+    let mut tags = args.tags.clone();
+    if tags.is_none() {
+        // `repo:tag` audits that tag; a digest is looked up among the tags.
+        tags = spec.tag().map(globset::escape);
+    }
+    let tags = tags
+        .map(|glob| {
+            globset::Glob::new(&glob)
+                .map(|g| g.compile_matcher())
+                .wrap_err_with(|| format!("invalid --tags glob {glob:?}"))
+        })
+        .transpose()?;
+    let audit_target = if matches!(spec, Spec::RegistryOnly(_)) {
+        AuditTarget::Registry
+    } else {
+        AuditTarget::Repository(target.repository.clone())
+    };
+    let options = AuditOptions {
+        tags,
+        platform: args.platform.clone(),
+        keys,
+        concurrency: usize::from(args.concurrency),
+        ..AuditOptions::default()
+    };
+    let mut rows: Vec<ImageAudit> = Vec::new();
+    let mut planned = 0;
+    let mut on_event = |event: AuditEvent| match event {
+        AuditEvent::Planned { repository, images } => {
+            planned += images;
+            tracing::info!("{}: {images} images", sanitize(&repository));
+        }
+        AuditEvent::Row(row) => {
+            tracing::info!("audited {}/{planned}: {}", rows.len() + 1, row.digest);
+            rows.push(*row);
+        }
+        AuditEvent::Warning(warning) => tracing::warn!("{}", sanitize(&warning)),
+    };
+    let _guard = cancel_on_interrupt(cancel.clone());
+    let summary = audit(
+        target.store.as_ref(),
+        &audit_target,
+        &options,
+        &mut on_event,
+        cancel,
+    )
+    .await
+    .map_err(|error| match error {
+        crate::store::StoreError::Cancelled => eyre!(crate::ops::OpError::Cancelled),
+        other => eyre!(other),
+    })
+    .wrap_err_with(|| format!("cannot audit {}", args.target))?;
+    rows.sort_by(|a, b| {
+        (&a.repository, a.tags.first(), &a.digest).cmp(&(&b.repository, b.tags.first(), &b.digest))
+    });
+    let missing: Vec<Vec<String>> = rows.iter().map(|r| r.missing(&args.require)).collect();
+    let text = match args.format {
+        AuditFormat::Table => to_table(&rows, &missing, &summary),
+        AuditFormat::Json => to_json(&rows, &missing, &summary, &args.require)?,
+        AuditFormat::Csv => to_csv(&rows, &missing),
+    };
+    print_stdout(&text)?;
+    gate(&rows, &missing, &summary)
+}
+
+/// Names every image that misses a requirement, on stderr, and fails.
+fn gate(rows: &[ImageAudit], missing: &[Vec<String>], summary: &Summary) -> Result<()> {
+    let failing: Vec<String> = rows
+        .iter()
+        .zip(missing)
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(row, m)| {
+            let tags = if row.tags.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", row.tags.join(", "))
+            };
+            sanitize(&format!(
+                "{}@{}{tags}: missing {}",
+                row.repository,
+                row.digest,
+                m.join(", ")
+            ))
+        })
+        .collect();
+    if failing.is_empty() {
+        return Ok(());
+    }
+    for line in &failing {
+        eprintln!("{line}");
+    }
+    Err(eyre!(
+        "{} of {} images miss a requirement",
+        failing.len(),
+        summary.images
+    ))
+}

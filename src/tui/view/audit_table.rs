@@ -1,0 +1,186 @@
+//! The audit table: one row per image, filled as lookups finish, with the
+//! summary line ("38/40 signed · 12 with SBOM · 3 verified") and progress.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget};
+
+use crate::audit::{ImageAudit, Verification};
+use crate::tui::app::AuditTable;
+use crate::tui::escape;
+
+pub struct AuditView<'a> {
+    pub table: &'a AuditTable,
+    pub tick: u64,
+}
+
+fn mark(flag: bool) -> Cell<'static> {
+    if flag {
+        Cell::from("✓").style(Style::new().fg(Color::Green))
+    } else {
+        Cell::from("✗").style(Style::new().fg(Color::Red))
+    }
+}
+
+fn row_cells(row: &ImageAudit) -> Vec<Cell<'static>> {
+    let tags = if row.tags.is_empty() {
+        "-".to_owned()
+    } else {
+        row.tags.join(", ")
+    };
+    let schemes: Vec<&str> = row.schemes().iter().map(|s| s.label()).collect();
+    let signed = if schemes.is_empty() {
+        mark(false)
+    } else {
+        Cell::from(format!("✓ {}", schemes.join(","))).style(Style::new().fg(Color::Green))
+    };
+    let mut sbom = row.sbom.formats.join("+");
+    if let Some((covered, total)) = row.sbom.coverage {
+        sbom = format!("{sbom} {covered}/{total}").trim().to_owned();
+    }
+    let sbom = if row.sbom.digests.is_empty() {
+        mark(false)
+    } else {
+        Cell::from(format!("✓ {sbom}")).style(Style::new().fg(Color::Green))
+    };
+    let verification = match &row.verification {
+        Verification::Verified { key } => {
+            // The key's file name and fingerprint; its directory is noise.
+            let key = key.rsplit('/').next().unwrap_or(key);
+            Cell::from(format!("verified {}", escape::owned(key)))
+                .style(Style::new().fg(Color::Green))
+        }
+        Verification::Failed { reasons } => {
+            Cell::from(format!("failed: {}", escape::owned(&reasons.join("; "))))
+                .style(Style::new().fg(Color::Red))
+        }
+        Verification::Unverified => {
+            Cell::from("unverified").style(Style::new().fg(Color::DarkGray))
+        }
+    };
+    let digest = match &row.error {
+        Some(_) => Cell::from(format!("{} ✗ error", row.digest.short())),
+        None => Cell::from(row.digest.short().to_owned()),
+    };
+    vec![
+        Cell::from(escape::owned(&row.repository)),
+        Cell::from(escape::owned(&tags)),
+        digest,
+        signed,
+        sbom,
+        mark(row.sbom.signed),
+        mark(row.provenance),
+        mark(row.scan),
+        Cell::from(row.other_attestations.to_string()),
+        Cell::from(escape::owned(row.newest.as_deref().unwrap_or("-"))),
+        verification,
+    ]
+}
+
+impl Widget for &AuditView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let table = self.table;
+        let [head, body, foot] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let summary = table.summary();
+        let progress = if table.running {
+            format!(
+                "{} auditing {}/{}",
+                super::labels::spinner(self.tick),
+                table.rows.len(),
+                table.planned
+            )
+        } else {
+            match &table.outcome {
+                Some(why) => format!("stopped: {}", escape::owned(why)),
+                None => format!("{} images audited", table.rows.len()),
+            }
+        };
+        Paragraph::new(Line::from(vec![
+            Span::styled(
+                format!("Audit of {}  ", escape::owned(&table.title)),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(format!("{}  ·  {progress}", summary.line())),
+        ]))
+        .render(head, buf);
+
+        let header = Row::new([
+            "REPOSITORY",
+            "TAGS",
+            "DIGEST",
+            "SIGNED",
+            "SBOM",
+            "SBOM SIGNED",
+            "PROV",
+            "SCAN",
+            "ATT",
+            "NEWEST",
+            "VERIFICATION",
+        ])
+        .style(Style::new().add_modifier(Modifier::BOLD));
+        let visible = table.visible();
+        let height = usize::from(body.height.saturating_sub(3)).max(1);
+        let offset = table.selected.saturating_sub(height - 1);
+        let rows: Vec<Row> = visible
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(height)
+            .map(|(i, row)| {
+                let style = if i == table.selected {
+                    Style::new().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::new()
+                };
+                Row::new(row_cells(row)).style(style)
+            })
+            .collect();
+        let widths = [
+            Constraint::Length(14),
+            Constraint::Min(10),
+            Constraint::Length(12),
+            Constraint::Length(18),
+            Constraint::Length(16),
+            Constraint::Length(11),
+            Constraint::Length(4),
+            Constraint::Length(4),
+            Constraint::Length(3),
+            Constraint::Length(20),
+            Constraint::Min(12),
+        ];
+        Table::new(rows, widths)
+            .header(header)
+            .block(Block::new().borders(Borders::ALL).title(format!(
+                " {} of {} shown · sorted by {} ",
+                visible.len(),
+                table.rows.len(),
+                table.sort.label()
+            )))
+            .render(body, buf);
+
+        let hint = if table.filtering {
+            format!(
+                "filter: {}▏ (Enter/Esc to finish)",
+                escape::owned(&table.filter)
+            )
+        } else {
+            let esc = if table.running { "cancel" } else { "close" };
+            let filter = if table.filter.is_empty() {
+                String::new()
+            } else {
+                format!("  filter: {}", escape::owned(&table.filter))
+            };
+            format!("↑↓ move · Enter open graph · s sort · / filter · Esc {esc}{filter}")
+        };
+        Paragraph::new(hint)
+            .style(Style::new().fg(Color::DarkGray))
+            .render(foot, buf);
+    }
+}
