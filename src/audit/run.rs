@@ -34,12 +34,16 @@ pub struct AuditOptions {
     pub platform: Option<PlatformSpec>,
     /// Trust material: signatures are checked against these keys.
     pub keys: Vec<TrustKey>,
-    /// Images discovered at once (each discovery runs its own bounded
-    /// requests).
+    /// Images discovered at once. Each discovery sends a level of its graph
+    /// together; the store's adaptive limit (32 at first, less when the
+    /// registry pushes back) keeps the sum in bounds.
     pub concurrency: usize,
     /// Tags resolved at once.
     pub resolve_concurrency: usize,
 }
+
+/// Images audited at once by default.
+pub const DEFAULT_AUDIT_CONCURRENCY: usize = 16;
 
 impl Default for AuditOptions {
     fn default() -> Self {
@@ -47,8 +51,8 @@ impl Default for AuditOptions {
             tags: None,
             platform: None,
             keys: Vec::new(),
-            concurrency: 4,
-            resolve_concurrency: 8,
+            concurrency: DEFAULT_AUDIT_CONCURRENCY,
+            resolve_concurrency: 32,
         }
     }
 }

@@ -52,7 +52,7 @@ pub struct AuditArgs {
     #[arg(long = "key", value_name = "PUBKEY")]
     pub keys: Vec<PathBuf>,
     /// Images looked at at once.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
 }
 
