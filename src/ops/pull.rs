@@ -418,12 +418,7 @@ pub async fn pull_blobs(
             let name = b
                 .title()
                 .map_or_else(|| b.digest.hex().to_owned(), str::to_owned);
-            let wanted = Wanted {
-                descriptor: b.clone(),
-                name: None,
-                unwrap_predicate: false,
-            };
-            (wanted, name)
+            (Wanted::as_stored(b), name)
         })
         .collect();
     pull_wanted(store, repository, plan, options, progress, cancel).await

@@ -78,18 +78,26 @@ pub struct Candidate {
     created: Option<String>,
 }
 
+impl Wanted {
+    /// A blob written as it is, under its title (else its digest's hex).
+    pub fn as_stored(descriptor: &Descriptor) -> Wanted {
+        Wanted {
+            descriptor: descriptor.clone(),
+            name: None,
+            unwrap_predicate: false,
+        }
+    }
+}
+
+/// Every layer of `manifest`, each written as it is.
+fn every_layer(manifest: &Manifest) -> Vec<Wanted> {
+    manifest.layers.iter().map(Wanted::as_stored).collect()
+}
+
 impl Candidate {
     /// A manifest pulled for itself: every layer by title.
     pub fn whole(manifest: Manifest) -> Candidate {
-        let layers = manifest
-            .layers
-            .iter()
-            .map(|layer| Wanted {
-                descriptor: layer.clone(),
-                name: None,
-                unwrap_predicate: false,
-            })
-            .collect();
+        let layers = every_layer(&manifest);
         Candidate {
             label: manifest
                 .effective_artifact_type()
@@ -150,15 +158,7 @@ pub fn referrers_of_type(scope: &Scope<'_>, artifact_type: &str) -> Vec<Candidat
         .filter(|node| node.is_attached() && node.artifact_type.as_deref() == Some(artifact_type))
         .filter_map(|node| {
             let manifest = node.manifest.clone()?;
-            let layers = manifest
-                .layers
-                .iter()
-                .map(|layer| Wanted {
-                    descriptor: layer.clone(),
-                    name: None,
-                    unwrap_predicate: false,
-                })
-                .collect();
+            let layers = every_layer(&manifest);
             Some(candidate(node, manifest, scope, None, None, layers))
         })
         .collect();
