@@ -48,6 +48,16 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
+/// `1 manifest`, `2 manifests`: a count with its noun, plural when not one
+/// (nouns of this program take an `s`).
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

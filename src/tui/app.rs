@@ -7,6 +7,7 @@ mod confirm;
 pub mod dialogs;
 #[cfg(test)]
 mod filter_tests;
+mod forget;
 mod input;
 mod jobs;
 mod jump;

@@ -16,8 +16,8 @@ pub mod progress;
 use super::preview::{Preview, PreviewKind};
 use crate::graph::{self, NodeContext};
 use crate::ops::CancellationToken;
-use crate::store::SharedStore;
 use crate::store::remote::ConnectOptions;
+use crate::store::{SharedStore, StoreError};
 
 /// Previews (blobs, SBOM documents) larger than this are not read.
 pub const PREVIEW_LIMIT: u64 = 16 * 1024 * 1024;
@@ -182,10 +182,10 @@ async fn perform(
             repository,
             reference,
             ..
-        } => store
-            .fetch_manifest(&repository, &reference)
-            .await
-            .map(|m| Loaded::Manifest(Arc::new(m))),
+        } => match store.fetch_manifest(&repository, &reference).await {
+            Err(error @ StoreError::NotFound { .. }) => Ok(Loaded::NotFound(error.to_string())),
+            other => other.map(|m| Loaded::Manifest(Arc::new(m))),
+        },
         Effect::FetchReferrers {
             repository,
             subject,

@@ -5,6 +5,7 @@
 mod actions;
 mod app_support;
 mod copy;
+mod forget;
 mod harness;
 mod registry;
 mod runner;

@@ -84,7 +84,10 @@ impl App {
             OperationOutcome::Copied { manifests, blobs } => {
                 self.say(format!("copied {manifests} manifests and {blobs} blobs"));
             }
-            OperationOutcome::Deleted { count } => self.say(format!("deleted {count} manifests")),
+            OperationOutcome::Deleted { count, digests } => {
+                self.forget_digests(&digests.into_iter().collect());
+                self.say(format!("deleted {}", crate::text::count(count, "manifest")));
+            }
             OperationOutcome::DeletePlanned(plan) => {
                 self.status = None;
                 self.show_delete_plan(plan);

@@ -128,7 +128,7 @@ async fn pull_the_sbom_attach_a_file_and_delete_it_again() {
         s.contains("3 referrers") && !s.contains("review/example")
     })
     .await;
-    assert_eq!(ui_status(&ui), "deleted 1 manifests");
+    assert_eq!(ui_status(&ui), "deleted 1 manifest");
 }
 
 fn ui_status(ui: &Harness) -> String {
