@@ -44,6 +44,8 @@ pub enum Focus {
 pub struct Areas {
     pub tree: Rect,
     pub detail: Rect,
+    /// The whole terminal, where popups are centred.
+    pub screen: Rect,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +85,8 @@ pub struct App {
     pub show_digest_tags: bool,
     pub input: Option<InputLine>,
     pub popup: Option<Popup>,
+    /// How many rows the open popup's body is scrolled.
+    pub popup_scroll: u16,
     /// Narrows the SBOM component list in the detail pane.
     pub detail_search: String,
     pub status: Option<StatusMessage>,
@@ -114,6 +118,7 @@ impl App {
             show_digest_tags: false,
             input: None,
             popup: None,
+            popup_scroll: 0,
             detail_search: String::new(),
             status: None,
             operations: std::collections::BTreeMap::new(),

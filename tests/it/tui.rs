@@ -9,6 +9,7 @@ mod forget;
 mod harness;
 mod registry;
 mod runner;
+mod small_snapshots;
 mod snapshots;
 mod state;
 mod terminal;

@@ -14,6 +14,18 @@ impl App {
         let at = Position::new(mouse.column, mouse.row);
         let in_tree = self.areas.tree.contains(at);
         let in_detail = self.areas.detail.contains(at);
+        if self.popup.is_some() {
+            // The wheel scrolls an open popup; nothing below it moves.
+            if matches!(
+                mouse.kind,
+                MouseEventKind::ScrollDown | MouseEventKind::ScrollUp
+            ) {
+                for _ in 0..3 {
+                    self.scroll_popup(scroll_action(mouse.kind));
+                }
+            }
+            return Vec::new();
+        }
         match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) if in_tree => {
                 self.focus = Focus::Tree;

@@ -95,7 +95,7 @@ async fn delete_dialog_shows_exactly_what_goes() {
     ui.settle().await;
     ui.key(KeyCode::Char('d'));
     let screen = ui
-        .wait_for("the engine's plan", |s| s.contains("removes 5 manifest(s)"))
+        .wait_for("the engine's plan", |s| s.contains("removes 5 manifests"))
         .await;
     assert!(screen.contains(&NET_MONITOR_SBOM[..19]), "{screen}");
     insta::assert_snapshot!("delete_dialog", screen);
