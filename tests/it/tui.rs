@@ -5,6 +5,7 @@
 mod actions;
 mod app_support;
 mod copy;
+mod detail_scroll;
 mod forget;
 mod harness;
 mod registry;
