@@ -17,9 +17,10 @@ fn end_in_the_detail_pane_shows_the_last_line_when_lines_wrap() {
     // so a wrapped line that does not fit may leave a row blank).
     let last_row = screen[1..15]
         .iter()
+        .rev()
         .filter_map(|row| row.split("││").nth(1))
         .filter(|text| !text.trim_end_matches('│').trim().is_empty())
-        .last()
+        .next()
         .unwrap();
     assert!(
         last_row.starts_with('}'),
