@@ -19,8 +19,7 @@ fn end_in_the_detail_pane_shows_the_last_line_when_lines_wrap() {
         .iter()
         .rev()
         .filter_map(|row| row.split("││").nth(1))
-        .filter(|text| !text.trim_end_matches('│').trim().is_empty())
-        .next()
+        .find(|text| !text.trim_end_matches('│').trim().is_empty())
         .unwrap();
     assert!(
         last_row.starts_with('}'),
