@@ -6,6 +6,7 @@ mod actions;
 mod app_support;
 mod copy;
 mod detail_scroll;
+mod dialog_editing;
 mod forget;
 mod harness;
 mod registry;

@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::App;
+use super::input::edit_text;
 pub use super::input::{InputLine, InputPurpose};
 use crate::oci::media_type as mt;
 use crate::ops::DeletePlan;
@@ -147,20 +148,16 @@ impl App {
             (Dialog::Attach { fields, field, .. }, code) => match code {
                 KeyCode::Tab | KeyCode::Down => *field = (*field + 1) % fields.len(),
                 KeyCode::BackTab | KeyCode::Up => *field = (*field + 2) % fields.len(),
-                KeyCode::Backspace => {
-                    fields[*field].pop();
-                }
                 KeyCode::Right if *field == 1 => complete_artifact_type(&mut fields[1]),
-                KeyCode::Char(c) => fields[*field].push(c),
-                _ => {}
+                _ => {
+                    edit_text(&mut fields[*field], key);
+                }
             },
             (Dialog::Copy { destination, .. }, code) => match code {
-                KeyCode::Backspace => {
-                    destination.pop();
-                }
                 KeyCode::Tab => complete_registry(destination, &self.config.registries),
-                KeyCode::Char(c) => destination.push(c),
-                _ => {}
+                _ => {
+                    edit_text(destination, key);
+                }
             },
             (Dialog::Delete { .. }, _) => {}
         }

@@ -208,6 +208,8 @@ impl App {
                 self.start_operation("working out what a delete removes", request, None)
             }
             Action::Attach => {
+                // The dialog shows an error of its own Enter: none yet.
+                self.status = None;
                 self.popup = Some(Popup::Dialog(Dialog::Attach {
                     repository,
                     subject: reference,
@@ -218,6 +220,7 @@ impl App {
                 Vec::new()
             }
             Action::Copy => {
+                self.status = None;
                 self.popup = Some(Popup::Dialog(Dialog::Copy {
                     repository,
                     reference,

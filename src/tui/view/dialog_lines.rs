@@ -66,6 +66,7 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
                     Span::raw(escape::owned(&fields[index])),
                 ]));
             }
+            lines.extend(problem(app));
             if !completions.is_empty() {
                 let shown: Vec<String> = completions
                     .iter()
@@ -111,13 +112,16 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
                     Span::styled(" to ", accent),
                     Span::raw(escape::owned(destination)),
                 ]),
+            ];
+            lines.extend(problem(app));
+            lines.extend([
                 Line::raw(""),
                 Line::styled(
                     " repo[:tag] here · registry/repo[:tag] · oci:DIR[:tag]",
                     dim,
                 ),
                 Line::styled(tag_note, dim),
-            ];
+            ]);
             let saved = &app.config.registries;
             if !saved.is_empty() {
                 let shown: Vec<String> = saved.iter().map(|r| escape::owned(r)).collect();
@@ -133,4 +137,14 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
             }
         }
     }
+}
+
+/// Why Enter was refused, inside the dialog that stays open for a fix
+/// (the status line may be under the popup).
+fn problem(app: &App) -> Option<Line<'static>> {
+    let status = app.status.as_ref().filter(|s| s.is_error)?;
+    Some(Line::styled(
+        format!(" ✗ {}", escape::clean(&status.text)),
+        Style::new().fg(app.config.theme.error),
+    ))
 }
