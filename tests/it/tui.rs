@@ -7,6 +7,7 @@ mod app_support;
 mod copy;
 mod detail_scroll;
 mod dialog_editing;
+mod expand_all;
 mod forget;
 mod harness;
 mod registry;
