@@ -156,6 +156,7 @@ impl App {
     /// registries refuse `_catalog`).
     pub fn start_repository(&mut self, repository: &str) -> Vec<Effect> {
         let repo_path = self.pin_repository(repository);
+        self.reveal(&repo_path);
         self.selected.clone_from(&repo_path);
         self.open_node(&repo_path)
     }

@@ -9,6 +9,7 @@ mod detail_scroll;
 mod dialog_editing;
 mod expand_all;
 mod forget;
+mod go_to_filtered;
 mod harness;
 mod registry;
 mod runner;
