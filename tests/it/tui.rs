@@ -5,6 +5,7 @@
 mod actions;
 mod app_support;
 mod copy;
+mod ctrl_c;
 mod detail_scroll;
 mod dialog_editing;
 mod expand_all;
