@@ -10,6 +10,7 @@ use tokio::task::AbortHandle;
 
 use super::clipboard::Clipboard;
 use super::message::{Effect, JobKey, JobKind, Loaded, Msg, NodePath};
+mod errors;
 pub mod operations;
 pub mod progress;
 
@@ -214,7 +215,7 @@ async fn perform(
             let bytes = store
                 .fetch_blob_bytes(&repository, &descriptor, PREVIEW_LIMIT)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| errors::error_text(&e))?;
             // Parsed here, once, off the render loop: frames only lay out
             // what this computed.
             let media_type = match kind {
@@ -233,5 +234,5 @@ async fn perform(
         | Effect::CompletePath { .. }
         | Effect::Browse { .. } => return Err("not a job".to_owned()),
     };
-    result.map_err(|e| e.to_string())
+    result.map_err(|e| errors::error_text(&e))
 }
