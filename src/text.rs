@@ -63,6 +63,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(count(1, "manifest"), "1 manifest");
+        assert_eq!(count(0, "manifest"), "0 manifests");
+        assert_eq!(count(5, "referrer"), "5 referrers");
+    }
+
+    #[test]
     fn escapes_what_would_drive_a_terminal() {
         assert_eq!(escape_control("v1.0"), "v1.0");
         assert_eq!(escape_control("a\x1b[2Jb"), "a\\u{1b}[2Jb");

@@ -6,6 +6,7 @@ use super::{App, Dialog, Popup, node_digest};
 use crate::oci::PlatformSpec;
 use crate::oci::media_type::ArtifactKind;
 use crate::ops::{DeletePlan, PlannedDelete, PlatformChoice, PullSelect};
+use crate::text::count;
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, JobKind, NodePath, OperationOutcome, OperationRequest};
 use crate::tui::model::{ManifestRole, NodeKind};
@@ -82,7 +83,11 @@ impl App {
             }
             OperationOutcome::Attached { digest } => self.say(format!("attached {digest}")),
             OperationOutcome::Copied { manifests, blobs } => {
-                self.say(format!("copied {manifests} manifests and {blobs} blobs"));
+                self.say(format!(
+                    "copied {} and {}",
+                    count(manifests, "manifest"),
+                    count(blobs, "blob")
+                ));
             }
             OperationOutcome::Deleted { count, digests } => {
                 self.forget_digests(&digests.into_iter().collect());
