@@ -4,6 +4,7 @@
 
 mod children;
 mod confirm;
+mod delete_plan;
 pub mod dialogs;
 #[cfg(test)]
 mod filter_tests;
