@@ -148,3 +148,28 @@ fn a_tag_that_does_not_exist_leaves_no_ghost_row() {
     listed(&mut app, listing, &["v1"]);
     assert_eq!(row_ids(&app), ["registry", "r:plain", "t:v1"]);
 }
+
+/// The same on the demo, end to end: the image the TUI was opened on is
+/// deleted with its graph, and nothing of it is left on screen.
+#[tokio::test]
+async fn deleting_the_opened_demo_image_clears_the_screen_of_it() {
+    let mut ui = super::harness::Harness::net_monitor();
+    ui.settle().await;
+    ui.key(KeyCode::Char('d'));
+    ui.wait_for("the plan", |s| s.contains("removes 5 manifests"))
+        .await;
+    ui.key(KeyCode::Char('y'));
+    ui.wait_for("the deletion", |s| s.contains("deleted 5 manifests"))
+        .await;
+    let screen = ui.settle().await;
+    assert!(
+        !screen.contains("v1") && !screen.contains("1 tag") && !screen.contains("referrers  "),
+        "{screen}"
+    );
+    ui.key(KeyCode::Char('r'));
+    let screen = ui.settle().await;
+    assert!(
+        screen.contains("net-monitor") && !screen.contains("v1") && !screen.contains("1 tag"),
+        "{screen}"
+    );
+}
