@@ -13,6 +13,7 @@ pub mod target;
 pub mod terminal;
 mod transfer;
 pub mod tree;
+pub mod typo;
 
 use std::path::PathBuf;
 

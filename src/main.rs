@@ -49,7 +49,17 @@ async fn run(cli: Cli) -> Result<()> {
             init_cli_logging();
             regscope::cli::run(command, &connection).await
         }
-        None => run_tui(cli.target, cli.oci_layout, &connection).await,
+        None => {
+            if let Some(name) = cli
+                .target
+                .as_deref()
+                .and_then(regscope::cli::typo::mistyped_subcommand)
+            {
+                let word = cli.target.as_deref().unwrap_or_default();
+                color_eyre::eyre::bail!(regscope::cli::typo::typo_message(word, name));
+            }
+            run_tui(cli.target, cli.oci_layout, &connection).await
+        }
     }
 }
 

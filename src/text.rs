@@ -48,9 +48,26 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
+/// `1 manifest`, `2 manifests`: a count with its noun, plural when not one
+/// (nouns of this program take an `s`).
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(count(1, "manifest"), "1 manifest");
+        assert_eq!(count(0, "manifest"), "0 manifests");
+        assert_eq!(count(5, "referrer"), "5 referrers");
+    }
 
     #[test]
     fn escapes_what_would_drive_a_terminal() {

@@ -28,7 +28,10 @@ pub(super) async fn remove(
     )
     .await
     .wrap_err_with(|| format!("cannot plan deleting {}", args.reference))?;
-    let mut listing = format!("{} manifest(s) will be deleted:\n", plan.manifests.len());
+    let mut listing = format!(
+        "{} will be deleted:\n",
+        crate::text::count(plan.manifests.len(), "manifest")
+    );
     for item in &plan.manifests {
         let tags = if item.tags.is_empty() {
             String::new()
@@ -86,7 +89,7 @@ pub(super) async fn remove(
     })
     .await;
     let deleted = result.wrap_err_with(|| format!("cannot delete {}", args.reference))?;
-    eprintln!("Deleted {deleted} manifest(s)");
+    eprintln!("Deleted {}", crate::text::count(deleted, "manifest"));
     Ok(())
 }
 
@@ -94,8 +97,9 @@ pub(super) async fn remove(
 fn orphan_note(orphaned: usize) -> Option<String> {
     (orphaned > 0).then(|| {
         format!(
-            "{orphaned} referrer(s) would be left orphaned, pointing at a deleted manifest \
-             (--with-referrers deletes them too)"
+            "{} would be left orphaned, pointing at a deleted manifest \
+             (--with-referrers deletes them too)",
+            crate::text::count(orphaned, "referrer")
         )
     })
 }

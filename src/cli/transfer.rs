@@ -16,6 +16,7 @@ use crate::ops::{
     PullSelect,
 };
 use crate::store::remote::ConnectOptions;
+use crate::text::count;
 
 pub(super) async fn pull(
     args: PullArgs,
@@ -70,7 +71,7 @@ pub(super) async fn pull(
         "Pulled {}@{} ({})",
         sanitize(&target.display_name),
         outcome.manifest.digest,
-        plural(outcome.written.len(), "file")
+        count(outcome.written.len(), "file")
     );
     print_stdout(&text)
 }
@@ -87,14 +88,6 @@ fn describe_pulled(pulled: &Pulled) -> String {
         line.push_str(&format!("; {}", format.label()));
     }
     line
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
 }
 
 /// `FILE[:MEDIATYPE]`: the part after the last colon is a media type only
@@ -215,8 +208,11 @@ pub(super) async fn copy(
     let outcome =
         result.wrap_err_with(|| format!("cannot copy {} to {}", args.source, args.destination))?;
     eprintln!(
-        "Copied {} manifest(s): {} blob(s) transferred, {} mounted, {} already there",
-        outcome.manifests, outcome.blobs_copied, outcome.blobs_mounted, outcome.blobs_skipped
+        "Copied {}: {} transferred, {} mounted, {} already there",
+        count(outcome.manifests, "manifest"),
+        count(outcome.blobs_copied, "blob"),
+        outcome.blobs_mounted,
+        outcome.blobs_skipped
     );
     let digest = outcome
         .root

@@ -5,9 +5,11 @@
 pub mod audit;
 mod children;
 mod confirm;
+mod delete_plan;
 pub mod dialogs;
 #[cfg(test)]
 mod filter_tests;
+mod forget;
 mod input;
 mod jobs;
 mod jump;
@@ -45,6 +47,8 @@ pub enum Focus {
 pub struct Areas {
     pub tree: Rect,
     pub detail: Rect,
+    /// The whole terminal, where popups are centred.
+    pub screen: Rect,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +88,8 @@ pub struct App {
     pub show_digest_tags: bool,
     pub input: Option<InputLine>,
     pub popup: Option<Popup>,
+    /// How many rows the open popup's body is scrolled.
+    pub popup_scroll: u16,
     /// Narrows the SBOM component list in the detail pane.
     pub detail_search: String,
     pub status: Option<StatusMessage>,
@@ -117,6 +123,7 @@ impl App {
             show_digest_tags: false,
             input: None,
             popup: None,
+            popup_scroll: 0,
             detail_search: String::new(),
             status: None,
             operations: std::collections::BTreeMap::new(),
@@ -155,6 +162,7 @@ impl App {
     /// registries refuse `_catalog`).
     pub fn start_repository(&mut self, repository: &str) -> Vec<Effect> {
         let repo_path = self.pin_repository(repository);
+        self.reveal(&repo_path);
         self.selected.clone_from(&repo_path);
         self.open_node(&repo_path)
     }

@@ -48,6 +48,9 @@ pub enum Loaded {
     },
     /// The bytes, and what the detail pane shows of them, computed once.
     Preview(Arc<Preview>),
+    /// The store says the manifest does not exist (a sentence for the
+    /// user): a tag row for it is removed rather than kept as a ghost.
+    NotFound(String),
 }
 
 #[derive(Debug)]
@@ -200,11 +203,22 @@ pub enum CopyDestination {
 
 #[derive(Debug, Clone)]
 pub enum OperationOutcome {
-    Pulled { files: Vec<PathBuf> },
-    Attached { digest: Digest },
-    Copied { manifests: usize, blobs: usize },
+    Pulled {
+        files: Vec<PathBuf>,
+    },
+    Attached {
+        digest: Digest,
+    },
+    Copied {
+        manifests: usize,
+        blobs: usize,
+    },
     DeletePlanned(DeletePlan),
-    Deleted { count: usize },
+    /// How many manifests went, and their digests (to forget them).
+    Deleted {
+        count: usize,
+        digests: Vec<Digest>,
+    },
 }
 
 impl Effect {

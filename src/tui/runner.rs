@@ -11,14 +11,15 @@ use tokio::task::AbortHandle;
 use super::clipboard::Clipboard;
 use super::message::{Effect, JobKey, JobKind, Loaded, Msg, NodePath};
 pub mod audit;
+mod errors;
 pub mod operations;
 pub mod progress;
 
 use super::preview::{Preview, PreviewKind};
 use crate::graph::{self, NodeContext};
 use crate::ops::CancellationToken;
-use crate::store::SharedStore;
 use crate::store::remote::ConnectOptions;
+use crate::store::{SharedStore, StoreError};
 
 /// Previews (blobs, SBOM documents) larger than this are not read.
 pub const PREVIEW_LIMIT: u64 = 16 * 1024 * 1024;
@@ -210,10 +211,10 @@ async fn perform(
             repository,
             reference,
             ..
-        } => store
-            .fetch_manifest(&repository, &reference)
-            .await
-            .map(|m| Loaded::Manifest(Arc::new(m))),
+        } => match store.fetch_manifest(&repository, &reference).await {
+            Err(error @ StoreError::NotFound { .. }) => Ok(Loaded::NotFound(error.to_string())),
+            other => other.map(|m| Loaded::Manifest(Arc::new(m))),
+        },
         Effect::FetchReferrers {
             repository,
             subject,
@@ -242,7 +243,7 @@ async fn perform(
             let bytes = store
                 .fetch_blob_bytes(&repository, &descriptor, PREVIEW_LIMIT)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| errors::error_text(&e))?;
             // Parsed here, once, off the render loop: frames only lay out
             // what this computed.
             let media_type = match kind {
@@ -263,5 +264,5 @@ async fn perform(
         | Effect::CompletePath { .. }
         | Effect::Browse { .. } => return Err("not a job".to_owned()),
     };
-    result.map_err(|e| e.to_string())
+    result.map_err(|e| errors::error_text(&e))
 }

@@ -2,7 +2,9 @@
 //! region (tree, detail, status bar, bottom line, popups).
 
 mod audit_table;
+mod bottom_line;
 mod detail_pane;
+mod dialog_lines;
 mod labels;
 mod popup;
 mod status_bar;
@@ -11,9 +13,11 @@ mod tree_pane;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use bottom_line::BottomLine;
 use detail_pane::DetailPane;
 pub use detail_pane::{DetailText, detail_lines, detail_text};
-use popup::{BottomLine, PopupView};
+use popup::PopupView;
+pub use popup::popup_scroll_limit;
 use status_bar::StatusBar;
 use tree_pane::TreePane;
 
@@ -29,7 +33,15 @@ pub fn layout(area: Rect) -> (Areas, Rect, Rect) {
     .areas(area);
     let [tree, detail] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(main);
-    (Areas { tree, detail }, status, bottom)
+    (
+        Areas {
+            tree,
+            detail,
+            screen: area,
+        },
+        status,
+        bottom,
+    )
 }
 
 pub fn draw(frame: &mut Frame<'_>, app: &App) {

@@ -16,7 +16,7 @@ fn removing_a_subject_alone_names_its_orphans_and_needs_force() {
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success(), "deleted without --force");
     assert!(
-        stderr.contains("3 referrer(s) would be left orphaned"),
+        stderr.contains("3 referrers would be left orphaned"),
         "{stderr}"
     );
     assert!(stderr.contains("--force"), "{stderr}");

@@ -16,6 +16,7 @@ mod buildkit;
 mod cli;
 mod cli_pull;
 mod cli_remove;
+mod cli_typo;
 mod cosign_ground;
 mod demo;
 mod fallback_processes;

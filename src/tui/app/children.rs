@@ -128,10 +128,16 @@ impl App {
         let mut effects = Vec::new();
         for child in manifests_to_count {
             if auto_expand && !self.digest_among_ancestors(&child) {
-                if let Some(node) = self.nodes.get_mut(&child) {
+                let known = self.nodes.get_mut(&child).is_some_and(|node| {
                     node.auto_expand = true;
-                }
+                    node.manifest.is_some() || node.referrers.is_some()
+                });
                 effects.extend(self.open_node(&child));
+                // What was loaded before (referrers counted on the way)
+                // gets no answer to expand on arrival: expand it now.
+                if known {
+                    effects.extend(self.rebuild_children(&child));
+                }
             } else {
                 effects.extend(self.start_if_idle(&child, JobKind::Referrers));
             }

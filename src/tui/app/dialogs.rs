@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::App;
+use super::input::edit_text;
 pub use super::input::{InputLine, InputPurpose};
 use crate::oci::media_type as mt;
 use crate::ops::DeletePlan;
@@ -64,19 +65,60 @@ impl App {
         let Some(popup) = self.popup.take() else {
             return Vec::new();
         };
-        match popup {
+        let action = self.config.keymap.action_for(&key);
+        let effects = match popup {
             Popup::Help => {
-                // Any of Esc, q or the help key closes help; others scroll nothing.
-                let action = self.config.keymap.action_for(&key);
+                // Esc, q or the help key closes help; moving keys scroll it.
                 let closes =
                     key.code == KeyCode::Esc || matches!(action, Some(Action::Help | Action::Quit));
                 if !closes {
                     self.popup = Some(Popup::Help);
+                    if let Some(action) = action {
+                        self.scroll_popup(action);
+                    }
                 }
                 Vec::new()
             }
+            // The delete dialog types nothing: its list scrolls.
+            Popup::Dialog(dialog @ Dialog::Delete { .. })
+                if matches!(
+                    action,
+                    Some(
+                        Action::Up
+                            | Action::Down
+                            | Action::PageUp
+                            | Action::PageDown
+                            | Action::First
+                            | Action::Last
+                    )
+                ) =>
+            {
+                self.popup = Some(Popup::Dialog(dialog));
+                self.scroll_popup(action.unwrap_or(Action::Up));
+                Vec::new()
+            }
             Popup::Dialog(dialog) => self.on_dialog_key(dialog, key),
+        };
+        if self.popup.is_none() {
+            self.popup_scroll = 0;
         }
+        effects
+    }
+
+    /// Scrolls the open popup's body, within what the view says it has.
+    pub(super) fn scroll_popup(&mut self, action: Action) {
+        let limit = crate::tui::view::popup_scroll_limit(self, self.areas.screen);
+        let page = self.areas.screen.height.saturating_sub(6).max(1);
+        self.popup_scroll = match action {
+            Action::Up => self.popup_scroll.saturating_sub(1),
+            Action::Down => self.popup_scroll.saturating_add(1),
+            Action::PageUp => self.popup_scroll.saturating_sub(page),
+            Action::PageDown => self.popup_scroll.saturating_add(page),
+            Action::First => 0,
+            Action::Last => limit,
+            _ => self.popup_scroll,
+        }
+        .min(limit);
     }
 
     fn on_dialog_key(&mut self, mut dialog: Dialog, key: KeyEvent) -> Vec<Effect> {
@@ -106,20 +148,16 @@ impl App {
             (Dialog::Attach { fields, field, .. }, code) => match code {
                 KeyCode::Tab | KeyCode::Down => *field = (*field + 1) % fields.len(),
                 KeyCode::BackTab | KeyCode::Up => *field = (*field + 2) % fields.len(),
-                KeyCode::Backspace => {
-                    fields[*field].pop();
-                }
                 KeyCode::Right if *field == 1 => complete_artifact_type(&mut fields[1]),
-                KeyCode::Char(c) => fields[*field].push(c),
-                _ => {}
+                _ => {
+                    edit_text(&mut fields[*field], key);
+                }
             },
             (Dialog::Copy { destination, .. }, code) => match code {
-                KeyCode::Backspace => {
-                    destination.pop();
-                }
                 KeyCode::Tab => complete_registry(destination, &self.config.registries),
-                KeyCode::Char(c) => destination.push(c),
-                _ => {}
+                _ => {
+                    edit_text(destination, key);
+                }
             },
             (Dialog::Delete { .. }, _) => {}
         }

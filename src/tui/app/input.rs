@@ -80,19 +80,12 @@ impl App {
         match key.code {
             KeyCode::Esc => cancelled = true,
             KeyCode::Enter => done = true,
-            KeyCode::Backspace => {
-                input.text.pop();
-            }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                input.text.clear();
-            }
             KeyCode::Tab if input.purpose == InputPurpose::GoTo => {
                 complete_registry(&mut input.text, &self.config.registries);
             }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                input.text.push(c);
+            _ => {
+                edit_text(&mut input.text, key);
             }
-            _ => {}
         }
         let mut effects = Vec::new();
         match &input.purpose {
@@ -181,4 +174,27 @@ impl App {
             _ => self.start_repository(repository),
         }
     }
+}
+
+/// The editing keys every typed line shares (prompts and dialogs): a
+/// character, Backspace, Ctrl-U clears the line, Ctrl-W deletes the word
+/// before the cursor (back to a space, `/`, `:` or `@`, so a path or a
+/// reference loses one part). Returns whether the key was one of them.
+pub(super) fn edit_text(text: &mut String, key: KeyEvent) -> bool {
+    let control = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Backspace => {
+            text.pop();
+        }
+        KeyCode::Char('u') if control => text.clear(),
+        KeyCode::Char('w') if control => {
+            let separator = |c: char| c.is_whitespace() || matches!(c, '/' | ':' | '@');
+            let kept = text.trim_end_matches(separator).len();
+            let start = text[..kept].rfind(separator).map_or(0, |i| i + 1);
+            text.truncate(start);
+        }
+        KeyCode::Char(c) if !control => text.push(c),
+        _ => return false,
+    }
+    true
 }

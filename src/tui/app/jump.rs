@@ -14,6 +14,18 @@ impl App {
         let at = Position::new(mouse.column, mouse.row);
         let in_tree = self.areas.tree.contains(at);
         let in_detail = self.areas.detail.contains(at);
+        if self.popup.is_some() {
+            // The wheel scrolls an open popup; nothing below it moves.
+            if matches!(
+                mouse.kind,
+                MouseEventKind::ScrollDown | MouseEventKind::ScrollUp
+            ) {
+                for _ in 0..3 {
+                    self.scroll_popup(scroll_action(mouse.kind));
+                }
+            }
+            return Vec::new();
+        }
         match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) if in_tree => {
                 self.focus = Focus::Tree;
@@ -66,6 +78,32 @@ impl App {
         path
     }
 
+    /// Clears the filters that hide `path`, saying so: going somewhere
+    /// must land there, not on the root.
+    pub(super) fn reveal(&mut self, path: &[String]) {
+        let mut cleared = Vec::new();
+        for len in 1..path.len() {
+            let parent = &path[..len];
+            if !self.filters.contains_key(parent) {
+                continue;
+            }
+            let hidden = !self
+                .visible_children(parent)
+                .0
+                .iter()
+                .any(|id| **id == path[len]);
+            if hidden && let Some(filter) = self.filters.remove(parent) {
+                cleared.push(format!("\"{}\"", crate::tui::escape::clean(&filter)));
+            }
+        }
+        if !cleared.is_empty() {
+            self.say(format!(
+                "cleared the filter {} that hid it",
+                cleared.join(", ")
+            ));
+        }
+    }
+
     /// Goes to `repository` + tag or digest: opens it with its referrer
     /// graph expanded and lists the repository's other tags beside it.
     pub fn go_to(&mut self, repository: &str, reference: &str) -> Vec<Effect> {
@@ -86,6 +124,7 @@ impl App {
             node.auto_expand = true;
         }
         effects.extend(self.open_node(&path));
+        self.reveal(&path);
         effects.extend(self.select(path));
         // The graph grows below the reference: give it the screen.
         if let Some(index) = self.rows().iter().position(|r| r.path == self.selected) {

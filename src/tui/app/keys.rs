@@ -1,7 +1,7 @@
 //! Keys to actions: popups and input lines take keys first, Esc cancels
 //! running operations, and the key map turns the rest into `Action`s.
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{App, Focus, InputLine, Popup};
 use crate::tui::keymap::Action;
@@ -9,6 +9,12 @@ use crate::tui::message::Effect;
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        // Ctrl-C quits whatever is open and however `quit` is bound: the
+        // way out a terminal user tries first must never be lost.
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.should_quit = true;
+            return Vec::new();
+        }
         if self.popup.is_some() {
             return self.on_popup_key(key);
         }
@@ -18,7 +24,7 @@ impl App {
         if self.audit.is_some() {
             return self.on_audit_key(key);
         }
-        if key.code == crossterm::event::KeyCode::Esc && !self.operations.is_empty() {
+        if key.code == KeyCode::Esc && !self.operations.is_empty() {
             self.say("cancelling…");
             return vec![Effect::CancelOperations];
         }

@@ -7,7 +7,7 @@ use super::App;
 use crate::oci::Descriptor;
 use crate::oci::media_type::{self as mt, ArtifactKind};
 use crate::tui::message::{Effect, JobKey, JobKind, Loaded, NodePath};
-use crate::tui::model::{Node, NodeKind, Slot, Status, is_digest_tag};
+use crate::tui::model::{ManifestRole, Node, NodeKind, Slot, Status, is_digest_tag};
 use crate::tui::preview::PreviewKind;
 
 /// The descriptor whose bytes the detail pane previews for a node.
@@ -44,6 +44,16 @@ pub fn preview_request(node: &Node) -> Option<(Descriptor, PreviewKind)> {
         }
         _ => None,
     }
+}
+
+fn is_tag(node: &Node) -> bool {
+    matches!(
+        node.kind,
+        NodeKind::Manifest {
+            role: ManifestRole::Tag(_),
+            ..
+        }
+    )
 }
 
 fn slot_mut(node: &mut Node, kind: JobKind) -> &mut Slot {
@@ -97,6 +107,18 @@ impl App {
             return Vec::new();
         };
         let loaded = match result {
+            Ok(Loaded::NotFound(reason)) if is_tag(node) => {
+                // A tag that does not exist is no row: say so where the
+                // user looks, and keep nothing that a reload would show.
+                self.complain(reason);
+                self.forget(path);
+                self.keep_selection_visible();
+                return self.selection_effects();
+            }
+            Ok(Loaded::NotFound(reason)) => {
+                slot_mut(node, job.kind).status = Status::Failed(reason);
+                return Vec::new();
+            }
             Ok(loaded) => loaded,
             Err(reason) => {
                 // The node shows it; the log keeps it once.
@@ -108,6 +130,7 @@ impl App {
         slot_mut(node, job.kind).status = Status::Done;
         let mut effects = Vec::new();
         match loaded {
+            Loaded::NotFound(_) => {}
             Loaded::ListingDone => effects.extend(self.recheck_cosign_tags(path)),
             Loaded::Preview(preview) => node.preview = Some(preview),
             Loaded::Manifest(manifest) => {

@@ -136,11 +136,11 @@ impl App {
     pub(super) fn scroll_detail(&mut self, action: Action) {
         let page = self.areas.detail.height.saturating_sub(2).max(1);
         // The offset counts lines (the pane skips them without laying them
-        // out); scrolling stops where the last line reaches the bottom.
-        let lines = crate::tui::view::detail_text(self).len();
-        let last = u16::try_from(lines)
-            .unwrap_or(u16::MAX)
-            .saturating_sub(page);
+        // out); scrolling stops where the last line, wrapped, reaches the
+        // bottom row.
+        let width = self.areas.detail.width.saturating_sub(2);
+        let last = crate::tui::view::detail_text(self).last_start(width, page);
+        let last = u16::try_from(last).unwrap_or(u16::MAX);
         self.detail_scroll = match action {
             Action::Up => self.detail_scroll.saturating_sub(1),
             Action::Down => self.detail_scroll.saturating_add(1),

@@ -5,7 +5,8 @@
 use super::{App, Dialog, Popup, node_digest};
 use crate::oci::PlatformSpec;
 use crate::oci::media_type::ArtifactKind;
-use crate::ops::{DeletePlan, PlannedDelete, PlatformChoice, PullSelect};
+use crate::ops::{DeletePlan, PlatformChoice, PullSelect};
+use crate::text::count;
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, JobKind, NodePath, OperationOutcome, OperationRequest};
 use crate::tui::model::{ManifestRole, NodeKind};
@@ -82,9 +83,16 @@ impl App {
             }
             OperationOutcome::Attached { digest } => self.say(format!("attached {digest}")),
             OperationOutcome::Copied { manifests, blobs } => {
-                self.say(format!("copied {manifests} manifests and {blobs} blobs"));
+                self.say(format!(
+                    "copied {} and {}",
+                    count(manifests, "manifest"),
+                    count(blobs, "blob")
+                ));
             }
-            OperationOutcome::Deleted { count } => self.say(format!("deleted {count} manifests")),
+            OperationOutcome::Deleted { count, digests } => {
+                self.forget_digests(&digests.into_iter().collect());
+                self.say(format!("deleted {}", crate::text::count(count, "manifest")));
+            }
             OperationOutcome::DeletePlanned(plan) => {
                 self.status = None;
                 self.show_delete_plan(plan);
@@ -121,7 +129,7 @@ impl App {
             goes, plan: slot, ..
         })) = &mut self.popup
         {
-            *goes = plan_lines(&plan);
+            *goes = super::delete_plan::plan_lines(&plan);
             *slot = Some(Box::new(plan));
         }
     }
@@ -205,6 +213,8 @@ impl App {
                 self.start_operation("working out what a delete removes", request, None)
             }
             Action::Attach => {
+                // The dialog shows an error of its own Enter: none yet.
+                self.status = None;
                 self.popup = Some(Popup::Dialog(Dialog::Attach {
                     repository,
                     subject: reference,
@@ -215,6 +225,7 @@ impl App {
                 Vec::new()
             }
             Action::Copy => {
+                self.status = None;
                 self.popup = Some(Popup::Dialog(Dialog::Copy {
                     repository,
                     reference,
@@ -278,71 +289,4 @@ fn common_prefix(items: &[String]) -> Option<String> {
         );
     }
     Some(first[..len].to_owned())
-}
-
-/// The plan as a tree: the subject first, each referrer indented under the
-/// manifest it is attached to (the engine deletes them deepest first); the
-/// attachments of an index's platform manifests under those.
-fn plan_lines(plan: &DeletePlan) -> Vec<String> {
-    let mut lines = Vec::new();
-    let Some(subject) = plan.subject() else {
-        return lines;
-    };
-    let planned: std::collections::HashSet<_> = plan
-        .manifests
-        .iter()
-        .map(|m| &m.descriptor.digest)
-        .collect();
-    let mut roots: Vec<(Option<&crate::oci::Digest>, &PlannedDelete)> = vec![(None, subject)];
-    for item in &plan.manifests {
-        if let Some(parent) = &item.parent
-            && !planned.contains(parent)
-        {
-            roots.push((Some(parent), item));
-        }
-    }
-    let mut shown_platform = None;
-    for (platform, root) in roots {
-        let base = match platform {
-            Some(parent) => {
-                if shown_platform != Some(parent) {
-                    lines.push(format!("  platform manifest {parent} (kept)"));
-                    shown_platform = Some(parent);
-                }
-                2
-            }
-            None => 0,
-        };
-        let mut stack = vec![(root, base)];
-        while let Some((item, depth)) = stack.pop() {
-            let what = item.artifact_type.as_deref().unwrap_or("manifest");
-            let tags = if item.tags.is_empty() {
-                String::new()
-            } else {
-                format!("  (tag {})", item.tags.join(", "))
-            };
-            lines.push(format!(
-                "{}{}  {what}{tags}",
-                "  ".repeat(depth),
-                item.descriptor.digest
-            ));
-            let children: Vec<_> = plan
-                .manifests
-                .iter()
-                .filter(|child| child.parent.as_ref() == Some(&item.descriptor.digest))
-                .collect();
-            // Reversed onto the stack so they come off in the plan's order.
-            stack.extend(children.into_iter().rev().map(|child| (child, depth + 1)));
-        }
-    }
-    for skipped in &plan.unverified {
-        lines.push(format!(
-            "(kept, unlinked: does not name its subject) {}",
-            skipped.digest
-        ));
-    }
-    for kept in &plan.in_index {
-        lines.push(format!("(kept, inside the index) {}", kept.digest));
-    }
-    lines
 }

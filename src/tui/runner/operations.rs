@@ -36,84 +36,92 @@ async fn run_request(
     cancel: &CancellationToken,
 ) -> Result<OperationOutcome, String> {
     let store = store.as_ref();
-    let result = match request {
-        OperationRequest::Pull {
-            repository,
-            reference,
-            select,
-            platform,
-            output_dir,
-        } => {
-            let options = PullOptions {
+    let result =
+        match request {
+            OperationRequest::Pull {
+                repository,
+                reference,
+                select,
                 platform,
-                ..PullOptions::new(output_dir, select)
-            };
-            ops::pull(store, &repository, &reference, &options, progress, cancel)
+                output_dir,
+            } => {
+                let options = PullOptions {
+                    platform,
+                    ..PullOptions::new(output_dir, select)
+                };
+                ops::pull(store, &repository, &reference, &options, progress, cancel)
+                    .await
+                    .map(|outcome| OperationOutcome::Pulled {
+                        files: outcome.written.into_iter().map(|w| w.path).collect(),
+                    })
+            }
+            OperationRequest::PullBlob {
+                repository,
+                descriptor,
+                output_dir,
+            } => {
+                let options = PullOptions::new(output_dir, PullSelect::Target);
+                let blobs = [*descriptor];
+                ops::pull::pull_blobs(store, &repository, &blobs, &options, progress, cancel)
+                    .await
+                    .map(|written| OperationOutcome::Pulled {
+                        files: written.into_iter().map(|w| w.path).collect(),
+                    })
+            }
+            OperationRequest::Attach {
+                repository,
+                reference,
+                options,
+            } => ops::attach(store, &repository, &reference, &options, progress, cancel)
                 .await
-                .map(|outcome| OperationOutcome::Pulled {
-                    files: outcome.written.into_iter().map(|w| w.path).collect(),
-                })
-        }
-        OperationRequest::PullBlob {
-            repository,
-            descriptor,
-            output_dir,
-        } => {
-            let options = PullOptions::new(output_dir, PullSelect::Target);
-            let blobs = [*descriptor];
-            ops::pull::pull_blobs(store, &repository, &blobs, &options, progress, cancel)
-                .await
-                .map(|written| OperationOutcome::Pulled {
-                    files: written.into_iter().map(|w| w.path).collect(),
-                })
-        }
-        OperationRequest::Attach {
-            repository,
-            reference,
-            options,
-        } => ops::attach(store, &repository, &reference, &options, progress, cancel)
-            .await
-            .map(|pushed| OperationOutcome::Attached {
-                digest: pushed.descriptor.digest,
-            }),
-        OperationRequest::Copy {
-            repository,
-            reference,
-            destination,
-            tag,
-        } => {
-            let (target, target_repository) = open_destination(destination, connect)?;
-            let target = target.as_ref().map_or(store, |t| &**t);
-            let options = CopyOptions {
-                referrers: true,
+                .map(|pushed| OperationOutcome::Attached {
+                    digest: pushed.descriptor.digest,
+                }),
+            OperationRequest::Copy {
+                repository,
+                reference,
+                destination,
                 tag,
-                ..CopyOptions::default()
-            };
-            let copy = ops::copy(
-                store,
-                &repository,
-                &reference,
-                target,
-                &target_repository,
-                &options,
-                progress,
-                cancel,
-            );
-            copy.await.map(|outcome| OperationOutcome::Copied {
-                manifests: outcome.manifests,
-                blobs: outcome.blobs_copied + outcome.blobs_mounted,
-            })
-        }
-        OperationRequest::PlanDelete {
-            repository,
-            reference,
-        } => ops::plan_delete(store, &repository, &reference, true, true)
-            .await
-            .map(OperationOutcome::DeletePlanned),
-        OperationRequest::Delete { plan } => ops::delete(store, &plan, progress, cancel)
-            .await
-            .map(|count| OperationOutcome::Deleted { count }),
-    };
+            } => {
+                let (target, target_repository) = open_destination(destination, connect)?;
+                let target = target.as_ref().map_or(store, |t| &**t);
+                let options = CopyOptions {
+                    referrers: true,
+                    tag,
+                    ..CopyOptions::default()
+                };
+                let copy = ops::copy(
+                    store,
+                    &repository,
+                    &reference,
+                    target,
+                    &target_repository,
+                    &options,
+                    progress,
+                    cancel,
+                );
+                copy.await.map(|outcome| OperationOutcome::Copied {
+                    manifests: outcome.manifests,
+                    blobs: outcome.blobs_copied + outcome.blobs_mounted,
+                })
+            }
+            OperationRequest::PlanDelete {
+                repository,
+                reference,
+            } => ops::plan_delete(store, &repository, &reference, true, true)
+                .await
+                .map(OperationOutcome::DeletePlanned),
+            OperationRequest::Delete { plan } => ops::delete(store, &plan, progress, cancel)
+                .await
+                .map(|count| OperationOutcome::Deleted {
+                    count,
+                    digests: plan
+                        .manifests
+                        .iter()
+                        .map(|m| m.descriptor.digest.clone())
+                        .collect(),
+                }),
+        };
     result.map_err(|e| e.to_string())
 }
 

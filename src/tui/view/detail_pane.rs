@@ -130,6 +130,28 @@ impl<'a> DetailText<'a> {
         out
     }
 
+    /// The first line to show so that the last line sits on the bottom
+    /// row of a `width`×`height` pane: lines wrap, so this counts the rows
+    /// of the last few lines, never of the ones above.
+    pub fn last_start(&self, width: u16, height: u16) -> usize {
+        let len = self.len();
+        let height = usize::from(height.max(1));
+        let first = len.saturating_sub(height);
+        let mut rows = 0;
+        let mut start = len;
+        for line in self.window(first, height).into_iter().rev() {
+            rows += Paragraph::new(line)
+                .wrap(Wrap { trim: false })
+                .line_count(width.max(1))
+                .max(1);
+            if rows > height {
+                break;
+            }
+            start -= 1;
+        }
+        start.min(len.saturating_sub(1))
+    }
+
     /// Every line, owned (for tests and callers that keep them).
     pub fn into_lines(self) -> Vec<Line<'static>> {
         let len = self.len();

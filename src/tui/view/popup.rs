@@ -1,64 +1,97 @@
-//! The bottom line (an input being typed, or key hints from the key map),
-//! the help popup generated from the loaded key map, and the dialogs.
+//! Popups: the help generated from the loaded key map, and the dialogs.
+//! A popup is a body that scrolls and key lines that always show: on a
+//! small terminal the body is cut, never the keys that answer it.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 
-use crate::tui::app::dialogs::{ARTIFACT_TYPE_SUGGESTIONS, InputPurpose};
-use crate::tui::app::{App, Dialog, Popup};
+use super::dialog_lines::dialog_text;
+use crate::tui::app::{App, Popup};
 use crate::tui::escape;
 use crate::tui::keymap::Action;
 
-pub struct BottomLine<'a> {
-    pub app: &'a App,
+/// What a popup shows.
+pub struct PopupText {
+    pub title: &'static str,
+    /// Scrolls when it does not fit.
+    pub body: Vec<Line<'static>>,
+    /// The keys that answer the popup: always shown.
+    pub keys: Vec<Line<'static>>,
 }
 
-impl Widget for &BottomLine<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.app;
-        let line = if let Some(input) = &app.input {
-            let saved = &app.config.registries;
-            let hint = if input.purpose == InputPurpose::GoTo && !saved.is_empty() {
-                let saved: Vec<String> = saved.iter().map(|r| escape::owned(r)).collect();
-                format!("   tab: {} · enter goes · esc cancels", saved.join(" "))
-            } else {
-                "   enter keeps · esc clears".to_owned()
-            };
-            Line::from(vec![
-                Span::styled(input.prompt(), Style::new().fg(app.config.theme.accent)),
-                Span::raw(escape::owned(&input.text)),
-                Span::styled("█", Style::new().fg(Color::Gray)),
-                Span::styled(hint, Style::new().fg(Color::DarkGray)),
-            ])
-        } else {
-            let keymap = &app.config.keymap;
-            let hints = [
-                (Action::Help, "help"),
-                (Action::Open, "open"),
-                (Action::Filter, "filter"),
-                (Action::GoTo, "go to"),
-                (Action::CopyDigest, "copy digest"),
-                (Action::SwitchPane, "pane"),
-                (Action::Quit, "quit"),
-            ];
-            let mut spans = Vec::new();
-            for (action, label) in hints {
-                spans.push(Span::styled(
-                    format!(" {} ", keymap.hint(action)),
-                    Style::new().fg(Color::Black).bg(Color::Gray),
-                ));
-                spans.push(Span::styled(
-                    format!(" {label}  "),
-                    Style::new().fg(Color::DarkGray),
-                ));
-            }
-            Line::from(spans)
-        };
-        line.render(area, buf);
+struct Geometry {
+    popup: Rect,
+    body: Rect,
+    keys: Rect,
+    /// Rows the body takes once wrapped.
+    body_rows: usize,
+}
+
+fn wrapped_rows(lines: &[Line<'static>], width: u16) -> usize {
+    Paragraph::new(lines.to_vec())
+        .wrap(Wrap { trim: false })
+        .line_count(width.max(1))
+}
+
+fn geometry(area: Rect, text: &PopupText) -> Geometry {
+    let width = (area.width.saturating_sub(4))
+        .min(110)
+        .max(20.min(area.width));
+    let inner = width.saturating_sub(2);
+    let body_rows = wrapped_rows(&text.body, inner);
+    let key_rows = wrapped_rows(&text.keys, inner);
+    let height = u16::try_from(body_rows + key_rows + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let [_, row, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(height),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, popup, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(width),
+        Constraint::Fill(1),
+    ])
+    .areas(row);
+    let inside = popup.inner(Margin::new(1, 1));
+    let key_height = u16::try_from(key_rows)
+        .unwrap_or(u16::MAX)
+        .min(inside.height);
+    let [body, keys] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(key_height)]).areas(inside);
+    Geometry {
+        popup,
+        body,
+        keys,
+        body_rows,
     }
+}
+
+fn popup_text(app: &App) -> Option<PopupText> {
+    match &app.popup {
+        Some(Popup::Help) => Some(help_text(app)),
+        Some(Popup::Dialog(dialog)) => Some(dialog_text(app, dialog)),
+        None => None,
+    }
+}
+
+/// How many rows the open popup's body can scroll in a terminal of `area`.
+pub fn popup_scroll_limit(app: &App, area: Rect) -> u16 {
+    let Some(text) = popup_text(app) else {
+        return 0;
+    };
+    let geometry = geometry(area, &text);
+    u16::try_from(
+        geometry
+            .body_rows
+            .saturating_sub(usize::from(geometry.body.height)),
+    )
+    .unwrap_or(u16::MAX)
 }
 
 pub struct PopupView<'a> {
@@ -68,46 +101,38 @@ pub struct PopupView<'a> {
 impl Widget for &PopupView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
-        let (title, lines) = match &app.popup {
-            Some(Popup::Help) => ("keys", help_lines(app)),
-            Some(Popup::Dialog(dialog)) => dialog_lines(app, dialog),
-            None => return,
+        let Some(text) = popup_text(app) else {
+            return;
         };
-        let width = (area.width.saturating_sub(4))
-            .min(110)
-            .max(20.min(area.width));
-        // Every line must show (a delete lists exactly what goes): count
-        // the rows the wrapped lines take.
-        let inner = usize::from(width.saturating_sub(2)).max(1);
-        let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
-        let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
-        let [_, row, _] = Layout::vertical([
-            Constraint::Fill(1),
-            Constraint::Length(height),
-            Constraint::Fill(1),
-        ])
-        .areas(area);
-        let [_, popup, _] = Layout::horizontal([
-            Constraint::Fill(1),
-            Constraint::Length(width),
-            Constraint::Fill(1),
-        ])
-        .areas(row);
-        Clear.render(popup, buf);
-        Paragraph::new(lines)
+        let geometry = geometry(area, &text);
+        let limit = geometry
+            .body_rows
+            .saturating_sub(usize::from(geometry.body.height));
+        let scroll = usize::from(app.popup_scroll).min(limit);
+        let mut block = Block::bordered()
+            .border_type(BorderType::Rounded)
+            .border_style(Style::new().fg(app.config.theme.accent))
+            .title(format!(" {} ", text.title));
+        if limit > 0 {
+            // Where the body is scrolled to, since some of it is hidden.
+            let last = (scroll + usize::from(geometry.body.height)).min(geometry.body_rows);
+            block =
+                block.title_bottom(format!(" {}–{last} of {} ", scroll + 1, geometry.body_rows));
+        }
+        Clear.render(geometry.popup, buf);
+        block.render(geometry.popup, buf);
+        Paragraph::new(text.body)
             .wrap(Wrap { trim: false })
-            .block(
-                Block::bordered()
-                    .border_type(BorderType::Rounded)
-                    .border_style(Style::new().fg(app.config.theme.accent))
-                    .title(format!(" {title} ")),
-            )
-            .render(popup, buf);
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
+            .render(geometry.body, buf);
+        Paragraph::new(text.keys)
+            .wrap(Wrap { trim: false })
+            .render(geometry.keys, buf);
     }
 }
 
 /// Every action with its keys, straight from the loaded key map.
-fn help_lines(app: &App) -> Vec<Line<'static>> {
+fn help_text(app: &App) -> PopupText {
     let keymap = &app.config.keymap;
     let mut lines: Vec<Line<'static>> = Action::ALL
         .iter()
@@ -167,115 +192,21 @@ fn help_lines(app: &App) -> Vec<Line<'static>> {
         ));
     }
     lines.push(Line::from(Span::styled(settings, dim)));
-    lines
-}
-
-fn dialog_lines(app: &App, dialog: &Dialog) -> (&'static str, Vec<Line<'static>>) {
-    let accent = Style::new().fg(app.config.theme.accent);
-    let dim = Style::new().fg(Color::DarkGray);
-    match dialog {
-        Dialog::Delete {
-            repository,
-            reference,
-            goes,
-            plan,
-        } => {
-            let mut lines = vec![Line::raw(format!(
-                " delete {}@{reference}",
-                escape::clean(repository)
-            ))];
-            match plan {
-                None => lines.push(Line::styled(" working out what goes…", dim)),
-                Some(plan) => {
-                    lines.push(Line::raw(format!(
-                        " removes {} manifest(s); referrers go before what they refer to:",
-                        plan.manifests.len()
-                    )));
-                    lines.extend(goes.iter().map(|g| {
-                        Line::styled(
-                            format!("   {}", escape::clean(g)),
-                            Style::new().fg(app.config.theme.error),
-                        )
-                    }));
-                    for warning in &plan.warnings {
-                        lines.push(Line::styled(format!(" ! {}", escape::clean(warning)), dim));
-                    }
-                }
-            }
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(" y/enter deletes · n/esc keeps", dim));
-            ("delete", lines)
-        }
-        Dialog::Attach {
-            subject,
-            fields,
-            field,
-            completions,
-            ..
-        } => {
-            let labels = ["file", "artifact type", "annotations"];
-            let mut lines = vec![Line::raw(format!(" attach to {subject}")), Line::raw("")];
-            for (index, label) in labels.iter().enumerate() {
-                let marker = if index == *field { "▸" } else { " " };
-                lines.push(Line::from(vec![
-                    Span::styled(format!(" {marker} {label:<14}"), accent),
-                    Span::raw(escape::owned(&fields[index])),
-                ]));
-            }
-            if !completions.is_empty() {
-                let shown: Vec<String> = completions
-                    .iter()
-                    .take(8)
-                    .map(|c| escape::owned(c))
-                    .collect();
-                lines.push(Line::styled(format!("   {}", shown.join("  ")), dim));
-            }
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                format!(" types: {}", ARTIFACT_TYPE_SUGGESTIONS.join(", ")),
-                dim,
-            ));
-            lines.push(Line::styled(
-                " tab completes the path · ↑↓ fields · → completes the type · annotations key=value,… · enter attaches",
-                dim,
-            ));
-            ("attach", lines)
-        }
-        Dialog::Copy {
-            repository,
-            reference,
-            source_tag,
-            destination,
-        } => {
-            let tag_note = source_tag.as_ref().map_or_else(
-                || " without a tag, the copy is pushed by digest only".to_owned(),
-                |tag| format!(" without a tag, the copy is tagged {}", escape::clean(tag)),
-            );
-            let mut lines = vec![
-                Line::raw(format!(
-                    " copy {}/{}@{reference} with its referrers",
-                    escape::clean(&app.session.registry),
-                    escape::clean(repository)
-                )),
-                Line::from(vec![
-                    Span::styled(" to ", accent),
-                    Span::raw(escape::owned(destination)),
-                ]),
-                Line::raw(""),
-                Line::styled(
-                    " repo[:tag] here · registry/repo[:tag] · oci:DIR[:tag]",
-                    dim,
-                ),
-                Line::styled(tag_note, dim),
-            ];
-            let saved = &app.config.registries;
-            if !saved.is_empty() {
-                let shown: Vec<String> = saved.iter().map(|r| escape::owned(r)).collect();
-                lines.push(Line::styled(format!(" saved: {}", shown.join("  ")), dim));
-            }
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(" enter copies · esc cancels", dim));
-            ("copy", lines)
-        }
+    let keys = vec![Line::styled(
+        format!(
+            " {} {} {} {} {} {} scroll · esc closes",
+            keymap.hint(Action::Up),
+            keymap.hint(Action::Down),
+            keymap.hint(Action::PageUp),
+            keymap.hint(Action::PageDown),
+            keymap.hint(Action::First),
+            keymap.hint(Action::Last),
+        ),
+        dim,
+    )];
+    PopupText {
+        title: "keys",
+        body: lines,
+        keys,
     }
 }

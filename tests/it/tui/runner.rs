@@ -120,7 +120,7 @@ async fn pull_the_sbom_attach_a_file_and_delete_it_again() {
     ui.key(KeyCode::Down);
     ui.key(KeyCode::Char('d'));
     let screen = ui
-        .wait_for("the delete plan", |s| s.contains("removes 1 manifest(s)"))
+        .wait_for("the delete plan", |s| s.contains("removes 1 manifest;"))
         .await;
     assert!(screen.contains("review/example"), "{screen}");
     ui.key(KeyCode::Char('y'));
@@ -128,7 +128,7 @@ async fn pull_the_sbom_attach_a_file_and_delete_it_again() {
         s.contains("3 referrers") && !s.contains("review/example")
     })
     .await;
-    assert_eq!(ui_status(&ui), "deleted 1 manifests");
+    assert_eq!(ui_status(&ui), "deleted 1 manifest");
 }
 
 fn ui_status(ui: &Harness) -> String {

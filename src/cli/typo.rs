@@ -1,0 +1,65 @@
+//! A mistyped subcommand (`regscope tre`) would otherwise be read as a
+//! Docker Hub repository and open the TUI on `docker.io/library/tre`.
+
+/// The subcommands and their aliases, as typed.
+const SUBCOMMANDS: &[&str] = &["tree", "pull", "attach", "cp", "copy", "rm", "delete", "ls"];
+
+/// The subcommand `word` is probably a typo of: only for a bare word (no
+/// `/`, `:`, `.` or `@`, which name a registry, a tag or a digest) within
+/// two edits of one, and not for a word that is one.
+pub fn mistyped_subcommand(word: &str) -> Option<&'static str> {
+    if word.contains(['/', ':', '.', '@']) {
+        return None;
+    }
+    let word = word.to_lowercase();
+    SUBCOMMANDS
+        .iter()
+        .map(|name| (edit_distance(&word, name), *name))
+        .filter(|(distance, _)| (1..=2).contains(distance))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| name)
+}
+
+/// What to say for `word`, mistaken for `name`.
+pub fn typo_message(word: &str, name: &str) -> String {
+    format!(
+        "`{word}` is not a subcommand: did you mean `{name}`? \
+         (to open the repository {word} on Docker Hub, write docker.io/library/{word} \
+         or {word}:latest)"
+    )
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_subcommands_are_typos_and_references_are_not() {
+        assert_eq!(mistyped_subcommand("tre"), Some("tree"));
+        assert_eq!(mistyped_subcommand("pul"), Some("pull"));
+        assert_eq!(mistyped_subcommand("atach"), Some("attach"));
+        assert_eq!(mistyped_subcommand("delet"), Some("delete"));
+        assert_eq!(mistyped_subcommand("localhost:5000"), None);
+        assert_eq!(mistyped_subcommand("ghcr.io/x"), None);
+        assert_eq!(mistyped_subcommand("tre:v1"), None);
+        assert_eq!(mistyped_subcommand("alpine"), None);
+        assert_eq!(mistyped_subcommand("net-monitor"), None);
+        assert_eq!(mistyped_subcommand("tree"), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

@@ -1,0 +1,61 @@
+//! The bottom line: an input being typed, or key hints from the key map.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::tui::app::App;
+use crate::tui::app::dialogs::InputPurpose;
+use crate::tui::escape;
+use crate::tui::keymap::Action;
+
+pub struct BottomLine<'a> {
+    pub app: &'a App,
+}
+
+impl Widget for &BottomLine<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let line = if let Some(input) = &app.input {
+            let saved = &app.config.registries;
+            let hint = if input.purpose == InputPurpose::GoTo && !saved.is_empty() {
+                let saved: Vec<String> = saved.iter().map(|r| escape::owned(r)).collect();
+                format!("   tab: {} · enter goes · esc cancels", saved.join(" "))
+            } else {
+                "   enter keeps · esc clears".to_owned()
+            };
+            Line::from(vec![
+                Span::styled(input.prompt(), Style::new().fg(app.config.theme.accent)),
+                Span::raw(escape::owned(&input.text)),
+                Span::styled("█", Style::new().fg(Color::Gray)),
+                Span::styled(hint, Style::new().fg(Color::DarkGray)),
+            ])
+        } else {
+            let keymap = &app.config.keymap;
+            let hints = [
+                (Action::Help, "help"),
+                (Action::Open, "open"),
+                (Action::Filter, "filter"),
+                (Action::GoTo, "go to"),
+                (Action::CopyDigest, "copy digest"),
+                (Action::SwitchPane, "pane"),
+                (Action::Quit, "quit"),
+            ];
+            let mut spans = Vec::new();
+            for (action, label) in hints {
+                spans.push(Span::styled(
+                    format!(" {} ", keymap.hint(action)),
+                    Style::new().fg(Color::Black).bg(Color::Gray),
+                ));
+                spans.push(Span::styled(
+                    format!(" {label}  "),
+                    Style::new().fg(Color::DarkGray),
+                ));
+            }
+            Line::from(spans)
+        };
+        line.render(area, buf);
+    }
+}

@@ -1,0 +1,150 @@
+//! The dialogs' text: what an operation will do, the fields typed, and
+//! the keys that answer it (kept apart, so they always show).
+
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+
+use super::popup::PopupText;
+use crate::tui::app::dialogs::ARTIFACT_TYPE_SUGGESTIONS;
+use crate::tui::app::{App, Dialog};
+use crate::tui::escape;
+
+pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
+    let accent = Style::new().fg(app.config.theme.accent);
+    let dim = Style::new().fg(Color::DarkGray);
+    match dialog {
+        Dialog::Delete {
+            repository,
+            reference,
+            goes,
+            plan,
+        } => {
+            let mut lines = vec![Line::raw(format!(
+                " delete {}@{reference}",
+                escape::clean(repository)
+            ))];
+            match plan {
+                None => lines.push(Line::styled(" working out what goes…", dim)),
+                Some(plan) => {
+                    lines.push(Line::raw(format!(
+                        " removes {}; referrers go before what they refer to:",
+                        crate::text::count(plan.manifests.len(), "manifest")
+                    )));
+                    lines.extend(goes.iter().map(|g| {
+                        Line::styled(
+                            format!("   {}", escape::clean(g)),
+                            Style::new().fg(app.config.theme.error),
+                        )
+                    }));
+                    for warning in &plan.warnings {
+                        lines.push(Line::styled(format!(" ! {}", escape::clean(warning)), dim));
+                    }
+                }
+            }
+            PopupText {
+                title: "delete",
+                body: lines,
+                keys: vec![Line::styled(
+                    " y/enter deletes · n/esc keeps · ↑↓ scroll",
+                    dim,
+                )],
+            }
+        }
+        Dialog::Attach {
+            subject,
+            fields,
+            field,
+            completions,
+            ..
+        } => {
+            let labels = ["file", "artifact type", "annotations"];
+            let mut lines = vec![Line::raw(format!(" attach to {subject}")), Line::raw("")];
+            for (index, label) in labels.iter().enumerate() {
+                let marker = if index == *field { "▸" } else { " " };
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {marker} {label:<14}"), accent),
+                    Span::raw(escape::owned(&fields[index])),
+                ]));
+            }
+            lines.extend(problem(app));
+            if !completions.is_empty() {
+                let shown: Vec<String> = completions
+                    .iter()
+                    .take(8)
+                    .map(|c| escape::owned(c))
+                    .collect();
+                lines.push(Line::styled(format!("   {}", shown.join("  ")), dim));
+            }
+            lines.push(Line::styled("   annotations: key=value,key=value", dim));
+            lines.push(Line::styled(
+                format!(" types: {}", ARTIFACT_TYPE_SUGGESTIONS.join(", ")),
+                dim,
+            ));
+            PopupText {
+                title: "attach",
+                body: lines,
+                keys: vec![
+                    Line::styled(
+                        " ↑↓ fields · tab completes the path · → completes the type",
+                        dim,
+                    ),
+                    Line::styled(" enter attaches · esc cancels", dim),
+                ],
+            }
+        }
+        Dialog::Copy {
+            repository,
+            reference,
+            source_tag,
+            destination,
+        } => {
+            let tag_note = source_tag.as_ref().map_or_else(
+                || " without a tag, the copy is pushed by digest only".to_owned(),
+                |tag| format!(" without a tag, the copy is tagged {}", escape::clean(tag)),
+            );
+            let mut lines = vec![
+                Line::raw(format!(
+                    " copy {}/{}@{reference} with its referrers",
+                    escape::clean(&app.session.registry),
+                    escape::clean(repository)
+                )),
+                Line::from(vec![
+                    Span::styled(" to ", accent),
+                    Span::raw(escape::owned(destination)),
+                ]),
+            ];
+            lines.extend(problem(app));
+            lines.extend([
+                Line::raw(""),
+                Line::styled(
+                    " repo[:tag] here · registry/repo[:tag] · oci:DIR[:tag]",
+                    dim,
+                ),
+                Line::styled(tag_note, dim),
+            ]);
+            let saved = &app.config.registries;
+            if !saved.is_empty() {
+                let shown: Vec<String> = saved.iter().map(|r| escape::owned(r)).collect();
+                lines.push(Line::styled(format!(" saved: {}", shown.join("  ")), dim));
+            }
+            PopupText {
+                title: "copy",
+                body: lines,
+                keys: vec![Line::styled(
+                    " enter copies · esc cancels · ctrl-u clears · ctrl-w deletes a word",
+                    dim,
+                )],
+            }
+        }
+    }
+}
+
+/// Why Enter was refused, inside the dialog that stays open for a fix
+/// (the status line may be under the popup).
+fn problem(app: &App) -> Option<Line<'static>> {
+    let status = app.status.as_ref().filter(|s| s.is_error)?;
+    Some(Line::styled(
+        format!(" ✗ {}", escape::clean(&status.text)),
+        Style::new().fg(app.config.theme.error),
+    ))
+}

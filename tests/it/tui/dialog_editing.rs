@@ -1,0 +1,68 @@
+//! Typing in the dialogs edits as in the prompts: Ctrl-U clears, Ctrl-W
+//! deletes a word; a refused destination keeps the dialog with the reason
+//! shown inside it.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use regscope::tui::app::{App, Dialog, Popup};
+use regscope::tui::message::Msg;
+
+use super::app_support::{app_at_loaded_tag, draw, key};
+
+fn ctrl(app: &mut App, c: char) {
+    app.update(Msg::Input(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    ))));
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn destination(app: &App) -> String {
+    match &app.popup {
+        Some(Popup::Dialog(Dialog::Copy { destination, .. })) => destination.clone(),
+        other => panic!("no copy dialog: {other:?}"),
+    }
+}
+
+#[test]
+fn ctrl_u_and_ctrl_w_edit_the_copy_destination() {
+    let mut app = app_at_loaded_tag();
+    key(&mut app, KeyCode::Char('c'));
+    typed(&mut app, "localhost:5000/team/mirror:v2");
+    ctrl(&mut app, 'w');
+    assert_eq!(destination(&app), "localhost:5000/team/mirror:");
+    ctrl(&mut app, 'w');
+    assert_eq!(destination(&app), "localhost:5000/team/");
+    ctrl(&mut app, 'u');
+    assert_eq!(destination(&app), "");
+}
+
+#[test]
+fn ctrl_u_clears_an_attach_field() {
+    let mut app = app_at_loaded_tag();
+    key(&mut app, KeyCode::Char('a'));
+    typed(&mut app, "/tmp/note.txt");
+    ctrl(&mut app, 'u');
+    match &app.popup {
+        Some(Popup::Dialog(Dialog::Attach { fields, .. })) => assert_eq!(fields[0], ""),
+        other => panic!("no attach dialog: {other:?}"),
+    }
+}
+
+#[test]
+fn a_refused_copy_says_why_inside_the_dialog() {
+    let mut app = app_at_loaded_tag();
+    key(&mut app, KeyCode::Char('c'));
+    typed(&mut app, "localhost:5000");
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert_eq!(destination(&app), "localhost:5000", "the text stays to fix");
+    let screen = draw(&app, 80, 24).join("\n");
+    assert!(
+        screen.contains("✗ localhost:5000 is a registry"),
+        "{screen}"
+    );
+}

@@ -1,0 +1,175 @@
+//! What the store no longer has leaves the tree: a deleted image (opened
+//! by name, so pinned) and a tag that does not exist go from every list,
+//! and reloading, collapsing or expanding does not bring them back.
+
+use crossterm::event::KeyCode;
+use regscope::graph::Attachments;
+use regscope::ops::{DeletePlan, PlannedDelete};
+use regscope::store::ReferrersSupport;
+use regscope::tui::app::App;
+use regscope::tui::message::{Effect, JobKey, Loaded, Msg, OperationOutcome};
+
+use super::app_support::{app, image, job_of, key, operation_id, sbom_of};
+
+fn row_ids(app: &App) -> Vec<String> {
+    app.rows()
+        .iter()
+        .map(|r| r.path.last().unwrap().clone())
+        .collect()
+}
+
+fn planned(
+    descriptor: regscope::oci::Descriptor,
+    parent: Option<regscope::oci::Digest>,
+) -> PlannedDelete {
+    PlannedDelete {
+        descriptor,
+        artifact_type: None,
+        depth: usize::from(parent.is_some()),
+        parent,
+        tags: Vec::new(),
+    }
+}
+
+fn listed(app: &mut App, job: JobKey, names: &[&str]) -> Vec<Effect> {
+    app.update(Msg::Page {
+        job: job.clone(),
+        names: names.iter().map(|s| (*s).to_owned()).collect(),
+    });
+    app.update(Msg::Loaded {
+        job,
+        result: Ok(Loaded::ListingDone),
+    })
+}
+
+#[test]
+fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
+    let mut app = app();
+    let effects = app.start_reference("net-monitor", "v1");
+    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
+    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    listed(&mut app, listing, &["v1"]);
+    let effects = app.update(Msg::Loaded {
+        job: manifest_job,
+        result: Ok(Loaded::Manifest(image())),
+    });
+    let referrers_job = job_of(&effects, |e| matches!(e, Effect::FetchReferrers { .. }));
+    let digest = image().digest().clone();
+    let sbom = sbom_of(&digest);
+    let sbom_descriptor = sbom.descriptor.clone();
+    app.update(Msg::Loaded {
+        job: referrers_job,
+        result: Ok(Loaded::Referrers {
+            attachments: Attachments {
+                nodes: vec![sbom],
+                warnings: Vec::new(),
+            },
+            support: ReferrersSupport::NotYetKnown,
+        }),
+    });
+    let sbom_id = format!("m:{}", sbom_descriptor.digest);
+    assert!(row_ids(&app).contains(&sbom_id), "{:?}", row_ids(&app));
+
+    let id = operation_id(&key(&mut app, KeyCode::Char('d')));
+    let plan = DeletePlan {
+        repository: "net-monitor".to_owned(),
+        manifests: vec![
+            planned(sbom_descriptor.clone(), Some(digest.clone())),
+            planned(image().descriptor(), None),
+        ],
+        unverified: Vec::new(),
+        orphaned: Vec::new(),
+        in_index: Vec::new(),
+        warnings: Vec::new(),
+    };
+    app.update(Msg::OperationDone {
+        id,
+        result: Ok(OperationOutcome::DeletePlanned(plan)),
+    });
+    let id = operation_id(&key(&mut app, KeyCode::Char('y')));
+    let effects = app.update(Msg::OperationDone {
+        id,
+        result: Ok(OperationOutcome::Deleted {
+            count: 2,
+            digests: vec![sbom_descriptor.digest.clone(), digest.clone()],
+        }),
+    });
+    assert_eq!(app.status.as_ref().unwrap().text, "deleted 2 manifests");
+    let ids = row_ids(&app);
+    assert!(
+        !ids.iter()
+            .any(|id| id == "t:v1" || *id == sbom_id || id.starts_with("g:")),
+        "the deleted image still shows: {ids:?}"
+    );
+    assert_eq!(app.selected, ["registry", "r:net-monitor"]);
+    assert!(
+        app.pinned.values().all(|id| id != "t:v1"),
+        "{:?}",
+        app.pinned
+    );
+
+    // The repository is listed again: it has no tag left.
+    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
+    listed(&mut app, listing, &[]);
+    assert_eq!(row_ids(&app), ["registry", "r:net-monitor"]);
+    let effects = key(&mut app, KeyCode::Char('r'));
+    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
+    listed(&mut app, listing, &[]);
+    assert_eq!(row_ids(&app), ["registry", "r:net-monitor"]);
+    assert!(app.rows().len() == 2 && app.node(&app.selected).unwrap().children.is_empty());
+}
+
+#[test]
+fn a_tag_that_does_not_exist_leaves_no_ghost_row() {
+    let mut app = app();
+    let effects = app.start_reference("plain", "latest");
+    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
+    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    listed(&mut app, listing, &["v1"]);
+    app.update(Msg::Loaded {
+        job: manifest_job,
+        result: Ok(Loaded::NotFound("tag latest in plain not found".to_owned())),
+    });
+    let status = app.status.clone().unwrap();
+    assert!(
+        status.is_error && status.text.contains("latest"),
+        "{status:?}"
+    );
+    assert_eq!(app.selected, ["registry", "r:plain"]);
+    assert_eq!(row_ids(&app), ["registry", "r:plain", "t:v1"]);
+
+    // Collapse, expand, reload: still one tag.
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Right);
+    assert_eq!(row_ids(&app), ["registry", "r:plain", "t:v1"]);
+    let effects = key(&mut app, KeyCode::Char('r'));
+    assert_eq!(row_ids(&app), ["registry", "r:plain"]);
+    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
+    listed(&mut app, listing, &["v1"]);
+    assert_eq!(row_ids(&app), ["registry", "r:plain", "t:v1"]);
+}
+
+/// The same on the demo, end to end: the image the TUI was opened on is
+/// deleted with its graph, and nothing of it is left on screen.
+#[tokio::test]
+async fn deleting_the_opened_demo_image_clears_the_screen_of_it() {
+    let mut ui = super::harness::Harness::net_monitor();
+    ui.settle().await;
+    ui.key(KeyCode::Char('d'));
+    ui.wait_for("the plan", |s| s.contains("removes 5 manifests"))
+        .await;
+    ui.key(KeyCode::Char('y'));
+    ui.wait_for("the deletion", |s| s.contains("deleted 5 manifests"))
+        .await;
+    let screen = ui.settle().await;
+    assert!(
+        !screen.contains("v1") && !screen.contains("1 tag") && !screen.contains("referrers  "),
+        "{screen}"
+    );
+    ui.key(KeyCode::Char('r'));
+    let screen = ui.settle().await;
+    assert!(
+        screen.contains("net-monitor") && !screen.contains("v1") && !screen.contains("1 tag"),
+        "{screen}"
+    );
+}

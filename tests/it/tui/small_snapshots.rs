@@ -1,0 +1,92 @@
+//! The popups at 80x24, the smallest terminal people use: the keys that
+//! answer a dialog always show, and help scrolls to its last line.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use regscope::tui::message::Msg;
+
+use super::harness::Harness;
+use regscope::demo::NET_MONITOR_SBOM;
+use regscope::tui::Start;
+
+async fn net_monitor_80x24() -> Harness {
+    let mut ui = Harness::demo(Start::reference("net-monitor", "v1"), 80, 24);
+    ui.settle().await;
+    ui
+}
+
+#[tokio::test]
+async fn help_at_80x24_scrolls_to_its_end() {
+    let mut ui = net_monitor_80x24().await;
+    ui.key(KeyCode::Char('?'));
+    let screen = ui.screen();
+    assert!(screen.contains("esc closes"), "{screen}");
+    insta::assert_snapshot!("help_80x24", screen);
+    ui.key(KeyCode::PageDown);
+    ui.key(KeyCode::PageDown);
+    let screen = ui.screen();
+    assert!(
+        screen.contains("delete the selected manifest") && screen.contains("downloads go to"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("help_80x24_end", screen);
+    // Up, then the wheel back down to the end.
+    ui.key(KeyCode::Char('k'));
+    assert!(!ui.screen().contains("downloads go to"));
+    let wheel = MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 40,
+        row: 12,
+        modifiers: KeyModifiers::NONE,
+    };
+    ui.driver
+        .handle(Msg::Input(crossterm::event::Event::Mouse(wheel)));
+    assert!(ui.screen().contains("downloads go to"));
+    ui.key(KeyCode::Char('j'));
+    assert!(
+        ui.driver.app.popup.is_some(),
+        "j scrolls, it does not close"
+    );
+}
+
+#[tokio::test]
+async fn delete_dialog_at_80x24_shows_its_keys() {
+    let mut ui = net_monitor_80x24().await;
+    ui.key(KeyCode::Char('d'));
+    let screen = ui
+        .wait_for("the engine's plan", |s| s.contains("removes 5 manifests"))
+        .await;
+    assert!(screen.contains("y/enter deletes · n/esc keeps"), "{screen}");
+    insta::assert_snapshot!("delete_dialog_80x24", screen);
+    ui.key(KeyCode::End);
+    let screen = ui.screen();
+    assert!(screen.contains("y/enter deletes · n/esc keeps"), "{screen}");
+    assert!(ui.driver.app.popup.is_some());
+}
+
+#[tokio::test]
+async fn copy_dialog_at_80x24_shows_its_keys() {
+    let mut ui = net_monitor_80x24().await;
+    ui.key(KeyCode::Char('c'));
+    ui.type_text("elsewhere:v2");
+    let screen = ui.screen();
+    assert!(screen.contains("enter copies · esc cancels"), "{screen}");
+    insta::assert_snapshot!("copy_dialog_80x24", screen);
+}
+
+#[tokio::test]
+async fn attach_dialog_at_80x24_shows_its_keys() {
+    let mut ui = net_monitor_80x24().await;
+    ui.move_to(&format!("m:{NET_MONITOR_SBOM}"));
+    ui.key(KeyCode::Char('a'));
+    ui.driver
+        .handle(Msg::Input(crossterm::event::Event::Key(KeyEvent::new(
+            KeyCode::Char('x'),
+            KeyModifiers::NONE,
+        ))));
+    let screen = ui.screen();
+    assert!(
+        screen.contains("enter attaches · esc cancels") && screen.contains("→ completes the type"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("attach_dialog_80x24", screen);
+}
