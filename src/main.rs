@@ -58,7 +58,8 @@ async fn run(cli: Cli) -> Result<()> {
                 let word = cli.target.as_deref().unwrap_or_default();
                 color_eyre::eyre::bail!(regscope::cli::typo::typo_message(word, name));
             }
-            run_tui(cli.target, cli.oci_layout, &connection).await
+            let password_piped = cli.connection.password_stdin;
+            run_tui(cli.target, cli.oci_layout, &connection, password_piped).await
         }
     }
 }
@@ -126,8 +127,13 @@ async fn run_tui(
     target: Option<String>,
     oci_layout: Option<String>,
     connection: &ConnectOptions,
+    password_piped: bool,
 ) -> Result<()> {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+    // With `--password-stdin` the password came through a pipe: keys are
+    // then read from the controlling terminal (crossterm opens /dev/tty).
+    let keys_reachable = std::io::stdin().is_terminal()
+        || (password_piped && std::fs::File::open("/dev/tty").is_ok());
+    if !std::io::stdout().is_terminal() || !keys_reachable {
         color_eyre::eyre::bail!(
             "the terminal UI needs a terminal; for scripts use a subcommand (see `regscope --help`)"
         );
