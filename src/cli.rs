@@ -61,8 +61,10 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// How to reach registries; the same flags as `oras`.
+/// How to reach registries; the same flags as `oras`. Listed under their
+/// own heading in every command's `--help`, apart from its own flags.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Connection")]
 pub struct ConnectionArgs {
     /// Speak plain HTTP to the registry (the default for loopback registries
     /// unless --ca-file or --insecure asks for TLS).

@@ -176,6 +176,7 @@ async fn copy_graph(
         for warning in &tree.warnings {
             report(progress, Progress::Warning(warning.clone()));
         }
+        refuse_a_partial_graph(&tree)?;
         let mut level: Vec<&GraphNode> = tree
             .referrers
             .iter()
@@ -210,6 +211,36 @@ async fn copy_graph(
         }
     }
     Ok(root.descriptor())
+}
+
+/// A copy that silently left out an attachment it could not read would say
+/// "copied" and lose it: an attachment whose manifest could not be fetched,
+/// or whose own attachments could not be listed, fails the copy instead.
+fn refuse_a_partial_graph(tree: &crate::graph::ReferrerTree) -> Result<(), OpError> {
+    if let Some(warning) = tree
+        .warnings
+        .iter()
+        .find(|w| w.starts_with("referrers of ") && w.contains(" not listed:"))
+    {
+        return Err(OpError::Invalid(format!(
+            "the source's graph could not be read whole: {warning}"
+        )));
+    }
+    for node in tree.all_nodes() {
+        let unread = node.manifest.is_none()
+            || node
+                .warnings
+                .iter()
+                .any(|w| w.starts_with("referrers not listed"));
+        if unread {
+            return Err(OpError::Invalid(format!(
+                "the source's graph could not be read whole at {}: {}",
+                node.digest(),
+                node.warnings.join("; ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Attached only through a cosign tag (nothing else lists it).

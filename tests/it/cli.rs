@@ -256,10 +256,13 @@ fn copy_with_referrers_then_delete_with_referrers() {
 
     // Within a registry (mounts), across registries, and to a layout.
     let staging = source.reference("staging/net-monitor:v1");
-    regscope(work.path(), &["cp", "-r", &fixture.image_ref(), &staging]);
+    let copied = regscope_output(work.path(), &["cp", "-r", &fixture.image_ref(), &staging]);
+    let said = String::from_utf8_lossy(&copied.stderr).into_owned();
+    assert!(copied.status.success(), "{said}");
     assert_eq!(
         without_references(oras_tree(&oras_source, &staging)),
-        original
+        original,
+        "regscope said:\n{said}"
     );
     let elsewhere = other.reference("net-monitor:v1");
     regscope(work.path(), &["cp", "-r", &fixture.image_ref(), &elsewhere]);

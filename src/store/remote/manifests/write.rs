@@ -98,21 +98,47 @@ impl RemoteStore {
         repository: &str,
         manifests: &[(&Manifest, Option<&str>)],
     ) -> Result<Vec<PushedManifest>, StoreError> {
-        let puts: Vec<_> = manifests
-            .iter()
-            .map(|(manifest, tag)| {
-                let reference = tag.map_or_else(|| manifest.digest().to_string(), str::to_owned);
-                let raw = manifest.raw().clone();
-                async move {
-                    self.put_manifest_bytes(repository, &reference, &manifest.media_type, raw)
-                        .await
+        // Referrers of one subject go one after another: a registry that
+        // indexes referrers itself (olareg) was seen to lose one of two
+        // pushed at once for the same subject. Different subjects go side
+        // by side.
+        let mut lanes: Vec<(Option<&Digest>, Vec<usize>)> = Vec::new();
+        for (at, (manifest, _)) in manifests.iter().enumerate() {
+            let subject = manifest.subject.as_ref().map(|s| &s.digest);
+            match lanes
+                .iter_mut()
+                .find(|(lane, _)| subject.is_some() && *lane == subject)
+            {
+                Some((_, members)) => members.push(at),
+                None => lanes.push((subject, vec![at])),
+            }
+        }
+        let runs: Vec<_> = lanes
+            .into_iter()
+            .map(|(_, members)| async move {
+                let mut replies = Vec::with_capacity(members.len());
+                for at in members {
+                    let (manifest, tag) = &manifests[at];
+                    let reference =
+                        tag.map_or_else(|| manifest.digest().to_string(), |t| t.to_owned());
+                    let raw = manifest.raw().clone();
+                    let headers = self
+                        .put_manifest_bytes(repository, &reference, &manifest.media_type, raw)
+                        .await?;
+                    replies.push((at, headers));
                 }
+                Ok::<_, StoreError>(replies)
             })
             .collect();
-        let replies: Vec<HeaderMap> = stream::iter(puts)
-            .buffered(PUSH_CONCURRENCY)
-            .try_collect()
-            .await?;
+        let mut replies: Vec<(usize, HeaderMap)> = stream::iter(runs)
+            .buffer_unordered(PUSH_CONCURRENCY)
+            .try_collect::<Vec<_>>()
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        replies.sort_by_key(|(at, _)| *at);
+        let replies: Vec<HeaderMap> = replies.into_iter().map(|(_, headers)| headers).collect();
         // Subject → the referrers its fallback index must list (each once,
         // however many tags it was pushed under).
         let mut by_subject: HashMap<Digest, Vec<Descriptor>> = HashMap::new();
