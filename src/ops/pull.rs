@@ -11,22 +11,18 @@ use futures_util::stream;
 use super::paths::{refuse_symlinked_components, validate_titles};
 use super::untar::UnpackLimits;
 use super::{CancellationToken, OpError, Progress, ProgressSink, WrittenPath, report};
-use crate::document::{SbomFormat, unwrap_statement};
-use crate::graph::{DiscoverOptions, discover};
-use crate::oci::media_type::{self as mt, ANNOTATION_UNPACK, ArtifactKind};
-use crate::oci::{Descriptor, Manifest, PlatformSpec};
-use crate::store::{Store, StoreError};
+use crate::document::SbomFormat;
+use crate::oci::media_type::ANNOTATION_UNPACK;
+use crate::oci::{Descriptor, PlatformSpec};
+use crate::store::Store;
+use choose::choose;
 pub use select::{Candidate, SbomRank, Wanted};
-use select::{Scope, platform_scope, referrers_of_type, sbom_candidates};
 use stage::{Planned, Staged, stage};
 
+mod choose;
 mod select;
 mod stage;
 mod temp;
-
-/// Attestations and generic documents read to learn what they hold are
-/// refused past this size (SBOMs of large images run to tens of MiB).
-const READ_TO_CLASSIFY_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// Blobs of one pull downloaded at the same time.
 const PULL_CONCURRENCY: usize = 4;
@@ -196,210 +192,6 @@ fn uniquify_names(plan: &mut [(usize, Wanted, String)]) {
             }
         }
     }
-}
-
-/// The manifests `options` wants from `reference`, each with the
-/// subdirectory its files go to (for `--platform all`).
-async fn choose(
-    store: &dyn Store,
-    repository: &str,
-    reference: &str,
-    options: &PullOptions,
-    progress: &ProgressSink,
-) -> Result<Vec<(Candidate, Option<String>)>, OpError> {
-    if options.select == PullSelect::Target {
-        let manifest = target_manifest(store, repository, reference, &options.platform).await?;
-        let candidate = Candidate::whole(manifest);
-        return Ok(vec![(candidate, None)]);
-    }
-    // Attachments of the subject and, for an index, of each platform: one
-    // level is enough, an SBOM hangs off the image itself.
-    let discover_options = DiscoverOptions {
-        max_depth: Some(1),
-        ..DiscoverOptions::default()
-    };
-    let tree = discover(store, repository, reference, &discover_options).await?;
-    for warning in &tree.warnings {
-        report(progress, Progress::Warning(warning.clone()));
-    }
-    let wanted = match &options.select {
-        PullSelect::Referrer(wanted) => wanted.clone(),
-        _ => "SBOM".to_owned(),
-    };
-    let find = |scope: &Scope<'_>| match &options.select {
-        PullSelect::Referrer(wanted) => referrers_of_type(scope, wanted),
-        _ => sbom_candidates(scope, options.raw),
-    };
-    let index = tree.manifest.is_index();
-    let mut scopes: Vec<(Scope<'_>, Option<String>)> = Vec::new();
-    match &options.platform {
-        PlatformChoice::One(platform) if index => {
-            crate::graph::select_platform(&tree.manifest, platform)?;
-            scopes.extend(platform_scope(&tree, platform).map(|s| (s, None)));
-        }
-        PlatformChoice::All if index => {
-            scopes.push((Scope::own(&tree), None));
-            for platform in &tree.platforms {
-                let scope = Scope::platform(platform);
-                let dir = scope.platform.as_ref().map(PlatformSpec::dir_name);
-                scopes.push((scope, dir));
-            }
-        }
-        _ => scopes.push((Scope::own(&tree), None)),
-    }
-    let mut chosen = Vec::new();
-    for (scope, dir) in &scopes {
-        let found = confirm(store, repository, find(scope), options, progress).await?;
-        chosen.extend(found.into_iter().map(|c| (c, dir.clone())));
-    }
-    if chosen.is_empty() && index && options.platform == PlatformChoice::Auto {
-        let host = PlatformSpec::host();
-        if let Some(scope) = platform_scope(&tree, &host) {
-            report(
-                progress,
-                Progress::Note(format!(
-                    "the index has no {wanted} of its own; taking {host}, this machine's platform \
-                     (--platform picks another, --platform all takes every one)"
-                )),
-            );
-            chosen = confirm(store, repository, find(&scope), options, progress)
-                .await?
-                .into_iter()
-                .map(|c| (c, None))
-                .collect();
-        }
-    }
-    if chosen.is_empty() {
-        let mut subject = format!("{repository}@{}", tree.subject.digest);
-        if index {
-            let with: Vec<String> = tree
-                .platforms
-                .iter()
-                .filter(|p| !find(&Scope::platform(p)).is_empty())
-                .filter_map(|p| p.descriptor.platform.as_ref())
-                .map(|p| PlatformSpec::of(p).to_string())
-                .collect();
-            if !with.is_empty() && options.platform == PlatformChoice::Auto {
-                subject.push_str(&format!(
-                    " (nor has the host's platform; these do: {}; pass --platform)",
-                    with.join(", ")
-                ));
-            }
-        }
-        return Err(OpError::NoSuchReferrer { subject, wanted });
-    }
-    Ok(chosen)
-}
-
-/// Keeps the candidates that really hold what was asked for, in order:
-/// the first one (or, with `--all`, every one). Candidates that announce
-/// nothing are read to find out.
-async fn confirm(
-    store: &dyn Store,
-    repository: &str,
-    candidates: Vec<Candidate>,
-    options: &PullOptions,
-    progress: &ProgressSink,
-) -> Result<Vec<Candidate>, OpError> {
-    let mut kept = Vec::new();
-    for mut candidate in candidates {
-        if candidate.rank.is_some_and(SbomRank::needs_reading) {
-            match read_format(store, repository, &candidate).await {
-                Ok(Some(format)) => {
-                    candidate.format = Some(format);
-                    for wanted in &mut candidate.layers {
-                        if wanted.unwrap_predicate || wanted.descriptor.title().is_none() {
-                            wanted.name = Some(format.file_name().to_owned());
-                        }
-                    }
-                }
-                Ok(None) => continue,
-                Err(error) => {
-                    report(
-                        progress,
-                        Progress::Warning(format!(
-                            "cannot read {}: {error}",
-                            candidate.manifest.digest()
-                        )),
-                    );
-                    continue;
-                }
-            }
-        }
-        kept.push(candidate);
-        if !options.all {
-            break;
-        }
-    }
-    Ok(kept)
-}
-
-/// The SBOM format a candidate's only layer holds, read from its bytes.
-async fn read_format(
-    store: &dyn Store,
-    repository: &str,
-    candidate: &Candidate,
-) -> Result<Option<SbomFormat>, StoreError> {
-    let Some(wanted) = candidate.layers.first() else {
-        return Ok(None);
-    };
-    let bytes = store
-        .fetch_blob_bytes(repository, &wanted.descriptor, READ_TO_CLASSIFY_LIMIT)
-        .await?;
-    if candidate.rank == Some(SbomRank::UnannouncedAttestation) {
-        let Ok(statement) = unwrap_statement(&bytes) else {
-            return Ok(None);
-        };
-        if mt::predicate_kind(&statement.predicate_type) != ArtifactKind::Sbom {
-            return Ok(None);
-        }
-        return Ok(statement
-            .predicate_bytes()
-            .and_then(|p| SbomFormat::sniff(&p))
-            .or_else(|| SbomFormat::from_predicate_type(&statement.predicate_type)));
-    }
-    Ok(SbomFormat::sniff(&bytes))
-}
-
-/// The manifest a plain pull writes: the reference, or one platform of it.
-async fn target_manifest(
-    store: &dyn Store,
-    repository: &str,
-    reference: &str,
-    platform: &PlatformChoice,
-) -> Result<Manifest, OpError> {
-    let mut manifest = store.fetch_manifest(repository, reference).await?;
-    if manifest.is_index() {
-        match platform {
-            PlatformChoice::One(wanted) => {
-                let entry = crate::graph::select_platform(&manifest, wanted)?;
-                manifest = store
-                    .fetch_manifest(repository, &entry.digest.to_string())
-                    .await?;
-            }
-            PlatformChoice::All => {
-                return Err(OpError::Invalid(
-                    "--platform all picks SBOMs or referrers (--sbom, --artifact-type); \
-                     pull one platform's files with --platform os/arch"
-                        .to_owned(),
-                ));
-            }
-            PlatformChoice::Auto => {}
-        }
-    }
-    if manifest.is_index() {
-        return Err(OpError::Invalid(format!(
-            "{} is an index; pull one of its manifests (--platform os/arch)",
-            manifest.digest()
-        )));
-    }
-    if manifest.is_ambiguous() {
-        return Err(OpError::Invalid(format!(
-            "{} is ambiguous (both `manifests` and `layers`); refusing to guess",
-            manifest.digest()
-        )));
-    }
-    Ok(manifest)
 }
 
 /// Pulls blobs into `options.output_dir`: titled ones by title, others under

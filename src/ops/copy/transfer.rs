@@ -1,0 +1,169 @@
+//! Moving one batch of a copy: the blobs (each once, side by side, skipped
+//! when the target has them, mounted within a registry, streamed
+//! otherwise), then the manifests round by round.
+
+use std::collections::HashSet;
+
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+
+use super::{Chain, CopyOutcome, Ends};
+use crate::oci::{Descriptor, Manifest};
+use crate::ops::{OpError, Progress, report};
+
+/// Copies the blobs of every chain (each once, in parallel), then pushes
+/// the chains' manifests round by round: the first of every chain, then
+/// the second, … (an index after its children), each round as one batch, so
+/// a registry without the referrers API gets one fallback-index update per
+/// subject per level. The last manifest of a chain gets the chain's tags.
+pub(super) async fn copy_batch(ends: &Ends<'_>, chains: &[Chain]) -> Result<(), OpError> {
+    let mut seen = HashSet::new();
+    let blobs: Vec<&Descriptor> = chains
+        .iter()
+        .flat_map(|chain| chain.manifests.iter())
+        .flat_map(Manifest::blobs)
+        .filter(|blob| seen.insert(blob.digest.clone()))
+        .collect();
+    // Futures are collected before streaming them: a stream over a
+    // borrowing iterator would fail rustc's higher-ranked `Send` check.
+    let copies: Vec<_> = blobs
+        .into_iter()
+        .map(|blob| copy_blob(ends, blob))
+        .collect();
+    stream::iter(copies)
+        .buffer_unordered(ends.concurrency)
+        .try_collect::<Vec<()>>()
+        .await?;
+    let rounds = chains.iter().map(|c| c.manifests.len()).max().unwrap_or(0);
+    for round in 0..rounds {
+        push_round(ends, chains, round).await?;
+    }
+    Ok(())
+}
+
+/// Pushes the `round`-th manifest of every chain in one batch.
+async fn push_round(ends: &Ends<'_>, chains: &[Chain], round: usize) -> Result<(), OpError> {
+    if ends.cancel.is_cancelled() {
+        return Err(OpError::Cancelled);
+    }
+    let mut batch: Vec<(&Manifest, Option<&str>)> = Vec::new();
+    let mut fresh_count = 0;
+    for chain in chains {
+        let Some(manifest) = chain.manifests.get(round) else {
+            continue;
+        };
+        let tags: &[String] = if round + 1 == chain.manifests.len() {
+            &chain.tags
+        } else {
+            &[]
+        };
+        let fresh = ends
+            .pushed
+            .lock()
+            .map(|mut pushed| pushed.insert(manifest.digest().clone()))
+            .unwrap_or(true);
+        fresh_count += usize::from(fresh);
+        if fresh && tags.is_empty() {
+            batch.push((manifest, None));
+        }
+        // By digest when untagged, else once per tag (cosign's `.sig` and
+        // the user's tag are names of the same bytes).
+        batch.extend(tags.iter().map(|tag| (manifest, Some(tag.as_str()))));
+    }
+    let pushed = ends.target.push_manifests(ends.target_repo, &batch).await?;
+    for ((manifest, tag), pushed) in batch.iter().zip(&pushed) {
+        if &pushed.descriptor.digest != manifest.digest() {
+            return Err(OpError::Invalid(format!(
+                "the target stored {} as {}",
+                manifest.digest(),
+                pushed.descriptor.digest
+            )));
+        }
+        let tagged = tag.map(|t| format!(" as {t}")).unwrap_or_default();
+        report(
+            ends.progress,
+            Progress::Note(format!("copied manifest {}{tagged}", manifest.digest())),
+        );
+    }
+    if let Ok(mut outcome) = ends.outcome.lock() {
+        outcome.manifests += fresh_count;
+    }
+    Ok(())
+}
+
+async fn copy_blob(ends: &Ends<'_>, blob: &Descriptor) -> Result<(), OpError> {
+    let what = blob.title().unwrap_or(&blob.media_type).to_owned();
+    let count = |field: fn(&mut CopyOutcome) -> &mut usize| {
+        if let Ok(mut outcome) = ends.outcome.lock() {
+            *field(&mut outcome) += 1;
+        }
+    };
+    if ends.target.blob_exists(ends.target_repo, blob).await? {
+        count(|o| &mut o.blobs_skipped);
+        report(
+            ends.progress,
+            Progress::Skipped {
+                digest: blob.digest.clone(),
+                what,
+                reason: "already at the target".to_owned(),
+            },
+        );
+        return Ok(());
+    }
+    if ends.same_registry
+        && ends.source_repo != ends.target_repo
+        && ends
+            .target
+            .mount_blob(ends.target_repo, ends.source_repo, blob)
+            .await?
+    {
+        count(|o| &mut o.blobs_mounted);
+        report(
+            ends.progress,
+            Progress::Skipped {
+                digest: blob.digest.clone(),
+                what,
+                reason: format!("mounted from {}", ends.source_repo),
+            },
+        );
+        return Ok(());
+    }
+    if ends.cancel.is_cancelled() {
+        return Err(OpError::Cancelled);
+    }
+    report(
+        ends.progress,
+        Progress::Started {
+            digest: blob.digest.clone(),
+            what: what.clone(),
+            total: blob.size,
+        },
+    );
+    let content = ends.source.fetch_blob(ends.source_repo, blob).await?;
+    let cancel = ends.cancel.clone();
+    let (progress, digest, mut done) = (ends.progress.clone(), blob.digest.clone(), 0u64);
+    let content = content
+        .take_until(async move { cancel.cancelled().await })
+        .inspect(move |chunk| {
+            if let Ok(chunk) = chunk {
+                done += chunk.len() as u64;
+                let digest = digest.clone();
+                report(&progress, Progress::Bytes { digest, done });
+            }
+        })
+        .boxed();
+    ends.target
+        .push_blob(ends.target_repo, blob, content)
+        .await?;
+    if ends.cancel.is_cancelled() {
+        return Err(OpError::Cancelled);
+    }
+    count(|o| &mut o.blobs_copied);
+    report(
+        ends.progress,
+        Progress::Finished {
+            digest: blob.digest.clone(),
+            what,
+        },
+    );
+    Ok(())
+}
