@@ -6,6 +6,8 @@
 pub mod audit;
 mod audit_output;
 pub mod commands;
+mod files;
+mod files_output;
 pub mod interrupt;
 pub mod progress;
 mod remove;
@@ -39,7 +41,9 @@ Examples:
   regscope attach localhost:5000/net-monitor:v1 --artifact-type sbom/example sbom.json:application/json
   regscope cp -r localhost:5000/net-monitor:v1 localhost:5000/staging/net-monitor:v1
   regscope rm --with-referrers localhost:5000/net-monitor:v1
-  regscope audit localhost:5000/net-monitor --require signature,sbom --key cosign.pub";
+  regscope audit localhost:5000/net-monitor --require signature,sbom --key cosign.pub
+  regscope files localhost:5000/net-monitor:v1 --layer 0
+  regscope cat localhost:5000/net-monitor:v1 /etc/os-release";
 
 /// A terminal UI and CLI for OCI registries and the artifacts attached to
 /// images (signatures, SBOMs, attestations).
@@ -104,6 +108,52 @@ pub enum Command {
     /// SBOM, provenance; a CI gate with --require, signatures checked
     /// offline with --key.
     Audit(audit::AuditArgs),
+    /// List the files of an image (its merged file system, or one layer
+    /// with --layer), one per line like `tar tv`.
+    Files(FilesArgs),
+    /// Write one file of an image to stdout (or with -o into a directory).
+    Cat(CatArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FilesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct FilesArgs {
+    /// The image, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// One layer only: its index from 0 (the base) or its digest. Without
+    /// it, the merged view: every path with the layer that last changed it.
+    #[arg(long, value_name = "N|DIGEST")]
+    pub layer: Option<String>,
+    /// For an index: which platform (default: the host's).
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<PlatformSpec>,
+    #[arg(long, value_enum, default_value_t = FilesFormat::Text)]
+    pub format: FilesFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CatArgs {
+    /// The image, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// The file's path in the image (symlinks are followed).
+    #[arg(value_name = "PATH")]
+    pub path: String,
+    /// For an index: which platform (default: the host's).
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<PlatformSpec>,
+    /// Write the file into DIR (under its own name) instead of stdout.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// With -o: replace a different file of that name.
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,6 +7,8 @@
 //! - `store`: one async trait over a remote registry and OCI layouts;
 //! - `graph`: discovering the referrer graph level by level;
 //! - `ops`: pull, attach, copy and delete, with progress events;
+//! - `layer`: the files inside image layers (listings, merged view, one
+//!   file out), streamed and verified like pull;
 //! - `demo`: the embedded offline demo layout;
 //! - `text`: escaping untrusted text and human sizes, for both front ends;
 //! - `tui` and `cli`: the front ends, which call `ops` and `graph` and never
@@ -18,6 +20,7 @@ pub mod cli;
 pub mod demo;
 pub mod document;
 pub mod graph;
+pub mod layer;
 pub mod oci;
 pub mod ops;
 pub mod store;

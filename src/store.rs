@@ -174,6 +174,23 @@ pub trait Store: Send + Sync + fmt::Debug {
         artifact_type: Option<&str>,
     ) -> Result<Referrers, StoreError>;
 
+    /// Reads `length` bytes of a blob from `offset` (eStargz tables of
+    /// contents and chunks). Not verified against the blob's digest (that
+    /// needs every byte): the caller checks what it reads against digests it
+    /// trusts. This default reads the blob from its start and keeps the
+    /// range; the registry and layout stores read only the range.
+    async fn fetch_blob_range(
+        &self,
+        repository: &str,
+        descriptor: &Descriptor,
+        offset: u64,
+        length: u64,
+    ) -> Result<Bytes, StoreError> {
+        check_range(descriptor, offset, length)?;
+        let stream = self.fetch_blob(repository, descriptor).await?;
+        take_range(stream, offset, length).await
+    }
+
     /// Reads a whole blob into memory, refusing more than `limit` bytes
     /// before allocating for it.
     async fn fetch_blob_bytes(
@@ -202,4 +219,56 @@ pub type SharedStore = Arc<dyn Store>;
 /// A stream of one in-memory buffer, for pushing small blobs.
 pub fn bytes_stream(bytes: Bytes) -> BlobStream {
     futures_util::stream::once(async move { Ok(bytes) }).boxed()
+}
+
+/// Refuses a range outside the blob (or too large to hold in memory).
+pub fn check_range(descriptor: &Descriptor, offset: u64, length: u64) -> Result<(), StoreError> {
+    if length == 0
+        || offset
+            .checked_add(length)
+            .is_none_or(|end| end > descriptor.size)
+    {
+        return Err(StoreError::Invalid(format!(
+            "bytes {offset}+{length} lie outside blob {} of {} bytes",
+            descriptor.digest, descriptor.size
+        )));
+    }
+    if length > MAX_RANGE {
+        return Err(StoreError::TooLarge {
+            what: format!("a range of blob {}", descriptor.digest),
+            limit: MAX_RANGE,
+        });
+    }
+    Ok(())
+}
+
+/// A range read is held in memory: no more than this at once.
+pub const MAX_RANGE: u64 = 256 * 1024 * 1024;
+
+/// Skips `offset` bytes of a stream and keeps the next `length`: for a
+/// registry that answers a Range request with the whole blob.
+pub async fn take_range(
+    mut stream: BlobStream,
+    offset: u64,
+    length: u64,
+) -> Result<Bytes, StoreError> {
+    let mut skipped = 0u64;
+    let mut out = BytesMut::new();
+    while let Some(chunk) = stream.next().await {
+        let mut chunk = chunk?;
+        if skipped < offset {
+            let skip = (offset - skipped).min(chunk.len() as u64);
+            skipped += skip;
+            let _ = chunk.split_to(usize::try_from(skip).unwrap_or(chunk.len()));
+        }
+        let wanted = length - out.len() as u64;
+        let take = (chunk.len() as u64).min(wanted);
+        out.extend_from_slice(&chunk[..usize::try_from(take).unwrap_or(chunk.len())]);
+        if out.len() as u64 == length {
+            return Ok(out.freeze());
+        }
+    }
+    Err(StoreError::Protocol(format!(
+        "the blob ended before bytes {offset}+{length}"
+    )))
 }

@@ -25,6 +25,8 @@ pub async fn run(command: Command, connection: &ConnectOptions) -> Result<()> {
         Command::Rm(args) => super::remove::remove(args, connection, &cancel).await,
         Command::Ls(args) => list(args, connection).await,
         Command::Audit(args) => super::audit::run(args, connection, &cancel).await,
+        Command::Files(args) => super::files::files(args, connection, &cancel).await,
+        Command::Cat(args) => super::files::cat(args, connection, &cancel).await,
     }
 }
 

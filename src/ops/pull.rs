@@ -22,7 +22,7 @@ use stage::{Planned, Staged, stage};
 mod choose;
 mod select;
 mod stage;
-mod temp;
+pub(crate) mod temp;
 
 /// Blobs of one pull downloaded at the same time.
 const PULL_CONCURRENCY: usize = 4;

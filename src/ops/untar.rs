@@ -51,11 +51,24 @@ impl UnpackLimits {
 }
 
 /// Hashes and counts the uncompressed stream, failing past the byte cap.
-struct CountingReader<R> {
+/// Also what a layer listing reads through (`crate::layer`).
+pub(crate) struct CountingReader<R> {
     inner: R,
     hasher: Option<DigestHasher>,
     read: u64,
     limit: u64,
+}
+
+impl<R> CountingReader<R> {
+    /// Counts without hashing.
+    pub(crate) fn new(inner: R, limit: u64) -> CountingReader<R> {
+        CountingReader {
+            inner,
+            hasher: None,
+            read: 0,
+            limit,
+        }
+    }
 }
 
 impl<R: Read> Read for CountingReader<R> {

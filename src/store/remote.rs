@@ -28,6 +28,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use async_trait::async_trait;
+use bytes::Bytes;
 
 pub use connect::{
     Clients, ConnectOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_METADATA_TIMEOUT,
@@ -190,6 +191,18 @@ impl Store for RemoteStore {
     ) -> Result<BlobStream, StoreError> {
         check_repository(repository)?;
         self.get_blob(repository, descriptor).await
+    }
+
+    async fn fetch_blob_range(
+        &self,
+        repository: &str,
+        descriptor: &Descriptor,
+        offset: u64,
+        length: u64,
+    ) -> Result<Bytes, StoreError> {
+        check_repository(repository)?;
+        self.get_blob_range(repository, descriptor, offset, length)
+            .await
     }
 
     async fn blob_exists(

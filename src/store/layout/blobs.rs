@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use tokio::fs::File;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 use crate::oci::verify::{ContentVerifier, VerifyError};
 use crate::oci::{Descriptor, Digest};
@@ -180,6 +180,27 @@ pub(super) async fn read(
     while let Some(chunk) = stream.next().await {
         buffer.extend_from_slice(&chunk?);
     }
+    Ok(buffer.freeze())
+}
+
+/// Reads `length` bytes from `offset` of a blob (after the same checks as
+/// a whole read), without reading the rest.
+pub(super) async fn read_range(
+    layout: &Path,
+    descriptor: &Descriptor,
+    offset: u64,
+    length: u64,
+) -> Result<Bytes, StoreError> {
+    crate::store::check_range(descriptor, offset, length)?;
+    let mut file = open_checked(layout, descriptor).await?;
+    let digest = &descriptor.digest;
+    file.seek(std::io::SeekFrom::Start(offset))
+        .await
+        .map_err(|e| StoreError::io(format!("reading blob {digest}"), e))?;
+    let mut buffer = BytesMut::zeroed(usize::try_from(length).unwrap_or(0));
+    file.read_exact(&mut buffer)
+        .await
+        .map_err(|e| StoreError::io(format!("reading blob {digest}"), e))?;
     Ok(buffer.freeze())
 }
 

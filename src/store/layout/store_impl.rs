@@ -1,6 +1,7 @@
 //! The `Store` operations over layouts.
 
 use async_trait::async_trait;
+use bytes::Bytes;
 
 use super::{LayoutStore, Shape, blobs, index, index_entry, scan};
 use crate::oci::manifest::MAX_MANIFEST_SIZE;
@@ -66,6 +67,17 @@ impl Store for LayoutStore {
     ) -> Result<BlobStream, StoreError> {
         let layout = self.existing_layout(repository).await?;
         blobs::stream(&layout, descriptor).await
+    }
+
+    async fn fetch_blob_range(
+        &self,
+        repository: &str,
+        descriptor: &Descriptor,
+        offset: u64,
+        length: u64,
+    ) -> Result<Bytes, StoreError> {
+        let layout = self.existing_layout(repository).await?;
+        blobs::read_range(&layout, descriptor, offset, length).await
     }
 
     async fn blob_exists(

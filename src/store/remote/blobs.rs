@@ -4,16 +4,18 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures_util::StreamExt;
 use reqwest::Method;
+use reqwest::header::{CONTENT_RANGE, RANGE};
 use url::Url;
 
 use super::download::Download;
-use super::response::{declared_length, error_from};
+use super::response::{declared_length, error_from, read_capped, transport_error};
 use super::transport::Call;
 use super::{RemoteStore, Scope};
 use crate::oci::verify::{ContentVerifier, VerifyError};
 use crate::oci::{Descriptor, Digest};
-use crate::store::{BlobStream, StoreError};
+use crate::store::{BlobStream, StoreError, take_range};
 
 impl RemoteStore {
     fn blob_url(&self, repository: &str, digest: &Digest) -> Url {
@@ -62,6 +64,71 @@ impl RemoteStore {
             reply,
             verifier,
         ))
+    }
+
+    /// `length` bytes from `offset`, asked for with `Range`. A registry that
+    /// ignores the header answers 200 with the whole blob: then the bytes
+    /// before the range are skipped and the rest is not read.
+    pub(super) async fn get_blob_range(
+        &self,
+        repository: &str,
+        descriptor: &Descriptor,
+        offset: u64,
+        length: u64,
+    ) -> Result<Bytes, StoreError> {
+        crate::store::check_range(descriptor, offset, length)?;
+        let what = format!("blob {repository}@{}", descriptor.digest);
+        let last = offset + length - 1;
+        let call = self
+            .pull_blob_call(
+                Method::GET,
+                repository,
+                &descriptor.digest,
+                "fetch blob range",
+            )
+            .header(RANGE, &format!("bytes={offset}-{last}"));
+        let reply = self.transport.send(&call).await?;
+        let url = reply.url.clone();
+        match reply.response.status().as_u16() {
+            206 => {
+                let range = reply
+                    .response
+                    .headers()
+                    .get(CONTENT_RANGE)
+                    .and_then(|r| r.to_str().ok())
+                    .unwrap_or("");
+                if !range.starts_with(&format!("bytes {offset}-{last}/")) {
+                    return Err(StoreError::Protocol(format!(
+                        "{what}: asked for bytes {offset}-{last}, got the range {range:?}"
+                    )));
+                }
+                let body = read_capped(reply.response, length, &what, &url).await?;
+                if body.len() as u64 != length {
+                    return Err(StoreError::Protocol(format!(
+                        "{what}: asked for {length} bytes, got {}",
+                        body.len()
+                    )));
+                }
+                Ok(body)
+            }
+            200 => {
+                if declared_length(reply.response.headers()).is_some_and(|n| n > descriptor.size) {
+                    return Err(VerifyError::TooLong {
+                        digest: descriptor.digest.clone(),
+                        expected: descriptor.size,
+                    }
+                    .into());
+                }
+                let operation = format!("reading {what}");
+                let body = reply
+                    .response
+                    .bytes_stream()
+                    .map(move |chunk| chunk.map_err(|e| transport_error(&operation, &url, e)))
+                    .boxed();
+                take_range(body, offset, length).await
+            }
+            _ => Err(error_from(reply.response, &self.registry, "fetch blob range", &what).await),
+        }
     }
 
     pub(super) async fn head_blob(

@@ -1,0 +1,147 @@
+//! `files` and `cat`: an image's files, listed like `tar tv` or written
+//! out, straight from the registry or layout (see `crate::layer`).
+
+use std::io::Write;
+
+use color_eyre::eyre::{Result, WrapErr};
+
+use super::commands::{open_ref, print_stdout};
+use super::files_output::{layer_json, layer_text, merged_json, merged_text};
+use super::progress::with_progress;
+use super::terminal::sanitize;
+use super::{CatArgs, FilesArgs, FilesFormat};
+use crate::layer::extract::{InLayer, ReadHow, Saved, locate, read_to_temp, save};
+use crate::layer::image::{filesystem_layers, find_layer, image_manifest, list_image};
+use crate::layer::{FilesOptions, list_layer};
+use crate::ops::CancellationToken;
+use crate::store::remote::ConnectOptions;
+use crate::text::human_size;
+
+pub(super) async fn files(
+    args: FilesArgs,
+    connection: &ConnectOptions,
+    cancel: &CancellationToken,
+) -> Result<()> {
+    let (target, reference) = open_ref(&args.reference, connection)?;
+    let store = target.store.as_ref();
+    let repository = target.repository.as_str();
+    let options = FilesOptions::default();
+    let manifest = image_manifest(store, repository, &reference, args.platform.as_ref())
+        .await
+        .wrap_err_with(|| format!("cannot read {}", args.reference))?;
+    let layers = filesystem_layers(&manifest)?;
+    let text = if let Some(wanted) = &args.layer {
+        let index = find_layer(&layers, wanted)?;
+        let listing = with_progress(cancel, |sink| {
+            let options = &options;
+            let layer = &layers[index];
+            async move { list_layer(store, repository, layer, options, &sink, cancel).await }
+        })
+        .await
+        .wrap_err_with(|| format!("cannot list layer {index} of {}", args.reference))?;
+        eprintln!(
+            "Layer {index} {} ({}): {}",
+            listing.descriptor.digest,
+            human_size(listing.descriptor.size),
+            listing.source.describe()
+        );
+        match args.format {
+            FilesFormat::Text => layer_text(&listing.entries),
+            FilesFormat::Json => layer_json(index, &listing)?,
+        }
+    } else {
+        let (listings, view) = with_progress(cancel, |sink| {
+            let options = &options;
+            let layers = &layers;
+            async move { list_image(store, repository, layers, options, &sink, cancel).await }
+        })
+        .await
+        .wrap_err_with(|| format!("cannot list the files of {}", args.reference))?;
+        for (index, listing) in listings.iter().enumerate() {
+            eprintln!(
+                "Layer {index} {}: {}",
+                listing.descriptor.digest.short(),
+                listing.source.describe()
+            );
+        }
+        eprintln!(
+            "{} wasted by files that later layers replace or remove",
+            human_size(view.wasted_bytes)
+        );
+        match args.format {
+            FilesFormat::Text => merged_text(&view),
+            FilesFormat::Json => merged_json(manifest.digest(), &listings, &view)?,
+        }
+    };
+    print_stdout(&text)
+}
+
+pub(super) async fn cat(
+    args: CatArgs,
+    connection: &ConnectOptions,
+    cancel: &CancellationToken,
+) -> Result<()> {
+    let (target, reference) = open_ref(&args.reference, connection)?;
+    let store = target.store.as_ref();
+    let repository = target.repository.as_str();
+    let options = FilesOptions::default();
+    let manifest = image_manifest(store, repository, &reference, args.platform.as_ref())
+        .await
+        .wrap_err_with(|| format!("cannot read {}", args.reference))?;
+    let layers = filesystem_layers(&manifest)?;
+    let dir = match &args.output {
+        Some(dir) => dir.clone(),
+        None => std::env::temp_dir(),
+    };
+    let (temp, how) = with_progress(cancel, |sink| {
+        let options = &options;
+        let layers = &layers;
+        let dir = &dir;
+        let wanted = args.path.as_str();
+        async move {
+            let (listings, view) =
+                list_image(store, repository, layers, options, &sink, cancel).await?;
+            let found = locate(&view, &listings, wanted)?;
+            read_to_temp(
+                store,
+                repository,
+                InLayer {
+                    layer: &layers[found.layer],
+                    path: &found.path,
+                },
+                dir,
+                options.limits,
+                &sink,
+                cancel,
+            )
+            .await
+        }
+    })
+    .await
+    .wrap_err_with(|| format!("cannot read {} from {}", args.path, args.reference))?;
+    if let ReadHow::Chunks { bytes_read } = how {
+        eprintln!(
+            "Read {} of the layer: the eStargz table of contents and the file's chunks",
+            human_size(bytes_read)
+        );
+    }
+    match &args.output {
+        Some(dir) => {
+            let saved = save(temp, dir, &args.path, args.force)?;
+            let (Saved::Written(path) | Saved::AlreadyThere(path)) = &saved;
+            if matches!(saved, Saved::AlreadyThere(_)) {
+                eprintln!(
+                    "{} already has these bytes",
+                    sanitize(&path.display().to_string())
+                );
+            }
+            print_stdout(&format!("{}\n", sanitize(&path.display().to_string())))
+        }
+        None => {
+            let mut file = temp.reopen().wrap_err("cannot read the temporary file")?;
+            let mut stdout = std::io::stdout().lock();
+            std::io::copy(&mut file, &mut stdout).wrap_err("cannot write to stdout")?;
+            stdout.flush().wrap_err("cannot write to stdout")
+        }
+    }
+}

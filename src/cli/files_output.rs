@@ -1,0 +1,132 @@
+//! How `files` prints: text lines like GNU `tar tv` (times in UTC), or JSON.
+
+use color_eyre::eyre::Result;
+use serde_json::json;
+
+use super::terminal::sanitize;
+use crate::layer::entry::{EntryKind, OPAQUE_MARKER, WHITEOUT_PREFIX};
+use crate::layer::{FileEntry, LayerListing, MergedView};
+use crate::oci::Digest;
+
+/// One line of `tar tv`: mode, owner, size, time, name, link.
+fn line(entry: &FileEntry, middle: &str) -> String {
+    let name = match entry.kind {
+        EntryKind::Whiteout => with_file_name(&entry.path, |f| format!("{WHITEOUT_PREFIX}{f}")),
+        EntryKind::Opaque if entry.path.is_empty() => OPAQUE_MARKER.to_owned(),
+        EntryKind::Opaque => format!("{}/{OPAQUE_MARKER}", entry.path),
+        _ => entry.path.clone(),
+    };
+    let link = match (&entry.kind, &entry.link) {
+        (EntryKind::Symlink, Some(target)) => format!(" -> {}", sanitize(target)),
+        (EntryKind::Hardlink, Some(target)) => format!(" link to {}", sanitize(target)),
+        (EntryKind::Whiteout, _) => format!("  (whiteout: removes {})", sanitize(&entry.path)),
+        (EntryKind::Opaque, _) => format!(
+            "  (opaque: hides the lower layers' {}/)",
+            sanitize(&entry.path)
+        ),
+        _ => String::new(),
+    };
+    format!(
+        "{} {:<12} {:>10} {} {middle}{}{link}\n",
+        entry.mode_string(),
+        sanitize(&entry.owner()),
+        entry.size,
+        utc_minutes(entry.mtime),
+        sanitize(&name),
+    )
+}
+
+fn with_file_name(path: &str, f: impl Fn(&str) -> String) -> String {
+    match path.rsplit_once('/') {
+        Some((dir, file)) => format!("{dir}/{}", f(file)),
+        None => f(path),
+    }
+}
+
+pub fn layer_text(entries: &[FileEntry]) -> String {
+    entries.iter().map(|e| line(e, "")).collect()
+}
+
+/// Every path of the merged view with its layer and change.
+pub fn merged_text(view: &MergedView) -> String {
+    view.entries
+        .iter()
+        .map(|e| {
+            let middle = format!("L{:<2} {:<8} ", e.layer, e.change.label());
+            let mut entry = e.entry.clone();
+            if entry.kind.is_deletion() {
+                entry.kind = EntryKind::File;
+            }
+            line(&entry, &middle)
+        })
+        .collect()
+}
+
+pub fn layer_json(index: usize, listing: &LayerListing) -> Result<String> {
+    let value = json!({
+        "layer": index,
+        "digest": listing.descriptor.digest,
+        "mediaType": listing.descriptor.media_type,
+        "size": listing.descriptor.size,
+        "source": listing.source,
+        "entries": listing.entries,
+    });
+    Ok(serde_json::to_string_pretty(&value)? + "\n")
+}
+
+pub fn merged_json(
+    manifest: &Digest,
+    listings: &[LayerListing],
+    view: &MergedView,
+) -> Result<String> {
+    let layers: Vec<_> = listings
+        .iter()
+        .map(|l| {
+            json!({
+                "digest": l.descriptor.digest,
+                "mediaType": l.descriptor.media_type,
+                "size": l.descriptor.size,
+                "source": l.source,
+            })
+        })
+        .collect();
+    let value = json!({
+        "manifest": manifest,
+        "layers": layers,
+        "wastedBytes": view.wasted_bytes,
+        "entries": view.entries,
+    });
+    Ok(serde_json::to_string_pretty(&value)? + "\n")
+}
+
+/// `2024-02-29 12:34` in UTC, as GNU tar prints times (with TZ=UTC).
+pub fn utc_minutes(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let rest = seconds.rem_euclid(86_400);
+    // Civil date from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_times_like_tar_in_utc() {
+        assert_eq!(utc_minutes(0), "1970-01-01 00:00");
+        assert_eq!(utc_minutes(1_709_210_096), "2024-02-29 12:34");
+    }
+}

@@ -1,0 +1,148 @@
+//! Looking inside image layers without pulling the image: a layer's files
+//! (from its tar, streamed once and verified, or from an eStargz table of
+//! contents read by Range), the image's merged file system with whiteouts
+//! applied, and one file's bytes. Listings of whole layers are cached on
+//! disk by digest.
+//!
+//! - `entry`: one file as a layer describes it, and the whiteout rules;
+//! - `walk`: the streamed tar walk under pull's caps;
+//! - `stream`: a blob's verified stream fed to the blocking walk;
+//! - `estargz` and `toc_read`: the table of contents and chunk reads;
+//! - `merge`: the merged view, with per-path layer and wasted bytes;
+//! - `cache`: listings on disk;
+//! - `image`: choosing the image manifest and its layers;
+//! - `extract`: one file's verified bytes, and writing it under pull's rules.
+
+pub mod cache;
+pub mod entry;
+pub mod estargz;
+pub mod extract;
+pub mod image;
+pub mod merge;
+mod resolve;
+mod stream;
+mod toc_read;
+pub mod walk;
+
+use serde::Serialize;
+
+use crate::oci::Descriptor;
+use crate::ops::untar::UnpackLimits;
+use crate::ops::{CancellationToken, OpError, Progress, ProgressSink, report};
+use crate::store::Store;
+pub use cache::ListingCache;
+pub use entry::{EntryKind, FileEntry};
+pub use merge::{Change, MergedEntry, MergedView, merge};
+
+/// Where a listing came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ListingSource {
+    /// The on-disk cache (made from a whole, verified read earlier).
+    Cache,
+    /// The eStargz table of contents alone; `bytes_read` of the layer
+    /// were fetched.
+    Toc { bytes_read: u64 },
+    /// The whole layer was read and its digest verified.
+    WholeLayer,
+}
+
+impl ListingSource {
+    pub fn describe(self) -> String {
+        match self {
+            ListingSource::Cache => "from the listing cache".to_owned(),
+            ListingSource::Toc { bytes_read } => format!(
+                "from the eStargz table of contents ({} read)",
+                crate::text::human_size(bytes_read)
+            ),
+            ListingSource::WholeLayer => "whole layer read".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerListing {
+    pub descriptor: Descriptor,
+    pub entries: Vec<FileEntry>,
+    pub source: ListingSource,
+}
+
+#[derive(Debug, Clone)]
+pub struct FilesOptions {
+    /// Pull's caps, applied to the uncompressed tar.
+    pub limits: UnpackLimits,
+    pub cache: Option<ListingCache>,
+}
+
+impl Default for FilesOptions {
+    fn default() -> Self {
+        FilesOptions {
+            limits: UnpackLimits::default(),
+            cache: ListingCache::in_user_cache(),
+        }
+    }
+}
+
+/// Lists one layer: from the cache, else from its eStargz table of
+/// contents when it has one, else by streaming the whole layer once.
+pub async fn list_layer(
+    store: &dyn Store,
+    repository: &str,
+    descriptor: &Descriptor,
+    options: &FilesOptions,
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<LayerListing, OpError> {
+    let listing = |entries, source| LayerListing {
+        descriptor: descriptor.clone(),
+        entries,
+        source,
+    };
+    if let Some(entries) = options
+        .cache
+        .as_ref()
+        .and_then(|cache| cache.get(&descriptor.digest))
+    {
+        return Ok(listing(entries, ListingSource::Cache));
+    }
+    if toc_read::has_toc(descriptor) {
+        match toc_read::list(store, repository, descriptor, cancel).await {
+            Ok((entries, bytes_read)) => {
+                return Ok(listing(entries, ListingSource::Toc { bytes_read }));
+            }
+            Err(OpError::Cancelled) => return Err(OpError::Cancelled),
+            Err(error) => report(
+                progress,
+                Progress::Warning(format!(
+                    "the eStargz table of contents of {} could not be read ({error}); \
+                     reading the whole layer",
+                    descriptor.digest
+                )),
+            ),
+        }
+    }
+    let limits = options.limits;
+    let size = descriptor.size;
+    let what = format!("layer {}", descriptor.digest.short());
+    let entries = stream::with_blob_reader(
+        store,
+        repository,
+        descriptor,
+        &what,
+        progress,
+        cancel,
+        move |reader| {
+            let mut entries = Vec::new();
+            walk::walk_layer(reader, size, limits, |entry, _| {
+                entries.push(entry.clone());
+                Ok(())
+            })?;
+            Ok(entries)
+        },
+    )
+    .await?;
+    if let Some(cache) = &options.cache {
+        cache.put(&descriptor.digest, &entries);
+    }
+    Ok(listing(entries, ListingSource::WholeLayer))
+}

@@ -1,0 +1,176 @@
+//! The image's file system as a container sees it: the layers' listings
+//! applied in order under the overlay rules, each path labelled with the
+//! layer that last changed it, and the bytes that later layers overwrite or
+//! delete counted as wasted (dive's "wasted space").
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::entry::{EntryKind, FileEntry};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    Added,
+    Modified,
+    Removed,
+}
+
+impl Change {
+    pub fn label(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Modified => "modified",
+            Change::Removed => "removed",
+        }
+    }
+}
+
+/// One path of the merged view. For a removed path `entry` is what was
+/// there before and `layer` the layer that removed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MergedEntry {
+    #[serde(flatten)]
+    pub entry: FileEntry,
+    /// Index of the layer (0 = the base) that last changed the path.
+    pub layer: usize,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MergedView {
+    /// Sorted by path; removed paths included, marked so.
+    pub entries: Vec<MergedEntry>,
+    /// Bytes of files that a later layer replaced or deleted: stored in the
+    /// image, never seen by a container.
+    pub wasted_bytes: u64,
+}
+
+impl MergedView {
+    /// What a container sees (removed paths left out).
+    pub fn visible(&self) -> impl Iterator<Item = &MergedEntry> {
+        self.entries.iter().filter(|e| e.change != Change::Removed)
+    }
+
+    pub fn find(&self, path: &str) -> Option<&MergedEntry> {
+        self.entries
+            .binary_search_by(|e| e.entry.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+}
+
+/// Applies `layers` (base first) in order.
+pub fn merge<L: AsRef<[FileEntry]>>(layers: &[L]) -> MergedView {
+    let mut live: BTreeMap<String, MergedEntry> = BTreeMap::new();
+    let mut removed: BTreeMap<String, MergedEntry> = BTreeMap::new();
+    let mut wasted = 0u64;
+    for (index, entries) in layers.iter().enumerate() {
+        let entries = entries.as_ref();
+        // Deletions hide what the layers below had; entries of the same
+        // layer are siblings, so they apply first.
+        for entry in entries.iter().filter(|e| e.kind.is_deletion()) {
+            let gone = if entry.kind == EntryKind::Opaque {
+                take_below(&mut live, &entry.path, false)
+            } else {
+                take_below(&mut live, &entry.path, true)
+            };
+            for old in gone {
+                wasted += stored_bytes(&old.entry);
+                let path = old.entry.path.clone();
+                removed.insert(
+                    path,
+                    MergedEntry {
+                        entry: old.entry,
+                        layer: index,
+                        change: Change::Removed,
+                    },
+                );
+            }
+        }
+        for entry in entries.iter().filter(|e| !e.kind.is_deletion()) {
+            let next = match live.get(&entry.path) {
+                // Every layer lists the directories above its files: the
+                // same directory again is no change.
+                Some(old) if same_directory(&old.entry, entry) => continue,
+                Some(old) => {
+                    wasted += stored_bytes(&old.entry);
+                    let change = if old.layer == index {
+                        old.change
+                    } else {
+                        Change::Modified
+                    };
+                    MergedEntry {
+                        entry: entry.clone(),
+                        layer: index,
+                        change,
+                    }
+                }
+                None => MergedEntry {
+                    entry: entry.clone(),
+                    layer: index,
+                    change: Change::Added,
+                },
+            };
+            if next.entry.kind != EntryKind::Dir {
+                // Something that is not a directory hides whatever a lower
+                // directory of that name held.
+                for old in take_below(&mut live, &entry.path, false) {
+                    wasted += stored_bytes(&old.entry);
+                }
+            }
+            removed.remove(&entry.path);
+            live.insert(entry.path.clone(), next);
+        }
+    }
+    let mut entries: Vec<MergedEntry> = live.into_values().collect();
+    entries.extend(removed.into_values());
+    entries.sort_by(|a, b| a.entry.path.cmp(&b.entry.path));
+    MergedView {
+        entries,
+        wasted_bytes: wasted,
+    }
+}
+
+fn same_directory(old: &FileEntry, new: &FileEntry) -> bool {
+    old.kind == EntryKind::Dir
+        && new.kind == EntryKind::Dir
+        && old.mode == new.mode
+        && old.uid == new.uid
+        && old.gid == new.gid
+}
+
+fn stored_bytes(entry: &FileEntry) -> u64 {
+    if entry.kind == EntryKind::File {
+        entry.size
+    } else {
+        0
+    }
+}
+
+/// Removes what lies below `path` (and `path` itself when `itself`).
+fn take_below(
+    live: &mut BTreeMap<String, MergedEntry>,
+    path: &str,
+    itself: bool,
+) -> Vec<MergedEntry> {
+    let prefix = if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}/")
+    };
+    let mut keys: Vec<String> = live
+        .range(prefix.clone()..)
+        .take_while(|(key, _)| key.starts_with(&prefix))
+        .map(|(key, _)| key.clone())
+        .collect();
+    if itself && live.contains_key(path) {
+        keys.push(path.to_owned());
+    }
+    keys.iter().filter_map(|key| live.remove(key)).collect()
+}
+
+#[cfg(test)]
+#[path = "merge_tests.rs"]
+mod tests;

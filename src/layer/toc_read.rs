@@ -1,0 +1,183 @@
+//! Reading an eStargz layer by Range: the footer, then the table of
+//! contents (checked against the digest the manifest announced), then, for
+//! one file, only its chunks (each checked against the TOC's digest).
+
+use std::io::{Read, Write};
+
+use flate2::read::GzDecoder;
+
+use super::entry::FileEntry;
+use super::estargz::{
+    self, Chunk, FOOTER_SIZE, FileChunks, MAX_CHUNK_COMPRESSED, MAX_TOC_COMPRESSED,
+    TOC_DIGEST_ANNOTATION, Toc,
+};
+use crate::oci::{Descriptor, Digest, DigestHasher};
+use crate::ops::{CancellationToken, OpError};
+use crate::store::Store;
+
+/// Whether the manifest announces an eStargz table of contents.
+pub fn has_toc(descriptor: &Descriptor) -> bool {
+    descriptor.annotation(TOC_DIGEST_ANNOTATION).is_some()
+}
+
+async fn range(
+    store: &dyn Store,
+    repository: &str,
+    descriptor: &Descriptor,
+    offset: u64,
+    length: u64,
+    cancel: &CancellationToken,
+) -> Result<bytes::Bytes, OpError> {
+    tokio::select! {
+        () = cancel.cancelled() => Err(OpError::Cancelled),
+        bytes = store.fetch_blob_range(repository, descriptor, offset, length) => Ok(bytes?),
+    }
+}
+
+/// The TOC, and the bytes of the layer read to get it.
+pub async fn read_toc(
+    store: &dyn Store,
+    repository: &str,
+    descriptor: &Descriptor,
+    cancel: &CancellationToken,
+) -> Result<(Toc, u64), OpError> {
+    let expected: Digest = descriptor
+        .annotation(TOC_DIGEST_ANNOTATION)
+        .unwrap_or_default()
+        .parse()
+        .map_err(|e| OpError::Invalid(format!("bad {TOC_DIGEST_ANNOTATION}: {e}")))?;
+    if descriptor.size < FOOTER_SIZE {
+        return Err(OpError::Invalid(
+            "the layer is too small to be eStargz".to_owned(),
+        ));
+    }
+    let footer_at = descriptor.size - FOOTER_SIZE;
+    let footer = range(
+        store,
+        repository,
+        descriptor,
+        footer_at,
+        FOOTER_SIZE,
+        cancel,
+    )
+    .await?;
+    let offset = estargz::toc_offset(&footer)?;
+    if offset >= footer_at {
+        return Err(OpError::Invalid(
+            "the eStargz footer points past the layer".to_owned(),
+        ));
+    }
+    let length = footer_at - offset;
+    if length > MAX_TOC_COMPRESSED {
+        return Err(OpError::Invalid(format!(
+            "the eStargz TOC is {length} bytes compressed, more than the {MAX_TOC_COMPRESSED} read"
+        )));
+    }
+    let compressed = range(store, repository, descriptor, offset, length, cancel).await?;
+    let toc =
+        tokio::task::spawn_blocking(move || estargz::parse_toc(&compressed, offset, &expected))
+            .await
+            .map_err(|e| OpError::Invalid(format!("reading the eStargz TOC stopped: {e}")))??;
+    Ok((toc, FOOTER_SIZE + length))
+}
+
+/// The layer's files from its TOC, and the bytes read.
+pub async fn list(
+    store: &dyn Store,
+    repository: &str,
+    descriptor: &Descriptor,
+    cancel: &CancellationToken,
+) -> Result<(Vec<FileEntry>, u64), OpError> {
+    let (toc, read) = read_toc(store, repository, descriptor, cancel).await?;
+    Ok((estargz::listing(&toc), read))
+}
+
+/// Writes the regular file `path` to `out` from its chunks alone. `Ok(None)`
+/// when the TOC has no such file (or cannot say where its bytes are).
+/// Returns the bytes of the layer read.
+pub async fn read_file(
+    store: &dyn Store,
+    repository: &str,
+    descriptor: &Descriptor,
+    path: &str,
+    out: &mut (dyn Write + Send),
+    cancel: &CancellationToken,
+) -> Result<Option<u64>, OpError> {
+    let (toc, mut read) = read_toc(store, repository, descriptor, cancel).await?;
+    let Some(FileChunks {
+        chunks,
+        digest: file_digest,
+    }) = estargz::chunks_of(&toc, path)?
+    else {
+        return Ok(None);
+    };
+    if chunks.iter().any(|c| c.digest.is_none()) && file_digest.is_none() {
+        // Nothing to check the bytes against: the whole layer must be read.
+        return Ok(None);
+    }
+    let mut whole = file_digest
+        .as_ref()
+        .map(|d| DigestHasher::new(d.algorithm()));
+    for chunk in &chunks {
+        let length = chunk.end - chunk.start;
+        if length > MAX_CHUNK_COMPRESSED {
+            return Err(OpError::Invalid(format!(
+                "a chunk of {path} is {length} bytes compressed, more than the {MAX_CHUNK_COMPRESSED} read"
+            )));
+        }
+        let compressed = range(store, repository, descriptor, chunk.start, length, cancel).await?;
+        read += length;
+        let bytes = decompress_chunk(&compressed, chunk, path)?;
+        if let Some(hasher) = &mut whole {
+            hasher.update(&bytes);
+        }
+        out.write_all(&bytes)
+            .map_err(|e| OpError::io(format!("write {path}"), e))?;
+    }
+    if let (Some(expected), Some(hasher)) = (file_digest, whole) {
+        let actual = hasher.finish();
+        if actual != expected {
+            return Err(OpError::ContentDigest {
+                what: path.to_owned(),
+                expected: expected.to_string(),
+                actual,
+            });
+        }
+    }
+    Ok(Some(read))
+}
+
+/// One chunk's bytes out of its gzip member, checked against its digest.
+fn decompress_chunk(compressed: &[u8], chunk: &Chunk, path: &str) -> Result<Vec<u8>, OpError> {
+    let mut decoder = GzDecoder::new(compressed);
+    std::io::copy(
+        &mut (&mut decoder).take(chunk.inner_offset),
+        &mut std::io::sink(),
+    )
+    .map_err(|e| OpError::Invalid(format!("a chunk of {path} does not decompress: {e}")))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(chunk.size).unwrap_or(0).min(1 << 24));
+    (&mut decoder)
+        .take(chunk.size)
+        .read_to_end(&mut bytes)
+        .map_err(|e| OpError::Invalid(format!("a chunk of {path} does not decompress: {e}")))?;
+    if bytes.len() as u64 != chunk.size {
+        return Err(OpError::Invalid(format!(
+            "a chunk of {path} holds {} bytes, not {}",
+            bytes.len(),
+            chunk.size
+        )));
+    }
+    if let Some(expected) = &chunk.digest {
+        let mut hasher = DigestHasher::new(expected.algorithm());
+        hasher.update(&bytes);
+        let actual = hasher.finish();
+        if &actual != expected {
+            return Err(OpError::ContentDigest {
+                what: format!("a chunk of {path}"),
+                expected: expected.to_string(),
+                actual,
+            });
+        }
+    }
+    Ok(bytes)
+}
