@@ -20,6 +20,7 @@ mod cli_typo;
 mod cosign_ground;
 mod demo;
 mod fallback_processes;
+mod files;
 mod ground;
 mod layout;
 mod ops;
