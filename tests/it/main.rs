@@ -21,6 +21,8 @@ mod cosign_ground;
 mod demo;
 mod fallback_processes;
 mod files;
+mod files_estargz;
+mod files_hostile;
 mod ground;
 mod layout;
 mod ops;
