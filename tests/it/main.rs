@@ -23,6 +23,7 @@ mod fallback_processes;
 mod files;
 mod files_estargz;
 mod files_hostile;
+mod files_large;
 mod ground;
 mod layout;
 mod ops;
