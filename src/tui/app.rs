@@ -7,6 +7,8 @@ mod children;
 mod confirm;
 mod delete_plan;
 pub mod dialogs;
+pub mod files;
+mod files_keys;
 #[cfg(test)]
 mod filter_tests;
 mod forget;
@@ -26,6 +28,7 @@ use ratatui::layout::Rect;
 
 pub use audit::{AuditMsg, AuditSort, AuditTable};
 pub use dialogs::{Dialog, InputLine, Popup};
+pub use files::{FilesMsg, FilesView};
 pub use jobs::node_digest;
 pub use navigation::Row;
 pub use operations::RunningOperation;
@@ -97,6 +100,8 @@ pub struct App {
     pub operations: std::collections::BTreeMap<u64, RunningOperation>,
     /// The audit table, when open (it covers the panes).
     pub audit: Option<AuditTable>,
+    /// The files view, when open (it covers the panes).
+    pub files: Option<FilesView>,
     pub tick: u64,
     pub should_quit: bool,
     next_generation: u64,
@@ -128,6 +133,7 @@ impl App {
             status: None,
             operations: std::collections::BTreeMap::new(),
             audit: None,
+            files: None,
             tick: 0,
             should_quit: false,
             next_generation: 0,
@@ -203,6 +209,10 @@ impl App {
                 self.on_audit_msg(msg);
                 Vec::new()
             }
+            Msg::Files(msg) => {
+                self.on_files_msg(msg);
+                Vec::new()
+            }
             Msg::PathCompleted { typed, completions } => {
                 self.on_path_completed(&typed, completions);
                 Vec::new()
@@ -252,7 +262,9 @@ impl App {
 
     /// Whether something animates, so the loop keeps ticking.
     pub fn is_animating(&self) -> bool {
-        self.running_jobs() > 0 || self.audit.as_ref().is_some_and(|a| a.running)
+        self.running_jobs() > 0
+            || self.audit.as_ref().is_some_and(|a| a.running)
+            || self.files.as_ref().is_some_and(|f| f.loading)
     }
 
     pub fn say(&mut self, text: impl Into<String>) {

@@ -41,10 +41,11 @@ pub enum Action {
     Copy,
     Delete,
     Audit,
+    Files,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::Quit,
         Action::Help,
         Action::Up,
@@ -70,6 +71,7 @@ impl Action {
         Action::Copy,
         Action::Delete,
         Action::Audit,
+        Action::Files,
     ];
 
     pub fn name(self) -> &'static str {
@@ -99,6 +101,7 @@ impl Action {
             Action::Copy => "copy",
             Action::Delete => "delete",
             Action::Audit => "audit",
+            Action::Files => "files",
         }
     }
 
@@ -130,6 +133,7 @@ impl Action {
             Action::Copy => "copy the selected image and its referrers",
             Action::Delete => "delete the selected manifest",
             Action::Audit => "audit every tag of the repository (on the registry: all)",
+            Action::Files => "browse the image's files, layers merged",
         }
     }
 

@@ -78,6 +78,8 @@ pub enum Msg {
     },
     /// An audit reported rows or ended.
     Audit(super::app::AuditMsg),
+    /// The files view's listing, preview or save reported.
+    Files(super::app::FilesMsg),
     /// Completions of the path typed in the attach dialog.
     PathCompleted {
         typed: String,
@@ -142,6 +144,28 @@ pub enum Effect {
         keys: Vec<crate::audit::TrustKey>,
     },
     CancelAudit,
+    /// Lists a layer's files, or with `merged` the image's merged file
+    /// system, answering with `Msg::Files`; a newer listing replaces a
+    /// running one.
+    ListFiles {
+        id: u64,
+        repository: String,
+        layers: Vec<Descriptor>,
+        merged: bool,
+    },
+    /// Reads one file of a layer: its first bytes back for the preview, or
+    /// with `save_to` (directory, replace a different file) written there.
+    ReadLayerFile {
+        id: u64,
+        repository: String,
+        layer: Box<Descriptor>,
+        /// The path inside the layer (a hard link's target).
+        path: String,
+        /// The path the user chose, named in messages and the file name.
+        shown_as: String,
+        save_to: Option<(PathBuf, bool)>,
+    },
+    CancelFiles,
     /// Lists what a typed path could complete to.
     CompletePath {
         typed: String,
@@ -234,6 +258,9 @@ impl Effect {
             | Effect::CancelOperations
             | Effect::Audit { .. }
             | Effect::CancelAudit
+            | Effect::ListFiles { .. }
+            | Effect::ReadLayerFile { .. }
+            | Effect::CancelFiles
             | Effect::CompletePath { .. }
             | Effect::Browse { .. } => None,
         }

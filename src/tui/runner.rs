@@ -12,6 +12,7 @@ use super::clipboard::Clipboard;
 use super::message::{Effect, JobKey, JobKind, Loaded, Msg, NodePath};
 pub mod audit;
 mod errors;
+pub mod files;
 pub mod operations;
 pub mod progress;
 
@@ -38,6 +39,8 @@ pub struct Runner {
     operations: HashMap<u64, (CancellationToken, AbortHandle)>,
     /// The running audit, if any.
     audit: Option<CancellationToken>,
+    /// The files view's running work, if any.
+    files: Option<CancellationToken>,
     clipboard: Clipboard,
 }
 
@@ -55,6 +58,7 @@ impl Runner {
             tasks: HashMap::new(),
             operations: HashMap::new(),
             audit: None,
+            files: None,
             clipboard,
         }
     }
@@ -111,6 +115,52 @@ impl Runner {
                 }
                 return;
             }
+            Effect::ListFiles {
+                id,
+                repository,
+                layers,
+                merged,
+            } => {
+                let cancel = self.renew_files_token();
+                tokio::spawn(files::list(
+                    Arc::clone(&self.store),
+                    id,
+                    repository,
+                    layers,
+                    merged,
+                    self.sender.clone(),
+                    cancel,
+                ));
+                return;
+            }
+            Effect::ReadLayerFile {
+                id,
+                repository,
+                layer,
+                path,
+                shown_as,
+                save_to,
+            } => {
+                let cancel = self.renew_files_token();
+                tokio::spawn(files::read(
+                    Arc::clone(&self.store),
+                    id,
+                    repository,
+                    *layer,
+                    path,
+                    shown_as,
+                    save_to,
+                    self.sender.clone(),
+                    cancel,
+                ));
+                return;
+            }
+            Effect::CancelFiles => {
+                if let Some(token) = self.files.take() {
+                    token.cancel();
+                }
+                return;
+            }
             Effect::CompletePath { typed } => {
                 let sender = self.sender.clone();
                 tokio::task::spawn_blocking(move || {
@@ -138,6 +188,16 @@ impl Runner {
         self.tasks.retain(|_, task| !task.is_finished());
     }
 
+    /// A fresh token for the files view's next piece of work; the one
+    /// before it is cancelled (a newer request supersedes it).
+    fn renew_files_token(&mut self) -> CancellationToken {
+        let token = CancellationToken::new();
+        if let Some(older) = self.files.replace(token.clone()) {
+            older.cancel();
+        }
+        token
+    }
+
     /// Browses another store from now on: loads of the old one stop;
     /// operations run on to their end with the store they started with.
     pub fn replace_store(&mut self, store: SharedStore) {
@@ -156,6 +216,9 @@ impl Runner {
             token.cancel();
         }
         if let Some(token) = self.audit.take() {
+            token.cancel();
+        }
+        if let Some(token) = self.files.take() {
             token.cancel();
         }
     }
@@ -261,6 +324,9 @@ async fn perform(
         | Effect::CancelOperations
         | Effect::Audit { .. }
         | Effect::CancelAudit
+        | Effect::ListFiles { .. }
+        | Effect::ReadLayerFile { .. }
+        | Effect::CancelFiles
         | Effect::CompletePath { .. }
         | Effect::Browse { .. } => return Err("not a job".to_owned()),
     };

@@ -5,6 +5,7 @@ mod audit_table;
 mod bottom_line;
 mod detail_pane;
 mod dialog_lines;
+mod files_view;
 mod labels;
 mod popup;
 mod status_bar;
@@ -47,7 +48,18 @@ pub fn layout(area: Rect) -> (Areas, Rect, Rect) {
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
     let (areas, status, bottom) = layout(area);
-    if let Some(table) = &app.audit {
+    if let Some(view) = &app.files {
+        let main = areas.tree.union(areas.detail);
+        let download_dir = app.config.download_dir.display().to_string();
+        frame.render_widget(
+            &files_view::FilesWidget {
+                view,
+                download_dir: &download_dir,
+                tick: app.tick,
+            },
+            main,
+        );
+    } else if let Some(table) = &app.audit {
         let main = areas.tree.union(areas.detail);
         frame.render_widget(
             &audit_table::AuditView {

@@ -10,6 +10,8 @@ mod ctrl_c;
 mod detail_scroll;
 mod dialog_editing;
 mod expand_all;
+mod files_state;
+mod files_view;
 mod forget;
 mod go_to_filtered;
 mod harness;

@@ -24,6 +24,9 @@ impl App {
         if self.audit.is_some() {
             return self.on_audit_key(key);
         }
+        if self.files.is_some() {
+            return self.on_files_key(key);
+        }
         if key.code == KeyCode::Esc && !self.operations.is_empty() {
             self.say("cancelling…");
             return vec![Effect::CancelOperations];
@@ -61,6 +64,7 @@ impl App {
             }
             Action::Refresh => self.refresh_selected(),
             Action::Audit => self.start_audit(),
+            Action::Files => self.open_image_files(),
             Action::ExpandAll => self.expand_all_selected(),
             Action::ToggleDigestTags => {
                 self.show_digest_tags = !self.show_digest_tags;

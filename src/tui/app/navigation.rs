@@ -118,6 +118,9 @@ impl App {
                 }
             }
             Action::Open => {
+                if let Some(effects) = self.open_layer_files() {
+                    return effects;
+                }
                 let path = self.selected.clone();
                 if self.opened.contains(&path) {
                     self.opened.remove(&path);
