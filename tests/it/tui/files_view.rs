@@ -100,3 +100,35 @@ async fn files_view_lists_previews_and_writes_a_file() {
         "{screen}"
     );
 }
+
+/// The real binary in tmux on a real registry: `f` on the image opens its
+/// merged files, a filter finds one, `p` writes it to the download
+/// directory.
+#[test]
+fn tmux_pulls_one_file_out_of_an_image() {
+    use crate::support::{Oras, Registry};
+
+    let registry = Registry::olareg();
+    let oras = Oras::for_registry(&registry);
+    let work = tempfile::tempdir().unwrap();
+    let layers = crate::files::make_layers(work.path());
+    let reference =
+        crate::files::push_image(&oras, work.path(), &registry.reference("files:v1"), &layers);
+    let download = work.path().join("downloads");
+    let config = format!("download_dir = \"{}\"\n", download.display());
+    let command = format!("{} {reference}", env!("CARGO_BIN_EXE_regscope"));
+    let tmux = super::tmux::Tmux::start_with_config(&command, 140, 30, Some(&config));
+    tmux.wait_for("the image", |s| s.contains("layer 1"));
+    tmux.keys(&["f"]);
+    let screen = tmux.wait_for("the merged files", |s| s.contains("entries"));
+    assert!(
+        screen.contains("whole layer read") && screen.contains("wasted"),
+        "{screen}"
+    );
+    tmux.keys(&["/"]);
+    tmux.type_text("etc/motd");
+    tmux.keys(&["Enter", "p"]);
+    let screen = tmux.wait_for("the file written", |s| s.contains("wrote"));
+    assert!(screen.contains("downloads/motd"), "{screen}");
+    assert_eq!(std::fs::read(download.join("motd")).unwrap(), b"changed\n");
+}
