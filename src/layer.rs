@@ -23,6 +23,7 @@ mod resolve;
 mod stream;
 mod toc_read;
 pub mod walk;
+mod zstd;
 
 use serde::Serialize;
 

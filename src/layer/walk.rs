@@ -1,6 +1,6 @@
 //! Walking a layer's tar once, as a stream: the compression is sniffed from
-//! the first bytes (gzip, possibly many members as eStargz writes it, or a
-//! plain tar), every entry is described as a `FileEntry`, and a visitor may
+//! the first bytes (gzip, possibly many members as eStargz writes it; zstd,
+//! possibly many frames as zstd:chunked writes it; or a plain tar), every entry is described as a `FileEntry`, and a visitor may
 //! read the entry's bytes. Blocking: run it on a blocking thread.
 //!
 //! The tar crate runs in raw mode, so GNU long names and pax headers are
@@ -76,11 +76,7 @@ pub fn walk_layer<R: Read>(
         .map_err(|e| OpError::io("read the layer", e))?;
     let decompressed: Box<dyn Read> = match sniff(head) {
         Compression::Gzip => Box::new(MultiGzDecoder::new(buffered)),
-        Compression::Zstd => {
-            return Err(OpError::Invalid(
-                "this layer is zstd-compressed, which regscope cannot read yet".to_owned(),
-            ));
-        }
+        Compression::Zstd => Box::new(super::zstd::ZstdFrames::new(buffered)),
         Compression::None => Box::new(buffered),
     };
     let counting = CountingReader::new(decompressed, limits.byte_limit(compressed_size));

@@ -321,3 +321,44 @@ fn cat_into_a_directory_never_replaces_a_different_file_without_force() {
         .collect();
     assert_eq!(leftovers, ["motd"], "no temporary file is left behind");
 }
+
+#[test]
+fn zstd_layers_are_read_whole_and_match_tar() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    make_layers(dir);
+    // The zstd CLI's one frame, and a stream of several frames.
+    sh(
+        dir,
+        "tar -C l1 -cf layer1.tar . && zstd -q -o layer1.tar.zst layer1.tar \
+         && head -c 20000 layer1.tar | zstd -q > parts.zst \
+         && tail -c +20001 layer1.tar | zstd -q >> parts.zst",
+    );
+    let registry = Registry::olareg();
+    let oras = Oras::for_registry(&registry);
+    let zstd = "application/vnd.oci.image.layer.v1.tar+zstd";
+    let reference = registry.reference("zstd:v1");
+    oras.run_in(
+        dir,
+        &[
+            "push",
+            &reference,
+            &format!("layer1.tar.zst:{zstd}"),
+            &format!("parts.zst:{zstd}"),
+        ],
+    );
+    let theirs = String::from_utf8(sh(dir, "tar tvf layer1.tar")).unwrap();
+    for layer in ["0", "1"] {
+        let out = regscope_files(dir, &["files", &reference, "--layer", layer]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("whole layer read"));
+        let ours = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(tar_listing(&ours), tar_listing(&theirs), "layer {layer}");
+    }
+    let tool = ok(dir, &["cat", &reference, "usr/bin/tool"]);
+    assert_eq!(tool, std::fs::read(dir.join("l1/usr/bin/tool")).unwrap());
+}
