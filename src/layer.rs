@@ -99,12 +99,12 @@ pub async fn list_layer(
         entries,
         source,
     };
-    if let Some(entries) = options
-        .cache
-        .as_ref()
-        .and_then(|cache| cache.get(&descriptor.digest))
-    {
-        return Ok(listing(entries, ListingSource::Cache));
+    // The cache is files on disk: read and written off the async threads.
+    if let Some(cache) = options.cache.clone() {
+        let digest = descriptor.digest.clone();
+        if let Ok(Some(entries)) = tokio::task::spawn_blocking(move || cache.get(&digest)).await {
+            return Ok(listing(entries, ListingSource::Cache));
+        }
     }
     if toc_read::has_toc(descriptor) {
         match toc_read::list(store, repository, descriptor, cancel).await {
@@ -142,8 +142,17 @@ pub async fn list_layer(
         },
     )
     .await?;
-    if let Some(cache) = &options.cache {
-        cache.put(&descriptor.digest, &entries);
-    }
+    let entries = match options.cache.clone() {
+        Some(cache) => {
+            let digest = descriptor.digest.clone();
+            tokio::task::spawn_blocking(move || {
+                cache.put(&digest, &entries);
+                entries
+            })
+            .await
+            .map_err(|e| OpError::Invalid(format!("caching the listing stopped: {e}")))?
+        }
+        None => entries,
+    };
     Ok(listing(entries, ListingSource::WholeLayer))
 }
