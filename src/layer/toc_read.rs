@@ -120,6 +120,13 @@ pub async fn read_file(
         .map(|d| DigestHasher::new(d.algorithm()));
     for chunk in &chunks {
         let length = chunk.end - chunk.start;
+        // A chunk is held in memory once: a TOC may not make it huge.
+        if chunk.size > MAX_CHUNK_COMPRESSED {
+            return Err(OpError::Invalid(format!(
+                "a chunk of {path} is {} bytes, more than the {MAX_CHUNK_COMPRESSED} read at once",
+                chunk.size
+            )));
+        }
         if length > MAX_CHUNK_COMPRESSED {
             return Err(OpError::Invalid(format!(
                 "a chunk of {path} is {length} bytes compressed, more than the {MAX_CHUNK_COMPRESSED} read"
