@@ -109,6 +109,14 @@ pub async fn list_layer(
     if toc_read::has_toc(descriptor) {
         match toc_read::list(store, repository, descriptor, cancel).await {
             Ok((entries, bytes_read)) => {
+                // Only the bytes read count towards the TUI's progress.
+                report(
+                    progress,
+                    Progress::Bytes {
+                        digest: descriptor.digest.clone(),
+                        done: bytes_read,
+                    },
+                );
                 return Ok(listing(entries, ListingSource::Toc { bytes_read }));
             }
             Err(OpError::Cancelled) => return Err(OpError::Cancelled),
