@@ -31,6 +31,11 @@ References:
   Loopback registries (localhost, 127.0.0.1) are spoken to over plain HTTP
   unless --ca-file or --insecure asks for TLS.
 
+Logs:
+  REGSCOPE_LOG=debug shows every request (method, URL, status) and retry;
+  the CLI logs to stderr, the TUI to regscope.log in the cache directory
+  (its help shows the path). The value is tracing's filter syntax.
+
 Examples:
   regscope                                   the TUI on the built-in demo
   regscope localhost:5000/net-monitor:v1     the TUI on an image's graph

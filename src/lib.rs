@@ -18,6 +18,7 @@ pub mod cli;
 pub mod demo;
 pub mod document;
 pub mod graph;
+pub mod logging;
 pub mod oci;
 pub mod ops;
 pub mod store;

@@ -66,11 +66,10 @@ pub enum OpError {
     /// otherwise cannot be written safely. Nothing was written.
     #[error("refusing {entry:?}: {reason}")]
     UnsafePath { entry: String, reason: String },
-    #[error("{context}: {source}")]
+    #[error("{context}: {cause}")]
     Io {
         context: String,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{what}: the unpacked content hashes to {actual}, not {expected}")]
     ContentDigest {
@@ -90,7 +89,7 @@ impl OpError {
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> OpError {
         OpError::Io {
             context: context.into(),
-            source,
+            cause: source,
         }
     }
 

@@ -12,7 +12,6 @@ pub mod clipboard;
 pub mod config;
 pub mod escape;
 pub mod keymap;
-mod logging;
 pub mod message;
 pub mod model;
 pub mod preview;
@@ -241,7 +240,7 @@ impl Drop for Driver {
 /// Runs the TUI until the user quits.
 pub async fn run(launch: Launch) -> color_eyre::Result<()> {
     let config = Config::load()?;
-    let log_path = logging::init();
+    let log_path = crate::logging::to_file();
     // color-eyre's hook first, so ratatui's hook (installed by `init`)
     // restores the terminal before the report is printed.
     let _ = color_eyre::install();

@@ -232,7 +232,7 @@ fn parse_manifest(
 ) -> Result<Manifest, StoreError> {
     Manifest::parse(raw, media_type).map_err(|source| StoreError::InvalidManifest {
         what: format!("manifest {digest}"),
-        source,
+        cause: source,
     })
 }
 

@@ -14,6 +14,7 @@ mod auth;
 mod boundary;
 mod buildkit;
 mod cli;
+mod cli_errors;
 mod cli_pull;
 mod cli_remove;
 mod cli_typo;

@@ -177,8 +177,12 @@ impl RemoteStore {
                 Digest::sha256_of(&raw)
             }
         };
-        let manifest = Manifest::parse(raw, served_as.as_deref())
-            .map_err(|source| StoreError::InvalidManifest { what, source })?;
+        let manifest = Manifest::parse(raw, served_as.as_deref()).map_err(|source| {
+            StoreError::InvalidManifest {
+                what,
+                cause: source,
+            }
+        })?;
         Ok((manifest, digest))
     }
 
