@@ -59,6 +59,10 @@ pub struct Cli {
     #[arg(long, value_name = "DIR[:TAG]", conflicts_with = "target")]
     pub oci_layout: Option<String>,
 
+    /// Print only results, warnings and errors: no progress, no summaries.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
@@ -109,6 +113,12 @@ pub enum Command {
     /// SBOM, provenance; a CI gate with --require, signatures checked
     /// offline with --key.
     Audit(audit::AuditArgs),
+    /// Print a completion script: `regscope completions bash >
+    /// ~/.local/share/bash-completion/completions/regscope`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -47,7 +47,7 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(command) => {
             regscope::logging::to_stderr();
-            regscope::cli::run(command, &connection).await
+            regscope::cli::run(command, &connection, cli.quiet).await
         }
         None => {
             if let Some(name) = cli
@@ -56,7 +56,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .and_then(regscope::cli::typo::mistyped_subcommand)
             {
                 let word = cli.target.as_deref().unwrap_or_default();
-                color_eyre::eyre::bail!(regscope::cli::typo::typo_message(word, name));
+                color_eyre::eyre::bail!(regscope::cli::typo::typo_message(word, &name));
             }
             let password_piped = cli.connection.password_stdin;
             run_tui(cli.target, cli.oci_layout, &connection, password_piped).await
