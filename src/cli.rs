@@ -6,10 +6,10 @@
 pub mod audit;
 mod audit_output;
 pub mod commands;
+pub mod connection;
 pub mod interrupt;
 pub mod progress;
 mod remove;
-pub mod target;
 pub mod terminal;
 mod transfer;
 pub mod tree;

@@ -22,5 +22,6 @@ pub mod logging;
 pub mod oci;
 pub mod ops;
 pub mod store;
+pub mod target;
 pub mod text;
 pub mod tui;

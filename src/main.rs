@@ -10,9 +10,10 @@ use clap::Parser;
 use color_eyre::eyre::{Result, WrapErr};
 
 use regscope::cli::Cli;
-use regscope::cli::target::{Spec, connect_options, open};
+use regscope::cli::connection::connect_options;
 use regscope::cli::terminal::sanitize_lines;
 use regscope::store::remote::ConnectOptions;
+use regscope::target::{Spec, open};
 use regscope::tui::{Launch, Start};
 
 fn main() -> ExitCode {

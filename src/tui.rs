@@ -27,9 +27,9 @@ use futures_util::StreamExt;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use crate::cli::target::{Spec, open};
 use crate::store::SharedStore;
 use crate::store::remote::ConnectOptions;
+use crate::target::{Spec, open};
 use app::{App, Session};
 use clipboard::Clipboard;
 use config::Config;
@@ -172,7 +172,7 @@ impl Driver {
         let opened = match opened {
             Ok(opened) => opened,
             Err(e) => {
-                self.app.complain(format!("cannot open {target}: {e:#}"));
+                self.app.complain(format!("cannot open {target}: {e}"));
                 return;
             }
         };

@@ -5,13 +5,13 @@ use std::io::Write;
 use color_eyre::eyre::{Result, WrapErr};
 
 use super::progress::Reporter;
-use super::target::{Spec, Target, open};
 use super::terminal::sanitize;
 use super::tree::{to_json, to_text};
 use super::{Command, ListArgs, ListFormat, TreeArgs, TreeFormat};
 use crate::graph::{DiscoverOptions, discover};
 use crate::ops::CancellationToken;
 use crate::store::remote::ConnectOptions;
+use crate::target::{Spec, Target, open};
 
 /// Runs one subcommand to completion; `quiet` leaves only results, warnings
 /// and errors.

@@ -7,7 +7,6 @@ use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use super::commands::{open_ref, print_stdout};
 use super::progress::Reporter;
-use super::target::{Spec, open};
 use super::terminal::sanitize;
 use super::{AttachArgs, CopyArgs, PullArgs};
 use crate::ops::pull::Pulled;
@@ -16,6 +15,7 @@ use crate::ops::{
     PullSelect,
 };
 use crate::store::remote::ConnectOptions;
+use crate::target::{Spec, open};
 use crate::text::count;
 
 pub(super) async fn pull(

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::cli::target::open;
 use crate::ops::{self, CancellationToken, CopyOptions, ProgressSink, PullOptions, PullSelect};
 use crate::store::SharedStore;
 use crate::store::remote::ConnectOptions;
+use crate::target::open;
 use crate::tui::message::{CopyDestination, Msg, OperationOutcome, OperationRequest};
 
 /// Runs `request`, forwarding its progress; ends with `OperationDone`.
@@ -135,7 +135,7 @@ fn open_destination(
     match destination {
         CopyDestination::SameStore { repository } => Ok((None, repository)),
         CopyDestination::Elsewhere(spec) => {
-            let target = open(&spec, connect, true).map_err(|e| format!("{e:#}"))?;
+            let target = open(&spec, connect, true).map_err(|e| e.to_string())?;
             if target.repository.is_empty() {
                 return Err(format!(
                     "{} does not name a repository",

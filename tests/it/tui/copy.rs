@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::KeyCode;
-use regscope::cli::target::Spec;
+use regscope::target::Spec;
 use regscope::demo::NET_MONITOR_SBOM;
 use regscope::graph::{DiscoverOptions, discover};
 use regscope::oci::Reference;
