@@ -154,7 +154,10 @@ pub async fn discover(
     }
     let mut warnings = manifest.warnings.clone();
     let tags = match tags {
-        Ok(tags) => Some(tags),
+        Ok(mut tags) => {
+            tags.sort_unstable();
+            Some(tags)
+        }
         Err(error) => {
             warnings.push(format!("cosign tags not searched: {error}"));
             None
@@ -163,6 +166,7 @@ pub async fn discover(
     let context = NodeContext {
         artifact_type: options.artifact_type.as_deref(),
         tags: tags.as_deref(),
+        tags_complete: tags.is_some(),
         parent_index: None,
         max_fan_out: options.max_fan_out,
     };

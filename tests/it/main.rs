@@ -21,6 +21,7 @@ mod cli_remove;
 mod cli_typo;
 mod cosign_ground;
 mod demo;
+mod discover_requests;
 mod fallback_processes;
 mod ground;
 mod layout;
