@@ -1,6 +1,7 @@
 //! Manifests: resolve (HEAD, falling back to GET) and fetch with
 //! verification; `write` pushes and deletes them.
 
+mod order;
 mod write;
 
 use bytes::Bytes;
