@@ -22,6 +22,7 @@ mod demo;
 mod fallback_processes;
 mod ground;
 mod layout;
+mod layout_processes;
 mod ops;
 mod ops_cancel;
 mod ops_registries;
