@@ -3,6 +3,7 @@
 //! API), behind the fault proxy where a test needs a lying or failing
 //! registry, and side by side with the real ORAS CLI.
 
+mod downgrade;
 mod fallback;
 mod fallback_gc;
 mod faults;
