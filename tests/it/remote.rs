@@ -7,6 +7,7 @@ mod downgrade;
 mod fallback;
 mod fallback_gc;
 mod faults;
+mod head_digests;
 mod integrity;
 mod interop;
 mod read;
