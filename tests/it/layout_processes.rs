@@ -3,10 +3,13 @@
 //! regscope processes exclude each other with a lock on the layout
 //! directory, so none of their entries may go missing. ORAS takes no lock
 //! and rewrites the whole file from the copy it read when it started, so
-//! with ORAS in the mix what regscope can promise is narrower: it never
-//! drops an entry ORAS wrote, and it applies its own again when it sees
-//! ORAS's rewrite drop them; an ORAS rewrite after regscope last looked
-//! still drops regscope's (README, "Layouts shared with other tools").
+//! with ORAS in the mix what regscope can promise is narrower: it carries
+//! over what ORAS wrote into the file it replaced and applies its own
+//! again when ORAS's rewrite dropped them; an ORAS rewrite after regscope
+//! last looked still drops regscope's, and a save ORAS opened before the
+//! rename but wrote after regscope's last look is lost (README, "Layouts
+//! shared with other tools"): that moment is the span of one `open` to
+//! `write` in ORAS, which this test does not hit.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -163,7 +166,7 @@ fn regscope_processes_writing_one_layout_at_once_lose_no_entry() {
 }
 
 #[test]
-fn regscope_never_drops_what_oras_writes_into_the_same_layout() {
+fn oras_entries_survive_regscope_writing_the_same_layout() {
     const ORAS_PUSHES_AT_LEAST: usize = 6;
     const NOTE_ROUNDS: usize = 8;
     let work = tempfile::tempdir().unwrap();
