@@ -9,7 +9,7 @@
 //! last looked still drops regscope's, and a save ORAS opened before the
 //! rename but wrote after regscope's last look is lost (README, "Layouts
 //! shared with other tools"): that moment is the span of one `open` to
-//! `write` in ORAS, which this test does not hit.
+//! `write` in ORAS, which a run of this test is very unlikely to hit.
 
 use std::collections::BTreeSet;
 use std::path::Path;
