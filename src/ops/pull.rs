@@ -16,10 +16,13 @@ use crate::oci::media_type::ANNOTATION_UNPACK;
 use crate::oci::{Descriptor, PlatformSpec};
 use crate::store::Store;
 use choose::choose;
+use place::place;
 pub use select::{Candidate, SbomRank, Wanted};
 use stage::{Planned, Staged, stage};
 
 mod choose;
+#[cfg_attr(not(unix), path = "pull/place_portable.rs")]
+mod place;
 mod select;
 mod stage;
 mod temp;
@@ -298,28 +301,22 @@ async fn pull_wanted(
     for (i, staged) in ready {
         let item = &plan[i];
         let target = dir.join(&item.relative);
+        // A clear error for what is there now; `place` keeps a symlink
+        // swapped in after this check from redirecting the rename.
         refuse_symlinked_components(dir, &item.relative)?;
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| OpError::io(format!("create {}", parent.display()), e))?;
-        }
         match staged {
             Staged::File(file) => {
                 // Temporary files are private (0600); a pulled file gets the
                 // usual mode, as `oras pull` writes it.
                 set_readable(file.path())?;
-                file.persist(&target).map_err(|e| {
-                    OpError::io(format!("rename into {}", target.display()), e.error)
-                })?;
+                let temp = file.into_temp_path();
+                place(dir, staged_name(&temp)?, &item.relative, false)?;
+                // Renamed away: nothing left to remove.
+                let _ = temp.keep();
             }
             Staged::Directory(temp) => {
-                if target.is_dir() {
-                    std::fs::remove_dir_all(&target)
-                        .map_err(|e| OpError::io(format!("replace {}", target.display()), e))?;
-                }
-                let kept = temp.keep();
-                std::fs::rename(&kept, &target)
-                    .map_err(|e| OpError::io(format!("rename into {}", target.display()), e))?;
+                place(dir, staged_name(temp.path())?, &item.relative, true)?;
+                let _ = temp.keep();
             }
         }
         written.push(WrittenPath {
@@ -329,6 +326,13 @@ async fn pull_wanted(
         });
     }
     Ok(written)
+}
+
+/// The name of a staged file or directory, directly inside the output
+/// directory.
+fn staged_name(path: &Path) -> Result<&std::ffi::OsStr, OpError> {
+    path.file_name()
+        .ok_or_else(|| OpError::Invalid(format!("{} has no file name", path.display())))
 }
 
 #[cfg(unix)]

@@ -25,6 +25,7 @@ mod discover_requests;
 mod fallback_processes;
 mod ground;
 mod layout;
+mod layout_processes;
 mod ops;
 mod ops_cancel;
 mod ops_registries;
