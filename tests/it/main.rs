@@ -19,6 +19,7 @@ mod cli_progress;
 mod cli_pull;
 mod cli_remove;
 mod cli_typo;
+mod copy_repeated;
 mod cosign_ground;
 mod demo;
 mod discover_requests;
