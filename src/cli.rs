@@ -181,6 +181,10 @@ pub struct PullArgs {
     /// of the SBOM inside it.
     #[arg(long, requires = "sbom")]
     pub raw: bool,
+    /// Do not replace a file already there with other content: fail and
+    /// write nothing (as `oras pull --keep-old-files`).
+    #[arg(long)]
+    pub keep_old_files: bool,
 }
 
 #[derive(Debug, Args)]

@@ -77,6 +77,10 @@ pub enum OpError {
         expected: String,
         actual: Digest,
     },
+    /// A pull told to keep existing files found one with other content at
+    /// a final name. Nothing was written.
+    #[error("{} already exists with other content; nothing was written", path.display())]
+    WouldReplace { path: std::path::PathBuf },
     #[error("{subject} has no referrer of type {wanted}")]
     NoSuchReferrer { subject: String, wanted: String },
     #[error("{0}")]

@@ -42,6 +42,7 @@ pub(super) async fn pull(
         platform,
         all: args.all,
         raw: args.raw,
+        replace_existing: !args.keep_old_files,
         ..PullOptions::new(args.output, select)
     };
     let store = target.store.as_ref();

@@ -21,6 +21,7 @@ pub use select::{Candidate, SbomRank, Wanted};
 use stage::{Planned, Staged, stage};
 
 mod choose;
+mod keep;
 #[cfg_attr(not(unix), path = "pull/place_portable.rs")]
 mod place;
 mod select;
@@ -62,6 +63,10 @@ pub struct PullOptions {
     pub all: bool,
     /// Keep an attestation's envelope instead of unwrapping its predicate.
     pub raw: bool,
+    /// Replace a file already at a final name when its content differs
+    /// (as `oras pull` does). When false such a pull writes nothing and
+    /// fails with [`OpError::WouldReplace`]; identical files are fine.
+    pub replace_existing: bool,
 }
 
 impl PullOptions {
@@ -73,6 +78,7 @@ impl PullOptions {
             platform: PlatformChoice::Auto,
             all: false,
             raw: false,
+            replace_existing: true,
         }
     }
 }
@@ -294,6 +300,13 @@ async fn pull_wanted(
     // The last point to stop with every final name untouched.
     if cancel.is_cancelled() {
         return Err(OpError::Cancelled);
+    }
+    if !options.replace_existing {
+        let staged: Vec<(&Path, &Staged)> = ready
+            .iter()
+            .map(|(i, staged)| (plan[*i].relative.as_path(), staged))
+            .collect();
+        keep::refuse_replacing(dir, &staged)?;
     }
 
     // Everything verified: only now touch the final names.

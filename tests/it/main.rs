@@ -33,6 +33,7 @@ mod ops_registries;
 mod ops_send;
 mod pull_faults;
 mod pull_hostile;
+mod pull_keep;
 mod remote;
 mod seeds;
 pub mod tui;

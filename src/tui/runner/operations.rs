@@ -45,8 +45,11 @@ async fn run_request(
                 platform,
                 output_dir,
             } => {
+                // The TUI never replaces a different file it was not asked
+                // to: the pull stops and says which one is in the way.
                 let options = PullOptions {
                     platform,
+                    replace_existing: false,
                     ..PullOptions::new(output_dir, select)
                 };
                 ops::pull(store, &repository, &reference, &options, progress, cancel)
@@ -60,7 +63,10 @@ async fn run_request(
                 descriptor,
                 output_dir,
             } => {
-                let options = PullOptions::new(output_dir, PullSelect::Target);
+                let options = PullOptions {
+                    replace_existing: false,
+                    ..PullOptions::new(output_dir, PullSelect::Target)
+                };
                 let blobs = [*descriptor];
                 ops::pull::pull_blobs(store, &repository, &blobs, &options, progress, cancel)
                     .await
