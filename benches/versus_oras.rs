@@ -103,18 +103,32 @@ fn scenarios(label: &str, rounds: usize, kind: RegistryKind, host: &str, image: 
         },
     );
 
-    let copies = Cell::new(0);
-    compare(
+    compare_copies(
         &format!("copy with referrers ({label})"),
         rounds,
+        host,
+        image,
+        "bench",
+    );
+}
+
+/// `regscope cp -r` against `oras cp -r` of `image` within `host`, each
+/// copy to a fresh repository named after `prefix`.
+fn compare_copies(name: &str, rounds: usize, host: &str, image: &str, prefix: &str) {
+    let copies = Cell::new(0);
+    let next_target = |tool: &str| {
+        copies.set(copies.get() + 1);
+        format!("{host}/{prefix}-{tool}-{}:v1", copies.get())
+    };
+    compare(
+        name,
+        rounds,
         || {
-            copies.set(copies.get() + 1);
-            let target = format!("{host}/bench-regscope-{}:v1", copies.get());
+            let target = next_target("regscope");
             run(Command::new(REGSCOPE).args(["cp", "-r", image, &target]));
         },
         || {
-            copies.set(copies.get() + 1);
-            let target = format!("{host}/bench-oras-{}:v1", copies.get());
+            let target = next_target("oras");
             // `oras cp` spells plain HTTP per side, so it is run directly.
             let home = tempfile::tempdir().expect("temp HOME");
             run(Command::new(support::tool("oras"))

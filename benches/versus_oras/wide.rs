@@ -3,12 +3,11 @@
 //! that adds 25 ms to every request, where round trips are the whole cost.
 //! `cargo bench --bench versus_oras -- wide`.
 
-use std::cell::Cell;
 use std::process::Command;
 use std::time::Duration;
 
-use super::support::{FaultProxy, Oras, Registry, Rule, tool};
-use super::{REGSCOPE, compare, discover_args, run};
+use super::support::{FaultProxy, Oras, Registry, Rule};
+use super::{REGSCOPE, compare, compare_copies, discover_args, run};
 
 const LINK_DELAY: Duration = Duration::from_millis(25);
 const FIRST_LEVEL: usize = 8;
@@ -34,28 +33,12 @@ pub fn wide_graphs(rounds: usize) {
                 oras.run(&discover_args(registry.kind(), &image));
             },
         );
-        let copies = Cell::new(0);
-        compare(
+        compare_copies(
             &format!("copy with referrers ({label})"),
             rounds,
-            || {
-                copies.set(copies.get() + 1);
-                let target = format!("{host}/wide-regscope-{}:v1", copies.get());
-                run(Command::new(REGSCOPE).args(["cp", "-r", &image, &target]));
-            },
-            || {
-                copies.set(copies.get() + 1);
-                let target = format!("{host}/wide-oras-{}:v1", copies.get());
-                let home = tempfile::tempdir().expect("temp HOME");
-                run(Command::new(tool("oras")).env("HOME", home.path()).args([
-                    "cp",
-                    "-r",
-                    "--from-plain-http",
-                    "--to-plain-http",
-                    &image,
-                    &target,
-                ]));
-            },
+            &host,
+            &image,
+            "wide",
         );
     }
 }
