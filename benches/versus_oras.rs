@@ -10,7 +10,8 @@
 //! not). Under `cargo test` it runs every scenario once, with 2 000 tags
 //! instead of 100 000 / 20 000, as a smoke test that the tools succeed; it
 //! never asserts a time. `cargo bench --bench versus_oras -- tags` (or
-//! `-- graph`) runs only the tag-list rows (or only the others).
+//! `-- wide`, `-- graph`) runs only the tag-list rows (or the 33-node
+//! graph at +25 ms, or the seeds' graph).
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 #[path = "../tests/it/support/mod.rs"]
@@ -30,6 +31,9 @@ use regscope::store::{Store, bytes_stream};
 
 use support::{FaultProxy, Fixture, Oras, Registry, RegistryKind, Rule};
 
+#[path = "versus_oras/wide.rs"]
+mod wide;
+
 const REGSCOPE: &str = env!("CARGO_BIN_EXE_regscope");
 
 /// Added to every request in the "slow link" runs: registries are rarely on
@@ -48,6 +52,9 @@ fn main() {
     let runs = |group: &str| only.as_deref().is_none_or(|only| only == group);
     if runs("tags") {
         tag_lists(benchmarking, rounds);
+    }
+    if runs("wide") {
+        wide::wide_graphs(rounds);
     }
     if !runs("graph") {
         return;
@@ -96,18 +103,32 @@ fn scenarios(label: &str, rounds: usize, kind: RegistryKind, host: &str, image: 
         },
     );
 
-    let copies = Cell::new(0);
-    compare(
+    compare_copies(
         &format!("copy with referrers ({label})"),
         rounds,
+        host,
+        image,
+        "bench",
+    );
+}
+
+/// `regscope cp -r` against `oras cp -r` of `image` within `host`, each
+/// copy to a fresh repository named after `prefix`.
+fn compare_copies(name: &str, rounds: usize, host: &str, image: &str, prefix: &str) {
+    let copies = Cell::new(0);
+    let next_target = |tool: &str| {
+        copies.set(copies.get() + 1);
+        format!("{host}/{prefix}-{tool}-{}:v1", copies.get())
+    };
+    compare(
+        name,
+        rounds,
         || {
-            copies.set(copies.get() + 1);
-            let target = format!("{host}/bench-regscope-{}:v1", copies.get());
+            let target = next_target("regscope");
             run(Command::new(REGSCOPE).args(["cp", "-r", image, &target]));
         },
         || {
-            copies.set(copies.get() + 1);
-            let target = format!("{host}/bench-oras-{}:v1", copies.get());
+            let target = next_target("oras");
             // `oras cp` spells plain HTTP per side, so it is run directly.
             let home = tempfile::tempdir().expect("temp HOME");
             run(Command::new(support::tool("oras"))

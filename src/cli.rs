@@ -6,12 +6,12 @@
 pub mod audit;
 mod audit_output;
 pub mod commands;
+pub mod connection;
 mod files;
 mod files_output;
 pub mod interrupt;
 pub mod progress;
 mod remove;
-pub mod target;
 pub mod terminal;
 mod transfer;
 pub mod tree;
@@ -32,6 +32,11 @@ References:
   disk written `oci:DIR[:TAG][@DIGEST]` (as `oras --oci-layout DIR:TAG`).
   Loopback registries (localhost, 127.0.0.1) are spoken to over plain HTTP
   unless --ca-file or --insecure asks for TLS.
+
+Logs:
+  REGSCOPE_LOG=debug shows every request (method, URL, status) and retry;
+  the CLI logs to stderr, the TUI to regscope.log in the cache directory
+  (its help shows the path). The value is tracing's filter syntax.
 
 Examples:
   regscope                                   the TUI on the built-in demo
@@ -57,6 +62,10 @@ pub struct Cli {
     /// Open an OCI image layout directory in the TUI: `DIR[:TAG]`.
     #[arg(long, value_name = "DIR[:TAG]", conflicts_with = "target")]
     pub oci_layout: Option<String>,
+
+    /// Print only results, warnings and errors: no progress, no summaries.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -113,6 +122,12 @@ pub enum Command {
     Files(FilesArgs),
     /// Write one file of an image to stdout (or with -o into a directory).
     Cat(CatArgs),
+    /// Print a completion script: `regscope completions bash >
+    /// ~/.local/share/bash-completion/completions/regscope`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -216,6 +231,10 @@ pub struct PullArgs {
     /// of the SBOM inside it.
     #[arg(long, requires = "sbom")]
     pub raw: bool,
+    /// Do not replace a file already there with other content: fail and
+    /// write nothing (as `oras pull --keep-old-files`).
+    #[arg(long)]
+    pub keep_old_files: bool,
 }
 
 #[derive(Debug, Args)]

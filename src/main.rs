@@ -1,6 +1,6 @@
 //! regscope's entry point: parse the arguments, then hand over to the TUI
-//! (no subcommand) or the headless CLI (a subcommand). Logging goes to
-//! stderr for the CLI (`RUST_LOG`), to a file while the TUI owns the screen.
+//! (no subcommand) or the headless CLI (a subcommand), each of which sets
+//! up logging (`regscope::logging`).
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -10,9 +10,10 @@ use clap::Parser;
 use color_eyre::eyre::{Result, WrapErr};
 
 use regscope::cli::Cli;
-use regscope::cli::target::{Spec, connect_options, open};
+use regscope::cli::connection::connect_options;
 use regscope::cli::terminal::sanitize_lines;
 use regscope::store::remote::ConnectOptions;
+use regscope::target::{Spec, open};
 use regscope::tui::{Launch, Start};
 
 fn main() -> ExitCode {
@@ -46,8 +47,8 @@ async fn run(cli: Cli) -> Result<()> {
     let connection = connect_options(&cli.connection)?;
     match cli.command {
         Some(command) => {
-            init_cli_logging();
-            regscope::cli::run(command, &connection).await
+            regscope::logging::to_stderr();
+            regscope::cli::run(command, &connection, cli.quiet).await
         }
         None => {
             if let Some(name) = cli
@@ -56,7 +57,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .and_then(regscope::cli::typo::mistyped_subcommand)
             {
                 let word = cli.target.as_deref().unwrap_or_default();
-                color_eyre::eyre::bail!(regscope::cli::typo::typo_message(word, name));
+                color_eyre::eyre::bail!(regscope::cli::typo::typo_message(word, &name));
             }
             let password_piped = cli.connection.password_stdin;
             run_tui(cli.target, cli.oci_layout, &connection, password_piped).await
@@ -86,42 +87,6 @@ fn was_interrupted(report: &color_eyre::Report) -> bool {
     })
 }
 
-fn init_cli_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
-}
-
-/// Logs to a file in the user's cache directory: the screen belongs to the
-/// TUI. Without a cache directory nothing is logged.
-fn init_tui_logging() {
-    let Some(dirs) = directories::ProjectDirs::from("", "", "regscope") else {
-        return;
-    };
-    let dir = dirs.cache_dir();
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("regscope.log"))
-    else {
-        return;
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(Arc::new(file))
-        .try_init();
-}
-
 /// Opens what the TUI should show: the demo, a layout, or a registry target.
 async fn run_tui(
     target: Option<String>,
@@ -138,7 +103,6 @@ async fn run_tui(
             "the terminal UI needs a terminal; for scripts use a subcommand (see `regscope --help`)"
         );
     }
-    init_tui_logging();
     // The demo's scratch copy must outlive the TUI.
     let mut _scratch = None;
     let spec = match (oci_layout, target) {

@@ -66,11 +66,10 @@ pub enum OpError {
     /// otherwise cannot be written safely. Nothing was written.
     #[error("refusing {entry:?}: {reason}")]
     UnsafePath { entry: String, reason: String },
-    #[error("{context}: {source}")]
+    #[error("{context}: {cause}")]
     Io {
         context: String,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{what}: the unpacked content hashes to {actual}, not {expected}")]
     ContentDigest {
@@ -78,6 +77,10 @@ pub enum OpError {
         expected: String,
         actual: Digest,
     },
+    /// A pull told to keep existing files found one with other content at
+    /// a final name. Nothing was written.
+    #[error("{} already exists with other content; nothing was written", path.display())]
+    WouldReplace { path: std::path::PathBuf },
     #[error("{subject} has no referrer of type {wanted}")]
     NoSuchReferrer { subject: String, wanted: String },
     #[error("{0}")]
@@ -90,7 +93,7 @@ impl OpError {
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> OpError {
         OpError::Io {
             context: context.into(),
-            source,
+            cause: source,
         }
     }
 

@@ -12,7 +12,6 @@ pub mod clipboard;
 pub mod config;
 pub mod escape;
 pub mod keymap;
-mod logging;
 pub mod message;
 pub mod model;
 pub mod preview;
@@ -28,9 +27,9 @@ use futures_util::StreamExt;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use crate::cli::target::{Spec, open};
 use crate::store::SharedStore;
 use crate::store::remote::ConnectOptions;
+use crate::target::{Spec, open};
 use app::{App, Session};
 use clipboard::Clipboard;
 use config::Config;
@@ -173,7 +172,7 @@ impl Driver {
         let opened = match opened {
             Ok(opened) => opened,
             Err(e) => {
-                self.app.complain(format!("cannot open {target}: {e:#}"));
+                self.app.complain(format!("cannot open {target}: {e}"));
                 return;
             }
         };
@@ -241,7 +240,7 @@ impl Drop for Driver {
 /// Runs the TUI until the user quits.
 pub async fn run(launch: Launch) -> color_eyre::Result<()> {
     let config = Config::load()?;
-    let log_path = logging::init();
+    let log_path = crate::logging::to_file();
     // color-eyre's hook first, so ratatui's hook (installed by `init`)
     // restores the terminal before the report is printed.
     let _ = color_eyre::install();

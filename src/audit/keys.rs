@@ -19,11 +19,8 @@ use rsa::pkcs1::DecodeRsaPublicKey as _;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("cannot read {name}: {source}")]
-    Read {
-        name: String,
-        source: std::io::Error,
-    },
+    #[error("cannot read {name}: {cause}")]
+    Read { name: String, cause: std::io::Error },
     #[error("{name} is not a PEM public key: {reason}")]
     NotPem { name: String, reason: String },
     #[error("{name} is not an ECDSA P-256/P-384, Ed25519 or RSA public key")]
@@ -54,7 +51,7 @@ impl TrustKey {
         let name = path.display().to_string();
         let pem = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
             name: name.clone(),
-            source,
+            cause: source,
         })?;
         TrustKey::from_pem(&name, &pem)
     }

@@ -12,7 +12,6 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 use super::audit_output::{to_csv, to_json, to_table};
 use super::commands::print_stdout;
 use super::interrupt::cancel_on_interrupt;
-use super::target::{Spec, open};
 use super::terminal::sanitize;
 use crate::audit::{
     AuditEvent, AuditOptions, AuditTarget, ImageAudit, Requirement, Summary, TrustKey, audit,
@@ -20,6 +19,7 @@ use crate::audit::{
 use crate::oci::PlatformSpec;
 use crate::ops::CancellationToken;
 use crate::store::remote::ConnectOptions;
+use crate::target::{Spec, open};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AuditFormat {

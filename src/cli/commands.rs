@@ -4,30 +4,43 @@ use std::io::Write;
 
 use color_eyre::eyre::{Result, WrapErr};
 
-use super::target::{Spec, Target, open};
+use super::progress::Reporter;
 use super::terminal::sanitize;
 use super::tree::{to_json, to_text};
 use super::{Command, ListArgs, ListFormat, TreeArgs, TreeFormat};
 use crate::graph::{DiscoverOptions, discover};
 use crate::ops::CancellationToken;
 use crate::store::remote::ConnectOptions;
+use crate::target::{Spec, Target, open};
 
-/// Runs one subcommand to completion.
-pub async fn run(command: Command, connection: &ConnectOptions) -> Result<()> {
+/// Runs one subcommand to completion; `quiet` leaves only results, warnings
+/// and errors.
+pub async fn run(command: Command, connection: &ConnectOptions, quiet: bool) -> Result<()> {
+    let reporter = Reporter::new(quiet);
     // Each operation watches Ctrl-C from its start (`cancel_on_interrupt`):
     // before that (parsing, `rm`'s question) Ctrl-C quits as usual.
     let cancel = CancellationToken::new();
     match command {
         Command::Tree(args) => tree(args, connection).await,
-        Command::Pull(args) => super::transfer::pull(args, connection, &cancel).await,
-        Command::Attach(args) => super::transfer::attach(args, connection, &cancel).await,
-        Command::Cp(args) => super::transfer::copy(args, connection, &cancel).await,
-        Command::Rm(args) => super::remove::remove(args, connection, &cancel).await,
+        Command::Pull(args) => super::transfer::pull(args, connection, &cancel, reporter).await,
+        Command::Attach(args) => super::transfer::attach(args, connection, &cancel, reporter).await,
+        Command::Cp(args) => super::transfer::copy(args, connection, &cancel, reporter).await,
+        Command::Rm(args) => super::remove::remove(args, connection, &cancel, reporter).await,
         Command::Ls(args) => list(args, connection).await,
         Command::Audit(args) => super::audit::run(args, connection, &cancel).await,
-        Command::Files(args) => super::files::files(args, connection, &cancel).await,
-        Command::Cat(args) => super::files::cat(args, connection, &cancel).await,
+        Command::Files(args) => super::files::files(args, connection, &cancel, reporter).await,
+        Command::Cat(args) => super::files::cat(args, connection, &cancel, reporter).await,
+        Command::Completions { shell } => completions(shell),
     }
+}
+
+/// The shell's completion script on stdout, from the same definition as
+/// the parser, so it never lists a flag that is not there.
+fn completions(shell: clap_complete::Shell) -> Result<()> {
+    use clap::CommandFactory as _;
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut super::Cli::command(), "regscope", &mut script);
+    print_stdout(&String::from_utf8_lossy(&script))
 }
 
 pub(super) fn open_ref(input: &str, connection: &ConnectOptions) -> Result<(Target, String)> {

@@ -7,7 +7,7 @@ use color_eyre::eyre::{Result, WrapErr};
 
 use super::commands::{open_ref, print_stdout};
 use super::files_output::{layer_json, layer_text, merged_json, merged_text};
-use super::progress::with_progress;
+use super::progress::Reporter;
 use super::terminal::sanitize;
 use super::{CatArgs, FilesArgs, FilesFormat};
 use crate::layer::extract::{InLayer, ReadHow, Saved, locate, read_to_temp, save};
@@ -21,6 +21,7 @@ pub(super) async fn files(
     args: FilesArgs,
     connection: &ConnectOptions,
     cancel: &CancellationToken,
+    reporter: Reporter,
 ) -> Result<()> {
     let (target, reference) = open_ref(&args.reference, connection)?;
     let store = target.store.as_ref();
@@ -32,42 +33,44 @@ pub(super) async fn files(
     let layers = filesystem_layers(&manifest)?;
     let text = if let Some(wanted) = &args.layer {
         let index = find_layer(&layers, wanted)?;
-        let listing = with_progress(cancel, |sink| {
-            let options = &options;
-            let layer = &layers[index];
-            async move { list_layer(store, repository, layer, options, &sink, cancel).await }
-        })
-        .await
-        .wrap_err_with(|| format!("cannot list layer {index} of {}", args.reference))?;
-        eprintln!(
+        let listing = reporter
+            .with_progress(cancel, |sink| {
+                let options = &options;
+                let layer = &layers[index];
+                async move { list_layer(store, repository, layer, options, &sink, cancel).await }
+            })
+            .await
+            .wrap_err_with(|| format!("cannot list layer {index} of {}", args.reference))?;
+        reporter.info(&format!(
             "Layer {index} {} ({}): {}",
             listing.descriptor.digest,
             human_size(listing.descriptor.size),
             listing.source.describe()
-        );
+        ));
         match args.format {
             FilesFormat::Text => layer_text(&listing.entries),
             FilesFormat::Json => layer_json(index, &listing)?,
         }
     } else {
-        let (listings, view) = with_progress(cancel, |sink| {
-            let options = &options;
-            let layers = &layers;
-            async move { list_image(store, repository, layers, options, &sink, cancel).await }
-        })
-        .await
-        .wrap_err_with(|| format!("cannot list the files of {}", args.reference))?;
+        let (listings, view) = reporter
+            .with_progress(cancel, |sink| {
+                let options = &options;
+                let layers = &layers;
+                async move { list_image(store, repository, layers, options, &sink, cancel).await }
+            })
+            .await
+            .wrap_err_with(|| format!("cannot list the files of {}", args.reference))?;
         for (index, listing) in listings.iter().enumerate() {
-            eprintln!(
+            reporter.info(&format!(
                 "Layer {index} {}: {}",
                 listing.descriptor.digest.short(),
                 listing.source.describe()
-            );
+            ));
         }
-        eprintln!(
+        reporter.info(&format!(
             "{} wasted by files that later layers replace or remove",
             human_size(view.wasted_bytes)
-        );
+        ));
         match args.format {
             FilesFormat::Text => merged_text(&view),
             FilesFormat::Json => merged_json(manifest.digest(), &listings, &view)?,
@@ -80,6 +83,7 @@ pub(super) async fn cat(
     args: CatArgs,
     connection: &ConnectOptions,
     cancel: &CancellationToken,
+    reporter: Reporter,
 ) -> Result<()> {
     let (target, reference) = open_ref(&args.reference, connection)?;
     let store = target.store.as_ref();
@@ -93,47 +97,48 @@ pub(super) async fn cat(
         Some(dir) => dir.clone(),
         None => std::env::temp_dir(),
     };
-    let (temp, how) = with_progress(cancel, |sink| {
-        let options = &options;
-        let layers = &layers;
-        let dir = &dir;
-        let wanted = args.path.as_str();
-        async move {
-            let (listings, view) =
-                list_image(store, repository, layers, options, &sink, cancel).await?;
-            let found = locate(&view, &listings, wanted)?;
-            read_to_temp(
-                store,
-                repository,
-                InLayer {
-                    layer: &layers[found.layer],
-                    path: &found.path,
-                },
-                dir,
-                options.limits,
-                &sink,
-                cancel,
-            )
-            .await
-        }
-    })
-    .await
-    .wrap_err_with(|| format!("cannot read {} from {}", args.path, args.reference))?;
+    let (temp, how) = reporter
+        .with_progress(cancel, |sink| {
+            let options = &options;
+            let layers = &layers;
+            let dir = &dir;
+            let wanted = args.path.as_str();
+            async move {
+                let (listings, view) =
+                    list_image(store, repository, layers, options, &sink, cancel).await?;
+                let found = locate(&view, &listings, wanted)?;
+                read_to_temp(
+                    store,
+                    repository,
+                    InLayer {
+                        layer: &layers[found.layer],
+                        path: &found.path,
+                    },
+                    dir,
+                    options.limits,
+                    &sink,
+                    cancel,
+                )
+                .await
+            }
+        })
+        .await
+        .wrap_err_with(|| format!("cannot read {} from {}", args.path, args.reference))?;
     if let ReadHow::Chunks { bytes_read } = how {
-        eprintln!(
+        reporter.info(&format!(
             "Read {} of the layer: the eStargz table of contents and the file's chunks",
             human_size(bytes_read)
-        );
+        ));
     }
     match &args.output {
         Some(dir) => {
             let saved = save(temp, dir, &args.path, args.force)?;
             let (Saved::Written(path) | Saved::AlreadyThere(path)) = &saved;
             if matches!(saved, Saved::AlreadyThere(_)) {
-                eprintln!(
+                reporter.info(&format!(
                     "{} already has these bytes",
                     sanitize(&path.display().to_string())
-                );
+                ));
             }
             print_stdout(&format!("{}\n", sanitize(&path.display().to_string())))
         }

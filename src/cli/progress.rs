@@ -1,76 +1,192 @@
-//! Progress for the CLI: one line per step on stderr, never on stdout
-//! (which carries results a script may parse).
+//! Progress for the CLI, always on stderr (stdout carries results a script
+//! may parse). On a terminal each transfer gets a live byte bar that
+//! disappears when it is done, leaving one line; elsewhere (a pipe, a CI
+//! log) one plain line per step. `--quiet` leaves only warnings.
 
-use std::io::Write;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
-use tokio::task::JoinHandle;
 
 use super::interrupt::cancel_on_interrupt;
 use super::terminal::sanitize;
+use crate::oci::Digest;
 use crate::ops::{CancellationToken, Progress, ProgressSink};
 
-/// A sink whose events are printed to stderr until it is dropped; await the
-/// handle after the operation so every line is out before the result.
-pub fn stderr_printer(quiet: bool) -> (ProgressSink, JoinHandle<()>) {
-    let (sink, events) = unbounded_channel();
-    let handle = tokio::spawn(print_events(events, quiet));
-    (sink, handle)
+/// How the CLI talks to the person running it, decided once per run.
+#[derive(Debug, Clone, Copy)]
+pub struct Reporter {
+    quiet: bool,
+    bars: bool,
 }
 
-/// Runs `operation` with a progress sink printed to stderr, and with Ctrl-C
-/// cancelling `cancel`; returns once every progress line is out, so the
-/// result prints after them.
-pub async fn with_progress<T, F, Fut>(cancel: &CancellationToken, operation: F) -> T
-where
-    F: FnOnce(ProgressSink) -> Fut,
-    Fut: Future<Output = T>,
-{
-    let _interrupt = cancel_on_interrupt(cancel.clone());
-    let (sink, printer) = stderr_printer(false);
-    // The future owns the sink: when it ends the printer sees the end.
-    let result = operation(sink).await;
-    let _ = printer.await;
-    result
+impl Reporter {
+    /// Bars only when stderr is a terminal that can redraw a line.
+    pub fn new(quiet: bool) -> Reporter {
+        let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
+        Reporter {
+            quiet,
+            bars: !quiet && !dumb && std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn is_quiet(self) -> bool {
+        self.quiet
+    }
+
+    /// A line about what happened ("Copied 3 manifests…"); `--quiet` drops it.
+    pub fn info(self, line: &str) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        }
+    }
+
+    /// Runs `operation` with its progress shown, and with Ctrl-C cancelling
+    /// `cancel`; returns once every line is out, so the result prints after
+    /// them.
+    pub async fn with_progress<T, F, Fut>(self, cancel: &CancellationToken, operation: F) -> T
+    where
+        F: FnOnce(ProgressSink) -> Fut,
+        Fut: Future<Output = T>,
+    {
+        let _interrupt = cancel_on_interrupt(cancel.clone());
+        let (sink, events) = unbounded_channel();
+        let printer = tokio::spawn(show(events, self));
+        // The future owns the sink: when it ends the printer sees the end.
+        let result = operation(sink).await;
+        let _ = printer.await;
+        result
+    }
 }
 
-async fn print_events(mut events: UnboundedReceiver<Progress>, quiet: bool) {
+async fn show(mut events: UnboundedReceiver<Progress>, reporter: Reporter) {
+    let mut screen = Screen::new(reporter);
     while let Some(event) = events.recv().await {
-        let line = match event {
+        screen.event(event);
+    }
+    screen.clear();
+}
+
+/// The bars in flight (keyed by digest: a blob is moved once at a time)
+/// and where lines go.
+struct Screen {
+    reporter: Reporter,
+    multi: Option<MultiProgress>,
+    bars: HashMap<Digest, ProgressBar>,
+}
+
+impl Screen {
+    fn new(reporter: Reporter) -> Screen {
+        let multi = reporter
+            .bars
+            .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(10)));
+        Screen {
+            reporter,
+            multi,
+            bars: HashMap::new(),
+        }
+    }
+
+    fn event(&mut self, event: Progress) {
+        match event {
             Progress::Started {
                 digest,
                 what,
                 total,
             } => {
-                format!(
-                    "Transferring {} {} ({})",
-                    digest.short(),
-                    sanitize(&what),
-                    size(total)
-                )
+                if let Some(multi) = &self.multi {
+                    let bar = multi.add(ProgressBar::new(total));
+                    bar.set_style(bar_style());
+                    bar.set_prefix(digest.short().to_string());
+                    bar.set_message(sanitize(&what));
+                    bar.enable_steady_tick(Duration::from_millis(200));
+                    self.bars.insert(digest, bar);
+                } else {
+                    self.line(format!(
+                        "Transferring {} {} ({})",
+                        digest.short(),
+                        sanitize(&what),
+                        size(total)
+                    ));
+                }
             }
-            Progress::Bytes { .. } => continue,
+            Progress::Bytes { digest, done } => {
+                if let Some(bar) = self.bars.get(&digest) {
+                    bar.set_position(done);
+                }
+            }
             Progress::Finished { digest, what } => {
-                format!("Done         {} {}", digest.short(), sanitize(&what))
+                if let Some(bar) = self.bars.remove(&digest) {
+                    bar.finish_and_clear();
+                }
+                self.line(format!(
+                    "Done         {} {}",
+                    digest.short(),
+                    sanitize(&what)
+                ));
             }
             Progress::Skipped {
                 digest,
                 what,
                 reason,
-            } => format!(
-                "Skipped      {} {} ({})",
-                digest.short(),
-                sanitize(&what),
-                sanitize(&reason)
-            ),
-            Progress::Note(note) => sanitize(&note),
-            Progress::Warning(warning) => format!("warning: {}", sanitize(&warning)),
-        };
-        if quiet && !line.starts_with("warning:") {
-            continue;
+            } => {
+                if let Some(bar) = self.bars.remove(&digest) {
+                    bar.finish_and_clear();
+                }
+                self.line(format!(
+                    "Skipped      {} {} ({})",
+                    digest.short(),
+                    sanitize(&what),
+                    sanitize(&reason)
+                ));
+            }
+            Progress::Note(note) => self.line(sanitize(&note)),
+            Progress::Warning(warning) => self.warning(format!("warning: {}", sanitize(&warning))),
         }
-        let _ = writeln!(std::io::stderr(), "{line}");
     }
+
+    fn line(&self, line: String) {
+        if !self.reporter.quiet {
+            self.print(line);
+        }
+    }
+
+    fn warning(&self, line: String) {
+        self.print(line);
+    }
+
+    /// Above the bars on a terminal, so they are not torn.
+    fn print(&self, line: String) {
+        match &self.multi {
+            Some(multi) => {
+                let _ = multi.println(line);
+            }
+            None => {
+                let _ = writeln!(std::io::stderr(), "{line}");
+            }
+        }
+    }
+
+    /// Bars of transfers that never finished (an error, Ctrl-C) go, so the
+    /// error that follows is the last thing on screen.
+    fn clear(&mut self) {
+        for (_, bar) in self.bars.drain() {
+            bar.finish_and_clear();
+        }
+        if let Some(multi) = &self.multi {
+            let _ = multi.clear();
+        }
+    }
+}
+
+fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template(
+        "{prefix:.dim} {wide_msg} {bar:24.cyan/blue} {binary_bytes:>10}/{binary_total_bytes:<10} {binary_bytes_per_sec:>12}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("━╸ ")
 }
 
 /// Bytes as a person reads them.

@@ -7,7 +7,7 @@ use color_eyre::eyre::{Result, WrapErr, bail};
 
 use super::DeleteArgs;
 use super::commands::open_ref;
-use super::progress::with_progress;
+use super::progress::Reporter;
 use super::terminal::sanitize;
 use crate::ops::CancellationToken;
 use crate::store::remote::ConnectOptions;
@@ -16,6 +16,7 @@ pub(super) async fn remove(
     args: DeleteArgs,
     connection: &ConnectOptions,
     cancel: &CancellationToken,
+    reporter: Reporter,
 ) -> Result<()> {
     let (target, reference) = open_ref(&args.reference, connection)?;
     let store = target.store.as_ref();
@@ -63,7 +64,10 @@ pub(super) async fn remove(
     if let Some(note) = &orphans {
         listing.push_str(&format!("{note}\n"));
     }
-    eprint!("{listing}");
+    // The plan is what the question is about: asked, it is always shown.
+    if !(args.yes && reporter.is_quiet()) {
+        eprint!("{listing}");
+    }
     if !args.yes {
         if !std::io::stdin().is_terminal() {
             match &orphans {
@@ -84,12 +88,16 @@ pub(super) async fn remove(
             bail!("nothing deleted");
         }
     }
-    let result = with_progress(cancel, |sink| async move {
-        crate::ops::delete(store, &plan, &sink, cancel).await
-    })
-    .await;
+    let result = reporter
+        .with_progress(cancel, |sink| async move {
+            crate::ops::delete(store, &plan, &sink, cancel).await
+        })
+        .await;
     let deleted = result.wrap_err_with(|| format!("cannot delete {}", args.reference))?;
-    eprintln!("Deleted {}", crate::text::count(deleted, "manifest"));
+    reporter.info(&format!(
+        "Deleted {}",
+        crate::text::count(deleted, "manifest")
+    ));
     Ok(())
 }
 

@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use super::commands::{open_ref, print_stdout};
-use super::progress::with_progress;
-use super::target::{Spec, open};
+use super::progress::Reporter;
 use super::terminal::sanitize;
 use super::{AttachArgs, CopyArgs, PullArgs};
 use crate::ops::pull::Pulled;
@@ -16,12 +15,14 @@ use crate::ops::{
     PullSelect,
 };
 use crate::store::remote::ConnectOptions;
+use crate::target::{Spec, open};
 use crate::text::count;
 
 pub(super) async fn pull(
     args: PullArgs,
     connection: &ConnectOptions,
     cancel: &CancellationToken,
+    reporter: Reporter,
 ) -> Result<()> {
     let (target, reference) = open_ref(&args.reference, connection)?;
     let select = match (args.artifact_type, args.sbom) {
@@ -41,21 +42,23 @@ pub(super) async fn pull(
         platform,
         all: args.all,
         raw: args.raw,
+        replace_existing: !args.keep_old_files,
         ..PullOptions::new(args.output, select)
     };
     let store = target.store.as_ref();
-    let result = with_progress(cancel, |sink| async move {
-        crate::ops::pull(
-            store,
-            &target.repository,
-            &reference,
-            &options,
-            &sink,
-            cancel,
-        )
-        .await
-    })
-    .await;
+    let result = reporter
+        .with_progress(cancel, |sink| async move {
+            crate::ops::pull(
+                store,
+                &target.repository,
+                &reference,
+                &options,
+                &sink,
+                cancel,
+            )
+            .await
+        })
+        .await;
     let outcome = result.wrap_err_with(|| format!("cannot pull {}", args.reference))?;
     let mut text = String::new();
     for written in &outcome.written {
@@ -65,14 +68,14 @@ pub(super) async fn pull(
         ));
     }
     for pulled in &outcome.pulled {
-        eprintln!("{}", sanitize(&describe_pulled(pulled)));
+        reporter.info(&sanitize(&describe_pulled(pulled)));
     }
-    eprintln!(
+    reporter.info(&format!(
         "Pulled {}@{} ({})",
         sanitize(&target.display_name),
         outcome.manifest.digest,
         count(outcome.written.len(), "file")
-    );
+    ));
     print_stdout(&text)
 }
 
@@ -132,6 +135,7 @@ pub(super) async fn attach(
     args: AttachArgs,
     connection: &ConnectOptions,
     cancel: &CancellationToken,
+    reporter: Reporter,
 ) -> Result<()> {
     let (target, reference) = open_ref(&args.reference, connection)?;
     let options = AttachOptions {
@@ -141,18 +145,19 @@ pub(super) async fn attach(
         platform: args.platform,
     };
     let store = target.store.as_ref();
-    let result = with_progress(cancel, |sink| async move {
-        crate::ops::attach(
-            store,
-            &target.repository,
-            &reference,
-            &options,
-            &sink,
-            cancel,
-        )
-        .await
-    })
-    .await;
+    let result = reporter
+        .with_progress(cancel, |sink| async move {
+            crate::ops::attach(
+                store,
+                &target.repository,
+                &reference,
+                &options,
+                &sink,
+                cancel,
+            )
+            .await
+        })
+        .await;
     let pushed = result.wrap_err_with(|| format!("cannot attach to {}", args.reference))?;
     print_stdout(&format!(
         "{}@{}\n",
@@ -165,6 +170,7 @@ pub(super) async fn copy(
     args: CopyArgs,
     connection: &ConnectOptions,
     cancel: &CancellationToken,
+    reporter: Reporter,
 ) -> Result<()> {
     let source_spec = Spec::parse(&args.source)?;
     let destination_spec = Spec::parse(&args.destination)?;
@@ -191,29 +197,30 @@ pub(super) async fn copy(
         ..CopyOptions::default()
     };
     let (from, to) = (source.store.as_ref(), destination.store.as_ref());
-    let result = with_progress(cancel, |sink| async move {
-        crate::ops::copy(
-            from,
-            &source.repository,
-            &reference,
-            to,
-            &destination.repository,
-            &options,
-            &sink,
-            cancel,
-        )
-        .await
-    })
-    .await;
+    let result = reporter
+        .with_progress(cancel, |sink| async move {
+            crate::ops::copy(
+                from,
+                &source.repository,
+                &reference,
+                to,
+                &destination.repository,
+                &options,
+                &sink,
+                cancel,
+            )
+            .await
+        })
+        .await;
     let outcome =
         result.wrap_err_with(|| format!("cannot copy {} to {}", args.source, args.destination))?;
-    eprintln!(
+    reporter.info(&format!(
         "Copied {}: {} transferred, {} mounted, {} already there",
         count(outcome.manifests, "manifest"),
         count(outcome.blobs_copied, "blob"),
         outcome.blobs_mounted,
         outcome.blobs_skipped
-    );
+    ));
     let digest = outcome
         .root
         .map(|d| d.digest.to_string())

@@ -29,6 +29,11 @@ pub struct JsonNode {
     /// only when there are some.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub platform_manifests: Vec<JsonNode>,
+    /// Not in oras: `false` when the digest is only the registry's word (a
+    /// HEAD answer or a listing) because the manifest could not be fetched
+    /// and hashed; absent when regscope hashed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest_verified: Option<bool>,
 }
 
 fn json_node(name: &str, descriptor: &Descriptor, referrers: Vec<JsonNode>) -> JsonNode {
@@ -41,6 +46,7 @@ fn json_node(name: &str, descriptor: &Descriptor, referrers: Vec<JsonNode>) -> J
         artifact_type: descriptor.artifact_type.clone(),
         referrers,
         platform_manifests: Vec::new(),
+        digest_verified: None,
     }
 }
 
@@ -50,8 +56,22 @@ fn json_referrer(name: &str, node: &GraphNode) -> JsonNode {
         .iter()
         .map(|c| json_referrer(name, c))
         .collect();
-    json_node(name, &node.descriptor, children)
+    let mut json = json_node(name, &node.descriptor, children);
+    if !digest_verified(node) {
+        json.digest_verified = Some(false);
+    }
+    json
 }
+
+/// Whether regscope hashed the node's manifest: a node whose manifest could
+/// not be fetched keeps the digest the registry reported (a cosign tag's
+/// HEAD answer, a referrers listing), which nothing has confirmed.
+fn digest_verified(node: &GraphNode) -> bool {
+    node.manifest.is_some()
+}
+
+/// How the text tree marks a digest only the registry vouches for.
+pub const UNVERIFIED_DIGEST: &str = "(digest not verified: the registry's word)";
 
 /// The tree as `oras discover --format json` prints it; `name` is the
 /// repository as the user named it (`registry/repo`, or a layout path).
@@ -132,6 +152,10 @@ fn add_referrer(parent: &mut TextNode, node: &GraphNode) {
     {
         line.push_str(" (unlinked: does not name its subject)");
     }
+    if !digest_verified(node) {
+        line.push(' ');
+        line.push_str(UNVERIFIED_DIGEST);
+    }
     let type_line = sanitize(node.type_label());
     let added = parent.child(type_line).child(sanitize(&line));
     for child in &node.children {
@@ -205,7 +229,10 @@ mod tests {
             found_by: vec![FoundBy::Referrers(ReferrersSource::Api)],
             predicate_type: None,
             verified: true,
-            manifest: None,
+            manifest: Some(
+                Manifest::parse(Bytes::from_static(b"{\"schemaVersion\":2}"), None)
+                    .expect("manifest"),
+            ),
             children,
             depth_limited: false,
             warnings: Vec::new(),
@@ -227,7 +254,12 @@ mod tests {
                     "sbom/example",
                     vec![node('c', "signature/example", Vec::new())],
                 ),
-                node('d', "signature/example", Vec::new()),
+                // Its manifest could not be fetched: the digest is the
+                // registry's word.
+                GraphNode {
+                    manifest: None,
+                    ..node('d', "signature/example", Vec::new())
+                },
             ],
             platforms: Vec::new(),
             warnings: Vec::new(),
@@ -247,7 +279,7 @@ mod tests {
             "r/app@{root}\n\
              ├── signature/example\n\
              │   ├── {a}\n\
-             │   └── {d}\n\
+             │   └── {d} {UNVERIFIED_DIGEST}\n\
              └── sbom/example\n\
              \x20   └── {b}\n\
              \x20       └── signature/example\n\
@@ -267,5 +299,7 @@ mod tests {
         assert_eq!(sbom["artifactType"], "sbom/example");
         assert_eq!(sbom["referrers"][0]["digest"], digest('c').to_string());
         assert_eq!(sbom["referrers"][0]["referrers"], serde_json::json!([]));
+        assert!(value["referrers"][0].get("digestVerified").is_none());
+        assert_eq!(value["referrers"][2]["digestVerified"], false);
     }
 }

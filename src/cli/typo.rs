@@ -1,23 +1,47 @@
 //! A mistyped subcommand (`regscope tre`) would otherwise be read as a
 //! Docker Hub repository and open the TUI on `docker.io/library/tre`.
 
-/// The subcommands and their aliases, as typed.
-const SUBCOMMANDS: &[&str] = &["tree", "pull", "attach", "cp", "copy", "rm", "delete", "ls"];
+use clap::CommandFactory as _;
+
+/// The subcommands and their aliases, as typed: from the parser's own
+/// definition, so a new subcommand is known here too.
+fn subcommands() -> Vec<String> {
+    super::Cli::command()
+        .get_subcommands()
+        .flat_map(|command| {
+            std::iter::once(command.get_name().to_owned())
+                .chain(command.get_all_aliases().map(str::to_owned))
+        })
+        .collect()
+}
 
 /// The subcommand `word` is probably a typo of: only for a bare word (no
 /// `/`, `:`, `.` or `@`, which name a registry, a tag or a digest) within
-/// two edits of one, and not for a word that is one.
-pub fn mistyped_subcommand(word: &str) -> Option<&'static str> {
+/// two edits of one, or the first three letters or more of one; never for
+/// a word that is one.
+pub fn mistyped_subcommand(word: &str) -> Option<String> {
     if word.contains(['/', ':', '.', '@']) {
         return None;
     }
     let word = word.to_lowercase();
-    SUBCOMMANDS
+    let names = subcommands();
+    if names.contains(&word) {
+        return None;
+    }
+    let prefix_of = |name: &String| word.len() >= 3 && name.starts_with(&word);
+    names
         .iter()
-        .map(|name| (edit_distance(&word, name), *name))
+        .map(|name| {
+            let distance = if prefix_of(name) {
+                1
+            } else {
+                edit_distance(&word, name)
+            };
+            (distance, name)
+        })
         .filter(|(distance, _)| (1..=2).contains(distance))
         .min_by_key(|(distance, _)| *distance)
-        .map(|(_, name)| name)
+        .map(|(_, name)| name.clone())
 }
 
 /// What to say for `word`, mistaken for `name`.
@@ -50,10 +74,13 @@ mod tests {
 
     #[test]
     fn near_subcommands_are_typos_and_references_are_not() {
-        assert_eq!(mistyped_subcommand("tre"), Some("tree"));
-        assert_eq!(mistyped_subcommand("pul"), Some("pull"));
-        assert_eq!(mistyped_subcommand("atach"), Some("attach"));
-        assert_eq!(mistyped_subcommand("delet"), Some("delete"));
+        let typo = |word| mistyped_subcommand(word);
+        assert_eq!(typo("tre").as_deref(), Some("tree"));
+        assert_eq!(typo("pul").as_deref(), Some("pull"));
+        assert_eq!(typo("atach").as_deref(), Some("attach"));
+        assert_eq!(typo("delet").as_deref(), Some("delete"));
+        assert_eq!(typo("audt").as_deref(), Some("audit"));
+        assert_eq!(typo("complet").as_deref(), Some("completions"));
         assert_eq!(mistyped_subcommand("localhost:5000"), None);
         assert_eq!(mistyped_subcommand("ghcr.io/x"), None);
         assert_eq!(mistyped_subcommand("tre:v1"), None);

@@ -133,12 +133,30 @@ pub async fn discover(
     .await;
     let mut subject = subject?;
     let mut manifest = manifest?;
-    if manifest.digest() != &subject.digest {
-        // The tag moved between the two requests (or the reference is not
-        // a sha256 digest): the resolved digest is the one to describe.
-        manifest = store
-            .fetch_manifest(repository, &subject.digest.to_string())
-            .await?;
+    let mut disagreement = None;
+    if !describes(&subject.digest, &manifest) {
+        if reference.parse::<Digest>().is_ok() {
+            // Asked by a digest in another algorithm: the resolved one is
+            // the one to describe (its fetch hashes what it gets).
+            manifest = store
+                .fetch_manifest(repository, &subject.digest.to_string())
+                .await?;
+        } else {
+            // By tag, resolving (HEAD) and the GET disagree: the tag moved
+            // between them, or the registry's HEAD answer is wrong. The
+            // GET's bytes were hashed here, so they are what is described.
+            disagreement = Some(format!(
+                "resolving {reference} gave {} (the registry's word), fetching it gave {} \
+                 (hashed here): the tag moved meanwhile, or the registry answers HEAD \
+                 wrongly; showing {}",
+                subject.digest,
+                manifest.digest(),
+                manifest.digest()
+            ));
+            let annotations = std::mem::take(&mut subject.annotations);
+            subject = manifest.descriptor();
+            subject.annotations.extend(annotations);
+        }
     }
     let mut within_index = None;
     if let Some(wanted) = &options.platform
@@ -153,8 +171,12 @@ pub async fn discover(
         manifest = platform_manifest;
     }
     let mut warnings = manifest.warnings.clone();
+    warnings.extend(disagreement);
     let tags = match tags {
-        Ok(tags) => Some(tags),
+        Ok(mut tags) => {
+            tags.sort_unstable();
+            Some(tags)
+        }
         Err(error) => {
             warnings.push(format!("cosign tags not searched: {error}"));
             None
@@ -163,6 +185,7 @@ pub async fn discover(
     let context = NodeContext {
         artifact_type: options.artifact_type.as_deref(),
         tags: tags.as_deref(),
+        tags_complete: tags.is_some(),
         parent_index: None,
         max_fan_out: options.max_fan_out,
     };
@@ -391,4 +414,14 @@ async fn collect_tags(store: &dyn Store, repository: &str) -> Result<Vec<String>
         .tags(repository, &mut |page| tags.extend(page))
         .await?;
     Ok(tags)
+}
+
+/// Whether `digest` names `manifest`'s bytes, in whatever algorithm it uses.
+fn describes(digest: &Digest, manifest: &Manifest) -> bool {
+    if manifest.digest() == digest {
+        return true;
+    }
+    let mut hasher = crate::oci::DigestHasher::new(digest.algorithm());
+    hasher.update(manifest.raw());
+    &hasher.finish() == digest
 }

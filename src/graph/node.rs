@@ -12,7 +12,7 @@ use super::sources::{
 };
 use super::{DEFAULT_MAX_FAN_OUT, FoundBy, GraphNode};
 use crate::oci::{Descriptor, Digest, Manifest};
-use crate::store::{Store, StoreError};
+use crate::store::{Referrers, ReferrersSource, ReferrersSupport, Store, StoreError};
 
 /// How many referrer manifests of one node are fetched at the same time.
 const FETCH_CONCURRENCY: usize = 32;
@@ -25,6 +25,11 @@ pub struct NodeContext<'a> {
     /// The repository's tags, to find cosign's `sha256-<hex>.sig` and kin;
     /// `None` skips that source.
     pub tags: Option<&'a [String]>,
+    /// `tags` is every tag of the repository, sorted. A subject whose
+    /// `sha256-<hex>` fallback tag is not among them then has no fallback
+    /// index, and a registry known to use fallback tags is not asked for it:
+    /// leaves cost no request (and no round) of their own.
+    pub tags_complete: bool,
     /// The image index the node is a platform manifest of, for BuildKit's
     /// attestations.
     pub parent_index: Option<&'a Manifest>,
@@ -36,6 +41,7 @@ impl Default for NodeContext<'_> {
         NodeContext {
             artifact_type: None,
             tags: None,
+            tags_complete: false,
             parent_index: None,
             max_fan_out: DEFAULT_MAX_FAN_OUT,
         }
@@ -100,6 +106,16 @@ pub(super) fn is_wanted(context: NodeContext<'_>, node: &GraphNode) -> bool {
     })
 }
 
+/// Whether the registry keeps referrers in fallback tags and the complete
+/// tag list has none for `subject`.
+fn has_no_fallback_index(store: &dyn Store, subject: &Digest, context: NodeContext<'_>) -> bool {
+    context.tags_complete
+        && store.referrers_support() == ReferrersSupport::FallbackTag
+        && context
+            .tags
+            .is_some_and(|tags| tags.binary_search(&subject.fallback_tag()).is_err())
+}
+
 /// Every source's listing of `subject`, merged by digest and capped, before
 /// any referrer manifest is fetched. Kept apart from the fetching so that
 /// the whole-tree discovery can list a node's children while it fetches
@@ -128,9 +144,17 @@ pub(super) async fn list_candidates(
         }
     };
 
-    let listed = store
-        .referrers(repository, subject, context.artifact_type)
-        .await?;
+    let listed = if has_no_fallback_index(store, subject, context) {
+        Referrers {
+            descriptors: Vec::new(),
+            source: ReferrersSource::FallbackTag,
+            warnings: Vec::new(),
+        }
+    } else {
+        store
+            .referrers(repository, subject, context.artifact_type)
+            .await?
+    };
     warnings.extend(listed.warnings);
     for descriptor in listed.descriptors {
         let candidate = Candidate {

@@ -30,9 +30,17 @@ pub enum ManifestKind {
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
     #[error("manifest is not valid JSON: {0}")]
-    Json(#[from] serde_json::Error),
+    Json(serde_json::Error),
     #[error("manifest is {size} bytes, more than the {MAX_MANIFEST_SIZE}-byte limit")]
     TooLarge { size: u64 },
+}
+
+// By hand rather than `#[from]`, which would also make the JSON error the
+// `source()`: the message already says it, and the CLI would repeat it.
+impl From<serde_json::Error> for ManifestError {
+    fn from(error: serde_json::Error) -> ManifestError {
+        ManifestError::Json(error)
+    }
 }
 
 #[derive(Debug, Clone)]

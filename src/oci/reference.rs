@@ -41,7 +41,15 @@ pub enum ReferenceError {
     #[error("tag {0:?} is invalid: up to 128 of [A-Za-z0-9_.-], not starting with '.' or '-'")]
     BadTag(String),
     #[error("digest is invalid: {0}")]
-    BadDigest(#[from] DigestError),
+    BadDigest(DigestError),
+}
+
+// By hand rather than `#[from]`, which would also make the digest error the
+// `source()`: the message already says it, and the CLI would repeat it.
+impl From<DigestError> for ReferenceError {
+    fn from(error: DigestError) -> ReferenceError {
+        ReferenceError::BadDigest(error)
+    }
 }
 
 impl Reference {

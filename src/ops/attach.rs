@@ -132,7 +132,7 @@ pub async fn attach(
     let manifest = Manifest::parse(Bytes::from(raw), Some(OCI_MANIFEST)).map_err(|source| {
         StoreError::InvalidManifest {
             what: "the attached manifest".to_owned(),
-            source,
+            cause: source,
         }
     })?;
     if cancel.is_cancelled() {

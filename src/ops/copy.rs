@@ -155,7 +155,8 @@ async fn copy_graph(
     // The referrer graph is read from the source while the image itself is
     // copied: neither waits on the other. It is the graph's one answer
     // (cosign's tags and every platform's attachments included).
-    let copy_root = copy_batch(ends, std::slice::from_ref(&root_chain));
+    let root_level = [vec![root_chain]];
+    let copy_root = copy_batch(ends, &root_level);
     let root_digest = root.digest().to_string();
     let find_referrers = async {
         if options.referrers {
@@ -185,6 +186,7 @@ async fn copy_graph(
             .iter()
             .chain(tree.platforms.iter().flat_map(|p| p.referrers.iter()))
             .collect();
+        let mut levels = Vec::new();
         while !level.is_empty() {
             let wanted: Vec<&GraphNode> = level
                 .into_iter()
@@ -206,12 +208,13 @@ async fn copy_graph(
                 let manifests = with_index_children(ends, vec![manifest]).await?;
                 chains.push(Chain { manifests, tags });
             }
-            copy_batch(ends, &chains).await?;
+            levels.push(chains);
             level = wanted
                 .iter()
                 .flat_map(|node| node.children.iter())
                 .collect();
         }
+        copy_batch(ends, &levels).await?;
     }
     Ok(root.descriptor())
 }

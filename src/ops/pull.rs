@@ -16,10 +16,14 @@ use crate::oci::media_type::ANNOTATION_UNPACK;
 use crate::oci::{Descriptor, PlatformSpec};
 use crate::store::Store;
 use choose::choose;
+use place::place;
 pub use select::{Candidate, SbomRank, Wanted};
 use stage::{Planned, Staged, stage};
 
 mod choose;
+mod keep;
+#[cfg_attr(not(unix), path = "pull/place_portable.rs")]
+mod place;
 mod select;
 mod stage;
 pub(crate) mod temp;
@@ -59,6 +63,10 @@ pub struct PullOptions {
     pub all: bool,
     /// Keep an attestation's envelope instead of unwrapping its predicate.
     pub raw: bool,
+    /// Replace a file already at a final name when its content differs
+    /// (as `oras pull` does). When false such a pull writes nothing and
+    /// fails with [`OpError::WouldReplace`]; identical files are fine.
+    pub replace_existing: bool,
 }
 
 impl PullOptions {
@@ -70,6 +78,7 @@ impl PullOptions {
             platform: PlatformChoice::Auto,
             all: false,
             raw: false,
+            replace_existing: true,
         }
     }
 }
@@ -292,34 +301,35 @@ async fn pull_wanted(
     if cancel.is_cancelled() {
         return Err(OpError::Cancelled);
     }
+    if !options.replace_existing {
+        let staged: Vec<(&Path, &Staged)> = ready
+            .iter()
+            .map(|(i, staged)| (plan[*i].relative.as_path(), staged))
+            .collect();
+        keep::refuse_replacing(dir, &staged)?;
+    }
 
     // Everything verified: only now touch the final names.
     let mut written = Vec::new();
     for (i, staged) in ready {
         let item = &plan[i];
         let target = dir.join(&item.relative);
+        // A clear error for what is there now; `place` keeps a symlink
+        // swapped in after this check from redirecting the rename.
         refuse_symlinked_components(dir, &item.relative)?;
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| OpError::io(format!("create {}", parent.display()), e))?;
-        }
         match staged {
             Staged::File(file) => {
                 // Temporary files are private (0600); a pulled file gets the
                 // usual mode, as `oras pull` writes it.
                 set_readable(file.path())?;
-                file.persist(&target).map_err(|e| {
-                    OpError::io(format!("rename into {}", target.display()), e.error)
-                })?;
+                let temp = file.into_temp_path();
+                place(dir, staged_name(&temp)?, &item.relative, false)?;
+                // Renamed away: nothing left to remove.
+                let _ = temp.keep();
             }
             Staged::Directory(temp) => {
-                if target.is_dir() {
-                    std::fs::remove_dir_all(&target)
-                        .map_err(|e| OpError::io(format!("replace {}", target.display()), e))?;
-                }
-                let kept = temp.keep();
-                std::fs::rename(&kept, &target)
-                    .map_err(|e| OpError::io(format!("rename into {}", target.display()), e))?;
+                place(dir, staged_name(temp.path())?, &item.relative, true)?;
+                let _ = temp.keep();
             }
         }
         written.push(WrittenPath {
@@ -329,6 +339,13 @@ async fn pull_wanted(
         });
     }
     Ok(written)
+}
+
+/// The name of a staged file or directory, directly inside the output
+/// directory.
+fn staged_name(path: &Path) -> Result<&std::ffi::OsStr, OpError> {
+    path.file_name()
+        .ok_or_else(|| OpError::Invalid(format!("{} has no file name", path.display())))
 }
 
 #[cfg(unix)]

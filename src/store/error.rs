@@ -8,6 +8,8 @@ use crate::oci::reference::ReferenceError;
 use crate::oci::verify::VerifyError;
 
 #[derive(Debug, thiserror::Error)]
+// A cause is said once: in the message (the TUI shows one line), never
+// also as `source()`, or the CLI's "caused by" lines would repeat it.
 pub enum StoreError {
     #[error("{what} not found")]
     NotFound { what: String },
@@ -32,12 +34,8 @@ pub enum StoreError {
     CatalogUnavailable { registry: String, detail: String },
     #[error(transparent)]
     Verify(#[from] VerifyError),
-    #[error("{what}: {source}")]
-    InvalidManifest {
-        what: String,
-        #[source]
-        source: ManifestError,
-    },
+    #[error("{what}: {cause}")]
+    InvalidManifest { what: String, cause: ManifestError },
     #[error("{what} is larger than the {limit}-byte limit")]
     TooLarge { what: String, limit: u64 },
     #[error("{operation} failed: registry answered {status}: {message}")]
@@ -60,11 +58,10 @@ pub enum StoreError {
     },
     #[error("registry broke the protocol: {0}")]
     Protocol(String),
-    #[error("{context}: {source}")]
+    #[error("{context}: {cause}")]
     Io {
         context: String,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error(transparent)]
     Reference(#[from] ReferenceError),
@@ -78,7 +75,7 @@ impl StoreError {
     pub fn io(context: impl Into<String>, source: std::io::Error) -> StoreError {
         StoreError::Io {
             context: context.into(),
-            source,
+            cause: source,
         }
     }
 

@@ -12,6 +12,7 @@
 mod blobs;
 mod index;
 mod scan;
+mod shared;
 mod store_impl;
 
 use std::path::{Path, PathBuf};
@@ -20,7 +21,7 @@ use crate::oci::manifest::MAX_MANIFEST_SIZE;
 use crate::oci::reference::validate_repository;
 use crate::oci::{Descriptor, Digest, Manifest};
 use crate::store::StoreError;
-use index::{INDEX_FILE, LAYOUT_FILE, LayoutIndex};
+use index::LAYOUT_FILE;
 use scan::{ScanCache, ScanMemo};
 
 #[derive(Debug)]
@@ -29,7 +30,8 @@ pub struct LayoutStore {
     shape: Shape,
     name: String,
     registry: String,
-    /// Serialises read-modify-write of `index.json` within this process.
+    /// Serialises read-modify-write of `index.json` within this process
+    /// (processes wait for each other on a file lock, see `shared`).
     index_lock: tokio::sync::Mutex<()>,
     scan_cache: std::sync::Mutex<ScanCache>,
     scan_memo: std::sync::Mutex<ScanMemo>,
@@ -85,17 +87,13 @@ impl LayoutStore {
         let path = path.as_ref();
         let context = || format!("creating {}", path.display());
         std::fs::create_dir_all(path).map_err(|e| StoreError::io(context(), e))?;
+        // `ingest` alone is another regscope making the same layout now.
         let empty = std::fs::read_dir(path)
             .map_err(|e| StoreError::io(context(), e))?
-            .next()
-            .is_none();
+            .filter_map(Result::ok)
+            .all(|entry| entry.file_name() == blobs::INGEST_DIR);
         if empty {
-            std::fs::write(path.join(LAYOUT_FILE), br#"{"imageLayoutVersion":"1.0.0"}"#)
-                .map_err(|e| StoreError::io(context(), e))?;
-            let index = serde_json::to_vec(&LayoutIndex::default())
-                .map_err(|e| StoreError::Invalid(format!("cannot serialise an index: {e}")))?;
-            std::fs::write(path.join(INDEX_FILE), index)
-                .map_err(|e| StoreError::io(context(), e))?;
+            shared::ensure_layout_blocking(path)?;
         }
         LayoutStore::open(path)
     }
@@ -161,7 +159,7 @@ impl LayoutStore {
 
     async fn writable_layout(&self, repository: &str) -> Result<PathBuf, StoreError> {
         let dir = self.layout_dir(repository)?;
-        index::ensure_layout(&dir).await?;
+        shared::ensure_layout(&dir).await?;
         Ok(dir)
     }
 
@@ -232,7 +230,7 @@ fn parse_manifest(
 ) -> Result<Manifest, StoreError> {
     Manifest::parse(raw, media_type).map_err(|source| StoreError::InvalidManifest {
         what: format!("manifest {digest}"),
-        source,
+        cause: source,
     })
 }
 

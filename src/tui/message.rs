@@ -222,7 +222,7 @@ pub enum CopyDestination {
     SameStore { repository: String },
     /// Another registry (`registry/repo`) or an OCI layout (`oci:DIR`), in
     /// the CLI's spelling; opened by the runner when the copy starts.
-    Elsewhere(crate::cli::target::Spec),
+    Elsewhere(crate::target::Spec),
 }
 
 #[derive(Debug, Clone)]

@@ -402,7 +402,8 @@ fn a_corrupted_download_keeps_the_existing_file() {
 
 /// Copying the seeds' graph to a registry without the referrers API writes
 /// each subject's fallback index once: the image's three referrers in one
-/// update, the SBOM's signature in another, and no more.
+/// update, the SBOM's signature in another, and no more; and both after
+/// every manifest is in, so the graph pays one settle, not one per level.
 #[test]
 fn a_copy_writes_each_fallback_index_once() {
     let registry = Registry::distribution();
@@ -428,8 +429,25 @@ fn a_copy_writes_each_fallback_index_once() {
         .await
         .unwrap();
         assert_eq!(outcome.manifests, 5, "the image and its four referrers");
-        let index_writes: Vec<String> = proxy
-            .requests()
+        let requests = proxy.requests();
+        let is_index_write = |r: &crate::support::RecordedRequest| {
+            r.method == "PUT" && r.path.contains("/batched/net-monitor/manifests/sha256-")
+        };
+        let last_manifest_put = requests
+            .iter()
+            .rposition(|r| {
+                r.method == "PUT" && r.path.contains("/batched/net-monitor/manifests/sha256:")
+            })
+            .expect("manifests were pushed");
+        let first_index_write = requests
+            .iter()
+            .position(is_index_write)
+            .expect("fallback indexes were written");
+        assert!(
+            last_manifest_put < first_index_write,
+            "both levels' manifests go in before any fallback index is written"
+        );
+        let index_writes: Vec<String> = requests
             .into_iter()
             .filter(|r| {
                 r.method == "PUT" && r.path.contains("/batched/net-monitor/manifests/sha256-")

@@ -3,9 +3,11 @@
 //! API), behind the fault proxy where a test needs a lying or failing
 //! registry, and side by side with the real ORAS CLI.
 
+mod downgrade;
 mod fallback;
 mod fallback_gc;
 mod faults;
+mod head_digests;
 mod integrity;
 mod interop;
 mod read;

@@ -23,4 +23,4 @@ mod snapshots;
 mod state;
 mod terminal;
 mod terminal_actions;
-mod tmux;
+pub mod tmux;

@@ -1,6 +1,6 @@
 //! Moving one batch of a copy: the blobs (each once, side by side, skipped
 //! when the target has them, mounted within a registry, streamed
-//! otherwise), then the manifests round by round.
+//! otherwise), then the manifests in one push, in graph order.
 
 use std::collections::HashSet;
 
@@ -10,15 +10,19 @@ use super::{Chain, CopyOutcome, Ends};
 use crate::oci::{Descriptor, Manifest};
 use crate::ops::{OpError, Progress, report};
 
-/// Copies the blobs of every chain (each once, in parallel), then pushes
-/// the chains' manifests round by round: the first of every chain, then
-/// the second, … (an index after its children), each round as one batch, so
-/// a registry without the referrers API gets one fallback-index update per
-/// subject per level. The last manifest of a chain gets the chain's tags.
-pub(super) async fn copy_batch(ends: &Ends<'_>, chains: &[Chain]) -> Result<(), OpError> {
+/// Copies the blobs of every chain of every level (each once, in
+/// parallel), then pushes all their manifests as one batch in graph order:
+/// level by level, and within a level the first of every chain, then the
+/// second, … (an index after its children). The store PUTs a manifest after
+/// what it names and updates each subject's fallback index once for the
+/// whole batch, so a registry without the referrers API pays one settle for
+/// the graph, not one per level. The last manifest of a chain gets the
+/// chain's tags.
+pub(super) async fn copy_batch(ends: &Ends<'_>, levels: &[Vec<Chain>]) -> Result<(), OpError> {
     let mut seen = HashSet::new();
-    let blobs: Vec<&Descriptor> = chains
+    let blobs: Vec<&Descriptor> = levels
         .iter()
+        .flatten()
         .flat_map(|chain| chain.manifests.iter())
         .flat_map(Manifest::blobs)
         .filter(|blob| seen.insert(blob.digest.clone()))
@@ -33,19 +37,28 @@ pub(super) async fn copy_batch(ends: &Ends<'_>, chains: &[Chain]) -> Result<(), 
         .buffer_unordered(ends.concurrency)
         .try_collect::<Vec<()>>()
         .await?;
-    let rounds = chains.iter().map(|c| c.manifests.len()).max().unwrap_or(0);
-    for round in 0..rounds {
-        push_round(ends, chains, round).await?;
-    }
-    Ok(())
-}
-
-/// Pushes the `round`-th manifest of every chain in one batch.
-async fn push_round(ends: &Ends<'_>, chains: &[Chain], round: usize) -> Result<(), OpError> {
     if ends.cancel.is_cancelled() {
         return Err(OpError::Cancelled);
     }
     let mut batch: Vec<(&Manifest, Option<&str>)> = Vec::new();
+    let mut fresh_count = 0;
+    for chains in levels {
+        let rounds = chains.iter().map(|c| c.manifests.len()).max().unwrap_or(0);
+        for round in 0..rounds {
+            fresh_count += add_round(ends, chains, round, &mut batch);
+        }
+    }
+    push_batch(ends, &batch, fresh_count).await
+}
+
+/// Adds the `round`-th manifest of every chain to `batch` (once per tag, or
+/// by digest when untagged and not pushed yet); returns how many are new.
+fn add_round<'a>(
+    ends: &Ends<'_>,
+    chains: &'a [Chain],
+    round: usize,
+    batch: &mut Vec<(&'a Manifest, Option<&'a str>)>,
+) -> usize {
     let mut fresh_count = 0;
     for chain in chains {
         let Some(manifest) = chain.manifests.get(round) else {
@@ -69,7 +82,15 @@ async fn push_round(ends: &Ends<'_>, chains: &[Chain], round: usize) -> Result<(
         // the user's tag are names of the same bytes).
         batch.extend(tags.iter().map(|tag| (manifest, Some(tag.as_str()))));
     }
-    let pushed = ends.target.push_manifests(ends.target_repo, &batch).await?;
+    fresh_count
+}
+
+async fn push_batch(
+    ends: &Ends<'_>,
+    batch: &[(&Manifest, Option<&str>)],
+    fresh_count: usize,
+) -> Result<(), OpError> {
+    let pushed = ends.target.push_manifests(ends.target_repo, batch).await?;
     for ((manifest, tag), pushed) in batch.iter().zip(&pushed) {
         if &pushed.descriptor.digest != manifest.digest() {
             return Err(OpError::Invalid(format!(

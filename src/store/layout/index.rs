@@ -1,26 +1,25 @@
 //! A layout's `index.json`: its entries are the layout's manifests, tagged by
 //! the `org.opencontainers.image.ref.name` annotation or untagged (ORAS
-//! keeps referrers there untagged). Written atomically: a temporary file,
-//! then a rename, so a reader never sees half an index.
+//! keeps referrers there untagged). Written by `shared`, which knows about
+//! the other programs writing the same file.
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::blobs::{INGEST_DIR, temp_name};
 use crate::oci::media_type::{ANNOTATION_REF_NAME, OCI_INDEX};
 use crate::oci::{Descriptor, Digest};
 use crate::store::StoreError;
 
 pub(super) const INDEX_FILE: &str = "index.json";
 pub(super) const LAYOUT_FILE: &str = "oci-layout";
-const LAYOUT_CONTENT: &[u8] = br#"{"imageLayoutVersion":"1.0.0"}"#;
+pub(super) const LAYOUT_CONTENT: &[u8] = br#"{"imageLayoutVersion":"1.0.0"}"#;
 
 /// `index.json` of a layout with tens of thousands of tags is larger than a
 /// manifest may be, yet still has to be capped before it is read.
 const MAX_INDEX_SIZE: u64 = 64 * 1024 * 1024;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct LayoutIndex {
     #[serde(default = "schema_version")]
@@ -129,15 +128,37 @@ impl LayoutIndex {
     }
 }
 
+/// How often a read that finds a torn `index.json` tries again: ORAS
+/// rewrites the file in place (truncate, then write), so for a moment it
+/// can be empty or half written.
+const TORN_READ_ATTEMPTS: u32 = 50;
+const TORN_READ_PAUSE: std::time::Duration = std::time::Duration::from_millis(2);
+
 /// Reads `index.json`, refusing a symlink and an oversized file. A layout
 /// without one (just created) has an empty index.
 pub(super) async fn read(layout: &Path) -> Result<LayoutIndex, StoreError> {
+    let layout = layout.to_path_buf();
+    tokio::task::spawn_blocking(move || read_blocking(&layout).map(|(index, _)| index))
+        .await
+        .map_err(|e| StoreError::Invalid(format!("reading index.json failed: {e}")))?
+}
+
+/// The `index.json` a writer read: the open file and the bytes read from
+/// it, so it can tell afterwards whether someone wrote into that file.
+pub(super) struct Opened {
+    pub file: std::fs::File,
+    pub bytes: Vec<u8>,
+}
+
+/// `read` for blocking code, with what was opened (`None` when there is no
+/// `index.json` yet).
+pub(super) fn read_blocking(layout: &Path) -> Result<(LayoutIndex, Option<Opened>), StoreError> {
     let path = layout.join(INDEX_FILE);
     let context = || format!("reading {}", path.display());
-    let metadata = match tokio::fs::symlink_metadata(&path).await {
+    let metadata = match std::fs::symlink_metadata(&path) {
         Ok(metadata) => metadata,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(LayoutIndex::default());
+            return Ok((LayoutIndex::default(), None));
         }
         Err(error) => return Err(StoreError::io(context(), error)),
     };
@@ -147,14 +168,39 @@ pub(super) async fn read(layout: &Path) -> Result<LayoutIndex, StoreError> {
             path.display()
         )));
     }
-    if metadata.len() > MAX_INDEX_SIZE {
-        return Err(StoreError::TooLarge {
-            what: path.display().to_string(),
-            limit: MAX_INDEX_SIZE,
-        });
+    let mut file = std::fs::File::open(&path).map_err(|e| StoreError::io(context(), e))?;
+    let (index, bytes) = read_settled(&mut file, &path)?;
+    Ok((index, Some(Opened { file, bytes })))
+}
+
+/// Reads an open `index.json` from its start until it parses, waiting out
+/// a writer caught between truncating and writing it.
+pub(super) fn read_settled(
+    file: &mut std::fs::File,
+    path: &Path,
+) -> Result<(LayoutIndex, Vec<u8>), StoreError> {
+    let mut attempt = 1;
+    loop {
+        let bytes = read_capped(file, path)?;
+        match parse(&bytes, path) {
+            Ok(index) => return Ok((index, bytes)),
+            Err(error) if attempt >= TORN_READ_ATTEMPTS => return Err(error),
+            Err(_) => {
+                attempt += 1;
+                std::thread::sleep(TORN_READ_PAUSE);
+            }
+        }
     }
-    let bytes = tokio::fs::read(&path)
-        .await
+}
+
+fn read_capped(file: &mut std::fs::File, path: &Path) -> Result<Vec<u8>, StoreError> {
+    use std::io::{Read, Seek};
+    let context = || format!("reading {}", path.display());
+    file.rewind().map_err(|e| StoreError::io(context(), e))?;
+    let mut bytes = Vec::new();
+    // One byte past the cap tells an oversized file from one at the cap.
+    file.take(MAX_INDEX_SIZE + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| StoreError::io(context(), e))?;
     if bytes.len() as u64 > MAX_INDEX_SIZE {
         return Err(StoreError::TooLarge {
@@ -162,7 +208,11 @@ pub(super) async fn read(layout: &Path) -> Result<LayoutIndex, StoreError> {
             limit: MAX_INDEX_SIZE,
         });
     }
-    serde_json::from_slice(&bytes)
+    Ok(bytes)
+}
+
+fn parse(bytes: &[u8], path: &Path) -> Result<LayoutIndex, StoreError> {
+    serde_json::from_slice(bytes)
         .map_err(|e| StoreError::Invalid(format!("{} is not a valid index: {e}", path.display())))
 }
 
@@ -190,51 +240,6 @@ pub(super) async fn version(layout: &Path) -> Option<IndexVersion> {
         modified: Some(metadata.modified().ok()?),
         length: metadata.len(),
     })
-}
-
-/// Writes `index.json` atomically.
-pub(super) async fn write(layout: &Path, index: &LayoutIndex) -> Result<(), StoreError> {
-    let path = layout.join(INDEX_FILE);
-    let bytes = serde_json::to_vec(index)
-        .map_err(|e| StoreError::Invalid(format!("cannot serialise the index: {e}")))?;
-    write_atomically(layout, &path, &bytes).await
-}
-
-/// Makes `layout` an OCI layout if it is not one yet.
-pub(super) async fn ensure_layout(layout: &Path) -> Result<(), StoreError> {
-    tokio::fs::create_dir_all(layout)
-        .await
-        .map_err(|e| StoreError::io(format!("creating {}", layout.display()), e))?;
-    let marker = layout.join(LAYOUT_FILE);
-    if tokio::fs::symlink_metadata(&marker).await.is_err() {
-        write_atomically(layout, &marker, LAYOUT_CONTENT).await?;
-    }
-    if tokio::fs::symlink_metadata(layout.join(INDEX_FILE))
-        .await
-        .is_err()
-    {
-        write(layout, &LayoutIndex::default()).await?;
-    }
-    Ok(())
-}
-
-async fn write_atomically(layout: &Path, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let context = || format!("writing {}", path.display());
-    let ingest = layout.join(INGEST_DIR);
-    tokio::fs::create_dir_all(&ingest)
-        .await
-        .map_err(|e| StoreError::io(context(), e))?;
-    let temp = ingest.join(temp_name("index"));
-    let result = async {
-        tokio::fs::write(&temp, bytes).await?;
-        tokio::fs::rename(&temp, path).await
-    }
-    .await;
-    if let Err(error) = result {
-        let _ = tokio::fs::remove_file(&temp).await;
-        return Err(StoreError::io(context(), error));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

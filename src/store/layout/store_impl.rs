@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use bytes::Bytes;
 
+use super::shared::{self, Change};
 use super::{LayoutStore, Shape, blobs, index, index_entry, scan};
 use crate::oci::manifest::MAX_MANIFEST_SIZE;
 use crate::oci::reference::validate_tag;
@@ -127,51 +128,71 @@ impl Store for LayoutStore {
         manifest: &Manifest,
         tag: Option<&str>,
     ) -> Result<PushedManifest, StoreError> {
-        if let Some(tag) = tag {
-            validate_tag(tag)?;
-        }
-        if manifest.size() > MAX_MANIFEST_SIZE {
-            return Err(StoreError::TooLarge {
-                what: format!("manifest {}", manifest.digest()),
-                limit: MAX_MANIFEST_SIZE,
-            });
+        let mut pushed = self.push_manifests(repository, &[(manifest, tag)]).await?;
+        pushed
+            .pop()
+            .ok_or_else(|| StoreError::Invalid("no manifest was pushed".to_owned()))
+    }
+
+    /// Writes every manifest's blob, then lists them all in `index.json` in
+    /// one update.
+    async fn push_manifests(
+        &self,
+        repository: &str,
+        manifests: &[(&Manifest, Option<&str>)],
+    ) -> Result<Vec<PushedManifest>, StoreError> {
+        for (manifest, tag) in manifests {
+            if let Some(tag) = tag {
+                validate_tag(tag)?;
+            }
+            if manifest.size() > MAX_MANIFEST_SIZE {
+                return Err(StoreError::TooLarge {
+                    what: format!("manifest {}", manifest.digest()),
+                    limit: MAX_MANIFEST_SIZE,
+                });
+            }
         }
         let layout = self.writable_layout(repository).await?;
-        let entry = index_entry(manifest);
-        blobs::write_bytes(&layout, &entry, manifest.raw().clone()).await?;
+        let mut changes = Vec::with_capacity(manifests.len());
+        let mut pushed = Vec::with_capacity(manifests.len());
+        for (manifest, tag) in manifests {
+            let entry = index_entry(manifest);
+            blobs::write_bytes(&layout, &entry, manifest.raw().clone()).await?;
+            changes.push(match tag {
+                Some(tag) => Change::Tag {
+                    entry: entry.clone(),
+                    tag: (*tag).to_owned(),
+                },
+                // Untagged, as ORAS keeps referrers, so scans still find it.
+                None => Change::Untagged(entry.clone()),
+            });
+            pushed.push(PushedManifest {
+                descriptor: entry,
+                referrer_indexed_by: manifest
+                    .subject
+                    .as_ref()
+                    .map(|_| ReferrersSource::SubjectScan),
+            });
+        }
         {
             let _guard = self.index_lock.lock().await;
-            let mut layout_index = index::read(&layout).await?;
-            match tag {
-                Some(tag) => layout_index.set_tag(entry.clone(), tag),
-                // Untagged, as ORAS keeps referrers, so scans still find it.
-                None => layout_index.add_untagged(entry.clone()),
-            }
-            index::write(&layout, &layout_index).await?;
+            shared::update(&layout, changes).await?;
         }
-        Ok(PushedManifest {
-            descriptor: entry,
-            referrer_indexed_by: manifest
-                .subject
-                .as_ref()
-                .map(|_| ReferrersSource::SubjectScan),
-        })
+        Ok(pushed)
     }
 
     async fn delete_manifest(&self, repository: &str, digest: &Digest) -> Result<(), StoreError> {
         let layout = self.existing_layout(repository).await?;
-        let _guard = self.index_lock.lock().await;
-        let mut layout_index = index::read(&layout).await?;
-        let listed = layout_index.remove_digest(digest);
         let blob = blobs::blob_path(&layout, digest);
         let stored = tokio::fs::symlink_metadata(&blob).await.is_ok();
+        let listed = {
+            let _guard = self.index_lock.lock().await;
+            shared::update(&layout, vec![Change::Remove(digest.clone())]).await?
+        };
         if !listed && !stored {
             return Err(StoreError::not_found(format!(
                 "manifest {digest} in {repository}"
             )));
-        }
-        if listed {
-            index::write(&layout, &layout_index).await?;
         }
         blobs::remove(&layout, digest).await
     }

@@ -1,6 +1,7 @@
 //! Manifests: resolve (HEAD, falling back to GET) and fetch with
 //! verification; `write` pushes and deletes them.
 
+mod order;
 mod write;
 
 use bytes::Bytes;
@@ -177,8 +178,12 @@ impl RemoteStore {
                 Digest::sha256_of(&raw)
             }
         };
-        let manifest = Manifest::parse(raw, served_as.as_deref())
-            .map_err(|source| StoreError::InvalidManifest { what, source })?;
+        let manifest = Manifest::parse(raw, served_as.as_deref()).map_err(|source| {
+            StoreError::InvalidManifest {
+                what,
+                cause: source,
+            }
+        })?;
         Ok((manifest, digest))
     }
 

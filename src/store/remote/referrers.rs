@@ -214,9 +214,9 @@ impl RemoteStore {
         {
             Ok((manifest, _)) => manifest,
             Err(e) if e.is_not_found() => return Ok(referrers),
-            Err(StoreError::InvalidManifest { source, .. }) => {
+            Err(StoreError::InvalidManifest { cause, .. }) => {
                 referrers.warnings.push(format!(
-                    "the fallback tag {tag} is not a readable index ({source}); ignored"
+                    "the fallback tag {tag} is not a readable index ({cause}); ignored"
                 ));
                 return Ok(referrers);
             }

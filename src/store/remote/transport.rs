@@ -245,6 +245,9 @@ impl Transport {
                 }
             };
             let status = response.status();
+            // What `REGSCOPE_LOG=debug` shows a user who asks what was sent:
+            // the URL without query or credentials, never a header.
+            tracing::debug!(%method, url = %redact(&url), %status, version = ?response.version(), "{}", call.operation);
             if matches!(
                 status,
                 StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE

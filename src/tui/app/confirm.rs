@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use super::dialogs::names_a_registry;
 use super::{App, Dialog, Popup};
-use crate::cli::target::Spec;
 use crate::oci::media_type as mt;
 use crate::oci::reference::is_registry_name;
 use crate::ops::{AttachFile, AttachOptions};
+use crate::target::Spec;
 use crate::tui::message::{CopyDestination, Effect, NodePath, OperationRequest};
 use crate::tui::model::{NodeKind, Status};
 use crate::tui::runner::operations::expand_home;
@@ -123,7 +123,7 @@ impl App {
             };
             return Ok((destination, tag.map(str::to_owned)));
         }
-        let spec = Spec::parse(here).map_err(|e| format!("{e:#}"))?;
+        let spec = Spec::parse(here).map_err(|e| e.to_string())?;
         if spec.target().is_some() && spec.tag().is_none() {
             return Err("the copy keeps the source's digest: name a tag, not a digest".into());
         }

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::cli::target::open;
 use crate::ops::{self, CancellationToken, CopyOptions, ProgressSink, PullOptions, PullSelect};
 use crate::store::SharedStore;
 use crate::store::remote::ConnectOptions;
+use crate::target::open;
 use crate::tui::message::{CopyDestination, Msg, OperationOutcome, OperationRequest};
 
 /// Runs `request`, forwarding its progress; ends with `OperationDone`.
@@ -45,8 +45,11 @@ async fn run_request(
                 platform,
                 output_dir,
             } => {
+                // The TUI never replaces a different file it was not asked
+                // to: the pull stops and says which one is in the way.
                 let options = PullOptions {
                     platform,
+                    replace_existing: false,
                     ..PullOptions::new(output_dir, select)
                 };
                 ops::pull(store, &repository, &reference, &options, progress, cancel)
@@ -60,7 +63,10 @@ async fn run_request(
                 descriptor,
                 output_dir,
             } => {
-                let options = PullOptions::new(output_dir, PullSelect::Target);
+                let options = PullOptions {
+                    replace_existing: false,
+                    ..PullOptions::new(output_dir, PullSelect::Target)
+                };
                 let blobs = [*descriptor];
                 ops::pull::pull_blobs(store, &repository, &blobs, &options, progress, cancel)
                     .await
@@ -135,7 +141,7 @@ fn open_destination(
     match destination {
         CopyDestination::SameStore { repository } => Ok((None, repository)),
         CopyDestination::Elsewhere(spec) => {
-            let target = open(&spec, connect, true).map_err(|e| format!("{e:#}"))?;
+            let target = open(&spec, connect, true).map_err(|e| e.to_string())?;
             if target.repository.is_empty() {
                 return Err(format!(
                     "{} does not name a repository",

@@ -134,6 +134,18 @@ async fn remote_cli_ls_trusts_a_ca_file() {
     let stderr = String::from_utf8_lossy(&insecure.stderr);
     assert!(stderr.contains("verification is OFF"), "{stderr}");
 
+    // Over TLS the registry offers HTTP/2 (ALPN) and is spoken to in it:
+    // one connection carries every request of a level at once.
+    let logged = Command::new(env!("CARGO_BIN_EXE_regscope"))
+        .args(["ls", "--ca-file", ca_file.to_str().unwrap(), &repository])
+        .env_remove("RUST_LOG")
+        .env("REGSCOPE_LOG", "regscope=debug")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .output()
+        .expect("run regscope");
+    let log = String::from_utf8_lossy(&logged.stderr);
+    assert!(log.contains("HTTP/2.0"), "{log}");
+
     // Without a TLS option a loopback host is spoken to in plain HTTP,
     // which a TLS registry refuses: an error, never a silent success.
     let plain = regscope_ls(&[&repository]);

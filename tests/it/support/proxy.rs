@@ -13,33 +13,36 @@
 
 use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
+use http_body_util::{BodyExt, StreamBody, combinators::BoxBody};
 use hyper::body::{Frame, Incoming};
-use hyper::header::{CONTENT_LENGTH, HOST, HeaderName, HeaderValue, LOCATION};
+use hyper::header::{CONTENT_LENGTH, HeaderName, HeaderValue, LOCATION};
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type ProxyBody = BoxBody<Bytes, BoxError>;
 
+mod forward;
+mod pump;
 mod record;
 mod rule;
 mod server;
 mod sink;
 #[cfg(test)]
 mod tests;
+mod tls;
 
+use forward::forward;
+use pump::pump;
 use record::Record;
 pub use record::RecordedRequest;
 use rule::Redirect;
 pub use rule::Rule;
 use server::{Server, full, header_list, plain};
 pub use sink::RecordingSink;
+pub use tls::TestCa;
 
 struct RuleState {
     rule: Rule,
@@ -48,6 +51,9 @@ struct RuleState {
 
 struct ProxyState {
     upstream: String,
+    /// Clients speak HTTPS to the proxy: the upstream is told so, as a
+    /// TLS-terminating proxy tells it, so its `Location`s say `https`.
+    https: bool,
     rules: Mutex<Vec<RuleState>>,
     requests: Mutex<Vec<Arc<Record>>>,
     bytes_sent: AtomicU64,
@@ -69,8 +75,24 @@ impl FaultProxy {
     /// passed through unchanged, so registries that build absolute
     /// `Location`s keep the client on the proxy.
     pub fn start(upstream: &str) -> FaultProxy {
+        Self::start_with(upstream, None)
+    }
+
+    /// The same proxy speaking HTTPS to its clients with a certificate
+    /// `ca` signed (and plain HTTP to `upstream`): a registry reached over
+    /// https, for what it must never be allowed to do, such as redirect to
+    /// plain http.
+    pub fn start_tls(upstream: &str, ca: &TestCa) -> FaultProxy {
+        Self::start_with(upstream, Some(ca.server_config()))
+    }
+
+    fn start_with(
+        upstream: &str,
+        tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
+    ) -> FaultProxy {
         let state = Arc::new(ProxyState {
             upstream: upstream.to_string(),
+            https: tls.is_some(),
             rules: Mutex::new(Vec::new()),
             requests: Mutex::new(Vec::new()),
             bytes_sent: AtomicU64::new(0),
@@ -78,7 +100,7 @@ impl FaultProxy {
             most_held: AtomicUsize::new(0),
         });
         let s = state.clone();
-        let server = Server::start(move |req| handle_proxy(s.clone(), req));
+        let server = Server::start_with(move |req| handle_proxy(s.clone(), req), tls);
         FaultProxy { state, server }
     }
     /// Start with rules already in place.
@@ -93,8 +115,9 @@ impl FaultProxy {
     pub fn host(&self) -> String {
         self.server.addr.to_string()
     }
+    /// `http://` or, started with [`FaultProxy::start_tls`], `https://`.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.server.addr)
+        self.server.base_url()
     }
     pub fn upstream(&self) -> &str {
         &self.state.upstream
@@ -209,7 +232,7 @@ async fn handle_proxy(state: Arc<ProxyState>, req: Request<Incoming>) -> Respons
             let (h, b) = r.into_parts();
             (h, b)
         }
-        None => match forward(&state.upstream, parts, body).await {
+        None => match forward(&state.upstream, state.https, parts, body).await {
             Ok(_) if rule.status_after_forward.is_some() => {
                 let status = rule.status_after_forward.unwrap();
                 plain(status, rule.body.clone().unwrap_or_default()).into_parts()
@@ -272,118 +295,4 @@ async fn handle_proxy(state: Arc<ProxyState>, req: Request<Incoming>) -> Respons
         rx.recv().await.map(|item| (item, rx))
     });
     Response::from_parts(head, StreamBody::new(stream).boxed())
-}
-
-async fn forward(
-    upstream: &str,
-    parts: hyper::http::request::Parts,
-    body: Bytes,
-) -> Result<Response<Incoming>, BoxError> {
-    let stream = TcpStream::connect(upstream).await?;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(async move {
-        let _ = conn.await;
-    });
-    let mut req = Request::from_parts(parts, Full::new(body));
-    if !req.headers().contains_key(HOST) {
-        req.headers_mut()
-            .insert(HOST, HeaderValue::from_str(upstream)?);
-    }
-    // The origin-form URI is what an HTTP/1.1 server expects.
-    let pq = req
-        .uri()
-        .path_and_query()
-        .map_or("/", |p| p.as_str())
-        .to_string();
-    *req.uri_mut() = pq.parse()?;
-    Ok(sender.send_request(req).await?)
-}
-
-async fn pump(
-    mut body: ProxyBody,
-    tx: mpsc::Sender<Result<Frame<Bytes>, BoxError>>,
-    rule: Rule,
-    state: Arc<ProxyState>,
-    record: Arc<Record>,
-) {
-    let limit = [rule.truncate_after, rule.reset_after, rule.stall_after]
-        .into_iter()
-        .flatten()
-        .min();
-    let mut offset: usize = 0;
-    let send = |chunk: Bytes| {
-        let tx = tx.clone();
-        let state = state.clone();
-        let record = record.clone();
-        async move {
-            // Counted before the hand-over, so a client that has the bytes
-            // never sees a smaller count.
-            let n = chunk.len() as u64;
-            state.bytes_sent.fetch_add(n, Ordering::SeqCst);
-            record.bytes_sent.fetch_add(n, Ordering::SeqCst);
-            tx.send(Ok(Frame::data(chunk))).await.is_ok()
-        }
-    };
-    let mut limit_reached = false;
-    while let Some(frame) = body.frame().await {
-        let frame = match frame {
-            Ok(f) => f,
-            Err(e) => {
-                let _ = tx.send(Err(e)).await;
-                return;
-            }
-        };
-        let Ok(data) = frame.into_data() else {
-            continue; // trailers: dropped
-        };
-        let mut data = data.to_vec();
-        if let Some(at) = rule.flip_byte_at
-            && at >= offset
-            && at < offset + data.len()
-        {
-            data[at - offset] ^= 0x01;
-        }
-        if let Some(limit) = limit {
-            let room = limit.saturating_sub(offset);
-            if data.len() >= room {
-                data.truncate(room);
-                limit_reached = true;
-            }
-        }
-        offset += data.len();
-        let pieces: Vec<Bytes> = match rule.throttle {
-            Some(rate) => {
-                let piece = ((rate / 10).max(1)) as usize;
-                data.chunks(piece).map(Bytes::copy_from_slice).collect()
-            }
-            None if data.is_empty() => Vec::new(),
-            None => vec![Bytes::from(data)],
-        };
-        for p in pieces {
-            let len = p.len() as u64;
-            if !send(p).await {
-                return;
-            }
-            if let Some(rate) = rule.throttle {
-                tokio::time::sleep(Duration::from_micros(len * 1_000_000 / rate)).await;
-            }
-        }
-        if limit_reached {
-            break;
-        }
-    }
-    if limit_reached {
-        if rule.stall_after.is_some_and(|n| Some(n) == limit) {
-            tx.closed().await; // hang until the client goes away
-            return;
-        }
-        if rule.reset_after.is_some_and(|n| Some(n) == limit) {
-            let _ = tx.send(Err("fault proxy: connection reset".into())).await;
-            return;
-        }
-        return; // truncate: a complete, short body
-    }
-    if let Some(extra) = rule.append {
-        let _ = send(Bytes::from(extra)).await;
-    }
 }

@@ -127,7 +127,7 @@ fn openssl(dir: &Path, args: &[&str]) {
 
 /// `ca.pem` (a CA, EC P-256) and `server.pem`/`server.key` signed by it,
 /// valid for `127.0.0.1` and `localhost`.
-fn make_certificates(dir: &Path) {
+pub(super) fn make_certificates(dir: &Path) {
     let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"];
     let mut ca = vec!["req", "-x509", "-nodes", "-days", "2"];
     ca.extend(ec);

@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::KeyCode;
-use regscope::cli::target::Spec;
 use regscope::demo::NET_MONITOR_SBOM;
 use regscope::graph::{DiscoverOptions, discover};
 use regscope::oci::Reference;
 use regscope::store::Store;
 use regscope::store::layout::LayoutStore;
 use regscope::store::remote::{ConnectOptions, RemoteStore};
+use regscope::target::Spec;
 use regscope::tui::app::{App, Dialog, Popup};
 use regscope::tui::config::Config;
 use regscope::tui::message::{CopyDestination, Effect, OperationRequest};

@@ -105,14 +105,19 @@ async fn send(
             .and_then(|l| l.to_str().ok())
             .and_then(|l| url.join(l).ok())
             .ok_or_else(|| protocol(format!("{status} without a usable Location")))?;
+        // Checked before the realm rules so the error names the redirect
+        // (both ends), not the realm the registry named.
+        if url.scheme() == "https" && next.scheme() != "https" {
+            return Err(protocol(format!(
+                "refused a redirect from {} to {}: from https to plain http, where \
+                 the credentials could be read on the way",
+                redacted(&url),
+                redacted(&next)
+            )));
+        }
         // A redirect target is chosen by the token server as a realm is by
         // the registry, and gets the same checks.
         validate_realm(next.as_str(), request.registry, request.registry_is_http)?;
-        if url.scheme() == "https" && next.scheme() != "https" {
-            return Err(protocol(
-                "a redirect from https to plain http; not followed".to_owned(),
-            ));
-        }
         if posts_secret && next.origin() != request.realm.origin() {
             return Err(protocol(format!(
                 "a redirect to {} would carry the identity token to another server; not followed",

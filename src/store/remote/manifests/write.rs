@@ -8,7 +8,7 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 
-use super::{describe, header_digest};
+use super::{describe, header_digest, order};
 use crate::oci::{Descriptor, Digest, Manifest};
 use crate::store::ReferrersSource;
 use crate::store::remote::response::error_from;
@@ -98,45 +98,14 @@ impl RemoteStore {
         repository: &str,
         manifests: &[(&Manifest, Option<&str>)],
     ) -> Result<Vec<PushedManifest>, StoreError> {
-        // Referrers of one subject go one after another: a registry that
-        // indexes referrers itself (olareg) was seen to lose one of two
-        // pushed at once for the same subject. Different subjects go side
-        // by side.
-        let mut lanes: Vec<(Option<&Digest>, Vec<usize>)> = Vec::new();
-        for (at, (manifest, _)) in manifests.iter().enumerate() {
-            let subject = manifest.subject.as_ref().map(|s| &s.digest);
-            match lanes
-                .iter_mut()
-                .find(|(lane, _)| subject.is_some() && *lane == subject)
-            {
-                Some((_, members)) => members.push(at),
-                None => lanes.push((subject, vec![at])),
-            }
+        // A manifest goes after what it names in the batch (a whole graph
+        // may come at once), and the fallback indexes are updated once, after
+        // every PUT: one settle for the batch, not one per level.
+        let only_manifests: Vec<&Manifest> = manifests.iter().map(|(m, _)| *m).collect();
+        let mut replies: Vec<(usize, HeaderMap)> = Vec::with_capacity(manifests.len());
+        for wave in order::waves(&only_manifests) {
+            replies.extend(self.put_wave(repository, manifests, wave).await?);
         }
-        let runs: Vec<_> = lanes
-            .into_iter()
-            .map(|(_, members)| async move {
-                let mut replies = Vec::with_capacity(members.len());
-                for at in members {
-                    let (manifest, tag) = &manifests[at];
-                    let reference =
-                        tag.map_or_else(|| manifest.digest().to_string(), |t| t.to_owned());
-                    let raw = manifest.raw().clone();
-                    let headers = self
-                        .put_manifest_bytes(repository, &reference, &manifest.media_type, raw)
-                        .await?;
-                    replies.push((at, headers));
-                }
-                Ok::<_, StoreError>(replies)
-            })
-            .collect();
-        let mut replies: Vec<(usize, HeaderMap)> = stream::iter(runs)
-            .buffer_unordered(PUSH_CONCURRENCY)
-            .try_collect::<Vec<_>>()
-            .await?
-            .into_iter()
-            .flatten()
-            .collect();
         replies.sort_by_key(|(at, _)| *at);
         let replies: Vec<HeaderMap> = replies.into_iter().map(|(_, headers)| headers).collect();
         // Subject → the referrers its fallback index must list (each once,
@@ -178,6 +147,55 @@ impl RemoteStore {
                 descriptor: manifest.descriptor(),
                 referrer_indexed_by,
             })
+            .collect())
+    }
+
+    /// PUTs the `wave` positions of `manifests`. Referrers of one subject
+    /// go one after another, different subjects side by side: olareg
+    /// indexes a referrer by reading its subject's referrers response and
+    /// writing the extended one back under two separate locks
+    /// (`referrerAdd` in its referrer.go), so of two referrers of one
+    /// subject PUT at once it can keep only one.
+    async fn put_wave(
+        &self,
+        repository: &str,
+        manifests: &[(&Manifest, Option<&str>)],
+        wave: Vec<usize>,
+    ) -> Result<Vec<(usize, HeaderMap)>, StoreError> {
+        let mut lanes: Vec<(Option<&Digest>, Vec<usize>)> = Vec::new();
+        for at in wave {
+            let subject = manifests[at].0.subject.as_ref().map(|s| &s.digest);
+            match lanes
+                .iter_mut()
+                .find(|(lane, _)| subject.is_some() && *lane == subject)
+            {
+                Some((_, members)) => members.push(at),
+                None => lanes.push((subject, vec![at])),
+            }
+        }
+        let runs: Vec<_> = lanes
+            .into_iter()
+            .map(|(_, members)| async move {
+                let mut replies = Vec::with_capacity(members.len());
+                for at in members {
+                    let (manifest, tag) = &manifests[at];
+                    let reference =
+                        tag.map_or_else(|| manifest.digest().to_string(), |t| t.to_owned());
+                    let raw = manifest.raw().clone();
+                    let headers = self
+                        .put_manifest_bytes(repository, &reference, &manifest.media_type, raw)
+                        .await?;
+                    replies.push((at, headers));
+                }
+                Ok::<_, StoreError>(replies)
+            })
+            .collect();
+        Ok(stream::iter(runs)
+            .buffer_unordered(PUSH_CONCURRENCY)
+            .try_collect::<Vec<_>>()
+            .await?
+            .into_iter()
+            .flatten()
             .collect())
     }
 

@@ -3,6 +3,7 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -11,17 +12,29 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::ServerConfig;
 
 use super::ProxyBody;
 
-/// A background tokio runtime serving one listener on 127.0.0.1:0.
+/// A background tokio runtime serving one listener on 127.0.0.1:0, in
+/// plain HTTP or, with a TLS configuration, in HTTPS.
 pub(super) struct Server {
     pub(super) addr: SocketAddr,
+    pub(super) https: bool,
     runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl Server {
     pub(super) fn start<F, Fut>(handler: F) -> Server
+    where
+        F: Fn(Request<Incoming>) -> Fut + Clone + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Response<ProxyBody>> + Send + 'static,
+    {
+        Self::start_with(handler, None)
+    }
+
+    pub(super) fn start_with<F, Fut>(handler: F, tls: Option<Arc<ServerConfig>>) -> Server
     where
         F: Fn(Request<Incoming>) -> Fut + Clone + Send + Sync + 'static,
         Fut: std::future::Future<Output = Response<ProxyBody>> + Send + 'static,
@@ -39,6 +52,7 @@ impl Server {
             .set_nonblocking(true)
             .expect("non-blocking listener");
         let addr = listener.local_addr().unwrap();
+        let https = tls.is_some();
         runtime.spawn(async move {
             let listener = TcpListener::from_std(listener).expect("listener on the runtime");
             loop {
@@ -46,21 +60,41 @@ impl Server {
                     continue;
                 };
                 let handler = handler.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
                     let svc = service_fn(move |req| {
                         let handler = handler.clone();
                         async move { Ok::<_, Infallible>(handler(req).await) }
                     });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), svc)
-                        .await;
+                    let http = hyper::server::conn::http1::Builder::new();
+                    match tls {
+                        // A failed handshake (a client refusing the test CA)
+                        // just ends the connection, as a real server's does.
+                        Some(config) => {
+                            if let Ok(stream) = TlsAcceptor::from(config).accept(stream).await {
+                                let _ = http.serve_connection(TokioIo::new(stream), svc).await;
+                            }
+                        }
+                        None => {
+                            let _ = http.serve_connection(TokioIo::new(stream), svc).await;
+                        }
+                    }
                 });
             }
         });
         Server {
             addr,
+            https,
             runtime: Some(runtime),
         }
+    }
+}
+
+impl Server {
+    /// `http://` or `https://` and the address.
+    pub(super) fn base_url(&self) -> String {
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 }
 

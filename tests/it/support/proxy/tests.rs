@@ -1,5 +1,6 @@
 use super::super::{Registry, http_get, http_request, sha256_digest};
 use super::*;
+use std::time::Duration;
 
 fn push_blob(host: &str, data: &[u8]) -> String {
     let digest = sha256_digest(data);

@@ -1,18 +1,33 @@
-//! Turning a command-line REF into a store, a repository and what to
-//! resolve in it: `[REGISTRY/]REPO[:TAG][@DIGEST]` for a registry, or
-//! `oci:DIR[:TAG][@DIGEST]` for an OCI image layout on disk.
+//! Turning a REF as people type it (on the command line, in the TUI's
+//! go-to and copy prompts) into a store, a repository and what to resolve
+//! in it: `[REGISTRY/]REPO[:TAG][@DIGEST]` for a registry, or
+//! `oci:DIR[:TAG][@DIGEST]` for an OCI image layout on disk. Both front
+//! ends use it, so it lives in the engine with a typed error.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use color_eyre::eyre::{Result, WrapErr, eyre};
-
-use super::ConnectionArgs;
 use crate::oci::Reference;
-use crate::oci::reference::is_registry_name;
-use crate::store::SharedStore;
+use crate::oci::reference::{ReferenceError, is_registry_name};
 use crate::store::layout::LayoutStore;
 use crate::store::remote::{ConnectOptions, RemoteStore};
+use crate::store::{SharedStore, StoreError};
+
+/// Why a REF names nothing that can be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    #[error("invalid reference {input:?}: {cause}")]
+    Reference {
+        input: String,
+        cause: ReferenceError,
+    },
+    #[error("cannot connect to {registry}: {cause}")]
+    Connect { registry: String, cause: StoreError },
+    #[error("cannot open the OCI layout {}: {cause}", dir.display())]
+    Layout { dir: PathBuf, cause: StoreError },
+    #[error("{0} needs a tag or digest")]
+    NoReference(String),
+}
 
 const LAYOUT_PREFIX: &str = "oci:";
 
@@ -30,16 +45,19 @@ pub enum Spec {
 }
 
 impl Spec {
-    pub fn parse(input: &str) -> Result<Spec> {
+    pub fn parse(input: &str) -> Result<Spec, TargetError> {
         if let Some(rest) = input.strip_prefix(LAYOUT_PREFIX) {
             return Ok(parse_layout(rest));
         }
         if is_registry_name(input) {
             return Ok(Spec::RegistryOnly(input.to_owned()));
         }
-        let reference =
-            Reference::parse(input).wrap_err_with(|| format!("invalid reference {input:?}"))?;
-        Ok(Spec::Registry(reference))
+        Reference::parse(input)
+            .map(Spec::Registry)
+            .map_err(|cause| TargetError::Reference {
+                input: input.to_owned(),
+                cause,
+            })
     }
 
     /// `DIR[:TAG][@DIGEST]` as `--oci-layout` takes it.
@@ -102,20 +120,25 @@ pub struct Target {
 
 impl Target {
     /// The tag or digest, or an error naming what is missing.
-    pub fn require_reference(&self) -> Result<&str> {
+    pub fn require_reference(&self) -> Result<&str, TargetError> {
         self.reference
             .as_deref()
-            .ok_or_else(|| eyre!("{} needs a tag or digest", self.display_name))
+            .ok_or_else(|| TargetError::NoReference(self.display_name.clone()))
     }
 }
 
 /// Opens the store a spec names. `create` makes a missing layout (a copy's
 /// destination).
-pub fn open(spec: &Spec, connection: &ConnectOptions, create: bool) -> Result<Target> {
+pub fn open(spec: &Spec, connection: &ConnectOptions, create: bool) -> Result<Target, TargetError> {
     match spec {
         Spec::Registry(reference) => {
-            let store = RemoteStore::new(&reference.registry, connection.clone())
-                .wrap_err_with(|| format!("cannot connect to {}", reference.registry))?;
+            let store =
+                RemoteStore::new(&reference.registry, connection.clone()).map_err(|cause| {
+                    TargetError::Connect {
+                        registry: reference.registry.clone(),
+                        cause,
+                    }
+                })?;
             Ok(Target {
                 store: Arc::new(store),
                 repository: reference.repository.clone(),
@@ -124,8 +147,12 @@ pub fn open(spec: &Spec, connection: &ConnectOptions, create: bool) -> Result<Ta
             })
         }
         Spec::RegistryOnly(registry) => {
-            let store = RemoteStore::new(registry, connection.clone())
-                .wrap_err_with(|| format!("cannot connect to {registry}"))?;
+            let store = RemoteStore::new(registry, connection.clone()).map_err(|cause| {
+                TargetError::Connect {
+                    registry: registry.clone(),
+                    cause,
+                }
+            })?;
             Ok(Target {
                 store: Arc::new(store),
                 repository: String::new(),
@@ -139,7 +166,10 @@ pub fn open(spec: &Spec, connection: &ConnectOptions, create: bool) -> Result<Ta
             } else {
                 LayoutStore::open(dir)
             }
-            .wrap_err_with(|| format!("cannot open the OCI layout {}", dir.display()))?;
+            .map_err(|cause| TargetError::Layout {
+                dir: dir.clone(),
+                cause,
+            })?;
             let repository = store.single_repository().unwrap_or_default().to_owned();
             Ok(Target {
                 store: Arc::new(store),
@@ -149,73 +179,6 @@ pub fn open(spec: &Spec, connection: &ConnectOptions, create: bool) -> Result<Ta
             })
         }
     }
-}
-
-/// The password of `--password-stdin`: the first line of a pipe, or typed
-/// at a terminal with echo off (nothing of it reaches the scrollback).
-fn read_password() -> Result<String> {
-    use std::io::IsTerminal;
-    if !std::io::stdin().is_terminal() {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .wrap_err("cannot read the password from standard input")?;
-        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
-    }
-    eprint!("Password: ");
-    crossterm::terminal::enable_raw_mode().wrap_err("cannot turn terminal echo off")?;
-    let typed = read_hidden_line();
-    let _ = crossterm::terminal::disable_raw_mode();
-    eprintln!();
-    typed
-}
-
-/// Characters typed until Enter, in raw mode (no echo); Ctrl-C or Esc
-/// gives up.
-fn read_hidden_line() -> Result<String> {
-    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
-    let mut typed = String::new();
-    loop {
-        let Event::Key(key) = read().wrap_err("cannot read the password")? else {
-            continue;
-        };
-        if key.kind == KeyEventKind::Release {
-            continue;
-        }
-        match key.code {
-            KeyCode::Enter => return Ok(typed),
-            KeyCode::Esc => return Err(eyre!("no password given")),
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                return Err(eyre!("no password given"));
-            }
-            KeyCode::Backspace => {
-                typed.pop();
-            }
-            KeyCode::Char(c) => typed.push(c),
-            _ => {}
-        }
-    }
-}
-
-/// The connection flags as the store wants them; the password is read
-/// once, here.
-pub fn connect_options(args: &ConnectionArgs) -> Result<ConnectOptions> {
-    let password = if args.password_stdin {
-        Some(read_password()?)
-    } else {
-        None
-    };
-    if password.is_some() && args.username.is_none() {
-        return Err(eyre!("--password-stdin needs --username"));
-    }
-    Ok(ConnectOptions {
-        plain_http: args.plain_http,
-        ca_file: args.ca_file.clone(),
-        insecure: args.insecure,
-        username: args.username.clone(),
-        password,
-        ..ConnectOptions::default()
-    })
 }
 
 #[cfg(test)]

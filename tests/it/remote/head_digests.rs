@@ -1,0 +1,97 @@
+//! Reliability B3: a digest regscope only heard in a HEAD answer
+//! (`Docker-Content-Digest`, no body) is the registry's word. The fault
+//! proxy makes distribution lie in HEAD: for the image's tag it names
+//! another manifest, for a cosign tag a digest whose GET serves other
+//! bytes. `tree` describes what the GET served (hashed), says the two
+//! disagreed, and labels the digest nothing confirmed; the GET of that
+//! digest fails with a digest mismatch.
+
+use std::process::Command;
+
+use regscope::oci::Digest;
+use serde_json::Value;
+
+use super::{push_image, run, store};
+use crate::support::{FaultProxy, Registry, Rule};
+
+const UNVERIFIED: &str = "(digest not verified: the registry's word)";
+
+fn tree(proxy: &FaultProxy, format: &str) -> (String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_regscope"))
+        .args(["tree", "--format", format])
+        .arg(format!("{}/app:v1", proxy.host()))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run regscope");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    (stdout, stderr)
+}
+
+#[test]
+fn digests_only_a_head_answer_named_are_labelled_and_fail_their_get() {
+    let registry = Registry::distribution();
+    let direct = store(registry.host());
+    let (image, signature) = run(async {
+        let image = push_image(&direct, "app", "v1", "the image").await;
+        let sig_tag = format!("{}.sig", image.digest().fallback_tag());
+        let signature = push_image(&direct, "app", &sig_tag, "a cosign signature").await;
+        (image, signature)
+    });
+    let image = image.digest().clone();
+    let signature = signature.digest().clone();
+    let lie = Digest::sha256_of(b"a manifest nobody pushed");
+    let proxy = FaultProxy::start(registry.host());
+    // HEAD of the image's tag names the signature; GET of it is honest.
+    proxy.add_rule(
+        Rule::new("HEAD", "/manifests/v1").header("Docker-Content-Digest", &signature.to_string()),
+    );
+    // HEAD of the cosign tag names a digest whose GET serves the real
+    // signature's bytes.
+    proxy.add_rule(
+        Rule::new("HEAD", &format!("/manifests/{}.sig", image.fallback_tag()))
+            .header("Docker-Content-Digest", &lie.to_string()),
+    );
+    proxy.add_rule(
+        Rule::new("GET", &format!("/manifests/{lie}")).redirect(&format!(
+            "{}/v2/app/manifests/{signature}",
+            proxy.base_url()
+        )),
+    );
+
+    let (text, said) = tree(&proxy, "tree");
+    let root = text.lines().next().unwrap_or_default();
+    assert!(root.ends_with(&format!("app@{image}")), "{text}");
+    assert!(
+        said.contains(&format!("resolving v1 gave {signature}")) && said.contains("hashed here"),
+        "{said}"
+    );
+    let labelled = text
+        .lines()
+        .find(|line| line.contains(&lie.to_string()))
+        .unwrap_or_else(|| panic!("the cosign tag's node is missing:\n{text}"));
+    assert!(labelled.contains(UNVERIFIED), "{text}");
+    assert!(said.contains("digest mismatch"), "{said}");
+    assert!(said.contains(&format!("expected {lie}")), "{said}");
+
+    let (json, _) = tree(&proxy, "json");
+    let json: Value = serde_json::from_str(&json).expect("tree JSON");
+    assert_eq!(json["digest"], image.to_string());
+    assert!(json.get("digestVerified").is_none());
+    let node = json["referrers"]
+        .as_array()
+        .expect("referrers")
+        .iter()
+        .find(|n| n["digest"] == lie.to_string())
+        .expect("the cosign tag's node");
+    assert_eq!(node["digestVerified"], false);
+
+    // The lies were told where the proxy says they were.
+    let lied_heads = proxy
+        .requests()
+        .iter()
+        .filter(|r| r.method == "HEAD" && r.rule.is_some())
+        .count();
+    assert!(lied_heads >= 2, "{lied_heads} lying HEAD answers");
+}
