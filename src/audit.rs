@@ -6,6 +6,9 @@
 //!
 //! - `row` turns a discovered tree into a row (pure);
 //! - `keys` reads PEM public keys and checks raw signatures;
+//! - `certs` reads X.509 certificates (identities, chains);
+//! - `keyless` accepts a signing certificate by a trusted root and the
+//!   identity the user expects;
 //! - `verify` checks the signatures attached to an image (cosign's
 //!   simple-signing layers, Sigstore bundles, DSSE envelopes) offline;
 //! - `run` lists tags, groups them by digest and discovers each image with
@@ -15,6 +18,8 @@
 //! names the image) is not a signature check: only `verify` checks
 //! signatures, and only against keys the user gave.
 
+pub mod certs;
+pub mod keyless;
 pub mod keys;
 pub mod row;
 pub mod run;
@@ -24,6 +29,7 @@ use std::fmt;
 
 use crate::oci::Digest;
 
+pub use keyless::{Keyless, Matcher};
 pub use keys::{KeyError, TrustKey};
 pub use row::summarize;
 pub use run::{AuditEvent, AuditOptions, AuditTarget, audit};
@@ -65,7 +71,8 @@ impl fmt::Display for SignatureScheme {
 /// The outcome of checking signatures against the trust material given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Verification {
-    /// A signature verified with this key (its label and fingerprint).
+    /// A signature verified with this key (its label and fingerprint), or
+    /// this keyless identity (`who (OIDC issuer …, CA …)`).
     Verified { key: String },
     /// Trust material was given and nothing verified; why, per signature.
     Failed { reasons: Vec<String> },
@@ -182,7 +189,7 @@ impl ImageAudit {
                         Verification::Failed { reasons } => {
                             format!("verified signature ({})", reasons.join("; "))
                         }
-                        _ => "verified signature (no --key given)".to_owned(),
+                        _ => "verified signature (no trust material given)".to_owned(),
                     });
                 }
                 _ => {}

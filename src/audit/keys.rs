@@ -56,6 +56,16 @@ impl TrustKey {
         TrustKey::from_pem(&name, &pem)
     }
 
+    /// The key of a certificate (its DER SubjectPublicKeyInfo), named
+    /// `name`; `None` when it is not a key type regscope verifies with.
+    pub fn from_spki_der(name: &str, der: &[u8]) -> Option<TrustKey> {
+        Some(TrustKey {
+            name: name.to_owned(),
+            fingerprint: format!("sha256:{}", hex(&Sha256::digest(der))),
+            key: decode_spki(der)?,
+        })
+    }
+
     pub fn from_pem(name: &str, pem: &str) -> Result<TrustKey, KeyError> {
         let (label, document) = Document::from_pem(pem.trim()).map_err(|e| KeyError::NotPem {
             name: name.to_owned(),
@@ -127,6 +137,28 @@ impl TrustKey {
             Key::Ed25519(_) => false,
         }
     }
+
+    /// Whether `signature` is this key's X.509 signature over `tbs` with the
+    /// algorithm `algorithm` names (ECDSA or RSA PKCS#1 v1.5 with SHA-2, or
+    /// Ed25519): how a certificate's issuer signed it.
+    pub fn verify_x509(&self, algorithm: &str, tbs: &[u8], signature: &[u8]) -> bool {
+        let digest: Vec<u8> = match (algorithm, &self.key) {
+            ("1.3.101.112", Key::Ed25519(key)) => {
+                return ed25519_dalek::Signature::from_slice(signature)
+                    .is_ok_and(|sig| key.verify_strict(tbs, &sig).is_ok());
+            }
+            ("1.2.840.10045.4.3.2" | "1.2.840.113549.1.1.11", _) => Sha256::digest(tbs).to_vec(),
+            ("1.2.840.10045.4.3.3" | "1.2.840.113549.1.1.12", _) => Sha384::digest(tbs).to_vec(),
+            ("1.2.840.10045.4.3.4" | "1.2.840.113549.1.1.13", _) => Sha512::digest(tbs).to_vec(),
+            _ => return false,
+        };
+        let rsa_algorithm = algorithm.starts_with("1.2.840.113549.");
+        match &self.key {
+            Key::Rsa(key) if rsa_algorithm => rsa_verify_digest(key, &digest, signature),
+            Key::P256(_) | Key::P384(_) if !rsa_algorithm => self.verify_digest(&digest, signature),
+            _ => false,
+        }
+    }
 }
 
 fn decode_spki(der: &[u8]) -> Option<Key> {
@@ -153,6 +185,10 @@ fn rsa_verify_digest(key: &rsa::RsaPublicKey, digest: &[u8], signature: &[u8]) -
         48 => (
             rsa::Pkcs1v15Sign::new::<Sha384>(),
             rsa::Pss::new::<Sha384>(),
+        ),
+        64 => (
+            rsa::Pkcs1v15Sign::new::<Sha512>(),
+            rsa::Pss::new::<Sha512>(),
         ),
         _ => return false,
     };

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use futures_util::{StreamExt, stream};
 
 use super::row::{is_signed_envelope, kinds, summarize};
-use super::verify::verify_node;
-use super::{ImageAudit, Summary, TrustKey, Verification};
+use super::verify::{Trust, verify_node};
+use super::{ImageAudit, Keyless, Summary, TrustKey, Verification};
 use crate::graph::{DiscoverOptions, GraphNode, ReferrerTree, discover};
 use crate::oci::media_type::ArtifactKind;
 use crate::oci::{Descriptor, Digest, PlatformSpec};
@@ -32,8 +32,10 @@ pub struct AuditOptions {
     pub tags: Option<globset::GlobMatcher>,
     /// For an index: audit this platform's manifest instead.
     pub platform: Option<PlatformSpec>,
-    /// Trust material: signatures are checked against these keys.
+    /// Trust material: signatures are checked against these keys...
     pub keys: Vec<TrustKey>,
+    /// ...and keyless ones against this trusted root and identity.
+    pub keyless: Option<Arc<Keyless>>,
     /// Images discovered at once. Each discovery sends a level of its graph
     /// together; the store's adaptive limit (32 at first, less when the
     /// registry pushes back) keeps the sum in bounds.
@@ -51,6 +53,7 @@ impl Default for AuditOptions {
             tags: None,
             platform: None,
             keys: Vec::new(),
+            keyless: None,
             concurrency: DEFAULT_AUDIT_CONCURRENCY,
             resolve_concurrency: 32,
         }
@@ -152,18 +155,14 @@ async fn audit_repository(
         ..DiscoverOptions::default()
     };
     let discover_options = &discover_options;
+    let trust = Trust {
+        keys: &options.keys,
+        keyless: options.keyless.as_deref(),
+    };
     let mut rows = stream::iter(images)
         .map(|(digest, mut tags)| async move {
             tags.sort();
-            audit_image(
-                store,
-                repository,
-                &digest,
-                tags,
-                discover_options,
-                &options.keys,
-            )
-            .await
+            audit_image(store, repository, &digest, tags, discover_options, trust).await
         })
         .buffer_unordered(options.concurrency.max(1));
     while let Some(row) = rows.next().await {
@@ -181,15 +180,15 @@ pub async fn audit_image(
     digest: &Digest,
     tags: Vec<String>,
     options: &DiscoverOptions,
-    keys: &[TrustKey],
+    trust: Trust<'_>,
 ) -> ImageAudit {
     let tree = match discover(store, repository, &digest.to_string(), options).await {
         Ok(tree) => tree,
         Err(error) => return failed_row(repository, digest, tags, &error),
     };
     let mut row = summarize(&tree, tags);
-    if !keys.is_empty() {
-        verify_row(store, &tree, &mut row, keys).await;
+    if !trust.is_empty() {
+        verify_row(store, &tree, &mut row, trust).await;
     }
     row
 }
@@ -217,12 +216,12 @@ fn failed_row(
     }
 }
 
-/// Checks every signature of the image, and of its SBOMs, against `keys`.
+/// Checks every signature of the image, and of its SBOMs, against `trust`.
 async fn verify_row(
     store: &dyn Store,
     tree: &ReferrerTree,
     row: &mut ImageAudit,
-    keys: &[TrustKey],
+    trust: Trust<'_>,
 ) {
     let repository = tree.repository.as_str();
     let subject_raw = tree.manifest.raw().clone();
@@ -236,7 +235,7 @@ async fn verify_row(
         else {
             continue;
         };
-        let outcome = verify_node(store, repository, node, Some(&subject_raw), keys).await;
+        let outcome = verify_node(store, repository, node, Some(&subject_raw), trust).await;
         signature.verification = outcome_of(outcome, &mut reasons, node);
         if let (None, Verification::Verified { key }) = (&verified, &signature.verification) {
             verified = Some(key.clone());
@@ -270,7 +269,7 @@ async fn verify_row(
             candidates.push((sbom, None));
         }
         for (node, raw) in candidates {
-            let outcome = verify_node(store, repository, node, raw, keys).await;
+            let outcome = verify_node(store, repository, node, raw, trust).await;
             if let Verification::Verified { key } = outcome_of(outcome, &mut sbom_reasons, node) {
                 sbom_verified.get_or_insert(key);
             }

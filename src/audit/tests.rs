@@ -39,7 +39,7 @@ fn missing_names_what_and_where() {
             "sbom",
             "signed-sbom",
             "provenance",
-            "verified signature (no --key given)"
+            "verified signature (no trust material given)"
         ]
     );
     // An index with an SBOM on one platform of two.

@@ -1,23 +1,34 @@
-//! Offline signature checks against the keys the user gave:
+//! Offline signature checks against the trust material the user gave:
+//! public keys (`--key`) and, for keyless signatures, a trusted root with
+//! the identity to expect (`--trusted-root`, `--certificate-identity`,
+//! `--certificate-oidc-issuer`).
 //!
 //! - cosign's simple-signing layers (legacy `.sig` tags and OCI 1.1
 //!   `…cosign.artifact.sig.v1+json` referrers): the layer blob is the
 //!   payload, the base64 signature is the layer's
 //!   `dev.cosignproject.cosign/signature` annotation, and the payload's
-//!   `critical.image.docker-manifest-digest` must be the subject;
+//!   `critical.image.docker-manifest-digest` must be the subject; a keyless
+//!   one carries its certificate in `dev.sigstore.cosign/certificate`;
 //! - DSSE envelopes (cosign's `.att` layers, and inside Sigstore bundles):
 //!   the signature is over the DSSE pre-authentication encoding of the
 //!   payload, and the in-toto statement's subject must name the subject;
 //! - Sigstore bundles with a message signature: `messageDigest` must be the
-//!   subject's digest, and the signature is over it.
+//!   subject's digest, and the signature is over it. A bundle's
+//!   `verificationMaterial` says whether a key or a certificate signed it.
 //!
 //! A signature that verifies but names another image is a failure.
 
+mod envelope;
+
+use std::time::SystemTime;
+
 use serde_json::Value;
 
+use self::envelope::{verify_envelope, verify_simple_signing};
 use super::TrustKey;
+use super::certs::Cert;
+use super::keyless::Keyless;
 use crate::document::statement::decode_base64;
-use crate::document::unwrap_statement;
 use crate::graph::GraphNode;
 use crate::oci::media_type as mt;
 use crate::oci::{Descriptor, Digest};
@@ -29,6 +40,21 @@ const MAX_LAYER: u64 = 64 * 1024 * 1024;
 /// Layers looked at per signature manifest (cosign appends one per
 /// signature; a hostile registry could list millions).
 const MAX_LAYERS: usize = 32;
+/// Where cosign puts a keyless signature's certificate (PEM).
+const ANNOTATION_COSIGN_CERTIFICATE: &str = "dev.sigstore.cosign/certificate";
+
+/// The trust material of one audit.
+#[derive(Debug, Clone, Copy)]
+pub struct Trust<'a> {
+    pub keys: &'a [TrustKey],
+    pub keyless: Option<&'a Keyless>,
+}
+
+impl Trust<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty() && self.keyless.is_none()
+    }
+}
 
 /// What checking one attachment found: the key that verified it, or why
 /// nothing did.
@@ -42,7 +68,7 @@ pub async fn verify_node(
     repository: &str,
     node: &GraphNode,
     subject_raw: Option<&[u8]>,
-    keys: &[TrustKey],
+    trust: Trust<'_>,
 ) -> NodeOutcome {
     let Some(manifest) = &node.manifest else {
         return Err(vec!["its manifest could not be read".to_owned()]);
@@ -50,7 +76,7 @@ pub async fn verify_node(
     let mut reasons = Vec::new();
     for layer in manifest.layers.iter().take(MAX_LAYERS) {
         let outcome =
-            verify_layer(store, repository, &node.subject, subject_raw, layer, keys).await;
+            verify_layer(store, repository, &node.subject, subject_raw, layer, trust).await;
         match outcome {
             Some(Ok(key)) => return Ok(key),
             Some(Err(reason)) => reasons.push(reason),
@@ -74,7 +100,7 @@ async fn verify_layer(
     subject: &Digest,
     subject_raw: Option<&[u8]>,
     layer: &Descriptor,
-    keys: &[TrustKey],
+    trust: Trust<'_>,
 ) -> Option<Result<String, String>> {
     let media_type = layer.media_type.to_ascii_lowercase();
     let envelope = media_type.contains("sigstore.bundle") || media_type.contains("dsse.envelope");
@@ -90,164 +116,64 @@ async fn verify_layer(
         Ok(bytes) => bytes,
         Err(error) => return Some(Err(format!("cannot fetch {}: {error}", layer.digest))),
     };
+    // A keyless signature's certificate: a layer annotation (cosign's
+    // simple signing and `.att`), or the bundle's verification material.
+    let annotated = layer
+        .annotation(ANNOTATION_COSIGN_CERTIFICATE)
+        .filter(|pem| !pem.is_empty())
+        .map(Cert::from_pem);
     Some(match simple_signing {
-        Some(signature) => verify_simple_signing(subject, &bytes, signature, keys),
-        None => verify_envelope(subject, subject_raw, &bytes, keys),
+        Some(signature) => with_signer(annotated, trust, |keys| {
+            verify_simple_signing(subject, &bytes, signature, keys)
+        }),
+        None => {
+            let Ok(doc) = serde_json::from_slice::<Value>(&bytes) else {
+                return Some(Err("the envelope is not JSON".to_owned()));
+            };
+            let certificate = annotated.or_else(|| bundle_certificate(&doc));
+            with_signer(certificate, trust, |keys| {
+                verify_envelope(subject, subject_raw, &doc, &bytes, keys)
+            })
+        }
     })
 }
 
-fn no_key_verifies(keys: &[TrustKey]) -> String {
-    let names: Vec<String> = keys.iter().map(TrustKey::label).collect();
-    format!(
-        "the signature does not verify with {} (signed by another key, or altered)",
-        names.join(", ")
+/// Runs `check` with the keys that apply: a certificate's key when the
+/// signature carries a certificate the keyless trust accepts, else the
+/// user's keys. Says what trust material is missing when none applies.
+fn with_signer(
+    certificate: Option<Result<Cert, String>>,
+    trust: Trust<'_>,
+    check: impl Fn(&[TrustKey]) -> Result<String, String>,
+) -> Result<String, String> {
+    match (certificate, trust.keyless) {
+        (Some(certificate), Some(keyless)) => {
+            let signer = keyless.check(&certificate?, SystemTime::now())?;
+            check(std::slice::from_ref(&signer.key)).map(|_| signer.label())
+        }
+        (Some(_), None) if trust.keys.is_empty() => Err(
+            "signed with a certificate (keyless): verify it with --trusted-root, --certificate-identity and --certificate-oidc-issuer"
+                .to_owned(),
+        ),
+        (None, _) if trust.keys.is_empty() => {
+            Err("signed with a key, not a certificate: verify it with --key".to_owned())
+        }
+        _ => check(trust.keys),
+    }
+}
+
+/// The signing certificate of a Sigstore bundle: `certificate` (v0.3) or
+/// the first of `x509CertificateChain` (v0.1, v0.2, and what cosign v3
+/// writes when given `--certificate-chain`). `None` for a key-signed one.
+fn bundle_certificate(doc: &Value) -> Option<Result<Cert, String>> {
+    let material = doc.get("verificationMaterial")?;
+    let raw = material
+        .pointer("/certificate/rawBytes")
+        .or_else(|| material.pointer("/x509CertificateChain/certificates/0/rawBytes"))?;
+    Some(
+        raw.as_str()
+            .and_then(decode_base64)
+            .ok_or_else(|| "the bundle's certificate is not base64".to_owned())
+            .and_then(|der| Cert::from_der(&der)),
     )
-}
-
-fn first_key(keys: &[TrustKey], check: impl Fn(&TrustKey) -> bool) -> Result<String, String> {
-    keys.iter()
-        .find(|key| check(key))
-        .map(TrustKey::label)
-        .ok_or_else(|| no_key_verifies(keys))
-}
-
-fn verify_simple_signing(
-    subject: &Digest,
-    payload: &[u8],
-    signature: &str,
-    keys: &[TrustKey],
-) -> Result<String, String> {
-    let signature =
-        decode_base64(signature).ok_or("the signature annotation is not base64".to_owned())?;
-    // The signature first: an altered payload must read as "does not verify".
-    let key = first_key(keys, |key| key.verify(payload, &signature))?;
-    let named = serde_json::from_slice::<Value>(payload)
-        .ok()
-        .and_then(|doc| {
-            doc.pointer("/critical/image/docker-manifest-digest")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-        .ok_or("the signed payload names no image digest".to_owned())?;
-    if named != subject.to_string() {
-        return Err(format!(
-            "the signed payload names {named}, not {subject} (a signature of another image)"
-        ));
-    }
-    Ok(key)
-}
-
-fn verify_envelope(
-    subject: &Digest,
-    subject_raw: Option<&[u8]>,
-    bytes: &[u8],
-    keys: &[TrustKey],
-) -> Result<String, String> {
-    let doc: Value = serde_json::from_slice(bytes).map_err(|_| "not JSON".to_owned())?;
-    let dsse = doc
-        .get("dsseEnvelope")
-        .or_else(|| doc.get("payload").is_some().then_some(&doc));
-    if let Some(dsse) = dsse {
-        return verify_dsse(subject, dsse, bytes, keys);
-    }
-    let Some(message) = doc.get("messageSignature") else {
-        return Err("a bundle with neither a DSSE envelope nor a message signature".to_owned());
-    };
-    let signature = message
-        .get("signature")
-        .and_then(Value::as_str)
-        .and_then(decode_base64)
-        .ok_or("the message signature is not base64".to_owned())?;
-    let digest = message
-        .pointer("/messageDigest/digest")
-        .and_then(Value::as_str)
-        .and_then(decode_base64)
-        .ok_or("the message signature has no digest".to_owned())?;
-    let key = first_key(keys, |key| {
-        key.verify_digest(&digest, &signature)
-            || subject_raw.is_some_and(|raw| key.verify(raw, &signature))
-    })?;
-    let named = super::keys::hex(&digest);
-    if named != subject.hex() {
-        return Err(format!(
-            "the message signature is over {named}, not {subject} (a signature of another image)"
-        ));
-    }
-    Ok(key)
-}
-
-fn verify_dsse(
-    subject: &Digest,
-    dsse: &Value,
-    bytes: &[u8],
-    keys: &[TrustKey],
-) -> Result<String, String> {
-    let payload_type = dsse
-        .get("payloadType")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let payload = dsse
-        .get("payload")
-        .and_then(Value::as_str)
-        .and_then(decode_base64)
-        .ok_or("the DSSE payload is not base64".to_owned())?;
-    let pae = pae(payload_type, &payload);
-    let signatures: Vec<Vec<u8>> = dsse
-        .get("signatures")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s.get("sig").and_then(Value::as_str).and_then(decode_base64))
-        .collect();
-    if signatures.is_empty() {
-        return Err("the DSSE envelope has no signature".to_owned());
-    }
-    let key = first_key(keys, |key| {
-        signatures.iter().any(|sig| key.verify(&pae, sig))
-    })?;
-    let statement =
-        unwrap_statement(bytes).map_err(|e| format!("the signed payload is not in-toto: {e}"))?;
-    if !statement.names_digest(subject) {
-        let named: Vec<String> = statement
-            .subjects
-            .iter()
-            .flat_map(|s| s.digest.iter().map(|(a, h)| format!("{a}:{h}")))
-            .collect();
-        return Err(format!(
-            "the signed statement names {}, not {subject} (an attestation of another image)",
-            if named.is_empty() {
-                "no digest".to_owned()
-            } else {
-                named.join(", ")
-            }
-        ));
-    }
-    Ok(key)
-}
-
-/// DSSE's pre-authentication encoding:
-/// `"DSSEv1" SP len(type) SP type SP len(body) SP body`.
-pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
-    let mut out = format!(
-        "DSSEv1 {} {payload_type} {} ",
-        payload_type.len(),
-        payload.len()
-    )
-    .into_bytes();
-    out.extend_from_slice(payload);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pae_matches_the_dsse_spec_example() {
-        // From the DSSE protocol document.
-        assert_eq!(
-            pae("http://example.com/HelloWorld", b"hello world"),
-            b"DSSEv1 29 http://example.com/HelloWorld 11 hello world".to_vec()
-        );
-    }
 }

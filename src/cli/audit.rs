@@ -5,6 +5,7 @@
 //! what is missing where.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use color_eyre::eyre::{Result, WrapErr, eyre};
@@ -14,7 +15,8 @@ use super::commands::print_stdout;
 use super::interrupt::cancel_on_interrupt;
 use super::terminal::sanitize;
 use crate::audit::{
-    AuditEvent, AuditOptions, AuditTarget, ImageAudit, Requirement, Summary, TrustKey, audit,
+    AuditEvent, AuditOptions, AuditTarget, ImageAudit, Keyless, Matcher, Requirement, Summary,
+    TrustKey, audit,
 };
 use crate::oci::PlatformSpec;
 use crate::ops::CancellationToken;
@@ -51,6 +53,47 @@ pub struct AuditArgs {
     /// signatures with, offline; may be repeated.
     #[arg(long = "key", value_name = "PUBKEY")]
     pub keys: Vec<PathBuf>,
+    /// A Sigstore trusted root (`trusted_root.json`): keyless signatures
+    /// verify when their certificate chains to one of its certificate
+    /// authorities and names the identity below. Transparency log and
+    /// signed timestamps are not checked (like cosign's
+    /// --insecure-ignore-tlog --insecure-ignore-sct).
+    #[arg(long, value_name = "FILE", help_heading = "Keyless signatures")]
+    pub trusted_root: Option<PathBuf>,
+    /// The identity (SAN e-mail or URI) the signing certificate must name.
+    #[arg(
+        long,
+        value_name = "IDENTITY",
+        requires = "trusted_root",
+        conflicts_with = "certificate_identity_regexp",
+        help_heading = "Keyless signatures"
+    )]
+    pub certificate_identity: Option<String>,
+    /// A regular expression the identity must match (unanchored).
+    #[arg(
+        long,
+        value_name = "REGEX",
+        requires = "trusted_root",
+        help_heading = "Keyless signatures"
+    )]
+    pub certificate_identity_regexp: Option<String>,
+    /// The OIDC issuer the certificate must name (Fulcio's extension).
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "trusted_root",
+        conflicts_with = "certificate_oidc_issuer_regexp",
+        help_heading = "Keyless signatures"
+    )]
+    pub certificate_oidc_issuer: Option<String>,
+    /// A regular expression the OIDC issuer must match (unanchored).
+    #[arg(
+        long,
+        value_name = "REGEX",
+        requires = "trusted_root",
+        help_heading = "Keyless signatures"
+    )]
+    pub certificate_oidc_issuer_regexp: Option<String>,
     /// Images looked at at once.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
@@ -66,6 +109,7 @@ pub(super) async fn run(
         .iter()
         .map(|path| TrustKey::from_file(path))
         .collect::<Result<Vec<_>, _>>()?;
+    let keyless = keyless(&args)?.map(Arc::new);
     let spec = Spec::parse(&args.target)?;
     let target = open(&spec, connection, false)?;
     let mut tags = args.tags.clone();
@@ -89,6 +133,7 @@ pub(super) async fn run(
         tags,
         platform: args.platform.clone(),
         keys,
+        keyless,
         concurrency: usize::from(args.concurrency),
         ..AuditOptions::default()
     };
@@ -130,6 +175,41 @@ pub(super) async fn run(
     };
     print_stdout(&text)?;
     gate(&rows, &missing, &summary)
+}
+
+/// The keyless trust of `--trusted-root` and the identity flags: both an
+/// identity and an issuer are needed, as cosign asks.
+fn keyless(args: &AuditArgs) -> Result<Option<Keyless>> {
+    let Some(path) = &args.trusted_root else {
+        return Ok(None);
+    };
+    let matcher = |exact: &Option<String>, regexp: &Option<String>, what: &str| match (
+        exact, regexp,
+    ) {
+        (Some(exact), _) => Ok(Matcher::Exact(exact.clone())),
+        (None, Some(regexp)) => Matcher::regex(regexp).map_err(|e| eyre!("--{what}-regexp: {e}")),
+        (None, None) => Err(eyre!(
+            "--trusted-root needs --{what} or --{what}-regexp (what the signing certificate must name)"
+        )),
+    };
+    let identity = matcher(
+        &args.certificate_identity,
+        &args.certificate_identity_regexp,
+        "certificate-identity",
+    )?;
+    let issuer = matcher(
+        &args.certificate_oidc_issuer,
+        &args.certificate_oidc_issuer_regexp,
+        "certificate-oidc-issuer",
+    )?;
+    let json = std::fs::read(path).wrap_err_with(|| format!("cannot read {}", path.display()))?;
+    let keyless = Keyless::from_json(&path.display().to_string(), &json, identity, issuer)
+        .map_err(|e| eyre!(e))?;
+    eprintln!(
+        "note: keyless signatures are checked without a transparency log, signed timestamps or SCTs \
+         (like cosign --insecure-ignore-tlog --insecure-ignore-sct): certificates must be valid now"
+    );
+    Ok(Some(keyless))
 }
 
 /// Names every image that misses a requirement, on stderr, and fails.

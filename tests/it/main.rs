@@ -9,6 +9,7 @@ mod support;
 
 mod audit;
 mod audit_ground;
+mod audit_keyless;
 mod audit_keys;
 mod auth;
 mod boundary;

@@ -13,6 +13,7 @@
 pub mod cosign;
 pub mod fixture;
 pub mod oras;
+pub mod pki;
 pub mod proxy;
 pub mod regctl;
 pub mod registry;
