@@ -9,6 +9,8 @@
 //! - `certs` reads X.509 certificates (identities, chains);
 //! - `keyless` accepts a signing certificate by a trusted root and the
 //!   identity the user expects;
+//! - `notation` reads Notation's JWS envelopes and checks them against a
+//!   trust store;
 //! - `verify` checks the signatures attached to an image (cosign's
 //!   simple-signing layers, Sigstore bundles, DSSE envelopes) offline;
 //! - `run` lists tags, groups them by digest and discovers each image with
@@ -21,6 +23,7 @@
 pub mod certs;
 pub mod keyless;
 pub mod keys;
+pub mod notation;
 pub mod row;
 pub mod run;
 pub mod verify;
@@ -31,6 +34,7 @@ use crate::oci::Digest;
 
 pub use keyless::{Keyless, Matcher};
 pub use keys::{KeyError, TrustKey};
+pub use notation::NotationTrust;
 pub use row::summarize;
 pub use run::{AuditEvent, AuditOptions, AuditTarget, audit};
 
@@ -102,6 +106,9 @@ pub struct SignatureInfo {
     pub scheme: SignatureScheme,
     /// Where it was found (`cosign tag …`, `referrers API`, …).
     pub found_by: Vec<String>,
+    /// Who signed, when the signature says so without trust material
+    /// (Notation: the signing certificate's subject and issuer).
+    pub signer: Option<String>,
     pub verification: Verification,
 }
 

@@ -27,26 +27,44 @@ const EXTENDED_KEY_USAGE: &str = "2.5.29.37";
 #[derive(Debug, Clone)]
 pub struct Cert {
     cert: Certificate,
+    der: Vec<u8>,
 }
 
 impl Cert {
     pub fn from_der(der: &[u8]) -> Result<Cert, String> {
         Certificate::from_der(der)
-            .map(|cert| Cert { cert })
+            .map(|cert| Cert {
+                cert,
+                der: der.to_vec(),
+            })
             .map_err(|e| format!("not an X.509 certificate: {e}"))
     }
 
     pub fn from_pem(pem: &str) -> Result<Cert, String> {
         Certificate::from_pem(pem.trim())
-            .map(|cert| Cert { cert })
             .map_err(|e| format!("not a PEM X.509 certificate: {e}"))
+            .and_then(Cert::of)
     }
 
     /// Every certificate of a PEM file (a chain or a trust store file).
     pub fn all_from_pem(pem: &str) -> Result<Vec<Cert>, String> {
         Certificate::load_pem_chain(pem.as_bytes())
-            .map(|certs| certs.into_iter().map(|cert| Cert { cert }).collect())
-            .map_err(|e| format!("not PEM X.509 certificates: {e}"))
+            .map_err(|e| format!("not PEM X.509 certificates: {e}"))?
+            .into_iter()
+            .map(Cert::of)
+            .collect()
+    }
+
+    fn of(cert: Certificate) -> Result<Cert, String> {
+        let der = cert
+            .to_der()
+            .map_err(|e| format!("cannot encode a certificate: {e}"))?;
+        Ok(Cert { cert, der })
+    }
+
+    /// The certificate's DER encoding, as it arrived.
+    pub fn der(&self) -> &[u8] {
+        &self.der
     }
 
     /// The subject, RFC 4514 style (`CN=root,O=acme`).

@@ -236,7 +236,7 @@ fn chains_to(leaf: &Cert, ca: &Authority, now: SystemTime) -> bool {
 
 /// `2021-03-07T03:20:29.000Z` (or without fractions) as a time; offsets
 /// other than `Z` are not used in trusted roots.
-fn rfc3339(text: &str) -> Option<SystemTime> {
+pub(super) fn rfc3339(text: &str) -> Option<SystemTime> {
     let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u16>().ok();
     let date = x509_cert::der::DateTime::new(
         number(0..4)?,

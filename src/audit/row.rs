@@ -9,7 +9,8 @@ use crate::document::SbomFormat;
 use crate::graph::sources::platform_entries;
 use crate::graph::{GraphNode, ReferrerTree};
 use crate::oci::media_type::{self as mt, ArtifactKind};
-use crate::oci::{Descriptor, PlatformSpec};
+use crate::oci::{Descriptor, Digest, PlatformSpec};
+use crate::store::StoreError;
 
 /// The row for `tree` (signatures not yet checked: `Unverified`).
 pub fn summarize(tree: &ReferrerTree, tags: Vec<String>) -> ImageAudit {
@@ -24,6 +25,7 @@ pub fn summarize(tree: &ReferrerTree, tags: Vec<String>) -> ImageAudit {
             digest: n.digest().clone(),
             scheme: scheme(n),
             found_by: n.found_by.iter().map(ToString::to_string).collect(),
+            signer: None,
             verification: Verification::Unverified,
         })
         .collect();
@@ -211,4 +213,28 @@ fn platform_label(entry: &Descriptor) -> String {
         || entry.digest.to_string(),
         |p| PlatformSpec::of(p).to_string(),
     )
+}
+
+/// The row of an image whose graph could not be discovered.
+pub(super) fn failed_row(
+    repository: &str,
+    digest: &Digest,
+    tags: Vec<String>,
+    error: &StoreError,
+) -> ImageAudit {
+    ImageAudit {
+        repository: repository.to_owned(),
+        digest: digest.clone(),
+        media_type: String::new(),
+        tags,
+        signatures: Vec::new(),
+        sbom: SbomInfo::default(),
+        provenance: false,
+        scan: false,
+        other_attestations: 0,
+        newest: None,
+        verification: Verification::Unverified,
+        warnings: Vec::new(),
+        error: Some(error.to_string()),
+    }
 }

@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use futures_util::{StreamExt, stream};
 
-use super::row::{is_signed_envelope, kinds, summarize};
-use super::verify::{Trust, verify_node};
-use super::{ImageAudit, Keyless, Summary, TrustKey, Verification};
+use super::row::{failed_row, is_signed_envelope, kinds, summarize};
+use super::verify::{Trust, notation_signer, verify_node};
+use super::{ImageAudit, Keyless, NotationTrust, SignatureScheme, Summary, TrustKey, Verification};
 use crate::graph::{DiscoverOptions, GraphNode, ReferrerTree, discover};
 use crate::oci::media_type::ArtifactKind;
 use crate::oci::{Descriptor, Digest, PlatformSpec};
@@ -34,8 +34,10 @@ pub struct AuditOptions {
     pub platform: Option<PlatformSpec>,
     /// Trust material: signatures are checked against these keys...
     pub keys: Vec<TrustKey>,
-    /// ...and keyless ones against this trusted root and identity.
+    /// ...keyless ones against this trusted root and identity...
     pub keyless: Option<Arc<Keyless>>,
+    /// ...and Notation ones against this trust store.
+    pub notation: Option<Arc<NotationTrust>>,
     /// Images discovered at once. Each discovery sends a level of its graph
     /// together; the store's adaptive limit (32 at first, less when the
     /// registry pushes back) keeps the sum in bounds.
@@ -54,6 +56,7 @@ impl Default for AuditOptions {
             platform: None,
             keys: Vec::new(),
             keyless: None,
+            notation: None,
             concurrency: DEFAULT_AUDIT_CONCURRENCY,
             resolve_concurrency: 32,
         }
@@ -158,6 +161,7 @@ async fn audit_repository(
     let trust = Trust {
         keys: &options.keys,
         keyless: options.keyless.as_deref(),
+        notation: options.notation.as_deref(),
     };
     let mut rows = stream::iter(images)
         .map(|(digest, mut tags)| async move {
@@ -187,33 +191,20 @@ pub async fn audit_image(
         Err(error) => return failed_row(repository, digest, tags, &error),
     };
     let mut row = summarize(&tree, tags);
+    for signature in &mut row.signatures {
+        if signature.scheme == SignatureScheme::Notation
+            && let Some(node) = tree
+                .referrers
+                .iter()
+                .find(|n| n.digest() == &signature.digest)
+        {
+            signature.signer = notation_signer(store, &tree.repository, node).await;
+        }
+    }
     if !trust.is_empty() {
         verify_row(store, &tree, &mut row, trust).await;
     }
     row
-}
-
-fn failed_row(
-    repository: &str,
-    digest: &Digest,
-    tags: Vec<String>,
-    error: &StoreError,
-) -> ImageAudit {
-    ImageAudit {
-        repository: repository.to_owned(),
-        digest: digest.clone(),
-        media_type: String::new(),
-        tags,
-        signatures: Vec::new(),
-        sbom: super::SbomInfo::default(),
-        provenance: false,
-        scan: false,
-        other_attestations: 0,
-        newest: None,
-        verification: Verification::Unverified,
-        warnings: Vec::new(),
-        error: Some(error.to_string()),
-    }
 }
 
 /// Checks every signature of the image, and of its SBOMs, against `trust`.

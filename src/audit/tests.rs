@@ -68,6 +68,7 @@ fn summary_line_reads_like_the_issue() {
         digest: signed.digest.clone(),
         scheme: SignatureScheme::CosignLegacy,
         found_by: Vec::new(),
+        signer: None,
         verification: Verification::Verified {
             key: "k".to_owned(),
         },

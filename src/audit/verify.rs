@@ -16,6 +16,8 @@
 //!   subject's digest, and the signature is over it. A bundle's
 //!   `verificationMaterial` says whether a key or a certificate signed it.
 //!
+//! - Notation's JWS envelopes (`notation`), against a trust store.
+//!
 //! A signature that verifies but names another image is a failure.
 
 mod envelope;
@@ -28,6 +30,7 @@ use self::envelope::{verify_envelope, verify_simple_signing};
 use super::TrustKey;
 use super::certs::Cert;
 use super::keyless::Keyless;
+use super::notation::{self, Envelope, NotationTrust};
 use crate::document::statement::decode_base64;
 use crate::graph::GraphNode;
 use crate::oci::media_type as mt;
@@ -48,11 +51,12 @@ const ANNOTATION_COSIGN_CERTIFICATE: &str = "dev.sigstore.cosign/certificate";
 pub struct Trust<'a> {
     pub keys: &'a [TrustKey],
     pub keyless: Option<&'a Keyless>,
+    pub notation: Option<&'a NotationTrust>,
 }
 
 impl Trust<'_> {
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty() && self.keyless.is_none()
+        self.keys.is_empty() && self.keyless.is_none() && self.notation.is_none()
     }
 }
 
@@ -84,13 +88,49 @@ pub async fn verify_node(
         }
     }
     if reasons.is_empty() {
-        if node.artifact_type.as_deref() == Some(mt::NOTARY_SIGNATURE) {
-            reasons.push("Notation signatures are not verified yet".to_owned());
-        } else {
-            reasons.push("it holds no signature regscope can check".to_owned());
-        }
+        reasons.push("it holds no signature regscope can check".to_owned());
     }
     Err(reasons)
+}
+
+/// Who made a Notation signature (`subject …; issuer …` of its signing
+/// certificate), read from its first JWS envelope; shown without trust
+/// material too.
+pub async fn notation_signer(
+    store: &dyn Store,
+    repository: &str,
+    node: &GraphNode,
+) -> Option<String> {
+    let manifest = node.manifest.as_ref()?;
+    let layer = manifest
+        .layers
+        .iter()
+        .take(MAX_LAYERS)
+        .find(|l| l.media_type.eq_ignore_ascii_case(notation::JWS))?;
+    let bytes = store
+        .fetch_blob_bytes(repository, layer, MAX_LAYER)
+        .await
+        .ok()?;
+    Envelope::from_jws(&bytes).ok().map(|e| e.signer())
+}
+
+fn verify_notation(
+    subject: &Digest,
+    media_type: &str,
+    bytes: &[u8],
+    trust: Trust<'_>,
+) -> Result<String, String> {
+    if media_type == notation::COSE {
+        return Err("a COSE Notation signature: regscope checks JWS envelopes only".to_owned());
+    }
+    let envelope = Envelope::from_jws(bytes)?;
+    let Some(store) = trust.notation else {
+        return Err(format!(
+            "a Notation signature ({}): verify it with --notation-trust-store DIR",
+            envelope.signer()
+        ));
+    };
+    envelope.verify(subject, store, SystemTime::now())
 }
 
 /// `None` when the layer holds no signature at all.
@@ -103,6 +143,14 @@ async fn verify_layer(
     trust: Trust<'_>,
 ) -> Option<Result<String, String>> {
     let media_type = layer.media_type.to_ascii_lowercase();
+    if media_type == notation::JWS || media_type == notation::COSE {
+        return Some(
+            match store.fetch_blob_bytes(repository, layer, MAX_LAYER).await {
+                Ok(bytes) => verify_notation(subject, &media_type, &bytes, trust),
+                Err(error) => Err(format!("cannot fetch {}: {error}", layer.digest)),
+            },
+        );
+    }
     let envelope = media_type.contains("sigstore.bundle") || media_type.contains("dsse.envelope");
     // cosign's `.att` layers carry the annotation too, empty: their
     // signature is inside the DSSE envelope.
@@ -155,8 +203,11 @@ fn with_signer(
             "signed with a certificate (keyless): verify it with --trusted-root, --certificate-identity and --certificate-oidc-issuer"
                 .to_owned(),
         ),
-        (None, _) if trust.keys.is_empty() => {
+        (None, _) if trust.keys.is_empty() && trust.keyless.is_some() => {
             Err("signed with a key, not a certificate: verify it with --key".to_owned())
+        }
+        (None, _) if trust.keys.is_empty() => {
+            Err("signed with a key: verify it with --key".to_owned())
         }
         _ => check(trust.keys),
     }

@@ -15,8 +15,8 @@ use super::commands::print_stdout;
 use super::interrupt::cancel_on_interrupt;
 use super::terminal::sanitize;
 use crate::audit::{
-    AuditEvent, AuditOptions, AuditTarget, ImageAudit, Keyless, Matcher, Requirement, Summary,
-    TrustKey, audit,
+    AuditEvent, AuditOptions, AuditTarget, ImageAudit, Keyless, Matcher, NotationTrust,
+    Requirement, Summary, TrustKey, audit,
 };
 use crate::oci::PlatformSpec;
 use crate::ops::CancellationToken;
@@ -94,6 +94,11 @@ pub struct AuditArgs {
         help_heading = "Keyless signatures"
     )]
     pub certificate_oidc_issuer_regexp: Option<String>,
+    /// A Notation trust store: a directory of CA certificates (PEM; its
+    /// subdirectories too, so notation's `truststore/x509/ca` works).
+    /// Notation JWS signatures verify when their chain reaches one.
+    #[arg(long, value_name = "DIR")]
+    pub notation_trust_store: Option<PathBuf>,
     /// Images looked at at once.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
@@ -110,6 +115,13 @@ pub(super) async fn run(
         .map(|path| TrustKey::from_file(path))
         .collect::<Result<Vec<_>, _>>()?;
     let keyless = keyless(&args)?.map(Arc::new);
+    let notation = args
+        .notation_trust_store
+        .as_deref()
+        .map(NotationTrust::from_dir)
+        .transpose()
+        .map_err(|e| eyre!(e))?
+        .map(Arc::new);
     let spec = Spec::parse(&args.target)?;
     let target = open(&spec, connection, false)?;
     let mut tags = args.tags.clone();
@@ -134,6 +146,7 @@ pub(super) async fn run(
         platform: args.platform.clone(),
         keys,
         keyless,
+        notation,
         concurrency: usize::from(args.concurrency),
         ..AuditOptions::default()
     };

@@ -30,6 +30,7 @@ fn image_json(row: &ImageAudit, missing: &[String]) -> Value {
                 "digest": s.digest.to_string(),
                 "scheme": s.scheme.label(),
                 "foundBy": s.found_by,
+                "signer": s.signer,
                 "verification": verification_json(&s.verification),
             })
         })

@@ -11,6 +11,7 @@ mod audit;
 mod audit_ground;
 mod audit_keyless;
 mod audit_keys;
+mod audit_notation;
 mod auth;
 mod boundary;
 mod buildkit;

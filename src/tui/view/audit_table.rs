@@ -47,8 +47,14 @@ fn row_cells(row: &ImageAudit) -> Vec<Cell<'static>> {
     };
     let verification = match &row.verification {
         Verification::Verified { key } => {
-            // The key's file name and fingerprint; its directory is noise.
-            let key = key.rsplit('/').next().unwrap_or(key);
+            // A key file's name and fingerprint (its directory is noise);
+            // an identity (keyless, Notation) whole, its URLs intact.
+            let key = match key.split_once(" (sha256:") {
+                Some((file, _)) if file.contains('/') => {
+                    &key[file.rfind('/').map_or(0, |i| i + 1)..]
+                }
+                _ => key.as_str(),
+            };
             Cell::from(format!("verified {}", escape::owned(key)))
                 .style(Style::new().fg(Color::Green))
         }

@@ -1,0 +1,269 @@
+//! Notation (Notary Project) signatures: a JWS envelope
+//! (`application/jose+json`, the JSON serialization) whose unprotected
+//! header carries the signing certificate chain (`x5c`, signing
+//! certificate first) and whose payload names the target artifact.
+//!
+//! Without trust material the audit shows who signed (the signing
+//! certificate's subject and issuer). With `--notation-trust-store DIR`
+//! (CA certificates, PEM) a signature verifies when the chain is linked
+//! (each certificate signed by the next, each valid now), reaches a
+//! certificate of the trust store, the signing certificate may sign code,
+//! the signature over `protected.payload` verifies with its key, the
+//! signature has not expired, and the payload names the image.
+//!
+//! Not done: COSE envelopes (`application/cose`) are named, not checked;
+//! timestamp countersignatures and revocation (OCSP, CRL) are not checked;
+//! trust policies (registry scopes, trusted identities) are not read: every
+//! certificate of the trust store is trusted for every image audited.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use base64::Engine as _;
+use serde_json::Value;
+use sha2::{Digest as _, Sha256, Sha384, Sha512};
+
+use super::certs::Cert;
+use crate::oci::Digest;
+
+/// The layer media type of a JWS Notation signature.
+pub const JWS: &str = "application/jose+json";
+/// The layer media type of a COSE Notation signature.
+pub const COSE: &str = "application/cose";
+
+/// Protected headers regscope understands when a signature marks them
+/// critical.
+const UNDERSTOOD: [&str; 3] = [
+    "io.cncf.notary.signingScheme",
+    "io.cncf.notary.expiry",
+    "io.cncf.notary.authenticSigningTime",
+];
+
+/// The CA certificates of a Notation trust store directory.
+#[derive(Debug, Clone)]
+pub struct NotationTrust {
+    pub source: String,
+    certs: Vec<Cert>,
+}
+
+impl NotationTrust {
+    /// Reads every `*.pem`, `*.crt` and `*.cer` file in `dir` and in its
+    /// subdirectories (so notation's `truststore/x509/ca` works as well as
+    /// one store under it).
+    pub fn from_dir(dir: &Path) -> Result<NotationTrust, String> {
+        let mut certs = Vec::new();
+        read_dir(dir, 0, &mut certs)?;
+        if certs.is_empty() {
+            return Err(format!(
+                "{} holds no certificates (*.pem, *.crt, *.cer)",
+                dir.display()
+            ));
+        }
+        Ok(NotationTrust {
+            source: dir.display().to_string(),
+            certs,
+        })
+    }
+}
+
+fn read_dir(dir: &Path, depth: usize, certs: &mut Vec<Cert>) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() && depth < 4 {
+            read_dir(&path, depth + 1, certs)?;
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "pem" | "crt" | "cer"))
+        {
+            let pem = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let found = Cert::all_from_pem(&pem).map_err(|e| format!("{}: {e}", path.display()))?;
+            certs.extend(found);
+        }
+    }
+    Ok(())
+}
+
+/// A parsed JWS envelope.
+pub struct Envelope {
+    /// The certificate chain, signing certificate first.
+    pub chain: Vec<Cert>,
+    protected: Value,
+    /// `BASE64URL(protected) "." BASE64URL(payload)`: what was signed.
+    signing_input: Vec<u8>,
+    payload: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+fn base64url(text: &str) -> Option<Vec<u8>> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text.trim_end_matches('='))
+        .ok()
+}
+
+impl Envelope {
+    pub fn from_jws(bytes: &[u8]) -> Result<Envelope, String> {
+        let doc: Value =
+            serde_json::from_slice(bytes).map_err(|_| "the JWS is not JSON".to_owned())?;
+        let field = |name: &str| doc.get(name).and_then(Value::as_str).unwrap_or_default();
+        let protected_b64 = field("protected");
+        let payload_b64 = field("payload");
+        let protected = base64url(protected_b64)
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+            .ok_or("the JWS protected header is not base64url JSON".to_owned())?;
+        let payload =
+            base64url(payload_b64).ok_or("the JWS payload is not base64url".to_owned())?;
+        let signature =
+            base64url(field("signature")).ok_or("the JWS signature is not base64url".to_owned())?;
+        let chain = doc
+            .pointer("/header/x5c")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                let der = c
+                    .as_str()
+                    .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok())
+                    .ok_or("an x5c entry is not base64".to_owned())?;
+                Cert::from_der(&der)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if chain.is_empty() {
+            return Err("the JWS carries no certificate chain (x5c)".to_owned());
+        }
+        Ok(Envelope {
+            chain,
+            protected,
+            signing_input: format!("{protected_b64}.{payload_b64}").into_bytes(),
+            payload,
+            signature,
+        })
+    }
+
+    /// `subject CN=…, issuer CN=…` of the signing certificate.
+    pub fn signer(&self) -> String {
+        let leaf = &self.chain[0];
+        format!("subject {}; issuer {}", leaf.subject(), leaf.issuer())
+    }
+
+    /// Checks the envelope over `subject` against `trust`, at `now`; the
+    /// signer's label when it verifies.
+    pub fn verify(
+        &self,
+        subject: &Digest,
+        trust: &NotationTrust,
+        now: SystemTime,
+    ) -> Result<String, String> {
+        let leaf = &self.chain[0];
+        self.check_headers(now)?;
+        for (i, cert) in self.chain.iter().enumerate() {
+            if !cert.valid_at(now) {
+                return Err(format!(
+                    "certificate {i} of the chain ({}) is not valid now ({})",
+                    cert.subject(),
+                    cert.validity()
+                ));
+            }
+            if let Some(parent) = self.chain.get(i + 1)
+                && !cert.issued_by(parent)
+            {
+                return Err(format!(
+                    "the chain is broken: {} did not issue {}",
+                    parent.subject(),
+                    cert.subject()
+                ));
+            }
+        }
+        let anchored = self.chain.iter().any(|cert| {
+            trust.certs.iter().any(|ca| {
+                ca.der() == cert.der() || (ca.is_ca() && ca.valid_at(now) && cert.issued_by(ca))
+            })
+        });
+        if !anchored {
+            return Err(format!(
+                "the signing certificate ({}, issued by {}) does not chain to a certificate of {}",
+                leaf.subject(),
+                leaf.issuer(),
+                trust.source
+            ));
+        }
+        if !leaf.code_signing() {
+            return Err("the signing certificate is not for code signing".to_owned());
+        }
+        let key = leaf
+            .key(&leaf.subject())
+            .ok_or("the signing certificate's key is not ECDSA or RSA".to_owned())?;
+        let alg = self
+            .protected
+            .get("alg")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let digest: Vec<u8> = match alg {
+            "PS256" | "ES256" => Sha256::digest(&self.signing_input).to_vec(),
+            "PS384" | "ES384" => Sha384::digest(&self.signing_input).to_vec(),
+            "PS512" | "ES512" => Sha512::digest(&self.signing_input).to_vec(),
+            other => return Err(format!("unsupported JWS algorithm {other:?}")),
+        };
+        if !key.verify_digest(&digest, &self.signature) {
+            return Err(format!(
+                "the signature does not verify with the key of {} (altered, or signed by another key)",
+                leaf.subject()
+            ));
+        }
+        let named = serde_json::from_slice::<Value>(&self.payload)
+            .ok()
+            .and_then(|p| {
+                p.pointer("/targetArtifact/digest")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .ok_or("the signed payload names no target artifact".to_owned())?;
+        if named != subject.to_string() {
+            return Err(format!(
+                "the signed payload names {named}, not {subject} (a signature of another image)"
+            ));
+        }
+        Ok(format!(
+            "{} (Notation, issued by {}, trust store {})",
+            leaf.subject(),
+            leaf.issuer(),
+            trust.source
+        ))
+    }
+
+    fn check_headers(&self, now: SystemTime) -> Result<(), String> {
+        let cty = self.protected.get("cty").and_then(Value::as_str);
+        if cty != Some("application/vnd.cncf.notary.payload.v1+json") {
+            return Err(format!("the payload is not a Notary payload (cty {cty:?})"));
+        }
+        for critical in self
+            .protected
+            .get("crit")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let name = critical.as_str().unwrap_or_default();
+            if !UNDERSTOOD.contains(&name) {
+                return Err(format!(
+                    "the signature needs {name:?}, which regscope does not support"
+                ));
+            }
+        }
+        if let Some(expiry) = self
+            .protected
+            .get("io.cncf.notary.expiry")
+            .and_then(Value::as_str)
+        {
+            let at =
+                super::keyless::rfc3339(expiry).ok_or(format!("unreadable expiry {expiry:?}"))?;
+            if now > at {
+                return Err(format!("the signature expired at {expiry}"));
+            }
+        }
+        Ok(())
+    }
+}
