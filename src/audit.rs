@@ -11,6 +11,7 @@
 //!   identity the user expects;
 //! - `notation` reads Notation's JWS envelopes and checks them against a
 //!   trust store;
+//! - `trust_config` reads the config file's `[trust]` (TUI and CLI);
 //! - `verify` checks the signatures attached to an image (cosign's
 //!   simple-signing layers, Sigstore bundles, DSSE envelopes) offline;
 //! - `run` lists tags, groups them by digest and discovers each image with
@@ -26,6 +27,7 @@ pub mod keys;
 pub mod notation;
 pub mod row;
 pub mod run;
+pub mod trust_config;
 pub mod verify;
 
 use std::fmt;

@@ -5,6 +5,7 @@
 
 pub mod audit;
 mod audit_output;
+mod audit_trust;
 pub mod commands;
 pub mod connection;
 mod files;

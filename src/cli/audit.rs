@@ -5,7 +5,6 @@
 //! what is missing where.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use color_eyre::eyre::{Result, WrapErr, eyre};
@@ -15,8 +14,7 @@ use super::commands::print_stdout;
 use super::interrupt::cancel_on_interrupt;
 use super::terminal::sanitize;
 use crate::audit::{
-    AuditEvent, AuditOptions, AuditTarget, ImageAudit, Keyless, Matcher, NotationTrust,
-    Requirement, Summary, TrustKey, audit,
+    AuditEvent, AuditOptions, AuditTarget, ImageAudit, Requirement, Summary, audit,
 };
 use crate::oci::PlatformSpec;
 use crate::ops::CancellationToken;
@@ -99,6 +97,10 @@ pub struct AuditArgs {
     /// Notation JWS signatures verify when their chain reaches one.
     #[arg(long, value_name = "DIR")]
     pub notation_trust_store: Option<PathBuf>,
+    /// Use only the trust material given as flags, not the config file's
+    /// `[trust]`.
+    #[arg(long)]
+    pub no_config_trust: bool,
     /// Images looked at at once.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
@@ -109,20 +111,8 @@ pub(super) async fn run(
     connection: &ConnectOptions,
     cancel: &CancellationToken,
 ) -> Result<()> {
-    let keys = args
-        .keys
-        .iter()
-        .map(|path| TrustKey::from_file(path))
-        .collect::<Result<Vec<_>, _>>()?;
-    let keyless = keyless(&args)?.map(Arc::new);
-    let notation = args
-        .notation_trust_store
-        .as_deref()
-        .map(NotationTrust::from_dir)
-        .transpose()
-        .map_err(|e| eyre!(e))?
-        .map(Arc::new);
     let spec = Spec::parse(&args.target)?;
+    let trust = super::audit_trust::trust(&args, &spec)?;
     let target = open(&spec, connection, false)?;
     let mut tags = args.tags.clone();
     if tags.is_none() {
@@ -144,9 +134,9 @@ pub(super) async fn run(
     let options = AuditOptions {
         tags,
         platform: args.platform.clone(),
-        keys,
-        keyless,
-        notation,
+        keys: trust.keys,
+        keyless: trust.keyless,
+        notation: trust.notation,
         concurrency: usize::from(args.concurrency),
         ..AuditOptions::default()
     };
@@ -188,41 +178,6 @@ pub(super) async fn run(
     };
     print_stdout(&text)?;
     gate(&rows, &missing, &summary)
-}
-
-/// The keyless trust of `--trusted-root` and the identity flags: both an
-/// identity and an issuer are needed, as cosign asks.
-fn keyless(args: &AuditArgs) -> Result<Option<Keyless>> {
-    let Some(path) = &args.trusted_root else {
-        return Ok(None);
-    };
-    let matcher = |exact: &Option<String>, regexp: &Option<String>, what: &str| match (
-        exact, regexp,
-    ) {
-        (Some(exact), _) => Ok(Matcher::Exact(exact.clone())),
-        (None, Some(regexp)) => Matcher::regex(regexp).map_err(|e| eyre!("--{what}-regexp: {e}")),
-        (None, None) => Err(eyre!(
-            "--trusted-root needs --{what} or --{what}-regexp (what the signing certificate must name)"
-        )),
-    };
-    let identity = matcher(
-        &args.certificate_identity,
-        &args.certificate_identity_regexp,
-        "certificate-identity",
-    )?;
-    let issuer = matcher(
-        &args.certificate_oidc_issuer,
-        &args.certificate_oidc_issuer_regexp,
-        "certificate-oidc-issuer",
-    )?;
-    let json = std::fs::read(path).wrap_err_with(|| format!("cannot read {}", path.display()))?;
-    let keyless = Keyless::from_json(&path.display().to_string(), &json, identity, issuer)
-        .map_err(|e| eyre!(e))?;
-    eprintln!(
-        "note: keyless signatures are checked without a transparency log, signed timestamps or SCTs \
-         (like cosign --insecure-ignore-tlog --insecure-ignore-sct): certificates must be valid now"
-    );
-    Ok(Some(keyless))
 }
 
 /// Names every image that misses a requirement, on stderr, and fails.

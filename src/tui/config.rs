@@ -5,8 +5,6 @@
 //! documents every key). A bad file is an
 //! error naming its line, so a typo is never silently ignored.
 
-mod trust;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -25,7 +23,8 @@ pub struct Config {
     /// Registries the user works with (`registries = ["localhost:5000"]`),
     /// offered as copy destinations.
     pub registries: Vec<String>,
-    /// Public keys the audit checks signatures with (`[trust]`).
+    /// Trust material the audit checks signatures with (`[trust]`, read
+    /// by `audit::trust_config`, which `regscope audit` shares).
     pub trust: Vec<TrustEntry>,
     /// Where the file was looked for (shown in help).
     pub path: Option<PathBuf>,
@@ -77,17 +76,17 @@ pub struct ConfigError {
     pub message: String,
 }
 
-pub use trust::TrustEntry;
+pub use crate::audit::trust_config::TrustEntry;
 
 impl Config {
-    /// The keys `[trust]` gives for `repository` of `registry` (or for the
+    /// What `[trust]` gives for `repository` of `registry` (or for the
     /// registry as a whole).
-    pub fn trust_keys(
+    pub fn trust(
         &self,
         registry: &str,
         repository: Option<&str>,
-    ) -> Vec<crate::audit::TrustKey> {
-        trust::keys_for(&self.trust, registry, repository)
+    ) -> crate::audit::trust_config::TrustMaterial {
+        crate::audit::trust_config::for_target(&self.trust, registry, repository)
     }
 
     /// The defaults, with downloads going to the current directory.
@@ -104,8 +103,7 @@ impl Config {
 
     /// `<config dir>/regscope/config.toml`, if the platform has a config dir.
     pub fn default_path() -> Option<PathBuf> {
-        directories::ProjectDirs::from("", "", "regscope")
-            .map(|dirs| dirs.config_dir().join("config.toml"))
+        crate::audit::trust_config::config_path()
     }
 
     /// Loads the user's file when it exists; defaults otherwise.
@@ -177,9 +175,10 @@ impl Config {
                 ("trust", toml::Value::Table(entries)) => {
                     for (scope, value) in entries {
                         let at = line_of_key(text, scope).max(line);
-                        config
-                            .trust
-                            .push(trust::entry(scope, value).map_err(|m| fail(at, m))?);
+                        config.trust.push(
+                            crate::audit::trust_config::entry(scope, value)
+                                .map_err(|m| fail(at, m))?,
+                        );
                     }
                 }
                 _ => return Err(fail(line, format!("unknown or mistyped setting {key:?}"))),

@@ -141,7 +141,7 @@ pub enum Effect {
         id: u64,
         target: crate::audit::AuditTarget,
         /// From the config's `[trust]`: signatures are checked with these.
-        keys: Vec<crate::audit::TrustKey>,
+        trust: crate::audit::trust_config::TrustMaterial,
     },
     CancelAudit,
     /// Lists a layer's files, or with `merged` the image's merged file

@@ -94,7 +94,7 @@ impl Runner {
                 }
                 return;
             }
-            Effect::Audit { id, target, keys } => {
+            Effect::Audit { id, target, trust } => {
                 if let Some(older) = self.audit.replace(CancellationToken::new()) {
                     older.cancel();
                 }
@@ -103,7 +103,7 @@ impl Runner {
                     Arc::clone(&self.store),
                     id,
                     target,
-                    keys,
+                    trust,
                     self.sender.clone(),
                     cancel,
                 ));

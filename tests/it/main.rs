@@ -8,6 +8,7 @@
 mod support;
 
 mod audit;
+mod audit_config;
 mod audit_ground;
 mod audit_keyless;
 mod audit_keys;

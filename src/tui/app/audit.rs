@@ -128,7 +128,7 @@ impl App {
             AuditTarget::Repository(name) => Some(name.as_str()),
             AuditTarget::Registry => None,
         };
-        let keys = self.config.trust_keys(&self.session.registry, repository);
+        let trust = self.config.trust(&self.session.registry, repository);
         let id = NEXT_AUDIT.fetch_add(1, Ordering::Relaxed);
         self.audit = Some(AuditTable {
             id,
@@ -143,7 +143,7 @@ impl App {
             filter: String::new(),
             filtering: false,
         });
-        vec![Effect::Audit { id, target, keys }]
+        vec![Effect::Audit { id, target, trust }]
     }
 
     pub(super) fn on_audit_msg(&mut self, msg: AuditMsg) {

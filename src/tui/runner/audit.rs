@@ -3,7 +3,8 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::audit::{AuditOptions, AuditTarget, TrustKey, audit};
+use crate::audit::trust_config::TrustMaterial;
+use crate::audit::{AuditOptions, AuditTarget, audit};
 use crate::ops::CancellationToken;
 use crate::store::{SharedStore, StoreError};
 use crate::tui::app::AuditMsg;
@@ -13,7 +14,7 @@ pub async fn perform(
     store: SharedStore,
     id: u64,
     target: AuditTarget,
-    keys: Vec<TrustKey>,
+    trust: TrustMaterial,
     sender: UnboundedSender<Msg>,
     cancel: CancellationToken,
 ) {
@@ -25,7 +26,9 @@ pub async fn perform(
         store.as_ref(),
         &target,
         &AuditOptions {
-            keys,
+            keys: trust.keys,
+            keyless: trust.keyless,
+            notation: trust.notation,
             ..AuditOptions::default()
         },
         &mut on_event,
