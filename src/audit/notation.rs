@@ -1,7 +1,8 @@
 //! Notation (Notary Project) signatures: a JWS envelope
-//! (`application/jose+json`, the JSON serialization) whose unprotected
-//! header carries the signing certificate chain (`x5c`, signing
-//! certificate first) and whose payload names the target artifact.
+//! (`application/jose+json`, the JSON serialization) or a COSE_Sign1
+//! (`application/cose`, see `cose`) whose unprotected header carries the
+//! signing certificate chain (`x5c` / `x5chain`, signing certificate
+//! first) and whose payload names the target artifact.
 //!
 //! Without trust material the audit shows who signed (the signing
 //! certificate's subject and issuer). With `--notation-trust-store DIR`
@@ -11,8 +12,7 @@
 //! the signature over `protected.payload` verifies with its key, the
 //! signature has not expired, and the payload names the image.
 //!
-//! Not done: COSE envelopes (`application/cose`) are named, not checked;
-//! timestamp countersignatures and revocation (OCSP, CRL) are not checked;
+//! Not done: timestamp countersignatures and revocation (OCSP, CRL) are not checked;
 //! trust policies (registry scopes, trusted identities) are not read: every
 //! certificate of the trust store is trusted for every image audited.
 
@@ -25,6 +25,8 @@ use sha2::{Digest as _, Sha256, Sha384, Sha512};
 
 use super::certs::Cert;
 use crate::oci::Digest;
+
+mod cose;
 
 /// The layer media type of a JWS Notation signature.
 pub const JWS: &str = "application/jose+json";
@@ -87,12 +89,19 @@ fn read_dir(dir: &Path, depth: usize, certs: &mut Vec<Cert>) -> Result<(), Strin
     Ok(())
 }
 
-/// A parsed JWS envelope.
+/// A parsed envelope, JWS or COSE, its protected headers in one shape.
 pub struct Envelope {
     /// The certificate chain, signing certificate first.
     pub chain: Vec<Cert>,
-    protected: Value,
-    /// `BASE64URL(protected) "." BASE64URL(payload)`: what was signed.
+    /// `PS256`, `ES384`, … (COSE's numbers mapped to JOSE's names).
+    alg: String,
+    content_type: Option<String>,
+    /// Names of the headers marked critical.
+    critical: Vec<String>,
+    /// `io.cncf.notary.expiry`, when the signature has one.
+    expiry: Option<SystemTime>,
+    /// What was signed: `BASE64URL(protected) "." BASE64URL(payload)`
+    /// (JWS) or the `Sig_structure` (COSE).
     signing_input: Vec<u8>,
     payload: Vec<u8>,
     signature: Vec<u8>,
@@ -105,6 +114,15 @@ fn base64url(text: &str) -> Option<Vec<u8>> {
 }
 
 impl Envelope {
+    /// Parses a layer of `media_type` (`JWS` or `COSE`).
+    pub fn parse(media_type: &str, bytes: &[u8]) -> Result<Envelope, String> {
+        if media_type.eq_ignore_ascii_case(COSE) {
+            cose::parse(bytes)
+        } else {
+            Envelope::from_jws(bytes)
+        }
+    }
+
     pub fn from_jws(bytes: &[u8]) -> Result<Envelope, String> {
         let doc: Value =
             serde_json::from_slice(bytes).map_err(|_| "the JWS is not JSON".to_owned())?;
@@ -134,9 +152,30 @@ impl Envelope {
         if chain.is_empty() {
             return Err("the JWS carries no certificate chain (x5c)".to_owned());
         }
+        let text = |name: &str| {
+            protected
+                .get(name)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        let expiry = match text("io.cncf.notary.expiry") {
+            Some(at) => {
+                Some(super::keyless::rfc3339(&at).ok_or(format!("unreadable expiry {at:?}"))?)
+            }
+            None => None,
+        };
         Ok(Envelope {
             chain,
-            protected,
+            alg: text("alg").unwrap_or_default(),
+            content_type: text("cty"),
+            critical: protected
+                .get("crit")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|c| c.as_str().unwrap_or("(not a name)").to_owned())
+                .collect(),
+            expiry,
             signing_input: format!("{protected_b64}.{payload_b64}").into_bytes(),
             payload,
             signature,
@@ -196,16 +235,11 @@ impl Envelope {
         let key = leaf
             .key(&leaf.subject())
             .ok_or("the signing certificate's key is not ECDSA or RSA".to_owned())?;
-        let alg = self
-            .protected
-            .get("alg")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let digest: Vec<u8> = match alg {
+        let digest: Vec<u8> = match self.alg.as_str() {
             "PS256" | "ES256" => Sha256::digest(&self.signing_input).to_vec(),
             "PS384" | "ES384" => Sha384::digest(&self.signing_input).to_vec(),
             "PS512" | "ES512" => Sha512::digest(&self.signing_input).to_vec(),
-            other => return Err(format!("unsupported JWS algorithm {other:?}")),
+            other => return Err(format!("unsupported signature algorithm {other:?}")),
         };
         if !key.verify_digest(&digest, &self.signature) {
             return Err(format!(
@@ -235,34 +269,23 @@ impl Envelope {
     }
 
     fn check_headers(&self, now: SystemTime) -> Result<(), String> {
-        let cty = self.protected.get("cty").and_then(Value::as_str);
+        let cty = self.content_type.as_deref();
         if cty != Some("application/vnd.cncf.notary.payload.v1+json") {
-            return Err(format!("the payload is not a Notary payload (cty {cty:?})"));
+            return Err(format!(
+                "the payload is not a Notary payload (content type {cty:?})"
+            ));
         }
-        for critical in self
-            .protected
-            .get("crit")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
+        if let Some(name) = self
+            .critical
+            .iter()
+            .find(|c| !UNDERSTOOD.contains(&c.as_str()))
         {
-            let name = critical.as_str().unwrap_or_default();
-            if !UNDERSTOOD.contains(&name) {
-                return Err(format!(
-                    "the signature needs {name:?}, which regscope does not support"
-                ));
-            }
+            return Err(format!(
+                "the signature needs {name:?}, which regscope does not support"
+            ));
         }
-        if let Some(expiry) = self
-            .protected
-            .get("io.cncf.notary.expiry")
-            .and_then(Value::as_str)
-        {
-            let at =
-                super::keyless::rfc3339(expiry).ok_or(format!("unreadable expiry {expiry:?}"))?;
-            if now > at {
-                return Err(format!("the signature expired at {expiry}"));
-            }
+        if self.expiry.is_some_and(|expiry| now > expiry) {
+            return Err("the signature has expired (io.cncf.notary.expiry)".to_owned());
         }
         Ok(())
     }

@@ -16,7 +16,7 @@
 //!   subject's digest, and the signature is over it. A bundle's
 //!   `verificationMaterial` says whether a key or a certificate signed it.
 //!
-//! - Notation's JWS envelopes (`notation`), against a trust store.
+//! - Notation's JWS and COSE envelopes (`notation`), against a trust store.
 //!
 //! A signature that verifies but names another image is a failure.
 
@@ -94,7 +94,7 @@ pub async fn verify_node(
 }
 
 /// Who made a Notation signature (`subject …; issuer …` of its signing
-/// certificate), read from its first JWS envelope; shown without trust
+/// certificate), read from its first envelope; shown without trust
 /// material too.
 pub async fn notation_signer(
     store: &dyn Store,
@@ -102,16 +102,17 @@ pub async fn notation_signer(
     node: &GraphNode,
 ) -> Option<String> {
     let manifest = node.manifest.as_ref()?;
-    let layer = manifest
-        .layers
-        .iter()
-        .take(MAX_LAYERS)
-        .find(|l| l.media_type.eq_ignore_ascii_case(notation::JWS))?;
+    let layer = manifest.layers.iter().take(MAX_LAYERS).find(|l| {
+        l.media_type.eq_ignore_ascii_case(notation::JWS)
+            || l.media_type.eq_ignore_ascii_case(notation::COSE)
+    })?;
     let bytes = store
         .fetch_blob_bytes(repository, layer, MAX_LAYER)
         .await
         .ok()?;
-    Envelope::from_jws(&bytes).ok().map(|e| e.signer())
+    Envelope::parse(&layer.media_type, &bytes)
+        .ok()
+        .map(|e| e.signer())
 }
 
 fn verify_notation(
@@ -120,10 +121,7 @@ fn verify_notation(
     bytes: &[u8],
     trust: Trust<'_>,
 ) -> Result<String, String> {
-    if media_type == notation::COSE {
-        return Err("a COSE Notation signature: regscope checks JWS envelopes only".to_owned());
-    }
-    let envelope = Envelope::from_jws(bytes)?;
+    let envelope = Envelope::parse(media_type, bytes)?;
     let Some(store) = trust.notation else {
         return Err(format!(
             "a Notation signature ({}): verify it with --notation-trust-store DIR",
