@@ -62,14 +62,15 @@ pub async fn attach(
     if options.artifact_type.trim().is_empty() {
         return Err(OpError::Invalid("an artifact type is required".to_owned()));
     }
-    let mut resolved = store.resolve(repository, reference).await?;
+    // The subject is what a GET served, hashed here: a digest only a HEAD
+    // answer named is the registry's word, and a registry lying in HEAD
+    // would otherwise have the referrer point at another manifest.
+    let fetched = store.fetch_manifest(repository, reference).await?;
+    let mut resolved = fetched.descriptor();
     if let Some(platform) = &options.platform
-        && crate::oci::media_type::is_index(&resolved.media_type)
+        && fetched.is_index()
     {
-        let index = store
-            .fetch_manifest(repository, &resolved.digest.to_string())
-            .await?;
-        resolved = crate::graph::select_platform(&index, platform)?.clone();
+        resolved = crate::graph::select_platform(&fetched, platform)?.clone();
     }
     let subject = Descriptor::new(resolved.media_type, resolved.digest, resolved.size);
 

@@ -95,3 +95,51 @@ fn digests_only_a_head_answer_named_are_labelled_and_fail_their_get() {
         .count();
     assert!(lied_heads >= 2, "{lied_heads} lying HEAD answers");
 }
+
+/// `attach` names as its subject what the GET of the tag served (hashed),
+/// not the digest a lying HEAD answered with.
+#[test]
+fn attach_takes_its_subject_from_the_bytes_not_from_head() {
+    let registry = Registry::distribution();
+    let direct = store(registry.host());
+    let (image, other) = run(async {
+        let image = push_image(&direct, "app", "v1", "the image").await;
+        let other = push_image(&direct, "app", "other", "another manifest").await;
+        (image, other)
+    });
+    let proxy = FaultProxy::start(registry.host());
+    proxy.add_rule(
+        Rule::new("HEAD", "/manifests/v1")
+            .header("Docker-Content-Digest", &other.digest().to_string()),
+    );
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("note.txt"), "a note\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_regscope"))
+        .current_dir(work.path())
+        .args(["attach", "--artifact-type", "application/vnd.example.note"])
+        .arg(format!("{}/app:v1", proxy.host()))
+        .arg("note.txt")
+        .output()
+        .expect("run regscope");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pushed = String::from_utf8_lossy(&output.stdout);
+    let referrer = pushed
+        .trim()
+        .rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let manifest = run(async {
+        use regscope::store::Store as _;
+        direct
+            .fetch_manifest("app", &referrer)
+            .await
+            .expect("the referrer")
+    });
+    let subject = manifest.subject.expect("a subject");
+    assert_eq!(&subject.digest, image.digest(), "not {}", other.digest());
+}
