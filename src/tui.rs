@@ -17,6 +17,7 @@ pub mod message;
 pub mod model;
 pub mod preview;
 pub mod runner;
+pub mod tree;
 pub mod view;
 
 use std::path::PathBuf;

@@ -32,7 +32,8 @@ pub use operations::RunningOperation;
 
 use super::config::Config;
 use super::message::{Effect, Msg, NodePath};
-use super::model::{Node, NodeKind, ROOT_ID};
+use super::model::{Node, NodeKind};
+use super::tree::NodeId;
 use crate::store::ReferrersSupport;
 
 /// Which pane keys go to.
@@ -84,7 +85,7 @@ pub struct App {
     pub filters: HashMap<NodePath, String>,
     /// Tags named by the user (`g`, the command line) stay listed even
     /// when the registry's listing lacks them.
-    pub pinned: HashMap<NodePath, String>,
+    pub pinned: HashMap<NodePath, NodeId>,
     pub show_digest_tags: bool,
     pub input: Option<InputLine>,
     pub popup: Option<Popup>,
@@ -105,7 +106,7 @@ pub struct App {
 
 impl App {
     pub fn new(session: Session, config: Config) -> App {
-        let root = vec![ROOT_ID.to_owned()];
+        let root = vec![NodeId::Registry];
         let mut nodes = HashMap::new();
         nodes.insert(root.clone(), Node::new(NodeKind::Registry));
         App {
@@ -154,7 +155,7 @@ impl App {
 
     /// The first effects: open the registry's repositories.
     pub fn start_registry(&mut self) -> Vec<Effect> {
-        let root = vec![ROOT_ID.to_owned()];
+        let root = vec![NodeId::Registry];
         self.open_node(&root)
     }
 
@@ -223,7 +224,7 @@ impl App {
         self.keep_selection_visible();
     }
 
-    pub fn node(&self, path: &[String]) -> Option<&Node> {
+    pub fn node(&self, path: &[NodeId]) -> Option<&Node> {
         self.nodes.get(path)
     }
 

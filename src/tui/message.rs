@@ -12,9 +12,7 @@ use crate::ops::{AttachOptions, DeletePlan, PlatformChoice, PullSelect};
 use crate::store::ReferrersSupport;
 use crate::tui::preview::{Preview, PreviewKind};
 
-/// A node's identity: the ids from the root down. Ids are stable strings
-/// (names, digests), never indices, so reloading keeps selection.
-pub type NodePath = Vec<String>;
+pub use crate::tui::tree::NodePath;
 
 /// The independent loads one node can have running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -9,7 +9,8 @@ use ratatui::layout::Rect;
 use super::clipboard::Clipboard;
 use super::config::Config;
 use super::message::Msg;
-use super::model::{ROOT_ID, Status};
+use super::model::Status;
+use super::tree::NodeId;
 use super::{Driver, Launch, Start, TICK};
 use crate::store::remote::ConnectOptions;
 
@@ -36,7 +37,7 @@ async fn ticks_keep_their_schedule_while_messages_stream() {
     driver
         .app
         .nodes
-        .get_mut(&vec![ROOT_ID.to_owned()])
+        .get_mut(&vec![NodeId::Registry])
         .expect("root")
         .preview_slot
         .status = Status::Loading;

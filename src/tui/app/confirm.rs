@@ -65,7 +65,7 @@ impl App {
             } => match self.copy_destination(&typed) {
                 Ok((destination, tag)) => {
                     // Only a copy into the browsed store changes its lists.
-                    let root = vec![crate::tui::model::ROOT_ID.to_owned()];
+                    let root = vec![crate::tui::tree::NodeId::Registry];
                     let reload = self
                         .nodes
                         .get(&root)
@@ -133,7 +133,7 @@ impl App {
 
     /// The node whose list shows `path`: the manifest it refers to, or its
     /// repository.
-    fn lister_of(&self, path: &[String]) -> Option<NodePath> {
+    fn lister_of(&self, path: &[crate::tui::tree::NodeId]) -> Option<NodePath> {
         (1..path.len())
             .rev()
             .map(|len| path[..len].to_vec())

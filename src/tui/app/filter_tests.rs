@@ -11,7 +11,7 @@ use super::{App, Session};
 use crate::store::ReferrersSupport;
 use crate::tui::config::Config;
 use crate::tui::message::{Effect, Loaded, Msg};
-use crate::tui::model::ROOT_ID;
+use crate::tui::tree::NodeId;
 
 const TAGS: usize = 100_000;
 const PAGE: usize = 1000;
@@ -36,7 +36,7 @@ fn a_filter_over_100_000_tags_is_one_pass_per_keystroke() {
     let Some(Effect::ListTags { job, .. }) = effects.into_iter().next() else {
         panic!("the repository's tags are listed first");
     };
-    let repo = vec![ROOT_ID.to_owned(), "r:app".to_owned()];
+    let repo = vec![NodeId::Registry, NodeId::repository("app")];
     // Pages arrive one by one; the first screen shows from the first.
     for page in 0..TAGS / PAGE {
         let names = (page * PAGE..(page + 1) * PAGE)
@@ -81,7 +81,7 @@ fn a_filter_over_100_000_tags_is_one_pass_per_keystroke() {
     );
     let (shown, hidden) = app.visible_children(&repo);
     assert_eq!((shown.len(), hidden), (10, 0));
-    assert_eq!(shown[0], "t:Release-09990");
+    assert_eq!(*shown[0], NodeId::tag("Release-09990"));
     let screen = format!("{:?}", terminal.backend().buffer());
     assert!(screen.contains("Release-09990"), "{screen}");
 }

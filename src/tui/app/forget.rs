@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use super::{App, node_digest};
 use crate::oci::Digest;
 use crate::tui::model::NodeKind;
+use crate::tui::tree::NodeId;
 
 impl App {
     /// Forgets every manifest row whose digest is in `digests`, and the
@@ -35,7 +36,7 @@ impl App {
 
     /// Removes one row and everything below it; a referrer group left
     /// empty goes too. The selection moves up to what remains.
-    pub(super) fn forget(&mut self, path: &[String]) {
+    pub(super) fn forget(&mut self, path: &[NodeId]) {
         let Some((id, parent)) = path.split_last() else {
             return;
         };

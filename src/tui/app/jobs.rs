@@ -4,12 +4,13 @@
 use super::App;
 use crate::oci::Digest;
 use crate::tui::message::{Effect, JobKey, JobKind};
-use crate::tui::model::{ManifestRole, Node, NodeKind, Status, display_id, is_digest_tag};
+use crate::tui::model::{ManifestRole, Node, NodeKind, Status};
+use crate::tui::tree::NodeId;
 
 impl App {
     /// Starts (or restarts, superseding) one load of a node. Returns no
     /// effect when the node cannot have that load.
-    pub(super) fn start_job(&mut self, path: &[String], kind: JobKind) -> Option<Effect> {
+    pub(super) fn start_job(&mut self, path: &[NodeId], kind: JobKind) -> Option<Effect> {
         self.next_generation += 1;
         let generation = self.next_generation;
         let node = self.nodes.get(path)?;
@@ -51,8 +52,8 @@ impl App {
                     .map(|repo| {
                         repo.children
                             .iter()
-                            .filter(|id| is_digest_tag(id))
-                            .map(|id| display_id(id).to_owned())
+                            .filter(|id| id.is_digest_tag())
+                            .map(|id| id.name().into_owned())
                             .collect()
                     })
                     .unwrap_or_default();
@@ -98,7 +99,7 @@ impl App {
     }
 
     /// Starts a load only if it never ran.
-    pub(super) fn start_if_idle(&mut self, path: &[String], kind: JobKind) -> Option<Effect> {
+    pub(super) fn start_if_idle(&mut self, path: &[NodeId], kind: JobKind) -> Option<Effect> {
         let node = self.nodes.get(path)?;
         let slot = match kind {
             JobKind::Listing => &node.listing,

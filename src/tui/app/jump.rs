@@ -7,7 +7,7 @@ use ratatui::layout::Position;
 use super::{App, Focus};
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, NodePath};
-use crate::tui::model::ROOT_ID;
+use crate::tui::tree::NodeId;
 
 impl App {
     pub(super) fn mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
@@ -63,8 +63,8 @@ impl App {
     /// Makes a repository a child of the registry node even when the
     /// registry does not list it.
     pub(super) fn pin_repository(&mut self, repository: &str) -> NodePath {
-        let root = vec![ROOT_ID.to_owned()];
-        let id = format!("r:{repository}");
+        let root = vec![NodeId::Registry];
+        let id = NodeId::repository(repository);
         if let Some(node) = self.nodes.get_mut(&root)
             && !node.children.contains(&id)
         {
@@ -80,7 +80,7 @@ impl App {
 
     /// Clears the filters that hide `path`, saying so: going somewhere
     /// must land there, not on the root.
-    pub(super) fn reveal(&mut self, path: &[String]) {
+    pub(super) fn reveal(&mut self, path: &[NodeId]) {
         let mut cleared = Vec::new();
         for len in 1..path.len() {
             let parent = &path[..len];
@@ -109,7 +109,7 @@ impl App {
     pub fn go_to(&mut self, repository: &str, reference: &str) -> Vec<Effect> {
         let repo_path = self.pin_repository(repository);
         let mut effects = self.open_node(&repo_path);
-        let id = format!("t:{reference}");
+        let id = NodeId::tag(reference);
         if let Some(node) = self.nodes.get_mut(&repo_path)
             && !node.children.contains(&id)
         {

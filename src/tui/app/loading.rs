@@ -7,8 +7,9 @@ use super::App;
 use crate::oci::Descriptor;
 use crate::oci::media_type::{self as mt, ArtifactKind};
 use crate::tui::message::{Effect, JobKey, JobKind, Loaded, NodePath};
-use crate::tui::model::{ManifestRole, Node, NodeKind, Slot, Status, is_digest_tag};
+use crate::tui::model::{ManifestRole, Node, NodeKind, Slot, Status};
 use crate::tui::preview::PreviewKind;
+use crate::tui::tree::NodeId;
 
 /// The descriptor whose bytes the detail pane previews for a node.
 pub fn preview_descriptor(node: &Node) -> Option<Descriptor> {
@@ -81,14 +82,14 @@ impl App {
         let Some(node) = self.nodes.get_mut(&job.node) else {
             return;
         };
-        let prefix = match node.kind {
-            NodeKind::Registry => "r:",
-            _ => "t:",
+        let as_id = match node.kind {
+            NodeKind::Registry => NodeId::Repository,
+            _ => NodeId::Tag,
         };
         node.children.extend(
             names
                 .into_iter()
-                .map(|name| format!("{prefix}{name}"))
+                .map(as_id)
                 .filter(|id| Some(id) != pinned.as_ref()),
         );
         self.keep_selection_visible();
@@ -163,13 +164,11 @@ impl App {
     /// cosign keeps signatures in tags (`sha256-<hex>.sig`): once a
     /// repository's whole tag list is known, manifests whose attachments
     /// were read before it are read again if such tags exist.
-    fn recheck_cosign_tags(&mut self, repository: &[String]) -> Vec<Effect> {
+    fn recheck_cosign_tags(&mut self, repository: &[NodeId]) -> Vec<Effect> {
         let Some(repo) = self.nodes.get(repository) else {
             return Vec::new();
         };
-        let has_cosign_tags = repo.children.iter().any(|id| {
-            is_digest_tag(id) && [".sig", ".att", ".sbom"].iter().any(|s| id.ends_with(s))
-        });
+        let has_cosign_tags = repo.children.iter().any(NodeId::is_cosign_tag);
         if !has_cosign_tags {
             return Vec::new();
         }

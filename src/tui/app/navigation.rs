@@ -4,13 +4,12 @@
 use super::{App, Focus};
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, JobKind, NodePath};
-use crate::tui::model::{ManifestRole, Node, NodeKind, ROOT_ID};
+use crate::tui::model::{ManifestRole, Node, NodeKind};
+use crate::tui::tree::NodeId;
 
 /// More rows than this in one list are cut, with a row saying how many
 /// more there are: the filter (`/`) finds the rest.
 pub const LIST_LIMIT: usize = 1000;
-/// The id of the row that stands for a list's cut tail.
-pub const MORE_ID: &str = "…more";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -24,11 +23,11 @@ impl App {
     /// The rows the tree shows, top to bottom.
     pub fn rows(&self) -> Vec<Row> {
         let mut rows = Vec::new();
-        self.push_rows(&[ROOT_ID.to_owned()], 0, &mut rows);
+        self.push_rows(&[NodeId::Registry], 0, &mut rows);
         rows
     }
 
-    fn push_rows(&self, path: &[String], depth: usize, rows: &mut Vec<Row>) {
+    fn push_rows(&self, path: &[NodeId], depth: usize, rows: &mut Vec<Row>) {
         rows.push(Row {
             path: path.to_vec(),
             depth,
@@ -45,7 +44,7 @@ impl App {
         }
         if hidden > 0 {
             let mut more = path.to_vec();
-            more.push(MORE_ID.to_owned());
+            more.push(NodeId::More);
             rows.push(Row {
                 path: more,
                 depth: depth + 1,
@@ -56,7 +55,7 @@ impl App {
 
     /// A list's children after hiding digest tags and filtering, cut at
     /// `LIST_LIMIT`; with the number cut.
-    pub fn visible_children(&self, path: &[String]) -> (Vec<&String>, usize) {
+    pub fn visible_children(&self, path: &[NodeId]) -> (Vec<&NodeId>, usize) {
         let Some(node) = self.nodes.get(path) else {
             return (Vec::new(), 0);
         };
@@ -191,7 +190,7 @@ impl App {
     }
 
     /// Opens a node and starts whatever it needs to show its children.
-    pub fn open_node(&mut self, path: &[String]) -> Vec<Effect> {
+    pub fn open_node(&mut self, path: &[NodeId]) -> Vec<Effect> {
         self.ensure_node(path);
         let Some(node) = self.nodes.get(path) else {
             return Vec::new();
@@ -213,27 +212,25 @@ impl App {
     }
 
     /// Creates the node of a listing entry (repository or tag) on first touch.
-    pub(super) fn ensure_node(&mut self, path: &[String]) {
+    pub(super) fn ensure_node(&mut self, path: &[NodeId]) {
         if self.nodes.contains_key(path) || path.len() < 2 {
             return;
         }
         let id = &path[path.len() - 1];
         let parent = &path[..path.len() - 1];
-        let kind = if let Some(name) = id.strip_prefix("r:") {
-            NodeKind::Repository {
-                name: name.to_owned(),
+        let kind = match id {
+            NodeId::Repository(name) => NodeKind::Repository { name: name.clone() },
+            NodeId::Tag(tag) => {
+                let Some(repository) = self.nodes.get(parent).and_then(Node::repository) else {
+                    return;
+                };
+                NodeKind::Manifest {
+                    repository: repository.to_owned(),
+                    reference: tag.clone(),
+                    role: ManifestRole::Tag(tag.clone()),
+                }
             }
-        } else if let Some(tag) = id.strip_prefix("t:") {
-            let Some(repository) = self.nodes.get(parent).and_then(Node::repository) else {
-                return;
-            };
-            NodeKind::Manifest {
-                repository: repository.to_owned(),
-                reference: tag.to_owned(),
-                role: ManifestRole::Tag(tag.to_owned()),
-            }
-        } else {
-            return;
+            _ => return,
         };
         self.nodes.insert(path.to_vec(), Node::new(kind));
     }

@@ -215,7 +215,7 @@ pub fn detail_lines(app: &App) -> Vec<Line<'static>> {
 pub fn detail_text(app: &App) -> DetailText<'_> {
     let mut lines = DetailText::default();
     let Some(node) = app.selected_node() else {
-        let hidden = app.selected.last().is_some_and(|id| id.starts_with('…'));
+        let hidden = app.selected.last() == Some(&crate::tui::tree::NodeId::More);
         lines.push(note(if hidden {
             "more entries than shown: / filters the list"
         } else {

@@ -9,7 +9,8 @@ use crate::graph::FoundBy;
 use crate::oci::media_type::{self as mt};
 use crate::tui::app::App;
 use crate::tui::escape;
-use crate::tui::model::{BlobRole, ManifestRole, Node, NodeKind, display_id};
+use crate::tui::model::{BlobRole, ManifestRole, Node, NodeKind};
+use crate::tui::tree::NodeId;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -24,7 +25,7 @@ pub fn type_name(artifact_type: &str) -> String {
     mt::friendly_name(artifact_type).map_or_else(|| escape::owned(artifact_type), str::to_owned)
 }
 
-pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
+pub fn node_spans(app: &App, id: &NodeId, node: &Node) -> Vec<Span<'static>> {
     let theme = &app.config.theme;
     let dim = Style::new().fg(Color::DarkGray);
     let kind_colour = node.artifact_kind().map(|k| theme.kind(k));
@@ -159,7 +160,7 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
         ));
     }
     if spans.is_empty() {
-        spans.push(Span::raw(escape::owned(display_id(id))));
+        spans.push(Span::raw(escape::owned(&id.name())));
     }
     spans
 }

@@ -43,7 +43,7 @@ impl Widget for &TreePane<'_> {
         let height = usize::from(inner.height);
         for (line_index, row) in rows.iter().skip(app.tree_offset).take(height).enumerate() {
             let mut spans = vec![Span::raw("  ".repeat(row.depth))];
-            let id = row.path.last().map_or("", String::as_str);
+            let id = row.path.last().unwrap_or(&crate::tui::tree::NodeId::More);
             if row.more > 0 {
                 spans.push(Span::styled(
                     format!("  … {} more: / filters the list", row.more),
@@ -62,9 +62,7 @@ impl Widget for &TreePane<'_> {
             } else {
                 // A listing entry not touched yet: a tag or repository name.
                 spans.push(Span::styled("▶ ", Style::new().fg(Color::DarkGray)));
-                spans.push(Span::raw(crate::tui::escape::owned(
-                    crate::tui::model::display_id(id),
-                )));
+                spans.push(Span::raw(crate::tui::escape::owned(&id.name())));
             }
             let selected = row.path == app.selected;
             if selected {

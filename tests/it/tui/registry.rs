@@ -2,12 +2,14 @@
 //! graph by the real ORAS CLI: the referrers API (olareg) and the
 //! fallback tag schema (distribution), listings page by page.
 
+use regscope::tui::tree::NodeId;
 use std::sync::Arc;
 
 use crossterm::event::KeyCode;
 use regscope::store::remote::{ConnectOptions, RemoteStore};
 use regscope::tui::Start;
 
+use super::app_support::referrer;
 use super::harness::Harness;
 use crate::support::fixture::{self, Fixture};
 use crate::support::registry::Registry;
@@ -27,7 +29,7 @@ async fn distribution_fallback_tags_are_hidden_and_shown_under_their_subject() {
     })
     .await;
 
-    ui.move_to(&format!("r:{}", fixture::MANY_TAGS_REPO));
+    ui.move_to(&NodeId::repository(fixture::MANY_TAGS_REPO));
     ui.key(KeyCode::Enter);
     let count = format!("{} tags", fixture::MANY_TAGS);
     ui.wait_for("every page of tags", |s| s.contains(&count))
@@ -42,21 +44,18 @@ async fn distribution_fallback_tags_are_hidden_and_shown_under_their_subject() {
     assert!(screen.contains(fixture::SIGNATURE_TYPE), "{screen}");
     assert!(screen.contains(&fixture.sbom[7..19]), "{screen}");
     // The fallback index tag is hidden from the tag list…
-    let tags: Vec<String> = ui
+    let tags: Vec<NodeId> = ui
         .driver
         .app
         .rows()
         .iter()
         .filter_map(|r| r.path.last().cloned())
         .collect();
-    assert!(
-        !tags.iter().any(|id| id.starts_with("t:sha256-")),
-        "{tags:?}"
-    );
+    assert!(!tags.iter().any(NodeId::is_digest_tag), "{tags:?}");
     // …and `t` shows it.
-    ui.move_to(&format!("t:{}", fixture::IMAGE_TAG));
+    ui.move_to(&NodeId::tag(fixture::IMAGE_TAG));
     ui.key(KeyCode::Char('t'));
-    let fallback = format!("t:{}", crate::support::fallback_tag(&fixture.image));
+    let fallback = NodeId::tag(crate::support::fallback_tag(&fixture.image));
     assert!(
         ui.driver
             .app
@@ -77,7 +76,7 @@ async fn olareg_serves_the_referrers_api_and_the_sbom_reads() {
     })
     .await;
     ui.settle().await;
-    ui.move_to(&format!("m:{}", fixture.sbom));
+    ui.move_to(&referrer(&fixture.sbom));
     let screen = ui
         .wait_for("the SBOM's detail", |s| {
             s.contains("found by") && s.contains("referrers API")

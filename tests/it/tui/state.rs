@@ -1,6 +1,7 @@
 //! State-level tests: messages in, state and effects out. No terminal, no
 //! runtime, no store: results are handed to `update` as the runner would.
 
+use regscope::tui::tree::NodeId;
 use std::sync::Arc;
 
 use crossterm::event::KeyCode;
@@ -16,7 +17,14 @@ use super::app_support::{app, app_at_loaded_tag, image, job_of, key, sbom_of};
 fn opening_a_reference_loads_it_and_expands_its_graph() {
     let mut app = app();
     let effects = app.start_reference("net-monitor", "v1");
-    assert_eq!(app.selected, ["registry", "r:net-monitor", "t:v1"]);
+    assert_eq!(
+        app.selected,
+        [
+            NodeId::Registry,
+            NodeId::repository("net-monitor"),
+            NodeId::tag("v1")
+        ]
+    );
     assert!(
         effects.iter().any(
             |e| matches!(e, Effect::ListTags { repository, .. } if repository == "net-monitor")
@@ -43,8 +51,17 @@ fn opening_a_reference_loads_it_and_expands_its_graph() {
     assert_eq!(
         tag.children,
         [
-            "c:sha256:1111111111111111111111111111111111111111111111111111111111111111",
-            "l:0:sha256:2222222222222222222222222222222222222222222222222222222222222222",
+            NodeId::Config(
+                "sha256:1111111111111111111111111111111111111111111111111111111111111111"
+                    .parse()
+                    .unwrap()
+            ),
+            NodeId::Layer {
+                index: 0,
+                digest: "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+                    .parse()
+                    .unwrap()
+            },
         ]
     );
 
@@ -63,14 +80,17 @@ fn opening_a_reference_loads_it_and_expands_its_graph() {
     });
     assert_eq!(app.session.referrers_support, ReferrersSupport::Api);
     let tag = app.node(&manifest_job.node).unwrap();
-    assert_eq!(tag.children[0], "g:application/vnd.cyclonedx+json");
+    assert_eq!(
+        tag.children[0],
+        NodeId::group("application/vnd.cyclonedx+json")
+    );
     assert_eq!(tag.referrer_count(), Some(1));
     // Expanded as deep as the graph goes: the SBOM is open and its own
     // referrers are being asked for; its manifest came with the graph.
     let mut sbom_path = manifest_job.node.clone();
-    sbom_path.push("g:application/vnd.cyclonedx+json".to_owned());
+    sbom_path.push(NodeId::group("application/vnd.cyclonedx+json"));
     assert!(app.opened.contains(&sbom_path));
-    sbom_path.push(format!("m:{sbom_digest}"));
+    sbom_path.push(NodeId::referrer(sbom_digest.clone()));
     assert!(app.opened.contains(&sbom_path));
     let sbom_node = app.node(&sbom_path).unwrap();
     assert_eq!(sbom_node.manifest_slot.status, Status::Done);
@@ -85,7 +105,7 @@ fn opening_a_reference_loads_it_and_expands_its_graph() {
         .into_iter()
         .map(|r| r.path.last().unwrap().clone())
         .collect();
-    assert!(rows.contains(&format!("m:{sbom_digest}")), "{rows:?}");
+    assert!(rows.contains(&NodeId::referrer(sbom_digest)), "{rows:?}");
 }
 
 #[test]
@@ -140,28 +160,39 @@ fn tag_lists_hide_digest_tags_and_filter_as_you_type() {
         job: listing,
         result: Ok(Loaded::ListingDone),
     });
-    let shown = |app: &App| -> Vec<String> {
+    let shown = |app: &App| -> Vec<NodeId> {
         app.rows()
             .iter()
             .skip(2)
             .map(|r| r.path.last().unwrap().clone())
             .collect()
     };
-    assert_eq!(shown(&app), ["t:v1", "t:v2", "t:latest"]);
+    assert_eq!(
+        shown(&app),
+        [NodeId::tag("v1"), NodeId::tag("v2"), NodeId::tag("latest")]
+    );
     key(&mut app, KeyCode::Char('t'));
-    assert_eq!(shown(&app), ["t:v1", "t:v2", "t:sha256-abc", "t:latest"]);
+    assert_eq!(
+        shown(&app),
+        [
+            NodeId::tag("v1"),
+            NodeId::tag("v2"),
+            NodeId::tag("sha256-abc"),
+            NodeId::tag("latest")
+        ]
+    );
     key(&mut app, KeyCode::Char('t'));
 
     key(&mut app, KeyCode::Char('/'));
     key(&mut app, KeyCode::Char('v'));
-    assert_eq!(shown(&app), ["t:v1", "t:v2"]);
+    assert_eq!(shown(&app), [NodeId::tag("v1"), NodeId::tag("v2")]);
     assert_eq!(
-        app.selected.last().unwrap(),
-        "t:v1",
+        app.selected.last(),
+        Some(&NodeId::tag("v1")),
         "the cursor goes to the first match"
     );
     key(&mut app, KeyCode::Char('2'));
-    assert_eq!(shown(&app), ["t:v2"]);
+    assert_eq!(shown(&app), [NodeId::tag("v2")]);
     key(&mut app, KeyCode::Esc);
     assert_eq!(shown(&app).len(), 3);
     assert!(app.input.is_none());
@@ -194,7 +225,7 @@ fn a_hundred_thousand_tags_stay_fast_and_filterable() {
         .skip(2)
         .map(|r| r.path.last().unwrap().clone())
         .collect();
-    assert_eq!(shown, ["t:build-099999"]);
+    assert_eq!(shown, [NodeId::tag("build-099999")]);
 }
 
 #[test]
