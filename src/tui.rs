@@ -14,7 +14,6 @@ pub mod escape;
 pub mod keymap;
 mod logging;
 pub mod message;
-pub mod model;
 pub mod preview;
 pub mod runner;
 pub mod tree;

@@ -9,7 +9,6 @@ mod delete_plan;
 pub mod dialogs;
 #[cfg(test)]
 mod filter_tests;
-mod forget;
 mod input;
 mod jobs;
 mod jump;
@@ -18,22 +17,19 @@ mod loading;
 mod navigation;
 mod operations;
 
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use crossterm::event::{Event, KeyEventKind};
 use ratatui::layout::Rect;
 
+pub use crate::tui::tree::Row;
 pub use audit::{AuditMsg, AuditSort, AuditTable};
 pub use dialogs::{Dialog, InputLine, Popup};
-pub use jobs::node_digest;
-pub use navigation::Row;
 pub use operations::RunningOperation;
 
 use super::config::Config;
-use super::message::{Effect, Msg, NodePath};
-use super::model::{Node, NodeKind};
-use super::tree::NodeId;
+use super::message::{Effect, Msg};
+use super::tree::{Node, NodeId, Tree};
 use crate::store::ReferrersSupport;
 
 /// Which pane keys go to.
@@ -74,19 +70,12 @@ pub struct Session {
 pub struct App {
     pub session: Session,
     pub config: Config,
-    pub nodes: HashMap<NodePath, Node>,
-    pub opened: HashSet<NodePath>,
-    pub selected: NodePath,
+    /// The browsed tree: nodes, opened, selected, filters, pins.
+    pub tree: Tree,
     pub tree_offset: usize,
     pub detail_scroll: u16,
     pub focus: Focus,
     pub areas: Areas,
-    /// The filter of each list, keyed by the list's parent.
-    pub filters: HashMap<NodePath, String>,
-    /// Tags named by the user (`g`, the command line) stay listed even
-    /// when the registry's listing lacks them.
-    pub pinned: HashMap<NodePath, NodeId>,
-    pub show_digest_tags: bool,
     pub input: Option<InputLine>,
     pub popup: Option<Popup>,
     /// How many rows the open popup's body is scrolled.
@@ -106,22 +95,14 @@ pub struct App {
 
 impl App {
     pub fn new(session: Session, config: Config) -> App {
-        let root = vec![NodeId::Registry];
-        let mut nodes = HashMap::new();
-        nodes.insert(root.clone(), Node::new(NodeKind::Registry));
         App {
             session,
             config,
-            nodes,
-            opened: HashSet::new(),
-            selected: root,
+            tree: Tree::new(),
             tree_offset: 0,
             detail_scroll: 0,
             focus: Focus::Tree,
             areas: Areas::default(),
-            filters: HashMap::new(),
-            pinned: HashMap::new(),
-            show_digest_tags: false,
             input: None,
             popup: None,
             popup_scroll: 0,
@@ -155,8 +136,7 @@ impl App {
 
     /// The first effects: open the registry's repositories.
     pub fn start_registry(&mut self) -> Vec<Effect> {
-        let root = vec![NodeId::Registry];
-        self.open_node(&root)
+        self.open_node(&Tree::root())
     }
 
     /// Opens one repository's tags, without listing the registry (many
@@ -164,7 +144,7 @@ impl App {
     pub fn start_repository(&mut self, repository: &str) -> Vec<Effect> {
         let repo_path = self.pin_repository(repository);
         self.reveal(&repo_path);
-        self.selected.clone_from(&repo_path);
+        self.tree.select(repo_path.clone());
         self.open_node(&repo_path)
     }
 
@@ -225,18 +205,18 @@ impl App {
     }
 
     pub fn node(&self, path: &[NodeId]) -> Option<&Node> {
-        self.nodes.get(path)
+        self.tree.node(path)
     }
 
     pub fn selected_node(&self) -> Option<&Node> {
-        self.nodes.get(&self.selected)
+        self.tree.selected_node()
     }
 
     /// Number of loads under way, for the status bar.
     pub fn running_jobs(&self) -> usize {
-        self.nodes
-            .values()
-            .map(|n| {
+        self.tree
+            .nodes()
+            .map(|(_, n)| {
                 [
                     &n.listing,
                     &n.manifest_slot,

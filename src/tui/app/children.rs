@@ -10,8 +10,8 @@ use super::App;
 use crate::graph::GraphNode;
 use crate::oci::media_type as mt;
 use crate::tui::message::{Effect, JobKind, NodePath};
-use crate::tui::model::{BlobRole, ManifestRole, Node, NodeKind, Status};
 use crate::tui::tree::NodeId;
+use crate::tui::tree::{BlobRole, ManifestRole, Node, NodeKind, Status};
 
 /// How deep "expand all" follows referrers of referrers: a hostile
 /// registry's graph can be cyclic or endless.
@@ -23,7 +23,7 @@ impl App {
     /// round of parallel requests per level) and, when the node is being
     /// expanded whole, opens them.
     pub(super) fn rebuild_children(&mut self, path: &NodePath) -> Vec<Effect> {
-        let Some(node) = self.nodes.get(path) else {
+        let Some(node) = self.tree.node(path) else {
             return Vec::new();
         };
         let Some(repository) = node.repository().map(str::to_owned) else {
@@ -108,35 +108,30 @@ impl App {
             if matches!(child.kind, NodeKind::Manifest { .. }) {
                 manifests_to_count.push(child_path.clone());
             }
-            self.nodes.entry(child_path).or_insert(child);
+            self.tree.insert_missing(child_path, child);
         }
         for (group_id, members) in groups {
             let group_path = child_path(path, &group_id);
             let member_ids: Vec<NodeId> = members.iter().map(|(id, _)| id.clone()).collect();
-            if let Some(group) = self.nodes.get_mut(&group_path) {
-                group.children = member_ids.into();
-            }
+            self.tree.set_children(&group_path, member_ids);
             if auto_expand {
-                self.opened.insert(group_path.clone());
+                self.tree.open(&group_path);
             }
             for (id, member) in members {
                 let member_path = child_path(&group_path, &id);
                 manifests_to_count.push(member_path.clone());
-                let fresh = !self.nodes.contains_key(&member_path);
-                let slot = self.nodes.entry(member_path.clone()).or_insert(member);
-                if fresh && slot.manifest.is_some() {
+                let fetched = member.manifest.is_some();
+                if self.tree.insert_missing(member_path.clone(), member) && fetched {
                     // The graph fetched its manifest: show config and layers.
                     let _ = self.rebuild_children(&member_path);
                 }
             }
         }
-        if let Some(node) = self.nodes.get_mut(path) {
-            node.children = ids.into();
-        }
+        self.tree.set_children(path, ids);
         let mut effects = Vec::new();
         for child in manifests_to_count {
-            if auto_expand && !self.digest_among_ancestors(&child) {
-                let known = self.nodes.get_mut(&child).is_some_and(|node| {
+            if auto_expand && !self.tree.digest_among_ancestors(&child) {
+                let known = self.tree.node_mut(&child).is_some_and(|node| {
                     node.auto_expand = true;
                     node.manifest.is_some() || node.referrers.is_some()
                 });
@@ -151,19 +146,6 @@ impl App {
             }
         }
         effects
-    }
-
-    /// Whether a node's digest already appears above it (a cycle).
-    fn digest_among_ancestors(&self, path: &[NodeId]) -> bool {
-        let Some(digest) = self.nodes.get(path).and_then(super::node_digest) else {
-            return false;
-        };
-        (1..path.len()).any(|len| {
-            self.nodes
-                .get(&path[..len])
-                .and_then(super::node_digest)
-                .is_some_and(|d| d == digest)
-        })
     }
 }
 

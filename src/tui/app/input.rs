@@ -8,7 +8,7 @@ use super::dialogs::{complete_registry, names_a_registry};
 use super::{App, Focus};
 use crate::oci::reference::is_registry_name;
 use crate::tui::message::{Effect, NodePath};
-use crate::tui::model::NodeKind;
+use crate::tui::tree::NodeKind;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputPurpose {
@@ -53,10 +53,10 @@ impl App {
         }
         // The list being filtered is the one holding the selection, or the
         // selection's children when it is an open listing.
-        let selected = self.selected.clone();
-        let is_open_listing = self.opened.contains(&selected)
+        let selected = self.tree.selected().clone();
+        let is_open_listing = self.tree.is_open(&selected)
             && matches!(
-                self.nodes.get(&selected).map(|n| &n.kind),
+                self.tree.node(&selected).map(|n| &n.kind),
                 Some(NodeKind::Registry | NodeKind::Repository { .. })
             );
         let parent = if is_open_listing || selected.len() == 1 {
@@ -64,7 +64,7 @@ impl App {
         } else {
             selected[..selected.len() - 1].to_vec()
         };
-        let text = self.filters.get(&parent).cloned().unwrap_or_default();
+        let text = self.tree.filter(&parent).unwrap_or_default().to_owned();
         self.input = Some(InputLine {
             purpose: InputPurpose::Filter(parent),
             text,
@@ -116,31 +116,30 @@ impl App {
     }
 
     fn apply_filter(&mut self, parent: NodePath, text: String) {
-        if text.is_empty() {
-            self.filters.remove(&parent);
-        } else {
-            self.filters.insert(parent.clone(), text);
-        }
+        self.tree.set_filter(&parent, text);
         // Typing narrows the list: the cursor goes to its first match.
         let first = self
+            .tree
             .visible_children(&parent)
             .0
             .first()
             .map(|id| (*id).clone());
         if let Some(id) = first {
-            let selected_visible = self.selected.len() == parent.len() + 1
-                && self.selected.starts_with(&parent)
-                && self.rows().iter().any(|r| r.path == self.selected);
+            let selected = self.tree.selected();
+            let selected_visible = selected.len() == parent.len() + 1
+                && selected.starts_with(&parent)
+                && self.rows().iter().any(|r| r.path == *selected);
             if !selected_visible {
                 let mut path = parent.clone();
                 path.push(id);
-                self.selected = path;
+                self.tree.select(path);
             }
         } else {
-            self.selected = parent;
+            self.tree.select(parent);
         }
-        self.opened
-            .insert(self.selected[..self.selected.len().max(1) - 1].to_vec());
+        let selected = self.tree.selected();
+        let list = selected[..selected.len().max(1) - 1].to_vec();
+        self.tree.open(&list);
         self.keep_selection_visible();
     }
 

@@ -63,8 +63,8 @@ impl App {
             Action::Audit => self.start_audit(),
             Action::ExpandAll => self.expand_all_selected(),
             Action::ToggleDigestTags => {
-                self.show_digest_tags = !self.show_digest_tags;
-                self.say(if self.show_digest_tags {
+                let shown = self.tree.toggle_digest_tags();
+                self.say(if shown {
                     "showing sha256-* fallback tags"
                 } else {
                     "hiding sha256-* fallback tags (they show under their subject)"

@@ -107,28 +107,21 @@ impl Children {
         id.name().to_lowercase().into_boxed_str()
     }
 
-    pub fn push(&mut self, id: NodeId) {
-        let lower = self.arriving(&id);
-        self.lower.push(lower);
-        self.ids.push(id);
-        self.changed();
-    }
-
-    pub fn insert(&mut self, index: usize, id: NodeId) {
+    pub(super) fn insert(&mut self, index: usize, id: NodeId) {
         let lower = self.arriving(&id);
         self.lower.insert(index, lower);
         self.ids.insert(index, id);
         self.changed();
     }
 
-    pub fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         self.ids.clear();
         self.lower.clear();
         self.digest_tags = 0;
         self.changed();
     }
 
-    pub fn retain(&mut self, mut keep: impl FnMut(&NodeId) -> bool) {
+    pub(super) fn retain(&mut self, mut keep: impl FnMut(&NodeId) -> bool) {
         let mut lower = std::mem::take(&mut self.lower).into_iter();
         let mut kept_lower = Vec::with_capacity(self.ids.len());
         self.ids.retain(|id| {

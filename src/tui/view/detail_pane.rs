@@ -22,9 +22,9 @@ use crate::oci::Descriptor;
 use crate::oci::media_type as mt;
 use crate::tui::app::{App, Focus};
 use crate::tui::escape;
-use crate::tui::model::{Node, NodeKind, Slot, Status};
 use crate::tui::preview::{Content, note};
 use crate::tui::runner::PREVIEW_LIMIT;
+use crate::tui::tree::{Node, NodeKind, Slot, Status};
 
 pub struct DetailPane<'a> {
     pub app: &'a App,
@@ -215,7 +215,7 @@ pub fn detail_lines(app: &App) -> Vec<Line<'static>> {
 pub fn detail_text(app: &App) -> DetailText<'_> {
     let mut lines = DetailText::default();
     let Some(node) = app.selected_node() else {
-        let hidden = app.selected.last() == Some(&crate::tui::tree::NodeId::More);
+        let hidden = app.tree.selected().last() == Some(&crate::tui::tree::NodeId::More);
         lines.push(note(if hidden {
             "more entries than shown: / filters the list"
         } else {
@@ -236,10 +236,10 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
         }
         NodeKind::Repository { name } => {
             lines.push(field(app, "repository", escape::owned(name)));
-            let digest_tags = node.children.digest_tags();
+            let digest_tags = node.children().digest_tags();
             lines.push(field(app, "tags", listing_count(node)));
             if digest_tags > 0 {
-                let shown = if app.show_digest_tags {
+                let shown = if app.tree.show_digest_tags() {
                     "shown"
                 } else {
                     "hidden; t shows them"
@@ -254,7 +254,7 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
         NodeKind::Group { artifact_type } => {
             lines.push(field(app, "artifact type", escape::owned(artifact_type)));
             lines.push(field(app, "kind", mt::artifact_kind(artifact_type).label()));
-            lines.push(field(app, "referrers", node.children.len().to_string()));
+            lines.push(field(app, "referrers", node.children().len().to_string()));
         }
         NodeKind::Manifest { repository, .. } => {
             manifest::manifest_lines(app, node, repository, &mut lines)
@@ -288,8 +288,8 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
 fn listing_count(node: &Node) -> String {
     match &node.listing.status {
         Status::Idle => "Enter lists them".to_owned(),
-        Status::Loading => format!("{} so far…", node.children.len()),
-        _ => node.children.len().to_string(),
+        Status::Loading => format!("{} so far…", node.children().len()),
+        _ => node.children().len().to_string(),
     }
 }
 

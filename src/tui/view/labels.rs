@@ -9,8 +9,8 @@ use crate::graph::FoundBy;
 use crate::oci::media_type::{self as mt};
 use crate::tui::app::App;
 use crate::tui::escape;
-use crate::tui::model::{BlobRole, ManifestRole, Node, NodeKind};
 use crate::tui::tree::NodeId;
+use crate::tui::tree::{BlobRole, ManifestRole, Node, NodeKind};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -36,11 +36,11 @@ pub fn node_spans(app: &App, id: &NodeId, node: &Node) -> Vec<Span<'static>> {
                 escape::owned(&app.session.store_name),
                 Style::new().add_modifier(Modifier::BOLD),
             ));
-            if !node.children.is_empty() {
+            if !node.children().is_empty() {
                 spans.push(Span::styled(
                     format!(
                         "  {}",
-                        count_of(node.children.len(), "repository", "repositories")
+                        count_of(node.children().len(), "repository", "repositories")
                     ),
                     dim,
                 ));
@@ -51,9 +51,9 @@ pub fn node_spans(app: &App, id: &NodeId, node: &Node) -> Vec<Span<'static>> {
                 escape::owned(name),
                 Style::new().fg(theme.accent),
             ));
-            if !node.children.is_empty() {
+            if !node.children().is_empty() {
                 spans.push(Span::styled(
-                    format!("  {}", count_of(node.children.len(), "tag", "tags")),
+                    format!("  {}", count_of(node.children().len(), "tag", "tags")),
                     dim,
                 ));
             }
@@ -65,7 +65,7 @@ pub fn node_spans(app: &App, id: &NodeId, node: &Node) -> Vec<Span<'static>> {
                     .fg(kind_colour.unwrap_or(Color::Gray))
                     .add_modifier(Modifier::BOLD),
             ));
-            spans.push(Span::styled(format!("  {}", node.children.len()), dim));
+            spans.push(Span::styled(format!("  {}", node.children().len()), dim));
         }
         NodeKind::Manifest { role, .. } => {
             let name = match role {
@@ -171,7 +171,7 @@ pub fn count_of(n: usize, one: &str, many: &str) -> String {
 }
 
 fn digest_text(node: &Node) -> String {
-    crate::tui::app::node_digest(node).map_or_else(
+    node.digest().map_or_else(
         || "…".to_owned(),
         |d| format!("{}:{}", d.algorithm().name(), d.short()),
     )

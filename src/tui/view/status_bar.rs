@@ -10,9 +10,9 @@ use ratatui::widgets::Widget;
 use super::labels::spinner;
 use crate::store::ReferrersSupport;
 use crate::text::human_size;
-use crate::tui::app::{App, node_digest};
+use crate::tui::app::App;
 use crate::tui::escape;
-use crate::tui::model::{ManifestRole, NodeKind};
+use crate::tui::tree::{ManifestRole, NodeKind};
 
 pub struct StatusBar<'a> {
     pub app: &'a App,
@@ -47,7 +47,7 @@ pub fn location(app: &App) -> String {
         text.push_str(tag);
     }
     if matches!(node.kind, NodeKind::Manifest { .. } | NodeKind::Blob { .. })
-        && let Some(digest) = node_digest(node)
+        && let Some(digest) = node.digest()
     {
         text.push_str(&format!(
             "@{}:{}…",

@@ -31,9 +31,10 @@ impl Widget for &TreePane<'_> {
         let focused = app.focus == Focus::Tree && app.popup.is_none();
         // The filter of the list holding the selection, so it is never
         // forgotten while it hides rows.
-        let filter = (1..=app.selected.len())
+        let selected = app.tree.selected();
+        let filter = (1..=selected.len())
             .rev()
-            .find_map(|len| app.filters.get(&app.selected[..len]))
+            .find_map(|len| app.tree.filter(&selected[..len]))
             .map(|text| format!("graph · filter {:?}", escape::clean(text)));
         let title = filter.as_deref().unwrap_or("graph");
         let block = pane_block(title, focused, app);
@@ -50,7 +51,7 @@ impl Widget for &TreePane<'_> {
                     Style::new().fg(Color::DarkGray),
                 ));
             } else if let Some(node) = app.node(&row.path) {
-                let marker = if app.opened.contains(&row.path) && node.may_have_children() {
+                let marker = if app.tree.is_open(&row.path) && node.may_have_children() {
                     "▼ "
                 } else if node.may_have_children() {
                     "▶ "
@@ -64,7 +65,7 @@ impl Widget for &TreePane<'_> {
                 spans.push(Span::styled("▶ ", Style::new().fg(Color::DarkGray)));
                 spans.push(Span::raw(crate::tui::escape::owned(&id.name())));
             }
-            let selected = row.path == app.selected;
+            let selected = row.path == *app.tree.selected();
             if selected {
                 // Dim parts would vanish on the highlight: lift them.
                 for span in &mut spans {
@@ -84,7 +85,7 @@ impl Widget for &TreePane<'_> {
             }
             let y = inner.y + u16::try_from(line_index).unwrap_or(u16::MAX);
             let line_area = Rect::new(inner.x, y, inner.width, 1);
-            if row.path == app.selected {
+            if row.path == *app.tree.selected() {
                 buf.set_style(line_area, line.style);
             }
             line.render(line_area, buf);

@@ -32,7 +32,7 @@ fn mouse_clicks_select_and_open_rows() {
     // Row 0 is the border; rows 1.. are registry, repository, v1, v2.
     app.update(click(4));
     assert_eq!(
-        app.selected,
+        *app.tree.selected(),
         [
             NodeId::Registry,
             NodeId::repository("net-monitor"),

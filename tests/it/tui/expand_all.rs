@@ -59,7 +59,7 @@ fn expand_all_on_an_opened_image_opens_every_level() {
     let visible = |app: &App| app.rows().iter().any(|r| r.path.last() == Some(&deep_id));
     assert!(!visible(&app), "not expanded yet");
 
-    assert_eq!(app.selected.last(), Some(&NodeId::tag("v1")));
+    assert_eq!(app.tree.selected().last(), Some(&NodeId::tag("v1")));
     key(&mut app, KeyCode::Char('E'));
     assert!(
         visible(&app),

@@ -103,13 +103,14 @@ fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
         "the deleted image still shows: {ids:?}"
     );
     assert_eq!(
-        app.selected,
+        *app.tree.selected(),
         [NodeId::Registry, NodeId::repository("net-monitor")]
     );
     assert!(
-        app.pinned.values().all(|id| *id != NodeId::tag("v1")),
-        "{:?}",
-        app.pinned
+        app.tree
+            .pinned(&[NodeId::Registry, NodeId::repository("net-monitor")])
+            .is_none(),
+        "v1 stays pinned"
     );
 
     // The repository is listed again: it has no tag left.
@@ -126,7 +127,7 @@ fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
         row_ids(&app),
         [NodeId::Registry, NodeId::repository("net-monitor")]
     );
-    assert!(app.rows().len() == 2 && app.node(&app.selected).unwrap().children.is_empty());
+    assert!(app.rows().len() == 2 && app.tree.selected_node().unwrap().children().is_empty());
 }
 
 #[test]
@@ -146,7 +147,7 @@ fn a_tag_that_does_not_exist_leaves_no_ghost_row() {
         "{status:?}"
     );
     assert_eq!(
-        app.selected,
+        *app.tree.selected(),
         [NodeId::Registry, NodeId::repository("plain")]
     );
     assert_eq!(

@@ -37,7 +37,7 @@ fn go_to_a_reference_hidden_by_a_filter_clears_the_filter() {
     }
     key(&mut app, KeyCode::Enter);
     assert_eq!(
-        app.selected,
+        *app.tree.selected(),
         [
             NodeId::Registry,
             NodeId::repository("net-monitor"),
@@ -49,5 +49,5 @@ fn go_to_a_reference_hidden_by_a_filter_clears_the_filter() {
         status.text.contains("cleared the filter \"alp\""),
         "{status:?}"
     );
-    assert!(app.filters.is_empty());
+    assert!(!app.tree.has_filters());
 }

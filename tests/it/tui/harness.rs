@@ -174,7 +174,7 @@ impl Harness {
             let rows = self.driver.app.rows();
             let current = rows
                 .iter()
-                .position(|r| r.path == self.driver.app.selected)
+                .position(|r| r.path == *self.driver.app.tree.selected())
                 .unwrap_or(0);
             if current == target {
                 return;

@@ -186,7 +186,12 @@ async fn s_on_an_index_pulls_a_platforms_sbom() {
             .find(|path| {
                 path.last()
                     .is_some_and(|id| matches!(id, NodeId::Platform { .. }))
-                    && ui.driver.app.nodes[path]
+                    && ui
+                        .driver
+                        .app
+                        .tree
+                        .node(path)
+                        .unwrap()
                         .descriptor
                         .as_ref()
                         .and_then(|d| d.platform.as_ref())

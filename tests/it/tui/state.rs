@@ -9,7 +9,7 @@ use regscope::graph::Attachments;
 use regscope::store::ReferrersSupport;
 use regscope::tui::app::{App, Dialog, Popup};
 use regscope::tui::message::{Effect, Loaded, Msg, OperationRequest};
-use regscope::tui::model::Status;
+use regscope::tui::tree::Status;
 
 use super::app_support::{app, app_at_loaded_tag, image, job_of, key, sbom_of};
 
@@ -18,7 +18,7 @@ fn opening_a_reference_loads_it_and_expands_its_graph() {
     let mut app = app();
     let effects = app.start_reference("net-monitor", "v1");
     assert_eq!(
-        app.selected,
+        *app.tree.selected(),
         [
             NodeId::Registry,
             NodeId::repository("net-monitor"),
@@ -49,7 +49,7 @@ fn opening_a_reference_loads_it_and_expands_its_graph() {
     );
     let tag = app.node(&manifest_job.node).unwrap();
     assert_eq!(
-        tag.children,
+        *tag.children(),
         [
             NodeId::Config(
                 "sha256:1111111111111111111111111111111111111111111111111111111111111111"
@@ -81,7 +81,7 @@ fn opening_a_reference_loads_it_and_expands_its_graph() {
     assert_eq!(app.session.referrers_support, ReferrersSupport::Api);
     let tag = app.node(&manifest_job.node).unwrap();
     assert_eq!(
-        tag.children[0],
+        tag.children()[0],
         NodeId::group("application/vnd.cyclonedx+json")
     );
     assert_eq!(tag.referrer_count(), Some(1));
@@ -89,9 +89,9 @@ fn opening_a_reference_loads_it_and_expands_its_graph() {
     // referrers are being asked for; its manifest came with the graph.
     let mut sbom_path = manifest_job.node.clone();
     sbom_path.push(NodeId::group("application/vnd.cyclonedx+json"));
-    assert!(app.opened.contains(&sbom_path));
+    assert!(app.tree.is_open(&sbom_path));
     sbom_path.push(NodeId::referrer(sbom_digest.clone()));
-    assert!(app.opened.contains(&sbom_path));
+    assert!(app.tree.is_open(&sbom_path));
     let sbom_node = app.node(&sbom_path).unwrap();
     assert_eq!(sbom_node.manifest_slot.status, Status::Done);
     assert_eq!(sbom_node.verified, Some(true));
@@ -187,7 +187,7 @@ fn tag_lists_hide_digest_tags_and_filter_as_you_type() {
     key(&mut app, KeyCode::Char('v'));
     assert_eq!(shown(&app), [NodeId::tag("v1"), NodeId::tag("v2")]);
     assert_eq!(
-        app.selected.last(),
+        app.tree.selected().last(),
         Some(&NodeId::tag("v1")),
         "the cursor goes to the first match"
     );

@@ -1,16 +1,16 @@
-//! The tree's data: one `Node` per thing a person can select, keyed by its
-//! path of stable ids. Nodes of long listings (tags) are created only when
-//! touched, so 100 000 tags cost 100 000 strings, not 100 000 nodes.
+//! One `Node` per thing a person can select: what it is, its loads, what
+//! was loaded. Nodes of long listings (tags) are created only when
+//! touched, so 100 000 tags cost 100 000 ids, not 100 000 nodes.
 
 use std::sync::Arc;
 
 use ratatui::text::Line;
 
-use super::preview::{Preview, json};
-pub use super::tree::children::{ChildView, Children};
+use super::children::Children;
 use crate::graph::{Attachments, FoundBy};
 use crate::oci::media_type::{self as mt, ArtifactKind};
 use crate::oci::{Descriptor, Manifest};
+use crate::tui::preview::{Preview, json};
 
 /// How far a load has got.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -82,8 +82,8 @@ pub enum NodeKind {
 #[derive(Debug, Clone)]
 pub struct Node {
     pub kind: NodeKind,
-    /// Child ids in display order.
-    pub children: Children,
+    /// Child ids in display order; changed only by `Tree`.
+    pub(super) children: Children,
     pub listing: Slot,
     pub manifest_slot: Slot,
     pub referrers_slot: Slot,
@@ -235,6 +235,19 @@ impl Node {
             NodeKind::Group { .. } => true,
             NodeKind::Blob { .. } => false,
         }
+    }
+
+    /// Its child ids in display order.
+    pub fn children(&self) -> &Children {
+        &self.children
+    }
+
+    /// The digest it stands for, once known.
+    pub fn digest(&self) -> Option<crate::oci::Digest> {
+        self.descriptor
+            .as_ref()
+            .map(|d| d.digest.clone())
+            .or_else(|| self.manifest.as_ref().map(|m| m.digest().clone()))
     }
 
     pub fn referrer_count(&self) -> Option<usize> {
