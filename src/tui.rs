@@ -11,6 +11,7 @@ pub mod app;
 pub mod clipboard;
 pub mod config;
 pub mod escape;
+pub mod failure;
 pub mod keymap;
 mod logging;
 pub mod message;

@@ -6,6 +6,7 @@
 use super::App;
 use crate::oci::Descriptor;
 use crate::oci::media_type::{self as mt, ArtifactKind};
+use crate::tui::failure::Failure;
 use crate::tui::message::{Effect, JobKey, JobKind, Loaded, NodePath};
 use crate::tui::preview::PreviewKind;
 use crate::tui::tree::NodeId;
@@ -93,7 +94,7 @@ impl App {
     pub(super) fn on_loaded(
         &mut self,
         job: &JobKey,
-        result: Result<Loaded, String>,
+        result: Result<Loaded, Failure>,
     ) -> Vec<Effect> {
         if !self.is_current(job) {
             return Vec::new();
@@ -105,29 +106,32 @@ impl App {
             return Vec::new();
         };
         let loaded = match result {
-            Ok(Loaded::NotFound(reason)) if is_tag(node) => {
+            Err(failure)
+                if failure.is_not_found() && job.kind == JobKind::Manifest && is_tag(node) =>
+            {
                 // A tag that does not exist is no row: say so where the
                 // user looks, and keep nothing that a reload would show.
-                self.complain(reason);
+                self.complain(failure.to_string());
                 self.forget(path);
                 return self.selection_effects();
             }
-            Ok(Loaded::NotFound(reason)) => {
-                slot_mut(node, job.kind).status = Status::Failed(reason);
-                return Vec::new();
-            }
             Ok(loaded) => loaded,
-            Err(reason) => {
-                // The node shows it; the log keeps it once.
-                tracing::warn!(node = ?path, kind = ?job.kind, "{reason}");
-                slot_mut(node, job.kind).status = Status::Failed(reason);
+            Err(failure) => {
+                // The node shows it; the log keeps it once. A refused
+                // login is the session's problem, not this node's: the
+                // status line says how to log in.
+                tracing::warn!(node = ?path, kind = ?job.kind, "{failure}");
+                let refused = failure.is_refused_login().then(|| failure.to_string());
+                slot_mut(node, job.kind).status = Status::Failed(failure);
+                if let Some(sentence) = refused {
+                    self.complain(sentence);
+                }
                 return Vec::new();
             }
         };
         slot_mut(node, job.kind).status = Status::Done;
         let mut effects = Vec::new();
         match loaded {
-            Loaded::NotFound(_) => {}
             Loaded::ListingDone => effects.extend(self.recheck_cosign_tags(path)),
             Loaded::Preview(preview) => node.preview = Some(preview),
             Loaded::Manifest(manifest) => {

@@ -60,7 +60,7 @@ impl App {
     pub(super) fn on_operation_done(
         &mut self,
         id: u64,
-        result: Result<OperationOutcome, String>,
+        result: Result<OperationOutcome, crate::tui::failure::Failure>,
     ) -> Vec<Effect> {
         let Some(operation) = self.operations.remove(&id) else {
             return Vec::new();

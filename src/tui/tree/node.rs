@@ -10,6 +10,7 @@ use super::children::Children;
 use crate::graph::{Attachments, FoundBy};
 use crate::oci::media_type::{self as mt, ArtifactKind};
 use crate::oci::{Descriptor, Manifest};
+use crate::tui::failure::Failure;
 use crate::tui::preview::{Preview, json};
 
 /// How far a load has got.
@@ -19,7 +20,7 @@ pub enum Status {
     Idle,
     Loading,
     Done,
-    Failed(String),
+    Failed(Failure),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -32,9 +33,9 @@ impl Slot {
     pub fn is_loading(&self) -> bool {
         self.status == Status::Loading
     }
-    pub fn error(&self) -> Option<&str> {
+    pub fn error(&self) -> Option<&Failure> {
         match &self.status {
-            Status::Failed(reason) => Some(reason),
+            Status::Failed(failure) => Some(failure),
             _ => None,
         }
     }
@@ -153,7 +154,7 @@ impl Node {
     }
 
     /// The first error of this node's loads, shown on the node.
-    pub fn error(&self) -> Option<&str> {
+    pub fn error(&self) -> Option<&Failure> {
         self.listing
             .error()
             .or_else(|| self.manifest_slot.error())

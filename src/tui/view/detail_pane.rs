@@ -274,7 +274,7 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
             0,
             Part::Built(vec![
                 Line::from(Span::styled(
-                    format!("✗ {}", escape::clean(error)),
+                    format!("✗ {}", escape::clean(&error.to_string())),
                     Style::new().fg(app.config.theme.error),
                 )),
                 note(format!("press {retry} to retry")),
@@ -383,8 +383,16 @@ fn preview_parts<'a>(app: &App, node: &'a Node, lines: &mut DetailText<'a>) {
             }
         },
         (Status::Loading, _) => lines.push(note(format!("{} loading", labels::spinner(app.tick)))),
-        (Status::Failed(reason), _) => lines.push(Line::from(Span::styled(
-            format!("✗ {}  (r retries)", escape::clean(reason)),
+        (Status::Failed(failure), _) => lines.push(Line::from(Span::styled(
+            format!(
+                "✗ {}{}",
+                escape::clean(&failure.to_string()),
+                if failure.retry_may_help() {
+                    "  (r retries)"
+                } else {
+                    ""
+                }
+            ),
             Style::new().fg(app.config.theme.error),
         ))),
         _ => {

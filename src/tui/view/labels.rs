@@ -155,7 +155,7 @@ pub fn node_spans(app: &App, id: &NodeId, node: &Node) -> Vec<Span<'static>> {
     }
     if let Some(error) = node.error() {
         spans.push(Span::styled(
-            format!("  ✗ {}", escape::clean(error)),
+            format!("  ✗ {}", escape::clean(&error.to_string())),
             Style::new().fg(theme.error),
         ));
     }

@@ -150,7 +150,7 @@ fn escape_cancels_running_operations_and_their_outcome_is_reported() {
     assert!(matches!(&effects[..], [Effect::CancelOperations]));
     app.update(Msg::OperationDone {
         id,
-        result: Err("cancelled".to_owned()),
+        result: Err(regscope::tui::failure::Failure::Cancelled),
     });
     assert!(app.operations.is_empty());
     let status = app.status.clone().unwrap();

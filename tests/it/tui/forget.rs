@@ -5,8 +5,9 @@
 use crossterm::event::KeyCode;
 use regscope::graph::Attachments;
 use regscope::ops::{DeletePlan, PlannedDelete};
-use regscope::store::ReferrersSupport;
+use regscope::store::{ReferrersSupport, StoreError};
 use regscope::tui::app::App;
+use regscope::tui::failure::Failure;
 use regscope::tui::message::{Effect, JobKey, Loaded, Msg, OperationOutcome};
 use regscope::tui::tree::NodeId;
 
@@ -139,7 +140,7 @@ fn a_tag_that_does_not_exist_leaves_no_ghost_row() {
     listed(&mut app, listing, &["v1"]);
     app.update(Msg::Loaded {
         job: manifest_job,
-        result: Ok(Loaded::NotFound("tag latest in plain not found".to_owned())),
+        result: Err(Failure::from(StoreError::not_found("tag latest in plain"))),
     });
     let status = app.status.clone().unwrap();
     assert!(

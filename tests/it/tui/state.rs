@@ -11,7 +11,10 @@ use regscope::tui::app::{App, Dialog, Popup};
 use regscope::tui::message::{Effect, Loaded, Msg, OperationRequest};
 use regscope::tui::tree::Status;
 
-use super::app_support::{app, app_at_loaded_tag, image, job_of, key, sbom_of};
+use regscope::store::StoreError;
+use regscope::tui::failure::Failure;
+
+use super::app_support::{app, app_at_loaded_tag, draw, image, job_of, key, sbom_of};
 
 #[test]
 fn opening_a_reference_loads_it_and_expands_its_graph() {
@@ -126,10 +129,11 @@ fn a_superseded_result_is_dropped_and_an_error_shows_until_retried() {
 
     app.update(Msg::Loaded {
         job: second.clone(),
-        result: Err("tag v1 in net-monitor not found".to_owned()),
+        result: Err(reset()),
     });
     let node = app.node(&second.node).unwrap();
-    assert_eq!(node.error(), Some("tag v1 in net-monitor not found"));
+    assert_eq!(node.error(), Some(&reset()));
+    assert!(node.error().unwrap().retry_may_help());
     assert!(
         !app.is_animating() || app.running_jobs() == 1,
         "only the tag listing may still run"
@@ -142,6 +146,48 @@ fn a_superseded_result_is_dropped_and_an_error_shows_until_retried() {
         Status::Loading
     );
     assert_eq!(app.node(&retry.node).unwrap().error(), None);
+}
+
+fn reset() -> Failure {
+    Failure::from(StoreError::Transport {
+        operation: "GET manifest v1".to_owned(),
+        message: "connection reset".to_owned(),
+    })
+}
+
+#[test]
+fn a_refused_login_says_how_to_log_in_and_a_missing_tag_leaves() {
+    let mut app = app();
+    let effects = app.start_reference("net-monitor", "v1");
+    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    let refused = Failure::from(StoreError::Unauthorized {
+        what: "localhost:5000".to_owned(),
+        detail: "the registry asks for a username and password and none were given \
+                 (use --username with --password-stdin, or docker login)"
+            .to_owned(),
+    });
+    app.update(Msg::Loaded {
+        job: manifest_job.clone(),
+        result: Err(refused),
+    });
+    // 401: the row stays, shows the failure, and the status line says how
+    // to log in from the TUI (no retry hint: the same login fails again).
+    let node = app.node(&manifest_job.node).unwrap();
+    assert!(node.error().is_some_and(Failure::is_refused_login));
+    let status = app.status.as_ref().unwrap();
+    assert!(status.is_error && status.text.contains("Quit (q) and start regscope again"));
+    let screen = draw(&app, 160, 30).join("\n");
+    assert!(!screen.contains("r retries"), "{screen}");
+
+    // 404 on the same tag: the row goes.
+    let effects = key(&mut app, KeyCode::Char('r'));
+    let retry = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    app.update(Msg::Loaded {
+        job: retry.clone(),
+        result: Err(Failure::from(StoreError::not_found("tag v1"))),
+    });
+    assert!(app.node(&retry.node).is_none());
+    assert_eq!(app.status.as_ref().unwrap().text, "tag v1 not found");
 }
 
 #[test]
