@@ -83,6 +83,9 @@ pub struct App {
     /// Narrows the SBOM component list in the detail pane.
     pub detail_search: String,
     pub status: Option<StatusMessage>,
+    /// Every notice and error of the session in full, oldest first: the
+    /// status line cuts them, the messages view (`m`) does not.
+    pub messages: Vec<StatusMessage>,
     /// Operations under way, by id.
     pub operations: std::collections::BTreeMap<u64, RunningOperation>,
     /// The audit table, when open (it covers the panes).
@@ -108,6 +111,7 @@ impl App {
             popup_scroll: 0,
             detail_search: String::new(),
             status: None,
+            messages: Vec::new(),
             operations: std::collections::BTreeMap::new(),
             audit: None,
             tick: 0,
@@ -127,6 +131,7 @@ impl App {
         self.areas = old.areas;
         self.next_generation = old.next_generation;
         self.next_operation = old.next_operation;
+        self.messages = old.messages;
         // Operations keep running on the old store; their nodes are gone.
         self.operations = old.operations;
         for operation in self.operations.values_mut() {
@@ -237,16 +242,25 @@ impl App {
     }
 
     pub fn say(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusMessage {
+        self.tell(StatusMessage {
             text: text.into(),
             is_error: false,
         });
     }
 
     pub fn complain(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusMessage {
+        self.tell(StatusMessage {
             text: text.into(),
             is_error: true,
         });
+    }
+
+    /// Shows a message on the status line and keeps it for the messages
+    /// view; a message repeated at once is kept once.
+    fn tell(&mut self, message: StatusMessage) {
+        if self.messages.last() != Some(&message) {
+            self.messages.push(message.clone());
+        }
+        self.status = Some(message);
     }
 }

@@ -18,6 +18,7 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 pub enum Action {
     Quit,
     Help,
+    Messages,
     Up,
     Down,
     Collapse,
@@ -44,9 +45,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::Quit,
         Action::Help,
+        Action::Messages,
         Action::Up,
         Action::Down,
         Action::Collapse,
@@ -76,6 +78,7 @@ impl Action {
         match self {
             Action::Quit => "quit",
             Action::Help => "help",
+            Action::Messages => "messages",
             Action::Up => "up",
             Action::Down => "down",
             Action::Collapse => "collapse",
@@ -107,6 +110,7 @@ impl Action {
         match self {
             Action::Quit => "quit",
             Action::Help => "show or hide this help",
+            Action::Messages => "every notice and error of this session, in full",
             Action::Up => "move up",
             Action::Down => "move down",
             Action::Collapse => "collapse, or go to the parent",

@@ -6,9 +6,11 @@ mod bottom_line;
 mod detail_pane;
 mod dialog_lines;
 mod labels;
+mod messages;
 mod popup;
 mod status_bar;
 mod tree_pane;
+mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -57,6 +57,8 @@ pub enum Dialog {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
     Help,
+    /// Every notice and error of the session, newest last.
+    Messages,
     Dialog(Dialog),
 }
 
@@ -67,12 +69,18 @@ impl App {
         };
         let action = self.config.keymap.action_for(&key);
         let effects = match popup {
-            Popup::Help => {
-                // Esc, q or the help key closes help; moving keys scroll it.
-                let closes =
-                    key.code == KeyCode::Esc || matches!(action, Some(Action::Help | Action::Quit));
+            Popup::Help | Popup::Messages => {
+                // Esc, q or the key that opened it closes it; moving keys
+                // scroll it.
+                let opener = if popup == Popup::Help {
+                    Action::Help
+                } else {
+                    Action::Messages
+                };
+                let closes = key.code == KeyCode::Esc
+                    || action.is_some_and(|a| a == opener || a == Action::Quit);
                 if !closes {
-                    self.popup = Some(Popup::Help);
+                    self.popup = Some(popup);
                     if let Some(action) = action {
                         self.scroll_popup(action);
                     }

@@ -44,6 +44,14 @@ impl App {
                 self.popup = Some(Popup::Help);
                 Vec::new()
             }
+            Action::Messages => {
+                self.popup = Some(Popup::Messages);
+                // The newest is at the bottom: open there.
+                self.popup_scroll = u16::MAX;
+                let limit = crate::tui::view::popup_scroll_limit(self, self.areas.screen);
+                self.popup_scroll = limit;
+                Vec::new()
+            }
             Action::SwitchPane => {
                 self.focus = match self.focus {
                     Focus::Tree => Focus::Detail,

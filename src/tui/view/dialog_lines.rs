@@ -48,6 +48,7 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
                     " y/enter deletes · n/esc keeps · ↑↓ scroll",
                     dim,
                 )],
+                indent: None,
             }
         }
         Dialog::Attach {
@@ -90,6 +91,7 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
                     ),
                     Line::styled(" enter attaches · esc cancels", dim),
                 ],
+                indent: None,
             }
         }
         Dialog::Copy {
@@ -134,6 +136,7 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
                     " enter copies · esc cancels · ctrl-u clears · ctrl-w deletes a word",
                     dim,
                 )],
+                indent: None,
             }
         }
     }
