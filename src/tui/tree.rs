@@ -117,12 +117,29 @@ impl Tree {
     }
 
     /// Selects `path`, creating its node if it is a listing entry; returns
-    /// whether the selection changed.
+    /// whether the selection changed. The filter of a list the selection
+    /// leaves goes: it would hide rows of a list no longer looked at.
     pub fn select(&mut self, path: NodePath) -> bool {
         self.ensure_node(&path);
+        self.filters.retain(|list, _| path.starts_with(list));
         let changed = path != self.selected;
         self.selected = path;
         changed
+    }
+
+    /// For a filtered list: how many of its entries the filter lets
+    /// through, and how many there are (fallback tags left out while
+    /// hidden).
+    pub fn filtered_count(&self, list: &[NodeId]) -> Option<(usize, usize)> {
+        self.filters.get(list)?;
+        let node = self.nodes.get(list)?;
+        let (shown, cut) = self.visible_children(list);
+        let hidden_tags = if self.show_digest_tags {
+            0
+        } else {
+            node.children.digest_tags()
+        };
+        Some((shown.len() + cut, node.children.len() - hidden_tags))
     }
 
     /// Creates the node of a listing entry (repository or tag) on first

@@ -13,6 +13,7 @@ mod expand_all;
 mod forget;
 mod go_to_filtered;
 mod harness;
+mod lists;
 mod messages;
 mod password;
 mod registry;

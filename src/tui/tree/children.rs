@@ -1,5 +1,6 @@
 //! A node's children in display order, with the rows of the last filter
-//! kept.
+//! kept. Tags show in version order (`v1.9` before `v1.10`), whatever
+//! order the registry lists them in.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,6 +19,8 @@ pub struct Children {
     /// How many ids are fallback tags (`sha256-*`), kept as they come.
     digest_tags: usize,
     view: Mutex<Option<(ViewKey, Arc<ChildView>)>>,
+    /// Indices of `ids` in display order, sorted once per list change.
+    order: Mutex<Option<Arc<[u32]>>>,
     /// Names looked at by filter passes, and names lowercased, for tests
     /// that count the work a keystroke does.
     scanned: AtomicU64,
@@ -60,16 +63,21 @@ impl Children {
         }
         let mut shown = Vec::new();
         let mut hidden = 0;
-        for (i, (id, lower)) in self.ids.iter().zip(&self.lower).enumerate() {
+        for &i in self.order().iter() {
+            let index = i as usize;
+            let (Some(id), Some(lower)) = (self.ids.get(index), self.lower.get(index)) else {
+                continue;
+            };
             if !show_digest_tags && id.is_digest_tag() {
                 continue;
             }
             if !filter.is_empty() && !lower.contains(filter) {
                 continue;
             }
-            match u32::try_from(i) {
-                Ok(i) if shown.len() < limit => shown.push(i),
-                _ => hidden += 1,
+            if shown.len() < limit {
+                shown.push(i);
+            } else {
+                hidden += 1;
             }
         }
         self.scanned
@@ -93,9 +101,40 @@ impl Children {
         self.digest_tags
     }
 
+    /// Indices in display order: tags by version, anything else as it
+    /// came (a manifest's children have an order of their own).
+    fn order(&self) -> Arc<[u32]> {
+        let mut kept = self
+            .order
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(order) = kept.as_ref() {
+            return Arc::clone(order);
+        }
+        let count = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        let mut order: Vec<u32> = (0..count).collect();
+        if matches!(self.ids.first(), Some(NodeId::Tag(_))) {
+            let name = |i: &u32| {
+                let i = *i as usize;
+                (self.lower.get(i).map_or("", |l| &**l), self.ids.get(i))
+            };
+            order.sort_by(|a, b| {
+                let ((a_lower, a_id), (b_lower, b_id)) = (name(a), name(b));
+                crate::text::version_order(a_lower, b_lower).then_with(|| a_id.cmp(&b_id))
+            });
+        }
+        let order: Arc<[u32]> = order.into();
+        *kept = Some(Arc::clone(&order));
+        order
+    }
+
     fn changed(&mut self) {
         *self
             .view
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        *self
+            .order
             .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     }

@@ -233,11 +233,13 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
                 super::status_bar::support_label(app),
             ));
             lines.push(field(app, "repositories", listing_count(node)));
+            filter_line(app, &mut lines);
         }
         NodeKind::Repository { name } => {
             lines.push(field(app, "repository", escape::owned(name)));
             let digest_tags = node.children().digest_tags();
             lines.push(field(app, "tags", listing_count(node)));
+            filter_line(app, &mut lines);
             if digest_tags > 0 {
                 let shown = if app.tree.show_digest_tags() {
                     "shown"
@@ -270,19 +272,34 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
     }
     if let Some(error) = node.error() {
         let retry = app.config.keymap.hint(crate::tui::keymap::Action::Refresh);
-        lines.parts.insert(
-            0,
-            Part::Built(vec![
-                Line::from(Span::styled(
-                    format!("✗ {}", escape::clean(&error.to_string())),
-                    Style::new().fg(app.config.theme.error),
-                )),
-                note(format!("press {retry} to retry")),
-                Line::raw(""),
-            ]),
-        );
+        let mut block = vec![Line::from(Span::styled(
+            format!("✗ {}", escape::clean(&error.to_string())),
+            Style::new().fg(app.config.theme.error),
+        ))];
+        if error.retry_may_help() {
+            block.push(note(format!("press {retry} to retry")));
+        }
+        block.push(Line::raw(""));
+        lines.parts.insert(0, Part::Built(block));
     }
     lines
+}
+
+/// For a filtered list: the filter and how many entries it lets through.
+fn filter_line(app: &App, lines: &mut DetailText) {
+    let list = app.tree.selected();
+    if let (Some(filter), Some((shown, total))) =
+        (app.tree.filter(list), app.tree.filtered_count(list))
+    {
+        lines.push(field(
+            app,
+            "filter",
+            format!(
+                "\"{}\": {shown} of {total} (/ changes it)",
+                escape::clean(filter)
+            ),
+        ));
+    }
 }
 
 fn listing_count(node: &Node) -> String {

@@ -25,7 +25,8 @@ pub fn type_name(artifact_type: &str) -> String {
     mt::friendly_name(artifact_type).map_or_else(|| escape::owned(artifact_type), str::to_owned)
 }
 
-pub fn node_spans(app: &App, id: &NodeId, node: &Node) -> Vec<Span<'static>> {
+pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>> {
+    let id = path.last().unwrap_or(&NodeId::More);
     let theme = &app.config.theme;
     let dim = Style::new().fg(Color::DarkGray);
     let kind_colour = node.artifact_kind().map(|k| theme.kind(k));
@@ -37,13 +38,7 @@ pub fn node_spans(app: &App, id: &NodeId, node: &Node) -> Vec<Span<'static>> {
                 Style::new().add_modifier(Modifier::BOLD),
             ));
             if !node.children().is_empty() {
-                spans.push(Span::styled(
-                    format!(
-                        "  {}",
-                        count_of(node.children().len(), "repository", "repositories")
-                    ),
-                    dim,
-                ));
+                spans.extend(list_count(app, path, node, "repository", "repositories"));
             }
         }
         NodeKind::Repository { name } => {
@@ -52,10 +47,7 @@ pub fn node_spans(app: &App, id: &NodeId, node: &Node) -> Vec<Span<'static>> {
                 Style::new().fg(theme.accent),
             ));
             if !node.children().is_empty() {
-                spans.push(Span::styled(
-                    format!("  {}", count_of(node.children().len(), "tag", "tags")),
-                    dim,
-                ));
+                spans.extend(list_count(app, path, node, "tag", "tags"));
             }
         }
         NodeKind::Group { artifact_type } => {
@@ -163,6 +155,31 @@ pub fn node_spans(app: &App, id: &NodeId, node: &Node) -> Vec<Span<'static>> {
         spans.push(Span::raw(escape::owned(&id.name())));
     }
     spans
+}
+
+/// `3 tags`; with a filter, `1 of 3 tags` and the filter, so a list never
+/// hides rows without saying so.
+fn list_count(
+    app: &App,
+    path: &[NodeId],
+    node: &Node,
+    one: &str,
+    many: &str,
+) -> Vec<Span<'static>> {
+    let dim = Style::new().fg(Color::DarkGray);
+    match (app.tree.filtered_count(path), app.tree.filter(path)) {
+        (Some((shown, total)), Some(filter)) => vec![
+            Span::styled(
+                format!("  {shown} of {}", count_of(total, one, many)),
+                Style::new().fg(Color::Yellow),
+            ),
+            Span::styled(format!("  /{}", escape::clean(filter)), dim),
+        ],
+        _ => vec![Span::styled(
+            format!("  {}", count_of(node.children().len(), one, many)),
+            dim,
+        )],
+    }
 }
 
 /// `1 tag`, `3 tags`.

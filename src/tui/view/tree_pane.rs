@@ -59,7 +59,7 @@ impl Widget for &TreePane<'_> {
                     "  "
                 };
                 spans.push(Span::styled(marker, Style::new().fg(Color::DarkGray)));
-                spans.extend(labels::node_spans(app, id, node));
+                spans.extend(labels::node_spans(app, &row.path, node));
             } else {
                 // A listing entry not touched yet: a tag or repository name.
                 spans.push(Span::styled("▶ ", Style::new().fg(Color::DarkGray)));

@@ -213,18 +213,19 @@ fn tag_lists_hide_digest_tags_and_filter_as_you_type() {
             .map(|r| r.path.last().unwrap().clone())
             .collect()
     };
+    // Tags in version order, not the registry's.
     assert_eq!(
         shown(&app),
-        [NodeId::tag("v1"), NodeId::tag("v2"), NodeId::tag("latest")]
+        [NodeId::tag("latest"), NodeId::tag("v1"), NodeId::tag("v2")]
     );
     key(&mut app, KeyCode::Char('t'));
     assert_eq!(
         shown(&app),
         [
+            NodeId::tag("latest"),
+            NodeId::tag("sha256-abc"),
             NodeId::tag("v1"),
             NodeId::tag("v2"),
-            NodeId::tag("sha256-abc"),
-            NodeId::tag("latest")
         ]
     );
     key(&mut app, KeyCode::Char('t'));
