@@ -60,6 +60,12 @@ pub enum Start {
         repository: String,
         reference: String,
     },
+    /// The registry's repositories, with one tag or digest among them
+    /// opened and its graph expanded.
+    RegistryAt {
+        repository: String,
+        reference: String,
+    },
 }
 
 impl Start {
@@ -70,6 +76,15 @@ impl Start {
             (true, _) => Start::Registry,
             (false, None) => Start::Repository(repository.to_owned()),
             (false, Some(reference)) => Start::reference(repository, reference),
+        }
+    }
+
+    /// The built-in demo: its repositories, with the image the seeds
+    /// describe open on its whole graph (the README's screenshot).
+    pub fn demo() -> Start {
+        Start::RegistryAt {
+            repository: crate::demo::NET_MONITOR_REPO.to_owned(),
+            reference: crate::demo::DEMO_TAG.to_owned(),
         }
     }
 
@@ -141,6 +156,14 @@ impl Driver {
                 repository,
                 reference,
             } => self.app.start_reference(repository, reference),
+            Start::RegistryAt {
+                repository,
+                reference,
+            } => {
+                let mut effects = self.app.start_registry();
+                effects.extend(self.app.start_reference(repository, reference));
+                effects
+            }
         };
         self.run(effects);
     }

@@ -1,6 +1,6 @@
 //! A node's children in display order, with the rows of the last filter
-//! kept. Tags show in version order (`v1.9` before `v1.10`), whatever
-//! order the registry lists them in.
+//! kept. Tags and repositories show in version order (`v1.9` before
+//! `v1.10`), whatever order the registry lists them in.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -101,8 +101,9 @@ impl Children {
         self.digest_tags
     }
 
-    /// Indices in display order: tags by version, anything else as it
-    /// came (a manifest's children have an order of their own).
+    /// Indices in display order: tags and repositories by version (a
+    /// pinned one among the others, where it belongs), anything else as
+    /// it came (a manifest's children have an order of their own).
     fn order(&self) -> Arc<[u32]> {
         let mut kept = self
             .order
@@ -113,7 +114,10 @@ impl Children {
         }
         let count = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
         let mut order: Vec<u32> = (0..count).collect();
-        if matches!(self.ids.first(), Some(NodeId::Tag(_))) {
+        if matches!(
+            self.ids.first(),
+            Some(NodeId::Tag(_) | NodeId::Repository(_))
+        ) {
             let name = |i: &u32| {
                 let i = *i as usize;
                 (self.lower.get(i).map_or("", |l| &**l), self.ids.get(i))

@@ -226,3 +226,33 @@ async fn s_on_an_index_pulls_a_platforms_sbom() {
         "each platform row pulls its own platform's SBOM"
     );
 }
+
+/// The demo opens as the README's screenshot shows it: every repository
+/// listed, the image the seeds describe open on its whole graph.
+#[tokio::test]
+async fn the_demo_opens_on_the_seeds_graph_expanded() {
+    let mut ui = Harness::demo(regscope::tui::Start::demo(), 120, 40);
+    let screen = ui
+        .wait_for("the graph, expanded", |s| {
+            s.contains("sbom.cdx.json") && s.contains("signature.json") && s.contains("readme.md")
+        })
+        .await;
+    let at = |text: &str| {
+        screen
+            .find(text)
+            .unwrap_or_else(|| panic!("no {text}:\n{screen}"))
+    };
+    assert!(
+        at("multi-arch") < at("net-monitor") && at("net-monitor") < at("plain"),
+        "{screen}"
+    );
+    assert!(at("CycloneDX SBOM") < at("plain"), "{screen}");
+    assert_eq!(
+        *ui.driver.app.tree.selected(),
+        [
+            NodeId::Registry,
+            NodeId::repository("net-monitor"),
+            NodeId::tag("v1")
+        ]
+    );
+}
