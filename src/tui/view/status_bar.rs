@@ -18,12 +18,13 @@ pub struct StatusBar<'a> {
     pub app: &'a App,
 }
 
+/// How the store finds referrers, as a value beside the word "referrers".
 pub fn support_label(app: &App) -> &'static str {
     match app.session.referrers_support {
-        ReferrersSupport::NotYetKnown => "referrers: not yet known",
-        ReferrersSupport::Api => "referrers API",
-        ReferrersSupport::FallbackTag => "referrers: fallback tags",
-        ReferrersSupport::SubjectScan => "referrers: subject scan",
+        ReferrersSupport::NotYetKnown => "not yet known",
+        ReferrersSupport::Api => "API",
+        ReferrersSupport::FallbackTag => "fallback tags",
+        ReferrersSupport::SubjectScan => "subject scan",
     }
 }
 
@@ -117,7 +118,7 @@ impl Widget for &StatusBar<'_> {
             ));
         }
         spans.push(separator.clone());
-        spans.push(Span::raw(support_label(app)));
+        spans.push(Span::raw(format!("referrers: {}", support_label(app))));
         if let Some(note) = &app.session.scratch_note {
             spans.push(separator);
             spans.push(Span::styled(

@@ -74,7 +74,7 @@ impl Widget for &TreePane<'_> {
                     }
                 }
             }
-            let mut line = Line::from(spans);
+            let mut line = super::wrap::ellipsis(Line::from(spans), inner.width);
             if selected {
                 let style = if focused {
                     Style::new().bg(SELECTED).add_modifier(Modifier::BOLD)

@@ -68,6 +68,37 @@ fn new_row(rows: &mut Vec<Vec<Span<'static>>>, indent: usize) {
     rows.push(vec![Span::raw(" ".repeat(indent))]);
 }
 
+/// `line` within `width` columns: a longer one is cut and ends with an
+/// ellipsis, so a cut row says it was cut.
+pub fn ellipsis(line: Line<'static>, width: u16) -> Line<'static> {
+    let width = usize::from(width);
+    if line.width() <= width || width == 0 {
+        return line;
+    }
+    let style = line.style;
+    let mut room = width - 1;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        if room == 0 {
+            break;
+        }
+        let mut kept = String::new();
+        for c in span.content.chars() {
+            let w = text_width(c.encode_utf8(&mut [0; 4]));
+            if w > room {
+                room = 0;
+                break;
+            }
+            room -= w;
+            kept.push(c);
+        }
+        spans.push(Span::styled(kept, span.style));
+    }
+    let last_style = spans.last().map(|s| s.style).unwrap_or_default();
+    spans.push(Span::styled("…", last_style));
+    Line::from(spans).style(style)
+}
+
 /// How many spaces a line starts with.
 pub fn leading_spaces(line: &Line<'_>) -> usize {
     let mut count = 0;
@@ -102,6 +133,17 @@ mod tests {
             ]
         );
         assert!(rows.iter().all(|r| r.width() <= 30));
+    }
+
+    #[test]
+    fn a_cut_row_ends_with_an_ellipsis() {
+        let line = Line::from(vec![
+            Span::raw("  ▶ "),
+            Span::raw("sha256:a36a3df57417  sbom"),
+        ]);
+        assert_eq!(ellipsis(line.clone(), 12).to_string(), "  ▶ sha256:…");
+        assert_eq!(ellipsis(line.clone(), 12).width(), 12);
+        assert_eq!(ellipsis(line.clone(), 80), line);
     }
 
     #[test]
