@@ -138,7 +138,7 @@ impl Node {
 
     /// Keeps a manifest and lays out its JSON for the detail pane, once.
     pub fn set_manifest(&mut self, manifest: Arc<Manifest>) {
-        self.manifest_lines = Some(json::highlight(&manifest.pretty_json()).into());
+        self.manifest_lines = Some(json::highlight(&json::reindent(manifest.raw())).into());
         self.manifest = Some(manifest);
     }
 

@@ -116,6 +116,6 @@ pub(super) fn manifest_lines<'a>(
         Some(kept) => lines.keep(kept),
         // Set with the manifest; laid out here only if someone set the
         // manifest alone.
-        None => lines.extend(json::highlight(&manifest.pretty_json())),
+        None => lines.extend(json::highlight(&json::reindent(manifest.raw()))),
     }
 }
