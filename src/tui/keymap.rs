@@ -121,7 +121,9 @@ impl Action {
             Action::Last => "go to the bottom",
             Action::Open => "expand or collapse; load",
             Action::SwitchPane => "switch between tree and detail",
-            Action::Filter => "filter the current list as you type",
+            Action::Filter => {
+                "filter the current list as you type; in the detail pane, search SBOM components"
+            }
             Action::GoTo => "go to a reference (repo:tag or repo@digest)",
             Action::Refresh => "reload the selected node (retry after an error)",
             Action::ExpandAll => "expand the whole referrer graph below",

@@ -85,7 +85,7 @@ impl SbomSummary {
     }
 
     /// The summary as lines; `search` narrows the components
-    /// (case-insensitive, over name, version, licence and purl).
+    /// (case-insensitive, over what the rows show: name, version, licence).
     pub fn lines(&self, search: &str, heading: Style) -> Vec<Line<'static>> {
         let table = SbomTable::from(self.clone());
         let matches = table.matching(search);
@@ -106,8 +106,8 @@ pub struct SbomTable {
     pub format: String,
     /// The column headings, then one line per component.
     pub rows: Vec<Line<'static>>,
-    /// Name, version, licence and purl of each component, lowercased and
-    /// joined by NUL (typed text never holds one).
+    /// Name, version and licence of each component (what its row shows,
+    /// uncut), lowercased and joined by NUL (typed text never holds one).
     haystacks: Vec<String>,
     /// The last search and its matches (indices into `rows`), kept for the
     /// frames that follow it.
@@ -142,7 +142,7 @@ impl From<SbomSummary> for SbomTable {
             .collect();
         let haystacks = components
             .iter()
-            .map(|c| format!("{}\0{}\0{}\0{}", c.name, c.version, c.licence, c.purl).to_lowercase())
+            .map(|c| format!("{}\0{}\0{}", c.name, c.version, c.licence).to_lowercase())
             .collect();
         SbomTable {
             format: summary.format,
@@ -351,5 +351,11 @@ mod tests {
         // The search still sees the whole of what was cut.
         assert_eq!(table.matching("apache").map(|m| m.len()), Some(1));
         assert_eq!(table.matching("goes-on-and-on").map(|m| m.len()), Some(1));
+        // A field the table does not show is not searched.
+        let with_purl = br#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":[
+            {"name":"zlib","version":"1.3","purl":"pkg:apk/alpine/zlib@1.3"}]}"#;
+        let table = SbomTable::from(SbomSummary::parse(with_purl).expect("cyclonedx"));
+        assert_eq!(table.matching("alpine").map(|m| m.len()), Some(0));
+        assert_eq!(table.matching("zlib").map(|m| m.len()), Some(1));
     }
 }
