@@ -129,3 +129,29 @@ async fn go_to_moves_from_the_demo_to_a_real_registry() {
     assert_eq!(ui.driver.app.session.registry, registry.host());
     assert!(screen.contains(&format!(" {}/{}", registry.host(), fixture::IMAGE_REPO)));
 }
+
+/// olareg with Basic auth and no credentials: the refused login (401) is
+/// told apart from a missing tag: the status line says how to log in from
+/// the TUI, and the node offers no retry that would fail the same way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_login_says_how_to_log_in() {
+    use crate::support::OlaregAuth;
+    let registry =
+        Registry::olareg_basic_auth(&OlaregAuth::single_user("alice", "alice-pass-3d1e"));
+    let mut ui = ui_for(&registry, Start::Repository("app".to_owned()));
+    let screen = ui
+        .wait_for("the refused login", |s| s.contains("unauthorized (401)"))
+        .await;
+    let status = ui.driver.app.status.clone().expect("a status");
+    assert!(status.is_error, "{status:?}");
+    assert!(
+        status.text.contains("--username NAME --password-stdin"),
+        "{status:?}\n{screen}"
+    );
+    let node = ui.driver.app.tree.selected_node().expect("the repository");
+    assert!(node.error().is_some_and(|e| e.is_refused_login()));
+    assert!(
+        !screen.contains("r retries") && !screen.contains("to retry"),
+        "{screen}"
+    );
+}
