@@ -10,6 +10,16 @@ use crossterm::event::KeyEvent;
 
 pub use key::KeyCombo;
 
+/// Where a key is read: the same key may mean one thing in the tree and
+/// another in a dialog (Enter opens a node, and runs a dialog).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// The tree, the detail pane and popups that only show something.
+    Browse,
+    /// Dialogs and the prompts of the bottom line.
+    Dialog,
+}
+
 /// Everything a user can bind a key to, written once: the variant, its
 /// name in the config's `[keys]`, its default keys and its line in the
 /// help. A user's `[keys]` merged over the defaults rebinds any of them.
@@ -18,7 +28,7 @@ pub use key::KeyCombo;
 /// backtab, up, down, left, right, pageup, pagedown, home, end, space,
 /// backspace, delete, f1..f12), optionally prefixed by ctrl-, alt-, shift-.
 macro_rules! actions {
-    ($($variant:ident, $name:literal, [$($key:literal),*], $description:literal;)*) => {
+    ($($variant:ident, $mode:ident, $name:literal, [$($key:literal),*], $description:literal;)*) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Action {
             $($variant,)*
@@ -27,6 +37,13 @@ macro_rules! actions {
         impl Action {
             /// Every action, in the order the help lists them.
             pub const ALL: &[Action] = &[$(Action::$variant,)*];
+
+            /// Where its keys work.
+            pub fn mode(self) -> Mode {
+                match self {
+                    $(Action::$variant => Mode::$mode,)*
+                }
+            }
 
             /// Its name in the config's `[keys]`.
             pub fn name(self) -> &'static str {
@@ -53,32 +70,40 @@ macro_rules! actions {
 }
 
 actions! {
-    Quit, "quit", ["q", "ctrl-c"], "quit";
-    Help, "help", ["?", "f1"], "show or hide this help";
-    Messages, "messages", ["m"], "every notice and error of this session, in full";
-    Up, "up", ["up", "k"], "move up";
-    Down, "down", ["down", "j"], "move down";
-    Collapse, "collapse", ["left", "h"], "collapse, or go to the parent";
-    Expand, "expand", ["right", "l"], "expand and load";
-    PageUp, "page_up", ["pageup", "ctrl-b"], "page up";
-    PageDown, "page_down", ["pagedown", "ctrl-f"], "page down";
-    First, "first", ["home"], "go to the top";
-    Last, "last", ["end", "G"], "go to the bottom";
-    Open, "open", ["enter"], "expand or collapse; load";
-    SwitchPane, "switch_pane", ["tab", "backtab"], "switch between tree and detail";
-    Filter, "filter", ["/"], "filter the current list as you type; in the detail pane, search SBOM components";
-    GoTo, "go_to", ["g"], "go to a reference (repo:tag or repo@digest)";
-    Refresh, "refresh", ["r"], "reload the selected node (retry after an error)";
-    ExpandAll, "expand_all", ["E"], "expand the whole referrer graph below";
-    ToggleDigestTags, "toggle_digest_tags", ["t"], "show or hide sha256-* fallback tags";
-    CopyDigest, "copy_digest", ["y"], "copy the digest";
-    CopyReference, "copy_reference", ["Y"], "copy registry/repo@digest";
-    Pull, "pull", ["p"], "pull the selected artifact or blob";
-    PullSbom, "pull_sbom", ["s"], "pull the image's SBOM";
-    Attach, "attach", ["a"], "attach a file to the selected manifest";
-    Copy, "copy", ["c"], "copy the selected image and its referrers";
-    Delete, "delete", ["d"], "delete the selected manifest";
-    Audit, "audit", ["A"], "audit every tag of the repository (on the registry: all)";
+    Quit, Browse, "quit", ["q", "ctrl-c"], "quit";
+    Help, Browse, "help", ["?", "f1"], "show or hide this help";
+    Messages, Browse, "messages", ["m"], "every notice and error of this session, in full";
+    Up, Browse, "up", ["up", "k"], "move up";
+    Down, Browse, "down", ["down", "j"], "move down";
+    Collapse, Browse, "collapse", ["left", "h"], "collapse, or go to the parent";
+    Expand, Browse, "expand", ["right", "l"], "expand and load";
+    PageUp, Browse, "page_up", ["pageup", "ctrl-b"], "page up";
+    PageDown, Browse, "page_down", ["pagedown", "ctrl-f"], "page down";
+    First, Browse, "first", ["home"], "go to the top";
+    Last, Browse, "last", ["end", "G"], "go to the bottom";
+    Open, Browse, "open", ["enter"], "expand or collapse; load";
+    SwitchPane, Browse, "switch_pane", ["tab", "backtab"], "switch between tree and detail";
+    Filter, Browse, "filter", ["/"], "filter the current list as you type; in the detail pane, search SBOM components";
+    GoTo, Browse, "go_to", ["g"], "go to a reference (repo:tag or repo@digest)";
+    Refresh, Browse, "refresh", ["r"], "reload the selected node (retry after an error)";
+    ExpandAll, Browse, "expand_all", ["E"], "expand the whole referrer graph below";
+    ToggleDigestTags, Browse, "toggle_digest_tags", ["t"], "show or hide sha256-* fallback tags";
+    CopyDigest, Browse, "copy_digest", ["y"], "copy the digest";
+    CopyReference, Browse, "copy_reference", ["Y"], "copy registry/repo@digest";
+    Pull, Browse, "pull", ["p"], "pull the selected artifact or blob";
+    PullSbom, Browse, "pull_sbom", ["s"], "pull the image's SBOM";
+    Attach, Browse, "attach", ["a"], "attach a file to the selected manifest";
+    Copy, Browse, "copy", ["c"], "copy the selected image and its referrers";
+    Delete, Browse, "delete", ["d"], "delete the selected manifest";
+    Audit, Browse, "audit", ["A"], "audit every tag of the repository (on the registry: all)";
+    Stop, Browse, "stop", ["esc"], "cancel the running pulls, copies, attaches and deletes";
+    Confirm, Dialog, "confirm", ["enter"], "run the dialog, or accept what is typed";
+    Cancel, Dialog, "cancel", ["esc"], "close the dialog or prompt without running it";
+    NextField, Dialog, "next_field", ["down"], "the next field of a dialog";
+    PreviousField, Dialog, "previous_field", ["up", "backtab"], "the previous field of a dialog";
+    Complete, Dialog, "complete", ["tab"], "complete a path or a saved registry (elsewhere: next field)";
+    ClearLine, Dialog, "clear_line", ["ctrl-u"], "clear what is typed";
+    DeleteWord, Dialog, "delete_word", ["ctrl-w"], "delete the last word typed";
 }
 
 impl Action {
@@ -91,7 +116,7 @@ impl Action {
 /// keys of each action in the order they were written.
 #[derive(Debug, Clone)]
 pub struct KeyMap {
-    by_key: HashMap<KeyCombo, Action>,
+    by_key: HashMap<(Mode, KeyCombo), Action>,
     by_action: BTreeMap<Action, Vec<KeyCombo>>,
 }
 
@@ -152,13 +177,14 @@ impl KeyMap {
 
     /// Gives `action` exactly `combos`; a key bound elsewhere moves here.
     fn bind(&mut self, action: Action, combos: Vec<KeyCombo>) {
+        let mode = action.mode();
         if let Some(old) = self.by_action.insert(action, combos.clone()) {
             for combo in old {
-                self.by_key.remove(&combo);
+                self.by_key.remove(&(mode, combo));
             }
         }
         for combo in combos {
-            if let Some(previous) = self.by_key.insert(combo, action)
+            if let Some(previous) = self.by_key.insert((mode, combo), action)
                 && previous != action
                 && let Some(list) = self.by_action.get_mut(&previous)
             {
@@ -167,8 +193,16 @@ impl KeyMap {
         }
     }
 
+    /// What `event` does in the tree.
     pub fn action_for(&self, event: &KeyEvent) -> Option<Action> {
-        self.by_key.get(&KeyCombo::from_event(event)).copied()
+        self.action_in(Mode::Browse, event)
+    }
+
+    /// What `event` does in `mode`.
+    pub fn action_in(&self, mode: Mode, event: &KeyEvent) -> Option<Action> {
+        self.by_key
+            .get(&(mode, KeyCombo::from_event(event)))
+            .copied()
     }
 
     /// The keys bound to `action`, as the help shows them.
@@ -213,6 +247,28 @@ mod tests {
         assert_eq!(map.action_for(&ctrl_c), Some(Action::Quit));
         let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE);
         assert_eq!(map.action_for(&c), Some(Action::Copy));
+        // One key, two meanings: Enter opens in the tree, confirms in a
+        // dialog.
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(map.action_for(&enter), Some(Action::Open));
+        assert_eq!(map.action_in(Mode::Dialog, &enter), Some(Action::Confirm));
+    }
+
+    #[test]
+    fn dialog_keys_rebind_in_their_mode_only() {
+        let mut map = KeyMap::defaults();
+        let keys: toml::Table =
+            toml::from_str("confirm = [\"enter\", \"ctrl-s\"]\ncancel = \"ctrl-g\"").expect("toml");
+        map.merge(&keys).expect("merges");
+        let ctrl_g = KeyEvent::new(KeyCode::Char('g'), KeyModifiers::CONTROL);
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(map.action_in(Mode::Dialog, &ctrl_g), Some(Action::Cancel));
+        assert_eq!(map.action_in(Mode::Dialog, &esc), None);
+        assert_eq!(
+            map.action_for(&esc),
+            Some(Action::Stop),
+            "the tree's esc stays"
+        );
     }
 
     #[test]

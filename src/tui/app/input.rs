@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::dialogs::{complete_registry, names_a_registry};
 use super::{App, Focus};
 use crate::oci::reference::is_registry_name;
+use crate::tui::keymap::{Action, Mode};
 use crate::tui::message::{Effect, NodePath};
 use crate::tui::tree::NodeKind;
 
@@ -77,14 +78,15 @@ impl App {
         };
         let mut done = false;
         let mut cancelled = false;
-        match key.code {
-            KeyCode::Esc => cancelled = true,
-            KeyCode::Enter => done = true,
-            KeyCode::Tab if input.purpose == InputPurpose::GoTo => {
+        let action = self.config.keymap.action_in(Mode::Dialog, &key);
+        match action {
+            Some(Action::Cancel) => cancelled = true,
+            Some(Action::Confirm) => done = true,
+            Some(Action::Complete) if input.purpose == InputPurpose::GoTo => {
                 complete_registry(&mut input.text, &self.config.registries);
             }
             _ => {
-                edit_text(&mut input.text, key);
+                edit_text(&mut input.text, key, action);
             }
         }
         let mut effects = Vec::new();
@@ -179,18 +181,25 @@ impl App {
 /// character, Backspace, Ctrl-U clears the line, Ctrl-W deletes the word
 /// before the cursor (back to a space, `/`, `:` or `@`, so a path or a
 /// reference loses one part). Returns whether the key was one of them.
-pub(super) fn edit_text(text: &mut String, key: KeyEvent) -> bool {
-    let control = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Backspace => {
-            text.pop();
+pub(super) fn edit_text(text: &mut String, key: KeyEvent, action: Option<Action>) -> bool {
+    match action {
+        Some(Action::ClearLine) => {
+            text.clear();
+            return true;
         }
-        KeyCode::Char('u') if control => text.clear(),
-        KeyCode::Char('w') if control => {
+        Some(Action::DeleteWord) => {
             let separator = |c: char| c.is_whitespace() || matches!(c, '/' | ':' | '@');
             let kept = text.trim_end_matches(separator).len();
             let start = text[..kept].rfind(separator).map_or(0, |i| i + 1);
             text.truncate(start);
+            return true;
+        }
+        _ => {}
+    }
+    let control = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Backspace => {
+            text.pop();
         }
         KeyCode::Char(c) if !control => text.push(c),
         _ => return false,

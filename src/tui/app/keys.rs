@@ -1,5 +1,5 @@
-//! Keys to actions: popups and input lines take keys first, Esc cancels
-//! running operations, and the key map turns the rest into `Action`s.
+//! Keys to actions: popups and input lines take keys first (in the key
+//! map's dialog mode), and the key map turns the rest into `Action`s.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -23,10 +23,6 @@ impl App {
         }
         if self.audit.is_some() {
             return self.on_audit_key(key);
-        }
-        if key.code == KeyCode::Esc && !self.operations.is_empty() {
-            self.say("cancelling…");
-            return vec![Effect::CancelOperations];
         }
         match self.config.keymap.action_for(&key) {
             Some(action) => self.on_action(action),
@@ -80,6 +76,19 @@ impl App {
                 self.keep_selection_visible();
                 Vec::new()
             }
+            Action::Stop if !self.operations.is_empty() => {
+                self.say("cancelling…");
+                vec![Effect::CancelOperations]
+            }
+            // Dialog keys are read by the dialogs; nothing runs to stop.
+            Action::Stop
+            | Action::Confirm
+            | Action::Cancel
+            | Action::NextField
+            | Action::PreviousField
+            | Action::Complete
+            | Action::ClearLine
+            | Action::DeleteWord => Vec::new(),
             Action::CopyDigest => self.copy_selected(false),
             Action::CopyReference => self.copy_selected(true),
             Action::Pull | Action::PullSbom | Action::Attach | Action::Copy | Action::Delete => {

@@ -33,12 +33,13 @@ pub fn messages_text(app: &App) -> PopupText {
     let keymap = &app.config.keymap;
     let keys = vec![Line::styled(
         format!(
-            " {} {} {} {} scroll · {} or esc closes",
+            " {} {} {} {} scroll · {} or {} closes",
             keymap.hint(Action::Up),
             keymap.hint(Action::Down),
             keymap.hint(Action::PageUp),
             keymap.hint(Action::PageDown),
             keymap.hint(Action::Messages),
+            keymap.hint(Action::Cancel),
         ),
         dim,
     )];

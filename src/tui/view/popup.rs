@@ -13,7 +13,7 @@ use super::messages::messages_text;
 use super::wrap::{hanging, leading_spaces};
 use crate::tui::app::{App, Popup};
 use crate::tui::escape;
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action, Mode};
 
 /// What a popup shows.
 pub struct PopupText {
@@ -158,26 +158,65 @@ const HELP_KEYS_WIDTH: usize = 16;
 /// Every action with its keys, straight from the loaded key map.
 fn help_text(app: &App) -> PopupText {
     let keymap = &app.config.keymap;
-    let mut lines: Vec<Line<'static>> = Action::ALL
-        .iter()
-        .map(|&action| {
-            let keys = keymap
-                .keys_of(action)
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" ");
-            Line::from(vec![
-                Span::styled(
-                    format!(" {keys:<HELP_KEYS_WIDTH$}"),
-                    Style::new()
-                        .fg(app.config.theme.accent)
-                        .add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(action.description()),
-            ])
-        })
+    let dialog_heading = Line::styled(
+        " in dialogs and prompts:",
+        Style::new().fg(app.config.theme.accent),
+    );
+    let browse = Action::ALL.iter().filter(|a| a.mode() == Mode::Browse);
+    let dialog = Action::ALL.iter().filter(|a| a.mode() == Mode::Dialog);
+    let mut lines: Vec<Line<'static>> = browse
+        .map(|&action| help_line(app, action))
+        .chain(std::iter::once(dialog_heading))
+        .chain(dialog.map(|&action| help_line(app, action)))
         .collect();
+    lines.extend(help_tail(app));
+    let dim = Style::new().fg(Color::DarkGray);
+    let keys = vec![Line::styled(
+        format!(
+            " {} {} {} {} {} {} scroll · {} closes",
+            keymap.hint(Action::Up),
+            keymap.hint(Action::Down),
+            keymap.hint(Action::PageUp),
+            keymap.hint(Action::PageDown),
+            keymap.hint(Action::First),
+            keymap.hint(Action::Last),
+            keymap.hint(Action::Cancel),
+        ),
+        dim,
+    )];
+    PopupText {
+        title: "keys",
+        body: lines,
+        keys,
+        // Under the descriptions, past the keys column.
+        indent: Some(HELP_KEYS_WIDTH + 1),
+    }
+}
+
+/// One action and its keys.
+fn help_line(app: &App, action: Action) -> Line<'static> {
+    let keys = app
+        .config
+        .keymap
+        .keys_of(action)
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ");
+    Line::from(vec![
+        Span::styled(
+            format!(" {keys:<HELP_KEYS_WIDTH$}"),
+            Style::new()
+                .fg(app.config.theme.accent)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(action.description()),
+    ])
+}
+
+/// The mouse, the log, the config and where downloads go.
+fn help_tail(app: &App) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
     lines.push(Line::raw(""));
     let dim = Style::new().fg(Color::DarkGray);
     lines.push(Line::from(Span::styled(
@@ -216,23 +255,5 @@ fn help_text(app: &App) -> PopupText {
         ));
     }
     lines.push(Line::from(Span::styled(settings, dim)));
-    let keys = vec![Line::styled(
-        format!(
-            " {} {} {} {} {} {} scroll · esc closes",
-            keymap.hint(Action::Up),
-            keymap.hint(Action::Down),
-            keymap.hint(Action::PageUp),
-            keymap.hint(Action::PageDown),
-            keymap.hint(Action::First),
-            keymap.hint(Action::Last),
-        ),
-        dim,
-    )];
-    PopupText {
-        title: "keys",
-        body: lines,
-        keys,
-        // Under the descriptions, past the keys column.
-        indent: Some(HELP_KEYS_WIDTH + 1),
-    }
+    lines
 }
