@@ -87,6 +87,7 @@ actions! {
     GoTo, Browse, "go_to", ["g"], "go to a reference (repo:tag or repo@digest)";
     Refresh, Browse, "refresh", ["r"], "reload the selected node (retry after an error)";
     ExpandAll, Browse, "expand_all", ["E"], "expand the whole referrer graph below";
+    ToggleOrder, Browse, "toggle_order", ["o"], "tags in version order, or as the registry lists them";
     ToggleDigestTags, Browse, "toggle_digest_tags", ["t"], "show or hide sha256-* fallback tags";
     CopyDigest, Browse, "copy_digest", ["y"], "copy the digest";
     CopyReference, Browse, "copy_reference", ["Y"], "copy registry/repo@digest";

@@ -29,6 +29,8 @@ pub struct Tree {
     /// they do not exist.
     pinned: HashMap<NodePath, NodeId>,
     show_digest_tags: bool,
+    /// Lists in the registry's order instead of version order.
+    as_listed: bool,
 }
 
 impl Default for Tree {
@@ -50,6 +52,7 @@ impl Tree {
             filters: HashMap::new(),
             pinned: HashMap::new(),
             show_digest_tags: false,
+            as_listed: false,
         }
     }
 
@@ -105,6 +108,13 @@ impl Tree {
     pub fn toggle_digest_tags(&mut self) -> bool {
         self.show_digest_tags = !self.show_digest_tags;
         self.show_digest_tags
+    }
+
+    /// Switches lists between version order and the registry's order;
+    /// returns whether they now show as listed.
+    pub fn toggle_order(&mut self) -> bool {
+        self.as_listed = !self.as_listed;
+        self.as_listed
     }
 
     pub fn open(&mut self, path: &[NodeId]) {

@@ -89,6 +89,16 @@ impl App {
             | Action::Complete
             | Action::ClearLine
             | Action::DeleteWord => Vec::new(),
+            Action::ToggleOrder => {
+                let as_listed = self.tree.toggle_order();
+                self.say(if as_listed {
+                    "lists in the registry's order"
+                } else {
+                    "tags and repositories in version order"
+                });
+                self.keep_selection_visible();
+                Vec::new()
+            }
             Action::CopyDigest => self.copy_selected(false),
             Action::CopyReference => self.copy_selected(true),
             Action::Pull | Action::PullSbom | Action::Attach | Action::Copy | Action::Delete => {

@@ -32,6 +32,7 @@ struct ViewKey {
     filter: String,
     show_digest_tags: bool,
     limit: usize,
+    as_listed: bool,
 }
 
 /// The children a list shows: indices of the first `limit` that pass, and
@@ -44,13 +45,21 @@ pub struct ChildView {
 
 impl Children {
     /// The ids shown with `filter` (lowercased, may be empty) and the
-    /// digest-tag setting: at most `limit`, and how many more there are.
-    /// Computed once per list change and filter, then kept.
-    pub fn view(&self, filter: &str, show_digest_tags: bool, limit: usize) -> Arc<ChildView> {
+    /// digest-tag setting: at most `limit`, and how many more there are;
+    /// in version order, or `as_listed` by the registry. Computed once per
+    /// list change and filter, then kept.
+    pub fn view(
+        &self,
+        filter: &str,
+        show_digest_tags: bool,
+        limit: usize,
+        as_listed: bool,
+    ) -> Arc<ChildView> {
         let key = ViewKey {
             filter: filter.to_owned(),
             show_digest_tags,
             limit,
+            as_listed,
         };
         let mut kept = self
             .view
@@ -63,7 +72,13 @@ impl Children {
         }
         let mut shown = Vec::new();
         let mut hidden = 0;
-        for &i in self.order().iter() {
+        let order = if as_listed {
+            let count = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+            (0..count).collect()
+        } else {
+            self.order()
+        };
+        for &i in order.iter() {
             let index = i as usize;
             let (Some(id), Some(lower)) = (self.ids.get(index), self.lower.get(index)) else {
                 continue;

@@ -64,7 +64,7 @@ impl Tree {
         // `Children::view`); here only the shown rows are touched.
         let view = node
             .children
-            .view(&filter, self.show_digest_tags, LIST_LIMIT);
+            .view(&filter, self.show_digest_tags, LIST_LIMIT, self.as_listed);
         let shown = view
             .shown
             .iter()

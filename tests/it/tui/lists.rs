@@ -58,6 +58,15 @@ fn tags_show_in_version_order() {
         tag_rows(&app),
         ["latest", "tag-005", "tag-135", "v1.2", "v1.9", "v1.10"]
     );
+    // `o` shows them as the registry listed them, and back.
+    let mut app = app;
+    key(&mut app, KeyCode::Char('o'));
+    assert_eq!(
+        tag_rows(&app),
+        ["v1.10", "tag-135", "v1.9", "tag-005", "latest", "v1.2"]
+    );
+    key(&mut app, KeyCode::Char('o'));
+    assert_eq!(tag_rows(&app)[0], "latest");
 }
 
 #[test]
