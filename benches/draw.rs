@@ -21,8 +21,9 @@ use regscope::store::ReferrersSupport;
 use regscope::tui::app::{App, Focus, Session};
 use regscope::tui::config::Config;
 use regscope::tui::message::Msg;
-use regscope::tui::model::{ManifestRole, Node, NodeKind, ROOT_ID, Status};
 use regscope::tui::preview::{Preview, PreviewKind};
+use regscope::tui::tree::NodeId;
+use regscope::tui::tree::{ManifestRole, Node, NodeKind, Status};
 use regscope::tui::view;
 
 const WIDTH: u16 = 160;
@@ -83,21 +84,25 @@ fn app() -> App {
 /// `sbom` among them, selected with its preview loaded.
 fn app_with_sbom(tags: usize, sbom: Bytes) -> App {
     let mut app = app();
-    let root = vec![ROOT_ID.to_owned()];
-    let repo = vec![ROOT_ID.to_owned(), "r:app".to_owned()];
-    let tag = vec![ROOT_ID.to_owned(), "r:app".to_owned(), "t:sbom".to_owned()];
-    let root_node = app.nodes.get_mut(&root).unwrap();
-    root_node.children.push("r:app".to_owned());
-    root_node.listing.status = Status::Done;
+    let root = vec![NodeId::Registry];
+    let repo = vec![NodeId::Registry, NodeId::repository("app")];
+    let tag = vec![
+        NodeId::Registry,
+        NodeId::repository("app"),
+        NodeId::tag("sbom"),
+    ];
+    app.tree
+        .set_children(&root, vec![NodeId::repository("app")]);
+    app.tree.node_mut(&root).unwrap().listing.status = Status::Done;
     let mut repo_node = Node::new(NodeKind::Repository {
         name: "app".to_owned(),
     });
-    repo_node.children.push("t:sbom".to_owned());
-    repo_node
-        .children
-        .extend((0..tags).map(|i| format!("t:v{i}")));
     repo_node.listing.status = Status::Done;
-    app.nodes.insert(repo.clone(), repo_node);
+    app.tree.insert_missing(repo.clone(), repo_node);
+    let tag_ids = std::iter::once(NodeId::tag("sbom"))
+        .chain((0..tags).map(|i| NodeId::tag(format!("v{i}"))))
+        .collect();
+    app.tree.set_children(&repo, tag_ids);
     let mut node = Node::new(NodeKind::Manifest {
         repository: "app".to_owned(),
         reference: "sbom".to_owned(),
@@ -115,10 +120,10 @@ fn app_with_sbom(tags: usize, sbom: Bytes) -> App {
         "laying out the SBOM when it arrives (once): {:.1} ms",
         started.elapsed().as_secs_f64() * 1e3
     );
-    app.nodes.insert(tag.clone(), node);
-    app.opened.insert(root);
-    app.opened.insert(repo);
-    app.selected = tag;
+    app.tree.insert_missing(tag.clone(), node);
+    app.tree.open(&root);
+    app.tree.open(&repo);
+    app.tree.select(tag);
     app.keep_selection_visible();
     app
 }
@@ -171,7 +176,8 @@ fn frames(c: &mut Criterion) {
                 .unwrap();
         });
     });
-    app.selected = vec![ROOT_ID.to_owned(), "r:app".to_owned()];
+    app.tree
+        .select(vec![NodeId::Registry, NodeId::repository("app")]);
     app.update(key('/'));
     let mut typed = 0u32;
     c.bench_function("keystroke and frame, filter over 100 000 tags", |b| {

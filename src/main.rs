@@ -124,7 +124,7 @@ async fn run_tui(
         _scratch = Some(scratch);
         Launch {
             store: Arc::new(store),
-            start: Start::Registry,
+            start: Start::demo(),
             scratch_note: Some(regscope::demo::DEMO_SCRATCH_NOTE.to_owned()),
             connect: connection.clone(),
         }

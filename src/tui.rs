@@ -11,11 +11,12 @@ pub mod app;
 pub mod clipboard;
 pub mod config;
 pub mod escape;
+pub mod failure;
 pub mod keymap;
 pub mod message;
-pub mod model;
 pub mod preview;
 pub mod runner;
+pub mod tree;
 pub mod view;
 
 use std::path::PathBuf;
@@ -58,6 +59,12 @@ pub enum Start {
         repository: String,
         reference: String,
     },
+    /// The registry's repositories, with one tag or digest among them
+    /// opened and its graph expanded.
+    RegistryAt {
+        repository: String,
+        reference: String,
+    },
 }
 
 impl Start {
@@ -68,6 +75,15 @@ impl Start {
             (true, _) => Start::Registry,
             (false, None) => Start::Repository(repository.to_owned()),
             (false, Some(reference)) => Start::reference(repository, reference),
+        }
+    }
+
+    /// The built-in demo: its repositories, with the image the seeds
+    /// describe open on its whole graph (the README's screenshot).
+    pub fn demo() -> Start {
+        Start::RegistryAt {
+            repository: crate::demo::NET_MONITOR_REPO.to_owned(),
+            reference: crate::demo::DEMO_TAG.to_owned(),
         }
     }
 
@@ -139,6 +155,14 @@ impl Driver {
                 repository,
                 reference,
             } => self.app.start_reference(repository, reference),
+            Start::RegistryAt {
+                repository,
+                reference,
+            } => {
+                let mut effects = self.app.start_registry();
+                effects.extend(self.app.start_reference(repository, reference));
+                effects
+            }
         };
         self.run(effects);
     }

@@ -79,13 +79,6 @@ pub struct Platform {
     pub features: Vec<String>,
 }
 
-impl Platform {
-    /// BuildKit files attestations under the platform `unknown/unknown`.
-    pub fn is_unknown(&self) -> bool {
-        self.os == "unknown" && self.architecture == "unknown"
-    }
-}
-
 impl fmt::Display for Platform {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.os, self.architecture)?;

@@ -193,13 +193,6 @@ impl Manifest {
     pub fn annotation(&self, key: &str) -> Option<&str> {
         self.annotations.get(key).map(String::as_str)
     }
-
-    /// Pretty-printed JSON for display (the raw bytes stay the truth).
-    pub fn pretty_json(&self) -> String {
-        serde_json::from_slice::<serde_json::Value>(&self.raw)
-            .and_then(|v| serde_json::to_string_pretty(&v))
-            .unwrap_or_else(|_| String::from_utf8_lossy(&self.raw).into_owned())
-    }
 }
 
 #[cfg(test)]

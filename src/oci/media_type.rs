@@ -84,10 +84,6 @@ pub fn is_index(media_type: &str) -> bool {
     media_type == OCI_INDEX || media_type == DOCKER_MANIFEST_LIST
 }
 
-pub fn is_manifest(media_type: &str) -> bool {
-    MANIFEST_TYPES.contains(&media_type)
-}
-
 /// What kind of thing an artifact is, for grouping, colour and for the
 /// operations that look for one kind ("the SBOM", "is it signed").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

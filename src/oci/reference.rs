@@ -112,23 +112,6 @@ impl Reference {
         self.tag.is_some() || self.digest.is_some()
     }
 
-    /// The same repository pinned to `digest` (the tag is dropped).
-    pub fn with_digest(&self, digest: Digest) -> Reference {
-        Reference {
-            tag: None,
-            digest: Some(digest),
-            ..self.clone()
-        }
-    }
-
-    pub fn with_tag(&self, tag: &str) -> Reference {
-        Reference {
-            tag: Some(tag.to_owned()),
-            digest: None,
-            ..self.clone()
-        }
-    }
-
     /// `registry/repository` without tag or digest.
     pub fn name(&self) -> String {
         format!("{}/{}", self.registry, self.repository)

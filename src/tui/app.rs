@@ -11,7 +11,6 @@ pub mod files;
 mod files_keys;
 #[cfg(test)]
 mod filter_tests;
-mod forget;
 mod input;
 mod jobs;
 mod jump;
@@ -20,22 +19,20 @@ mod loading;
 mod navigation;
 mod operations;
 
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use crossterm::event::{Event, KeyEventKind};
 use ratatui::layout::Rect;
 
+pub use crate::tui::tree::Row;
 pub use audit::{AuditMsg, AuditSort, AuditTable};
 pub use dialogs::{Dialog, InputLine, Popup};
 pub use files::{FilesMsg, FilesView};
-pub use jobs::node_digest;
-pub use navigation::Row;
 pub use operations::RunningOperation;
 
 use super::config::Config;
-use super::message::{Effect, Msg, NodePath};
-use super::model::{Node, NodeKind, ROOT_ID};
+use super::message::{Effect, Msg};
+use super::tree::{Node, NodeId, Tree};
 use crate::store::ReferrersSupport;
 
 /// Which pane keys go to.
@@ -76,19 +73,12 @@ pub struct Session {
 pub struct App {
     pub session: Session,
     pub config: Config,
-    pub nodes: HashMap<NodePath, Node>,
-    pub opened: HashSet<NodePath>,
-    pub selected: NodePath,
+    /// The browsed tree: nodes, opened, selected, filters, pins.
+    pub tree: Tree,
     pub tree_offset: usize,
     pub detail_scroll: u16,
     pub focus: Focus,
     pub areas: Areas,
-    /// The filter of each list, keyed by the list's parent.
-    pub filters: HashMap<NodePath, String>,
-    /// Tags named by the user (`g`, the command line) stay listed even
-    /// when the registry's listing lacks them.
-    pub pinned: HashMap<NodePath, String>,
-    pub show_digest_tags: bool,
     pub input: Option<InputLine>,
     pub popup: Option<Popup>,
     /// How many rows the open popup's body is scrolled.
@@ -96,6 +86,9 @@ pub struct App {
     /// Narrows the SBOM component list in the detail pane.
     pub detail_search: String,
     pub status: Option<StatusMessage>,
+    /// Every notice and error of the session in full, oldest first: the
+    /// status line cuts them, the messages view (`m`) does not.
+    pub messages: Vec<StatusMessage>,
     /// Operations under way, by id.
     pub operations: std::collections::BTreeMap<u64, RunningOperation>,
     /// The audit table, when open (it covers the panes).
@@ -110,27 +103,20 @@ pub struct App {
 
 impl App {
     pub fn new(session: Session, config: Config) -> App {
-        let root = vec![ROOT_ID.to_owned()];
-        let mut nodes = HashMap::new();
-        nodes.insert(root.clone(), Node::new(NodeKind::Registry));
         App {
             session,
             config,
-            nodes,
-            opened: HashSet::new(),
-            selected: root,
+            tree: Tree::new(),
             tree_offset: 0,
             detail_scroll: 0,
             focus: Focus::Tree,
             areas: Areas::default(),
-            filters: HashMap::new(),
-            pinned: HashMap::new(),
-            show_digest_tags: false,
             input: None,
             popup: None,
             popup_scroll: 0,
             detail_search: String::new(),
             status: None,
+            messages: Vec::new(),
             operations: std::collections::BTreeMap::new(),
             audit: None,
             files: None,
@@ -151,6 +137,7 @@ impl App {
         self.areas = old.areas;
         self.next_generation = old.next_generation;
         self.next_operation = old.next_operation;
+        self.messages = old.messages;
         // Operations keep running on the old store; their nodes are gone.
         self.operations = old.operations;
         for operation in self.operations.values_mut() {
@@ -160,8 +147,7 @@ impl App {
 
     /// The first effects: open the registry's repositories.
     pub fn start_registry(&mut self) -> Vec<Effect> {
-        let root = vec![ROOT_ID.to_owned()];
-        self.open_node(&root)
+        self.open_node(&Tree::root())
     }
 
     /// Opens one repository's tags, without listing the registry (many
@@ -169,7 +155,7 @@ impl App {
     pub fn start_repository(&mut self, repository: &str) -> Vec<Effect> {
         let repo_path = self.pin_repository(repository);
         self.reveal(&repo_path);
-        self.selected.clone_from(&repo_path);
+        self.tree.select(repo_path.clone());
         self.open_node(&repo_path)
     }
 
@@ -233,19 +219,19 @@ impl App {
         self.keep_selection_visible();
     }
 
-    pub fn node(&self, path: &[String]) -> Option<&Node> {
-        self.nodes.get(path)
+    pub fn node(&self, path: &[NodeId]) -> Option<&Node> {
+        self.tree.node(path)
     }
 
     pub fn selected_node(&self) -> Option<&Node> {
-        self.nodes.get(&self.selected)
+        self.tree.selected_node()
     }
 
     /// Number of loads under way, for the status bar.
     pub fn running_jobs(&self) -> usize {
-        self.nodes
-            .values()
-            .map(|n| {
+        self.tree
+            .nodes()
+            .map(|(_, n)| {
                 [
                     &n.listing,
                     &n.manifest_slot,
@@ -268,16 +254,25 @@ impl App {
     }
 
     pub fn say(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusMessage {
+        self.tell(StatusMessage {
             text: text.into(),
             is_error: false,
         });
     }
 
     pub fn complain(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusMessage {
+        self.tell(StatusMessage {
             text: text.into(),
             is_error: true,
         });
+    }
+
+    /// Shows a message on the status line and keeps it for the messages
+    /// view; a message repeated at once is kept once.
+    fn tell(&mut self, message: StatusMessage) {
+        if self.messages.last() != Some(&message) {
+            self.messages.push(message.clone());
+        }
+        self.status = Some(message);
     }
 }

@@ -1,6 +1,6 @@
-//! The key map is data: user-bindable `Action`s, defaults in the embedded
-//! `assets/keymap.toml`, the user's `[keys]` merged over them. The help
-//! popup is generated from the loaded map, so it never lies.
+//! The key map is data: user-bindable `Action`s, each written once with its
+//! name, default keys and description; the user's `[keys]` merged over
+//! them. The help popup is generated from the loaded map, so it never lies.
 
 mod key;
 
@@ -10,135 +10,107 @@ use crossterm::event::KeyEvent;
 
 pub use key::KeyCombo;
 
-/// The defaults, embedded so the binary works without any file.
-pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+/// Where a key is read: the same key may mean one thing in the tree and
+/// another in a dialog (Enter opens a node, and runs a dialog).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// The tree, the detail pane and popups that only show something.
+    Browse,
+    /// Dialogs and the prompts of the bottom line.
+    Dialog,
+}
 
-/// Everything a user can bind a key to. The `name` is the config key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Action {
-    Quit,
-    Help,
-    Up,
-    Down,
-    Collapse,
-    Expand,
-    PageUp,
-    PageDown,
-    First,
-    Last,
-    Open,
-    SwitchPane,
-    Filter,
-    GoTo,
-    Refresh,
-    ExpandAll,
-    ToggleDigestTags,
-    CopyDigest,
-    CopyReference,
-    Pull,
-    PullSbom,
-    Attach,
-    Copy,
-    Delete,
-    Audit,
-    Files,
+/// Everything a user can bind a key to, written once: the variant, its
+/// name in the config's `[keys]`, its default keys and its line in the
+/// help. A user's `[keys]` merged over the defaults rebinds any of them.
+///
+/// Keys: a character ("q", "Y", "/", "?"), or a name (enter, esc, tab,
+/// backtab, up, down, left, right, pageup, pagedown, home, end, space,
+/// backspace, delete, f1..f12), optionally prefixed by ctrl-, alt-, shift-.
+macro_rules! actions {
+    ($($variant:ident, $mode:ident, $name:literal, [$($key:literal),*], $description:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action {
+            $($variant,)*
+        }
+
+        impl Action {
+            /// Every action, in the order the help lists them.
+            pub const ALL: &[Action] = &[$(Action::$variant,)*];
+
+            /// Where its keys work.
+            pub fn mode(self) -> Mode {
+                match self {
+                    $(Action::$variant => Mode::$mode,)*
+                }
+            }
+
+            /// Its name in the config's `[keys]`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name,)*
+                }
+            }
+
+            /// One line for the help popup.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $description,)*
+                }
+            }
+
+            /// The keys it has unless the user's `[keys]` says otherwise.
+            pub fn default_keys(self) -> &'static [&'static str] {
+                match self {
+                    $(Action::$variant => &[$($key),*],)*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit, Browse, "quit", ["q", "ctrl-c"], "quit";
+    Help, Browse, "help", ["?", "f1"], "show or hide this help";
+    Messages, Browse, "messages", ["m"], "every notice and error of this session, in full";
+    Up, Browse, "up", ["up", "k"], "move up";
+    Down, Browse, "down", ["down", "j"], "move down";
+    Collapse, Browse, "collapse", ["left", "h"], "collapse, or go to the parent";
+    Expand, Browse, "expand", ["right", "l"], "expand and load";
+    PageUp, Browse, "page_up", ["pageup", "ctrl-b"], "page up";
+    PageDown, Browse, "page_down", ["pagedown", "ctrl-f"], "page down";
+    First, Browse, "first", ["home"], "go to the top";
+    Last, Browse, "last", ["end", "G"], "go to the bottom";
+    Open, Browse, "open", ["enter"], "expand or collapse; load";
+    SwitchPane, Browse, "switch_pane", ["tab", "backtab"], "switch between tree and detail";
+    Filter, Browse, "filter", ["/"], "filter the current list as you type; in the detail pane, search SBOM components";
+    GoTo, Browse, "go_to", ["g"], "go to a reference (repo:tag or repo@digest)";
+    Refresh, Browse, "refresh", ["r"], "reload the selected node (retry after an error)";
+    ExpandAll, Browse, "expand_all", ["E"], "expand the whole referrer graph below";
+    ToggleOrder, Browse, "toggle_order", ["o"], "tags in version order, or as the registry lists them";
+    ToggleDigestTags, Browse, "toggle_digest_tags", ["t"], "show or hide sha256-* fallback tags";
+    CopyDigest, Browse, "copy_digest", ["y"], "copy the digest";
+    CopyReference, Browse, "copy_reference", ["Y"], "copy registry/repo@digest";
+    Pull, Browse, "pull", ["p"], "pull the selected artifact or blob";
+    PullSbom, Browse, "pull_sbom", ["s"], "pull the image's SBOM";
+    Attach, Browse, "attach", ["a"], "attach a file to the selected manifest";
+    Copy, Browse, "copy", ["c"], "copy the selected image and its referrers";
+    Delete, Browse, "delete", ["d"], "delete the selected manifest";
+    Audit, Browse, "audit", ["A"], "audit every tag of the repository (on the registry: all)";
+    Files, Browse, "files", ["f"], "browse the image's files, layers merged";
+    Stop, Browse, "stop", ["esc"], "cancel the running pulls, copies, attaches and deletes";
+    Confirm, Dialog, "confirm", ["enter"], "run the dialog, or accept what is typed";
+    Cancel, Dialog, "cancel", ["esc"], "close the dialog or prompt without running it";
+    NextField, Dialog, "next_field", ["down"], "the next field of a dialog";
+    PreviousField, Dialog, "previous_field", ["up", "backtab"], "the previous field of a dialog";
+    Complete, Dialog, "complete", ["tab"], "complete a path or a saved registry (elsewhere: next field)";
+    ClearLine, Dialog, "clear_line", ["ctrl-u"], "clear what is typed";
+    DeleteWord, Dialog, "delete_word", ["ctrl-w"], "delete the last word typed";
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
-        Action::Quit,
-        Action::Help,
-        Action::Up,
-        Action::Down,
-        Action::Collapse,
-        Action::Expand,
-        Action::PageUp,
-        Action::PageDown,
-        Action::First,
-        Action::Last,
-        Action::Open,
-        Action::SwitchPane,
-        Action::Filter,
-        Action::GoTo,
-        Action::Refresh,
-        Action::ExpandAll,
-        Action::ToggleDigestTags,
-        Action::CopyDigest,
-        Action::CopyReference,
-        Action::Pull,
-        Action::PullSbom,
-        Action::Attach,
-        Action::Copy,
-        Action::Delete,
-        Action::Audit,
-        Action::Files,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::Collapse => "collapse",
-            Action::Expand => "expand",
-            Action::PageUp => "page_up",
-            Action::PageDown => "page_down",
-            Action::First => "first",
-            Action::Last => "last",
-            Action::Open => "open",
-            Action::SwitchPane => "switch_pane",
-            Action::Filter => "filter",
-            Action::GoTo => "go_to",
-            Action::Refresh => "refresh",
-            Action::ExpandAll => "expand_all",
-            Action::ToggleDigestTags => "toggle_digest_tags",
-            Action::CopyDigest => "copy_digest",
-            Action::CopyReference => "copy_reference",
-            Action::Pull => "pull",
-            Action::PullSbom => "pull_sbom",
-            Action::Attach => "attach",
-            Action::Copy => "copy",
-            Action::Delete => "delete",
-            Action::Audit => "audit",
-            Action::Files => "files",
-        }
-    }
-
-    /// One line for the help popup.
-    pub fn description(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::Help => "show or hide this help",
-            Action::Up => "move up",
-            Action::Down => "move down",
-            Action::Collapse => "collapse, or go to the parent",
-            Action::Expand => "expand and load",
-            Action::PageUp => "page up",
-            Action::PageDown => "page down",
-            Action::First => "go to the top",
-            Action::Last => "go to the bottom",
-            Action::Open => "expand or collapse; load",
-            Action::SwitchPane => "switch between tree and detail",
-            Action::Filter => "filter the current list as you type",
-            Action::GoTo => "go to a reference (repo:tag or repo@digest)",
-            Action::Refresh => "reload the selected node (retry after an error)",
-            Action::ExpandAll => "expand the whole referrer graph below",
-            Action::ToggleDigestTags => "show or hide sha256-* fallback tags",
-            Action::CopyDigest => "copy the digest",
-            Action::CopyReference => "copy registry/repo@digest",
-            Action::Pull => "pull the selected artifact or blob",
-            Action::PullSbom => "pull the image's SBOM",
-            Action::Attach => "attach a file to the selected manifest",
-            Action::Copy => "copy the selected image and its referrers",
-            Action::Delete => "delete the selected manifest",
-            Action::Audit => "audit every tag of the repository (on the registry: all)",
-            Action::Files => "browse the image's files, layers merged",
-        }
-    }
-
     fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.name() == name)
+        Action::ALL.iter().copied().find(|a| a.name() == name)
     }
 }
 
@@ -146,21 +118,25 @@ impl Action {
 /// keys of each action in the order they were written.
 #[derive(Debug, Clone)]
 pub struct KeyMap {
-    by_key: HashMap<KeyCombo, Action>,
+    by_key: HashMap<(Mode, KeyCombo), Action>,
     by_action: BTreeMap<Action, Vec<KeyCombo>>,
 }
 
 impl KeyMap {
-    /// The embedded defaults alone.
+    /// The defaults alone.
     pub fn defaults() -> KeyMap {
-        let table: toml::Table = toml::from_str(DEFAULT_KEYMAP).unwrap_or_default();
         let mut map = KeyMap {
             by_key: HashMap::new(),
             by_action: BTreeMap::new(),
         };
-        if let Some(toml::Value::Table(keys)) = table.get("keys") {
-            // The defaults are ours and tested; nothing to report here.
-            let _ = map.merge(keys);
+        for &action in Action::ALL {
+            // The defaults are ours and tested (`defaults_bind_every_action`).
+            let combos: Vec<KeyCombo> = action
+                .default_keys()
+                .iter()
+                .filter_map(|text| KeyCombo::parse(text).ok())
+                .collect();
+            map.bind(action, combos);
         }
         map
     }
@@ -196,25 +172,39 @@ impl KeyMap {
                 .map(KeyCombo::parse)
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| format!("{name}: {e}"))?;
-            if let Some(old) = self.by_action.insert(action, combos.clone()) {
-                for combo in old {
-                    self.by_key.remove(&combo);
-                }
-            }
-            for combo in combos {
-                if let Some(previous) = self.by_key.insert(combo, action)
-                    && previous != action
-                    && let Some(list) = self.by_action.get_mut(&previous)
-                {
-                    list.retain(|c| *c != combo);
-                }
-            }
+            self.bind(action, combos);
         }
         Ok(())
     }
 
+    /// Gives `action` exactly `combos`; a key bound elsewhere moves here.
+    fn bind(&mut self, action: Action, combos: Vec<KeyCombo>) {
+        let mode = action.mode();
+        if let Some(old) = self.by_action.insert(action, combos.clone()) {
+            for combo in old {
+                self.by_key.remove(&(mode, combo));
+            }
+        }
+        for combo in combos {
+            if let Some(previous) = self.by_key.insert((mode, combo), action)
+                && previous != action
+                && let Some(list) = self.by_action.get_mut(&previous)
+            {
+                list.retain(|c| *c != combo);
+            }
+        }
+    }
+
+    /// What `event` does in the tree.
     pub fn action_for(&self, event: &KeyEvent) -> Option<Action> {
-        self.by_key.get(&KeyCombo::from_event(event)).copied()
+        self.action_in(Mode::Browse, event)
+    }
+
+    /// What `event` does in `mode`.
+    pub fn action_in(&self, mode: Mode, event: &KeyEvent) -> Option<Action> {
+        self.by_key
+            .get(&(mode, KeyCombo::from_event(event)))
+            .copied()
     }
 
     /// The keys bound to `action`, as the help shows them.
@@ -231,7 +221,11 @@ impl KeyMap {
 }
 
 fn action_names() -> String {
-    Action::ALL.map(Action::name).join(", ")
+    Action::ALL
+        .iter()
+        .map(|a| a.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -243,8 +237,11 @@ mod tests {
     #[test]
     fn defaults_bind_every_action() {
         let map = KeyMap::defaults();
-        for action in Action::ALL {
+        for &action in Action::ALL {
             assert!(!map.keys_of(action).is_empty(), "{action:?} unbound");
+            for key in action.default_keys() {
+                assert!(KeyCombo::parse(key).is_ok(), "{action:?}: {key}");
+            }
         }
         let y = KeyEvent::new(KeyCode::Char('Y'), KeyModifiers::SHIFT);
         assert_eq!(map.action_for(&y), Some(Action::CopyReference));
@@ -252,6 +249,28 @@ mod tests {
         assert_eq!(map.action_for(&ctrl_c), Some(Action::Quit));
         let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE);
         assert_eq!(map.action_for(&c), Some(Action::Copy));
+        // One key, two meanings: Enter opens in the tree, confirms in a
+        // dialog.
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(map.action_for(&enter), Some(Action::Open));
+        assert_eq!(map.action_in(Mode::Dialog, &enter), Some(Action::Confirm));
+    }
+
+    #[test]
+    fn dialog_keys_rebind_in_their_mode_only() {
+        let mut map = KeyMap::defaults();
+        let keys: toml::Table =
+            toml::from_str("confirm = [\"enter\", \"ctrl-s\"]\ncancel = \"ctrl-g\"").expect("toml");
+        map.merge(&keys).expect("merges");
+        let ctrl_g = KeyEvent::new(KeyCode::Char('g'), KeyModifiers::CONTROL);
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(map.action_in(Mode::Dialog, &ctrl_g), Some(Action::Cancel));
+        assert_eq!(map.action_in(Mode::Dialog, &esc), None);
+        assert_eq!(
+            map.action_for(&esc),
+            Some(Action::Stop),
+            "the tree's esc stays"
+        );
     }
 
     #[test]

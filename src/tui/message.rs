@@ -10,11 +10,10 @@ use crate::graph::Attachments;
 use crate::oci::{Descriptor, Digest, Manifest};
 use crate::ops::{AttachOptions, DeletePlan, PlatformChoice, PullSelect};
 use crate::store::ReferrersSupport;
+use crate::tui::failure::Failure;
 use crate::tui::preview::{Preview, PreviewKind};
 
-/// A node's identity: the ids from the root down. Ids are stable strings
-/// (names, digests), never indices, so reloading keeps selection.
-pub type NodePath = Vec<String>;
+pub use crate::tui::tree::NodePath;
 
 /// The independent loads one node can have running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,9 +47,6 @@ pub enum Loaded {
     },
     /// The bytes, and what the detail pane shows of them, computed once.
     Preview(Arc<Preview>),
-    /// The store says the manifest does not exist (a sentence for the
-    /// user): a tag row for it is removed rather than kept as a ghost.
-    NotFound(String),
 }
 
 #[derive(Debug)]
@@ -61,10 +57,11 @@ pub enum Msg {
     Tick,
     /// One page of a listing.
     Page { job: JobKey, names: Vec<String> },
-    /// A job ended; the error is already a sentence for the node.
+    /// A job ended. A tag the store does not have (404) is removed rather
+    /// than kept as a ghost; other failures show on the node.
     Loaded {
         job: JobKey,
-        result: Result<Loaded, String>,
+        result: Result<Loaded, Failure>,
     },
     /// A running operation reported a step.
     OperationProgress { id: u64, text: String },
@@ -74,7 +71,7 @@ pub enum Msg {
     /// An operation ended.
     OperationDone {
         id: u64,
-        result: Result<OperationOutcome, String>,
+        result: Result<OperationOutcome, Failure>,
     },
     /// An audit reported rows or ended.
     Audit(super::app::AuditMsg),

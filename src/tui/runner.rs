@@ -11,7 +11,6 @@ use tokio::task::AbortHandle;
 use super::clipboard::Clipboard;
 use super::message::{Effect, JobKey, JobKind, Loaded, Msg, NodePath};
 pub mod audit;
-mod errors;
 pub mod files;
 pub mod operations;
 pub mod progress;
@@ -19,8 +18,9 @@ pub mod progress;
 use super::preview::{Preview, PreviewKind};
 use crate::graph::{self, NodeContext};
 use crate::ops::CancellationToken;
+use crate::store::SharedStore;
 use crate::store::remote::ConnectOptions;
-use crate::store::{SharedStore, StoreError};
+use crate::tui::failure::Failure;
 
 /// Previews (blobs, SBOM documents) larger than this are not read.
 pub const PREVIEW_LIMIT: u64 = 16 * 1024 * 1024;
@@ -236,7 +236,7 @@ async fn stop_if_stuck(id: u64, task: AbortHandle, sender: UnboundedSender<Msg>)
         // report of the same id.
         let _ = sender.send(Msg::OperationDone {
             id,
-            result: Err("cancelled".to_owned()),
+            result: Err(Failure::Cancelled),
         });
     }
 }
@@ -245,7 +245,7 @@ async fn perform(
     store: &SharedStore,
     effect: Effect,
     sender: &UnboundedSender<Msg>,
-) -> Result<Loaded, String> {
+) -> Result<Loaded, Failure> {
     let pages = |job: JobKey| {
         let sender = sender.clone();
         move |names: Vec<String>| {
@@ -274,10 +274,10 @@ async fn perform(
             repository,
             reference,
             ..
-        } => match store.fetch_manifest(&repository, &reference).await {
-            Err(error @ StoreError::NotFound { .. }) => Ok(Loaded::NotFound(error.to_string())),
-            other => other.map(|m| Loaded::Manifest(Arc::new(m))),
-        },
+        } => store
+            .fetch_manifest(&repository, &reference)
+            .await
+            .map(|m| Loaded::Manifest(Arc::new(m))),
         Effect::FetchReferrers {
             repository,
             subject,
@@ -305,8 +305,7 @@ async fn perform(
         } => {
             let bytes = store
                 .fetch_blob_bytes(&repository, &descriptor, PREVIEW_LIMIT)
-                .await
-                .map_err(|e| errors::error_text(&e))?;
+                .await?;
             // Parsed here, once, off the render loop: frames only lay out
             // what this computed.
             let media_type = match kind {
@@ -317,7 +316,7 @@ async fn perform(
                 Loaded::Preview(Preview::compute(kind, &media_type, bytes))
             })
             .await
-            .map_err(|e| format!("reading the preview failed: {e}"));
+            .map_err(|e| Failure::Other(format!("reading the preview failed: {e}")));
         }
         Effect::CopyToClipboard { .. }
         | Effect::Operation { .. }
@@ -328,7 +327,7 @@ async fn perform(
         | Effect::ReadLayerFile { .. }
         | Effect::CancelFiles
         | Effect::CompletePath { .. }
-        | Effect::Browse { .. } => return Err("not a job".to_owned()),
+        | Effect::Browse { .. } => return Err(Failure::Other("not a job".to_owned())),
     };
-    result.map_err(|e| errors::error_text(&e))
+    result.map_err(Failure::from)
 }

@@ -9,7 +9,8 @@ use ratatui::layout::Rect;
 use super::clipboard::Clipboard;
 use super::config::Config;
 use super::message::Msg;
-use super::model::{ROOT_ID, Status};
+use super::tree::NodeId;
+use super::tree::Status;
 use super::{Driver, Launch, Start, TICK};
 use crate::store::remote::ConnectOptions;
 
@@ -35,8 +36,8 @@ async fn ticks_keep_their_schedule_while_messages_stream() {
     // Something that stays under way for the whole test, as a download.
     driver
         .app
-        .nodes
-        .get_mut(&vec![ROOT_ID.to_owned()])
+        .tree
+        .node_mut(&[NodeId::Registry])
         .expect("root")
         .preview_slot
         .status = Status::Loading;

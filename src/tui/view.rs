@@ -7,9 +7,11 @@ mod detail_pane;
 mod dialog_lines;
 mod files_view;
 mod labels;
+mod messages;
 mod popup;
 mod status_bar;
 mod tree_pane;
+mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

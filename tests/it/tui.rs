@@ -15,6 +15,8 @@ mod files_view;
 mod forget;
 mod go_to_filtered;
 mod harness;
+mod lists;
+mod messages;
 mod password;
 mod registry;
 mod runner;

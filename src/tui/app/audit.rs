@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::App;
 use crate::audit::{AuditEvent, AuditTarget, ImageAudit, Summary};
 use crate::tui::message::Effect;
-use crate::tui::model::NodeKind;
+use crate::tui::tree::NodeKind;
 
 static NEXT_AUDIT: AtomicU64 = AtomicU64::new(1);
 

@@ -10,7 +10,8 @@ use super::App;
 use crate::graph::GraphNode;
 use crate::oci::media_type as mt;
 use crate::tui::message::{Effect, JobKind, NodePath};
-use crate::tui::model::{BlobRole, ManifestRole, Node, NodeKind, Status};
+use crate::tui::tree::NodeId;
+use crate::tui::tree::{BlobRole, ManifestRole, Node, NodeKind, Status};
 
 /// How deep "expand all" follows referrers of referrers: a hostile
 /// registry's graph can be cyclic or endless.
@@ -22,25 +23,29 @@ impl App {
     /// round of parallel requests per level) and, when the node is being
     /// expanded whole, opens them.
     pub(super) fn rebuild_children(&mut self, path: &NodePath) -> Vec<Effect> {
-        let Some(node) = self.nodes.get(path) else {
+        let Some(node) = self.tree.node(path) else {
             return Vec::new();
         };
         let Some(repository) = node.repository().map(str::to_owned) else {
             return Vec::new();
         };
         let auto_expand = node.auto_expand && path.len() < MAX_AUTO_DEPTH * 2;
-        let mut children: Vec<(String, Node)> = Vec::new();
-        let mut groups: Vec<(String, Vec<(String, Node)>)> = Vec::new();
+        let mut children: Vec<(NodeId, Node)> = Vec::new();
+        let mut groups: Vec<(NodeId, Vec<(NodeId, Node)>)> = Vec::new();
         if let Some(manifest) = &node.manifest {
             for descriptor in &manifest.manifests {
                 let attestation = descriptor.annotation(mt::ANNOTATION_DOCKER_REFERENCE_TYPE)
                     == Some(mt::DOCKER_ATTESTATION_MANIFEST);
-                let (prefix, role) = if attestation {
-                    ("a", ManifestRole::Attestation)
+                let digest = descriptor.digest.clone();
+                let (id, role) = if attestation {
+                    (
+                        NodeId::Attestation { digest, nth: 1 },
+                        ManifestRole::Attestation,
+                    )
                 } else {
-                    ("p", ManifestRole::Platform)
+                    (NodeId::Platform { digest, nth: 1 }, ManifestRole::Platform)
                 };
-                let id = unique_id(&children, format!("{prefix}:{}", descriptor.digest));
+                let id = unique_id(&children, id);
                 let kind = NodeKind::Manifest {
                     repository: repository.clone(),
                     reference: descriptor.digest.to_string(),
@@ -60,10 +65,10 @@ impl App {
             for (artifact_type, attachments) in by_type {
                 let mut members = Vec::new();
                 for attachment in attachments {
-                    let id = unique_id(&members, format!("m:{}", attachment.digest()));
+                    let id = unique_id(&members, NodeId::referrer(attachment.digest().clone()));
                     members.push((id, attachment_node(&repository, attachment)));
                 }
-                let id = format!("g:{artifact_type}");
+                let id = NodeId::group(artifact_type);
                 let kind = NodeKind::Group {
                     artifact_type: artifact_type.to_owned(),
                 };
@@ -78,7 +83,7 @@ impl App {
                     role: BlobRole::Config,
                 };
                 children.push((
-                    format!("c:{}", config.digest),
+                    NodeId::Config(config.digest.clone()),
                     Node::with_descriptor(kind, config.clone()),
                 ));
             }
@@ -88,47 +93,45 @@ impl App {
                     role: BlobRole::Layer(index),
                 };
                 children.push((
-                    format!("l:{index}:{}", layer.digest),
+                    NodeId::Layer {
+                        index,
+                        digest: layer.digest.clone(),
+                    },
                     Node::with_descriptor(kind, layer.clone()),
                 ));
             }
         }
-        let ids: Vec<String> = children.iter().map(|(id, _)| id.clone()).collect();
+        let ids: Vec<NodeId> = children.iter().map(|(id, _)| id.clone()).collect();
         let mut manifests_to_count = Vec::new();
         for (id, child) in children {
             let child_path = child_path(path, &id);
             if matches!(child.kind, NodeKind::Manifest { .. }) {
                 manifests_to_count.push(child_path.clone());
             }
-            self.nodes.entry(child_path).or_insert(child);
+            self.tree.insert_missing(child_path, child);
         }
         for (group_id, members) in groups {
             let group_path = child_path(path, &group_id);
-            let member_ids: Vec<String> = members.iter().map(|(id, _)| id.clone()).collect();
-            if let Some(group) = self.nodes.get_mut(&group_path) {
-                group.children = member_ids.into();
-            }
+            let member_ids: Vec<NodeId> = members.iter().map(|(id, _)| id.clone()).collect();
+            self.tree.set_children(&group_path, member_ids);
             if auto_expand {
-                self.opened.insert(group_path.clone());
+                self.tree.open(&group_path);
             }
             for (id, member) in members {
                 let member_path = child_path(&group_path, &id);
                 manifests_to_count.push(member_path.clone());
-                let fresh = !self.nodes.contains_key(&member_path);
-                let slot = self.nodes.entry(member_path.clone()).or_insert(member);
-                if fresh && slot.manifest.is_some() {
+                let fetched = member.manifest.is_some();
+                if self.tree.insert_missing(member_path.clone(), member) && fetched {
                     // The graph fetched its manifest: show config and layers.
                     let _ = self.rebuild_children(&member_path);
                 }
             }
         }
-        if let Some(node) = self.nodes.get_mut(path) {
-            node.children = ids.into();
-        }
+        self.tree.set_children(path, ids);
         let mut effects = Vec::new();
         for child in manifests_to_count {
-            if auto_expand && !self.digest_among_ancestors(&child) {
-                let known = self.nodes.get_mut(&child).is_some_and(|node| {
+            if auto_expand && !self.tree.digest_among_ancestors(&child) {
+                let known = self.tree.node_mut(&child).is_some_and(|node| {
                     node.auto_expand = true;
                     node.manifest.is_some() || node.referrers.is_some()
                 });
@@ -143,19 +146,6 @@ impl App {
             }
         }
         effects
-    }
-
-    /// Whether a node's digest already appears above it (a cycle).
-    fn digest_among_ancestors(&self, path: &[String]) -> bool {
-        let Some(digest) = self.nodes.get(path).and_then(super::node_digest) else {
-            return false;
-        };
-        (1..path.len()).any(|len| {
-            self.nodes
-                .get(&path[..len])
-                .and_then(super::node_digest)
-                .is_some_and(|d| d == digest)
-        })
     }
 }
 
@@ -178,19 +168,17 @@ fn attachment_node(repository: &str, attachment: &GraphNode) -> Node {
     node
 }
 
-fn child_path(parent: &[String], id: &str) -> NodePath {
+fn child_path(parent: &[NodeId], id: &NodeId) -> NodePath {
     let mut path = parent.to_vec();
-    path.push(id.to_owned());
+    path.push(id.clone());
     path
 }
 
-/// Sibling ids must be unique: a repeated digest gets a `#n` suffix.
-fn unique_id(siblings: &[(String, Node)], id: String) -> String {
-    if !siblings.iter().any(|(s, _)| *s == id) {
-        return id;
-    }
-    (2..)
-        .map(|n| format!("{id}#{n}"))
+/// Sibling ids must be unique: a digest listed again is its next
+/// occurrence.
+fn unique_id(siblings: &[(NodeId, Node)], id: NodeId) -> NodeId {
+    (1..=u16::MAX)
+        .map(|n| id.clone().nth(n))
         .find(|candidate| !siblings.iter().any(|(s, _)| s == candidate))
         .unwrap_or(id)
 }

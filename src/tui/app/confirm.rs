@@ -10,13 +10,13 @@ use crate::oci::reference::is_registry_name;
 use crate::ops::{AttachFile, AttachOptions};
 use crate::target::Spec;
 use crate::tui::message::{CopyDestination, Effect, NodePath, OperationRequest};
-use crate::tui::model::{NodeKind, Status};
 use crate::tui::runner::operations::expand_home;
+use crate::tui::tree::{NodeKind, Status};
 
 impl App {
     /// Enter in a dialog: runs it, or says what is missing (the dialog stays).
     pub(super) fn confirm_dialog(&mut self, dialog: Dialog) -> Vec<Effect> {
-        let subject_path = self.selected.clone();
+        let subject_path = self.tree.selected().clone();
         match dialog {
             Dialog::Delete { plan: None, .. } => {
                 self.say("still working out what goes…");
@@ -65,10 +65,10 @@ impl App {
             } => match self.copy_destination(&typed) {
                 Ok((destination, tag)) => {
                     // Only a copy into the browsed store changes its lists.
-                    let root = vec![crate::tui::model::ROOT_ID.to_owned()];
+                    let root = vec![crate::tui::tree::NodeId::Registry];
                     let reload = self
-                        .nodes
-                        .get(&root)
+                        .tree
+                        .node(&root)
                         .filter(|n| n.listing.status == Status::Done)
                         .filter(|_| matches!(destination, CopyDestination::SameStore { .. }))
                         .map(|_| root);
@@ -133,13 +133,13 @@ impl App {
 
     /// The node whose list shows `path`: the manifest it refers to, or its
     /// repository.
-    fn lister_of(&self, path: &[String]) -> Option<NodePath> {
+    fn lister_of(&self, path: &[crate::tui::tree::NodeId]) -> Option<NodePath> {
         (1..path.len())
             .rev()
             .map(|len| path[..len].to_vec())
             .find(|p| {
                 matches!(
-                    self.nodes.get(p).map(|n| &n.kind),
+                    self.tree.node(p).map(|n| &n.kind),
                     Some(NodeKind::Manifest { .. } | NodeKind::Repository { .. })
                 )
             })

@@ -8,7 +8,7 @@ use super::input::edit_text;
 pub use super::input::{InputLine, InputPurpose};
 use crate::oci::media_type as mt;
 use crate::ops::DeletePlan;
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action, Mode};
 use crate::tui::message::Effect;
 
 /// Artifact types offered when attaching, completed by prefix with Tab.
@@ -57,6 +57,8 @@ pub enum Dialog {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
     Help,
+    /// Every notice and error of the session, newest last.
+    Messages,
     Dialog(Dialog),
 }
 
@@ -67,12 +69,19 @@ impl App {
         };
         let action = self.config.keymap.action_for(&key);
         let effects = match popup {
-            Popup::Help => {
-                // Esc, q or the help key closes help; moving keys scroll it.
-                let closes =
-                    key.code == KeyCode::Esc || matches!(action, Some(Action::Help | Action::Quit));
+            Popup::Help | Popup::Messages => {
+                // Esc, q or the key that opened it closes it; moving keys
+                // scroll it.
+                let opener = if popup == Popup::Help {
+                    Action::Help
+                } else {
+                    Action::Messages
+                };
+                let cancel = self.config.keymap.action_in(Mode::Dialog, &key);
+                let closes = cancel == Some(Action::Cancel)
+                    || action.is_some_and(|a| a == opener || a == Action::Quit);
                 if !closes {
-                    self.popup = Some(Popup::Help);
+                    self.popup = Some(popup);
                     if let Some(action) = action {
                         self.scroll_popup(action);
                     }
@@ -122,41 +131,37 @@ impl App {
     }
 
     fn on_dialog_key(&mut self, mut dialog: Dialog, key: KeyEvent) -> Vec<Effect> {
-        if key.code == KeyCode::Esc
-            || matches!(
-                (&dialog, key.code),
-                (Dialog::Delete { .. }, KeyCode::Char('n'))
-            )
-        {
+        let action = self.config.keymap.action_in(Mode::Dialog, &key);
+        // The delete dialog types nothing: y and n answer it too.
+        let is_delete = matches!(dialog, Dialog::Delete { .. });
+        if action == Some(Action::Cancel) || (is_delete && key.code == KeyCode::Char('n')) {
             self.say("cancelled");
             return Vec::new();
         }
-        let confirm = matches!(
-            (&dialog, key.code),
-            (_, KeyCode::Enter) | (Dialog::Delete { .. }, KeyCode::Char('y'))
-        );
-        if confirm {
+        if action == Some(Action::Confirm) || (is_delete && key.code == KeyCode::Char('y')) {
             return self.confirm_dialog(dialog);
         }
         let mut effects = Vec::new();
-        match (&mut dialog, key.code) {
-            (Dialog::Attach { fields, field, .. }, KeyCode::Tab) if *field == 0 => {
+        match (&mut dialog, action) {
+            (Dialog::Attach { fields, field, .. }, Some(Action::Complete)) if *field == 0 => {
                 effects.push(Effect::CompletePath {
                     typed: fields[0].clone(),
                 });
             }
-            (Dialog::Attach { fields, field, .. }, code) => match code {
-                KeyCode::Tab | KeyCode::Down => *field = (*field + 1) % fields.len(),
-                KeyCode::BackTab | KeyCode::Up => *field = (*field + 2) % fields.len(),
-                KeyCode::Right if *field == 1 => complete_artifact_type(&mut fields[1]),
+            (Dialog::Attach { fields, field, .. }, action) => match action {
+                Some(Action::Complete | Action::NextField) => *field = (*field + 1) % fields.len(),
+                Some(Action::PreviousField) => *field = (*field + 2) % fields.len(),
+                _ if key.code == KeyCode::Right && *field == 1 => {
+                    complete_artifact_type(&mut fields[1]);
+                }
                 _ => {
-                    edit_text(&mut fields[*field], key);
+                    edit_text(&mut fields[*field], key, action);
                 }
             },
-            (Dialog::Copy { destination, .. }, code) => match code {
-                KeyCode::Tab => complete_registry(destination, &self.config.registries),
+            (Dialog::Copy { destination, .. }, action) => match action {
+                Some(Action::Complete) => complete_registry(destination, &self.config.registries),
                 _ => {
-                    edit_text(destination, key);
+                    edit_text(destination, key, action);
                 }
             },
             (Dialog::Delete { .. }, _) => {}

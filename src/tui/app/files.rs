@@ -12,7 +12,7 @@ use super::App;
 use crate::layer::{Change, FileEntry, LayerListing, MergedView};
 use crate::oci::Descriptor;
 use crate::tui::message::Effect;
-use crate::tui::model::{BlobRole, NodeKind};
+use crate::tui::tree::node::{BlobRole, NodeKind};
 
 static NEXT_FILES: AtomicU64 = AtomicU64::new(1);
 
@@ -187,8 +187,9 @@ impl App {
         let repository = repository.clone();
         // On a layer or config row, the image is the parent's manifest.
         let manifest = node.manifest.clone().or_else(|| {
-            let parent = &self.selected[..self.selected.len().saturating_sub(1)];
-            self.nodes.get(parent).and_then(|p| p.manifest.clone())
+            let selected = self.tree.selected();
+            let parent = &selected[..selected.len().saturating_sub(1)];
+            self.tree.node(parent).and_then(|p| p.manifest.clone())
         });
         let Some(manifest) = manifest else {
             self.complain("the manifest is not loaded yet: expand it first");

@@ -11,7 +11,7 @@ use super::{App, Session};
 use crate::store::ReferrersSupport;
 use crate::tui::config::Config;
 use crate::tui::message::{Effect, Loaded, Msg};
-use crate::tui::model::ROOT_ID;
+use crate::tui::tree::NodeId;
 
 const TAGS: usize = 100_000;
 const PAGE: usize = 1000;
@@ -36,7 +36,7 @@ fn a_filter_over_100_000_tags_is_one_pass_per_keystroke() {
     let Some(Effect::ListTags { job, .. }) = effects.into_iter().next() else {
         panic!("the repository's tags are listed first");
     };
-    let repo = vec![ROOT_ID.to_owned(), "r:app".to_owned()];
+    let repo = vec![NodeId::Registry, NodeId::repository("app")];
     // Pages arrive one by one; the first screen shows from the first.
     for page in 0..TAGS / PAGE {
         let names = (page * PAGE..(page + 1) * PAGE)
@@ -58,13 +58,13 @@ fn a_filter_over_100_000_tags_is_one_pass_per_keystroke() {
         job,
         result: Ok(Loaded::ListingDone),
     });
-    let children = &app.nodes[&repo].children;
+    let children = app.tree.node(&repo).unwrap().children();
     assert_eq!(children.len(), TAGS);
     let (_, lowercased) = children.work_done();
     assert_eq!(lowercased, TAGS as u64, "each name lowercased once");
 
     app.update(key(KeyCode::Char('/')));
-    let (scanned_before, _) = app.nodes[&repo].children.work_done();
+    let (scanned_before, _) = app.tree.node(&repo).unwrap().children().work_done();
     let typed = "RELEASE-0999";
     for c in typed.chars() {
         app.update(key(KeyCode::Char(c)));
@@ -72,16 +72,16 @@ fn a_filter_over_100_000_tags_is_one_pass_per_keystroke() {
             .draw(|frame| crate::tui::view::draw(frame, &app))
             .expect("draw");
     }
-    let (scanned, lowercased) = app.nodes[&repo].children.work_done();
+    let (scanned, lowercased) = app.tree.node(&repo).unwrap().children().work_done();
     assert_eq!(lowercased, TAGS as u64, "typing lowercases no name");
     assert_eq!(
         scanned - scanned_before,
         (typed.len() * TAGS) as u64,
         "one pass over the names per keystroke"
     );
-    let (shown, hidden) = app.visible_children(&repo);
+    let (shown, hidden) = app.tree.visible_children(&repo);
     assert_eq!((shown.len(), hidden), (10, 0));
-    assert_eq!(shown[0], "t:Release-09990");
+    assert_eq!(*shown[0], NodeId::tag("Release-09990"));
     let screen = format!("{:?}", terminal.backend().buffer());
     assert!(screen.contains("Release-09990"), "{screen}");
 }

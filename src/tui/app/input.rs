@@ -7,8 +7,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::dialogs::{complete_registry, names_a_registry};
 use super::{App, Focus};
 use crate::oci::reference::is_registry_name;
+use crate::tui::keymap::{Action, Mode};
 use crate::tui::message::{Effect, NodePath};
-use crate::tui::model::NodeKind;
+use crate::tui::tree::NodeKind;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputPurpose {
@@ -53,10 +54,10 @@ impl App {
         }
         // The list being filtered is the one holding the selection, or the
         // selection's children when it is an open listing.
-        let selected = self.selected.clone();
-        let is_open_listing = self.opened.contains(&selected)
+        let selected = self.tree.selected().clone();
+        let is_open_listing = self.tree.is_open(&selected)
             && matches!(
-                self.nodes.get(&selected).map(|n| &n.kind),
+                self.tree.node(&selected).map(|n| &n.kind),
                 Some(NodeKind::Registry | NodeKind::Repository { .. })
             );
         let parent = if is_open_listing || selected.len() == 1 {
@@ -64,7 +65,7 @@ impl App {
         } else {
             selected[..selected.len() - 1].to_vec()
         };
-        let text = self.filters.get(&parent).cloned().unwrap_or_default();
+        let text = self.tree.filter(&parent).unwrap_or_default().to_owned();
         self.input = Some(InputLine {
             purpose: InputPurpose::Filter(parent),
             text,
@@ -77,14 +78,15 @@ impl App {
         };
         let mut done = false;
         let mut cancelled = false;
-        match key.code {
-            KeyCode::Esc => cancelled = true,
-            KeyCode::Enter => done = true,
-            KeyCode::Tab if input.purpose == InputPurpose::GoTo => {
+        let action = self.config.keymap.action_in(Mode::Dialog, &key);
+        match action {
+            Some(Action::Cancel) => cancelled = true,
+            Some(Action::Confirm) => done = true,
+            Some(Action::Complete) if input.purpose == InputPurpose::GoTo => {
                 complete_registry(&mut input.text, &self.config.registries);
             }
             _ => {
-                edit_text(&mut input.text, key);
+                edit_text(&mut input.text, key, action);
             }
         }
         let mut effects = Vec::new();
@@ -116,31 +118,30 @@ impl App {
     }
 
     fn apply_filter(&mut self, parent: NodePath, text: String) {
-        if text.is_empty() {
-            self.filters.remove(&parent);
-        } else {
-            self.filters.insert(parent.clone(), text);
-        }
+        self.tree.set_filter(&parent, text);
         // Typing narrows the list: the cursor goes to its first match.
         let first = self
+            .tree
             .visible_children(&parent)
             .0
             .first()
             .map(|id| (*id).clone());
         if let Some(id) = first {
-            let selected_visible = self.selected.len() == parent.len() + 1
-                && self.selected.starts_with(&parent)
-                && self.rows().iter().any(|r| r.path == self.selected);
+            let selected = self.tree.selected();
+            let selected_visible = selected.len() == parent.len() + 1
+                && selected.starts_with(&parent)
+                && self.rows().iter().any(|r| r.path == *selected);
             if !selected_visible {
                 let mut path = parent.clone();
                 path.push(id);
-                self.selected = path;
+                self.tree.select(path);
             }
         } else {
-            self.selected = parent;
+            self.tree.select(parent);
         }
-        self.opened
-            .insert(self.selected[..self.selected.len().max(1) - 1].to_vec());
+        let selected = self.tree.selected();
+        let list = selected[..selected.len().max(1) - 1].to_vec();
+        self.tree.open(&list);
         self.keep_selection_visible();
     }
 
@@ -180,18 +181,25 @@ impl App {
 /// character, Backspace, Ctrl-U clears the line, Ctrl-W deletes the word
 /// before the cursor (back to a space, `/`, `:` or `@`, so a path or a
 /// reference loses one part). Returns whether the key was one of them.
-pub(super) fn edit_text(text: &mut String, key: KeyEvent) -> bool {
-    let control = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Backspace => {
-            text.pop();
+pub(super) fn edit_text(text: &mut String, key: KeyEvent, action: Option<Action>) -> bool {
+    match action {
+        Some(Action::ClearLine) => {
+            text.clear();
+            return true;
         }
-        KeyCode::Char('u') if control => text.clear(),
-        KeyCode::Char('w') if control => {
+        Some(Action::DeleteWord) => {
             let separator = |c: char| c.is_whitespace() || matches!(c, '/' | ':' | '@');
             let kept = text.trim_end_matches(separator).len();
             let start = text[..kept].rfind(separator).map_or(0, |i| i + 1);
             text.truncate(start);
+            return true;
+        }
+        _ => {}
+    }
+    let control = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Backspace => {
+            text.pop();
         }
         KeyCode::Char(c) if !control => text.push(c),
         _ => return false,

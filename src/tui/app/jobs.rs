@@ -2,17 +2,17 @@
 //! lets newer requests supersede older ones; and copying to the clipboard.
 
 use super::App;
-use crate::oci::Digest;
 use crate::tui::message::{Effect, JobKey, JobKind};
-use crate::tui::model::{ManifestRole, Node, NodeKind, Status, display_id, is_digest_tag};
+use crate::tui::tree::NodeId;
+use crate::tui::tree::{ManifestRole, NodeKind, Status};
 
 impl App {
     /// Starts (or restarts, superseding) one load of a node. Returns no
     /// effect when the node cannot have that load.
-    pub(super) fn start_job(&mut self, path: &[String], kind: JobKind) -> Option<Effect> {
+    pub(super) fn start_job(&mut self, path: &[NodeId], kind: JobKind) -> Option<Effect> {
         self.next_generation += 1;
         let generation = self.next_generation;
-        let node = self.nodes.get(path)?;
+        let node = self.tree.node(path)?;
         let job = JobKey {
             node: path.to_vec(),
             kind,
@@ -42,17 +42,17 @@ impl App {
                 },
                 JobKind::Referrers,
             ) => {
-                let subject = node_digest(node)?;
+                let subject = node.digest()?;
                 let repository = repository.clone();
                 let is_platform = *role == ManifestRole::Platform;
                 let digest_tags = self
-                    .nodes
-                    .get(&path[..path.len().min(2)])
+                    .tree
+                    .node(&path[..path.len().min(2)])
                     .map(|repo| {
-                        repo.children
+                        repo.children()
                             .iter()
-                            .filter(|id| is_digest_tag(id))
-                            .map(|id| display_id(id).to_owned())
+                            .filter(|id| id.is_digest_tag())
+                            .map(|id| id.name().into_owned())
                             .collect()
                     })
                     .unwrap_or_default();
@@ -60,7 +60,7 @@ impl App {
                     .len()
                     .checked_sub(1)
                     .filter(|_| is_platform)
-                    .and_then(|len| self.nodes.get(&path[..len]))
+                    .and_then(|len| self.tree.node(&path[..len]))
                     .and_then(|parent| parent.manifest.clone())
                     .filter(|manifest| manifest.is_index());
                 Effect::FetchReferrers {
@@ -85,7 +85,7 @@ impl App {
             }
             _ => return None,
         };
-        let node = self.nodes.get_mut(path)?;
+        let node = self.tree.node_mut(path)?;
         let slot = match kind {
             JobKind::Listing => &mut node.listing,
             JobKind::Manifest => &mut node.manifest_slot,
@@ -98,8 +98,8 @@ impl App {
     }
 
     /// Starts a load only if it never ran.
-    pub(super) fn start_if_idle(&mut self, path: &[String], kind: JobKind) -> Option<Effect> {
-        let node = self.nodes.get(path)?;
+    pub(super) fn start_if_idle(&mut self, path: &[NodeId], kind: JobKind) -> Option<Effect> {
+        let node = self.tree.node(path)?;
         let slot = match kind {
             JobKind::Listing => &node.listing,
             JobKind::Manifest => &node.manifest_slot,
@@ -118,7 +118,7 @@ impl App {
         let Some(node) = self.selected_node() else {
             return Vec::new();
         };
-        let Some(digest) = node_digest(node) else {
+        let Some(digest) = node.digest() else {
             self.complain("nothing to copy here: select a manifest or blob (Enter loads a tag)");
             return Vec::new();
         };
@@ -131,12 +131,4 @@ impl App {
         };
         vec![Effect::CopyToClipboard { what, text }]
     }
-}
-
-/// The digest a node stands for, once known.
-pub fn node_digest(node: &Node) -> Option<Digest> {
-    node.descriptor
-        .as_ref()
-        .map(|d| d.digest.clone())
-        .or_else(|| node.manifest.as_ref().map(|m| m.digest().clone()))
 }

@@ -7,7 +7,7 @@ use ratatui::layout::Position;
 use super::{App, Focus};
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, NodePath};
-use crate::tui::model::ROOT_ID;
+use crate::tui::tree::{NodeId, Tree};
 
 impl App {
     pub(super) fn mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
@@ -33,7 +33,7 @@ impl App {
                 let Some(row) = self.rows().into_iter().nth(self.tree_offset + line) else {
                     return Vec::new();
                 };
-                if row.path == self.selected {
+                if row.path == *self.tree.selected() {
                     return self.navigate(Action::Open);
                 }
                 self.select(row.path)
@@ -63,36 +63,25 @@ impl App {
     /// Makes a repository a child of the registry node even when the
     /// registry does not list it.
     pub(super) fn pin_repository(&mut self, repository: &str) -> NodePath {
-        let root = vec![ROOT_ID.to_owned()];
-        let id = format!("r:{repository}");
-        if let Some(node) = self.nodes.get_mut(&root)
-            && !node.children.contains(&id)
-        {
-            node.children.insert(0, id.clone());
-        }
-        self.pinned.insert(root.clone(), id.clone());
-        self.opened.insert(root.clone());
-        let mut path = root;
-        path.push(id);
-        self.ensure_node(&path);
-        path
+        self.tree.pin(&Tree::root(), NodeId::repository(repository))
     }
 
     /// Clears the filters that hide `path`, saying so: going somewhere
     /// must land there, not on the root.
-    pub(super) fn reveal(&mut self, path: &[String]) {
+    pub(super) fn reveal(&mut self, path: &[NodeId]) {
         let mut cleared = Vec::new();
         for len in 1..path.len() {
             let parent = &path[..len];
-            if !self.filters.contains_key(parent) {
+            if self.tree.filter(parent).is_none() {
                 continue;
             }
             let hidden = !self
+                .tree
                 .visible_children(parent)
                 .0
                 .iter()
                 .any(|id| **id == path[len]);
-            if hidden && let Some(filter) = self.filters.remove(parent) {
+            if hidden && let Some(filter) = self.tree.clear_filter(parent) {
                 cleared.push(format!("\"{}\"", crate::tui::escape::clean(&filter)));
             }
         }
@@ -109,25 +98,20 @@ impl App {
     pub fn go_to(&mut self, repository: &str, reference: &str) -> Vec<Effect> {
         let repo_path = self.pin_repository(repository);
         let mut effects = self.open_node(&repo_path);
-        let id = format!("t:{reference}");
-        if let Some(node) = self.nodes.get_mut(&repo_path)
-            && !node.children.contains(&id)
-        {
-            node.children.insert(0, id.clone());
-        }
-        self.pinned.insert(repo_path.clone(), id.clone());
-        self.filters.remove(&repo_path);
-        let mut path = repo_path;
-        path.push(id);
-        self.ensure_node(&path);
-        if let Some(node) = self.nodes.get_mut(&path) {
+        let path = self.tree.pin(&repo_path, NodeId::tag(reference));
+        self.tree.clear_filter(&repo_path);
+        if let Some(node) = self.tree.node_mut(&path) {
             node.auto_expand = true;
         }
         effects.extend(self.open_node(&path));
         self.reveal(&path);
         effects.extend(self.select(path));
         // The graph grows below the reference: give it the screen.
-        if let Some(index) = self.rows().iter().position(|r| r.path == self.selected) {
+        if let Some(index) = self
+            .rows()
+            .iter()
+            .position(|r| r.path == *self.tree.selected())
+        {
             self.tree_offset = index.saturating_sub(2);
         }
         effects

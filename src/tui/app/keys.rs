@@ -1,5 +1,5 @@
-//! Keys to actions: popups and input lines take keys first, Esc cancels
-//! running operations, and the key map turns the rest into `Action`s.
+//! Keys to actions: popups and input lines take keys first (in the key
+//! map's dialog mode), and the key map turns the rest into `Action`s.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -27,10 +27,6 @@ impl App {
         if self.files.is_some() {
             return self.on_files_key(key);
         }
-        if key.code == KeyCode::Esc && !self.operations.is_empty() {
-            self.say("cancelling…");
-            return vec![Effect::CancelOperations];
-        }
         match self.config.keymap.action_for(&key) {
             Some(action) => self.on_action(action),
             None => Vec::new(),
@@ -45,6 +41,14 @@ impl App {
             }
             Action::Help => {
                 self.popup = Some(Popup::Help);
+                Vec::new()
+            }
+            Action::Messages => {
+                self.popup = Some(Popup::Messages);
+                // The newest is at the bottom: open there.
+                self.popup_scroll = u16::MAX;
+                let limit = crate::tui::view::popup_scroll_limit(self, self.areas.screen);
+                self.popup_scroll = limit;
                 Vec::new()
             }
             Action::SwitchPane => {
@@ -67,11 +71,34 @@ impl App {
             Action::Files => self.open_image_files(),
             Action::ExpandAll => self.expand_all_selected(),
             Action::ToggleDigestTags => {
-                self.show_digest_tags = !self.show_digest_tags;
-                self.say(if self.show_digest_tags {
+                let shown = self.tree.toggle_digest_tags();
+                self.say(if shown {
                     "showing sha256-* fallback tags"
                 } else {
                     "hiding sha256-* fallback tags (they show under their subject)"
+                });
+                self.keep_selection_visible();
+                Vec::new()
+            }
+            Action::Stop if !self.operations.is_empty() => {
+                self.say("cancelling…");
+                vec![Effect::CancelOperations]
+            }
+            // Dialog keys are read by the dialogs; nothing runs to stop.
+            Action::Stop
+            | Action::Confirm
+            | Action::Cancel
+            | Action::NextField
+            | Action::PreviousField
+            | Action::Complete
+            | Action::ClearLine
+            | Action::DeleteWord => Vec::new(),
+            Action::ToggleOrder => {
+                let as_listed = self.tree.toggle_order();
+                self.say(if as_listed {
+                    "lists in the registry's order"
+                } else {
+                    "tags and repositories in version order"
                 });
                 self.keep_selection_visible();
                 Vec::new()

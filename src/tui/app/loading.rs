@@ -6,9 +6,11 @@
 use super::App;
 use crate::oci::Descriptor;
 use crate::oci::media_type::{self as mt, ArtifactKind};
+use crate::tui::failure::Failure;
 use crate::tui::message::{Effect, JobKey, JobKind, Loaded, NodePath};
-use crate::tui::model::{ManifestRole, Node, NodeKind, Slot, Status, is_digest_tag};
 use crate::tui::preview::PreviewKind;
+use crate::tui::tree::NodeId;
+use crate::tui::tree::{ManifestRole, Node, NodeKind, Slot, Status};
 
 /// The descriptor whose bytes the detail pane previews for a node.
 pub fn preview_descriptor(node: &Node) -> Option<Descriptor> {
@@ -68,8 +70,8 @@ fn slot_mut(node: &mut Node, kind: JobKind) -> &mut Slot {
 impl App {
     /// Whether `job` is still the newest request of its node and kind.
     fn is_current(&mut self, job: &JobKey) -> bool {
-        self.nodes
-            .get_mut(&job.node)
+        self.tree
+            .node_mut(&job.node)
             .is_some_and(|node| slot_mut(node, job.kind).generation == job.generation)
     }
 
@@ -77,60 +79,59 @@ impl App {
         if !self.is_current(job) {
             return;
         }
-        let pinned = self.pinned.get(&job.node).cloned();
-        let Some(node) = self.nodes.get_mut(&job.node) else {
+        let Some(node) = self.tree.node(&job.node) else {
             return;
         };
-        let prefix = match node.kind {
-            NodeKind::Registry => "r:",
-            _ => "t:",
+        let as_id = match node.kind {
+            NodeKind::Registry => NodeId::Repository,
+            _ => NodeId::Tag,
         };
-        node.children.extend(
-            names
-                .into_iter()
-                .map(|name| format!("{prefix}{name}"))
-                .filter(|id| Some(id) != pinned.as_ref()),
-        );
+        self.tree
+            .add_listed(&job.node, names.into_iter().map(as_id).collect());
         self.keep_selection_visible();
     }
 
     pub(super) fn on_loaded(
         &mut self,
         job: &JobKey,
-        result: Result<Loaded, String>,
+        result: Result<Loaded, Failure>,
     ) -> Vec<Effect> {
         if !self.is_current(job) {
             return Vec::new();
         }
         let path = &job.node;
-        let Some(node) = self.nodes.get_mut(path) else {
+        let is_open = self.tree.is_open(path);
+        let is_selected = path == self.tree.selected();
+        let Some(node) = self.tree.node_mut(path) else {
             return Vec::new();
         };
         let loaded = match result {
-            Ok(Loaded::NotFound(reason)) if is_tag(node) => {
+            Err(failure)
+                if failure.is_not_found() && job.kind == JobKind::Manifest && is_tag(node) =>
+            {
                 // A tag that does not exist is no row: say so where the
                 // user looks, and keep nothing that a reload would show.
-                self.complain(reason);
+                self.complain(failure.to_string());
                 self.forget(path);
-                self.keep_selection_visible();
                 return self.selection_effects();
             }
-            Ok(Loaded::NotFound(reason)) => {
-                slot_mut(node, job.kind).status = Status::Failed(reason);
-                return Vec::new();
-            }
             Ok(loaded) => loaded,
-            Err(reason) => {
-                // The node shows it; the log keeps it once.
-                tracing::warn!(node = ?path, kind = ?job.kind, "{reason}");
-                slot_mut(node, job.kind).status = Status::Failed(reason);
+            Err(failure) => {
+                // The node shows it; the log keeps it once. A refused
+                // login is the session's problem, not this node's: the
+                // status line says how to log in.
+                tracing::warn!(node = ?path, kind = ?job.kind, "{failure}");
+                let refused = failure.is_refused_login().then(|| failure.to_string());
+                slot_mut(node, job.kind).status = Status::Failed(failure);
+                if let Some(sentence) = refused {
+                    self.complain(sentence);
+                }
                 return Vec::new();
             }
         };
         slot_mut(node, job.kind).status = Status::Done;
         let mut effects = Vec::new();
         match loaded {
-            Loaded::NotFound(_) => {}
             Loaded::ListingDone => effects.extend(self.recheck_cosign_tags(path)),
             Loaded::Preview(preview) => node.preview = Some(preview),
             Loaded::Manifest(manifest) => {
@@ -139,11 +140,11 @@ impl App {
                 }
                 node.set_manifest(manifest);
                 // A tag's digest is known only now.
-                if node.referrers_slot.status == Status::Idle && self.opened.contains(path) {
+                if node.referrers_slot.status == Status::Idle && is_open {
                     effects.extend(self.start_job(path, JobKind::Referrers));
                 }
                 effects.extend(self.rebuild_children(path));
-                if *path == self.selected {
+                if is_selected {
                     effects.extend(self.selection_effects());
                 }
             }
@@ -163,19 +164,17 @@ impl App {
     /// cosign keeps signatures in tags (`sha256-<hex>.sig`): once a
     /// repository's whole tag list is known, manifests whose attachments
     /// were read before it are read again if such tags exist.
-    fn recheck_cosign_tags(&mut self, repository: &[String]) -> Vec<Effect> {
-        let Some(repo) = self.nodes.get(repository) else {
+    fn recheck_cosign_tags(&mut self, repository: &[NodeId]) -> Vec<Effect> {
+        let Some(repo) = self.tree.node(repository) else {
             return Vec::new();
         };
-        let has_cosign_tags = repo.children.iter().any(|id| {
-            is_digest_tag(id) && [".sig", ".att", ".sbom"].iter().any(|s| id.ends_with(s))
-        });
+        let has_cosign_tags = repo.children().iter().any(NodeId::is_cosign_tag);
         if !has_cosign_tags {
             return Vec::new();
         }
         let stale: Vec<NodePath> = self
-            .nodes
-            .iter()
+            .tree
+            .nodes()
             .filter(|(path, node)| {
                 path.len() > repository.len()
                     && path.starts_with(repository)
@@ -191,8 +190,8 @@ impl App {
 
     /// Expands the whole graph below the selection.
     pub(super) fn expand_all_selected(&mut self) -> Vec<Effect> {
-        let path = self.selected.clone();
-        let Some(node) = self.nodes.get_mut(&path) else {
+        let path = self.tree.selected().clone();
+        let Some(node) = self.tree.node_mut(&path) else {
             return Vec::new();
         };
         if !matches!(node.kind, NodeKind::Manifest { .. }) {
@@ -207,28 +206,27 @@ impl App {
 
     /// Reloads the selected node (also the way to retry after an error).
     pub(super) fn refresh_selected(&mut self) -> Vec<Effect> {
-        let mut path = self.selected.clone();
-        if let Some(NodeKind::Group { .. }) = self.nodes.get(&path).map(|n| &n.kind) {
+        let mut path = self.tree.selected().clone();
+        if let Some(NodeKind::Group { .. }) = self.tree.node(&path).map(|n| &n.kind) {
             path.pop();
         }
-        let Some(node) = self.nodes.get_mut(&path) else {
+        let Some(node) = self.tree.node(&path) else {
             return Vec::new();
         };
         let mut effects = Vec::new();
         match node.kind {
             NodeKind::Registry | NodeKind::Repository { .. } => {
-                node.children.clear();
-                node.children.extend(self.pinned.get(&path).cloned());
+                self.tree.restart_listing(&path);
                 effects.extend(self.start_job(&path, JobKind::Listing));
-                self.opened.insert(path.clone());
+                self.tree.open(&path);
             }
             NodeKind::Manifest { .. } => {
-                let has_digest = super::node_digest(node).is_some();
+                let has_digest = node.digest().is_some();
                 effects.extend(self.start_job(&path, JobKind::Manifest));
                 if has_digest {
                     effects.extend(self.start_job(&path, JobKind::Referrers));
                 }
-                self.opened.insert(path.clone());
+                self.tree.open(&path);
             }
             NodeKind::Blob { .. } => effects.extend(self.start_job(&path, JobKind::Preview)),
             NodeKind::Group { .. } => {}

@@ -4,78 +4,12 @@
 use super::{App, Focus};
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, JobKind, NodePath};
-use crate::tui::model::{ManifestRole, Node, NodeKind, ROOT_ID};
-
-/// More rows than this in one list are cut, with a row saying how many
-/// more there are: the filter (`/`) finds the rest.
-pub const LIST_LIMIT: usize = 1000;
-/// The id of the row that stands for a list's cut tail.
-pub const MORE_ID: &str = "…more";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    pub path: NodePath,
-    pub depth: usize,
-    /// For the "… N more" row: how many rows it stands for.
-    pub more: usize,
-}
+use crate::tui::tree::{ManifestRole, NodeId, NodeKind, Row};
 
 impl App {
     /// The rows the tree shows, top to bottom.
     pub fn rows(&self) -> Vec<Row> {
-        let mut rows = Vec::new();
-        self.push_rows(&[ROOT_ID.to_owned()], 0, &mut rows);
-        rows
-    }
-
-    fn push_rows(&self, path: &[String], depth: usize, rows: &mut Vec<Row>) {
-        rows.push(Row {
-            path: path.to_vec(),
-            depth,
-            more: 0,
-        });
-        if !self.opened.contains(path) {
-            return;
-        }
-        let (children, hidden) = self.visible_children(path);
-        for id in children {
-            let mut child = path.to_vec();
-            child.push(id.clone());
-            self.push_rows(&child, depth + 1, rows);
-        }
-        if hidden > 0 {
-            let mut more = path.to_vec();
-            more.push(MORE_ID.to_owned());
-            rows.push(Row {
-                path: more,
-                depth: depth + 1,
-                more: hidden,
-            });
-        }
-    }
-
-    /// A list's children after hiding digest tags and filtering, cut at
-    /// `LIST_LIMIT`; with the number cut.
-    pub fn visible_children(&self, path: &[String]) -> (Vec<&String>, usize) {
-        let Some(node) = self.nodes.get(path) else {
-            return (Vec::new(), 0);
-        };
-        let filter = self
-            .filters
-            .get(path)
-            .map(|f| f.to_lowercase())
-            .unwrap_or_default();
-        // Computed once per change of the list or the filter (see
-        // `Children::view`); here only the shown rows are touched.
-        let view = node
-            .children
-            .view(&filter, self.show_digest_tags, LIST_LIMIT);
-        let shown = view
-            .shown
-            .iter()
-            .filter_map(|&i| node.children.get(i as usize))
-            .collect();
-        (shown, view.hidden)
+        self.tree.rows()
     }
 
     pub(super) fn navigate(&mut self, action: Action) -> Vec<Effect> {
@@ -86,7 +20,7 @@ impl App {
         let rows = self.rows();
         let index = rows
             .iter()
-            .position(|r| r.path == self.selected)
+            .position(|r| r.path == *self.tree.selected())
             .unwrap_or(0);
         let page = usize::from(self.areas.tree.height.saturating_sub(2)).max(1);
         let last = rows.len().saturating_sub(1);
@@ -98,9 +32,8 @@ impl App {
             Action::First => 0,
             Action::Last => last,
             Action::Collapse => {
-                let path = self.selected.clone();
-                if self.opened.contains(&path) {
-                    self.opened.remove(&path);
+                let path = self.tree.selected().clone();
+                if self.tree.close(&path) {
                     self.keep_selection_visible();
                     return Vec::new();
                 }
@@ -110,8 +43,8 @@ impl App {
                 return Vec::new();
             }
             Action::Expand => {
-                let path = self.selected.clone();
-                if self.opened.contains(&path) {
+                let path = self.tree.selected().clone();
+                if self.tree.is_open(&path) {
                     (index + 1).min(last)
                 } else {
                     return self.open_node(&path);
@@ -121,9 +54,8 @@ impl App {
                 if let Some(effects) = self.open_layer_files() {
                     return effects;
                 }
-                let path = self.selected.clone();
-                if self.opened.contains(&path) {
-                    self.opened.remove(&path);
+                let path = self.tree.selected().clone();
+                if self.tree.close(&path) {
                     return Vec::new();
                 }
                 return self.open_node(&path);
@@ -158,12 +90,10 @@ impl App {
 
     /// Selects a row and starts what the detail pane needs for it.
     pub fn select(&mut self, path: NodePath) -> Vec<Effect> {
-        if path != self.selected {
+        if self.tree.select(path) {
             self.detail_scroll = 0;
             self.detail_search.clear();
         }
-        self.selected = path;
-        self.ensure_node(&self.selected.clone());
         self.keep_selection_visible();
         self.selection_effects()
     }
@@ -173,8 +103,8 @@ impl App {
     /// document inside. Tags wait for Enter: listing a registry's tags must
     /// not fetch every manifest the cursor passes over.
     pub(super) fn selection_effects(&mut self) -> Vec<Effect> {
-        let path = self.selected.clone();
-        let Some(node) = self.nodes.get(&path) else {
+        let path = self.tree.selected().clone();
+        let Some(node) = self.tree.node(&path) else {
             return Vec::new();
         };
         let is_blob = matches!(node.kind, NodeKind::Blob { .. });
@@ -194,9 +124,9 @@ impl App {
     }
 
     /// Opens a node and starts whatever it needs to show its children.
-    pub fn open_node(&mut self, path: &[String]) -> Vec<Effect> {
-        self.ensure_node(path);
-        let Some(node) = self.nodes.get(path) else {
+    pub fn open_node(&mut self, path: &[NodeId]) -> Vec<Effect> {
+        self.tree.ensure_node(path);
+        let Some(node) = self.tree.node(path) else {
             return Vec::new();
         };
         let mut effects = Vec::new();
@@ -211,54 +141,15 @@ impl App {
             }
             NodeKind::Group { .. } => {}
         }
-        self.opened.insert(path.to_vec());
+        self.tree.open(path);
         effects
-    }
-
-    /// Creates the node of a listing entry (repository or tag) on first touch.
-    pub(super) fn ensure_node(&mut self, path: &[String]) {
-        if self.nodes.contains_key(path) || path.len() < 2 {
-            return;
-        }
-        let id = &path[path.len() - 1];
-        let parent = &path[..path.len() - 1];
-        let kind = if let Some(name) = id.strip_prefix("r:") {
-            NodeKind::Repository {
-                name: name.to_owned(),
-            }
-        } else if let Some(tag) = id.strip_prefix("t:") {
-            let Some(repository) = self.nodes.get(parent).and_then(Node::repository) else {
-                return;
-            };
-            NodeKind::Manifest {
-                repository: repository.to_owned(),
-                reference: tag.to_owned(),
-                role: ManifestRole::Tag(tag.to_owned()),
-            }
-        } else {
-            return;
-        };
-        self.nodes.insert(path.to_vec(), Node::new(kind));
     }
 
     /// Keeps the selection on a visible row (after a filter or collapse)
     /// and the tree scrolled so that it shows.
     pub fn keep_selection_visible(&mut self) {
         let rows = self.rows();
-        let mut index = rows.iter().position(|r| r.path == self.selected);
-        if index.is_none() {
-            // The nearest visible ancestor, else the first row.
-            let mut path = self.selected.clone();
-            while index.is_none() && path.len() > 1 {
-                path.pop();
-                index = rows.iter().position(|r| r.path == path);
-            }
-            let row = index.and_then(|i| rows.get(i)).or(rows.first());
-            if let Some(row) = row {
-                self.selected.clone_from(&row.path);
-            }
-        }
-        let index = index.unwrap_or(0);
+        let index = self.tree.select_visible(&rows);
         let height = usize::from(self.areas.tree.height.saturating_sub(2)).max(1);
         if index < self.tree_offset {
             self.tree_offset = index;
@@ -266,5 +157,23 @@ impl App {
             self.tree_offset = index + 1 - height;
         }
         self.tree_offset = self.tree_offset.min(rows.len().saturating_sub(1));
+    }
+}
+
+impl App {
+    /// Removes one row and what is below it (a tag that does not exist).
+    pub(super) fn forget(&mut self, path: &[NodeId]) {
+        let moved = self.tree.forget(path);
+        self.after_forgetting(moved);
+    }
+
+    /// After rows went: a selection that moved shows its new node from the
+    /// top, and stays on screen.
+    pub(super) fn after_forgetting(&mut self, selection_moved: bool) {
+        if selection_moved {
+            self.detail_scroll = 0;
+            self.detail_search.clear();
+        }
+        self.keep_selection_visible();
     }
 }

@@ -2,14 +2,14 @@
 //! `ops` engine through effects; their progress and outcome come back as
 //! messages, and the nodes they change are reloaded.
 
-use super::{App, Dialog, Popup, node_digest};
+use super::{App, Dialog, Popup};
 use crate::oci::PlatformSpec;
 use crate::oci::media_type::ArtifactKind;
 use crate::ops::{DeletePlan, PlatformChoice, PullSelect};
 use crate::text::count;
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, JobKind, NodePath, OperationOutcome, OperationRequest};
-use crate::tui::model::{ManifestRole, NodeKind};
+use crate::tui::tree::{ManifestRole, NodeKind};
 
 /// An operation under way, for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,7 @@ impl App {
     pub(super) fn on_operation_done(
         &mut self,
         id: u64,
-        result: Result<OperationOutcome, String>,
+        result: Result<OperationOutcome, crate::tui::failure::Failure>,
     ) -> Vec<Effect> {
         let Some(operation) = self.operations.remove(&id) else {
             return Vec::new();
@@ -90,7 +90,8 @@ impl App {
                 ));
             }
             OperationOutcome::Deleted { count, digests } => {
-                self.forget_digests(&digests.into_iter().collect());
+                let moved = self.tree.forget_digests(&digests.into_iter().collect());
+                self.after_forgetting(moved);
                 self.say(format!("deleted {}", crate::text::count(count, "manifest")));
             }
             OperationOutcome::DeletePlanned(plan) => {
@@ -107,13 +108,12 @@ impl App {
 
     /// Reloads what an operation changed: a list, or a subject's referrers.
     fn reload(&mut self, path: &NodePath) -> Vec<Effect> {
-        let Some(node) = self.nodes.get_mut(path) else {
+        let Some(node) = self.tree.node(path) else {
             return Vec::new();
         };
         match node.kind {
             NodeKind::Registry | NodeKind::Repository { .. } => {
-                node.children.clear();
-                node.children.extend(self.pinned.get(path).cloned());
+                self.tree.restart_listing(path);
                 self.start_job(path, JobKind::Listing).into_iter().collect()
             }
             NodeKind::Manifest { .. } => self
@@ -136,8 +136,8 @@ impl App {
 
     /// The action keys on the selected node.
     pub(super) fn operation_key(&mut self, action: Action) -> Vec<Effect> {
-        let path = self.selected.clone();
-        let Some(node) = self.nodes.get(&path) else {
+        let path = self.tree.selected().clone();
+        let Some(node) = self.tree.node(&path) else {
             return Vec::new();
         };
         let output_dir = self.config.download_dir.clone();
@@ -156,7 +156,7 @@ impl App {
             self.complain("select a manifest first");
             return Vec::new();
         };
-        let Some(digest) = node_digest(node) else {
+        let Some(digest) = node.digest() else {
             self.complain("load it first (Enter)");
             return Vec::new();
         };
@@ -240,7 +240,7 @@ impl App {
 
     /// For a platform row of an index: the index's digest and the platform.
     fn platform_of_selection(&self, path: &NodePath) -> Option<(String, PlatformSpec)> {
-        let node = self.nodes.get(path)?;
+        let node = self.tree.node(path)?;
         if !matches!(
             node.kind,
             NodeKind::Manifest {
@@ -251,8 +251,8 @@ impl App {
             return None;
         }
         let platform = node.descriptor.as_ref()?.platform.as_ref()?;
-        let parent = self.nodes.get(&path[..path.len().checked_sub(1)?])?;
-        Some((node_digest(parent)?.to_string(), PlatformSpec::of(platform)))
+        let parent = self.tree.node(&path[..path.len().checked_sub(1)?])?;
+        Some((parent.digest()?.to_string(), PlatformSpec::of(platform)))
     }
 
     pub(super) fn on_path_completed(&mut self, typed: &str, completions: Vec<String>) {

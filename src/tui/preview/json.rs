@@ -1,6 +1,6 @@
-//! Syntax colours for pretty-printed JSON: keys, strings, numbers and
-//! literals, line by line (the input is `serde_json`'s pretty output, so
-//! one token never spans lines).
+//! JSON as the registry wrote it, re-indented (its keys in their order,
+//! nothing re-serialised), and syntax colours for it: keys, strings,
+//! numbers and literals, line by line (one token never spans lines).
 
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
@@ -11,6 +11,65 @@ const KEY: Color = Color::Cyan;
 const STRING: Color = Color::Green;
 const NUMBER: Color = Color::Yellow;
 const LITERAL: Color = Color::Magenta;
+
+/// `raw` JSON laid out one value per line, indented by two spaces per
+/// level, keys and values exactly as written (a manifest's digest is over
+/// its bytes: what it shows is what was signed). Whitespace between
+/// tokens is replaced; strings are copied as they are.
+pub fn reindent(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut depth = 0usize;
+    let mut chars = text.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                out.push('"');
+                while let Some(s) = chars.next() {
+                    out.push(s);
+                    match s {
+                        '\\' => out.extend(chars.next()),
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' | '[' => {
+                out.push(c);
+                // An empty object or array stays on its line.
+                while chars.peek().is_some_and(|n| n.is_whitespace()) {
+                    chars.next();
+                }
+                if let Some(&close) = chars.peek()
+                    && matches!(close, '}' | ']')
+                {
+                    out.push(close);
+                    chars.next();
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(',');
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 pub fn highlight(pretty: &str) -> Vec<Line<'static>> {
     pretty.lines().map(highlight_line).collect()
@@ -72,6 +131,29 @@ fn string_end(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reindents_in_the_registrys_own_order() {
+        let raw = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":"sha256:ab","size":2},"layers":[],"annotations":{"z":"a, b: {c}","a":"q\"}"}}"#;
+        assert_eq!(
+            reindent(raw),
+            r#"{
+  "schemaVersion": 2,
+  "mediaType": "application/vnd.oci.image.manifest.v1+json",
+  "config": {
+    "digest": "sha256:ab",
+    "size": 2
+  },
+  "layers": [],
+  "annotations": {
+    "z": "a, b: {c}",
+    "a": "q\"}"
+  }
+}"#
+        );
+        // Already indented text comes out the same way.
+        assert_eq!(reindent(reindent(raw).as_bytes()), reindent(raw));
+    }
 
     #[test]
     fn colours_keys_strings_numbers_and_literals() {

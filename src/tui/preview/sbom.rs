@@ -85,7 +85,7 @@ impl SbomSummary {
     }
 
     /// The summary as lines; `search` narrows the components
-    /// (case-insensitive, over name, version, licence and purl).
+    /// (case-insensitive, over what the rows show: name, version, licence).
     pub fn lines(&self, search: &str, heading: Style) -> Vec<Line<'static>> {
         let table = SbomTable::from(self.clone());
         let matches = table.matching(search);
@@ -106,8 +106,8 @@ pub struct SbomTable {
     pub format: String,
     /// The column headings, then one line per component.
     pub rows: Vec<Line<'static>>,
-    /// Name, version, licence and purl of each component, lowercased and
-    /// joined by NUL (typed text never holds one).
+    /// Name, version and licence of each component (what its row shows,
+    /// uncut), lowercased and joined by NUL (typed text never holds one).
     haystacks: Vec<String>,
     /// The last search and its matches (indices into `rows`), kept for the
     /// frames that follow it.
@@ -124,19 +124,25 @@ impl From<SbomSummary> for SbomTable {
         let rows = components
             .iter()
             .map(|c| {
+                // Every cell within its column (cut with an ellipsis), so a
+                // long name or version never pushes the columns after it
+                // and a long licence never wraps back to column 0.
                 Line::from(vec![
-                    Span::raw(format!("  {:<name_width$}  ", escape::owned(&c.name))),
+                    Span::raw(format!("  {}  ", cell(&c.name, name_width))),
                     Span::styled(
-                        format!("{:<version_width$}  ", escape::owned(&c.version)),
+                        format!("{}  ", cell(&c.version, version_width)),
                         Style::new().fg(Color::Yellow),
                     ),
-                    Span::styled(escape::owned(&c.licence), Style::new().fg(Color::Green)),
+                    Span::styled(
+                        cell(&c.licence, LICENCE_WIDTH).trim_end().to_owned(),
+                        Style::new().fg(Color::Green),
+                    ),
                 ])
             })
             .collect();
         let haystacks = components
             .iter()
-            .map(|c| format!("{}\0{}\0{}\0{}", c.name, c.version, c.licence, c.purl).to_lowercase())
+            .map(|c| format!("{}\0{}\0{}", c.name, c.version, c.licence).to_lowercase())
             .collect();
         SbomTable {
             format: summary.format,
@@ -204,7 +210,7 @@ impl SbomTable {
         columns.style = heading;
         vec![
             Line::from(vec![
-                Span::styled("SBOM       ", heading),
+                Span::styled("format     ", heading),
                 Span::raw(escape::owned(&self.format)),
             ]),
             Line::from(vec![
@@ -260,6 +266,21 @@ fn text(value: &Value) -> String {
     }
 }
 
+/// The widest a licence shows; the search still finds the whole text.
+const LICENCE_WIDTH: usize = 30;
+
+/// `text` made safe to show and fitted to `width` columns: cut with an
+/// ellipsis when longer, padded when shorter.
+fn cell(text: &str, width: usize) -> String {
+    let clean = escape::owned(text);
+    if clean.chars().count() <= width {
+        return format!("{clean:<width$}");
+    }
+    let mut cut: String = clean.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 /// The width of a column: its widest cell, within `min..=max`.
 fn column_width<'a>(cells: impl Iterator<Item = &'a str>, min: usize, max: usize) -> usize {
     cells
@@ -301,5 +322,40 @@ mod tests {
         assert_eq!(summary.components[0].licence, "Zlib");
         assert_eq!(summary.components[0].purl, "pkg:generic/zlib@1.3");
         assert!(SbomSummary::parse(b"{\"x\":1}").is_none());
+    }
+
+    #[test]
+    fn columns_stay_aligned_for_long_cells() {
+        let long_name = "a-very-long-component-name-that-goes-on-and-on";
+        let cdx = format!(
+            r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","components":[
+            {{"name":"{long_name}","version":"1.2.3-r0+build.20240101.abcdef","licenses":[
+              {{"expression":"GPL-2.0-only AND MIT AND BSD-3-Clause AND Apache-2.0"}}]}},
+            {{"name":"zlib","version":"1.3","licenses":[{{"license":{{"id":"Zlib"}}}}]}}]}}"#
+        );
+        let table = SbomTable::from(SbomSummary::parse(cdx.as_bytes()).expect("cyclonedx"));
+        let rows: Vec<String> = table.rows.iter().map(ToString::to_string).collect();
+        let version_at =
+            |row: &str, version: &str| row.find(version).map(|i| row[..i].chars().count());
+        assert_eq!(
+            version_at(&rows[1], "1.2.3"),
+            version_at(&rows[2], "1.3"),
+            "{rows:#?}"
+        );
+        assert_eq!(
+            version_at(&rows[0], "version"),
+            version_at(&rows[2], "1.3"),
+            "{rows:#?}"
+        );
+        assert!(rows[1].contains('…') && rows[1].chars().count() <= 2 + 26 + 2 + 14 + 2 + 30);
+        // The search still sees the whole of what was cut.
+        assert_eq!(table.matching("apache").map(|m| m.len()), Some(1));
+        assert_eq!(table.matching("goes-on-and-on").map(|m| m.len()), Some(1));
+        // A field the table does not show is not searched.
+        let with_purl = br#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":[
+            {"name":"zlib","version":"1.3","purl":"pkg:apk/alpine/zlib@1.3"}]}"#;
+        let table = SbomTable::from(SbomSummary::parse(with_purl).expect("cyclonedx"));
+        assert_eq!(table.matching("alpine").map(|m| m.len()), Some(0));
+        assert_eq!(table.matching("zlib").map(|m| m.len()), Some(1));
     }
 }

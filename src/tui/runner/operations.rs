@@ -9,6 +9,7 @@ use crate::ops::{self, CancellationToken, CopyOptions, ProgressSink, PullOptions
 use crate::store::SharedStore;
 use crate::store::remote::ConnectOptions;
 use crate::target::open;
+use crate::tui::failure::Failure;
 use crate::tui::message::{CopyDestination, Msg, OperationOutcome, OperationRequest};
 
 /// Runs `request`, forwarding its progress; ends with `OperationDone`.
@@ -34,7 +35,7 @@ async fn run_request(
     request: OperationRequest,
     progress: &ProgressSink,
     cancel: &CancellationToken,
-) -> Result<OperationOutcome, String> {
+) -> Result<OperationOutcome, Failure> {
     let store = store.as_ref();
     let result =
         match request {
@@ -128,7 +129,7 @@ async fn run_request(
                         .collect(),
                 }),
         };
-    result.map_err(|e| e.to_string())
+    result.map_err(Failure::from)
 }
 
 /// The store a copy goes to (`None`: the one being browsed) and its
@@ -137,16 +138,17 @@ async fn run_request(
 fn open_destination(
     destination: CopyDestination,
     connect: &ConnectOptions,
-) -> Result<(Option<SharedStore>, String), String> {
+) -> Result<(Option<SharedStore>, String), Failure> {
     match destination {
         CopyDestination::SameStore { repository } => Ok((None, repository)),
         CopyDestination::Elsewhere(spec) => {
-            let target = open(&spec, connect, true).map_err(|e| e.to_string())?;
+            let target =
+                open(&spec, connect, true).map_err(|e| Failure::Other(e.to_string()))?;
             if target.repository.is_empty() {
-                return Err(format!(
+                return Err(Failure::Other(format!(
                     "{} does not name a repository",
                     target.display_name
-                ));
+                )));
             }
             Ok((Some(target.store), target.repository))
         }

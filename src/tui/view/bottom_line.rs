@@ -20,11 +20,17 @@ impl Widget for &BottomLine<'_> {
         let app = self.app;
         let line = if let Some(input) = &app.input {
             let saved = &app.config.registries;
+            let keymap = &app.config.keymap;
+            let (confirm, cancel) = (keymap.hint(Action::Confirm), keymap.hint(Action::Cancel));
             let hint = if input.purpose == InputPurpose::GoTo && !saved.is_empty() {
                 let saved: Vec<String> = saved.iter().map(|r| escape::owned(r)).collect();
-                format!("   tab: {} · enter goes · esc cancels", saved.join(" "))
+                format!(
+                    "   {}: {} · {confirm} goes · {cancel} cancels",
+                    keymap.hint(Action::Complete),
+                    saved.join(" ")
+                )
             } else {
-                "   enter keeps · esc clears".to_owned()
+                format!("   {confirm} keeps · {cancel} clears")
             };
             Line::from(vec![
                 Span::styled(input.prompt(), Style::new().fg(app.config.theme.accent)),

@@ -6,8 +6,6 @@
 //! their bytes arrived; a frame borrows the lines it shows and builds only
 //! the few around them, so a 16 MiB SBOM costs what the screen shows.
 
-use std::sync::Arc;
-
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -15,6 +13,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 mod manifest;
+mod text;
+
+pub use text::DetailText;
 
 use super::labels::{self, human_size};
 use super::tree_pane::pane_block;
@@ -22,9 +23,9 @@ use crate::oci::Descriptor;
 use crate::oci::media_type as mt;
 use crate::tui::app::{App, Focus};
 use crate::tui::escape;
-use crate::tui::model::{Node, NodeKind, Slot, Status};
 use crate::tui::preview::{Content, note};
 use crate::tui::runner::PREVIEW_LIMIT;
+use crate::tui::tree::{Node, NodeKind, Slot, Status};
 
 pub struct DetailPane<'a> {
     pub app: &'a App,
@@ -44,144 +45,6 @@ impl Widget for &DetailPane<'_> {
             .block(block)
             .wrap(Wrap { trim: false })
             .render(area, buf);
-    }
-}
-
-/// The detail pane's lines: small parts built for this frame, and large
-/// ones borrowed from what was laid out when the bytes arrived.
-#[derive(Default)]
-pub struct DetailText<'a> {
-    parts: Vec<Part<'a>>,
-}
-
-enum Part<'a> {
-    Built(Vec<Line<'static>>),
-    Kept(&'a [Line<'static>]),
-    /// Some of the kept lines (an SBOM search's matches), by index.
-    Picked(&'a [Line<'static>], Arc<[u32]>),
-}
-
-impl Part<'_> {
-    fn len(&self) -> usize {
-        match self {
-            Part::Built(lines) => lines.len(),
-            Part::Kept(lines) => lines.len(),
-            Part::Picked(_, picked) => picked.len(),
-        }
-    }
-}
-
-impl<'a> DetailText<'a> {
-    fn push(&mut self, line: Line<'static>) {
-        if let Some(Part::Built(lines)) = self.parts.last_mut() {
-            lines.push(line);
-        } else {
-            self.parts.push(Part::Built(vec![line]));
-        }
-    }
-
-    fn extend(&mut self, lines: impl IntoIterator<Item = Line<'static>>) {
-        for line in lines {
-            self.push(line);
-        }
-    }
-
-    fn keep(&mut self, lines: &'a [Line<'static>]) {
-        self.parts.push(Part::Kept(lines));
-    }
-
-    /// The number of lines, before wrapping.
-    pub fn len(&self) -> usize {
-        self.parts.iter().map(Part::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// `count` lines from line `start` on, borrowing the kept ones; the
-    /// parts before `start` are stepped over by their length.
-    pub fn window(&self, start: usize, count: usize) -> Vec<Line<'_>> {
-        let mut out = Vec::with_capacity(count.min(self.len()));
-        let mut skip = start;
-        for part in &self.parts {
-            let room = count - out.len();
-            if room == 0 {
-                break;
-            }
-            let len = part.len();
-            if skip >= len {
-                skip -= len;
-                continue;
-            }
-            match part {
-                Part::Built(lines) => out.extend(lines[skip..].iter().take(room).map(borrowed)),
-                Part::Kept(lines) => out.extend(lines[skip..].iter().take(room).map(borrowed)),
-                Part::Picked(lines, picked) => out.extend(
-                    picked[skip..]
-                        .iter()
-                        .take(room)
-                        .filter_map(|&i| lines.get(i as usize))
-                        .map(borrowed),
-                ),
-            }
-            skip = 0;
-        }
-        out
-    }
-
-    /// The first line to show so that the last line sits on the bottom
-    /// row of a `width`×`height` pane: lines wrap, so this counts the rows
-    /// of the last few lines, never of the ones above.
-    pub fn last_start(&self, width: u16, height: u16) -> usize {
-        let len = self.len();
-        let height = usize::from(height.max(1));
-        let first = len.saturating_sub(height);
-        let mut rows = 0;
-        let mut start = len;
-        for line in self.window(first, height).into_iter().rev() {
-            rows += Paragraph::new(line)
-                .wrap(Wrap { trim: false })
-                .line_count(width.max(1))
-                .max(1);
-            if rows > height {
-                break;
-            }
-            start -= 1;
-        }
-        start.min(len.saturating_sub(1))
-    }
-
-    /// Every line, owned (for tests and callers that keep them).
-    pub fn into_lines(self) -> Vec<Line<'static>> {
-        let len = self.len();
-        let mut out = Vec::with_capacity(len);
-        for part in self.parts {
-            match part {
-                Part::Built(lines) => out.extend(lines),
-                Part::Kept(lines) => out.extend(lines.iter().cloned()),
-                Part::Picked(lines, picked) => out.extend(
-                    picked
-                        .iter()
-                        .filter_map(|&i| lines.get(i as usize))
-                        .cloned(),
-                ),
-            }
-        }
-        out
-    }
-}
-
-/// A line whose text borrows from `line`: no string is copied.
-fn borrowed<'a>(line: &'a Line<'static>) -> Line<'a> {
-    Line {
-        spans: line
-            .spans
-            .iter()
-            .map(|span| Span::styled(span.content.as_ref(), span.style))
-            .collect(),
-        style: line.style,
-        alignment: line.alignment,
     }
 }
 
@@ -215,7 +78,7 @@ pub fn detail_lines(app: &App) -> Vec<Line<'static>> {
 pub fn detail_text(app: &App) -> DetailText<'_> {
     let mut lines = DetailText::default();
     let Some(node) = app.selected_node() else {
-        let hidden = app.selected.last().is_some_and(|id| id.starts_with('…'));
+        let hidden = app.tree.selected().last() == Some(&crate::tui::tree::NodeId::More);
         lines.push(note(if hidden {
             "more entries than shown: / filters the list"
         } else {
@@ -233,13 +96,15 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
                 super::status_bar::support_label(app),
             ));
             lines.push(field(app, "repositories", listing_count(node)));
+            filter_line(app, &mut lines);
         }
         NodeKind::Repository { name } => {
             lines.push(field(app, "repository", escape::owned(name)));
-            let digest_tags = node.children.digest_tags();
+            let digest_tags = node.children().digest_tags();
             lines.push(field(app, "tags", listing_count(node)));
+            filter_line(app, &mut lines);
             if digest_tags > 0 {
-                let shown = if app.show_digest_tags {
+                let shown = if app.tree.show_digest_tags() {
                     "shown"
                 } else {
                     "hidden; t shows them"
@@ -254,7 +119,7 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
         NodeKind::Group { artifact_type } => {
             lines.push(field(app, "artifact type", escape::owned(artifact_type)));
             lines.push(field(app, "kind", mt::artifact_kind(artifact_type).label()));
-            lines.push(field(app, "referrers", node.children.len().to_string()));
+            lines.push(field(app, "referrers", node.children().len().to_string()));
         }
         NodeKind::Manifest { repository, .. } => {
             manifest::manifest_lines(app, node, repository, &mut lines)
@@ -270,26 +135,41 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
     }
     if let Some(error) = node.error() {
         let retry = app.config.keymap.hint(crate::tui::keymap::Action::Refresh);
-        lines.parts.insert(
-            0,
-            Part::Built(vec![
-                Line::from(Span::styled(
-                    format!("✗ {}", escape::clean(error)),
-                    Style::new().fg(app.config.theme.error),
-                )),
-                note(format!("press {retry} to retry")),
-                Line::raw(""),
-            ]),
-        );
+        let mut block = vec![Line::from(Span::styled(
+            format!("✗ {}", escape::clean(&error.to_string())),
+            Style::new().fg(app.config.theme.error),
+        ))];
+        if error.retry_may_help() {
+            block.push(note(format!("press {retry} to retry")));
+        }
+        block.push(Line::raw(""));
+        lines.prepend(block);
     }
     lines
+}
+
+/// For a filtered list: the filter and how many entries it lets through.
+fn filter_line(app: &App, lines: &mut DetailText) {
+    let list = app.tree.selected();
+    if let (Some(filter), Some((shown, total))) =
+        (app.tree.filter(list), app.tree.filtered_count(list))
+    {
+        lines.push(field(
+            app,
+            "filter",
+            format!(
+                "\"{}\": {shown} of {total} (/ changes it)",
+                escape::clean(filter)
+            ),
+        ));
+    }
 }
 
 fn listing_count(node: &Node) -> String {
     match &node.listing.status {
         Status::Idle => "Enter lists them".to_owned(),
-        Status::Loading => format!("{} so far…", node.children.len()),
-        _ => node.children.len().to_string(),
+        Status::Loading => format!("{} so far…", node.children().len()),
+        _ => node.children().len().to_string(),
     }
 }
 
@@ -375,16 +255,22 @@ fn preview_parts<'a>(app: &App, node: &'a Node, lines: &mut DetailText<'a>) {
                 let count = matches.as_deref().map(<[u32]>::len);
                 lines.extend(table.head(&app.detail_search, count, heading(app)));
                 match matches {
-                    Some(picked) => lines
-                        .parts
-                        .push(Part::Picked(table.component_rows(), picked)),
+                    Some(picked) => lines.pick(table.component_rows(), picked),
                     None => lines.keep(table.component_rows()),
                 }
             }
         },
         (Status::Loading, _) => lines.push(note(format!("{} loading", labels::spinner(app.tick)))),
-        (Status::Failed(reason), _) => lines.push(Line::from(Span::styled(
-            format!("✗ {}  (r retries)", escape::clean(reason)),
+        (Status::Failed(failure), _) => lines.push(Line::from(Span::styled(
+            format!(
+                "✗ {}{}",
+                escape::clean(&failure.to_string()),
+                if failure.retry_may_help() {
+                    "  (r retries)"
+                } else {
+                    ""
+                }
+            ),
             Style::new().fg(app.config.theme.error),
         ))),
         _ => {

@@ -8,6 +8,7 @@ use super::popup::PopupText;
 use crate::tui::app::dialogs::ARTIFACT_TYPE_SUGGESTIONS;
 use crate::tui::app::{App, Dialog};
 use crate::tui::escape;
+use crate::tui::keymap::Action;
 
 pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
     let accent = Style::new().fg(app.config.theme.accent);
@@ -45,9 +46,16 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
                 title: "delete",
                 body: lines,
                 keys: vec![Line::styled(
-                    " y/enter deletes · n/esc keeps · ↑↓ scroll",
+                    format!(
+                        " y/{} deletes · n/{} keeps · {}/{} scroll",
+                        hint(app, Action::Confirm),
+                        hint(app, Action::Cancel),
+                        hint(app, Action::Up),
+                        hint(app, Action::Down),
+                    ),
                     dim,
                 )],
+                indent: None,
             }
         }
         Dialog::Attach {
@@ -85,11 +93,24 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
                 body: lines,
                 keys: vec![
                     Line::styled(
-                        " ↑↓ fields · tab completes the path · → completes the type",
+                        format!(
+                            " {}/{} fields · {} completes the path · → completes the type",
+                            hint(app, Action::PreviousField),
+                            hint(app, Action::NextField),
+                            hint(app, Action::Complete),
+                        ),
                         dim,
                     ),
-                    Line::styled(" enter attaches · esc cancels", dim),
+                    Line::styled(
+                        format!(
+                            " {} attaches · {} cancels",
+                            hint(app, Action::Confirm),
+                            hint(app, Action::Cancel)
+                        ),
+                        dim,
+                    ),
                 ],
+                indent: None,
             }
         }
         Dialog::Copy {
@@ -131,12 +152,24 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
                 title: "copy",
                 body: lines,
                 keys: vec![Line::styled(
-                    " enter copies · esc cancels · ctrl-u clears · ctrl-w deletes a word",
+                    format!(
+                        " {} copies · {} cancels · {} clears · {} deletes a word",
+                        hint(app, Action::Confirm),
+                        hint(app, Action::Cancel),
+                        hint(app, Action::ClearLine),
+                        hint(app, Action::DeleteWord),
+                    ),
                     dim,
                 )],
+                indent: None,
             }
         }
     }
+}
+
+/// The first key of `action`, as the dialogs' key lines name it.
+fn hint(app: &App, action: Action) -> String {
+    app.config.keymap.hint(action)
 }
 
 /// Why Enter was refused, inside the dialog that stays open for a fix

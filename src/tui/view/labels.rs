@@ -9,7 +9,8 @@ use crate::graph::FoundBy;
 use crate::oci::media_type::{self as mt};
 use crate::tui::app::App;
 use crate::tui::escape;
-use crate::tui::model::{BlobRole, ManifestRole, Node, NodeKind, display_id};
+use crate::tui::tree::NodeId;
+use crate::tui::tree::{BlobRole, ManifestRole, Node, NodeKind};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -24,7 +25,8 @@ pub fn type_name(artifact_type: &str) -> String {
     mt::friendly_name(artifact_type).map_or_else(|| escape::owned(artifact_type), str::to_owned)
 }
 
-pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
+pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>> {
+    let id = path.last().unwrap_or(&NodeId::More);
     let theme = &app.config.theme;
     let dim = Style::new().fg(Color::DarkGray);
     let kind_colour = node.artifact_kind().map(|k| theme.kind(k));
@@ -35,14 +37,8 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
                 escape::owned(&app.session.store_name),
                 Style::new().add_modifier(Modifier::BOLD),
             ));
-            if !node.children.is_empty() {
-                spans.push(Span::styled(
-                    format!(
-                        "  {}",
-                        count_of(node.children.len(), "repository", "repositories")
-                    ),
-                    dim,
-                ));
+            if !node.children().is_empty() {
+                spans.extend(list_count(app, path, node, "repository", "repositories"));
             }
         }
         NodeKind::Repository { name } => {
@@ -50,11 +46,8 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
                 escape::owned(name),
                 Style::new().fg(theme.accent),
             ));
-            if !node.children.is_empty() {
-                spans.push(Span::styled(
-                    format!("  {}", count_of(node.children.len(), "tag", "tags")),
-                    dim,
-                ));
+            if !node.children().is_empty() {
+                spans.extend(list_count(app, path, node, "tag", "tags"));
             }
         }
         NodeKind::Group { artifact_type } => {
@@ -64,7 +57,7 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
                     .fg(kind_colour.unwrap_or(Color::Gray))
                     .add_modifier(Modifier::BOLD),
             ));
-            spans.push(Span::styled(format!("  {}", node.children.len()), dim));
+            spans.push(Span::styled(format!("  {}", node.children().len()), dim));
         }
         NodeKind::Manifest { role, .. } => {
             let name = match role {
@@ -154,14 +147,39 @@ pub fn node_spans(app: &App, id: &str, node: &Node) -> Vec<Span<'static>> {
     }
     if let Some(error) = node.error() {
         spans.push(Span::styled(
-            format!("  ✗ {}", escape::clean(error)),
+            format!("  ✗ {}", escape::clean(&error.to_string())),
             Style::new().fg(theme.error),
         ));
     }
     if spans.is_empty() {
-        spans.push(Span::raw(escape::owned(display_id(id))));
+        spans.push(Span::raw(escape::owned(&id.name())));
     }
     spans
+}
+
+/// `3 tags`; with a filter, `1 of 3 tags` and the filter, so a list never
+/// hides rows without saying so.
+fn list_count(
+    app: &App,
+    path: &[NodeId],
+    node: &Node,
+    one: &str,
+    many: &str,
+) -> Vec<Span<'static>> {
+    let dim = Style::new().fg(Color::DarkGray);
+    match (app.tree.filtered_count(path), app.tree.filter(path)) {
+        (Some((shown, total)), Some(filter)) => vec![
+            Span::styled(
+                format!("  {shown} of {}", count_of(total, one, many)),
+                Style::new().fg(Color::Yellow),
+            ),
+            Span::styled(format!("  /{}", escape::clean(filter)), dim),
+        ],
+        _ => vec![Span::styled(
+            format!("  {}", count_of(node.children().len(), one, many)),
+            dim,
+        )],
+    }
 }
 
 /// `1 tag`, `3 tags`.
@@ -170,7 +188,7 @@ pub fn count_of(n: usize, one: &str, many: &str) -> String {
 }
 
 fn digest_text(node: &Node) -> String {
-    crate::tui::app::node_digest(node).map_or_else(
+    node.digest().map_or_else(
         || "…".to_owned(),
         |d| format!("{}:{}", d.algorithm().name(), d.short()),
     )

@@ -9,9 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 
 use super::dialog_lines::dialog_text;
+use super::messages::messages_text;
+use super::wrap::{hanging, leading_spaces};
 use crate::tui::app::{App, Popup};
 use crate::tui::escape;
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action, Mode};
 
 /// What a popup shows.
 pub struct PopupText {
@@ -20,6 +22,9 @@ pub struct PopupText {
     pub body: Vec<Line<'static>>,
     /// The keys that answer the popup: always shown.
     pub keys: Vec<Line<'static>>,
+    /// Where wrapped rows of the body start; `None`: under the line's
+    /// text.
+    pub indent: Option<usize>,
 }
 
 struct Geometry {
@@ -36,10 +41,14 @@ fn wrapped_rows(lines: &[Line<'static>], width: u16) -> usize {
         .line_count(width.max(1))
 }
 
-fn geometry(area: Rect, text: &PopupText) -> Geometry {
-    let width = (area.width.saturating_sub(4))
+fn popup_width(area: Rect) -> u16 {
+    (area.width.saturating_sub(4))
         .min(110)
-        .max(20.min(area.width));
+        .max(20.min(area.width))
+}
+
+fn geometry(area: Rect, text: &PopupText) -> Geometry {
+    let width = popup_width(area);
     let inner = width.saturating_sub(2);
     let body_rows = wrapped_rows(&text.body, inner);
     let key_rows = wrapped_rows(&text.keys, inner);
@@ -72,17 +81,29 @@ fn geometry(area: Rect, text: &PopupText) -> Geometry {
     }
 }
 
-fn popup_text(app: &App) -> Option<PopupText> {
-    match &app.popup {
-        Some(Popup::Help) => Some(help_text(app)),
-        Some(Popup::Dialog(dialog)) => Some(dialog_text(app, dialog)),
-        None => None,
-    }
+/// What the open popup shows in a terminal of `area`, its body wrapped
+/// with a hanging indent.
+fn popup_text(app: &App, area: Rect) -> Option<PopupText> {
+    let mut text = match &app.popup {
+        Some(Popup::Help) => help_text(app),
+        Some(Popup::Messages) => messages_text(app),
+        Some(Popup::Dialog(dialog)) => dialog_text(app, dialog),
+        None => return None,
+    };
+    let inner = popup_width(area).saturating_sub(2);
+    text.body = std::mem::take(&mut text.body)
+        .into_iter()
+        .flat_map(|line| {
+            let indent = text.indent.unwrap_or_else(|| leading_spaces(&line) + 2);
+            hanging(line, inner, indent)
+        })
+        .collect();
+    Some(text)
 }
 
 /// How many rows the open popup's body can scroll in a terminal of `area`.
 pub fn popup_scroll_limit(app: &App, area: Rect) -> u16 {
-    let Some(text) = popup_text(app) else {
+    let Some(text) = popup_text(app, area) else {
         return 0;
     };
     let geometry = geometry(area, &text);
@@ -101,7 +122,7 @@ pub struct PopupView<'a> {
 impl Widget for &PopupView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
-        let Some(text) = popup_text(app) else {
+        let Some(text) = popup_text(app, area) else {
             return;
         };
         let geometry = geometry(area, &text);
@@ -131,29 +152,71 @@ impl Widget for &PopupView<'_> {
     }
 }
 
+/// How wide the help's column of keys is.
+const HELP_KEYS_WIDTH: usize = 16;
+
 /// Every action with its keys, straight from the loaded key map.
 fn help_text(app: &App) -> PopupText {
     let keymap = &app.config.keymap;
-    let mut lines: Vec<Line<'static>> = Action::ALL
-        .iter()
-        .map(|&action| {
-            let keys = keymap
-                .keys_of(action)
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" ");
-            Line::from(vec![
-                Span::styled(
-                    format!(" {keys:<16}"),
-                    Style::new()
-                        .fg(app.config.theme.accent)
-                        .add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(action.description()),
-            ])
-        })
+    let dialog_heading = Line::styled(
+        " in dialogs and prompts:",
+        Style::new().fg(app.config.theme.accent),
+    );
+    let browse = Action::ALL.iter().filter(|a| a.mode() == Mode::Browse);
+    let dialog = Action::ALL.iter().filter(|a| a.mode() == Mode::Dialog);
+    let mut lines: Vec<Line<'static>> = browse
+        .map(|&action| help_line(app, action))
+        .chain(std::iter::once(dialog_heading))
+        .chain(dialog.map(|&action| help_line(app, action)))
         .collect();
+    lines.extend(help_tail(app));
+    let dim = Style::new().fg(Color::DarkGray);
+    let keys = vec![Line::styled(
+        format!(
+            " {} {} {} {} {} {} scroll · {} closes",
+            keymap.hint(Action::Up),
+            keymap.hint(Action::Down),
+            keymap.hint(Action::PageUp),
+            keymap.hint(Action::PageDown),
+            keymap.hint(Action::First),
+            keymap.hint(Action::Last),
+            keymap.hint(Action::Cancel),
+        ),
+        dim,
+    )];
+    PopupText {
+        title: "keys",
+        body: lines,
+        keys,
+        // Under the descriptions, past the keys column.
+        indent: Some(HELP_KEYS_WIDTH + 1),
+    }
+}
+
+/// One action and its keys.
+fn help_line(app: &App, action: Action) -> Line<'static> {
+    let keys = app
+        .config
+        .keymap
+        .keys_of(action)
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ");
+    Line::from(vec![
+        Span::styled(
+            format!(" {keys:<HELP_KEYS_WIDTH$}"),
+            Style::new()
+                .fg(app.config.theme.accent)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(action.description()),
+    ])
+}
+
+/// The mouse, the log, the config and where downloads go.
+fn help_tail(app: &App) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
     lines.push(Line::raw(""));
     let dim = Style::new().fg(Color::DarkGray);
     lines.push(Line::from(Span::styled(
@@ -192,21 +255,5 @@ fn help_text(app: &App) -> PopupText {
         ));
     }
     lines.push(Line::from(Span::styled(settings, dim)));
-    let keys = vec![Line::styled(
-        format!(
-            " {} {} {} {} {} {} scroll · esc closes",
-            keymap.hint(Action::Up),
-            keymap.hint(Action::Down),
-            keymap.hint(Action::PageUp),
-            keymap.hint(Action::PageDown),
-            keymap.hint(Action::First),
-            keymap.hint(Action::Last),
-        ),
-        dim,
-    )];
-    PopupText {
-        title: "keys",
-        body: lines,
-        keys,
-    }
+    lines
 }

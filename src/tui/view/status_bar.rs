@@ -10,20 +10,21 @@ use ratatui::widgets::Widget;
 use super::labels::spinner;
 use crate::store::ReferrersSupport;
 use crate::text::human_size;
-use crate::tui::app::{App, node_digest};
+use crate::tui::app::App;
 use crate::tui::escape;
-use crate::tui::model::{ManifestRole, NodeKind};
+use crate::tui::tree::{ManifestRole, NodeKind};
 
 pub struct StatusBar<'a> {
     pub app: &'a App,
 }
 
+/// How the store finds referrers, as a value beside the word "referrers".
 pub fn support_label(app: &App) -> &'static str {
     match app.session.referrers_support {
-        ReferrersSupport::NotYetKnown => "referrers: not yet known",
-        ReferrersSupport::Api => "referrers API",
-        ReferrersSupport::FallbackTag => "referrers: fallback tags",
-        ReferrersSupport::SubjectScan => "referrers: subject scan",
+        ReferrersSupport::NotYetKnown => "not yet known",
+        ReferrersSupport::Api => "API",
+        ReferrersSupport::FallbackTag => "fallback tags",
+        ReferrersSupport::SubjectScan => "subject scan",
     }
 }
 
@@ -47,7 +48,7 @@ pub fn location(app: &App) -> String {
         text.push_str(tag);
     }
     if matches!(node.kind, NodeKind::Manifest { .. } | NodeKind::Blob { .. })
-        && let Some(digest) = node_digest(node)
+        && let Some(digest) = node.digest()
     {
         text.push_str(&format!(
             "@{}:{}…",
@@ -117,7 +118,7 @@ impl Widget for &StatusBar<'_> {
             ));
         }
         spans.push(separator.clone());
-        spans.push(Span::raw(support_label(app)));
+        spans.push(Span::raw(format!("referrers: {}", support_label(app))));
         if let Some(note) = &app.session.scratch_note {
             spans.push(separator);
             spans.push(Span::styled(

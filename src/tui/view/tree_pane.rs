@@ -31,9 +31,10 @@ impl Widget for &TreePane<'_> {
         let focused = app.focus == Focus::Tree && app.popup.is_none();
         // The filter of the list holding the selection, so it is never
         // forgotten while it hides rows.
-        let filter = (1..=app.selected.len())
+        let selected = app.tree.selected();
+        let filter = (1..=selected.len())
             .rev()
-            .find_map(|len| app.filters.get(&app.selected[..len]))
+            .find_map(|len| app.tree.filter(&selected[..len]))
             .map(|text| format!("graph · filter {:?}", escape::clean(text)));
         let title = filter.as_deref().unwrap_or("graph");
         let block = pane_block(title, focused, app);
@@ -43,14 +44,14 @@ impl Widget for &TreePane<'_> {
         let height = usize::from(inner.height);
         for (line_index, row) in rows.iter().skip(app.tree_offset).take(height).enumerate() {
             let mut spans = vec![Span::raw("  ".repeat(row.depth))];
-            let id = row.path.last().map_or("", String::as_str);
+            let id = row.path.last().unwrap_or(&crate::tui::tree::NodeId::More);
             if row.more > 0 {
                 spans.push(Span::styled(
                     format!("  … {} more: / filters the list", row.more),
                     Style::new().fg(Color::DarkGray),
                 ));
             } else if let Some(node) = app.node(&row.path) {
-                let marker = if app.opened.contains(&row.path) && node.may_have_children() {
+                let marker = if app.tree.is_open(&row.path) && node.may_have_children() {
                     "▼ "
                 } else if node.may_have_children() {
                     "▶ "
@@ -58,15 +59,13 @@ impl Widget for &TreePane<'_> {
                     "  "
                 };
                 spans.push(Span::styled(marker, Style::new().fg(Color::DarkGray)));
-                spans.extend(labels::node_spans(app, id, node));
+                spans.extend(labels::node_spans(app, &row.path, node));
             } else {
                 // A listing entry not touched yet: a tag or repository name.
                 spans.push(Span::styled("▶ ", Style::new().fg(Color::DarkGray)));
-                spans.push(Span::raw(crate::tui::escape::owned(
-                    crate::tui::model::display_id(id),
-                )));
+                spans.push(Span::raw(crate::tui::escape::owned(&id.name())));
             }
-            let selected = row.path == app.selected;
+            let selected = row.path == *app.tree.selected();
             if selected {
                 // Dim parts would vanish on the highlight: lift them.
                 for span in &mut spans {
@@ -75,7 +74,7 @@ impl Widget for &TreePane<'_> {
                     }
                 }
             }
-            let mut line = Line::from(spans);
+            let mut line = super::wrap::ellipsis(Line::from(spans), inner.width);
             if selected {
                 let style = if focused {
                     Style::new().bg(SELECTED).add_modifier(Modifier::BOLD)
@@ -86,7 +85,7 @@ impl Widget for &TreePane<'_> {
             }
             let y = inner.y + u16::try_from(line_index).unwrap_or(u16::MAX);
             let line_area = Rect::new(inner.x, y, inner.width, 1);
-            if row.path == app.selected {
+            if row.path == *app.tree.selected() {
                 buf.set_style(line_area, line.style);
             }
             line.render(line_area, buf);

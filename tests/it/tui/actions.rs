@@ -7,6 +7,7 @@ use regscope::store::ReferrersSupport;
 use regscope::tui::app::{Dialog, Popup};
 use regscope::tui::config::Config;
 use regscope::tui::message::{Effect, Loaded, Msg, OperationRequest};
+use regscope::tui::tree::NodeId;
 
 use super::app_support::{app, app_at_loaded_tag, draw, image, job_of, key, operation_id};
 
@@ -30,7 +31,14 @@ fn mouse_clicks_select_and_open_rows() {
     };
     // Row 0 is the border; rows 1.. are registry, repository, v1, v2.
     app.update(click(4));
-    assert_eq!(app.selected, ["registry", "r:net-monitor", "t:v2"]);
+    assert_eq!(
+        *app.tree.selected(),
+        [
+            NodeId::Registry,
+            NodeId::repository("net-monitor"),
+            NodeId::tag("v2")
+        ]
+    );
     let effects = app.update(click(4));
     assert!(
         matches!(&effects[..], [Effect::FetchManifest { reference, .. }] if reference == "v2"),
@@ -142,7 +150,7 @@ fn escape_cancels_running_operations_and_their_outcome_is_reported() {
     assert!(matches!(&effects[..], [Effect::CancelOperations]));
     app.update(Msg::OperationDone {
         id,
-        result: Err("cancelled".to_owned()),
+        result: Err(regscope::tui::failure::Failure::Cancelled),
     });
     assert!(app.operations.is_empty());
     let status = app.status.clone().unwrap();

@@ -108,3 +108,8 @@ pub(super) fn job_of(effects: &[Effect], pick: impl Fn(&Effect) -> bool) -> JobK
         .cloned()
         .unwrap_or_else(|| panic!("no such effect in {effects:?}"))
 }
+
+/// The id of a referrer row, from its digest as text.
+pub(super) fn referrer(digest: &str) -> regscope::tui::tree::NodeId {
+    regscope::tui::tree::NodeId::referrer(digest.parse().expect("a digest"))
+}

@@ -66,3 +66,41 @@ fn a_refused_copy_says_why_inside_the_dialog() {
         "{screen}"
     );
 }
+
+/// Dialog keys are actions of the key map's dialog mode: rebound, they
+/// work in dialogs and prompts, the old key stops, the tree keeps its own
+/// meaning of it, and the dialog's key line names the new key.
+#[test]
+fn dialog_keys_are_rebindable() {
+    let text = "[keys]\ncancel = \"ctrl-g\"\nclear_line = \"ctrl-k\"\n";
+    let mut app = app_at_loaded_tag();
+    app.config = regscope::tui::config::Config::from_text(text, std::path::Path::new("c.toml"))
+        .expect("config");
+    key(&mut app, KeyCode::Char('c'));
+    typed(&mut app, "mirror:v1");
+    ctrl(&mut app, 'u');
+    assert!(
+        matches!(&app.popup, Some(Popup::Dialog(Dialog::Copy { destination, .. })) if destination == "mirror:v1"),
+        "ctrl-u is no longer bound: {:?}",
+        app.popup
+    );
+    ctrl(&mut app, 'k');
+    assert!(
+        matches!(&app.popup, Some(Popup::Dialog(Dialog::Copy { destination, .. })) if destination.is_empty())
+    );
+    let screen = draw(&app, 120, 40).join("\n");
+    assert!(
+        screen.contains("ctrl-g cancels · ctrl-k clears"),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert!(app.popup.is_some(), "esc no longer cancels the dialog");
+    ctrl(&mut app, 'g');
+    assert!(app.popup.is_none());
+
+    // The go-to prompt reads the same keys.
+    key(&mut app, KeyCode::Char('g'));
+    assert!(app.input.is_some());
+    ctrl(&mut app, 'g');
+    assert!(app.input.is_none());
+}

@@ -7,6 +7,7 @@ use regscope::graph::Attachments;
 use regscope::store::ReferrersSupport;
 use regscope::tui::app::App;
 use regscope::tui::message::{Effect, Loaded, Msg};
+use regscope::tui::tree::NodeId;
 
 use super::app_support::{app, image, job_of, key, sbom_of};
 
@@ -53,12 +54,12 @@ fn expand_all_on_an_opened_image_opens_every_level() {
     let sbom_digest = sbom.digest().clone();
     let effects = referrers(&mut app, &effects, vec![sbom]);
     let of_sbom = sbom_of(&sbom_digest);
-    let deep_id = format!("m:{}", of_sbom.digest());
+    let deep_id = NodeId::referrer(of_sbom.digest().clone());
     referrers(&mut app, &effects, vec![of_sbom]);
     let visible = |app: &App| app.rows().iter().any(|r| r.path.last() == Some(&deep_id));
     assert!(!visible(&app), "not expanded yet");
 
-    assert_eq!(app.selected.last().unwrap(), "t:v1");
+    assert_eq!(app.tree.selected().last(), Some(&NodeId::tag("v1")));
     key(&mut app, KeyCode::Char('E'));
     assert!(
         visible(&app),

@@ -81,13 +81,13 @@ async fn files_view_lists_previews_and_writes_a_file() {
         .rows()
         .iter()
         .filter(|r| {
-            app.nodes[&r.path]
-                .descriptor
-                .as_ref()
+            app.tree
+                .node(&r.path)
+                .and_then(|node| node.descriptor.as_ref())
                 .is_some_and(|d| d.media_type.contains(".tar"))
         })
         .filter_map(|r| r.path.last().cloned())
-        .find(|id| id.starts_with("l:0:"))
+        .find(|id| matches!(id, regscope::tui::tree::NodeId::Layer { index: 0, .. }))
         .expect("the image's first layer row");
     ui.move_to(&layer);
     ui.key(KeyCode::Enter);

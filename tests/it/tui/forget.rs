@@ -5,13 +5,15 @@
 use crossterm::event::KeyCode;
 use regscope::graph::Attachments;
 use regscope::ops::{DeletePlan, PlannedDelete};
-use regscope::store::ReferrersSupport;
+use regscope::store::{ReferrersSupport, StoreError};
 use regscope::tui::app::App;
+use regscope::tui::failure::Failure;
 use regscope::tui::message::{Effect, JobKey, Loaded, Msg, OperationOutcome};
+use regscope::tui::tree::NodeId;
 
 use super::app_support::{app, image, job_of, key, operation_id, sbom_of};
 
-fn row_ids(app: &App) -> Vec<String> {
+fn row_ids(app: &App) -> Vec<NodeId> {
     app.rows()
         .iter()
         .map(|r| r.path.last().unwrap().clone())
@@ -67,7 +69,7 @@ fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
             support: ReferrersSupport::NotYetKnown,
         }),
     });
-    let sbom_id = format!("m:{}", sbom_descriptor.digest);
+    let sbom_id = NodeId::referrer(sbom_descriptor.digest.clone());
     assert!(row_ids(&app).contains(&sbom_id), "{:?}", row_ids(&app));
 
     let id = operation_id(&key(&mut app, KeyCode::Char('d')));
@@ -98,25 +100,35 @@ fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
     let ids = row_ids(&app);
     assert!(
         !ids.iter()
-            .any(|id| id == "t:v1" || *id == sbom_id || id.starts_with("g:")),
+            .any(|id| *id == NodeId::tag("v1") || *id == sbom_id || matches!(id, NodeId::Group(_))),
         "the deleted image still shows: {ids:?}"
     );
-    assert_eq!(app.selected, ["registry", "r:net-monitor"]);
+    assert_eq!(
+        *app.tree.selected(),
+        [NodeId::Registry, NodeId::repository("net-monitor")]
+    );
     assert!(
-        app.pinned.values().all(|id| id != "t:v1"),
-        "{:?}",
-        app.pinned
+        app.tree
+            .pinned(&[NodeId::Registry, NodeId::repository("net-monitor")])
+            .is_none(),
+        "v1 stays pinned"
     );
 
     // The repository is listed again: it has no tag left.
     let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
     listed(&mut app, listing, &[]);
-    assert_eq!(row_ids(&app), ["registry", "r:net-monitor"]);
+    assert_eq!(
+        row_ids(&app),
+        [NodeId::Registry, NodeId::repository("net-monitor")]
+    );
     let effects = key(&mut app, KeyCode::Char('r'));
     let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
     listed(&mut app, listing, &[]);
-    assert_eq!(row_ids(&app), ["registry", "r:net-monitor"]);
-    assert!(app.rows().len() == 2 && app.node(&app.selected).unwrap().children.is_empty());
+    assert_eq!(
+        row_ids(&app),
+        [NodeId::Registry, NodeId::repository("net-monitor")]
+    );
+    assert!(app.rows().len() == 2 && app.tree.selected_node().unwrap().children().is_empty());
 }
 
 #[test]
@@ -128,25 +140,52 @@ fn a_tag_that_does_not_exist_leaves_no_ghost_row() {
     listed(&mut app, listing, &["v1"]);
     app.update(Msg::Loaded {
         job: manifest_job,
-        result: Ok(Loaded::NotFound("tag latest in plain not found".to_owned())),
+        result: Err(Failure::from(StoreError::not_found("tag latest in plain"))),
     });
     let status = app.status.clone().unwrap();
     assert!(
         status.is_error && status.text.contains("latest"),
         "{status:?}"
     );
-    assert_eq!(app.selected, ["registry", "r:plain"]);
-    assert_eq!(row_ids(&app), ["registry", "r:plain", "t:v1"]);
+    assert_eq!(
+        *app.tree.selected(),
+        [NodeId::Registry, NodeId::repository("plain")]
+    );
+    assert_eq!(
+        row_ids(&app),
+        [
+            NodeId::Registry,
+            NodeId::repository("plain"),
+            NodeId::tag("v1")
+        ]
+    );
 
     // Collapse, expand, reload: still one tag.
     key(&mut app, KeyCode::Left);
     key(&mut app, KeyCode::Right);
-    assert_eq!(row_ids(&app), ["registry", "r:plain", "t:v1"]);
+    assert_eq!(
+        row_ids(&app),
+        [
+            NodeId::Registry,
+            NodeId::repository("plain"),
+            NodeId::tag("v1")
+        ]
+    );
     let effects = key(&mut app, KeyCode::Char('r'));
-    assert_eq!(row_ids(&app), ["registry", "r:plain"]);
+    assert_eq!(
+        row_ids(&app),
+        [NodeId::Registry, NodeId::repository("plain")]
+    );
     let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
     listed(&mut app, listing, &["v1"]);
-    assert_eq!(row_ids(&app), ["registry", "r:plain", "t:v1"]);
+    assert_eq!(
+        row_ids(&app),
+        [
+            NodeId::Registry,
+            NodeId::repository("plain"),
+            NodeId::tag("v1")
+        ]
+    );
 }
 
 /// The same on the demo, end to end: the image the TUI was opened on is

@@ -3,6 +3,7 @@
 
 use crossterm::event::KeyCode;
 use regscope::tui::message::{Effect, Loaded, Msg};
+use regscope::tui::tree::NodeId;
 
 use super::app_support::{app, job_of, key};
 
@@ -27,7 +28,7 @@ fn go_to_a_reference_hidden_by_a_filter_clears_the_filter() {
     assert!(
         !app.rows()
             .iter()
-            .any(|r| r.path.last().unwrap() == "r:net-monitor")
+            .any(|r| *r.path.last().unwrap() == NodeId::repository("net-monitor"))
     );
 
     key(&mut app, KeyCode::Char('g'));
@@ -35,11 +36,18 @@ fn go_to_a_reference_hidden_by_a_filter_clears_the_filter() {
         key(&mut app, KeyCode::Char(c));
     }
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.selected, ["registry", "r:net-monitor", "t:v1"]);
+    assert_eq!(
+        *app.tree.selected(),
+        [
+            NodeId::Registry,
+            NodeId::repository("net-monitor"),
+            NodeId::tag("v1")
+        ]
+    );
     let status = app.status.clone().unwrap();
     assert!(
         status.text.contains("cleared the filter \"alp\""),
         "{status:?}"
     );
-    assert!(app.filters.is_empty());
+    assert!(!app.tree.has_filters());
 }

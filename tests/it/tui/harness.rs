@@ -162,7 +162,7 @@ impl Harness {
 
     /// Moves the selection with arrow keys, as a person would, to the
     /// first visible row whose path ends with `id`.
-    pub fn move_to(&mut self, id: &str) {
+    pub fn move_to(&mut self, id: &regscope::tui::tree::NodeId) {
         let rows = self.driver.app.rows();
         let Some(target) = rows
             .iter()
@@ -174,7 +174,7 @@ impl Harness {
             let rows = self.driver.app.rows();
             let current = rows
                 .iter()
-                .position(|r| r.path == self.driver.app.selected)
+                .position(|r| r.path == *self.driver.app.tree.selected())
                 .unwrap_or(0);
             if current == target {
                 return;

@@ -2,12 +2,14 @@
 //! graph by the real ORAS CLI: the referrers API (olareg) and the
 //! fallback tag schema (distribution), listings page by page.
 
+use regscope::tui::tree::NodeId;
 use std::sync::Arc;
 
 use crossterm::event::KeyCode;
 use regscope::store::remote::{ConnectOptions, RemoteStore};
 use regscope::tui::Start;
 
+use super::app_support::referrer;
 use super::harness::Harness;
 use crate::support::fixture::{self, Fixture};
 use crate::support::registry::Registry;
@@ -27,7 +29,7 @@ async fn distribution_fallback_tags_are_hidden_and_shown_under_their_subject() {
     })
     .await;
 
-    ui.move_to(&format!("r:{}", fixture::MANY_TAGS_REPO));
+    ui.move_to(&NodeId::repository(fixture::MANY_TAGS_REPO));
     ui.key(KeyCode::Enter);
     let count = format!("{} tags", fixture::MANY_TAGS);
     ui.wait_for("every page of tags", |s| s.contains(&count))
@@ -42,21 +44,18 @@ async fn distribution_fallback_tags_are_hidden_and_shown_under_their_subject() {
     assert!(screen.contains(fixture::SIGNATURE_TYPE), "{screen}");
     assert!(screen.contains(&fixture.sbom[7..19]), "{screen}");
     // The fallback index tag is hidden from the tag list…
-    let tags: Vec<String> = ui
+    let tags: Vec<NodeId> = ui
         .driver
         .app
         .rows()
         .iter()
         .filter_map(|r| r.path.last().cloned())
         .collect();
-    assert!(
-        !tags.iter().any(|id| id.starts_with("t:sha256-")),
-        "{tags:?}"
-    );
+    assert!(!tags.iter().any(NodeId::is_digest_tag), "{tags:?}");
     // …and `t` shows it.
-    ui.move_to(&format!("t:{}", fixture::IMAGE_TAG));
+    ui.move_to(&NodeId::tag(fixture::IMAGE_TAG));
     ui.key(KeyCode::Char('t'));
-    let fallback = format!("t:{}", crate::support::fallback_tag(&fixture.image));
+    let fallback = NodeId::tag(crate::support::fallback_tag(&fixture.image));
     assert!(
         ui.driver
             .app
@@ -77,7 +76,7 @@ async fn olareg_serves_the_referrers_api_and_the_sbom_reads() {
     })
     .await;
     ui.settle().await;
-    ui.move_to(&format!("m:{}", fixture.sbom));
+    ui.move_to(&referrer(&fixture.sbom));
     let screen = ui
         .wait_for("the SBOM's detail", |s| {
             s.contains("found by") && s.contains("referrers API")
@@ -129,4 +128,30 @@ async fn go_to_moves_from_the_demo_to_a_real_registry() {
     );
     assert_eq!(ui.driver.app.session.registry, registry.host());
     assert!(screen.contains(&format!(" {}/{}", registry.host(), fixture::IMAGE_REPO)));
+}
+
+/// olareg with Basic auth and no credentials: the refused login (401) is
+/// told apart from a missing tag: the status line says how to log in from
+/// the TUI, and the node offers no retry that would fail the same way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_login_says_how_to_log_in() {
+    use crate::support::OlaregAuth;
+    let registry =
+        Registry::olareg_basic_auth(&OlaregAuth::single_user("alice", "alice-pass-3d1e"));
+    let mut ui = ui_for(&registry, Start::Repository("app".to_owned()));
+    let screen = ui
+        .wait_for("the refused login", |s| s.contains("unauthorized (401)"))
+        .await;
+    let status = ui.driver.app.status.clone().expect("a status");
+    assert!(status.is_error, "{status:?}");
+    assert!(
+        status.text.contains("--username NAME --password-stdin"),
+        "{status:?}\n{screen}"
+    );
+    let node = ui.driver.app.tree.selected_node().expect("the repository");
+    assert!(node.error().is_some_and(|e| e.is_refused_login()));
+    assert!(
+        !screen.contains("r retries") && !screen.contains("to retry"),
+        "{screen}"
+    );
 }

@@ -7,7 +7,9 @@ use regscope::demo::{
     NET_MONITOR_SBOM_COMPONENTS,
 };
 use regscope::tui::Start;
+use regscope::tui::tree::NodeId;
 
+use super::app_support::referrer;
 use super::harness::Harness;
 
 #[tokio::test]
@@ -15,7 +17,7 @@ async fn from_the_registry_to_the_sbom_and_its_digest_on_the_clipboard() {
     let mut ui = Harness::demo(Start::Registry, 120, 40);
     ui.wait_for("the repositories", |s| s.contains("net-monitor"))
         .await;
-    ui.move_to("r:net-monitor");
+    ui.move_to(&NodeId::repository("net-monitor"));
     ui.key(KeyCode::Enter);
     ui.wait_for("the tags", |s| s.contains("1 tag")).await;
     ui.key(KeyCode::Down);
@@ -23,7 +25,7 @@ async fn from_the_registry_to_the_sbom_and_its_digest_on_the_clipboard() {
     ui.wait_for("the SBOM group", |s| s.contains("CycloneDX SBOM"))
         .await;
     ui.settle().await;
-    ui.move_to(&format!("m:{NET_MONITOR_SBOM}"));
+    ui.move_to(&referrer(NET_MONITOR_SBOM));
     let count = format!("components {NET_MONITOR_SBOM_COMPONENTS}");
     ui.wait_for("the SBOM summary", |s| s.contains(&count))
         .await;
@@ -62,7 +64,7 @@ async fn platform_manifests_show_their_own_referrers() {
     // Loads started by what showed may still be under way.
     let screen = ui.settle().await;
     assert!(screen.contains("◂ 1 referrer"), "{screen}");
-    ui.move_to(&format!("m:{MULTI_ARCH_AMD64_SBOM}"));
+    ui.move_to(&referrer(MULTI_ARCH_AMD64_SBOM));
     let count = format!("components {MULTI_ARCH_SBOM_COMPONENTS}");
     ui.wait_for("the platform's SBOM", |s| s.contains(&count))
         .await;
@@ -115,8 +117,8 @@ async fn pull_the_sbom_attach_a_file_and_delete_it_again() {
     .await;
 
     // `d` on it shows what the engine will delete, then deletes on `y`.
-    let group = "g:review/example";
-    ui.move_to(group);
+    let group = NodeId::group("review/example");
+    ui.move_to(&group);
     ui.key(KeyCode::Down);
     ui.key(KeyCode::Char('d'));
     let screen = ui
@@ -154,7 +156,7 @@ async fn copy_an_image_with_its_referrers_to_another_repository() {
         .wait_for("the copied repository", |s| s.contains("▶ mirror"))
         .await;
     assert!(ui_status(&ui).starts_with("copied 5 manifests"), "{screen}");
-    ui.move_to("r:mirror");
+    ui.move_to(&NodeId::repository("mirror"));
     ui.key(KeyCode::Enter);
     ui.wait_for("the copy's tag", |s| s.contains("mirror  1 tag"))
         .await;
@@ -182,8 +184,14 @@ async fn s_on_an_index_pulls_a_platforms_sbom() {
             .into_iter()
             .map(|row| row.path)
             .find(|path| {
-                path.last().is_some_and(|id| id.starts_with("p:"))
-                    && ui.driver.app.nodes[path]
+                path.last()
+                    .is_some_and(|id| matches!(id, NodeId::Platform { .. }))
+                    && ui
+                        .driver
+                        .app
+                        .tree
+                        .node(path)
+                        .unwrap()
                         .descriptor
                         .as_ref()
                         .and_then(|d| d.platform.as_ref())
@@ -216,5 +224,35 @@ async fn s_on_an_index_pulls_a_platforms_sbom() {
     assert!(
         std::fs::read(&pulled).unwrap() != amd64_sbom,
         "each platform row pulls its own platform's SBOM"
+    );
+}
+
+/// The demo opens as the README's screenshot shows it: every repository
+/// listed, the image the seeds describe open on its whole graph.
+#[tokio::test]
+async fn the_demo_opens_on_the_seeds_graph_expanded() {
+    let mut ui = Harness::demo(regscope::tui::Start::demo(), 120, 40);
+    let screen = ui
+        .wait_for("the graph, expanded", |s| {
+            s.contains("sbom.cdx.json") && s.contains("signature.json") && s.contains("readme.md")
+        })
+        .await;
+    let at = |text: &str| {
+        screen
+            .find(text)
+            .unwrap_or_else(|| panic!("no {text}:\n{screen}"))
+    };
+    assert!(
+        at("multi-arch") < at("net-monitor") && at("net-monitor") < at("plain"),
+        "{screen}"
+    );
+    assert!(at("CycloneDX SBOM") < at("plain"), "{screen}");
+    assert_eq!(
+        *ui.driver.app.tree.selected(),
+        [
+            NodeId::Registry,
+            NodeId::repository("net-monitor"),
+            NodeId::tag("v1")
+        ]
     );
 }

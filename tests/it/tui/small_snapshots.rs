@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use regscope::tui::message::Msg;
 
+use super::app_support::referrer;
 use super::harness::Harness;
 use regscope::demo::NET_MONITOR_SBOM;
 use regscope::tui::Start;
@@ -76,7 +77,7 @@ async fn copy_dialog_at_80x24_shows_its_keys() {
 #[tokio::test]
 async fn attach_dialog_at_80x24_shows_its_keys() {
     let mut ui = net_monitor_80x24().await;
-    ui.move_to(&format!("m:{NET_MONITOR_SBOM}"));
+    ui.move_to(&referrer(NET_MONITOR_SBOM));
     ui.key(KeyCode::Char('a'));
     ui.driver
         .handle(Msg::Input(crossterm::event::Event::Key(KeyEvent::new(

@@ -5,6 +5,7 @@ use crossterm::event::KeyCode;
 use regscope::demo::{MULTI_ARCH_V1, NET_MONITOR_SBOM, NET_MONITOR_V1};
 use regscope::tui::Start;
 
+use super::app_support::referrer;
 use super::harness::Harness;
 
 #[tokio::test]
@@ -34,7 +35,7 @@ async fn manifest_detail() {
 async fn sbom_summary() {
     let mut ui = Harness::net_monitor();
     ui.settle().await;
-    ui.move_to(&format!("m:{NET_MONITOR_SBOM}"));
+    ui.move_to(&referrer(NET_MONITOR_SBOM));
     ui.wait_for("the SBOM summary", |s| s.contains("components"))
         .await;
     // Loads started by what showed may still be under way.

@@ -1,6 +1,7 @@
 //! State-level tests: messages in, state and effects out. No terminal, no
 //! runtime, no store: results are handed to `update` as the runner would.
 
+use regscope::tui::tree::NodeId;
 use std::sync::Arc;
 
 use crossterm::event::KeyCode;
@@ -8,15 +9,25 @@ use regscope::graph::Attachments;
 use regscope::store::ReferrersSupport;
 use regscope::tui::app::{App, Dialog, Popup};
 use regscope::tui::message::{Effect, Loaded, Msg, OperationRequest};
-use regscope::tui::model::Status;
+use regscope::tui::tree::Status;
 
-use super::app_support::{app, app_at_loaded_tag, image, job_of, key, sbom_of};
+use regscope::store::StoreError;
+use regscope::tui::failure::Failure;
+
+use super::app_support::{app, app_at_loaded_tag, draw, image, job_of, key, sbom_of};
 
 #[test]
 fn opening_a_reference_loads_it_and_expands_its_graph() {
     let mut app = app();
     let effects = app.start_reference("net-monitor", "v1");
-    assert_eq!(app.selected, ["registry", "r:net-monitor", "t:v1"]);
+    assert_eq!(
+        *app.tree.selected(),
+        [
+            NodeId::Registry,
+            NodeId::repository("net-monitor"),
+            NodeId::tag("v1")
+        ]
+    );
     assert!(
         effects.iter().any(
             |e| matches!(e, Effect::ListTags { repository, .. } if repository == "net-monitor")
@@ -41,10 +52,19 @@ fn opening_a_reference_loads_it_and_expands_its_graph() {
     );
     let tag = app.node(&manifest_job.node).unwrap();
     assert_eq!(
-        tag.children,
+        *tag.children(),
         [
-            "c:sha256:1111111111111111111111111111111111111111111111111111111111111111",
-            "l:0:sha256:2222222222222222222222222222222222222222222222222222222222222222",
+            NodeId::Config(
+                "sha256:1111111111111111111111111111111111111111111111111111111111111111"
+                    .parse()
+                    .unwrap()
+            ),
+            NodeId::Layer {
+                index: 0,
+                digest: "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+                    .parse()
+                    .unwrap()
+            },
         ]
     );
 
@@ -63,15 +83,18 @@ fn opening_a_reference_loads_it_and_expands_its_graph() {
     });
     assert_eq!(app.session.referrers_support, ReferrersSupport::Api);
     let tag = app.node(&manifest_job.node).unwrap();
-    assert_eq!(tag.children[0], "g:application/vnd.cyclonedx+json");
+    assert_eq!(
+        tag.children()[0],
+        NodeId::group("application/vnd.cyclonedx+json")
+    );
     assert_eq!(tag.referrer_count(), Some(1));
     // Expanded as deep as the graph goes: the SBOM is open and its own
     // referrers are being asked for; its manifest came with the graph.
     let mut sbom_path = manifest_job.node.clone();
-    sbom_path.push("g:application/vnd.cyclonedx+json".to_owned());
-    assert!(app.opened.contains(&sbom_path));
-    sbom_path.push(format!("m:{sbom_digest}"));
-    assert!(app.opened.contains(&sbom_path));
+    sbom_path.push(NodeId::group("application/vnd.cyclonedx+json"));
+    assert!(app.tree.is_open(&sbom_path));
+    sbom_path.push(NodeId::referrer(sbom_digest.clone()));
+    assert!(app.tree.is_open(&sbom_path));
     let sbom_node = app.node(&sbom_path).unwrap();
     assert_eq!(sbom_node.manifest_slot.status, Status::Done);
     assert_eq!(sbom_node.verified, Some(true));
@@ -85,7 +108,7 @@ fn opening_a_reference_loads_it_and_expands_its_graph() {
         .into_iter()
         .map(|r| r.path.last().unwrap().clone())
         .collect();
-    assert!(rows.contains(&format!("m:{sbom_digest}")), "{rows:?}");
+    assert!(rows.contains(&NodeId::referrer(sbom_digest)), "{rows:?}");
 }
 
 #[test]
@@ -106,10 +129,11 @@ fn a_superseded_result_is_dropped_and_an_error_shows_until_retried() {
 
     app.update(Msg::Loaded {
         job: second.clone(),
-        result: Err("tag v1 in net-monitor not found".to_owned()),
+        result: Err(reset()),
     });
     let node = app.node(&second.node).unwrap();
-    assert_eq!(node.error(), Some("tag v1 in net-monitor not found"));
+    assert_eq!(node.error(), Some(&reset()));
+    assert!(node.error().unwrap().retry_may_help());
     assert!(
         !app.is_animating() || app.running_jobs() == 1,
         "only the tag listing may still run"
@@ -122,6 +146,48 @@ fn a_superseded_result_is_dropped_and_an_error_shows_until_retried() {
         Status::Loading
     );
     assert_eq!(app.node(&retry.node).unwrap().error(), None);
+}
+
+fn reset() -> Failure {
+    Failure::from(StoreError::Transport {
+        operation: "GET manifest v1".to_owned(),
+        message: "connection reset".to_owned(),
+    })
+}
+
+#[test]
+fn a_refused_login_says_how_to_log_in_and_a_missing_tag_leaves() {
+    let mut app = app();
+    let effects = app.start_reference("net-monitor", "v1");
+    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    let refused = Failure::from(StoreError::Unauthorized {
+        what: "localhost:5000".to_owned(),
+        detail: "the registry asks for a username and password and none were given \
+                 (use --username with --password-stdin, or docker login)"
+            .to_owned(),
+    });
+    app.update(Msg::Loaded {
+        job: manifest_job.clone(),
+        result: Err(refused),
+    });
+    // 401: the row stays, shows the failure, and the status line says how
+    // to log in from the TUI (no retry hint: the same login fails again).
+    let node = app.node(&manifest_job.node).unwrap();
+    assert!(node.error().is_some_and(Failure::is_refused_login));
+    let status = app.status.as_ref().unwrap();
+    assert!(status.is_error && status.text.contains("Quit (q) and start regscope again"));
+    let screen = draw(&app, 160, 30).join("\n");
+    assert!(!screen.contains("r retries"), "{screen}");
+
+    // 404 on the same tag: the row goes.
+    let effects = key(&mut app, KeyCode::Char('r'));
+    let retry = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    app.update(Msg::Loaded {
+        job: retry.clone(),
+        result: Err(Failure::from(StoreError::not_found("tag v1"))),
+    });
+    assert!(app.node(&retry.node).is_none());
+    assert_eq!(app.status.as_ref().unwrap().text, "tag v1 not found");
 }
 
 #[test]
@@ -140,28 +206,40 @@ fn tag_lists_hide_digest_tags_and_filter_as_you_type() {
         job: listing,
         result: Ok(Loaded::ListingDone),
     });
-    let shown = |app: &App| -> Vec<String> {
+    let shown = |app: &App| -> Vec<NodeId> {
         app.rows()
             .iter()
             .skip(2)
             .map(|r| r.path.last().unwrap().clone())
             .collect()
     };
-    assert_eq!(shown(&app), ["t:v1", "t:v2", "t:latest"]);
+    // Tags in version order, not the registry's.
+    assert_eq!(
+        shown(&app),
+        [NodeId::tag("latest"), NodeId::tag("v1"), NodeId::tag("v2")]
+    );
     key(&mut app, KeyCode::Char('t'));
-    assert_eq!(shown(&app), ["t:v1", "t:v2", "t:sha256-abc", "t:latest"]);
+    assert_eq!(
+        shown(&app),
+        [
+            NodeId::tag("latest"),
+            NodeId::tag("sha256-abc"),
+            NodeId::tag("v1"),
+            NodeId::tag("v2"),
+        ]
+    );
     key(&mut app, KeyCode::Char('t'));
 
     key(&mut app, KeyCode::Char('/'));
     key(&mut app, KeyCode::Char('v'));
-    assert_eq!(shown(&app), ["t:v1", "t:v2"]);
+    assert_eq!(shown(&app), [NodeId::tag("v1"), NodeId::tag("v2")]);
     assert_eq!(
-        app.selected.last().unwrap(),
-        "t:v1",
+        app.tree.selected().last(),
+        Some(&NodeId::tag("v1")),
         "the cursor goes to the first match"
     );
     key(&mut app, KeyCode::Char('2'));
-    assert_eq!(shown(&app), ["t:v2"]);
+    assert_eq!(shown(&app), [NodeId::tag("v2")]);
     key(&mut app, KeyCode::Esc);
     assert_eq!(shown(&app).len(), 3);
     assert!(app.input.is_none());
@@ -194,7 +272,7 @@ fn a_hundred_thousand_tags_stay_fast_and_filterable() {
         .skip(2)
         .map(|r| r.path.last().unwrap().clone())
         .collect();
-    assert_eq!(shown, ["t:build-099999"]);
+    assert_eq!(shown, [NodeId::tag("build-099999")]);
 }
 
 #[test]

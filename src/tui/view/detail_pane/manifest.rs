@@ -6,10 +6,10 @@ use super::{
     DetailText, annotation_lines, descriptor_lines, field, preview_parts, section, warning_line,
 };
 use crate::oci::media_type::ArtifactKind;
-use crate::tui::app::{App, node_digest};
+use crate::tui::app::App;
 use crate::tui::escape;
-use crate::tui::model::{Node, Status};
 use crate::tui::preview::{json, note};
+use crate::tui::tree::{Node, Status};
 use crate::tui::view::labels;
 
 pub(super) fn manifest_lines<'a>(
@@ -21,7 +21,7 @@ pub(super) fn manifest_lines<'a>(
     if let Some(descriptor) = &node.descriptor {
         descriptor_lines(app, descriptor, lines);
     }
-    if let Some(digest) = node_digest(node) {
+    if let Some(digest) = node.digest() {
         lines.push(field(
             app,
             "reference",
@@ -116,6 +116,6 @@ pub(super) fn manifest_lines<'a>(
         Some(kept) => lines.keep(kept),
         // Set with the manifest; laid out here only if someone set the
         // manifest alone.
-        None => lines.extend(json::highlight(&manifest.pretty_json())),
+        None => lines.extend(json::highlight(&json::reindent(manifest.raw()))),
     }
 }

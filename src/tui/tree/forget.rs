@@ -5,14 +5,14 @@
 
 use std::collections::HashSet;
 
-use super::{App, node_digest};
+use super::{Node, NodeId, NodeKind, Tree};
 use crate::oci::Digest;
-use crate::tui::model::NodeKind;
 
-impl App {
+impl Tree {
     /// Forgets every manifest row whose digest is in `digests`, and the
-    /// attachments of that digest in every subject's referrers.
-    pub(super) fn forget_digests(&mut self, digests: &HashSet<Digest>) {
+    /// attachments of that digest in every subject's referrers. Returns
+    /// whether the selection moved.
+    pub fn forget_digests(&mut self, digests: &HashSet<Digest>) -> bool {
         for node in self.nodes.values_mut() {
             if let Some(referrers) = &mut node.referrers {
                 referrers.nodes.retain(|n| !digests.contains(n.digest()));
@@ -22,25 +22,27 @@ impl App {
             .nodes
             .iter()
             .filter(|(_, n)| matches!(n.kind, NodeKind::Manifest { .. }))
-            .filter(|(_, n)| node_digest(n).is_some_and(|d| digests.contains(&d)))
+            .filter(|(_, n)| n.digest().is_some_and(|d| digests.contains(&d)))
             .map(|(path, _)| path.clone())
             .collect();
         // Parents first: their subtrees go with them.
         gone.sort_by_key(Vec::len);
+        let mut moved = false;
         for path in gone {
-            self.forget(&path);
+            moved |= self.forget(&path);
         }
-        self.keep_selection_visible();
+        moved
     }
 
     /// Removes one row and everything below it; a referrer group left
-    /// empty goes too. The selection moves up to what remains.
-    pub(super) fn forget(&mut self, path: &[String]) {
+    /// empty goes too. The selection moves up to what remains; returns
+    /// whether it moved.
+    pub fn forget(&mut self, path: &[NodeId]) -> bool {
         let Some((id, parent)) = path.split_last() else {
-            return;
+            return false;
         };
         if parent.is_empty() || !self.nodes.contains_key(path) {
-            return;
+            return false;
         }
         if let Some(node) = self.nodes.get_mut(parent) {
             node.children.retain(|child| child != id);
@@ -52,17 +54,31 @@ impl App {
         self.opened.retain(|p| !p.starts_with(path));
         self.filters.retain(|p, _| !p.starts_with(path));
         self.pinned.retain(|p, _| !p.starts_with(path));
+        let mut moved = false;
         if self.selected.starts_with(path) {
             self.selected = parent.to_vec();
-            self.detail_scroll = 0;
-            self.detail_search.clear();
+            moved = true;
         }
         let empty_group = self
             .nodes
             .get(parent)
             .is_some_and(|n| matches!(n.kind, NodeKind::Group { .. }) && n.children.is_empty());
         if empty_group {
-            self.forget(parent);
+            moved |= self.forget(parent);
         }
+        moved
+    }
+
+    /// Whether a node's digest already appears above it (a cycle).
+    pub fn digest_among_ancestors(&self, path: &[NodeId]) -> bool {
+        let Some(digest) = self.nodes.get(path).and_then(Node::digest) else {
+            return false;
+        };
+        (1..path.len()).any(|len| {
+            self.nodes
+                .get(&path[..len])
+                .and_then(Node::digest)
+                .is_some_and(|d| d == digest)
+        })
     }
 }

@@ -1,0 +1,156 @@
+//! The detail pane's text: parts built for one frame and parts borrowed
+//! from what was laid out once (a 16 MiB SBOM's rows), windowed so a frame
+//! touches only the lines it shows.
+
+use std::sync::Arc;
+
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// The detail pane's lines: small parts built for this frame, and large
+/// ones borrowed from what was laid out when the bytes arrived.
+#[derive(Default)]
+pub struct DetailText<'a> {
+    parts: Vec<Part<'a>>,
+}
+
+enum Part<'a> {
+    Built(Vec<Line<'static>>),
+    Kept(&'a [Line<'static>]),
+    /// Some of the kept lines (an SBOM search's matches), by index.
+    Picked(&'a [Line<'static>], Arc<[u32]>),
+}
+
+impl Part<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Part::Built(lines) => lines.len(),
+            Part::Kept(lines) => lines.len(),
+            Part::Picked(_, picked) => picked.len(),
+        }
+    }
+}
+
+impl<'a> DetailText<'a> {
+    pub(super) fn push(&mut self, line: Line<'static>) {
+        if let Some(Part::Built(lines)) = self.parts.last_mut() {
+            lines.push(line);
+        } else {
+            self.parts.push(Part::Built(vec![line]));
+        }
+    }
+
+    pub(super) fn extend(&mut self, lines: impl IntoIterator<Item = Line<'static>>) {
+        for line in lines {
+            self.push(line);
+        }
+    }
+
+    pub(super) fn keep(&mut self, lines: &'a [Line<'static>]) {
+        self.parts.push(Part::Kept(lines));
+    }
+
+    /// Some of `lines` (an SBOM search's matches), by index.
+    pub(super) fn pick(&mut self, lines: &'a [Line<'static>], picked: Arc<[u32]>) {
+        self.parts.push(Part::Picked(lines, picked));
+    }
+
+    /// Lines that go above everything else (a node's failure).
+    pub(super) fn prepend(&mut self, lines: Vec<Line<'static>>) {
+        self.parts.insert(0, Part::Built(lines));
+    }
+
+    /// The number of lines, before wrapping.
+    pub fn len(&self) -> usize {
+        self.parts.iter().map(Part::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `count` lines from line `start` on, borrowing the kept ones; the
+    /// parts before `start` are stepped over by their length.
+    pub fn window(&self, start: usize, count: usize) -> Vec<Line<'_>> {
+        let mut out = Vec::with_capacity(count.min(self.len()));
+        let mut skip = start;
+        for part in &self.parts {
+            let room = count - out.len();
+            if room == 0 {
+                break;
+            }
+            let len = part.len();
+            if skip >= len {
+                skip -= len;
+                continue;
+            }
+            match part {
+                Part::Built(lines) => out.extend(lines[skip..].iter().take(room).map(borrowed)),
+                Part::Kept(lines) => out.extend(lines[skip..].iter().take(room).map(borrowed)),
+                Part::Picked(lines, picked) => out.extend(
+                    picked[skip..]
+                        .iter()
+                        .take(room)
+                        .filter_map(|&i| lines.get(i as usize))
+                        .map(borrowed),
+                ),
+            }
+            skip = 0;
+        }
+        out
+    }
+
+    /// The first line to show so that the last line sits on the bottom
+    /// row of a `width`×`height` pane: lines wrap, so this counts the rows
+    /// of the last few lines, never of the ones above.
+    pub fn last_start(&self, width: u16, height: u16) -> usize {
+        let len = self.len();
+        let height = usize::from(height.max(1));
+        let first = len.saturating_sub(height);
+        let mut rows = 0;
+        let mut start = len;
+        for line in self.window(first, height).into_iter().rev() {
+            rows += Paragraph::new(line)
+                .wrap(Wrap { trim: false })
+                .line_count(width.max(1))
+                .max(1);
+            if rows > height {
+                break;
+            }
+            start -= 1;
+        }
+        start.min(len.saturating_sub(1))
+    }
+
+    /// Every line, owned (for tests and callers that keep them).
+    pub fn into_lines(self) -> Vec<Line<'static>> {
+        let len = self.len();
+        let mut out = Vec::with_capacity(len);
+        for part in self.parts {
+            match part {
+                Part::Built(lines) => out.extend(lines),
+                Part::Kept(lines) => out.extend(lines.iter().cloned()),
+                Part::Picked(lines, picked) => out.extend(
+                    picked
+                        .iter()
+                        .filter_map(|&i| lines.get(i as usize))
+                        .cloned(),
+                ),
+            }
+        }
+        out
+    }
+}
+
+/// A line whose text borrows from `line`: no string is copied.
+fn borrowed<'a>(line: &'a Line<'static>) -> Line<'a> {
+    Line {
+        spans: line
+            .spans
+            .iter()
+            .map(|span| Span::styled(span.content.as_ref(), span.style))
+            .collect(),
+        style: line.style,
+        alignment: line.alignment,
+    }
+}

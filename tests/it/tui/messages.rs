@@ -1,0 +1,72 @@
+//! The messages view keeps every notice and error of the session in full:
+//! the status line cuts a long error, `m` shows all of it, wrapped under
+//! its text rather than at column 0.
+
+use crossterm::event::KeyCode;
+use ratatui::layout::Rect;
+use regscope::tui::app::Popup;
+use regscope::tui::failure::Failure;
+use regscope::tui::message::Msg;
+
+use super::app_support::{app, draw, key};
+
+const LONG: &str = "the registry at localhost:1 is not listening (connection refused, 2 attempts); \
+                    start it or name another with g";
+
+#[test]
+fn every_message_of_the_session_is_kept_in_full() {
+    let mut app = app();
+    app.resize(Rect::new(0, 0, 80, 24));
+    app.update(Msg::OperationDone {
+        id: 99,
+        result: Err(Failure::Other(LONG.to_owned())),
+    });
+    app.say("copied sha256:abc (OSC 52)");
+    app.complain(format!("copy failed: {LONG}"));
+    app.complain(format!("copy failed: {LONG}"));
+    assert_eq!(
+        app.messages.len(),
+        2,
+        "a message repeated at once is kept once"
+    );
+
+    let screen = draw(&app, 80, 24).join("\n");
+    assert!(
+        !screen.contains("name another with g"),
+        "the status line cuts it:\n{screen}"
+    );
+
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.popup, Some(Popup::Messages));
+    let rows = draw(&app, 80, 24);
+    let screen = rows.join("\n");
+    assert!(screen.contains("copied sha256:abc (OSC 52)"), "{screen}");
+    assert!(screen.contains("name another with g"), "{screen}");
+    // The error's second row starts under its text, not at the border.
+    let first = rows
+        .iter()
+        .position(|r| r.contains("✗ copy failed"))
+        .expect("the error");
+    let second = &rows[first + 1];
+    let column_of = |row: &str, text: &str| row[..row.find(text).expect("text")].chars().count();
+    let text_column = column_of(&rows[first], "copy failed");
+    let continued = second
+        .chars()
+        .position(|c| c != '│' && c != ' ')
+        .expect("a wrapped row");
+    assert_eq!(continued, text_column, "{screen}");
+
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.popup, None);
+}
+
+#[test]
+fn help_lists_the_messages_key() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char('?'));
+    let screen = draw(&app, 120, 50).join("\n");
+    assert!(
+        screen.contains("every notice and error of this session"),
+        "{screen}"
+    );
+}
