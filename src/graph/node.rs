@@ -116,6 +116,49 @@ fn has_no_fallback_index(store: &dyn Store, subject: &Digest, context: NodeConte
             .is_some_and(|tags| tags.binary_search(&subject.fallback_tag()).is_err())
 }
 
+/// On a registry with the referrers API, what a `sha256-<hex>` fallback
+/// index lists all the same: tools told to use the tag schema (notation's
+/// default `--force-referrers-tag`, `oras --distribution-spec
+/// v1.1-referrers-tag`) write only there, and the API never shows it. Read
+/// only when the complete tag list has that tag, so it costs a request
+/// where there is something to find.
+async fn fallback_beside_api(
+    store: &dyn Store,
+    repository: &str,
+    subject: &Digest,
+    context: NodeContext<'_>,
+    warnings: &mut Vec<String>,
+) -> Vec<Descriptor> {
+    let tag = subject.fallback_tag();
+    let listed = context.tags_complete
+        && store.referrers_support() == ReferrersSupport::Api
+        && context
+            .tags
+            .is_some_and(|tags| tags.binary_search(&tag).is_ok());
+    if !listed {
+        return Vec::new();
+    }
+    match store.fetch_manifest(repository, &tag).await {
+        Ok(index) if index.is_index() => index
+            .manifests
+            .into_iter()
+            .filter(|d| {
+                context
+                    .artifact_type
+                    .is_none_or(|t| d.artifact_type.as_deref() == Some(t))
+            })
+            .collect(),
+        Ok(_) => {
+            warnings.push(format!("the fallback tag {tag} is not an index; ignored"));
+            Vec::new()
+        }
+        Err(error) => {
+            warnings.push(format!("the fallback tag {tag}: {error}"));
+            Vec::new()
+        }
+    }
+}
+
 /// Every source's listing of `subject`, merged by digest and capped, before
 /// any referrer manifest is fetched. Kept apart from the fetching so that
 /// the whole-tree discovery can list a node's children while it fetches
@@ -160,6 +203,16 @@ pub(super) async fn list_candidates(
         let candidate = Candidate {
             listed: descriptor,
             found_by: vec![FoundBy::Referrers(listed.source)],
+            type_hint: None,
+            by_name: false,
+        };
+        add(candidate, &mut candidates);
+    }
+    for descriptor in fallback_beside_api(store, repository, subject, context, &mut warnings).await
+    {
+        let candidate = Candidate {
+            listed: descriptor,
+            found_by: vec![FoundBy::Referrers(ReferrersSource::FallbackTag)],
             type_hint: None,
             by_name: false,
         };

@@ -26,6 +26,7 @@ mod copy_repeated;
 mod cosign_ground;
 mod demo;
 mod discover_requests;
+mod fallback_beside_api;
 mod fallback_processes;
 mod files;
 mod files_estargz;

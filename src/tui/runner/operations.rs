@@ -142,8 +142,7 @@ fn open_destination(
     match destination {
         CopyDestination::SameStore { repository } => Ok((None, repository)),
         CopyDestination::Elsewhere(spec) => {
-            let target =
-                open(&spec, connect, true).map_err(|e| Failure::Other(e.to_string()))?;
+            let target = open(&spec, connect, true).map_err(|e| Failure::Other(e.to_string()))?;
             if target.repository.is_empty() {
                 return Err(Failure::Other(format!(
                     "{} does not name a repository",

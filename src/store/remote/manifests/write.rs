@@ -231,11 +231,20 @@ impl RemoteStore {
                 },
             );
         }
-        if let Some(subject) = &manifest.subject
-            && !self.uses_referrers_api(repository, &subject.digest).await?
-        {
-            self.remove_from_fallback(repository, &subject.digest, digest)
-                .await?;
+        if let Some(subject) = &manifest.subject {
+            if !self.uses_referrers_api(repository, &subject.digest).await? {
+                self.remove_from_fallback(repository, &subject.digest, digest)
+                    .await?;
+            } else if let Err(error) = self
+                .remove_from_fallback(repository, &subject.digest, digest)
+                .await
+            {
+                // A registry with the API may still hold a fallback index
+                // written by a tool told to use tags (discovery reads it
+                // too); that it could not be tidied does not undo the
+                // delete.
+                tracing::warn!(%error, "the fallback index of {subject} was left as it was", subject = subject.digest);
+            }
         }
         Ok(())
     }
