@@ -28,6 +28,7 @@ mod files;
 mod files_estargz;
 mod files_hostile;
 mod files_large;
+mod files_zstd_chunked;
 mod ground;
 mod layout;
 mod layout_processes;
