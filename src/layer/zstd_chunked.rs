@@ -8,9 +8,11 @@
 //! footer nor the tar-split. Parsing here is pure; fetching is in
 //! `toc_read`.
 
+use std::fmt;
 use std::io::Read;
 
-use serde::Deserialize;
+use serde::de::{Error as _, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use super::entry::{EntryKind, FileEntry, deletion_of, normalize_path};
 use super::estargz::{Chunk, FileChunks, MAX_TOC_COMPRESSED, parse_rfc3339};
@@ -27,8 +29,10 @@ const MANIFEST_TYPE_CRFS: u64 = 1;
 /// The TOC's JSON may be at most this large (containers/storage refuses
 /// more than 150 MiB; a listing this side stays well under that).
 const MAX_TOC_JSON: u64 = 128 * 1024 * 1024;
-/// A TOC may list at most this many entries (chunks included).
-const MAX_TOC_ENTRIES: usize = 2_000_000;
+/// A TOC may list at most this many entries, chunks included (100 000
+/// files and the chunks of many GiB): counted while parsing, so a TOC of
+/// tiny entries is refused before it fills memory.
+const MAX_TOC_ENTRIES: usize = 400_000;
 
 /// Where the compressed TOC lies and what it must hash to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,11 +124,34 @@ pub struct TocEntry {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Toc {
     pub version: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "capped_entries")]
     pub entries: Vec<TocEntry>,
     /// Where the TOC's skippable frame starts: no file's bytes lie past it.
     #[serde(skip)]
     pub offset: u64,
+}
+
+fn capped_entries<'de, D: Deserializer<'de>>(input: D) -> Result<Vec<TocEntry>, D::Error> {
+    struct Capped;
+    impl<'de> Visitor<'de> for Capped {
+        type Value = Vec<TocEntry>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "at most {MAX_TOC_ENTRIES} entries")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut entries = Vec::new();
+            while let Some(entry) = seq.next_element()? {
+                if entries.len() == MAX_TOC_ENTRIES {
+                    return Err(A::Error::custom(format!(
+                        "more than {MAX_TOC_ENTRIES} entries"
+                    )));
+                }
+                entries.push(entry);
+            }
+            Ok(entries)
+        }
+    }
+    input.deserialize_seq(Capped)
 }
 
 /// The TOC from its compressed bytes, checked against the announced digest
@@ -156,12 +183,6 @@ pub fn parse_toc(compressed: &[u8], position: &Position) -> Result<Toc, OpError>
         return Err(OpError::Invalid(format!(
             "zstd:chunked TOC version {}, not 1",
             toc.version
-        )));
-    }
-    if toc.entries.len() > MAX_TOC_ENTRIES {
-        return Err(OpError::Invalid(format!(
-            "the zstd:chunked TOC lists {} entries, more than {MAX_TOC_ENTRIES}",
-            toc.entries.len()
         )));
     }
     // The skippable frame's 8-byte header comes before the offset announced.

@@ -111,3 +111,16 @@ fn refuses_lies() {
     toc.offset = 500;
     assert!(chunks_of(&toc, "big").is_err());
 }
+
+#[test]
+fn refuses_endless_entries_while_parsing() {
+    let mut json = String::from(r#"{"version":1,"entries":["#);
+    json.push_str(&vec![r#"{"type":"dir"}"#; MAX_TOC_ENTRIES + 1].join(","));
+    json.push_str("]}");
+    let compressed = compress_to_vec(json.as_bytes(), CompressionLevel::Fastest);
+    let checksum = Digest::sha256_of(&compressed);
+    let text = format!("8:{}:{}:1", compressed.len(), json.len());
+    let position = position(&descriptor(&text, &checksum, 1 << 30)).expect("a position");
+    let error = parse_toc(&compressed, &position).expect_err("too many entries");
+    assert!(error.to_string().contains("entries"), "{error}");
+}
