@@ -1,13 +1,14 @@
 //! Looking inside image layers without pulling the image: a layer's files
-//! (from its tar, streamed once and verified, or from an eStargz table of
-//! contents read by Range), the image's merged file system with whiteouts
+//! (from its tar, streamed once and verified, or from an eStargz or
+//! zstd:chunked table of contents read by Range), the image's merged file system with whiteouts
 //! applied, and one file's bytes. Listings of whole layers are cached on
 //! disk by digest.
 //!
 //! - `entry`: one file as a layer describes it, and the whiteout rules;
 //! - `walk`: the streamed tar walk under pull's caps;
 //! - `stream`: a blob's verified stream fed to the blocking walk;
-//! - `estargz` and `toc_read`: the table of contents and chunk reads;
+//! - `estargz`, `zstd_chunked` and `toc_read`: the tables of contents and
+//!   chunk reads;
 //! - `merge`: the merged view, with per-path layer and wasted bytes;
 //! - `cache`: listings on disk;
 //! - `image`: choosing the image manifest and its layers;
@@ -24,6 +25,7 @@ mod stream;
 mod toc_read;
 pub mod walk;
 mod zstd;
+mod zstd_chunked;
 
 use serde::Serialize;
 
@@ -34,6 +36,7 @@ use crate::store::Store;
 pub use cache::ListingCache;
 pub use entry::{EntryKind, FileEntry};
 pub use merge::{Change, MergedEntry, MergedView, merge};
+pub use toc_read::TocFormat;
 
 /// Where a listing came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,9 +44,8 @@ pub use merge::{Change, MergedEntry, MergedView, merge};
 pub enum ListingSource {
     /// The on-disk cache (made from a whole, verified read earlier).
     Cache,
-    /// The eStargz table of contents alone; `bytes_read` of the layer
-    /// were fetched.
-    Toc { bytes_read: u64 },
+    /// The table of contents alone; `bytes_read` of the layer were fetched.
+    Toc { format: TocFormat, bytes_read: u64 },
     /// The whole layer was read and its digest verified.
     WholeLayer,
 }
@@ -52,8 +54,9 @@ impl ListingSource {
     pub fn describe(self) -> String {
         match self {
             ListingSource::Cache => "from the listing cache".to_owned(),
-            ListingSource::Toc { bytes_read } => format!(
-                "from the eStargz table of contents ({} read)",
+            ListingSource::Toc { format, bytes_read } => format!(
+                "from the {} table of contents ({} read)",
+                format.name(),
                 crate::text::human_size(bytes_read)
             ),
             ListingSource::WholeLayer => "whole layer read".to_owned(),
@@ -84,8 +87,8 @@ impl Default for FilesOptions {
     }
 }
 
-/// Lists one layer: from the cache, else from its eStargz table of
-/// contents when it has one, else by streaming the whole layer once.
+/// Lists one layer: from the cache, else from its eStargz or zstd:chunked
+/// table of contents when it has one, else by streaming the whole layer once.
 pub async fn list_layer(
     store: &dyn Store,
     repository: &str,
@@ -106,7 +109,7 @@ pub async fn list_layer(
             return Ok(listing(entries, ListingSource::Cache));
         }
     }
-    if toc_read::has_toc(descriptor) {
+    if let Some(format) = toc_read::toc_format(descriptor) {
         match toc_read::list(store, repository, descriptor, cancel).await {
             Ok((entries, bytes_read)) => {
                 // Only the bytes read count towards the TUI's progress.
@@ -117,14 +120,15 @@ pub async fn list_layer(
                         done: bytes_read,
                     },
                 );
-                return Ok(listing(entries, ListingSource::Toc { bytes_read }));
+                return Ok(listing(entries, ListingSource::Toc { format, bytes_read }));
             }
             Err(OpError::Cancelled) => return Err(OpError::Cancelled),
             Err(error) => report(
                 progress,
                 Progress::Warning(format!(
-                    "the eStargz table of contents of {} could not be read ({error}); \
+                    "the {} table of contents of {} could not be read ({error}); \
                      reading the whole layer",
+                    format.name(),
                     descriptor.digest
                 )),
             ),

@@ -124,10 +124,11 @@ pub(super) async fn cat(
         })
         .await
         .wrap_err_with(|| format!("cannot read {} from {}", args.path, args.reference))?;
-    if let ReadHow::Chunks { bytes_read } = how {
+    if let ReadHow::Chunks { format, bytes_read } = how {
         reporter.info(&format!(
-            "Read {} of the layer: the eStargz table of contents and the file's chunks",
-            human_size(bytes_read)
+            "Read {} of the layer: the {} table of contents and the file's chunks",
+            human_size(bytes_read),
+            format.name()
         ));
     }
     match &args.output {

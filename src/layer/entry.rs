@@ -1,4 +1,4 @@
-//! One file of a layer as its tar (or eStargz table of contents) describes
+//! One file of a layer as its tar (or table of contents) describes
 //! it, and the overlay conventions for deletions: a `.wh.NAME` entry removes
 //! `NAME` from the layers below, a `.wh..wh..opq` entry hides everything the
 //! layers below had in its directory.

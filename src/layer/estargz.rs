@@ -265,8 +265,10 @@ pub fn chunks_of(toc: &Toc, path: &str) -> Result<Option<FileChunks>, OpError> {
     }))
 }
 
-/// `2006-01-02T15:04:05Z` (what eStargz writes) as seconds since the epoch.
-fn parse_rfc3339(text: &str) -> Option<i64> {
+/// RFC 3339 (`2006-01-02T15:04:05Z` as eStargz writes it; Go's
+/// `time.Time` in JSON, as zstd:chunked writes it, may add fractions and a
+/// zone offset) as seconds since the epoch.
+pub(super) fn parse_rfc3339(text: &str) -> Option<i64> {
     let date = text.get(..10)?;
     let time = text.get(11..19)?;
     let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
@@ -281,7 +283,24 @@ fn parse_rfc3339(text: &str) -> Option<i64> {
     let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+    Some(days * 86_400 + hour * 3_600 + minute * 60 + second - zone_offset(text.get(19..)?)?)
+}
+
+/// Seconds east of UTC from what follows the seconds: `.fff` then `Z`
+/// or `±hh:mm`.
+fn zone_offset(rest: &str) -> Option<i64> {
+    let zone = rest.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    if zone.is_empty() || zone == "Z" {
+        return Some(0);
+    }
+    let sign = match zone.get(..1)? {
+        "+" => 1,
+        "-" => -1,
+        _ => return None,
+    };
+    let hours: i64 = zone.get(1..3)?.parse().ok()?;
+    let minutes: i64 = zone.get(4..6)?.parse().ok()?;
+    Some(sign * (hours * 3_600 + minutes * 60))
 }
 
 #[cfg(test)]
@@ -307,5 +326,9 @@ mod tests {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_rfc3339("2024-02-29T12:34:56Z"), Some(1_709_210_096));
         assert_eq!(parse_rfc3339("garbage"), None);
+        assert_eq!(
+            parse_rfc3339("2024-02-29T13:34:56.5+01:00"),
+            Some(1_709_210_096)
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! One file out of an image: found in the merged view (symlinks followed,
 //! hard links taken to the file they share bytes with), read from its layer
 //! into a temporary file and verified (by the layer's digest, or by the
-//! eStargz chunk digests), then handed out or renamed into place under
+//! chunk digests of its eStargz or zstd:chunked table of contents), then handed out or renamed into place under
 //! pull's rules.
 
 use std::fs::File;
@@ -13,6 +13,7 @@ use tempfile::NamedTempFile;
 use super::entry::{EntryKind, normalize_path};
 use super::merge::MergedView;
 use super::resolve::resolve;
+use super::toc_read::TocFormat;
 use super::{LayerListing, stream, toc_read, walk};
 use crate::oci::{Descriptor, DigestHasher};
 use crate::ops::paths::{refuse_symlinked_components, safe_relative_path};
@@ -32,8 +33,9 @@ pub struct Located {
 /// How the bytes were read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadHow {
-    /// Only the file's eStargz chunks (and the TOC): this many bytes.
+    /// Only the file's chunks (and the TOC): this many bytes.
     Chunks {
+        format: TocFormat,
         bytes_read: u64,
     },
     WholeLayer,
@@ -104,18 +106,19 @@ pub async fn read_to_temp(
         .prefix(&own_prefix())
         .tempfile_in(dir)
         .map_err(|e| OpError::io(format!("create a temporary file in {}", dir.display()), e))?;
-    if toc_read::has_toc(layer) {
+    if let Some(format) = toc_read::toc_format(layer) {
         let mut out = temp
             .reopen()
             .map_err(|e| OpError::io("open the temporary file", e))?;
         match toc_read::read_file(store, repository, layer, path, &mut out, cancel).await {
-            Ok(Some(bytes_read)) => return Ok((temp, ReadHow::Chunks { bytes_read })),
+            Ok(Some(bytes_read)) => return Ok((temp, ReadHow::Chunks { format, bytes_read })),
             Ok(None) => {}
             Err(OpError::Cancelled) => return Err(OpError::Cancelled),
             Err(error) => report(
                 progress,
                 Progress::Warning(format!(
-                    "reading {path} by its eStargz chunks failed ({error}); reading the whole layer"
+                    "reading {path} by its {} chunks failed ({error}); reading the whole layer",
+                    format.name()
                 )),
             ),
         }

@@ -32,6 +32,8 @@ mod files;
 mod files_estargz;
 mod files_hostile;
 mod files_large;
+mod files_zstd_chunked;
+mod files_zstd_chunked_lies;
 mod ground;
 mod layout;
 mod layout_processes;
