@@ -18,6 +18,7 @@ mod keys;
 mod loading;
 mod navigation;
 mod operations;
+mod replace;
 
 use std::path::PathBuf;
 
@@ -95,6 +96,8 @@ pub struct App {
     pub audit: Option<AuditTable>,
     /// The files view, when open (it covers the panes).
     pub files: Option<FilesView>,
+    /// The pull a replace question is about, with its label.
+    pub pending_replace: Option<(String, super::message::OperationRequest)>,
     pub tick: u64,
     pub should_quit: bool,
     next_generation: u64,
@@ -119,6 +122,7 @@ impl App {
             messages: Vec::new(),
             operations: std::collections::BTreeMap::new(),
             audit: None,
+            pending_replace: None,
             files: None,
             tick: 0,
             should_quit: false,

@@ -185,11 +185,14 @@ pub enum OperationRequest {
         /// For an index: the platform row that was selected, or the host's.
         platform: PlatformChoice,
         output_dir: PathBuf,
+        /// Only once the user said yes to replacing a different file.
+        replace_existing: bool,
     },
     PullBlob {
         repository: String,
         descriptor: Box<Descriptor>,
         output_dir: PathBuf,
+        replace_existing: bool,
     },
     Attach {
         repository: String,

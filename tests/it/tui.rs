@@ -19,6 +19,7 @@ mod lists;
 mod messages;
 mod password;
 mod registry;
+mod replace;
 mod runner;
 mod small_snapshots;
 mod snapshots;

@@ -18,6 +18,7 @@ impl App {
     pub(super) fn confirm_dialog(&mut self, dialog: Dialog) -> Vec<Effect> {
         let subject_path = self.tree.selected().clone();
         match dialog {
+            Dialog::Replace { .. } => self.replace_confirmed(),
             Dialog::Delete { plan: None, .. } => {
                 self.say("still working out what goes…");
                 self.popup = Some(Popup::Dialog(dialog));

@@ -52,6 +52,8 @@ pub enum Dialog {
         /// `repo[:tag]` here, `registry/repo[:tag]`, or `oci:DIR[:tag]`.
         destination: String,
     },
+    /// A pull found a different file at `path`; y runs it again, replacing.
+    Replace { path: std::path::PathBuf },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,9 +134,10 @@ impl App {
 
     fn on_dialog_key(&mut self, mut dialog: Dialog, key: KeyEvent) -> Vec<Effect> {
         let action = self.config.keymap.action_in(Mode::Dialog, &key);
-        // The delete dialog types nothing: y and n answer it too.
-        let is_delete = matches!(dialog, Dialog::Delete { .. });
+        // The delete and replace questions type nothing: y and n answer.
+        let is_delete = matches!(dialog, Dialog::Delete { .. } | Dialog::Replace { .. });
         if action == Some(Action::Cancel) || (is_delete && key.code == KeyCode::Char('n')) {
+            self.pending_replace = None;
             self.say("cancelled");
             return Vec::new();
         }
@@ -164,7 +167,7 @@ impl App {
                     edit_text(destination, key, action);
                 }
             },
-            (Dialog::Delete { .. }, _) => {}
+            (Dialog::Delete { .. } | Dialog::Replace { .. }, _) => {}
         }
         self.popup = Some(Popup::Dialog(dialog));
         effects

@@ -12,7 +12,7 @@ use crate::tui::message::{Effect, JobKind, NodePath, OperationOutcome, Operation
 use crate::tui::tree::{ManifestRole, NodeKind};
 
 /// An operation under way, for the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct RunningOperation {
     pub label: String,
     pub progress: String,
@@ -20,6 +20,8 @@ pub struct RunningOperation {
     pub bytes: Option<(u64, u64)>,
     /// The node to reload when it ends (a subject, a list).
     pub reload: Option<NodePath>,
+    /// A pull, kept to run again if the user agrees to replace a file.
+    pub pull: Option<OperationRequest>,
 }
 
 impl App {
@@ -33,6 +35,11 @@ impl App {
         let id = self.next_operation;
         let label = label.into();
         self.say(format!("{label}…"));
+        let pull = matches!(
+            request,
+            OperationRequest::Pull { .. } | OperationRequest::PullBlob { .. }
+        )
+        .then(|| request.clone());
         self.operations.insert(
             id,
             RunningOperation {
@@ -40,6 +47,7 @@ impl App {
                 progress: String::new(),
                 bytes: None,
                 reload,
+                pull,
             },
         );
         vec![Effect::Operation { id, request }]
@@ -68,6 +76,9 @@ impl App {
         let outcome = match result {
             Ok(outcome) => outcome,
             Err(reason) => {
+                if let Some(effects) = self.ask_to_replace(&operation, &reason) {
+                    return effects;
+                }
                 tracing::warn!("{}: {reason}", operation.label);
                 self.complain(format!("{} failed: {reason}", operation.label));
                 return Vec::new();
@@ -149,6 +160,7 @@ impl App {
                 repository: repository.clone(),
                 descriptor: Box::new(descriptor),
                 output_dir,
+                replace_existing: false,
             };
             return self.start_operation("pull blob", request, None);
         }
@@ -196,6 +208,7 @@ impl App {
                     select,
                     platform,
                     output_dir,
+                    replace_existing: false,
                 };
                 self.start_operation(label, request, None)
             }

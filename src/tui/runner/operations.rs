@@ -45,12 +45,13 @@ async fn run_request(
                 select,
                 platform,
                 output_dir,
+                replace_existing,
             } => {
                 // The TUI never replaces a different file it was not asked
-                // to: the pull stops and says which one is in the way.
+                // to: the pull stops, and the app asks.
                 let options = PullOptions {
                     platform,
-                    replace_existing: false,
+                    replace_existing,
                     ..PullOptions::new(output_dir, select)
                 };
                 ops::pull(store, &repository, &reference, &options, progress, cancel)
@@ -63,9 +64,10 @@ async fn run_request(
                 repository,
                 descriptor,
                 output_dir,
+                replace_existing,
             } => {
                 let options = PullOptions {
-                    replace_existing: false,
+                    replace_existing,
                     ..PullOptions::new(output_dir, PullSelect::Target)
                 };
                 let blobs = [*descriptor];

@@ -58,6 +58,23 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
                 indent: None,
             }
         }
+        Dialog::Replace { path } => PopupText {
+            title: "replace?",
+            body: vec![
+                Line::raw(format!(" {}", escape::owned(&path.display().to_string()))),
+                Line::raw(" already exists with other content; nothing was written."),
+                Line::raw(" Replace it with what the registry holds?"),
+            ],
+            keys: vec![Line::styled(
+                format!(
+                    " y/{} replaces · n/{} keeps the file",
+                    hint(app, Action::Confirm),
+                    hint(app, Action::Cancel),
+                ),
+                dim,
+            )],
+            indent: None,
+        },
         Dialog::Attach {
             subject,
             fields,
