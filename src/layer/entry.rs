@@ -138,6 +138,67 @@ pub fn deletion_of(path: &str) -> Option<(EntryKind, String)> {
     Some((EntryKind::Whiteout, path))
 }
 
+/// What a table of contents (eStargz or zstd:chunked) says of one entry:
+/// both use tar's type names, and the same whiteout and link rules apply.
+pub struct TocFields<'a> {
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub link_name: &'a str,
+    pub size: u64,
+    pub mode: u32,
+    pub uid: u64,
+    pub gid: u64,
+    pub user: &'a str,
+    pub group: &'a str,
+    pub mtime: i64,
+}
+
+impl FileEntry {
+    /// The entry a TOC line describes; `None` for what is not a file
+    /// system entry (a chunk of a file) or has no path.
+    pub fn from_toc(fields: TocFields<'_>) -> Option<FileEntry> {
+        let mut kind = match fields.kind {
+            "reg" => EntryKind::File,
+            "dir" => EntryKind::Dir,
+            "symlink" => EntryKind::Symlink,
+            "hardlink" => EntryKind::Hardlink,
+            "char" => EntryKind::Char,
+            "block" => EntryKind::Block,
+            "fifo" => EntryKind::Fifo,
+            _ => return None,
+        };
+        let mut path = normalize_path(fields.name);
+        if path.is_empty() {
+            return None;
+        }
+        if let Some((deletion, deleted)) = deletion_of(&path) {
+            kind = deletion;
+            path = deleted;
+        }
+        let link = match kind {
+            EntryKind::Symlink => Some(fields.link_name.to_owned()),
+            EntryKind::Hardlink => Some(normalize_path(fields.link_name)),
+            _ => None,
+        };
+        Some(FileEntry {
+            path,
+            kind,
+            size: if kind == EntryKind::File {
+                fields.size
+            } else {
+                0
+            },
+            mode: fields.mode & 0o7777,
+            uid: fields.uid,
+            gid: fields.gid,
+            user: fields.user.to_owned(),
+            group: fields.group.to_owned(),
+            mtime: fields.mtime,
+            link,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

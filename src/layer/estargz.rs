@@ -10,7 +10,7 @@ use std::io::Read;
 use flate2::read::GzDecoder;
 use serde::Deserialize;
 
-use super::entry::{EntryKind, FileEntry, deletion_of, normalize_path};
+use super::entry::{FileEntry, TocFields, normalize_path};
 use crate::oci::Digest;
 use crate::ops::OpError;
 
@@ -135,42 +135,20 @@ pub fn listing(toc: &Toc) -> Vec<FileEntry> {
     toc.entries
         .iter()
         .filter_map(|e| {
-            let mut kind = match e.kind.as_str() {
-                "reg" => EntryKind::File,
-                "dir" => EntryKind::Dir,
-                "symlink" => EntryKind::Symlink,
-                "hardlink" => EntryKind::Hardlink,
-                "char" => EntryKind::Char,
-                "block" => EntryKind::Block,
-                "fifo" => EntryKind::Fifo,
-                _ => return None,
-            };
-            let mut path = normalize_path(&e.name);
-            if path.is_empty() || is_landmark(&path) {
-                return None;
-            }
-            if let Some((deletion, deleted)) = deletion_of(&path) {
-                kind = deletion;
-                path = deleted;
-            }
-            let link = match kind {
-                EntryKind::Symlink => Some(e.link_name.clone()),
-                EntryKind::Hardlink => Some(normalize_path(&e.link_name)),
-                _ => None,
-            };
-            Some(FileEntry {
-                path,
-                kind,
-                size: if kind == EntryKind::File { e.size } else { 0 },
-                mode: e.mode & 0o7777,
+            FileEntry::from_toc(TocFields {
+                kind: &e.kind,
+                name: &e.name,
+                link_name: &e.link_name,
+                size: e.size,
+                mode: e.mode,
                 uid: e.uid,
                 gid: e.gid,
-                user: e.user_name.clone(),
-                group: e.group_name.clone(),
+                user: &e.user_name,
+                group: &e.group_name,
                 mtime: parse_rfc3339(&e.modtime).unwrap_or(0),
-                link,
             })
         })
+        .filter(|entry| !is_landmark(&entry.path))
         .collect()
 }
 

@@ -206,7 +206,7 @@ pub fn save(temp: NamedTempFile, dir: &Path, path: &str, force: bool) -> Result<
         }
         _ => {}
     }
-    set_readable(temp.path())?;
+    crate::ops::pull::set_readable(temp.path())?;
     temp.persist(&target)
         .map_err(|e| OpError::io(format!("rename into {}", target.display()), e.error))?;
     Ok(Saved::Written(target))
@@ -235,16 +235,4 @@ impl Write for HashWriter<'_> {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
-}
-
-#[cfg(unix)]
-fn set_readable(path: &Path) -> Result<(), OpError> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))
-        .map_err(|e| OpError::io(format!("set the mode of {}", path.display()), e))
-}
-
-#[cfg(not(unix))]
-fn set_readable(_path: &Path) -> Result<(), OpError> {
-    Ok(())
 }

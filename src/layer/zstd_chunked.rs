@@ -14,7 +14,7 @@ use std::io::Read;
 use serde::de::{Error as _, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use super::entry::{EntryKind, FileEntry, deletion_of, normalize_path};
+use super::entry::{FileEntry, TocFields, normalize_path};
 use super::estargz::{Chunk, FileChunks, MAX_TOC_COMPRESSED, parse_rfc3339};
 use super::zstd::ZstdFrames;
 use crate::oci::{Descriptor, Digest};
@@ -195,41 +195,18 @@ pub fn listing(toc: &Toc) -> Vec<FileEntry> {
     toc.entries
         .iter()
         .filter_map(|e| {
-            let mut kind = match e.kind.as_str() {
-                "reg" => EntryKind::File,
-                "dir" => EntryKind::Dir,
-                "symlink" => EntryKind::Symlink,
-                "hardlink" => EntryKind::Hardlink,
-                "char" => EntryKind::Char,
-                "block" => EntryKind::Block,
-                "fifo" => EntryKind::Fifo,
-                _ => return None,
-            };
-            let mut path = normalize_path(&e.name);
-            if path.is_empty() {
-                return None;
-            }
-            if let Some((deletion, deleted)) = deletion_of(&path) {
-                kind = deletion;
-                path = deleted;
-            }
-            let link = match kind {
-                EntryKind::Symlink => Some(e.link_name.clone()),
-                EntryKind::Hardlink => Some(normalize_path(&e.link_name)),
-                _ => None,
-            };
-            Some(FileEntry {
-                path,
-                kind,
-                size: if kind == EntryKind::File { e.size } else { 0 },
+            FileEntry::from_toc(TocFields {
+                kind: &e.kind,
+                name: &e.name,
+                link_name: &e.link_name,
+                size: e.size,
                 mode: u32::try_from(e.mode & 0o7777).unwrap_or(0),
                 uid: e.uid,
                 gid: e.gid,
                 // The TOC keeps ids, not names.
-                user: String::new(),
-                group: String::new(),
+                user: "",
+                group: "",
                 mtime: e.modtime.as_deref().and_then(parse_rfc3339).unwrap_or(0),
-                link,
             })
         })
         .collect()

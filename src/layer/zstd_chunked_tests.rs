@@ -4,6 +4,7 @@
 use ruzstd::encoding::{CompressionLevel, compress_to_vec};
 
 use super::*;
+use crate::layer::entry::EntryKind;
 
 const TOC: &str = r#"{"version":1,"entries":[
  {"type":"dir","name":"./","mode":493,"modtime":"2024-02-29T12:34:56Z"},

@@ -348,14 +348,16 @@ fn staged_name(path: &Path) -> Result<&std::ffi::OsStr, OpError> {
         .ok_or_else(|| OpError::Invalid(format!("{} has no file name", path.display())))
 }
 
+/// Temporary files are private (0600); a file written out for the user
+/// gets the usual mode, as `oras pull` writes it.
 #[cfg(unix)]
-fn set_readable(path: &Path) -> Result<(), OpError> {
+pub(crate) fn set_readable(path: &Path) -> Result<(), OpError> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))
         .map_err(|e| OpError::io(format!("set the mode of {}", path.display()), e))
 }
 
 #[cfg(not(unix))]
-fn set_readable(_path: &Path) -> Result<(), OpError> {
+pub(crate) fn set_readable(_path: &Path) -> Result<(), OpError> {
     Ok(())
 }
