@@ -33,7 +33,8 @@ fuzz_target!(|data: &[u8]| {
             manifest.is_ambiguous(),
             manifest.effective_artifact_type(),
             manifest.blobs().count(),
-            manifest.pretty_json(),
+            // What the TUI shows of it: its own bytes, re-indented.
+            regscope::tui::preview::json::reindent(manifest.raw()),
         );
     }
 });
