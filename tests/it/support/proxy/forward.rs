@@ -19,6 +19,7 @@ pub(super) async fn forward(
     body: Bytes,
 ) -> Result<Response<Incoming>, BoxError> {
     let stream = TcpStream::connect(upstream).await?;
+    stream.set_nodelay(true)?;
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
     tokio::spawn(async move {
         let _ = conn.await;
