@@ -21,6 +21,7 @@ mod manifests;
 mod referrers;
 mod response;
 mod retry;
+mod tls;
 mod transport;
 mod upload;
 

@@ -2,9 +2,11 @@
 //! a registry name into an origin and one configured HTTP client (TLS,
 //! timeouts, no decompression, no automatic redirects).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
 use url::Url;
 
 use crate::oci::reference::api_host;
@@ -190,25 +192,46 @@ fn client_builder(options: &ConnectOptions, insecure: bool) -> Result<reqwest::C
         .referer(false)
         // Redirects are followed by hand, to keep credentials on one origin.
         .redirect(reqwest::redirect::Policy::none());
-    if let Some(path) = &options.ca_file {
-        let pem = std::fs::read(path)
-            .map_err(|e| StoreError::io(format!("reading CA file {}", path.display()), e))?;
-        let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            StoreError::Invalid(format!(
-                "CA file {} holds no usable PEM certificates: {}",
-                path.display(),
-                e.without_url()
-            ))
-        })?;
-        builder = builder.tls_certs_merge(certificates);
-    }
     if insecure {
+        // Verifies nothing, so needs no trust store: reqwest's own setup
+        // builds it without loading one.
         builder = builder.tls_danger_accept_invalid_certs(true);
+    } else {
+        let extra_roots = match &options.ca_file {
+            Some(path) => ca_file_roots(path)?,
+            None => Vec::new(),
+        };
+        let config = super::tls::client_config(extra_roots).map_err(|e| StoreError::Transport {
+            operation: "set up TLS".to_owned(),
+            message: e.to_string(),
+        })?;
+        builder = builder.tls_backend_preconfigured(config);
     }
     builder.build().map_err(|e| StoreError::Transport {
         operation: "set up the HTTP client".to_owned(),
         message: e.without_url().to_string(),
     })
+}
+
+/// The certificates of a `--ca-file`, to trust beside the system's.
+fn ca_file_roots(path: &Path) -> Result<Vec<CertificateDer<'static>>, StoreError> {
+    let pem = std::fs::read(path)
+        .map_err(|e| StoreError::io(format!("reading CA file {}", path.display()), e))?;
+    let certificates = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            StoreError::Invalid(format!(
+                "CA file {} holds unreadable PEM: {e}",
+                path.display()
+            ))
+        })?;
+    if certificates.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "CA file {} holds no PEM certificates",
+            path.display()
+        )));
+    }
+    Ok(certificates)
 }
 
 #[cfg(test)]
@@ -233,6 +256,13 @@ mod tests {
             ..ConnectOptions::default()
         };
         assert!(build_client(&garbage).is_err());
+        let empty = tempfile::NamedTempFile::new().expect("temp file");
+        let empty = ConnectOptions {
+            ca_file: Some(empty.path().to_owned()),
+            ..ConnectOptions::default()
+        };
+        let error = build_client(&empty).expect_err("an empty CA file");
+        assert!(error.to_string().contains("no PEM certificates"), "{error}");
         let insecure = ConnectOptions {
             insecure: true,
             ..ConnectOptions::default()
