@@ -1,6 +1,7 @@
 //! The graph the speed issue measured: an image with 8 referrers, each with
-//! 3 of its own (33 nodes, 3 levels), discovered and copied through a link
-//! that adds 25 ms to every request, where round trips are the whole cost.
+//! 3 of its own (33 nodes, 3 levels), discovered and copied on loopback and
+//! through links that add 10 ms and 25 ms to every request, where round
+//! trips are the whole cost.
 //! `cargo bench --bench versus_oras -- wide`.
 
 use std::process::Command;
@@ -9,37 +10,51 @@ use std::time::Duration;
 use super::support::{FaultProxy, Oras, Registry, Rule};
 use super::{REGSCOPE, compare, compare_copies, discover_args, run};
 
-const LINK_DELAY: Duration = Duration::from_millis(25);
+/// Loopback, the issue's copy link and its discovery link.
+const LINKS: [Duration; 3] = [
+    Duration::ZERO,
+    Duration::from_millis(10),
+    Duration::from_millis(25),
+];
 const FIRST_LEVEL: usize = 8;
 const SECOND_LEVEL: usize = 3;
 
 pub fn wide_graphs(rounds: usize) {
     for registry in [Registry::olareg(), Registry::distribution()] {
         let image = push_wide_graph(&registry);
-        let slow_link =
-            FaultProxy::with_rules(registry.host(), vec![Rule::any().delay(LINK_DELAY)]);
-        let host = slow_link.host();
-        let image = image.replacen(registry.host(), &host, 1);
-        let label = format!("33 nodes, {}, +25 ms", registry.kind());
         let oras = Oras::new();
-        compare(
-            &format!("discover ({label})"),
-            rounds,
-            || {
-                let json = run(Command::new(REGSCOPE).args(["tree", "--format", "json", &image]));
-                assert_eq!(json.matches("\"digest\"").count(), 33, "{json}");
-            },
-            || {
-                oras.run(&discover_args(registry.kind(), &image));
-            },
-        );
-        compare_copies(
-            &format!("copy with referrers ({label})"),
-            rounds,
-            &host,
-            &image,
-            "wide",
-        );
+        for delay in LINKS {
+            let link = FaultProxy::with_rules(registry.host(), vec![Rule::any().delay(delay)]);
+            let host = if delay.is_zero() {
+                registry.host().to_owned()
+            } else {
+                link.host()
+            };
+            let image = image.replacen(registry.host(), &host, 1);
+            let label = match delay.as_millis() {
+                0 => format!("33 nodes, {}, loopback", registry.kind()),
+                ms => format!("33 nodes, {}, +{ms} ms", registry.kind()),
+            };
+            compare(
+                &format!("discover ({label})"),
+                rounds,
+                || {
+                    let json =
+                        run(Command::new(REGSCOPE).args(["tree", "--format", "json", &image]));
+                    assert_eq!(json.matches("\"digest\"").count(), 33, "{json}");
+                },
+                || {
+                    oras.run(&discover_args(registry.kind(), &image));
+                },
+            );
+            compare_copies(
+                &format!("copy with referrers ({label})"),
+                rounds,
+                &host,
+                &image,
+                &format!("wide{}", delay.as_millis()),
+            );
+        }
     }
 }
 
