@@ -239,7 +239,15 @@ impl RemoteStore {
                     .await?;
             }
             let settle = (started.elapsed() * 2).clamp(MIN_SETTLE, MAX_SETTLE);
-            tokio::time::sleep(settle + jitter(settle)).await;
+            // Jitter spreads writers that collided and merge again; on a
+            // first write it would only lengthen the wait (a copy waits for
+            // the longest of its subjects' settles).
+            let spread = if attempt == 1 {
+                Duration::ZERO
+            } else {
+                jitter(settle)
+            };
+            tokio::time::sleep(settle + spread).await;
             let after = self.read_fallback(repository, subject, tag).await?;
             let listed = entries(after.as_ref().map(|f| &f.document));
             if changes.iter().all(|change| is_visible(&listed, change)) {
