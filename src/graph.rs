@@ -14,19 +14,22 @@
 //! unverified so that copy and delete leave it alone.
 //!
 //! `node` answers for one digest (the TUI calls it lazily per node);
-//! `discover` walks the whole tree level by level for the CLI.
+//! `discover` walks the whole tree level by level for the CLI, into a
+//! `tree`.
 
 pub mod discover;
 pub mod node;
 pub mod sources;
+pub mod tree;
 
 use std::fmt;
 
 use crate::oci::media_type::{self as mt, ArtifactKind};
 use crate::oci::{Descriptor, Digest, Manifest};
 
-pub use discover::{DiscoverOptions, PlatformNode, ReferrerTree, discover, select_platform};
+pub use discover::{DiscoverOptions, discover};
 pub use node::{Attachments, NodeContext, node_referrers};
+pub use tree::{PlatformNode, ReferrerTree, select_platform};
 
 /// A sane default for how many attachments one node may have before the
 /// rest are dropped with a warning (a hostile registry can list millions).

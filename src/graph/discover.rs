@@ -12,10 +12,14 @@ use futures_util::future::{join, join3};
 use futures_util::stream;
 use futures_util::{FutureExt, StreamExt};
 
-use super::node::{Candidate, NodeContext, fetch_node, is_wanted, list_candidates};
+mod arena;
+
+use self::arena::{Parent, Pending, Placed, assemble, enqueue};
+use super::node::{NodeContext, fetch_node, is_wanted, list_candidates};
 use super::sources::platform_entries;
-use super::{DEFAULT_CONCURRENCY, DEFAULT_MAX_FAN_OUT, GraphNode};
-use crate::oci::{Descriptor, Digest, Manifest, PlatformSpec};
+use super::tree::{PlatformNode, ReferrerTree, select_platform};
+use super::{DEFAULT_CONCURRENCY, DEFAULT_MAX_FAN_OUT};
+use crate::oci::{Digest, Manifest, PlatformSpec};
 use crate::store::{Store, StoreError};
 
 /// Filters over the one answer: every source is always asked (referrers,
@@ -51,61 +55,6 @@ impl Default for DiscoverOptions {
             known_tags: None,
         }
     }
-}
-
-/// A platform manifest of the subject index and its attachments.
-#[derive(Debug, Clone)]
-pub struct PlatformNode {
-    pub descriptor: Descriptor,
-    pub referrers: Vec<GraphNode>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ReferrerTree {
-    pub repository: String,
-    /// The subject's descriptor as resolved.
-    pub subject: Descriptor,
-    pub manifest: Manifest,
-    pub referrers: Vec<GraphNode>,
-    /// For an index: its platform manifests that have attachments.
-    pub platforms: Vec<PlatformNode>,
-    /// When a platform was asked for: the index it was picked from.
-    pub within_index: Option<Descriptor>,
-    pub warnings: Vec<String>,
-}
-
-impl ReferrerTree {
-    /// Every attachment in the tree (platform ones included), parents first.
-    pub fn all_nodes(&self) -> Vec<&GraphNode> {
-        self.referrers
-            .iter()
-            .chain(self.platforms.iter().flat_map(|p| p.referrers.iter()))
-            .flat_map(GraphNode::walk)
-            .collect()
-    }
-}
-
-/// Which list a discovered node belongs to.
-#[derive(Clone, Copy)]
-enum Parent {
-    Subject,
-    /// The referrers of platform manifest `i` of the subject index.
-    Platform(usize),
-    /// The children of the node at this index of the arena.
-    Node(usize),
-}
-
-/// A listed attachment waiting for its manifest.
-struct Pending {
-    parent: Parent,
-    subject: Digest,
-    candidate: Candidate,
-}
-
-/// A discovered node and where it hangs; parents come before children.
-struct Placed {
-    parent: Parent,
-    node: GraphNode,
 }
 
 /// Resolves `reference` (tag or digest) in `repository` and discovers its
@@ -327,85 +276,6 @@ pub async fn discover(
     };
     tree.platforms.retain(|p| !p.referrers.is_empty());
     Ok(tree)
-}
-
-/// The platform manifest of `index` that `wanted` names (BuildKit's
-/// attestation entries never match); the error lists what there is.
-pub fn select_platform<'a>(
-    index: &'a Manifest,
-    wanted: &PlatformSpec,
-) -> Result<&'a Descriptor, StoreError> {
-    let mut entries = platform_entries(index);
-    if let Some(found) = platform_entries(index)
-        .find(|entry| entry.platform.as_ref().is_some_and(|p| wanted.matches(p)))
-    {
-        return Ok(found);
-    }
-    let available: Vec<String> = entries
-        .by_ref()
-        .filter_map(|entry| entry.platform.as_ref())
-        .map(|p| PlatformSpec::of(p).to_string())
-        .collect();
-    Err(StoreError::NotFound {
-        what: format!(
-            "platform {wanted} in index {} (it has {})",
-            index.digest(),
-            if available.is_empty() {
-                "no platforms".to_owned()
-            } else {
-                available.join(", ")
-            }
-        ),
-    })
-}
-
-/// Queues the candidates listed for `subject`, each digest once in the whole
-/// tree (a hostile registry's cycle ends here).
-fn enqueue(
-    queue: &mut Vec<Pending>,
-    seen: &mut HashSet<Digest>,
-    warnings: &mut Vec<String>,
-    parent: Parent,
-    subject: &Digest,
-    candidates: Vec<Candidate>,
-) {
-    for candidate in candidates {
-        if seen.insert(candidate.digest().clone()) {
-            queue.push(Pending {
-                parent,
-                subject: subject.clone(),
-                candidate,
-            });
-        } else {
-            warnings.push(format!(
-                "{} is reachable more than once (a cycle?); shown once",
-                candidate.digest()
-            ));
-        }
-    }
-}
-
-/// Hangs every placed node under its parent, keeping listing order. Children
-/// always stand after their parent in the arena, so one backward pass
-/// finishes each node before it is moved into its parent's list.
-fn assemble(arena: Vec<Placed>, platform_count: usize) -> (Vec<GraphNode>, Vec<Vec<GraphNode>>) {
-    let mut children: Vec<Vec<GraphNode>> = arena.iter().map(|_| Vec::new()).collect();
-    let mut subject_list = Vec::new();
-    let mut platform_lists: Vec<Vec<GraphNode>> = (0..platform_count).map(|_| Vec::new()).collect();
-    for (index, Placed { parent, mut node }) in arena.into_iter().enumerate().rev() {
-        node.children = std::mem::take(&mut children[index]);
-        node.children.reverse();
-        match parent {
-            Parent::Subject => subject_list.push(node),
-            Parent::Platform(i) => platform_lists[i].push(node),
-            Parent::Node(p) => children[p].push(node),
-        }
-    }
-    subject_list.reverse();
-    for list in &mut platform_lists {
-        list.reverse();
-    }
-    (subject_list, platform_lists)
 }
 
 async fn collect_tags(store: &dyn Store, repository: &str) -> Result<Vec<String>, StoreError> {

@@ -5,7 +5,7 @@
 use super::entry::FileEntry;
 use super::merge::{MergedView, merge};
 use super::{FilesOptions, LayerListing, list_layer};
-use crate::graph::discover::select_platform;
+use crate::graph::select_platform;
 use crate::graph::sources::platform_entries;
 use crate::oci::{Descriptor, Manifest, PlatformSpec};
 use crate::ops::{CancellationToken, OpError, ProgressSink};
