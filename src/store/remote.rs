@@ -11,6 +11,7 @@
 
 pub mod auth;
 mod blobs;
+mod clients;
 mod connect;
 pub mod credentials;
 mod download;
@@ -31,9 +32,9 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use async_trait::async_trait;
 use bytes::Bytes;
 
+pub use clients::Clients;
 pub use connect::{
-    Clients, ConnectOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_METADATA_TIMEOUT,
-    DEFAULT_READ_TIMEOUT,
+    ConnectOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_METADATA_TIMEOUT, DEFAULT_READ_TIMEOUT,
 };
 
 use crate::oci::reference::{validate_registry, validate_repository, validate_tag};
@@ -71,7 +72,7 @@ impl RemoteStore {
     pub fn new(registry: &str, options: ConnectOptions) -> Result<RemoteStore, StoreError> {
         validate_registry(registry)?;
         let origin = connect::origin(registry, &options)?;
-        let clients = connect::Clients::new(&options, &origin)?;
+        let clients = Clients::new(&options, &origin)?;
         let credential = CredentialSource::for_registry(registry, &options)?;
         let plain_http = origin.scheme() == "http";
         let auth = Authenticator::with_source(clients.clone(), registry, credential, plain_http);

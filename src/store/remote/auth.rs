@@ -25,7 +25,7 @@ use url::Url;
 use self::cache::TokenCache;
 use self::challenge::{AuthScheme, Challenge, challenges_in};
 use self::scope::ScopeSet;
-use super::connect::Clients;
+use super::clients::Clients;
 use super::credentials::{Credential, CredentialSource};
 use crate::store::StoreError;
 

@@ -11,7 +11,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION};
 use reqwest::{Method, StatusCode};
 use url::Url;
 
-use super::connect::Clients;
+use super::clients::Clients;
 use super::limit::{AdaptiveLimit, Slot};
 use super::response::{is_connection_refused, not_listening, read_capped, redact, transport_error};
 use super::retry::{self, MAX_REFUSED_RETRIES, MAX_RETRIES, MAX_RETRY_AFTER};

@@ -19,7 +19,7 @@ use url::Url;
 use super::realm::{redacted, validate_realm};
 use super::scope::ScopeSet;
 use crate::store::StoreError;
-use crate::store::remote::connect::Clients;
+use crate::store::remote::clients::Clients;
 use crate::store::remote::credentials::Credential;
 
 /// The whole exchange, so a token server that trickles bytes or bounces
