@@ -1,9 +1,10 @@
 //! Text as both front ends show it. Strings from a registry are untrusted:
 //! a tag, an annotation or an error message may carry escape sequences that
 //! would drive the user's terminal, so everything shown goes through
-//! `escape_control`.
+//! `escape_control`. Also how both read a path typed by hand.
 
 use std::borrow::Cow;
+use std::path::PathBuf;
 
 /// Control characters (C0, DEL and C1, which includes the CSI that starts
 /// terminal sequences) made visible as `\u{1b}`-style escapes. Borrowed
@@ -29,6 +30,15 @@ pub fn escape_control_lines(text: &str) -> String {
         .map(escape_control)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `~/x` → `$HOME/x`: a path as people type it in the config file or a
+/// TUI prompt, where no shell expanded it first.
+pub fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), directories::BaseDirs::new()) {
+        (Some(rest), Some(dirs)) => dirs.home_dir().join(rest),
+        _ => PathBuf::from(path),
+    }
 }
 
 /// `1.2 MiB`: sizes as people read them.

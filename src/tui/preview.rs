@@ -24,6 +24,8 @@ use ratatui::text::{Line, Span};
 
 use super::escape;
 
+/// Previews (blobs, SBOM documents) larger than this are not read.
+pub const PREVIEW_LIMIT: u64 = 16 * 1024 * 1024;
 /// Lines of text shown at most; the rest is summarised.
 const MAX_TEXT_LINES: usize = 2000;
 /// Bytes shown in a hex dump.

@@ -15,15 +15,12 @@ pub mod files;
 pub mod operations;
 pub mod progress;
 
-use super::preview::{Preview, PreviewKind};
+use super::preview::{PREVIEW_LIMIT, Preview, PreviewKind};
 use crate::graph::{self, NodeContext};
 use crate::ops::CancellationToken;
 use crate::store::SharedStore;
 use crate::store::remote::ConnectOptions;
 use crate::tui::failure::Failure;
-
-/// Previews (blobs, SBOM documents) larger than this are not read.
-pub const PREVIEW_LIMIT: u64 = 16 * 1024 * 1024;
 
 /// How long a cancelled operation may take to stop by itself.
 pub const CANCEL_GRACE: std::time::Duration = std::time::Duration::from_secs(2);

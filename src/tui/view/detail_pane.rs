@@ -23,8 +23,7 @@ use crate::oci::Descriptor;
 use crate::oci::media_type as mt;
 use crate::tui::app::{App, Focus};
 use crate::tui::escape;
-use crate::tui::preview::{Content, note};
-use crate::tui::runner::PREVIEW_LIMIT;
+use crate::tui::preview::{Content, PREVIEW_LIMIT, note};
 use crate::tui::tree::{Node, NodeKind, Slot, Status};
 
 pub struct DetailPane<'a> {
