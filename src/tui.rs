@@ -10,7 +10,6 @@
 pub mod app;
 pub mod clipboard;
 pub mod config;
-pub mod escape;
 pub mod failure;
 pub mod keymap;
 pub mod message;
@@ -31,6 +30,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use crate::store::SharedStore;
 use crate::store::remote::ConnectOptions;
 use crate::target::{Spec, open};
+use crate::text::escape_control;
 use app::{App, Session};
 use clipboard::Clipboard;
 use config::Config;
@@ -206,7 +206,7 @@ impl Driver {
         self.app.restart(session);
         self.start(&Start::at(&opened.repository, opened.reference.as_deref()));
         self.app
-            .say(format!("browsing {}", escape::owned(&opened.display_name)));
+            .say(format!("browsing {}", escape_control(&opened.display_name)));
     }
 
     /// Waits for the next message; while something animates, a tick comes

@@ -3,11 +3,10 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::text::escape_control;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use serde_json::Value;
-
-use crate::tui::escape;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Component {
@@ -211,7 +210,7 @@ impl SbomTable {
         vec![
             Line::from(vec![
                 Span::styled("format     ", heading),
-                Span::raw(escape::owned(&self.format)),
+                Span::raw(escape_control(&self.format).into_owned()),
             ]),
             Line::from(vec![
                 Span::styled("components ", heading),
@@ -272,7 +271,7 @@ const LICENCE_WIDTH: usize = 30;
 /// `text` made safe to show and fitted to `width` columns: cut with an
 /// ellipsis when longer, padded when shorter.
 fn cell(text: &str, width: usize) -> String {
-    let clean = escape::owned(text);
+    let clean = escape_control(text);
     if clean.chars().count() <= width {
         return format!("{clean:<width$}");
     }
