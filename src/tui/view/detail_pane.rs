@@ -40,7 +40,13 @@ impl Widget for &DetailPane<'_> {
         // wherever a 16 MiB SBOM is scrolled to. Wrapping only adds rows,
         // so no more lines than the pane's height can show.
         let text = detail_text(app);
-        Paragraph::new(text.window(usize::from(app.detail_scroll), usize::from(area.height)))
+        let width = block.inner(area).width;
+        let rows: Vec<Line<'_>> = text
+            .window(usize::from(app.detail_scroll), usize::from(area.height))
+            .into_iter()
+            .flat_map(|line| text::laid_out(line, width))
+            .collect();
+        Paragraph::new(rows)
             .block(block)
             .wrap(Wrap { trim: false })
             .render(area, buf);
