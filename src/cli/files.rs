@@ -14,8 +14,7 @@ use crate::layer::image::{filesystem_layers, find_layer, image_manifest, list_im
 use crate::layer::{FilesOptions, list_layer};
 use crate::ops::CancellationToken;
 use crate::store::remote::ConnectOptions;
-use crate::text::escape_control;
-use crate::text::human_size;
+use crate::text::{escape_control, human_size};
 
 pub(super) async fn files(
     args: FilesArgs,

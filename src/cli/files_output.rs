@@ -6,8 +6,7 @@ use serde_json::json;
 use crate::layer::entry::{EntryKind, OPAQUE_MARKER, WHITEOUT_PREFIX};
 use crate::layer::{FileEntry, LayerListing, MergedView};
 use crate::oci::Digest;
-use crate::text::escape_control;
-use crate::text::utc_minutes;
+use crate::text::{escape_control, utc_minutes};
 
 /// One line of `tar tv`: mode, owner, size, time, name, link.
 fn line(entry: &FileEntry, middle: &str) -> String {

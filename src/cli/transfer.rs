@@ -15,8 +15,7 @@ use crate::ops::{
 };
 use crate::store::remote::ConnectOptions;
 use crate::target::{Spec, open};
-use crate::text::count;
-use crate::text::escape_control;
+use crate::text::{count, escape_control};
 
 pub(super) async fn pull(
     args: PullArgs,

@@ -19,9 +19,10 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use crate::text::escape_control;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
+
+use crate::text::escape_control;
 
 /// Previews (blobs, SBOM documents) larger than this are not read.
 pub const PREVIEW_LIMIT: u64 = 16 * 1024 * 1024;

@@ -2,9 +2,10 @@
 //! nothing re-serialised), and syntax colours for it: keys, strings,
 //! numbers and literals, line by line (one token never spans lines).
 
-use crate::text::escape_control;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
+
+use crate::text::escape_control;
 
 const KEY: Color = Color::Cyan;
 const STRING: Color = Color::Green;

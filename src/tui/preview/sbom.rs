@@ -3,10 +3,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::text::escape_control;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use serde_json::Value;
+
+use crate::text::escape_control;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Component {

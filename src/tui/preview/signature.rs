@@ -2,9 +2,10 @@
 //! its type, the signer (key id, certificate subject hint, identity), the
 //! digest it claims to sign, and an attestation's predicate type.
 
-use crate::text::escape_control;
 use base64::Engine;
 use serde_json::Value;
+
+use crate::text::escape_control;
 
 /// Facts as (label, value) pairs; empty when the document is not one of
 /// the shapes known here (the detail pane then shows the bytes).

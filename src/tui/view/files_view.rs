@@ -9,8 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use crate::layer::{Change, EntryKind};
-use crate::text::escape_control;
-use crate::text::human_size;
+use crate::text::{escape_control, human_size};
 use crate::tui::app::FilesView;
 use crate::tui::app::files::FileRow;
 

@@ -9,8 +9,7 @@ use ratatui::widgets::Widget;
 
 use super::labels::spinner;
 use crate::store::ReferrersSupport;
-use crate::text::escape_control;
-use crate::text::human_size;
+use crate::text::{escape_control, human_size};
 use crate::tui::app::App;
 use crate::tui::tree::{ManifestRole, NodeKind};
 
