@@ -9,6 +9,7 @@ mod delete_plan;
 pub mod dialogs;
 pub mod files;
 mod files_keys;
+mod files_open;
 #[cfg(test)]
 mod filter_tests;
 mod geometry;
