@@ -101,8 +101,9 @@ pub struct App {
 }
 
 impl App {
-    /// An app on `session`; whoever draws it sets `measure` to the view's.
-    pub fn new(session: Session, config: Config) -> App {
+    /// An app on `session`; `measure` is the view's `MEASURE`: how the
+    /// lines the state scrolls are laid out on screen.
+    pub fn new(session: Session, config: Config, measure: Measure) -> App {
         App {
             session,
             config,
@@ -111,7 +112,7 @@ impl App {
             detail_scroll: 0,
             focus: Focus::Tree,
             areas: Areas::default(),
-            measure: Measure::UNBOUNDED,
+            measure,
             input: None,
             popup: None,
             popup_scroll: 0,
@@ -134,8 +135,7 @@ impl App {
     /// from the old store match no job and are dropped.
     pub fn restart(&mut self, session: Session) {
         let config = self.config.clone();
-        let mut fresh = App::new(session, config);
-        fresh.measure = self.measure;
+        let fresh = App::new(session, config, self.measure);
         let old = std::mem::replace(self, fresh);
         self.areas = old.areas;
         self.next_generation = old.next_generation;

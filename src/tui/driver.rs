@@ -50,8 +50,7 @@ impl Driver {
     ) -> Driver {
         let (sender, receiver) = unbounded_channel();
         let session = session_for(&launch.store, launch.scratch_note, log_path.clone());
-        let mut app = App::new(session, config);
-        app.measure = view::MEASURE;
+        let mut app = App::new(session, config, view::MEASURE);
         app.resize(size);
         let runner = Runner::new(
             launch.store,

@@ -53,12 +53,3 @@ pub struct Measure {
     /// the given area.
     pub popup_scroll_limit: fn(&App, Rect) -> u16,
 }
-
-impl Measure {
-    /// For an app that nothing draws (a benchmark): nothing stops
-    /// scrolling.
-    pub const UNBOUNDED: Measure = Measure {
-        detail_last_start: |_, _, _| usize::MAX,
-        popup_scroll_limit: |_, _| u16::MAX,
-    };
-}
