@@ -75,7 +75,7 @@ fn app() -> App {
         scratch_note: None,
         log_path: None,
     };
-    let mut app = App::new(session, Config::defaults());
+    let mut app = App::new(session, Config::defaults(), regscope::tui::view::MEASURE);
     app.resize(Rect::new(0, 0, WIDTH, HEIGHT));
     app
 }

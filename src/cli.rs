@@ -13,7 +13,6 @@ mod files_output;
 pub mod interrupt;
 pub mod progress;
 mod remove;
-pub mod terminal;
 mod transfer;
 pub mod tree;
 pub mod typo;

@@ -11,9 +11,9 @@ use color_eyre::eyre::{Result, WrapErr};
 
 use regscope::cli::Cli;
 use regscope::cli::connection::connect_options;
-use regscope::cli::terminal::sanitize_lines;
 use regscope::store::remote::ConnectOptions;
 use regscope::target::{Spec, open};
+use regscope::text::escape_control_lines;
 use regscope::tui::{Launch, Start};
 
 fn main() -> ExitCode {
@@ -70,10 +70,10 @@ async fn run(cli: Cli) -> Result<()> {
 fn print_error(report: &color_eyre::Report) {
     let mut chain = report.chain();
     if let Some(top) = chain.next() {
-        eprintln!("error: {}", sanitize_lines(&top.to_string()));
+        eprintln!("error: {}", escape_control_lines(&top.to_string()));
     }
     for cause in chain {
-        eprintln!("  caused by: {}", sanitize_lines(&cause.to_string()));
+        eprintln!("  caused by: {}", escape_control_lines(&cause.to_string()));
     }
 }
 

@@ -1,34 +1,53 @@
 //! Text as both front ends show it. Strings from a registry are untrusted:
 //! a tag, an annotation or an error message may carry escape sequences that
 //! would drive the user's terminal, so everything shown goes through
-//! `escape_control`.
+//! `escape_control`. Also how both read a path typed by hand.
 
 use std::borrow::Cow;
+use std::path::PathBuf;
 
 /// Control characters (C0, DEL and C1, which includes the CSI that starts
-/// terminal sequences) made visible as `\u{1b}`-style escapes. Borrowed
-/// when there is nothing to escape.
+/// terminal sequences) made visible as `\u{1b}`-style escapes, and a tab
+/// as four spaces. Borrowed when there is nothing to change.
+///
+/// A tab drives nothing, but how wide it is depends on the column it lands
+/// on: it breaks a TUI cell's layout and a CLI column's alignment alike,
+/// and as `\u{9}` a text file's indentation would be unreadable. Spaces
+/// read the same in both front ends.
 pub fn escape_control(text: &str) -> Cow<'_, str> {
     if !text.chars().any(char::is_control) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
+        match c {
+            '\t' => out.push_str(TAB),
+            c if c.is_control() => out.extend(c.escape_unicode()),
+            c => out.push(c),
         }
     }
     Cow::Owned(out)
 }
 
-/// Like `escape_control`, but keeps line breaks, for multi-line messages.
+/// What a tab becomes.
+const TAB: &str = "    ";
+
+/// Like `escape_control`, but keeps line breaks: the CLI prints an error's
+/// cause chain, whose messages may span lines, as they were written.
 pub fn escape_control_lines(text: &str) -> String {
     text.split('\n')
         .map(escape_control)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `~/x` → `$HOME/x`: a path as people type it in the config file or a
+/// TUI prompt, where no shell expanded it first.
+pub fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), directories::BaseDirs::new()) {
+        (Some(rest), Some(dirs)) => dirs.home_dir().join(rest),
+        _ => PathBuf::from(path),
+    }
 }
 
 /// `1.2 MiB`: sizes as people read them.
@@ -139,6 +158,13 @@ mod tests {
         assert_eq!(escape_control("x\u{9b}31m"), "x\\u{9b}31m");
         assert_eq!(escape_control("line\nnext"), "line\\u{a}next");
         assert_eq!(escape_control_lines("one\ntwo\x07"), "one\ntwo\\u{7}");
+    }
+
+    #[test]
+    fn tabs_become_spaces_and_clean_text_is_borrowed() {
+        assert_eq!(escape_control("\ttab"), "    tab");
+        assert_eq!(escape_control("a\t\x1bb"), "a    \\u{1b}b");
+        assert!(matches!(escape_control("v1.0"), Cow::Borrowed("v1.0")));
     }
 
     #[test]

@@ -25,6 +25,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{Keyless, Matcher, NotationTrust, TrustKey};
+use crate::text::expand_home;
 
 /// The trust material of one scope.
 #[derive(Debug, Clone)]
@@ -41,14 +42,6 @@ pub struct TrustMaterial {
     pub keys: Vec<TrustKey>,
     pub keyless: Option<Arc<Keyless>>,
     pub notation: Option<Arc<NotationTrust>>,
-}
-
-/// `~/x` under the home directory.
-fn expand_home(path: &str) -> PathBuf {
-    match (path.strip_prefix("~/"), directories::BaseDirs::new()) {
-        (Some(rest), Some(dirs)) => dirs.home_dir().join(rest),
-        _ => PathBuf::from(path),
-    }
 }
 
 /// Reads one `scope = …` of `[trust]`.

@@ -12,7 +12,6 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 use super::audit_output::{to_csv, to_json, to_table};
 use super::commands::print_stdout;
 use super::interrupt::cancel_on_interrupt;
-use super::terminal::sanitize;
 use crate::audit::{
     AuditEvent, AuditOptions, AuditTarget, ImageAudit, Requirement, Summary, audit,
 };
@@ -20,6 +19,7 @@ use crate::oci::PlatformSpec;
 use crate::ops::CancellationToken;
 use crate::store::remote::ConnectOptions;
 use crate::target::{Spec, open};
+use crate::text::escape_control;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AuditFormat {
@@ -145,13 +145,13 @@ pub(super) async fn run(
     let mut on_event = |event: AuditEvent| match event {
         AuditEvent::Planned { repository, images } => {
             planned += images;
-            tracing::info!("{}: {images} images", sanitize(&repository));
+            tracing::info!("{}: {images} images", escape_control(&repository));
         }
         AuditEvent::Row(row) => {
             tracing::info!("audited {}/{planned}: {}", rows.len() + 1, row.digest);
             rows.push(*row);
         }
-        AuditEvent::Warning(warning) => tracing::warn!("{}", sanitize(&warning)),
+        AuditEvent::Warning(warning) => tracing::warn!("{}", escape_control(&warning)),
     };
     let _guard = cancel_on_interrupt(cancel.clone());
     let summary = audit(
@@ -192,12 +192,13 @@ fn gate(rows: &[ImageAudit], missing: &[Vec<String>], summary: &Summary) -> Resu
             } else {
                 format!(" ({})", row.tags.join(", "))
             };
-            sanitize(&format!(
+            escape_control(&format!(
                 "{}@{}{tags}: missing {}",
                 row.repository,
                 row.digest,
                 m.join(", ")
             ))
+            .into_owned()
         })
         .collect();
     if failing.is_empty() {

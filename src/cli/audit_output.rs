@@ -6,8 +6,8 @@
 use color_eyre::eyre::Result;
 use serde_json::{Value, json};
 
-use super::terminal::sanitize;
 use crate::audit::{ImageAudit, Requirement, Summary, Verification};
+use crate::text::escape_control;
 
 fn verification_json(verification: &Verification) -> Value {
     match verification {
@@ -185,9 +185,12 @@ pub fn to_table(rows: &[ImageAudit], missing: &[Vec<String>], summary: &Summary)
     }
     lines.push(header);
     for (row, m) in rows.iter().zip(missing) {
-        let mut cells: Vec<String> = cells(row, m).iter().map(|c| sanitize(c)).collect();
+        let mut cells: Vec<String> = cells(row, m)
+            .iter()
+            .map(|c| escape_control(c).into_owned())
+            .collect();
         if with_repo {
-            cells.insert(0, sanitize(&row.repository));
+            cells.insert(0, escape_control(&row.repository).into_owned());
         }
         lines.push(cells);
     }
@@ -252,7 +255,10 @@ pub fn to_csv(rows: &[ImageAudit], missing: &[Vec<String>]) -> String {
             row.verification.label().to_owned(),
             m.join("; "),
         ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(&sanitize(f))).collect();
+        let line: Vec<String> = fields
+            .iter()
+            .map(|f| csv_field(&escape_control(f)))
+            .collect();
         out.push_str(&line.join(","));
         out.push('\n');
     }

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use super::audit::AuditArgs;
-use super::terminal::sanitize;
 use crate::audit::trust_config::{self, TrustMaterial};
 use crate::audit::{Keyless, Matcher, NotationTrust, TrustKey};
 use crate::target::Spec;
+use crate::text::escape_control;
 
 pub(super) fn trust(args: &AuditArgs, spec: &Spec) -> Result<TrustMaterial> {
     let keys = args
@@ -65,7 +65,7 @@ pub(super) fn trust(args: &AuditArgs, spec: &Spec) -> Result<TrustMaterial> {
         eprintln!(
             "note: {} from [trust] of {} (--no-config-trust ignores it)",
             used.join(", "),
-            sanitize(&path.display().to_string())
+            escape_control(&path.display().to_string())
         );
     }
     if trust.keyless.is_some() {

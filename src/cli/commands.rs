@@ -5,13 +5,13 @@ use std::io::Write;
 use color_eyre::eyre::{Result, WrapErr};
 
 use super::progress::Reporter;
-use super::terminal::sanitize;
 use super::tree::{to_json, to_text};
 use super::{Command, ListArgs, ListFormat, TreeArgs, TreeFormat};
 use crate::graph::{DiscoverOptions, discover};
 use crate::ops::CancellationToken;
 use crate::store::remote::ConnectOptions;
 use crate::target::{Spec, Target, open};
+use crate::text::escape_control;
 
 /// Runs one subcommand to completion; `quiet` leaves only results, warnings
 /// and errors.
@@ -74,11 +74,11 @@ async fn tree(args: TreeArgs, connection: &ConnectOptions) -> Result<()> {
     .await
     .wrap_err_with(|| format!("cannot discover the referrers of {}", args.reference))?;
     for warning in &tree.warnings {
-        tracing::warn!("{}", sanitize(warning));
+        tracing::warn!("{}", escape_control(warning));
     }
     for node in tree.all_nodes() {
         for warning in &node.warnings {
-            tracing::warn!("{}: {}", node.digest(), sanitize(warning));
+            tracing::warn!("{}: {}", node.digest(), escape_control(warning));
         }
     }
     let text = match args.format {
@@ -117,7 +117,10 @@ async fn list(args: ListArgs, connection: &ConnectOptions) -> Result<()> {
             json.push('\n');
             json
         }
-        ListFormat::Text => names.iter().map(|n| format!("{}\n", sanitize(n))).collect(),
+        ListFormat::Text => names
+            .iter()
+            .map(|n| format!("{}\n", escape_control(n)))
+            .collect(),
     };
     print_stdout(&text)
 }

@@ -8,14 +8,13 @@ use color_eyre::eyre::{Result, WrapErr};
 use super::commands::{open_ref, print_stdout};
 use super::files_output::{layer_json, layer_text, merged_json, merged_text};
 use super::progress::Reporter;
-use super::terminal::sanitize;
 use super::{CatArgs, FilesArgs, FilesFormat};
 use crate::layer::extract::{InLayer, ReadHow, Saved, locate, read_to_temp, save};
 use crate::layer::image::{filesystem_layers, find_layer, image_manifest, list_image};
 use crate::layer::{FilesOptions, list_layer};
 use crate::ops::CancellationToken;
 use crate::store::remote::ConnectOptions;
-use crate::text::human_size;
+use crate::text::{escape_control, human_size};
 
 pub(super) async fn files(
     args: FilesArgs,
@@ -138,10 +137,13 @@ pub(super) async fn cat(
             if matches!(saved, Saved::AlreadyThere(_)) {
                 reporter.info(&format!(
                     "{} already has these bytes",
-                    sanitize(&path.display().to_string())
+                    escape_control(&path.display().to_string())
                 ));
             }
-            print_stdout(&format!("{}\n", sanitize(&path.display().to_string())))
+            print_stdout(&format!(
+                "{}\n",
+                escape_control(&path.display().to_string())
+            ))
         }
         None => {
             let mut file = temp.reopen().wrap_err("cannot read the temporary file")?;

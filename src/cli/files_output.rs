@@ -3,11 +3,10 @@
 use color_eyre::eyre::Result;
 use serde_json::json;
 
-use super::terminal::sanitize;
 use crate::layer::entry::{EntryKind, OPAQUE_MARKER, WHITEOUT_PREFIX};
 use crate::layer::{FileEntry, LayerListing, MergedView};
 use crate::oci::Digest;
-use crate::text::utc_minutes;
+use crate::text::{escape_control, utc_minutes};
 
 /// One line of `tar tv`: mode, owner, size, time, name, link.
 fn line(entry: &FileEntry, middle: &str) -> String {
@@ -18,22 +17,24 @@ fn line(entry: &FileEntry, middle: &str) -> String {
         _ => entry.path.clone(),
     };
     let link = match (&entry.kind, &entry.link) {
-        (EntryKind::Symlink, Some(target)) => format!(" -> {}", sanitize(target)),
-        (EntryKind::Hardlink, Some(target)) => format!(" link to {}", sanitize(target)),
-        (EntryKind::Whiteout, _) => format!("  (whiteout: removes {})", sanitize(&entry.path)),
+        (EntryKind::Symlink, Some(target)) => format!(" -> {}", escape_control(target)),
+        (EntryKind::Hardlink, Some(target)) => format!(" link to {}", escape_control(target)),
+        (EntryKind::Whiteout, _) => {
+            format!("  (whiteout: removes {})", escape_control(&entry.path))
+        }
         (EntryKind::Opaque, _) => format!(
             "  (opaque: hides the lower layers' {}/)",
-            sanitize(&entry.path)
+            escape_control(&entry.path)
         ),
         _ => String::new(),
     };
     format!(
         "{} {:<12} {:>10} {} {middle}{}{link}\n",
         entry.mode_string(),
-        sanitize(&entry.owner()),
+        escape_control(&entry.owner()),
         entry.size,
         utc_minutes(entry.mtime),
-        sanitize(&name),
+        escape_control(&name),
     )
 }
 

@@ -11,9 +11,9 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use super::interrupt::cancel_on_interrupt;
-use super::terminal::sanitize;
 use crate::oci::Digest;
 use crate::ops::{CancellationToken, Progress, ProgressSink};
+use crate::text::escape_control;
 
 /// How the CLI talks to the person running it, decided once per run.
 #[derive(Debug, Clone, Copy)]
@@ -100,14 +100,14 @@ impl Screen {
                     let bar = multi.add(ProgressBar::new(total));
                     bar.set_style(bar_style());
                     bar.set_prefix(digest.short().to_string());
-                    bar.set_message(sanitize(&what));
+                    bar.set_message(escape_control(&what).into_owned());
                     bar.enable_steady_tick(Duration::from_millis(200));
                     self.bars.insert(digest, bar);
                 } else {
                     self.line(format!(
                         "Transferring {} {} ({})",
                         digest.short(),
-                        sanitize(&what),
+                        escape_control(&what),
                         size(total)
                     ));
                 }
@@ -124,7 +124,7 @@ impl Screen {
                 self.line(format!(
                     "Done         {} {}",
                     digest.short(),
-                    sanitize(&what)
+                    escape_control(&what)
                 ));
             }
             Progress::Skipped {
@@ -138,12 +138,14 @@ impl Screen {
                 self.line(format!(
                     "Skipped      {} {} ({})",
                     digest.short(),
-                    sanitize(&what),
-                    sanitize(&reason)
+                    escape_control(&what),
+                    escape_control(&reason)
                 ));
             }
-            Progress::Note(note) => self.line(sanitize(&note)),
-            Progress::Warning(warning) => self.warning(format!("warning: {}", sanitize(&warning))),
+            Progress::Note(note) => self.line(escape_control(&note).into_owned()),
+            Progress::Warning(warning) => {
+                self.warning(format!("warning: {}", escape_control(&warning)))
+            }
         }
     }
 

@@ -8,9 +8,9 @@ use color_eyre::eyre::{Result, WrapErr, bail};
 use super::DeleteArgs;
 use super::commands::open_ref;
 use super::progress::Reporter;
-use super::terminal::sanitize;
 use crate::ops::CancellationToken;
 use crate::store::remote::ConnectOptions;
+use crate::text::escape_control;
 
 pub(super) async fn remove(
     args: DeleteArgs,
@@ -37,12 +37,12 @@ pub(super) async fn remove(
         let tags = if item.tags.is_empty() {
             String::new()
         } else {
-            format!(" (tag {})", sanitize(&item.tags.join(", ")))
+            format!(" (tag {})", escape_control(&item.tags.join(", ")))
         };
         listing.push_str(&format!(
             "  {} {}{tags}\n",
             item.descriptor.digest,
-            sanitize(item.artifact_type.as_deref().unwrap_or("(subject)"))
+            escape_control(item.artifact_type.as_deref().unwrap_or("(subject)"))
         ));
     }
     for kept in &plan.in_index {
@@ -58,7 +58,7 @@ pub(super) async fn remove(
         ));
     }
     for warning in &plan.warnings {
-        listing.push_str(&format!("warning: {}\n", sanitize(warning)));
+        listing.push_str(&format!("warning: {}\n", escape_control(warning)));
     }
     let orphans = orphan_note(plan.orphaned.len());
     if let Some(note) = &orphans {

@@ -7,7 +7,6 @@ use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use super::commands::{open_ref, print_stdout};
 use super::progress::Reporter;
-use super::terminal::sanitize;
 use super::{AttachArgs, CopyArgs, PullArgs};
 use crate::ops::pull::Pulled;
 use crate::ops::{
@@ -16,7 +15,7 @@ use crate::ops::{
 };
 use crate::store::remote::ConnectOptions;
 use crate::target::{Spec, open};
-use crate::text::count;
+use crate::text::{count, escape_control};
 
 pub(super) async fn pull(
     args: PullArgs,
@@ -64,15 +63,15 @@ pub(super) async fn pull(
     for written in &outcome.written {
         text.push_str(&format!(
             "{}\n",
-            sanitize(&written.path.display().to_string())
+            escape_control(&written.path.display().to_string())
         ));
     }
     for pulled in &outcome.pulled {
-        reporter.info(&sanitize(&describe_pulled(pulled)));
+        reporter.info(&escape_control(&describe_pulled(pulled)));
     }
     reporter.info(&format!(
         "Pulled {}@{} ({})",
-        sanitize(&target.display_name),
+        escape_control(&target.display_name),
         outcome.manifest.digest,
         count(outcome.written.len(), "file")
     ));
@@ -161,7 +160,7 @@ pub(super) async fn attach(
     let pushed = result.wrap_err_with(|| format!("cannot attach to {}", args.reference))?;
     print_stdout(&format!(
         "{}@{}\n",
-        sanitize(&target.display_name),
+        escape_control(&target.display_name),
         pushed.descriptor.digest
     ))
 }
@@ -227,7 +226,7 @@ pub(super) async fn copy(
         .unwrap_or_default();
     print_stdout(&format!(
         "{}@{digest}\n",
-        sanitize(&destination.display_name)
+        escape_control(&destination.display_name)
     ))
 }
 

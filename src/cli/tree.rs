@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::terminal::sanitize;
 use crate::graph::{FoundBy, GraphNode, ReferrerTree};
 use crate::oci::Descriptor;
+use crate::text::escape_control;
 
 /// One node of `oras discover --format json` (ORAS v1.3,
 /// `cmd/oras/internal/display/metadata/model`): a digest reference, the
@@ -156,8 +156,10 @@ fn add_referrer(parent: &mut TextNode, node: &GraphNode) {
         line.push(' ');
         line.push_str(UNVERIFIED_DIGEST);
     }
-    let type_line = sanitize(node.type_label());
-    let added = parent.child(type_line).child(sanitize(&line));
+    let type_line = escape_control(node.type_label()).into_owned();
+    let added = parent
+        .child(type_line)
+        .child(escape_control(&line).into_owned());
     for child in &node.children {
         add_referrer(added, child);
     }
@@ -165,7 +167,8 @@ fn add_referrer(parent: &mut TextNode, node: &GraphNode) {
 
 /// The tree as `oras discover --format tree` prints it.
 pub fn to_text(tree: &ReferrerTree, name: &str) -> String {
-    let mut root = TextNode::new(sanitize(&format!("{name}@{}", tree.subject.digest)));
+    let mut root =
+        TextNode::new(escape_control(&format!("{name}@{}", tree.subject.digest)).into_owned());
     for node in &tree.referrers {
         add_referrer(&mut root, node);
     }
@@ -175,10 +178,9 @@ pub fn to_text(tree: &ReferrerTree, name: &str) -> String {
             .platform
             .as_ref()
             .map_or_else(|| "platform".to_owned(), ToString::to_string);
-        let platform_node = root.child(sanitize(&format!(
-            "[{label}] {}",
-            platform.descriptor.digest
-        )));
+        let platform_node = root.child(
+            escape_control(&format!("[{label}] {}", platform.descriptor.digest)).into_owned(),
+        );
         for node in &platform.referrers {
             add_referrer(platform_node, node);
         }

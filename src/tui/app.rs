@@ -9,8 +9,10 @@ mod delete_plan;
 pub mod dialogs;
 pub mod files;
 mod files_keys;
+mod files_open;
 #[cfg(test)]
 mod filter_tests;
+mod geometry;
 mod input;
 mod jobs;
 mod jump;
@@ -29,6 +31,7 @@ pub use crate::tui::tree::Row;
 pub use audit::{AuditMsg, AuditSort, AuditTable};
 pub use dialogs::{Dialog, InputLine, Popup};
 pub use files::{FilesMsg, FilesView};
+pub use geometry::{Areas, Measure};
 pub use operations::RunningOperation;
 
 use super::config::Config;
@@ -41,15 +44,6 @@ use crate::store::ReferrersSupport;
 pub enum Focus {
     Tree,
     Detail,
-}
-
-/// Where the panes were last drawn, for mouse hits and paging.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Areas {
-    pub tree: Rect,
-    pub detail: Rect,
-    /// The whole terminal, where popups are centred.
-    pub screen: Rect,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +74,8 @@ pub struct App {
     pub detail_scroll: u16,
     pub focus: Focus,
     pub areas: Areas,
+    /// How the view lays text out, for scroll limits (`view::MEASURE`).
+    pub measure: Measure,
     pub input: Option<InputLine>,
     pub popup: Option<Popup>,
     /// How many rows the open popup's body is scrolled.
@@ -105,7 +101,9 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(session: Session, config: Config) -> App {
+    /// An app on `session`; `measure` is the view's `MEASURE`: how the
+    /// lines the state scrolls are laid out on screen.
+    pub fn new(session: Session, config: Config, measure: Measure) -> App {
         App {
             session,
             config,
@@ -114,6 +112,7 @@ impl App {
             detail_scroll: 0,
             focus: Focus::Tree,
             areas: Areas::default(),
+            measure,
             input: None,
             popup: None,
             popup_scroll: 0,
@@ -136,7 +135,7 @@ impl App {
     /// from the old store match no job and are dropped.
     pub fn restart(&mut self, session: Session) {
         let config = self.config.clone();
-        let fresh = App::new(session, config);
+        let fresh = App::new(session, config, self.measure);
         let old = std::mem::replace(self, fresh);
         self.areas = old.areas;
         self.next_generation = old.next_generation;
@@ -219,7 +218,7 @@ impl App {
 
     /// Remembers where the panes are for a terminal of `area`.
     pub fn resize(&mut self, area: Rect) {
-        self.areas = super::view::layout(area).0;
+        self.areas = Areas::of_screen(area);
         self.keep_selection_visible();
     }
 

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use ratatui::style::Color;
 
 use super::keymap::KeyMap;
-use super::runner::operations::expand_home;
 use crate::oci::media_type::ArtifactKind;
 use crate::oci::reference::is_registry_name;
+use crate::text::expand_home;
 
 #[derive(Debug, Clone)]
 pub struct Config {

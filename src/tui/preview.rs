@@ -22,8 +22,10 @@ use bytes::Bytes;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
-use super::escape;
+use crate::text::escape_control;
 
+/// Previews (blobs, SBOM documents) larger than this are not read.
+pub const PREVIEW_LIMIT: u64 = 16 * 1024 * 1024;
 /// Lines of text shown at most; the rest is summarised.
 const MAX_TEXT_LINES: usize = 2000;
 /// Bytes shown in a hex dump.
@@ -122,7 +124,7 @@ fn text_lines(text: &str) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = text
         .lines()
         .take(MAX_TEXT_LINES)
-        .map(|line| Line::from(escape::owned(line)))
+        .map(|line| Line::from(escape_control(line).into_owned()))
         .collect();
     let total = text.lines().count();
     if total > MAX_TEXT_LINES {
@@ -159,11 +161,11 @@ fn tar_listing(bytes: &[u8]) -> Option<Vec<Line<'static>>> {
             "{kind}{:o} {:>10}  {}",
             mode & 0o7777,
             header.size().unwrap_or(0),
-            escape::clean(&path)
+            escape_control(&path)
         );
         if let Ok(Some(target)) = entry.link_name() {
             line.push_str(" -> ");
-            line.push_str(&escape::clean(&target.to_string_lossy()));
+            line.push_str(&escape_control(&target.to_string_lossy()));
         }
         lines.push(Line::from(line));
     }

@@ -2,6 +2,12 @@
 //! result back as one message; a newer request for the same node and kind
 //! aborts the older task, so a slow answer never overwrites a fresh one.
 
+pub mod audit;
+pub mod files;
+mod load;
+pub mod operations;
+pub mod progress;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -9,21 +15,11 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use super::clipboard::Clipboard;
-use super::message::{Effect, JobKey, JobKind, Loaded, Msg, NodePath};
-pub mod audit;
-pub mod files;
-pub mod operations;
-pub mod progress;
-
-use super::preview::{Preview, PreviewKind};
-use crate::graph::{self, NodeContext};
+use super::message::{Effect, JobKind, Msg, NodePath};
 use crate::ops::CancellationToken;
 use crate::store::SharedStore;
 use crate::store::remote::ConnectOptions;
 use crate::tui::failure::Failure;
-
-/// Previews (blobs, SBOM documents) larger than this are not read.
-pub const PREVIEW_LIMIT: u64 = 16 * 1024 * 1024;
 
 /// How long a cancelled operation may take to stop by itself.
 pub const CANCEL_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
@@ -178,7 +174,7 @@ impl Runner {
         let sender = self.sender.clone();
         let key = (job.node.clone(), job.kind);
         let handle = tokio::spawn(async move {
-            let result = perform(&store, effect, &sender).await;
+            let result = load::perform(&store, effect, &sender).await;
             // The receiver is gone only when the UI is shutting down.
             let _ = sender.send(Msg::Loaded { job, result });
         });
@@ -239,95 +235,4 @@ async fn stop_if_stuck(id: u64, task: AbortHandle, sender: UnboundedSender<Msg>)
             result: Err(Failure::Cancelled),
         });
     }
-}
-
-async fn perform(
-    store: &SharedStore,
-    effect: Effect,
-    sender: &UnboundedSender<Msg>,
-) -> Result<Loaded, Failure> {
-    let pages = |job: JobKey| {
-        let sender = sender.clone();
-        move |names: Vec<String>| {
-            let _ = sender.send(Msg::Page {
-                job: job.clone(),
-                names,
-            });
-        }
-    };
-    let result = match effect {
-        Effect::ListRepositories { job } => {
-            let mut on_page = pages(job);
-            store
-                .catalog(&mut on_page)
-                .await
-                .map(|()| Loaded::ListingDone)
-        }
-        Effect::ListTags { job, repository } => {
-            let mut on_page = pages(job);
-            store
-                .tags(&repository, &mut on_page)
-                .await
-                .map(|()| Loaded::ListingDone)
-        }
-        Effect::FetchManifest {
-            repository,
-            reference,
-            ..
-        } => store
-            .fetch_manifest(&repository, &reference)
-            .await
-            .map(|m| Loaded::Manifest(Arc::new(m))),
-        Effect::FetchReferrers {
-            repository,
-            subject,
-            digest_tags,
-            parent_index,
-            ..
-        } => {
-            let context = NodeContext {
-                tags: Some(&digest_tags),
-                parent_index: parent_index.as_deref(),
-                ..NodeContext::default()
-            };
-            graph::node_referrers(store.as_ref(), &repository, &subject, context)
-                .await
-                .map(|attachments| Loaded::Referrers {
-                    attachments,
-                    support: store.referrers_support(),
-                })
-        }
-        Effect::FetchPreview {
-            repository,
-            descriptor,
-            kind,
-            ..
-        } => {
-            let bytes = store
-                .fetch_blob_bytes(&repository, &descriptor, PREVIEW_LIMIT)
-                .await?;
-            // Parsed here, once, off the render loop: frames only lay out
-            // what this computed.
-            let media_type = match kind {
-                PreviewKind::Blob => descriptor.media_type.clone(),
-                PreviewKind::Sbom | PreviewKind::Signature => String::new(),
-            };
-            return tokio::task::spawn_blocking(move || {
-                Loaded::Preview(Preview::compute(kind, &media_type, bytes))
-            })
-            .await
-            .map_err(|e| Failure::Other(format!("reading the preview failed: {e}")));
-        }
-        Effect::CopyToClipboard { .. }
-        | Effect::Operation { .. }
-        | Effect::CancelOperations
-        | Effect::Audit { .. }
-        | Effect::CancelAudit
-        | Effect::ListFiles { .. }
-        | Effect::ReadLayerFile { .. }
-        | Effect::CancelFiles
-        | Effect::CompletePath { .. }
-        | Effect::Browse { .. } => return Err(Failure::Other("not a job".to_owned())),
-    };
-    result.map_err(Failure::from)
 }

@@ -14,42 +14,25 @@ mod tree_pane;
 mod wrap;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
 
 use bottom_line::BottomLine;
 use detail_pane::DetailPane;
 pub use detail_pane::{DetailText, detail_lines, detail_text};
 use popup::PopupView;
-pub use popup::popup_scroll_limit;
 use status_bar::StatusBar;
 use tree_pane::TreePane;
 
-use super::app::{App, Areas};
+use super::app::{App, Areas, Measure};
 
-/// Where each region goes in a terminal of `area`.
-pub fn layout(area: Rect) -> (Areas, Rect, Rect) {
-    let [main, status, bottom] = Layout::vertical([
-        Constraint::Min(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    let [tree, detail] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(main);
-    (
-        Areas {
-            tree,
-            detail,
-            screen: area,
-        },
-        status,
-        bottom,
-    )
-}
+/// What the state asks the view about its layout (see `Measure`).
+pub const MEASURE: Measure = Measure {
+    detail_last_start: |app, width, height| detail_text(app).last_start(width, height),
+    popup_scroll_limit: popup::popup_scroll_limit,
+};
 
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
-    let (areas, status, bottom) = layout(area);
+    let areas = Areas::of_screen(area);
     if let Some(view) = &app.files {
         let main = areas.tree.union(areas.detail);
         let download_dir = app.config.download_dir.display().to_string();
@@ -74,8 +57,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         frame.render_widget(&TreePane { app }, areas.tree);
         frame.render_widget(&DetailPane { app }, areas.detail);
     }
-    frame.render_widget(&StatusBar { app }, status);
-    frame.render_widget(&BottomLine { app }, bottom);
+    frame.render_widget(&StatusBar { app }, areas.status);
+    frame.render_widget(&BottomLine { app }, areas.bottom);
     if app.popup.is_some() {
         frame.render_widget(&PopupView { app }, area);
     }

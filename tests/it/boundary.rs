@@ -67,6 +67,27 @@ fn front_ends_never_import_each_other() {
     );
 }
 
+/// The state (`tui::app`) changes state and returns effects as data: it
+/// never draws or runs anything, so it imports neither the view nor the
+/// runner (what it needs of the view's layout is handed to it as
+/// `app::Measure`). Files that are only tests may draw.
+#[test]
+fn state_never_imports_view_or_runner() {
+    let state: Vec<PathBuf> = sources_of(&["tui/app"])
+        .into_iter()
+        .filter(|file| !file.to_string_lossy().ends_with("_tests.rs"))
+        .collect();
+    let offences = offences(
+        &state,
+        &["tui::view", "tui::runner", "super::view", "super::runner"],
+    );
+    assert!(
+        offences.is_empty(),
+        "the state imports the view or the runner:\n{}",
+        offences.join("\n")
+    );
+}
+
 /// Lines of `files` whose code (not comments) names one of `forbidden`.
 fn offences(files: &[PathBuf], forbidden: &[&str]) -> Vec<String> {
     let mut offences = Vec::new();

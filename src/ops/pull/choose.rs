@@ -3,7 +3,8 @@
 //! one answer gives, in `select`'s order, confirmed by reading where a
 //! candidate announces nothing.
 
-use super::select::{Scope, platform_scope, referrers_of_type, sbom_candidates};
+use super::sbom::sbom_candidates;
+use super::select::{Scope, platform_scope, referrers_of_type};
 use super::{Candidate, PlatformChoice, PullOptions, PullSelect, SbomRank};
 use crate::document::{SbomFormat, unwrap_statement};
 use crate::graph::{DiscoverOptions, discover};

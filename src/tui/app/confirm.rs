@@ -9,8 +9,8 @@ use crate::oci::media_type as mt;
 use crate::oci::reference::is_registry_name;
 use crate::ops::{AttachFile, AttachOptions};
 use crate::target::Spec;
+use crate::text::expand_home;
 use crate::tui::message::{CopyDestination, Effect, NodePath, OperationRequest};
-use crate::tui::runner::operations::expand_home;
 use crate::tui::tree::{NodeKind, Status};
 
 impl App {

@@ -118,7 +118,7 @@ impl App {
 
     /// Scrolls the open popup's body, within what the view says it has.
     pub(super) fn scroll_popup(&mut self, action: Action) {
-        let limit = crate::tui::view::popup_scroll_limit(self, self.areas.screen);
+        let limit = (self.measure.popup_scroll_limit)(self, self.areas.screen);
         let page = self.areas.screen.height.saturating_sub(6).max(1);
         self.popup_scroll = match action {
             Action::Up => self.popup_scroll.saturating_sub(1),

@@ -29,7 +29,7 @@ fn a_filter_over_100_000_tags_is_one_pass_per_keystroke() {
         scratch_note: None,
         log_path: None,
     };
-    let mut app = App::new(session, Config::defaults());
+    let mut app = App::new(session, Config::defaults(), crate::tui::view::MEASURE);
     app.resize(Rect::new(0, 0, 100, 30));
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
     let effects = app.start_repository("app");

@@ -5,6 +5,7 @@ use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
 use super::{App, Focus};
+use crate::text::escape_control;
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, NodePath};
 use crate::tui::tree::{NodeId, Tree};
@@ -82,7 +83,7 @@ impl App {
                 .iter()
                 .any(|id| **id == path[len]);
             if hidden && let Some(filter) = self.tree.clear_filter(parent) {
-                cleared.push(format!("\"{}\"", crate::tui::escape::clean(&filter)));
+                cleared.push(format!("\"{}\"", escape_control(&filter)));
             }
         }
         if !cleared.is_empty() {

@@ -47,7 +47,7 @@ impl App {
                 self.popup = Some(Popup::Messages);
                 // The newest is at the bottom: open there.
                 self.popup_scroll = u16::MAX;
-                let limit = crate::tui::view::popup_scroll_limit(self, self.areas.screen);
+                let limit = (self.measure.popup_scroll_limit)(self, self.areas.screen);
                 self.popup_scroll = limit;
                 Vec::new()
             }

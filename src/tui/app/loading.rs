@@ -8,7 +8,7 @@ use crate::oci::Descriptor;
 use crate::oci::media_type::{self as mt, ArtifactKind};
 use crate::tui::failure::Failure;
 use crate::tui::message::{Effect, JobKey, JobKind, Loaded, NodePath};
-use crate::tui::preview::PreviewKind;
+use crate::tui::preview::{PREVIEW_LIMIT, PreviewKind};
 use crate::tui::tree::NodeId;
 use crate::tui::tree::{ManifestRole, Node, NodeKind, Slot, Status};
 
@@ -24,7 +24,7 @@ pub fn preview_request(node: &Node) -> Option<(Descriptor, PreviewKind)> {
         NodeKind::Blob { .. } => node
             .descriptor
             .clone()
-            .filter(|d| d.size <= crate::tui::runner::PREVIEW_LIMIT)
+            .filter(|d| d.size <= PREVIEW_LIMIT)
             .map(|d| (d, PreviewKind::Blob)),
         NodeKind::Manifest { .. } => {
             let manifest = node.manifest.as_ref()?;
@@ -40,7 +40,7 @@ pub fn preview_request(node: &Node) -> Option<(Descriptor, PreviewKind)> {
                 .layers
                 .iter()
                 .find(|layer| layer.media_type != mt::OCI_EMPTY)
-                .filter(|layer| layer.size <= crate::tui::runner::PREVIEW_LIMIT)
+                .filter(|layer| layer.size <= PREVIEW_LIMIT)
                 .cloned()
                 .map(|d| (d, kind))
         }

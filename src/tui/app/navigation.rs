@@ -74,7 +74,7 @@ impl App {
         // out); scrolling stops where the last line, wrapped, reaches the
         // bottom row.
         let width = self.areas.detail.width.saturating_sub(2);
-        let last = crate::tui::view::detail_text(self).last_start(width, page);
+        let last = (self.measure.detail_last_start)(self, width, page);
         let last = u16::try_from(last).unwrap_or(u16::MAX);
         self.detail_scroll = match action {
             Action::Up => self.detail_scroll.saturating_sub(1),

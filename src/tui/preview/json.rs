@@ -5,7 +5,7 @@
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
-use crate::tui::escape;
+use crate::text::escape_control;
 
 const KEY: Color = Color::Cyan;
 const STRING: Color = Color::Green;
@@ -85,7 +85,10 @@ fn highlight_line(line: &str) -> Line<'static> {
             let (token, after) = rest.split_at(end);
             let is_key = after.trim_start().starts_with(':');
             let colour = if is_key { KEY } else { STRING };
-            spans.push(Span::styled(escape::owned(token), Style::new().fg(colour)));
+            spans.push(Span::styled(
+                escape_control(token).into_owned(),
+                Style::new().fg(colour),
+            ));
             rest = after;
         } else if c == '-' || c.is_ascii_digit() {
             let end = rest

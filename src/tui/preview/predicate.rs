@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use super::sbom::SbomSummary;
 use crate::document::{Provenance, unwrap_statement};
 use crate::oci::media_type::{self as mt, ArtifactKind};
-use crate::tui::escape;
+use crate::text::escape_control;
 
 /// What the detail pane shows of an attestation's predicate, when it can
 /// read one: (label, value) facts and, for an SBOM, its summary.
@@ -24,7 +24,7 @@ impl PredicateView {
             ("carried in", statement.envelope.label().to_owned()),
             (
                 "predicate",
-                escape::owned(&mt::predicate_name(&statement.predicate_type)),
+                escape_control(&mt::predicate_name(&statement.predicate_type)).into_owned(),
             ),
         ];
         let mut sbom = None;
@@ -40,10 +40,10 @@ impl PredicateView {
                     .as_ref()
                     .and_then(Provenance::read)
                 {
-                    facts.push(("builder", escape::owned(&read.builder)));
-                    facts.push(("source", escape::owned(&read.source)));
-                    facts.push(("commit", escape::owned(&read.commit)));
-                    facts.push(("build type", escape::owned(&read.build_type)));
+                    facts.push(("builder", escape_control(&read.builder).into_owned()));
+                    facts.push(("source", escape_control(&read.source).into_owned()));
+                    facts.push(("commit", escape_control(&read.commit).into_owned()));
+                    facts.push(("build type", escape_control(&read.build_type).into_owned()));
                 }
             }
             _ => {}

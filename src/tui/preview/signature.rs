@@ -5,7 +5,7 @@
 use base64::Engine;
 use serde_json::Value;
 
-use crate::tui::escape;
+use crate::text::escape_control;
 
 /// Facts as (label, value) pairs; empty when the document is not one of
 /// the shapes known here (the detail pane then shows the bytes).
@@ -77,7 +77,7 @@ pub fn summarize(bytes: &[u8]) -> Vec<(&'static str, String)> {
     facts.retain(|(_, value)| !value.is_empty());
     facts
         .into_iter()
-        .map(|(label, value)| (label, escape::owned(&value)))
+        .map(|(label, value)| (label, escape_control(&value).into_owned()))
         .collect()
 }
 

@@ -1,7 +1,7 @@
 //! Runs the operations of `ops` for the TUI: each on its own task with a
 //! cancel token, its progress turned into short status messages.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
@@ -185,14 +185,6 @@ pub fn complete_path(typed: &str) -> Vec<String> {
     found.sort();
     found.truncate(50);
     found
-}
-
-/// `~/x` → `$HOME/x`, as a shell would.
-pub fn expand_home(path: &str) -> PathBuf {
-    match (path.strip_prefix("~/"), directories::BaseDirs::new()) {
-        (Some(rest), Some(dirs)) => dirs.home_dir().join(rest),
-        _ => PathBuf::from(path),
-    }
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget};
 
 use crate::audit::{ImageAudit, Verification};
+use crate::text::escape_control;
 use crate::tui::app::AuditTable;
-use crate::tui::escape;
 
 pub struct AuditView<'a> {
     pub table: &'a AuditTable,
@@ -55,11 +55,11 @@ fn row_cells(row: &ImageAudit) -> Vec<Cell<'static>> {
                 }
                 _ => key.as_str(),
             };
-            Cell::from(format!("verified {}", escape::owned(key)))
+            Cell::from(format!("verified {}", escape_control(key)))
                 .style(Style::new().fg(Color::Green))
         }
         Verification::Failed { reasons } => {
-            Cell::from(format!("failed: {}", escape::owned(&reasons.join("; "))))
+            Cell::from(format!("failed: {}", escape_control(&reasons.join("; "))))
                 .style(Style::new().fg(Color::Red))
         }
         Verification::Unverified => {
@@ -71,8 +71,8 @@ fn row_cells(row: &ImageAudit) -> Vec<Cell<'static>> {
         None => Cell::from(row.digest.short().to_owned()),
     };
     vec![
-        Cell::from(escape::owned(&row.repository)),
-        Cell::from(escape::owned(&tags)),
+        Cell::from(escape_control(&row.repository).into_owned()),
+        Cell::from(escape_control(&tags).into_owned()),
         digest,
         signed,
         sbom,
@@ -80,7 +80,7 @@ fn row_cells(row: &ImageAudit) -> Vec<Cell<'static>> {
         mark(row.provenance),
         mark(row.scan),
         Cell::from(row.other_attestations.to_string()),
-        Cell::from(escape::owned(row.newest.as_deref().unwrap_or("-"))),
+        Cell::from(escape_control(row.newest.as_deref().unwrap_or("-")).into_owned()),
         verification,
     ]
 }
@@ -104,13 +104,13 @@ impl Widget for &AuditView<'_> {
             )
         } else {
             match &table.outcome {
-                Some(why) => format!("stopped: {}", escape::owned(why)),
+                Some(why) => format!("stopped: {}", escape_control(why)),
                 None => format!("{} images audited", table.rows.len()),
             }
         };
         Paragraph::new(Line::from(vec![
             Span::styled(
-                format!("Audit of {}  ", escape::owned(&table.title)),
+                format!("Audit of {}  ", escape_control(&table.title)),
                 Style::new().add_modifier(Modifier::BOLD),
             ),
             Span::raw(format!("{}  ·  {progress}", summary.line())),
@@ -174,14 +174,14 @@ impl Widget for &AuditView<'_> {
         let hint = if table.filtering {
             format!(
                 "filter: {}▏ (Enter/Esc to finish)",
-                escape::owned(&table.filter)
+                escape_control(&table.filter)
             )
         } else {
             let esc = if table.running { "cancel" } else { "close" };
             let filter = if table.filter.is_empty() {
                 String::new()
             } else {
-                format!("  filter: {}", escape::owned(&table.filter))
+                format!("  filter: {}", escape_control(&table.filter))
             };
             format!("↑↓ move · Enter open graph · s sort · / filter · Esc {esc}{filter}")
         };

@@ -6,9 +6,9 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use crate::text::escape_control;
 use crate::tui::app::App;
 use crate::tui::app::dialogs::InputPurpose;
-use crate::tui::escape;
 use crate::tui::keymap::Action;
 
 pub struct BottomLine<'a> {
@@ -23,7 +23,10 @@ impl Widget for &BottomLine<'_> {
             let keymap = &app.config.keymap;
             let (confirm, cancel) = (keymap.hint(Action::Confirm), keymap.hint(Action::Cancel));
             let hint = if input.purpose == InputPurpose::GoTo && !saved.is_empty() {
-                let saved: Vec<String> = saved.iter().map(|r| escape::owned(r)).collect();
+                let saved: Vec<String> = saved
+                    .iter()
+                    .map(|r| escape_control(r).into_owned())
+                    .collect();
                 format!(
                     "   {}: {} · {confirm} goes · {cancel} cancels",
                     keymap.hint(Action::Complete),
@@ -34,7 +37,7 @@ impl Widget for &BottomLine<'_> {
             };
             Line::from(vec![
                 Span::styled(input.prompt(), Style::new().fg(app.config.theme.accent)),
-                Span::raw(escape::owned(&input.text)),
+                Span::raw(escape_control(&input.text).into_owned()),
                 Span::styled("█", Style::new().fg(Color::Gray)),
                 Span::styled(hint, Style::new().fg(Color::DarkGray)),
             ])

@@ -21,10 +21,9 @@ use super::labels::{self, human_size};
 use super::tree_pane::pane_block;
 use crate::oci::Descriptor;
 use crate::oci::media_type as mt;
+use crate::text::escape_control;
 use crate::tui::app::{App, Focus};
-use crate::tui::escape;
-use crate::tui::preview::{Content, note};
-use crate::tui::runner::PREVIEW_LIMIT;
+use crate::tui::preview::{Content, PREVIEW_LIMIT, note};
 use crate::tui::tree::{Node, NodeKind, Slot, Status};
 
 pub struct DetailPane<'a> {
@@ -41,7 +40,13 @@ impl Widget for &DetailPane<'_> {
         // wherever a 16 MiB SBOM is scrolled to. Wrapping only adds rows,
         // so no more lines than the pane's height can show.
         let text = detail_text(app);
-        Paragraph::new(text.window(usize::from(app.detail_scroll), usize::from(area.height)))
+        let width = block.inner(area).width;
+        let rows: Vec<Line<'_>> = text
+            .window(usize::from(app.detail_scroll), usize::from(area.height))
+            .into_iter()
+            .flat_map(|line| text::laid_out(line, width))
+            .collect();
+        Paragraph::new(rows)
             .block(block)
             .wrap(Wrap { trim: false })
             .render(area, buf);
@@ -88,8 +93,16 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
     };
     match &node.kind {
         NodeKind::Registry => {
-            lines.push(field(app, "store", escape::owned(&app.session.store_name)));
-            lines.push(field(app, "registry", escape::owned(&app.session.registry)));
+            lines.push(field(
+                app,
+                "store",
+                escape_control(&app.session.store_name).into_owned(),
+            ));
+            lines.push(field(
+                app,
+                "registry",
+                escape_control(&app.session.registry).into_owned(),
+            ));
             lines.push(field(
                 app,
                 "referrers",
@@ -99,7 +112,7 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
             filter_line(app, &mut lines);
         }
         NodeKind::Repository { name } => {
-            lines.push(field(app, "repository", escape::owned(name)));
+            lines.push(field(app, "repository", escape_control(name).into_owned()));
             let digest_tags = node.children().digest_tags();
             lines.push(field(app, "tags", listing_count(node)));
             filter_line(app, &mut lines);
@@ -117,7 +130,11 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
             }
         }
         NodeKind::Group { artifact_type } => {
-            lines.push(field(app, "artifact type", escape::owned(artifact_type)));
+            lines.push(field(
+                app,
+                "artifact type",
+                escape_control(artifact_type).into_owned(),
+            ));
             lines.push(field(app, "kind", mt::artifact_kind(artifact_type).label()));
             lines.push(field(app, "referrers", node.children().len().to_string()));
         }
@@ -136,7 +153,7 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
     if let Some(error) = node.error() {
         let retry = app.config.keymap.hint(crate::tui::keymap::Action::Refresh);
         let mut block = vec![Line::from(Span::styled(
-            format!("✗ {}", escape::clean(&error.to_string())),
+            format!("✗ {}", escape_control(&error.to_string())),
             Style::new().fg(app.config.theme.error),
         ))];
         if error.retry_may_help() {
@@ -159,7 +176,7 @@ fn filter_line(app: &App, lines: &mut DetailText) {
             "filter",
             format!(
                 "\"{}\": {shown} of {total} (/ changes it)",
-                escape::clean(filter)
+                escape_control(filter)
             ),
         ));
     }
@@ -176,7 +193,7 @@ fn listing_count(node: &Node) -> String {
 fn warning_line(app: &App, warning: &str) -> Line<'static> {
     let _ = app;
     Line::from(Span::styled(
-        format!("! {}", escape::clean(warning)),
+        format!("! {}", escape_control(warning)),
         Style::new().fg(Color::Yellow),
     ))
 }
@@ -185,7 +202,7 @@ fn descriptor_lines(app: &App, descriptor: &Descriptor, lines: &mut DetailText<'
     lines.push(field(
         app,
         "media type",
-        escape::owned(&descriptor.media_type),
+        escape_control(&descriptor.media_type).into_owned(),
     ));
     if let Some(artifact_type) = &descriptor.artifact_type {
         let friendly =
@@ -193,7 +210,7 @@ fn descriptor_lines(app: &App, descriptor: &Descriptor, lines: &mut DetailText<'
         lines.push(field(
             app,
             "artifact type",
-            format!("{}{friendly}", escape::clean(artifact_type)),
+            format!("{}{friendly}", escape_control(artifact_type)),
         ));
     }
     lines.push(field(app, "digest", descriptor.digest.to_string()));
@@ -207,7 +224,11 @@ fn descriptor_lines(app: &App, descriptor: &Descriptor, lines: &mut DetailText<'
         ),
     ));
     if let Some(platform) = &descriptor.platform {
-        lines.push(field(app, "platform", escape::owned(&platform.to_string())));
+        lines.push(field(
+            app,
+            "platform",
+            escape_control(&platform.to_string()).into_owned(),
+        ));
     }
 }
 
@@ -230,10 +251,10 @@ fn annotation_lines<'a>(
     for (key, value) in annotations {
         lines.push(Line::from(vec![
             Span::styled(
-                format!("  {:<width$}  ", escape::clean(key)),
+                format!("  {:<width$}  ", escape_control(key)),
                 Style::new().fg(Color::Cyan),
             ),
-            Span::raw(escape::owned(value)),
+            Span::raw(escape_control(value).into_owned()),
         ]));
     }
 }
@@ -264,7 +285,7 @@ fn preview_parts<'a>(app: &App, node: &'a Node, lines: &mut DetailText<'a>) {
         (Status::Failed(failure), _) => lines.push(Line::from(Span::styled(
             format!(
                 "✗ {}{}",
-                escape::clean(&failure.to_string()),
+                escape_control(&failure.to_string()),
                 if failure.retry_may_help() {
                     "  (r retries)"
                 } else {

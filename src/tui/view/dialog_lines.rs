@@ -5,9 +5,9 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use super::popup::PopupText;
+use crate::text::escape_control;
 use crate::tui::app::dialogs::ARTIFACT_TYPE_SUGGESTIONS;
 use crate::tui::app::{App, Dialog};
-use crate::tui::escape;
 use crate::tui::keymap::Action;
 
 pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
@@ -22,7 +22,7 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
         } => {
             let mut lines = vec![Line::raw(format!(
                 " delete {}@{reference}",
-                escape::clean(repository)
+                escape_control(repository)
             ))];
             match plan {
                 None => lines.push(Line::styled(" working out what goes…", dim)),
@@ -33,12 +33,12 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
                     )));
                     lines.extend(goes.iter().map(|g| {
                         Line::styled(
-                            format!("   {}", escape::clean(g)),
+                            format!("   {}", escape_control(g)),
                             Style::new().fg(app.config.theme.error),
                         )
                     }));
                     for warning in &plan.warnings {
-                        lines.push(Line::styled(format!(" ! {}", escape::clean(warning)), dim));
+                        lines.push(Line::styled(format!(" ! {}", escape_control(warning)), dim));
                     }
                 }
             }
@@ -61,7 +61,7 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
         Dialog::Replace { path } => PopupText {
             title: "replace?",
             body: vec![
-                Line::raw(format!(" {}", escape::owned(&path.display().to_string()))),
+                Line::raw(format!(" {}", escape_control(&path.display().to_string()))),
                 Line::raw(" already exists with other content; nothing was written."),
                 Line::raw(" Replace it with what the registry holds?"),
             ],
@@ -88,7 +88,7 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
                 let marker = if index == *field { "▸" } else { " " };
                 lines.push(Line::from(vec![
                     Span::styled(format!(" {marker} {label:<14}"), accent),
-                    Span::raw(escape::owned(&fields[index])),
+                    Span::raw(escape_control(&fields[index]).into_owned()),
                 ]));
             }
             lines.extend(problem(app));
@@ -96,7 +96,7 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
                 let shown: Vec<String> = completions
                     .iter()
                     .take(8)
-                    .map(|c| escape::owned(c))
+                    .map(|c| escape_control(c).into_owned())
                     .collect();
                 lines.push(Line::styled(format!("   {}", shown.join("  ")), dim));
             }
@@ -138,17 +138,17 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
         } => {
             let tag_note = source_tag.as_ref().map_or_else(
                 || " without a tag, the copy is pushed by digest only".to_owned(),
-                |tag| format!(" without a tag, the copy is tagged {}", escape::clean(tag)),
+                |tag| format!(" without a tag, the copy is tagged {}", escape_control(tag)),
             );
             let mut lines = vec![
                 Line::raw(format!(
                     " copy {}/{}@{reference} with its referrers",
-                    escape::clean(&app.session.registry),
-                    escape::clean(repository)
+                    escape_control(&app.session.registry),
+                    escape_control(repository)
                 )),
                 Line::from(vec![
                     Span::styled(" to ", accent),
-                    Span::raw(escape::owned(destination)),
+                    Span::raw(escape_control(destination).into_owned()),
                 ]),
             ];
             lines.extend(problem(app));
@@ -162,7 +162,10 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
             ]);
             let saved = &app.config.registries;
             if !saved.is_empty() {
-                let shown: Vec<String> = saved.iter().map(|r| escape::owned(r)).collect();
+                let shown: Vec<String> = saved
+                    .iter()
+                    .map(|r| escape_control(r).into_owned())
+                    .collect();
                 lines.push(Line::styled(format!(" saved: {}", shown.join("  ")), dim));
             }
             PopupText {
@@ -194,7 +197,7 @@ fn hint(app: &App, action: Action) -> String {
 fn problem(app: &App) -> Option<Line<'static>> {
     let status = app.status.as_ref().filter(|s| s.is_error)?;
     Some(Line::styled(
-        format!(" ✗ {}", escape::clean(&status.text)),
+        format!(" ✗ {}", escape_control(&status.text)),
         Style::new().fg(app.config.theme.error),
     ))
 }

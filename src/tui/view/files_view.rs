@@ -9,10 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use crate::layer::{Change, EntryKind};
-use crate::text::human_size;
+use crate::text::{escape_control, human_size};
 use crate::tui::app::FilesView;
 use crate::tui::app::files::FileRow;
-use crate::tui::escape;
 
 pub struct FilesWidget<'a> {
     pub view: &'a FilesView,
@@ -25,16 +24,16 @@ fn row_line(row: &FileRow, selected: bool) -> Line<'static> {
     let entry = &row.entry;
     let depth = entry.path.matches('/').count();
     let name = entry.path.rsplit('/').next().unwrap_or(&entry.path);
-    let mut text = format!("{}{}", "  ".repeat(depth), escape::owned(name));
+    let mut text = format!("{}{}", "  ".repeat(depth), escape_control(name));
     if entry.kind == EntryKind::Dir {
         text.push('/');
     }
     match (&entry.kind, &entry.link) {
         (EntryKind::Symlink, Some(target)) => {
-            text.push_str(&format!(" -> {}", escape::owned(target)))
+            text.push_str(&format!(" -> {}", escape_control(target)))
         }
         (EntryKind::Hardlink, Some(target)) => {
-            text.push_str(&format!(" link to {}", escape::owned(target)));
+            text.push_str(&format!(" link to {}", escape_control(target)));
         }
         (EntryKind::Whiteout, _) => text.push_str("  [whiteout: removed]"),
         (EntryKind::Opaque, _) => text.push_str("  [opaque: lower layers hidden]"),
@@ -62,7 +61,7 @@ fn row_line(row: &FileRow, selected: bool) -> Line<'static> {
         format!(
             "{} {:<11} {:>9} {} {change}{text}",
             entry.mode_string(),
-            escape::owned(&entry.owner()),
+            escape_control(&entry.owner()),
             size,
             crate::text::utc_minutes(entry.mtime),
         ),
@@ -88,7 +87,7 @@ impl Widget for &FilesWidget<'_> {
                 human_size(total)
             )
         } else if let Some(error) = &view.error {
-            format!("failed: {}", escape::owned(error))
+            format!("failed: {}", escape_control(error))
         } else {
             let mut parts = vec![format!("{} entries", view.rows.len())];
             if let Some(source) = view.source() {
@@ -101,7 +100,7 @@ impl Widget for &FilesWidget<'_> {
         };
         Paragraph::new(Line::from(vec![
             Span::styled(
-                format!("{}  ", escape::owned(&view.title)),
+                format!("{}  ", escape_control(&view.title)),
                 Style::new().add_modifier(Modifier::BOLD),
             ),
             Span::raw(state),
@@ -141,14 +140,14 @@ impl Widget for &FilesWidget<'_> {
                     super::labels::spinner(self.tick)
                 ))],
                 Some(Ok(text)) => text.iter().map(|l| Line::from(l.clone())).collect(),
-                Some(Err(error)) => vec![Line::from(format!("failed: {}", escape::owned(error)))],
+                Some(Err(error)) => vec![Line::from(format!("failed: {}", escape_control(error)))],
             };
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
                 .block(
                     Block::new()
                         .borders(Borders::ALL)
-                        .title(format!(" {} ", escape::owned(&preview.path))),
+                        .title(format!(" {} ", escape_control(&preview.path))),
                 )
                 .render(area, buf);
         }
@@ -156,15 +155,15 @@ impl Widget for &FilesWidget<'_> {
         let hint = if view.filtering {
             format!(
                 "filter: {}▏ (Enter/Esc to finish)",
-                escape::owned(&view.filter)
+                escape_control(&view.filter)
             )
         } else if let Some(note) = &view.note {
-            escape::owned(note)
+            escape_control(note).into_owned()
         } else {
             let esc = if view.loading { "cancel" } else { "close" };
             format!(
                 "↑↓ move · Enter preview · p write to {} · / filter · Esc {esc}",
-                escape::owned(self.download_dir)
+                escape_control(self.download_dir)
             )
         };
         Paragraph::new(hint)

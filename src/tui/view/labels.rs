@@ -7,8 +7,8 @@ use ratatui::text::Span;
 
 use crate::graph::FoundBy;
 use crate::oci::media_type::{self as mt};
+use crate::text::escape_control;
 use crate::tui::app::App;
-use crate::tui::escape;
 use crate::tui::tree::NodeId;
 use crate::tui::tree::{BlobRole, ManifestRole, Node, NodeKind};
 
@@ -22,7 +22,8 @@ pub use crate::text::human_size;
 
 /// The short, readable name of an artifact type.
 pub fn type_name(artifact_type: &str) -> String {
-    mt::friendly_name(artifact_type).map_or_else(|| escape::owned(artifact_type), str::to_owned)
+    mt::friendly_name(artifact_type)
+        .map_or_else(|| escape_control(artifact_type).into_owned(), str::to_owned)
 }
 
 pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>> {
@@ -34,7 +35,7 @@ pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>>
     match &node.kind {
         NodeKind::Registry => {
             spans.push(Span::styled(
-                escape::owned(&app.session.store_name),
+                escape_control(&app.session.store_name).into_owned(),
                 Style::new().add_modifier(Modifier::BOLD),
             ));
             if !node.children().is_empty() {
@@ -43,7 +44,7 @@ pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>>
         }
         NodeKind::Repository { name } => {
             spans.push(Span::styled(
-                escape::owned(name),
+                escape_control(name).into_owned(),
                 Style::new().fg(theme.accent),
             ));
             if !node.children().is_empty() {
@@ -61,12 +62,15 @@ pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>>
         }
         NodeKind::Manifest { role, .. } => {
             let name = match role {
-                ManifestRole::Tag(tag) => escape::owned(tag),
+                ManifestRole::Tag(tag) => escape_control(tag).into_owned(),
                 ManifestRole::Platform => node
                     .descriptor
                     .as_ref()
                     .and_then(|d| d.platform.as_ref())
-                    .map_or_else(|| "platform".to_owned(), |p| escape::owned(&p.to_string())),
+                    .map_or_else(
+                        || "platform".to_owned(),
+                        |p| escape_control(&p.to_string()).into_owned(),
+                    ),
                 ManifestRole::Attestation => "attestation".to_owned(),
                 ManifestRole::Referrer => digest_text(node),
             };
@@ -121,9 +125,10 @@ pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>>
             };
             spans.push(Span::raw(role));
             if let Some(descriptor) = &node.descriptor {
-                let what = descriptor
-                    .title()
-                    .map_or_else(|| short_media_type(&descriptor.media_type), escape::owned);
+                let what = descriptor.title().map_or_else(
+                    || short_media_type(&descriptor.media_type),
+                    |t| escape_control(t).into_owned(),
+                );
                 // A config's media type says "config" again: skip it.
                 if what != "config" {
                     spans.push(Span::styled(
@@ -147,12 +152,12 @@ pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>>
     }
     if let Some(error) = node.error() {
         spans.push(Span::styled(
-            format!("  ✗ {}", escape::clean(&error.to_string())),
+            format!("  ✗ {}", escape_control(&error.to_string())),
             Style::new().fg(theme.error),
         ));
     }
     if spans.is_empty() {
-        spans.push(Span::raw(escape::owned(&id.name())));
+        spans.push(Span::raw(escape_control(&id.name()).into_owned()));
     }
     spans
 }
@@ -173,7 +178,7 @@ fn list_count(
                 format!("  {shown} of {}", count_of(total, one, many)),
                 Style::new().fg(Color::Yellow),
             ),
-            Span::styled(format!("  /{}", escape::clean(filter)), dim),
+            Span::styled(format!("  /{}", escape_control(filter)), dim),
         ],
         _ => vec![Span::styled(
             format!("  {}", count_of(node.children().len(), one, many)),
@@ -209,7 +214,7 @@ fn short_media_type(media_type: &str) -> String {
         .rsplit(['.', '/'])
         .find(|part| !part.is_empty() && !part.starts_with('v'))
         .unwrap_or(media_type);
-    escape::owned(short)
+    escape_control(short).into_owned()
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use super::popup::PopupText;
+use crate::text::escape_control;
 use crate::tui::app::App;
-use crate::tui::escape;
 use crate::tui::keymap::Action;
 
 pub fn messages_text(app: &App) -> PopupText {
@@ -23,7 +23,7 @@ pub fn messages_text(app: &App) -> PopupText {
             };
             Line::from(vec![
                 Span::styled(format!(" {mark} "), style),
-                Span::styled(escape::owned(&message.text), style),
+                Span::styled(escape_control(&message.text).into_owned(), style),
             ])
         })
         .collect();

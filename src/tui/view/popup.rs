@@ -11,8 +11,8 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 use super::dialog_lines::dialog_text;
 use super::messages::messages_text;
 use super::wrap::{hanging, leading_spaces};
+use crate::text::escape_control;
 use crate::tui::app::{App, Popup};
-use crate::tui::escape;
 use crate::tui::keymap::{Action, Mode};
 
 /// What a popup shows.
@@ -231,7 +231,7 @@ fn help_tail(app: &App) -> Vec<Line<'static>> {
     }
     if let Some(path) = &app.config.path {
         lines.push(Line::from(Span::styled(
-            format!(" config: {}", escape::owned(&path.display().to_string())),
+            format!(" config: {}", escape_control(&path.display().to_string())),
             dim,
         )));
     }
@@ -242,13 +242,17 @@ fn help_tail(app: &App) -> Vec<Line<'static>> {
     let config = &app.config;
     let mut settings = format!(
         " downloads go to {}",
-        escape::owned(&config.download_dir.display().to_string())
+        escape_control(&config.download_dir.display().to_string())
     );
     if config.download_dir.is_relative() {
         settings.push_str(" (from where regscope started)");
     }
     if !config.registries.is_empty() {
-        let saved: Vec<String> = config.registries.iter().map(|r| escape::owned(r)).collect();
+        let saved: Vec<String> = config
+            .registries
+            .iter()
+            .map(|r| escape_control(r).into_owned())
+            .collect();
         settings.push_str(&format!(
             " · saved registries (tab in g and copy): {}",
             saved.join(" ")

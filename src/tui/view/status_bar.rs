@@ -9,9 +9,8 @@ use ratatui::widgets::Widget;
 
 use super::labels::spinner;
 use crate::store::ReferrersSupport;
-use crate::text::human_size;
+use crate::text::{escape_control, human_size};
 use crate::tui::app::App;
-use crate::tui::escape;
 use crate::tui::tree::{ManifestRole, NodeKind};
 
 pub struct StatusBar<'a> {
@@ -56,7 +55,7 @@ pub fn location(app: &App) -> String {
             digest.short()
         ));
     }
-    escape::owned(&text)
+    escape_control(&text).into_owned()
 }
 
 /// `1.2 MiB / 3.4 MiB (35%)`, or just what moved when nothing was
@@ -89,7 +88,7 @@ impl Widget for &StatusBar<'_> {
                 Color::Green
             };
             spans.push(Span::styled(
-                escape::owned(&status.text),
+                escape_control(&status.text).into_owned(),
                 Style::new().fg(colour),
             ));
         }
@@ -113,7 +112,7 @@ impl Widget for &StatusBar<'_> {
                 text.push_str(&format!(" {}", bytes_moved(done, total)));
             }
             spans.push(Span::styled(
-                escape::owned(&text),
+                escape_control(&text).into_owned(),
                 Style::new().fg(Color::White),
             ));
         }
@@ -122,7 +121,7 @@ impl Widget for &StatusBar<'_> {
         if let Some(note) = &app.session.scratch_note {
             spans.push(separator);
             spans.push(Span::styled(
-                escape::owned(note),
+                escape_control(note).into_owned(),
                 Style::new().fg(Color::Yellow),
             ));
         }

@@ -15,8 +15,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Widget};
 
 use super::labels;
+use crate::text::escape_control;
 use crate::tui::app::{App, Focus};
-use crate::tui::escape;
 
 /// The highlight of the selected row.
 const SELECTED: Color = Color::Rgb(62, 68, 82);
@@ -35,7 +35,7 @@ impl Widget for &TreePane<'_> {
         let filter = (1..=selected.len())
             .rev()
             .find_map(|len| app.tree.filter(&selected[..len]))
-            .map(|text| format!("graph · filter {:?}", escape::clean(text)));
+            .map(|text| format!("graph · filter {:?}", escape_control(text)));
         let title = filter.as_deref().unwrap_or("graph");
         let block = pane_block(title, focused, app);
         let inner = block.inner(area);
@@ -63,7 +63,7 @@ impl Widget for &TreePane<'_> {
             } else {
                 // A listing entry not touched yet: a tag or repository name.
                 spans.push(Span::styled("▶ ", Style::new().fg(Color::DarkGray)));
-                spans.push(Span::raw(crate::tui::escape::owned(&id.name())));
+                spans.push(Span::raw(escape_control(&id.name()).into_owned()));
             }
             let selected = row.path == *app.tree.selected();
             if selected {

@@ -6,13 +6,13 @@ use ratatui::text::{Line, Span};
 /// Lays `line` out in rows of at most `width` columns, breaking at spaces
 /// (inside a word only when the word alone is too wide); rows after the
 /// first start with `indent` spaces. Styles stay with their text.
-pub fn hanging(line: Line<'static>, width: u16, indent: usize) -> Vec<Line<'static>> {
+pub fn hanging<'a>(line: Line<'a>, width: u16, indent: usize) -> Vec<Line<'a>> {
     let width = usize::from(width);
     if line.width() <= width || width <= indent + 4 {
         return vec![line];
     }
     let style = line.style;
-    let mut rows: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut rows: Vec<Vec<Span<'a>>> = vec![Vec::new()];
     let mut column = 0;
     for span in line.spans {
         for piece in span.content.split_inclusive(' ') {
@@ -60,7 +60,7 @@ fn text_width(text: &str) -> usize {
 
 /// Ends the current row (without its trailing spaces, which would wrap
 /// again) and starts one with `indent` spaces.
-fn new_row(rows: &mut Vec<Vec<Span<'static>>>, indent: usize) {
+fn new_row(rows: &mut Vec<Vec<Span<'_>>>, indent: usize) {
     if let Some(last) = rows.last_mut().and_then(|row| row.last_mut()) {
         let trimmed = last.content.trim_end().to_owned();
         last.content = trimmed.into();

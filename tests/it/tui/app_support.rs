@@ -20,7 +20,7 @@ pub(super) fn app() -> App {
         scratch_note: None,
         log_path: None,
     };
-    let mut app = App::new(session, Config::defaults());
+    let mut app = App::new(session, Config::defaults(), regscope::tui::view::MEASURE);
     app.resize(ratatui::layout::Rect::new(0, 0, 100, 30));
     app
 }

@@ -6,8 +6,8 @@ use super::{
     DetailText, annotation_lines, descriptor_lines, field, preview_parts, section, warning_line,
 };
 use crate::oci::media_type::ArtifactKind;
+use crate::text::escape_control;
 use crate::tui::app::App;
-use crate::tui::escape;
 use crate::tui::preview::{json, note};
 use crate::tui::tree::{Node, Status};
 use crate::tui::view::labels;
@@ -25,7 +25,7 @@ pub(super) fn manifest_lines<'a>(
         lines.push(field(
             app,
             "reference",
-            escape::owned(&format!("{}/{repository}@{digest}", app.session.registry)),
+            escape_control(&format!("{}/{repository}@{digest}", app.session.registry)).into_owned(),
         ));
     }
     let Some(manifest) = &node.manifest else {
@@ -44,7 +44,11 @@ pub(super) fn manifest_lines<'a>(
     }
     if !node.found_by.is_empty() {
         let sources: Vec<String> = node.found_by.iter().map(ToString::to_string).collect();
-        lines.push(field(app, "found by", escape::owned(&sources.join(", "))));
+        lines.push(field(
+            app,
+            "found by",
+            escape_control(&sources.join(", ")).into_owned(),
+        ));
     }
     match node.verified {
         Some(true) => lines.push(field(app, "link", "names subject (not a signature check)")),

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::tui::view::wrap::{hanging, leading_spaces};
+
 /// The detail pane's lines: small parts built for this frame, and large
 /// ones borrowed from what was laid out when the bytes arrived.
 #[derive(Default)]
@@ -102,7 +104,8 @@ impl<'a> DetailText<'a> {
 
     /// The first line to show so that the last line sits on the bottom
     /// row of a `width`×`height` pane: lines wrap, so this counts the rows
-    /// of the last few lines, never of the ones above.
+    /// of the last few lines, laid out as the pane lays them out, never of
+    /// the ones above.
     pub fn last_start(&self, width: u16, height: u16) -> usize {
         let len = self.len();
         let height = usize::from(height.max(1));
@@ -110,7 +113,7 @@ impl<'a> DetailText<'a> {
         let mut rows = 0;
         let mut start = len;
         for line in self.window(first, height).into_iter().rev() {
-            rows += Paragraph::new(line)
+            rows += Paragraph::new(laid_out(line, width))
                 .wrap(Wrap { trim: false })
                 .line_count(width.max(1))
                 .max(1);
@@ -140,6 +143,48 @@ impl<'a> DetailText<'a> {
         }
         out
     }
+}
+
+/// `line` in rows of `width` columns, as the pane shows it: the rows after
+/// the first start under the value when the line opens with a label padded
+/// to a column (a field, an annotation's key), else two columns past the
+/// line's own indentation (JSON, text, notes), as in the popups.
+pub fn laid_out(line: Line<'_>, width: u16) -> Vec<Line<'_>> {
+    if line.width() <= usize::from(width) {
+        return vec![line];
+    }
+    let indent = indent_of(&line, usize::from(width));
+    hanging(line, width, indent)
+}
+
+/// Where `line`'s wrapped rows start in `width` columns. A word that fits
+/// a row (a digest) is not cut just to indent it: a smaller indent, down
+/// to column 0, is taken where it keeps the longest word whole.
+fn indent_of(line: &Line<'_>, width: usize) -> usize {
+    let own = leading_spaces(line);
+    let label = line
+        .spans
+        .first()
+        .filter(|label| {
+            line.spans.len() > 1
+                && label.content.ends_with(' ')
+                && !label.content.trim().is_empty()
+                && label.width() <= width / 2
+        })
+        .map(Span::width);
+    let longest = line
+        .spans
+        .iter()
+        .skip(usize::from(label.is_some()))
+        .flat_map(|span| span.content.split(' '))
+        .map(|word| Span::raw(word).width())
+        .max()
+        .unwrap_or(0);
+    let first = label.unwrap_or(own + 2);
+    [first, own + 2, own, 0]
+        .into_iter()
+        .find(|indent| indent + longest <= width)
+        .map_or(first, |indent| indent.min(first))
 }
 
 /// A line whose text borrows from `line`: no string is copied.
