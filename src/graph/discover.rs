@@ -42,6 +42,10 @@ pub struct DiscoverOptions {
     /// of every tag): cosign's tags are looked up there instead of listing
     /// the tags again for every subject.
     pub known_tags: Option<Arc<[String]>>,
+    /// The subject's manifest when the caller already fetched it by the
+    /// digest it discovers (a copy reads its root first): it is neither
+    /// resolved nor fetched again, which saves a round.
+    pub known_subject: Option<Manifest>,
 }
 
 impl Default for DiscoverOptions {
@@ -53,6 +57,7 @@ impl Default for DiscoverOptions {
             max_fan_out: DEFAULT_MAX_FAN_OUT,
             concurrency: DEFAULT_CONCURRENCY,
             known_tags: None,
+            known_subject: None,
         }
     }
 }
@@ -69,17 +74,27 @@ pub async fn discover(
     // resolving names it (for a layout, its `index.json` entry with
     // annotations, as `oras discover` shows it), its manifest, and the tag
     // list that cosign's tags are found in.
-    let (subject, manifest, tags) = join3(
-        store.resolve(repository, reference),
-        store.fetch_manifest(repository, reference),
-        async {
-            match &options.known_tags {
-                Some(tags) => Ok(tags.to_vec()),
-                None => collect_tags(store, repository).await,
-            }
-        },
-    )
-    .await;
+    let tags = async {
+        match &options.known_tags {
+            Some(tags) => Ok(tags.to_vec()),
+            None => collect_tags(store, repository).await,
+        }
+    };
+    let known = options
+        .known_subject
+        .as_ref()
+        .filter(|manifest| manifest.digest().to_string() == reference);
+    let (subject, manifest, tags) = match known {
+        Some(manifest) => (Ok(manifest.descriptor()), Ok(manifest.clone()), tags.await),
+        None => {
+            join3(
+                store.resolve(repository, reference),
+                store.fetch_manifest(repository, reference),
+                tags,
+            )
+            .await
+        }
+    };
     let mut subject = subject?;
     let mut manifest = manifest?;
     let mut disagreement = None;

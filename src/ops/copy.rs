@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use futures_util::future::join;
+use futures_util::future::{join, join3};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 use super::{CancellationToken, OpError, Progress, ProgressSink, report};
@@ -139,7 +139,22 @@ async fn copy_graph(
     options: &CopyOptions,
 ) -> Result<Descriptor, OpError> {
     let (source, source_repo, progress) = (ends.source, ends.source_repo, ends.progress);
-    let mut root = source.fetch_manifest(source_repo, reference).await?;
+    // The tag list (where cosign's tags are found) is read while the root
+    // is, so discovering its referrers starts as soon as the root is here.
+    let list_tags = async {
+        if !options.referrers {
+            return None;
+        }
+        let mut tags = Vec::new();
+        Some(
+            source
+                .tags(source_repo, &mut |page| tags.extend(page))
+                .await
+                .map(|()| tags),
+        )
+    };
+    let (root, tags) = join(source.fetch_manifest(source_repo, reference), list_tags).await;
+    let mut root = root?;
     if let Some(platform) = &options.platform
         && root.is_index()
     {
@@ -165,7 +180,13 @@ async fn copy_graph(
                     source,
                     source_repo,
                     &root_digest,
-                    &DiscoverOptions::default(),
+                    &DiscoverOptions {
+                        // A failed listing is left to discovery, which
+                        // lists again and reports it as it always does.
+                        known_tags: tags.and_then(Result::ok).map(Into::into),
+                        known_subject: Some(root.clone()),
+                        ..DiscoverOptions::default()
+                    },
                 )
                 .await,
             )
@@ -173,7 +194,16 @@ async fn copy_graph(
             None
         }
     };
-    let (copied, tree) = join(copy_root, find_referrers).await;
+    // Whether the target lists referrers itself decides how its referrers
+    // may be pushed; found out meanwhile, so it costs no round.
+    let learn = async {
+        if options.referrers {
+            ends.target
+                .learn_referrers_support(ends.target_repo, root.digest())
+                .await;
+        }
+    };
+    let (copied, tree, ()) = join3(copy_root, find_referrers, learn).await;
     copied?;
     if let Some(tree) = tree {
         let tree = tree?;
