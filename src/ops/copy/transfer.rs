@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use futures_util::future::join;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 use super::{Chain, CopyOutcome, Ends};
@@ -118,7 +119,23 @@ async fn copy_blob(ends: &Ends<'_>, blob: &Descriptor) -> Result<(), OpError> {
             *field(&mut outcome) += 1;
         }
     };
-    if ends.target.blob_exists(ends.target_repo, blob).await? {
+    // Within one registry the mount is asked for together with the
+    // existence check, not after it: one round instead of two, and a
+    // mount of a blob already there links nothing new.
+    let mountable = ends.same_registry && ends.source_repo != ends.target_repo;
+    let mount = async {
+        if mountable {
+            Some(
+                ends.target
+                    .mount_blob(ends.target_repo, ends.source_repo, blob)
+                    .await,
+            )
+        } else {
+            None
+        }
+    };
+    let (exists, mounted) = join(ends.target.blob_exists(ends.target_repo, blob), mount).await;
+    if exists? {
         count(|o| &mut o.blobs_skipped);
         report(
             ends.progress,
@@ -130,13 +147,7 @@ async fn copy_blob(ends: &Ends<'_>, blob: &Descriptor) -> Result<(), OpError> {
         );
         return Ok(());
     }
-    if ends.same_registry
-        && ends.source_repo != ends.target_repo
-        && ends
-            .target
-            .mount_blob(ends.target_repo, ends.source_repo, blob)
-            .await?
-    {
+    if mounted.transpose()? == Some(true) {
         count(|o| &mut o.blobs_mounted);
         report(
             ends.progress,
