@@ -163,6 +163,15 @@ impl Store for RemoteStore {
         }
     }
 
+    async fn learn_referrers_support(&self, repository: &str, subject: &Digest) {
+        if self.mode() != MODE_UNKNOWN {
+            return;
+        }
+        if let Err(error) = self.uses_referrers_api(repository, subject).await {
+            tracing::debug!(%error, "could not find out whether the registry lists referrers");
+        }
+    }
+
     async fn catalog(&self, on_page: PageSink<'_>) -> Result<(), StoreError> {
         self.list_catalog(on_page).await
     }

@@ -23,6 +23,7 @@ mod cli_pull;
 mod cli_remove;
 mod cli_typo;
 mod copy_repeated;
+mod copy_rounds;
 mod cosign_ground;
 mod demo;
 mod discover_requests;

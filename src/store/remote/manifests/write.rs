@@ -150,21 +150,31 @@ impl RemoteStore {
             .collect())
     }
 
-    /// PUTs the `wave` positions of `manifests`. Referrers of one subject
-    /// go one after another, different subjects side by side: olareg
-    /// indexes a referrer by reading its subject's referrers response and
-    /// writing the extended one back under two separate locks
-    /// (`referrerAdd` in its referrer.go), so of two referrers of one
-    /// subject PUT at once it can keep only one.
+    /// PUTs the `wave` positions of `manifests`. On a registry that may
+    /// index referrers itself, referrers of one subject go one after
+    /// another, different subjects side by side: olareg indexes a referrer
+    /// by reading its subject's referrers response and writing the
+    /// extended one back under two separate locks (`referrerAdd` in its
+    /// referrer.go), so of two referrers of one subject PUT at once it can
+    /// keep only one. Where the registry is known not to (fallback tags,
+    /// written once per subject after the batch), all go at once: a copy
+    /// finds that out while it reads the source's graph
+    /// (`Store::learn_referrers_support`).
     async fn put_wave(
         &self,
         repository: &str,
         manifests: &[(&Manifest, Option<&str>)],
         wave: Vec<usize>,
     ) -> Result<Vec<(usize, HeaderMap)>, StoreError> {
+        let registry_indexes = self.mode() != crate::store::remote::MODE_FALLBACK;
         let mut lanes: Vec<(Option<&Digest>, Vec<usize>)> = Vec::new();
         for at in wave {
-            let subject = manifests[at].0.subject.as_ref().map(|s| &s.digest);
+            let subject = manifests[at]
+                .0
+                .subject
+                .as_ref()
+                .map(|s| &s.digest)
+                .filter(|_| registry_indexes);
             match lanes
                 .iter_mut()
                 .find(|(lane, _)| subject.is_some() && *lane == subject)

@@ -1,0 +1,119 @@
+//! What a copy asks at once, seen through a proxy that holds chosen
+//! requests long enough for everything sent together to be held together:
+//! the root is read once, a blob is checked and mounted in one round, and
+//! referrers of one subject go at once unless the registry indexes them
+//! itself (olareg loses some pushed together). Counts, never durations.
+
+use std::time::Duration;
+
+use regscope::ops::{CancellationToken, CopyOptions, copy};
+
+use crate::ops::{remote_at, runtime, sink};
+use crate::support::fixture::IMAGE_REPO;
+use crate::support::{FaultProxy, Fixture, Registry, Rule};
+
+const HOLD: Duration = Duration::from_millis(150);
+
+/// Copies the seeds' image with its referrers to `copied/net-monitor`
+/// within the registry behind `proxy`.
+fn copy_through(proxy: &FaultProxy) {
+    runtime().block_on(async {
+        let store = remote_at(&proxy.host());
+        let options = CopyOptions {
+            referrers: true,
+            tag: Some("v1".to_owned()),
+            ..Default::default()
+        };
+        let outcome = copy(
+            &store,
+            IMAGE_REPO,
+            "v1",
+            &store,
+            "copied/net-monitor",
+            &options,
+            &sink(),
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("the copy");
+        assert_eq!(outcome.manifests, 5, "the image and its four referrers");
+    });
+}
+
+#[test]
+fn a_copy_reads_its_root_once() {
+    let registry = Registry::distribution();
+    let fixture = Fixture::seed(&registry);
+    let proxy = FaultProxy::start(registry.host());
+    copy_through(&proxy);
+    let root_reads: Vec<String> = proxy
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r.path.starts_with(&format!("/v2/{IMAGE_REPO}/manifests/"))
+                && (r.path.ends_with("/v1") || r.path.ends_with(&fixture.image))
+        })
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    // Discovery starts from the manifest the copy fetched and hashed; it
+    // neither resolves nor fetches it again.
+    assert_eq!(root_reads.len(), 1, "{root_reads:#?}");
+}
+
+#[test]
+fn a_blob_is_checked_and_mounted_at_once() {
+    let registry = Registry::distribution();
+    Fixture::seed(&registry);
+    let proxy = FaultProxy::with_rules(
+        registry.host(),
+        vec![Rule::any().path("/copied/net-monitor/blobs/").delay(HOLD)],
+    );
+    copy_through(&proxy);
+    // The image's config and layer: each one's existence check and mount
+    // together, four held at once (two, when the mount waited for the
+    // check).
+    assert!(
+        proxy.most_held_at_once() >= 4,
+        "{} blob requests at once",
+        proxy.most_held_at_once()
+    );
+}
+
+#[test]
+fn referrers_of_one_subject_go_at_once_on_fallback_tags() {
+    let registry = Registry::distribution();
+    Fixture::seed(&registry);
+    let proxy = FaultProxy::with_rules(
+        registry.host(),
+        vec![Rule::new("PUT", "/copied/net-monitor/manifests/sha256:").delay(HOLD)],
+    );
+    copy_through(&proxy);
+    // The image's signature, SBOM and readme: distribution indexes
+    // nothing itself (regscope writes each subject's fallback index once,
+    // after the batch), so nothing orders them.
+    assert_eq!(proxy.most_held_at_once(), 3);
+}
+
+#[test]
+fn referrers_of_one_subject_go_one_by_one_where_the_registry_indexes_them() {
+    let registry = Registry::olareg();
+    Fixture::seed(&registry);
+    let proxy = FaultProxy::with_rules(
+        registry.host(),
+        vec![Rule::new("PUT", "/copied/net-monitor/manifests/sha256:").delay(HOLD)],
+    );
+    copy_through(&proxy);
+    assert_eq!(proxy.most_held_at_once(), 1);
+    let oras = crate::support::Oras::for_registry(&registry);
+    let copied = oras.json(&[
+        "discover",
+        "--format",
+        "json",
+        &registry.reference("copied/net-monitor:v1"),
+    ]);
+    assert_eq!(
+        copied["referrers"].as_array().map_or(0, Vec::len),
+        3,
+        "{copied}"
+    );
+}
