@@ -7,78 +7,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION};
+use reqwest::header::{AUTHORIZATION, HeaderValue, LOCATION};
 use reqwest::{Method, StatusCode};
 use url::Url;
 
+mod call;
+
+pub use self::call::{Call, Reply};
+use super::Authenticator;
 use super::clients::Clients;
-use super::limit::{AdaptiveLimit, Slot};
+use super::limit::AdaptiveLimit;
 use super::response::{is_connection_refused, not_listening, read_capped, redact, transport_error};
 use super::retry::{self, MAX_REFUSED_RETRIES, MAX_RETRIES, MAX_RETRY_AFTER};
-use super::{Authenticator, Scope};
 use crate::store::StoreError;
 
 /// Requests one store starts with in flight at once: a whole level of a
 /// referrer graph in one round; the limit then adapts (see `limit`).
 pub const INITIAL_IN_FLIGHT: usize = super::limit::INITIAL_LIMIT;
 const MAX_REDIRECTS: usize = 10;
-
-/// One request to make: where, what, with which permissions.
-#[derive(Clone)]
-pub struct Call {
-    pub method: Method,
-    pub url: Url,
-    pub headers: HeaderMap,
-    /// Kept whole so a retry can send it again.
-    pub body: Option<Bytes>,
-    pub scopes: Vec<Scope>,
-    /// What it is for, in errors: `fetch manifest`, `list tags`.
-    pub operation: String,
-}
-
-impl Call {
-    pub fn new(method: Method, url: Url, operation: impl Into<String>, scopes: Vec<Scope>) -> Call {
-        Call {
-            method,
-            url,
-            headers: HeaderMap::new(),
-            body: None,
-            scopes,
-            operation: operation.into(),
-        }
-    }
-
-    pub fn header(mut self, name: reqwest::header::HeaderName, value: &str) -> Call {
-        if let Ok(value) = HeaderValue::from_str(value) {
-            self.headers.insert(name, value);
-        }
-        self
-    }
-
-    pub fn body(mut self, body: Bytes) -> Call {
-        self.body = Some(body);
-        self
-    }
-}
-
-/// A response with the URL it finally came from (after redirects).
-pub struct Reply {
-    pub response: reqwest::Response,
-    pub url: Url,
-    /// Whether an earlier attempt failed or was answered with "later"; a
-    /// `404` to a retried `DELETE` then means the first one worked.
-    pub retried: bool,
-    permit: Option<Slot>,
-}
-
-impl Reply {
-    /// Gives back the in-flight slot before a long body is streamed, so a
-    /// caller holding a blob stream open cannot starve (or deadlock) the
-    /// requests it makes meanwhile, such as uploading that blob elsewhere.
-    pub fn release_slot(&mut self) {
-        self.permit = None;
-    }
-}
 
 pub struct Transport {
     client: Clients,
