@@ -87,10 +87,11 @@ pub trait Store: Send + Sync + fmt::Debug {
     fn referrers_support(&self) -> ReferrersSupport;
 
     /// Finds out, if it is not known yet, whether `repository` lists
-    /// referrers itself, asking about `subject`: a caller about to push
-    /// referrers asks while it does other work, so the push can tell
-    /// whether referrers of one subject may go at once. Best effort: what
-    /// cannot be found out stays unknown.
+    /// referrers itself, asking about `subject` (a manifest already in
+    /// it: a registry with the API may answer 404 for a repository it does
+    /// not know yet). A caller about to push referrers asks while it does
+    /// other work, so the push can tell whether referrers of one subject
+    /// may go at once. Best effort: what cannot be found out stays unknown.
     async fn learn_referrers_support(&self, _repository: &str, _subject: &Digest) {}
 
     /// Lists repositories page by page. A registry that refuses the catalog

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use futures_util::future::{join, join3};
+use futures_util::future::join;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 
 use super::{CancellationToken, OpError, Progress, ProgressSink, report};
@@ -171,7 +171,20 @@ async fn copy_graph(
     // copied: neither waits on the other. It is the graph's one answer
     // (cosign's tags and every platform's attachments included).
     let root_level = [vec![root_chain]];
-    let copy_root = copy_batch(ends, &root_level);
+    // Once the root is at the target, whether the target lists referrers
+    // itself is asked about it (an existing manifest: a registry with the
+    // API cannot mistake it for an unknown repository). That decides how
+    // the referrers may be pushed, and is found out while the source's
+    // graph is still being read.
+    let copy_root = async {
+        copy_batch(ends, &root_level).await?;
+        if options.referrers {
+            ends.target
+                .learn_referrers_support(ends.target_repo, root.digest())
+                .await;
+        }
+        Ok::<(), OpError>(())
+    };
     let root_digest = root.digest().to_string();
     let find_referrers = async {
         if options.referrers {
@@ -194,16 +207,7 @@ async fn copy_graph(
             None
         }
     };
-    // Whether the target lists referrers itself decides how its referrers
-    // may be pushed; found out meanwhile, so it costs no round.
-    let learn = async {
-        if options.referrers {
-            ends.target
-                .learn_referrers_support(ends.target_repo, root.digest())
-                .await;
-        }
-    };
-    let (copied, tree, ()) = join3(copy_root, find_referrers, learn).await;
+    let (copied, tree) = join(copy_root, find_referrers).await;
     copied?;
     if let Some(tree) = tree {
         let tree = tree?;
