@@ -95,7 +95,21 @@ impl Oras {
     /// Run with `dir` as working directory (file arguments of `push`/`attach`
     /// are relative to it and become the titles).
     pub fn run_in(&self, dir: &Path, args: &[&str]) -> String {
-        let out = self.output_in(dir, args);
+        let mut out = self.output_in(dir, args);
+        if !out.status.success()
+            && String::from_utf8_lossy(&out.stderr)
+                .trim_end()
+                .ends_with(": EOF")
+        {
+            // Go's client sends a POST on a kept-alive connection that
+            // olareg (token auth, under load) has just closed, and retries
+            // only idempotent requests: a setup push then fails with EOF.
+            // What oras does here is the test's ground, not its subject, and
+            // pushing the same content again is harmless; tests that judge
+            // oras's own failures use `output_in`.
+            eprintln!("oras {}: EOF from the registry, once more", args.join(" "));
+            out = self.output_in(dir, args);
+        }
         check(args, &out);
         String::from_utf8(out.stdout).expect("oras stdout is UTF-8")
     }
