@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::oci::Digest;
+use crate::ops::OpError;
+
 /// The prefix of a whiteout entry's file name.
 pub const WHITEOUT_PREFIX: &str = ".wh.";
 /// The file name that marks its directory opaque.
@@ -151,6 +154,26 @@ pub struct TocFields<'a> {
     pub user: &'a str,
     pub group: &'a str,
     pub mtime: i64,
+}
+
+/// Where in a TOC's entries (given as `(type, name)`) the regular file
+/// `path` is: the last one of that name wins, as in a tar.
+pub fn last_regular_file<'a>(
+    mut entries: impl DoubleEndedIterator<Item = (&'a str, &'a str)> + ExactSizeIterator,
+    path: &str,
+) -> Option<usize> {
+    entries.rposition(|(kind, name)| kind == "reg" && normalize_path(name) == path)
+}
+
+/// A file's or chunk's digest as a TOC (`format` names which) writes it:
+/// empty means none was given.
+pub fn toc_digest(text: &str, format: &str) -> Result<Option<Digest>, OpError> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse()
+        .map(Some)
+        .map_err(|e| OpError::Invalid(format!("the {format} TOC has a bad digest: {e}")))
 }
 
 impl FileEntry {

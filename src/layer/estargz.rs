@@ -10,7 +10,7 @@ use std::io::Read;
 use flate2::read::GzDecoder;
 use serde::Deserialize;
 
-use super::entry::{FileEntry, TocFields, normalize_path};
+use super::entry::{FileEntry, TocFields, last_regular_file, toc_digest};
 use crate::oci::Digest;
 use crate::ops::OpError;
 
@@ -191,22 +191,15 @@ pub fn chunks_of(toc: &Toc, path: &str) -> Result<Option<FileChunks>, OpError> {
     starts.dedup();
     let end_of = |start: u64| starts.iter().copied().find(|&s| s > start);
     // The last regular entry of that name wins, as in a tar.
-    let Some(first) = toc
+    let names = toc
         .entries
         .iter()
-        .rposition(|e| e.kind == "reg" && normalize_path(&e.name) == path)
-    else {
+        .map(|e| (e.kind.as_str(), e.name.as_str()));
+    let Some(first) = last_regular_file(names, path) else {
         return Ok(None);
     };
     let file = &toc.entries[first];
-    let parse = |text: &str| -> Result<Option<Digest>, OpError> {
-        if text.is_empty() {
-            return Ok(None);
-        }
-        text.parse()
-            .map(Some)
-            .map_err(|e| OpError::Invalid(format!("the eStargz TOC has a bad digest: {e}")))
-    };
+    let parse = |text: &str| toc_digest(text, "eStargz");
     let mut chunks = Vec::new();
     if file.size > 0 {
         let followers = toc.entries[first + 1..]

@@ -14,7 +14,7 @@ use std::io::Read;
 use serde::de::{Error as _, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use super::entry::{FileEntry, TocFields, normalize_path};
+use super::entry::{FileEntry, TocFields, last_regular_file, toc_digest};
 use super::estargz::{Chunk, FileChunks, MAX_TOC_COMPRESSED, parse_rfc3339};
 use super::zstd::ZstdFrames;
 use crate::oci::{Descriptor, Digest};
@@ -217,22 +217,15 @@ pub fn listing(toc: &Toc) -> Vec<FileEntry> {
 /// entry's `endOffset`). A file of one chunk has no chunk digest, only the
 /// file's. `None` when the TOC has no such regular file.
 pub fn chunks_of(toc: &Toc, path: &str) -> Result<Option<FileChunks>, OpError> {
-    let Some(first) = toc
+    let names = toc
         .entries
         .iter()
-        .rposition(|e| e.kind == "reg" && normalize_path(&e.name) == path)
-    else {
+        .map(|e| (e.kind.as_str(), e.name.as_str()));
+    let Some(first) = last_regular_file(names, path) else {
         return Ok(None);
     };
     let file = &toc.entries[first];
-    let parse = |text: &str| -> Result<Option<Digest>, OpError> {
-        if text.is_empty() {
-            return Ok(None);
-        }
-        text.parse()
-            .map(Some)
-            .map_err(|e| OpError::Invalid(format!("the zstd:chunked TOC has a bad digest: {e}")))
-    };
+    let parse = |text: &str| toc_digest(text, "zstd:chunked");
     let bad = |why: &str| OpError::Invalid(format!("the zstd:chunked TOC places {path} {why}"));
     let mut chunks = Vec::new();
     if file.size > 0 {
