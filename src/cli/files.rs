@@ -12,8 +12,10 @@ use super::{CatArgs, FilesArgs, FilesFormat};
 use crate::layer::extract::{InLayer, ReadHow, Saved, locate, read_to_temp, save};
 use crate::layer::image::{filesystem_layers, find_layer, image_manifest, list_image};
 use crate::layer::{FilesOptions, list_layer};
+use crate::oci::{Descriptor, Manifest, PlatformSpec};
 use crate::ops::CancellationToken;
 use crate::store::remote::ConnectOptions;
+use crate::target::Target;
 use crate::text::{escape_control, human_size};
 
 pub(super) async fn files(
@@ -22,14 +24,11 @@ pub(super) async fn files(
     cancel: &CancellationToken,
     reporter: Reporter,
 ) -> Result<()> {
-    let (target, reference) = open_ref(&args.reference, connection)?;
+    let (target, manifest, layers) =
+        open_layers(&args.reference, args.platform.as_ref(), connection).await?;
     let store = target.store.as_ref();
     let repository = target.repository.as_str();
     let options = FilesOptions::default();
-    let manifest = image_manifest(store, repository, &reference, args.platform.as_ref())
-        .await
-        .wrap_err_with(|| format!("cannot read {}", args.reference))?;
-    let layers = filesystem_layers(&manifest)?;
     let text = if let Some(wanted) = &args.layer {
         let index = find_layer(&layers, wanted)?;
         let listing = reporter
@@ -84,14 +83,11 @@ pub(super) async fn cat(
     cancel: &CancellationToken,
     reporter: Reporter,
 ) -> Result<()> {
-    let (target, reference) = open_ref(&args.reference, connection)?;
+    let (target, _, layers) =
+        open_layers(&args.reference, args.platform.as_ref(), connection).await?;
     let store = target.store.as_ref();
     let repository = target.repository.as_str();
     let options = FilesOptions::default();
-    let manifest = image_manifest(store, repository, &reference, args.platform.as_ref())
-        .await
-        .wrap_err_with(|| format!("cannot read {}", args.reference))?;
-    let layers = filesystem_layers(&manifest)?;
     let dir = match &args.output {
         Some(dir) => dir.clone(),
         None => std::env::temp_dir(),
@@ -152,4 +148,25 @@ pub(super) async fn cat(
             stdout.flush().wrap_err("cannot write to stdout")
         }
     }
+}
+
+/// The store, the manifest and the file-system layers of the image `reference` names
+/// (its `platform` manifest when it is an index): what `files` and `cat`
+/// both start from.
+async fn open_layers(
+    reference: &str,
+    platform: Option<&PlatformSpec>,
+    connection: &ConnectOptions,
+) -> Result<(Target, Manifest, Vec<Descriptor>)> {
+    let (target, within) = open_ref(reference, connection)?;
+    let manifest = image_manifest(
+        target.store.as_ref(),
+        target.repository.as_str(),
+        &within,
+        platform,
+    )
+    .await
+    .wrap_err_with(|| format!("cannot read {reference}"))?;
+    let layers = filesystem_layers(&manifest)?;
+    Ok((target, manifest, layers))
 }
