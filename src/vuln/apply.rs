@@ -208,7 +208,9 @@ fn mark_superseded(scans: &mut [ScanEntry]) {
         }
     }
     for members in groups.values() {
-        let Some(&newest) = members.iter().max_by(|a, b| scans[**a].time().cmp(&scans[**b].time()))
+        let Some(&newest) = members
+            .iter()
+            .max_by(|a, b| scans[**a].time().cmp(&scans[**b].time()))
         else {
             continue;
         };
@@ -220,4 +222,3 @@ fn mark_superseded(scans: &mut [ScanEntry]) {
         }
     }
 }
-

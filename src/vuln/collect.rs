@@ -118,7 +118,14 @@ pub async fn collect(store: &dyn Store, tree: &ReferrerTree, options: &CollectOp
                 if origin.attached_to != subject {
                     image.push(subject.to_string());
                 }
-                scans.push((w.scope, ScanInput { origin, scan, image }));
+                scans.push((
+                    w.scope,
+                    ScanInput {
+                        origin,
+                        scan,
+                        image,
+                    },
+                ));
             }
             Document::Vex(document) => vex.push(VexInput { origin, document }),
         }
@@ -144,7 +151,12 @@ fn choose_scopes(
     let platform_scope = |wanted: &PlatformSpec| {
         tree.platforms
             .iter()
-            .position(|p| p.descriptor.platform.as_ref().is_some_and(|p| wanted.matches(p)))
+            .position(|p| {
+                p.descriptor
+                    .platform
+                    .as_ref()
+                    .is_some_and(|p| wanted.matches(p))
+            })
             .map(Scope::Platform)
     };
     match choice {
@@ -246,5 +258,7 @@ fn worth_reading(node: &GraphNode, layer: &Descriptor) -> bool {
 fn readable_kind(kind: ArtifactKind, predicate: &str) -> bool {
     kind == ArtifactKind::Scan
         || kind == ArtifactKind::Attestation
-        || predicate.to_ascii_lowercase().starts_with("https://cyclonedx.org/")
+        || predicate
+            .to_ascii_lowercase()
+            .starts_with("https://cyclonedx.org/")
 }

@@ -30,7 +30,10 @@ pub fn read(doc: Value) -> Result<Option<Document>, String> {
     let finished = text("/metadata/scanFinishedOn")
         .or_else(|| text("/metadata/scanStartedOn"))
         .and_then(|t| Timestamp::parse(&t));
-    let result = doc.pointer("/scanner/result").cloned().unwrap_or(Value::Null);
+    let result = doc
+        .pointer("/scanner/result")
+        .cloned()
+        .unwrap_or(Value::Null);
     let inner = match read_json_value(result)? {
         Some(Document::Scan(scan)) => scan,
         Some(Document::Vex(_)) => {
@@ -50,7 +53,9 @@ pub fn read(doc: Value) -> Result<Option<Document>, String> {
             .clone()
             .or_else(|| scanner_uri.as_deref().map(scanner_name)),
         scanner_version: inner.info.scanner_version.clone().or(version),
-        time: finished.filter(Timestamp::is_valid).or(inner.info.time.clone()),
+        time: finished
+            .filter(Timestamp::is_valid)
+            .or(inner.info.time.clone()),
         database_time: inner.info.database_time.clone().or(database),
         ..inner.info
     };

@@ -136,11 +136,18 @@ fn findings_of(
     let ratings = ratings_of(vulnerability);
     // Trivy records which source it took the severity from as the
     // vulnerability's own source; that source's rating is its choice.
-    let source = vulnerability.source.as_ref().and_then(|s| s.name.as_deref());
+    let source = vulnerability
+        .source
+        .as_ref()
+        .and_then(|s| s.name.as_deref());
     let chosen = source.and_then(|name| {
         ratings
             .iter()
-            .find(|r| r.source.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(name)))
+            .find(|r| {
+                r.source
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(name))
+            })
             .and_then(|r| r.severity.as_deref())
     });
     let (severity, severity_basis) = choose(chosen, &ratings);
@@ -160,13 +167,19 @@ fn findings_of(
         severity,
         severity_basis,
         title: None,
-        description: vulnerability.description.clone().or(vulnerability.detail.clone()),
+        description: vulnerability
+            .description
+            .clone()
+            .or(vulnerability.detail.clone()),
         url: vulnerability
             .advisories
             .iter()
             .find_map(|a| a.url.clone())
             .or_else(|| vulnerability.source.as_ref().and_then(|s| s.url.clone())),
-        fixed: vulnerability.recommendation.as_deref().and_then(fixed_from_advice),
+        fixed: vulnerability
+            .recommendation
+            .as_deref()
+            .and_then(fixed_from_advice),
         analysis,
         ..Finding::default()
     };

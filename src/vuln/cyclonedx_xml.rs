@@ -128,7 +128,9 @@ fn vulnerability(node: Node<'_, '_>) -> Vulnerability {
         detail: text(node, "detail"),
         recommendation: text(node, "recommendation"),
         advisories: children(child(node, "advisories"), "advisory")
-            .map(|a| Advisory { url: text(a, "url") })
+            .map(|a| Advisory {
+                url: text(a, "url"),
+            })
             .collect(),
         affects: children(child(node, "affects"), "target")
             .map(|target| Affect {

@@ -28,7 +28,9 @@ pub(super) fn names_an_image(statement: &VexStatement) -> bool {
     statement.products.iter().any(|p| {
         p.bom_serial.is_some()
             || !p.digests.is_empty()
-            || p.ids.iter().any(|id| super::purl::image_digest(id).is_some())
+            || p.ids
+                .iter()
+                .any(|id| super::purl::image_digest(id).is_some())
     })
 }
 
@@ -49,7 +51,10 @@ fn applies(
         names_image
             && (product.subcomponents.is_empty()
                 || product.subcomponents.iter().any(|sub| {
-                    finding.purl.as_deref().is_some_and(|p| super::purl::matches(sub, p))
+                    finding
+                        .purl
+                        .as_deref()
+                        .is_some_and(|p| super::purl::matches(sub, p))
                         || finding.bom_ref.as_deref() == Some(sub.as_str())
                 }))
     })
@@ -106,8 +111,10 @@ fn applied(
         status: statement.status,
         justification: statement.justification.clone(),
         note: statement.note.clone(),
-        timestamp: statement.timestamp.clone().or_else(|| fallback_time.cloned()),
+        timestamp: statement
+            .timestamp
+            .clone()
+            .or_else(|| fallback_time.cloned()),
         document,
     }
 }
-

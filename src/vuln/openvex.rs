@@ -76,7 +76,10 @@ fn product(value: &Value, shared_subcomponents: &[String]) -> Product {
                 "sha-512" | "sha512" => "sha512",
                 _ => return None,
             };
-            Some(format!("{algorithm}:{}", hex.as_str()?.to_ascii_lowercase()))
+            Some(format!(
+                "{algorithm}:{}",
+                hex.as_str()?.to_ascii_lowercase()
+            ))
         })
         .collect();
     let mut subcomponents: Vec<String> = value

@@ -63,12 +63,18 @@ mod tests {
         let found = "pkg:apk/alpine/busybox@1.36.1-r5?arch=x86_64&distro=3.19.1";
         assert!(matches("pkg:apk/alpine/busybox", found));
         assert!(matches("pkg:apk/alpine/busybox@1.36.1-r5", found));
-        assert!(matches("pkg:apk/alpine/busybox@1.36.1-r5?arch=x86_64", found));
+        assert!(matches(
+            "pkg:apk/alpine/busybox@1.36.1-r5?arch=x86_64",
+            found
+        ));
         assert!(!matches("pkg:apk/alpine/busybox@1.36.1-r6", found));
         assert!(!matches("pkg:apk/alpine/busybox?arch=aarch64", found));
         assert!(!matches("pkg:apk/alpine/ssl_client", found));
         assert!(!matches("pkg:apk/wolfi/busybox", found));
-        assert!(!matches("pkg:apk/alpine/busybox@1.36.1-r5", "pkg:apk/alpine/busybox"));
+        assert!(!matches(
+            "pkg:apk/alpine/busybox@1.36.1-r5",
+            "pkg:apk/alpine/busybox"
+        ));
         assert!(matches("not a purl", "not a purl"));
         assert!(!matches("not a purl", found));
     }
@@ -86,10 +92,16 @@ mod tests {
             image_digest(&format!("localhost:5000/app@sha256:{}", hex.to_uppercase())),
             Some(format!("sha256:{hex}"))
         );
-        assert_eq!(image_digest(&format!("sha256:{hex}")), Some(format!("sha256:{hex}")));
+        assert_eq!(
+            image_digest(&format!("sha256:{hex}")),
+            Some(format!("sha256:{hex}"))
+        );
         assert_eq!(image_digest("pkg:oci/debian"), None);
         assert_eq!(image_digest("localhost:5000/app:v1"), None);
-        assert_eq!(image_digest(&format!("pkg:deb/debian/bash@sha256:{hex}")), None);
+        assert_eq!(
+            image_digest(&format!("pkg:deb/debian/bash@sha256:{hex}")),
+            None
+        );
         assert_eq!(image_digest("app@sha256:xyz"), None);
     }
 }

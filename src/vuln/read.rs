@@ -52,7 +52,9 @@ pub fn read_document(bytes: &[u8]) -> Result<Option<Read>, ReadError> {
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .map_or(&bytes[..0], |at| &bytes[at..]);
-    let text_start = text_start.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text_start);
+    let text_start = text_start
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(text_start);
     match text_start.first() {
         Some(b'<') => {
             let head = String::from_utf8_lossy(&text_start[..text_start.len().min(4096)]);

@@ -102,10 +102,12 @@ fn finding(result: &Value, rules: &[Value]) -> Option<Finding> {
         .flatten()
         .filter_map(Value::as_str)
         .collect();
-    if tags
-        .iter()
-        .any(|t| matches!(t.to_ascii_lowercase().as_str(), "misconfiguration" | "secret" | "license"))
-    {
+    if tags.iter().any(|t| {
+        matches!(
+            t.to_ascii_lowercase().as_str(),
+            "misconfiguration" | "secret" | "license"
+        )
+    }) {
         return None;
     }
     let message = text_at(result, "/message/text").unwrap_or_default();
@@ -128,9 +130,11 @@ fn finding(result: &Value, rules: &[Value]) -> Option<Finding> {
             .copied()
             .find(|t| t.chars().all(|c| c.is_ascii_uppercase()) && Severity::parse(t).is_some())
     });
-    let score = rule
-        .pointer("/properties/security-severity")
-        .and_then(|v| v.as_str().and_then(|s| s.parse().ok()).or_else(|| v.as_f64()));
+    let score = rule.pointer("/properties/security-severity").and_then(|v| {
+        v.as_str()
+            .and_then(|s| s.parse().ok())
+            .or_else(|| v.as_f64())
+    });
     let ratings: Vec<Rated> = score
         .map(|score| Rated {
             source: Some("security-severity".to_owned()),

@@ -71,7 +71,10 @@ fn reads_cyclonedx_with_the_scanners_choice_and_its_own_analysis() {
     assert_eq!(busybox.installed.as_deref(), Some("1.36.1-r5"));
     assert_eq!(busybox.fixed.as_deref(), Some("1.36.1-r6"));
     // The rating of the vulnerability's own source is Trivy's choice.
-    assert_eq!((busybox.severity, busybox.severity_basis.as_str()), (Severity::High, "scanner"));
+    assert_eq!(
+        (busybox.severity, busybox.severity_basis.as_str()),
+        (Severity::High, "scanner")
+    );
     let ssl = &scan.findings[1];
     assert_eq!(ssl.severity, Severity::Critical);
     assert_eq!(ssl.severity_basis, "highest rating (nvd CVSSv31 9.1)");
@@ -88,7 +91,11 @@ fn reads_cyclonedx_with_the_scanners_choice_and_its_own_analysis() {
         Vec::new(),
     );
     assert_eq!(
-        (report.summary.critical, report.summary.high, report.summary.suppressed),
+        (
+            report.summary.critical,
+            report.summary.high,
+            report.summary.suppressed
+        ),
         (1, 1, 1)
     );
     assert_eq!(report.summary.label(), "1 critical · 1 high (1 suppressed)");
@@ -96,8 +103,10 @@ fn reads_cyclonedx_with_the_scanners_choice_and_its_own_analysis() {
 
 #[test]
 fn a_cyclonedx_document_of_analyses_only_is_vex() {
-    let doc = vex(r#"{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"vulnerabilities":[
-        {"id":"CVE-2024-0727","analysis":{"state":"resolved"},"affects":[{"ref":"urn:cdx:ab-cd/1#ssl-ref"}]}]}"#);
+    let doc = vex(
+        r#"{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"vulnerabilities":[
+        {"id":"CVE-2024-0727","analysis":{"state":"resolved"},"affects":[{"ref":"urn:cdx:ab-cd/1#ssl-ref"}]}]}"#,
+    );
     assert_eq!(doc.format, "CycloneDX VEX");
     let statement = &doc.statements[0];
     assert_eq!(statement.status, VexStatus::Fixed);
@@ -123,22 +132,54 @@ fn statement(vuln: &str, product: &str, sub: &str, status: &str, time: &str) -> 
 
 #[test]
 fn vex_applies_by_image_digest_package_and_time() {
-    let image = "pkg:oci/app@sha256%3A1111111111111111111111111111111111111111111111111111111111111111";
-    let other = "pkg:oci/app@sha256%3A2222222222222222222222222222222222222222222222222222222222222222";
+    let image =
+        "pkg:oci/app@sha256%3A1111111111111111111111111111111111111111111111111111111111111111";
+    let other =
+        "pkg:oci/app@sha256%3A2222222222222222222222222222222222222222222222222222222222222222";
     let busybox = "pkg:apk/alpine/busybox";
     let ssl = "pkg:apk/alpine/libssl3";
     let documents = [
         // suppresses busybox's finding...
-        openvex(&statement("CVE-2023-42366", image, busybox, "not_affected", "2025-01-01T00:00:00Z")),
+        openvex(&statement(
+            "CVE-2023-42366",
+            image,
+            busybox,
+            "not_affected",
+            "2025-01-01T00:00:00Z",
+        )),
         // ...one for another image must not apply...
-        openvex(&statement("CVE-2024-0727", other, ssl, "not_affected", "2025-01-01T00:00:00Z")),
+        openvex(&statement(
+            "CVE-2024-0727",
+            other,
+            ssl,
+            "not_affected",
+            "2025-01-01T00:00:00Z",
+        )),
         // ...nor one for another package...
-        openvex(&statement("CVE-2024-0727", image, busybox, "not_affected", "2025-01-01T00:00:00Z")),
+        openvex(&statement(
+            "CVE-2024-0727",
+            image,
+            busybox,
+            "not_affected",
+            "2025-01-01T00:00:00Z",
+        )),
         // ...and a newer not_affected supersedes an older affected.
         openvex(&format!(
             "{},{}",
-            statement("CVE-2024-9999", &format!("localhost:5000/app@{IMAGE}"), ssl, "affected", "2025-01-01T00:00:00Z"),
-            statement("CVE-2024-9999", image, ssl, "not_affected", "2025-02-01T00:00:00-05:00"),
+            statement(
+                "CVE-2024-9999",
+                &format!("localhost:5000/app@{IMAGE}"),
+                ssl,
+                "affected",
+                "2025-01-01T00:00:00Z"
+            ),
+            statement(
+                "CVE-2024-9999",
+                image,
+                ssl,
+                "not_affected",
+                "2025-02-01T00:00:00-05:00"
+            ),
         )),
     ];
     let vex_inputs: Vec<VexInput> = documents
@@ -169,10 +210,16 @@ fn vex_applies_by_image_digest_package_and_time() {
     let suppressed = by_id("CVE-2023-42366");
     assert!(suppressed.suppressed());
     assert_eq!(
-        suppressed.vex.as_ref().and_then(|v| v.justification.as_deref()),
+        suppressed
+            .vex
+            .as_ref()
+            .and_then(|v| v.justification.as_deref()),
         Some("vulnerable_code_not_present")
     );
-    assert!(by_id("CVE-2024-0727").vex.is_none(), "another image or package applied");
+    assert!(
+        by_id("CVE-2024-0727").vex.is_none(),
+        "another image or package applied"
+    );
     let superseded = by_id("CVE-2024-9999");
     assert!(superseded.suppressed());
     assert_eq!(superseded.vex.as_ref().map(|v| v.document), Some(Some(3)));
@@ -181,8 +228,17 @@ fn vex_applies_by_image_digest_package_and_time() {
     assert_eq!(report.summary.suppressed, 2);
     assert_eq!(report.summary.critical, 1);
     // A pkg:oci purl without a digest names no image and is counted so.
-    let vague = vex(&openvex(&statement("CVE-1", "pkg:oci/app", busybox, "fixed", "")));
-    assert!(vague.statements[0].timestamp.is_some(), "the document's time");
+    let vague = vex(&openvex(&statement(
+        "CVE-1",
+        "pkg:oci/app",
+        busybox,
+        "fixed",
+        "",
+    )));
+    assert!(
+        vague.statements[0].timestamp.is_some(),
+        "the document's time"
+    );
     let report = apply::apply(
         Vec::new(),
         vec![VexInput {
@@ -224,18 +280,34 @@ fn reads_sarif_as_trivy_and_grype_write_it() {
     let trivy = scan(trivy);
     assert_eq!(trivy.findings.len(), 1, "the misconfiguration is left out");
     let f = &trivy.findings[0];
-    assert_eq!((f.package.as_str(), f.installed.as_deref(), f.fixed.as_deref()),
-        ("libcrypto1.1", Some("1.1.1c-r0"), Some("1.1.1d-r0")));
-    assert_eq!((f.severity, f.severity_basis.as_str()), (Severity::Medium, "scanner"));
+    assert_eq!(
+        (
+            f.package.as_str(),
+            f.installed.as_deref(),
+            f.fixed.as_deref()
+        ),
+        ("libcrypto1.1", Some("1.1.1c-r0"), Some("1.1.1d-r0"))
+    );
+    assert_eq!(
+        (f.severity, f.severity_basis.as_str()),
+        (Severity::Medium, "scanner")
+    );
     let grype = r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"Grype","version":"0.122.1","rules":[
       {"id":"CVE-1999-0001-package-1","help":{"text":"Vulnerability CVE-1999-0001\nPackage: package-1\nVersion: 1.1.1\nFix Version: 1.2.1"},"properties":{"security-severity":"8.2"}}]}},
       "results":[{"ruleId":"CVE-1999-0001-package-1","message":{"text":"A low vulnerability in rpm package: package-1, version 1.1.1 was found in image user-input"}}]}]}"#;
     let f = &scan(grype).findings[0];
     assert_eq!(f.id, "CVE-1999-0001");
-    assert_eq!((f.package.as_str(), f.installed.as_deref()), ("package-1", Some("1.1.1")));
+    assert_eq!(
+        (f.package.as_str(), f.installed.as_deref()),
+        ("package-1", Some("1.1.1"))
+    );
     // No severity word: the security-severity score is rated.
     assert_eq!(f.severity, Severity::High);
-    assert!(f.severity_basis.starts_with("highest rating"), "{}", f.severity_basis);
+    assert!(
+        f.severity_basis.starts_with("highest rating"),
+        "{}",
+        f.severity_basis
+    );
 }
 
 #[test]
@@ -251,15 +323,23 @@ fn unwraps_a_cosign_vuln_attestation_in_dsse() {
         r#"{{"payloadType":"application/vnd.in-toto+json","payload":"{}","signatures":[]}}"#,
         base64::engine::general_purpose::STANDARD.encode(statement)
     );
-    let read = read_document(dsse.as_bytes()).expect("reads").expect("a scan");
+    let read = read_document(dsse.as_bytes())
+        .expect("reads")
+        .expect("a scan");
     assert_eq!(read.envelope, Some("DSSE envelope"));
     let Document::Scan(scan) = read.document else {
         panic!("not a scan");
     };
     assert_eq!(scan.info.format, "Trivy JSON (cosign vuln predicate)");
-    assert_eq!(scan.info.time.as_ref().map(|t| t.text.as_str()), Some("2025-01-02T00:01:00Z"));
+    assert_eq!(
+        scan.info.time.as_ref().map(|t| t.text.as_str()),
+        Some("2025-01-02T00:01:00Z")
+    );
     let f = &scan.findings[0];
-    assert_eq!((f.severity, f.severity_basis.as_str()), (Severity::Critical, "scanner"));
+    assert_eq!(
+        (f.severity, f.severity_basis.as_str()),
+        (Severity::Critical, "scanner")
+    );
     assert_eq!(f.fixed.as_deref(), Some("1.3.1"));
 }
 
@@ -297,8 +377,14 @@ fn reads_cyclonedx_xml() {
     assert_eq!(scan.info.format, "CycloneDX XML");
     assert_eq!(scan.info.scanner_label(), "scanner 1");
     let f = &scan.findings[0];
-    assert_eq!((f.id.as_str(), f.package.as_str(), f.severity), ("CVE-2018-7489", "jackson-databind", Severity::Critical));
-    assert_eq!(f.purl.as_deref(), Some("pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4"));
+    assert_eq!(
+        (f.id.as_str(), f.package.as_str(), f.severity),
+        ("CVE-2018-7489", "jackson-databind", Severity::Critical)
+    );
+    assert_eq!(
+        f.purl.as_deref(),
+        Some("pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4")
+    );
 }
 
 #[test]
@@ -314,8 +400,15 @@ fn summaries_gate_like_grype() {
     };
     assert_eq!(summary.at_or_above(Severity::Critical), 0);
     assert_eq!(summary.at_or_above(Severity::High), 2);
-    assert_eq!(summary.at_or_above(Severity::Low), 3, "unknown is below low");
-    assert_eq!(summary.label(), "2 high · 1 medium · 4 unknown (3 suppressed)");
+    assert_eq!(
+        summary.at_or_above(Severity::Low),
+        3,
+        "unknown is below low"
+    );
+    assert_eq!(
+        summary.label(),
+        "2 high · 1 medium · 4 unknown (3 suppressed)"
+    );
     assert_eq!(VulnSummary::default().label(), "no findings");
     let _ = OTHER;
 }

@@ -92,10 +92,7 @@ mod tests {
         let now = OffsetDateTime::parse("2023-01-27T01:07:17Z", &Rfc3339).expect("now");
         assert_eq!(utc.age_days(now), Some(10));
         assert_eq!(garbage.age_days(now), None);
-        assert_eq!(
-            Timestamp::newest(Some(&chicago), Some(&utc)),
-            Some(&utc)
-        );
+        assert_eq!(Timestamp::newest(Some(&chicago), Some(&utc)), Some(&utc));
         assert_eq!(Timestamp::newest(None, Some(&utc)), Some(&utc));
     }
 }

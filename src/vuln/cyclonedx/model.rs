@@ -128,4 +128,3 @@ fn lenient_score<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, 
         _ => None,
     })
 }
-
