@@ -32,10 +32,10 @@ pub mod trivy;
 mod tests;
 
 pub use apply::{AppliedFinding, AppliedVex, Report, ScanEntry, VexEntry, apply};
-pub use summary::VulnSummary;
 pub use collect::{CollectOptions, PlatformChoice, collect};
 pub use read::{Document, ReadError, read_document};
 pub use severity::{Rated, Severity};
+pub use summary::VulnSummary;
 pub use time::Timestamp;
 
 /// One finding as a scanner reported it: a vulnerability in a package.
@@ -115,13 +115,15 @@ pub enum VexStatus {
 impl VexStatus {
     /// OpenVEX's words, and CycloneDX's `analysis.state` mapped onto them.
     pub fn parse(text: &str) -> Option<VexStatus> {
-        Some(match text.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-            "not_affected" | "false_positive" => VexStatus::NotAffected,
-            "affected" | "exploitable" => VexStatus::Affected,
-            "fixed" | "resolved" | "resolved_with_pedigree" => VexStatus::Fixed,
-            "under_investigation" | "in_triage" => VexStatus::UnderInvestigation,
-            _ => return None,
-        })
+        Some(
+            match text.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+                "not_affected" | "false_positive" => VexStatus::NotAffected,
+                "affected" | "exploitable" => VexStatus::Affected,
+                "fixed" | "resolved" | "resolved_with_pedigree" => VexStatus::Fixed,
+                "under_investigation" | "in_triage" => VexStatus::UnderInvestigation,
+                _ => return None,
+            },
+        )
     }
 
     pub fn label(self) -> &'static str {
