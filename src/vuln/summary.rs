@@ -59,8 +59,18 @@ impl VulnSummary {
 }
 
 pub(super) fn summarize(report: &Report) -> VulnSummary {
+    let mut summary = count(report, |_| true);
+    for scan in report.scans.iter().filter(|s| s.superseded_by.is_none()) {
+        summary.scans += 1;
+        summary.newest_scan = Timestamp::newest(summary.newest_scan.as_ref(), scan.time()).cloned();
+    }
+    summary
+}
+
+/// The counts of the findings `keep` accepts (by index into `findings`).
+fn count(report: &Report, keep: impl Fn(usize) -> bool) -> VulnSummary {
     let mut summary = VulnSummary::default();
-    for finding in &report.findings {
+    for (_, finding) in report.findings.iter().enumerate().filter(|(i, _)| keep(*i)) {
         if finding.suppressed() {
             summary.suppressed += 1;
             continue;
@@ -73,9 +83,32 @@ pub(super) fn summarize(report: &Report) -> VulnSummary {
             Severity::Unknown => summary.unknown += 1,
         }
     }
-    for scan in report.scans.iter().filter(|s| s.superseded_by.is_none()) {
-        summary.scans += 1;
-        summary.newest_scan = Timestamp::newest(summary.newest_scan.as_ref(), scan.time()).cloned();
-    }
     summary
+}
+
+impl Report {
+    /// The counts one attachment's findings add up to (a scan node's label
+    /// in the tree: "2 critical · 5 high (3 suppressed)"), the same finding
+    /// counted for every scan that reported it.
+    pub fn summary_for(&self, manifest: &crate::oci::Digest) -> VulnSummary {
+        let reported_by = |i: usize| {
+            let finding = &self.findings[i];
+            std::iter::once(finding.scan)
+                .chain(finding.also_in.iter().copied())
+                .any(|s| &self.scans[s].origin.manifest == manifest)
+        };
+        let mut summary = count(self, reported_by);
+        summary.scans = self
+            .scans
+            .iter()
+            .filter(|s| &s.origin.manifest == manifest)
+            .count();
+        summary.newest_scan = self
+            .scans
+            .iter()
+            .filter(|s| &s.origin.manifest == manifest)
+            .filter_map(|s| s.time().cloned())
+            .max();
+        summary
+    }
 }

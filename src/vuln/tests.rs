@@ -260,10 +260,27 @@ fn a_newer_scan_by_the_same_scanner_supersedes_and_findings_merge() {
             image: vec![IMAGE.to_owned()],
         })
         .collect();
+    let mut inputs: Vec<ScanInput> = inputs;
+    // The same report as SARIF would be another scan by the same run.
+    let mut twin = inputs[1].clone();
+    twin.origin = origin("twin");
+    inputs.push(twin);
     let report = apply::apply(inputs, Vec::new());
-    assert_eq!(report.scans[0].superseded_by, Some(1));
-    assert_eq!(report.summary.scans, 1);
-    assert_eq!(report.findings.len(), 3);
+    assert!(matches!(report.scans[0].superseded_by, Some(1 | 2)));
+    assert_eq!(report.scans[1].superseded_by, None);
+    assert_eq!(
+        report.scans[2].superseded_by, None,
+        "same time, same scanner: both kept"
+    );
+    let twin = &report.scans[2].origin.manifest;
+    assert_eq!(
+        report.summary_for(twin).label(),
+        "1 critical · 1 high (1 suppressed)"
+    );
+    let old = &report.scans[0].origin.manifest;
+    assert_eq!(report.summary_for(old).label(), "no findings");
+    assert_eq!(report.summary.scans, 2);
+    assert_eq!(report.findings.len(), 3, "the twin's findings merge");
     assert_eq!(
         report.summary.newest_scan.as_ref().map(|t| t.text.as_str()),
         Some("2025-01-02T03:04:05+00:00")
