@@ -14,6 +14,7 @@
 //! - `trust_config` reads the config file's `[trust]` (TUI and CLI);
 //! - `verify` checks the signatures attached to an image (cosign's
 //!   simple-signing layers, Sigstore bundles, DSSE envelopes) offline;
+//! - `vulns` reads an image's scans and VEX into its row (`crate::vuln`);
 //! - `run` lists tags, groups them by digest and discovers each image with
 //!   bounded concurrency, streaming rows out as they finish.
 //!
@@ -29,6 +30,7 @@ pub mod row;
 pub mod run;
 pub mod trust_config;
 pub mod verify;
+mod vulns;
 
 use std::fmt;
 
@@ -149,6 +151,9 @@ pub struct ImageAudit {
     pub other_attestations: usize,
     /// The newest `org.opencontainers.image.created` among attachments.
     pub newest: Option<String>,
+    /// Findings of the attached scans after VEX (`crate::vuln`); `None`
+    /// when no scan was read (or the audit was not asked to read them).
+    pub vulnerabilities: Option<crate::vuln::VulnSummary>,
     pub verification: Verification,
     pub warnings: Vec<String>,
     /// Discovery failed; the row says only that.

@@ -6,6 +6,7 @@
 pub mod audit;
 mod audit_output;
 mod audit_trust;
+mod audit_vulns;
 pub mod commands;
 pub mod connection;
 mod files;
@@ -16,6 +17,8 @@ mod remove;
 mod transfer;
 pub mod tree;
 pub mod typo;
+pub mod vulns;
+mod vulns_output;
 
 use std::path::PathBuf;
 
@@ -47,6 +50,7 @@ Examples:
   regscope cp -r localhost:5000/net-monitor:v1 localhost:5000/staging/net-monitor:v1
   regscope rm --with-referrers localhost:5000/net-monitor:v1
   regscope audit localhost:5000/net-monitor --require signature,sbom --key cosign.pub
+  regscope vulns localhost:5000/net-monitor:v1 --format json
   regscope files localhost:5000/net-monitor:v1 --layer 0
   regscope cat localhost:5000/net-monitor:v1 /etc/os-release";
 
@@ -117,6 +121,9 @@ pub enum Command {
     /// SBOM, provenance; a CI gate with --require, signatures checked
     /// offline with --key.
     Audit(audit::AuditArgs),
+    /// The vulnerabilities attached scans report for an image, with VEX
+    /// applied (`--format json` is a documented contract).
+    Vulns(vulns::VulnsArgs),
     /// List the files of an image (its merged file system, or one layer
     /// with --layer), one per line like `tar tv`.
     Files(FilesArgs),

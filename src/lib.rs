@@ -10,6 +10,7 @@
 //! - `layer`: the files inside image layers (listings, merged view, one
 //!   file out), streamed and verified like pull;
 //! - `demo`: the embedded offline demo layout;
+//! - `vuln`: scans and VEX attached to an image, read and applied;
 //! - `text`: escaping untrusted text and human sizes, for both front ends;
 //! - `tui` and `cli`: the front ends, which call `ops` and `graph` and never
 //!   build a URL. The engine (`oci`, `store`, `graph`, `ops`) never imports
@@ -28,3 +29,4 @@ pub mod store;
 pub mod target;
 pub mod text;
 pub mod tui;
+pub mod vuln;

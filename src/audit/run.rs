@@ -44,6 +44,10 @@ pub struct AuditOptions {
     pub concurrency: usize,
     /// Tags resolved at once.
     pub resolve_concurrency: usize,
+    /// Read the attached scans and VEX into each row's `vulnerabilities`
+    /// (every platform of an index); costs a fetch per scan or CycloneDX
+    /// SBOM, so only when asked.
+    pub vulnerabilities: bool,
 }
 
 /// Images audited at once by default. One image's discovery keeps only a
@@ -63,6 +67,7 @@ impl Default for AuditOptions {
             notation: None,
             concurrency: DEFAULT_AUDIT_CONCURRENCY,
             resolve_concurrency: 32,
+            vulnerabilities: false,
         }
     }
 }
@@ -162,6 +167,7 @@ async fn audit_repository(
         ..DiscoverOptions::default()
     };
     let discover_options = &discover_options;
+    let vulnerabilities = options.vulnerabilities;
     let trust = Trust {
         keys: &options.keys,
         keyless: options.keyless.as_deref(),
@@ -170,7 +176,12 @@ async fn audit_repository(
     let mut rows = stream::iter(images)
         .map(|(digest, mut tags)| async move {
             tags.sort();
-            audit_image(store, repository, &digest, tags, discover_options, trust).await
+            let image = ImageRef {
+                repository,
+                digest: &digest,
+                vulnerabilities,
+            };
+            audit_image(store, image, tags, discover_options, trust).await
         })
         .buffer_unordered(options.concurrency.max(1));
     while let Some(row) = rows.next().await {
@@ -182,19 +193,33 @@ async fn audit_repository(
 
 /// One image's row: its graph discovered, summarised, and (with keys) its
 /// signatures checked.
+/// Which image a row is for, and whether to read its scans.
+#[derive(Debug, Clone, Copy)]
+pub struct ImageRef<'a> {
+    pub repository: &'a str,
+    pub digest: &'a Digest,
+    /// Read the attached scans and VEX (`AuditOptions::vulnerabilities`).
+    pub vulnerabilities: bool,
+}
+
 pub async fn audit_image(
     store: &dyn Store,
-    repository: &str,
-    digest: &Digest,
+    image: ImageRef<'_>,
     tags: Vec<String>,
     options: &DiscoverOptions,
     trust: Trust<'_>,
 ) -> ImageAudit {
+    let ImageRef {
+        repository, digest, ..
+    } = image;
     let tree = match discover(store, repository, &digest.to_string(), options).await {
         Ok(tree) => tree,
         Err(error) => return failed_row(repository, digest, tags, &error),
     };
     let mut row = summarize(&tree, tags);
+    if image.vulnerabilities {
+        super::vulns::add_vulnerabilities(store, &tree, &mut row).await;
+    }
     for signature in &mut row.signatures {
         if signature.scheme == SignatureScheme::Notation
             && let Some(node) = tree

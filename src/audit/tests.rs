@@ -16,6 +16,7 @@ fn row() -> ImageAudit {
         scan: false,
         other_attestations: 0,
         newest: None,
+        vulnerabilities: None,
         verification: Verification::Unverified,
         warnings: Vec::new(),
         error: None,

@@ -101,6 +101,15 @@ pub struct AuditArgs {
     /// `[trust]`.
     #[arg(long)]
     pub no_config_trust: bool,
+    /// Fail (exit status 1) when an image has an unsuppressed finding at or
+    /// above this severity (critical, high, medium, low, negligible), as
+    /// `grype --fail-on` does.
+    #[arg(long, value_name = "SEVERITY", help_heading = "Vulnerabilities")]
+    pub fail_on: Option<crate::vuln::Severity>,
+    /// Fail when an image's newest vulnerability scan is older than this
+    /// many days, or it has none.
+    #[arg(long, value_name = "DAYS", help_heading = "Vulnerabilities")]
+    pub max_scan_age: Option<u32>,
     /// Images looked at at once.
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
@@ -138,6 +147,7 @@ pub(super) async fn run(
         keyless: trust.keyless,
         notation: trust.notation,
         concurrency: usize::from(args.concurrency),
+        vulnerabilities: true,
         ..AuditOptions::default()
     };
     let mut rows: Vec<ImageAudit> = Vec::new();
@@ -170,7 +180,19 @@ pub(super) async fn run(
     rows.sort_by(|a, b| {
         (&a.repository, a.tags.first(), &a.digest).cmp(&(&b.repository, b.tags.first(), &b.digest))
     });
-    let missing: Vec<Vec<String>> = rows.iter().map(|r| r.missing(&args.require)).collect();
+    let gates = super::audit_vulns::VulnGates {
+        fail_on: args.fail_on,
+        max_scan_age: args.max_scan_age,
+    };
+    let now = crate::vuln::time::now();
+    let missing: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut missing = r.missing(&args.require);
+            missing.extend(super::audit_vulns::failures(r, gates, now));
+            missing
+        })
+        .collect();
     let text = match args.format {
         AuditFormat::Table => to_table(&rows, &missing, &summary),
         AuditFormat::Json => to_json(&rows, &missing, &summary, &args.require)?,

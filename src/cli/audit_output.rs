@@ -53,6 +53,7 @@ fn image_json(row: &ImageAudit, missing: &[String]) -> Value {
         "signedSbom": row.sbom.signed,
         "provenance": row.provenance,
         "verification": row.verification.label(),
+        "vulnerabilities": super::audit_vulns::row_json(row, crate::vuln::time::now()),
         "missing": missing,
         "details": {
             "signedBy": schemes,
@@ -149,6 +150,7 @@ fn cells(row: &ImageAudit, missing: &[String]) -> Vec<String> {
         yes(row.sbom.signed).to_owned(),
         yes(row.provenance).to_owned(),
         yes(row.scan).to_owned(),
+        super::audit_vulns::cell(row),
         row.other_attestations.to_string(),
         row.newest.clone().unwrap_or_else(|| "-".to_owned()),
         verification,
@@ -159,7 +161,7 @@ fn cells(row: &ImageAudit, missing: &[String]) -> Vec<String> {
     ]
 }
 
-const HEADER: [&str; 11] = [
+const HEADER: [&str; 12] = [
     "DIGEST",
     "TAGS",
     "SIGNED",
@@ -167,6 +169,7 @@ const HEADER: [&str; 11] = [
     "SBOM SIGNED",
     "PROVENANCE",
     "SCAN",
+    "VULNS",
     "ATTEST",
     "NEWEST",
     "VERIFICATION",
@@ -234,7 +237,8 @@ fn csv_field(text: &str) -> String {
 pub fn to_csv(rows: &[ImageAudit], missing: &[Vec<String>]) -> String {
     let mut out = String::from(
         "repository,digest,tags,signature,signed_by,sbom,sbom_formats,sbom_coverage,\
-         signed_sbom,provenance,scan,other_attestations,newest,verification,missing\n",
+         signed_sbom,provenance,scan,other_attestations,newest,verification,missing,\
+         vulnerabilities\n",
     );
     for (row, m) in rows.iter().zip(missing) {
         let schemes: Vec<&str> = row.schemes().iter().map(|s| s.label()).collect();
@@ -254,6 +258,7 @@ pub fn to_csv(rows: &[ImageAudit], missing: &[Vec<String>]) -> String {
             row.newest.clone().unwrap_or_default(),
             row.verification.label().to_owned(),
             m.join("; "),
+            super::audit_vulns::cell(row),
         ];
         let line: Vec<String> = fields
             .iter()

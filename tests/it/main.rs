@@ -48,4 +48,6 @@ mod pull_keep;
 mod remote;
 mod seeds;
 pub mod tui;
+pub mod vulns;
+mod vulns_vex;
 mod whole_graph;
