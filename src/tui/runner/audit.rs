@@ -7,7 +7,7 @@ use crate::audit::trust_config::TrustMaterial;
 use crate::audit::{AuditOptions, AuditTarget, audit};
 use crate::ops::CancellationToken;
 use crate::store::{SharedStore, StoreError};
-use crate::tui::app::AuditMsg;
+use crate::tui::screens::audit::AuditMsg;
 use crate::tui::message::Msg;
 
 pub async fn perform(

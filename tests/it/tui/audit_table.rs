@@ -38,7 +38,7 @@ async fn audit_table_fills_sorts_filters_and_opens_the_graph() {
     ui.key(KeyCode::Enter);
     let screen = ui.settle().await;
     assert!(!screen.contains("Audit of"), "{screen}");
-    assert!(ui.driver.app.audit.is_none());
+    assert!(ui.driver.app.audit().is_none());
 
     // Esc closes a finished table.
     ui.key(KeyCode::Char('A'));

@@ -157,9 +157,10 @@ pub fn laid_out(line: Line<'_>, width: u16) -> Vec<Line<'_>> {
     hanging(line, width, indent)
 }
 
-/// Where `line`'s wrapped rows start in `width` columns. A word that fits
-/// a row (a digest) is not cut just to indent it: a smaller indent, down
-/// to column 0, is taken where it keeps the longest word whole.
+/// Where `line`'s wrapped rows start in `width` columns: under the value
+/// after a label, else two columns past the line's own indentation, on
+/// every line alike. Only where that leaves a row too narrow to read do
+/// the rows start further left.
 fn indent_of(line: &Line<'_>, width: usize) -> usize {
     let own = leading_spaces(line);
     let label = line
@@ -172,20 +173,15 @@ fn indent_of(line: &Line<'_>, width: usize) -> usize {
                 && label.width() <= width / 2
         })
         .map(Span::width);
-    let longest = line
-        .spans
-        .iter()
-        .skip(usize::from(label.is_some()))
-        .flat_map(|span| span.content.split(' '))
-        .map(|word| Span::raw(word).width())
-        .max()
-        .unwrap_or(0);
     let first = label.unwrap_or(own + 2);
     [first, own + 2, own, 0]
         .into_iter()
-        .find(|indent| indent + longest <= width)
-        .map_or(first, |indent| indent.min(first))
+        .find(|indent| indent + MIN_ROW <= width)
+        .unwrap_or(0)
 }
+
+/// Columns a wrapped row keeps for its text at least.
+const MIN_ROW: usize = 16;
 
 /// A line whose text borrows from `line`: no string is copied.
 fn borrowed<'a>(line: &'a Line<'static>) -> Line<'a> {
