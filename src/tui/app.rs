@@ -27,10 +27,10 @@ use std::path::PathBuf;
 use crossterm::event::{Event, KeyEventKind};
 use ratatui::layout::Rect;
 
+pub use crate::tui::screens::files::{self as files, FilesMsg, FilesView};
 pub use crate::tui::tree::Row;
 pub use audit::{AuditMsg, AuditSort, AuditTable};
 pub use dialogs::{Dialog, InputLine, Popup};
-pub use crate::tui::screens::files::{self as files, FilesMsg, FilesView};
 pub use geometry::{Areas, Measure};
 pub use operations::RunningOperation;
 

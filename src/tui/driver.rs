@@ -146,8 +146,9 @@ impl Driver {
             Ok(opened) => opened,
             Err(e) => {
                 let here = escape_control(&self.app.session.store_name).into_owned();
+                // What stays first: the line may be cut after it.
                 self.app.complain(format!(
-                    "cannot open {}: {e}; still browsing {here}",
+                    "still browsing {here}: cannot open {}: {e}",
                     escape_control(target)
                 ));
                 return;

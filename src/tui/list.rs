@@ -199,7 +199,11 @@ mod tests {
         assert!(list.apply(Action::First, 2));
         assert_eq!(list.window(2), 0..2);
         list.set_order(vec![5, 4, 3, 2, 1, 0]);
-        assert_eq!(list.selected_item(), Some(0), "the selection stays on its item");
+        assert_eq!(
+            list.selected_item(),
+            Some(0),
+            "the selection stays on its item"
+        );
         assert!(!list.apply(Action::Open, 2));
     }
 }

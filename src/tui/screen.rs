@@ -71,7 +71,10 @@ pub enum Ask {
     /// Take this screen off the stack.
     Close,
     /// Show a tag or digest in the graph.
-    GoTo { repository: String, reference: String },
+    GoTo {
+        repository: String,
+        reference: String,
+    },
     /// The keys of a screen reading them in this mode.
     Help(Mode),
     Messages,

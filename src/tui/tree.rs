@@ -150,7 +150,11 @@ impl Tree {
         } else {
             node.children.digest_tags()
         };
-        let digest_pins = node.children.iter().filter(|id| id.is_digest_reference()).count();
+        let digest_pins = node
+            .children
+            .iter()
+            .filter(|id| id.is_digest_reference())
+            .count();
         node.children.len() - hidden_tags - digest_pins
     }
 

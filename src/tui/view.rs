@@ -52,10 +52,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     }
     frame.render_widget(&StatusBar { app }, areas.status);
     match foot {
-        Some(line) if app.input.is_none() => frame.render_widget(
-            wrap::ellipsis(line, areas.bottom.width),
-            areas.bottom,
-        ),
+        Some(line) if app.input.is_none() => {
+            frame.render_widget(wrap::ellipsis(line, areas.bottom.width), areas.bottom)
+        }
         _ => frame.render_widget(&BottomLine { app }, areas.bottom),
     }
     if app.popup.is_some() {

@@ -4,8 +4,8 @@
 
 use super::App;
 use crate::audit::AuditTarget;
-pub use crate::tui::screens::audit::{AUDIT_COLUMNS, AuditMsg, AuditSort, AuditTable};
 use crate::tui::message::Effect;
+pub use crate::tui::screens::audit::{AUDIT_COLUMNS, AuditMsg, AuditSort, AuditTable};
 use crate::tui::tree::NodeKind;
 
 impl App {

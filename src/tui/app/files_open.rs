@@ -6,9 +6,9 @@
 //! replaced are dropped.
 
 use super::App;
-use crate::tui::screens::files::FilesView;
 use crate::oci::Descriptor;
 use crate::tui::message::Effect;
+use crate::tui::screens::files::FilesView;
 use crate::tui::tree::node::{BlobRole, NodeKind};
 
 impl App {

@@ -9,8 +9,8 @@ use super::{App, Focus};
 use crate::oci::reference::is_registry_name;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::message::{Effect, NodePath};
-pub(super) use crate::tui::typing::edit_text;
 use crate::tui::tree::NodeKind;
+pub(super) use crate::tui::typing::edit_text;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputPurpose {

@@ -17,8 +17,8 @@ use crate::layer::{FilesOptions, list_layer};
 use crate::oci::Descriptor;
 use crate::ops::{CancellationToken, OpError, Progress, ProgressSink};
 use crate::store::SharedStore;
-use crate::tui::screens::files::{FilesMsg, Listed, PREVIEW_CAP, SaveRefusal};
 use crate::tui::message::Msg;
+use crate::tui::screens::files::{FilesMsg, Listed, PREVIEW_CAP, SaveRefusal};
 
 /// Sends the view's byte progress, summed over its layers, at most ten
 /// times a second.

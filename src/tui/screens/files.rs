@@ -12,8 +12,8 @@ mod draw;
 mod keys;
 mod rows;
 
-pub use rows::{PREVIEW_CAP, preview_lines};
 use rows::single_layer_rows;
+pub use rows::{PREVIEW_CAP, preview_lines};
 
 use std::any::Any;
 
@@ -222,7 +222,7 @@ impl FilesView {
             },
             _ => {}
         }
-        }
+    }
 }
 
 impl Screen for FilesView {

@@ -96,9 +96,12 @@ impl Tree {
         self.nodes.iter().any(|(path, node)| {
             path.len() > child.len()
                 && path.starts_with(&child)
-                && (path.last().is_some_and(|last| {
-                    last.name().to_lowercase().contains(filter)
-                }) || node.artifact_type().is_some_and(|t| t.to_lowercase().contains(filter))
+                && (path
+                    .last()
+                    .is_some_and(|last| last.name().to_lowercase().contains(filter))
+                    || node
+                        .artifact_type()
+                        .is_some_and(|t| t.to_lowercase().contains(filter))
                     || node
                         .artifact_kind()
                         .is_some_and(|k| k.label().to_lowercase().contains(filter)))

@@ -8,8 +8,8 @@ use ratatui::widgets::Widget;
 
 use crate::text::escape_control;
 use crate::tui::app::App;
-use crate::tui::config::Config;
 use crate::tui::app::dialogs::InputPurpose;
+use crate::tui::config::Config;
 use crate::tui::keymap::Action;
 
 pub struct BottomLine<'a> {

@@ -195,4 +195,3 @@ fn listing_count(app: &App, node: &Node) -> String {
         _ => listed.to_string(),
     }
 }
-

@@ -31,7 +31,13 @@ pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
             reference,
             source_tag,
             destination,
-        } => copy_text(app, repository, reference, source_tag.as_deref(), destination),
+        } => copy_text(
+            app,
+            repository,
+            reference,
+            source_tag.as_deref(),
+            destination,
+        ),
     }
 }
 

@@ -185,10 +185,7 @@ fn list_count(
 ) -> Vec<Span<'static>> {
     let dim = Style::new().fg(Color::DarkGray);
     if node.listing.status == crate::tui::tree::Status::Idle {
-        let refresh = app
-            .config
-            .keymap
-            .hint(crate::tui::keymap::Action::Refresh);
+        let refresh = app.config.keymap.hint(crate::tui::keymap::Action::Refresh);
         return vec![Span::styled(format!("  not listed ({refresh} lists)"), dim)];
     }
     match (app.tree.filtered_count(path), app.tree.filter(path)) {

@@ -32,12 +32,14 @@ async fn screens() -> Vec<(&'static str, Harness)> {
     pictures.push(("registry", ui));
 
     let mut ui = Harness::demo(Start::demo(), WIDTH, HEIGHT);
-    ui.wait_for("the graph", |s| s.contains("3 referrers")).await;
+    ui.wait_for("the graph", |s| s.contains("3 referrers"))
+        .await;
     ui.settle().await;
     pictures.push(("graph", ui));
 
     let mut ui = Harness::demo(Start::demo(), WIDTH, HEIGHT);
-    ui.wait_for("the graph", |s| s.contains("3 referrers")).await;
+    ui.wait_for("the graph", |s| s.contains("3 referrers"))
+        .await;
     ui.settle().await;
     ui.key(KeyCode::Down);
     ui.key(KeyCode::Down);
@@ -46,13 +48,15 @@ async fn screens() -> Vec<(&'static str, Harness)> {
     pictures.push(("sbom", ui));
 
     let mut ui = Harness::demo(Start::demo(), WIDTH, HEIGHT);
-    ui.wait_for("the graph", |s| s.contains("3 referrers")).await;
+    ui.wait_for("the graph", |s| s.contains("3 referrers"))
+        .await;
     ui.settle().await;
     ui.key(KeyCode::Char('?'));
     pictures.push(("help", ui));
 
     let mut ui = Harness::demo(Start::demo(), WIDTH, HEIGHT);
-    ui.wait_for("the graph", |s| s.contains("3 referrers")).await;
+    ui.wait_for("the graph", |s| s.contains("3 referrers"))
+        .await;
     ui.settle().await;
     ui.key(KeyCode::Char('A'));
     ui.wait_for("the audit", |s| s.contains("images audited"))
@@ -60,7 +64,8 @@ async fn screens() -> Vec<(&'static str, Harness)> {
     pictures.push(("audit", ui));
 
     let mut ui = Harness::demo(Start::demo(), WIDTH, HEIGHT);
-    ui.wait_for("the graph", |s| s.contains("3 referrers")).await;
+    ui.wait_for("the graph", |s| s.contains("3 referrers"))
+        .await;
     ui.settle().await;
     ui.move_to(&NodeId::tag("v1"));
     ui.key(KeyCode::Char('f'));

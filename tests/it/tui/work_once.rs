@@ -28,7 +28,10 @@ async fn s_after_expanding_sends_no_discovery_request() {
     proxy.clear_requests();
     ui.key(KeyCode::Char('s'));
     let screen = ui.wait_for("the pull", |s| s.contains("pulled")).await;
-    assert!(screen.contains(SBOM_TYPE), "it says what it took:\n{screen}");
+    assert!(
+        screen.contains(SBOM_TYPE),
+        "it says what it took:\n{screen}"
+    );
     let requests = proxy.requests();
     let discovery: Vec<String> = requests
         .iter()

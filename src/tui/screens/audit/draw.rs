@@ -17,7 +17,7 @@ use crate::tui::keymap::Action;
 use crate::tui::screen::DrawCx;
 use crate::tui::view::columns::{cell, fit};
 use crate::tui::view::labels::spinner;
-use crate::tui::view::wrap::ellipsis;
+use crate::tui::view::wrap::{ellipsis, hanging};
 use crate::tui::view::{footer, input_line};
 
 struct AuditView<'a> {
@@ -52,7 +52,10 @@ fn cell_style(text: &str) -> Style {
 /// as the CLI's table does.
 fn columns(table: &AuditTable) -> Vec<usize> {
     let first = table.rows.first().map(|r| r.repository.as_str());
-    let several = table.rows.iter().any(|r| Some(r.repository.as_str()) != first);
+    let several = table
+        .rows
+        .iter()
+        .any(|r| Some(r.repository.as_str()) != first);
     (0..AUDIT_COLUMNS.len())
         .filter(|&i| i != 0 || several)
         .collect()
@@ -118,8 +121,8 @@ impl AuditView<'_> {
         line
     }
 
-    /// The selected row in full, for what its cells had to cut.
-    fn selected_whole(&self) -> Line<'static> {
+    /// The cells of the selected row that the table had to cut, whole.
+    fn selected_whole(&self, widths: &[usize]) -> Line<'static> {
         let table = self.table;
         let Some(index) = table.list.selected_item() else {
             return Line::raw("");
@@ -127,9 +130,14 @@ impl AuditView<'_> {
         let cells = &table.cells[index];
         let parts: Vec<String> = columns(table)
             .into_iter()
-            .map(|i| format!("{} {}", AUDIT_COLUMNS[i].to_lowercase(), cells[i]))
+            .zip(widths)
+            .filter(|(i, width)| Span::raw(cells[*i].as_str()).width() > **width)
+            .map(|(i, _)| format!("{} {}", AUDIT_COLUMNS[i].to_lowercase(), cells[i]))
             .collect();
-        Line::styled(format!(" {}", parts.join(" · ")), Style::new().fg(Color::Gray))
+        Line::styled(
+            format!(" {}", parts.join(" · ")),
+            Style::new().fg(Color::Gray),
+        )
     }
 }
 
@@ -139,7 +147,7 @@ impl Widget for AuditView<'_> {
         let [head, body, whole] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(1),
-            Constraint::Length(1),
+            Constraint::Length(2),
         ])
         .areas(area);
         ellipsis(self.head(), head.width).render(head, buf);
@@ -153,9 +161,10 @@ impl Widget for AuditView<'_> {
         block.render(body, buf);
         let shown = columns(table);
         let natural: Vec<usize> = shown.iter().map(|&i| table.natural[i]).collect();
-        let widths = fit(&natural, usize::from(inner.width), 1);
+        // A column of space on the left, as the panes have.
+        let widths = fit(&natural, usize::from(inner.width.saturating_sub(1)), 1);
         let row_line = |texts: Vec<(&str, Style)>| {
-            let mut spans = Vec::new();
+            let mut spans = vec![Span::raw(" ")];
             for ((text, style), width) in texts.into_iter().zip(&widths) {
                 if *width == 0 {
                     continue;
@@ -192,6 +201,7 @@ impl Widget for AuditView<'_> {
             lines.push(line);
         }
         Paragraph::new(lines).render(inner, buf);
-        ellipsis(self.selected_whole(), whole.width).render(whole, buf);
+        let rows = hanging(self.selected_whole(&widths), whole.width, 2);
+        Paragraph::new(rows).render(whole, buf);
     }
 }

@@ -1,8 +1,8 @@
 //! The audit table's rows: each image's cells written once, when it
 //! arrives, and the list component's order and filter over them.
 
-use crate::tui::list::ListView;
 use crate::audit::{ImageAudit, Summary, Verification};
+use crate::tui::list::ListView;
 
 /// The table's columns, as the CLI's table names them where it has them.
 pub const AUDIT_COLUMNS: [&str; 11] = [
@@ -136,9 +136,9 @@ impl AuditTable {
             AuditSort::Sbom => {
                 order.sort_by_key(|i| (!row(i).sbom.digests.is_empty(), by_tags(row(i))));
             }
-            AuditSort::Newest => order.sort_by_key(|i| {
-                (std::cmp::Reverse(row(i).newest.clone()), by_tags(row(i)))
-            }),
+            AuditSort::Newest => {
+                order.sort_by_key(|i| (std::cmp::Reverse(row(i).newest.clone()), by_tags(row(i))))
+            }
         }
         self.list.set_order(order);
     }
@@ -198,4 +198,3 @@ fn row_cells(row: &ImageAudit) -> [String; AUDIT_COLUMNS.len()] {
     ]
     .map(|cell| crate::text::escape_control(&cell).into_owned())
 }
-

@@ -8,9 +8,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
+use super::{FileRow, FilesView};
 use crate::layer::{Change, EntryKind};
 use crate::text::{escape_control, human_size};
-use super::{FileRow, FilesView};
 use crate::tui::keymap::Action;
 use crate::tui::screen::DrawCx;
 use crate::tui::view::labels::spinner;
@@ -141,7 +141,10 @@ impl Widget for FilesWidget<'_> {
             .window(height)
             .filter_map(|position| {
                 let row = view.rows.get(*view.list.shown().get(position)? as usize)?;
-                Some(ellipsis(row_line(row, position == selected, filtered), width))
+                Some(ellipsis(
+                    row_line(row, position == selected, filtered),
+                    width,
+                ))
             })
             .collect();
         Paragraph::new(lines)
@@ -154,10 +157,7 @@ impl Widget for FilesWidget<'_> {
 
         if let (Some(area), Some(preview)) = (preview_area, &view.preview) {
             let lines: Vec<Line> = match &preview.text {
-                None => vec![Line::from(format!(
-                    "{} reading…",
-                    spinner(tick)
-                ))],
+                None => vec![Line::from(format!("{} reading…", spinner(tick)))],
                 Some(Ok(text)) => text.iter().map(|l| Line::from(l.clone())).collect(),
                 Some(Err(error)) => vec![Line::from(format!("failed: {}", escape_control(error)))],
             };
@@ -170,7 +170,6 @@ impl Widget for FilesWidget<'_> {
                 )
                 .render(area, buf);
         }
-
     }
 }
 

@@ -8,9 +8,9 @@ use crossterm::event::KeyEvent;
 use super::{FilePreview, FilesView};
 use crate::layer::EntryKind;
 use crate::layer::extract::locate;
+use crate::tui::config::Config;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::message::Effect;
-use crate::tui::config::Config;
 use crate::tui::screen::{Ask, Cx};
 use crate::tui::typing::edit_text;
 

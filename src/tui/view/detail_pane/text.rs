@@ -158,9 +158,11 @@ pub fn laid_out(line: Line<'_>, width: u16) -> Vec<Line<'_>> {
 }
 
 /// Where `line`'s wrapped rows start in `width` columns: under the value
-/// after a label, else two columns past the line's own indentation, on
-/// every line alike. Only where that leaves a row too narrow to read do
-/// the rows start further left.
+/// after a label, else two columns past the line's own indentation. A
+/// word that fits a row (a digest) is not cut just to indent it: the rows
+/// then start at the line's own indentation or two past it, never left of
+/// it, so JSON keeps its shape on every line; a word wider than that is
+/// cut, after a separator where it has one.
 fn indent_of(line: &Line<'_>, width: usize) -> usize {
     let own = leading_spaces(line);
     let label = line
@@ -173,15 +175,20 @@ fn indent_of(line: &Line<'_>, width: usize) -> usize {
                 && label.width() <= width / 2
         })
         .map(Span::width);
+    let longest = line
+        .spans
+        .iter()
+        .skip(usize::from(label.is_some()))
+        .flat_map(|span| span.content.split(' '))
+        .map(|word| Span::raw(word).width())
+        .max()
+        .unwrap_or(0);
     let first = label.unwrap_or(own + 2);
-    [first, own + 2, own, 0]
+    [first, own + 2, own]
         .into_iter()
-        .find(|indent| indent + MIN_ROW <= width)
-        .unwrap_or(0)
+        .find(|indent| indent + longest <= width)
+        .map_or(first, |indent| indent.min(first))
 }
-
-/// Columns a wrapped row keeps for its text at least.
-const MIN_ROW: usize = 16;
 
 /// A line whose text borrows from `line`: no string is copied.
 fn borrowed<'a>(line: &'a Line<'static>) -> Line<'a> {
