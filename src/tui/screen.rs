@@ -13,6 +13,7 @@
 //!    with an id from `App::next_id` for the reports its effects bring;
 //! 3. its reports as a `Msg` variant, handed down the stack by `App`
 //!    until the screen whose id they carry takes them.
+//!
 //! No field on `App`, no arm in the view: the stack draws the top screen.
 
 use std::any::Any;

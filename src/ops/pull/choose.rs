@@ -61,17 +61,17 @@ pub(super) async fn choose(
     match &options.platform {
         PlatformChoice::One(platform) if index => {
             crate::graph::select_platform(&tree.manifest, platform)?;
-            scopes.extend(platform_scope(&tree, platform).map(|s| (s, None)));
+            scopes.extend(platform_scope(tree, platform).map(|s| (s, None)));
         }
         PlatformChoice::All if index => {
-            scopes.push((Scope::own(&tree), None));
+            scopes.push((Scope::own(tree), None));
             for platform in &tree.platforms {
                 let scope = Scope::platform(platform);
                 let dir = scope.platform.as_ref().map(PlatformSpec::dir_name);
                 scopes.push((scope, dir));
             }
         }
-        _ => scopes.push((Scope::own(&tree), None)),
+        _ => scopes.push((Scope::own(tree), None)),
     }
     let mut chosen = Vec::new();
     for (scope, dir) in &scopes {
@@ -85,7 +85,7 @@ pub(super) async fn choose(
             .and_then(|entry| entry.platform.as_ref());
         let platform = taken.map(PlatformSpec::of);
         if let (Some(taken), Some(platform)) = (taken, platform)
-            && let Some(scope) = platform_scope(&tree, &platform)
+            && let Some(scope) = platform_scope(tree, &platform)
         {
             let why = if PlatformSpec::host().matches(taken) {
                 "this machine's platform"
