@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
-"""Renders `tmux capture-pane -p -e` output (ANSI colours) to a PNG.
+"""Renders screens with ANSI colours (what the pictures test writes, or
+`tmux capture-pane -p -e`) to PNGs.
 
-    REGSCOPE_SCREENSHOTS=/tmp/shots cargo test --test it tui::terminal
+    REGSCOPE_SCREENSHOTS=/tmp/shots cargo test --test it tui::pictures
     python3 screenshots/render.py /tmp/shots/*.ans --out screenshots/
+
+The first command also writes screenshots/screens.sha256, the hash of each
+screen's text, which the same test checks when run without the variable:
+a screen that changed fails it until its picture is made again.
 
 Needs Pillow and a monospace TTF (DejaVu Sans Mono by default).
 """

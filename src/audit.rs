@@ -173,6 +173,18 @@ impl ImageAudit {
         schemes
     }
 
+    /// What the SBOM column says, in the CLI's table and the TUI's alike:
+    /// the formats joined by `+`, then for an index the platforms covered
+    /// (`CycloneDX JSON+SPDX JSON 2/2`); empty without an SBOM.
+    pub fn sbom_label(&self) -> String {
+        let formats = self.sbom.formats.join("+");
+        match self.sbom.coverage {
+            Some((covered, total)) if formats.is_empty() => format!("{covered}/{total}"),
+            Some((covered, total)) => format!("{formats} {covered}/{total}"),
+            None => formats,
+        }
+    }
+
     /// The requirements this image misses, each with where (`sbom
     /// (linux/arm64)`); empty when it meets them all.
     pub fn missing(&self, required: &[Requirement]) -> Vec<String> {

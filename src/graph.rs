@@ -29,7 +29,7 @@ use crate::oci::{Descriptor, Digest, Manifest};
 
 pub use discover::{DiscoverOptions, discover};
 pub use node::{Attachments, NodeContext, node_referrers};
-pub use tree::{PlatformNode, ReferrerTree, select_platform};
+pub use tree::{PlatformNode, ReferrerTree, choose_platform, select_platform};
 
 /// A sane default for how many attachments one node may have before the
 /// rest are dropped with a warning (a hostile registry can list millions).

@@ -78,7 +78,7 @@ pub struct PushedManifest {
 
 #[async_trait]
 pub trait Store: Send + Sync + fmt::Debug {
-    /// How to show this store to a person: `localhost:5000`, `oci-layout:DIR`.
+    /// How to show this store to a person: `localhost:5000`, `oci:DIR` (as the CLI writes it).
     fn name(&self) -> &str;
 
     /// The registry part of references into this store (for `registry/repo@digest`).

@@ -13,10 +13,15 @@ pub mod config;
 mod driver;
 pub mod failure;
 pub mod keymap;
+pub mod list;
 pub mod message;
 pub mod preview;
+mod probe;
 pub mod runner;
+pub mod screen;
+pub mod screens;
 pub mod tree;
+pub mod typing;
 pub mod view;
 
 use std::path::PathBuf;

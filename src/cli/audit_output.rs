@@ -117,14 +117,7 @@ fn yes(flag: bool) -> &'static str {
 /// The cells of one row, in the order of `HEADER`.
 fn cells(row: &ImageAudit, missing: &[String]) -> Vec<String> {
     let schemes: Vec<&str> = row.schemes().iter().map(|s| s.label()).collect();
-    let mut sbom = row.sbom.formats.join("+");
-    if let Some(coverage) = coverage(row) {
-        sbom = if sbom.is_empty() {
-            coverage
-        } else {
-            format!("{sbom} {coverage}")
-        };
-    }
+    let sbom = row.sbom_label();
     let verification = match &row.verification {
         Verification::Verified { key } => format!("verified ({key})"),
         Verification::Failed { reasons } => format!("failed ({})", reasons.join("; ")),

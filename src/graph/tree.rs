@@ -67,3 +67,27 @@ pub fn select_platform<'a>(
         ),
     })
 }
+
+/// Which platform of `index` to look at: the one `wanted` names, else this
+/// machine's, else the only one there is. The one answer to "which
+/// platform" for `files`, `cat`, a pull's SBOM fallback and the TUI; the
+/// error lists what there is.
+pub fn choose_platform<'a>(
+    index: &'a Manifest,
+    wanted: Option<&PlatformSpec>,
+) -> Result<&'a Descriptor, StoreError> {
+    if let Some(wanted) = wanted {
+        return select_platform(index, wanted);
+    }
+    let host = PlatformSpec::host();
+    match select_platform(index, &host) {
+        Ok(found) => Ok(found),
+        Err(error) => {
+            let mut entries = platform_entries(index);
+            match (entries.next(), entries.next()) {
+                (Some(only), None) => Ok(only),
+                _ => Err(error),
+            }
+        }
+    }
+}

@@ -5,8 +5,7 @@
 use super::entry::FileEntry;
 use super::merge::{MergedView, merge};
 use super::{FilesOptions, LayerListing, list_layer};
-use crate::graph::select_platform;
-use crate::graph::sources::platform_entries;
+use crate::graph::choose_platform;
 use crate::oci::{Descriptor, Manifest, PlatformSpec};
 use crate::ops::{CancellationToken, OpError, ProgressSink};
 use crate::store::Store;
@@ -27,22 +26,10 @@ pub async fn image_manifest(
         }
         return Ok(manifest);
     }
-    let chosen = match platform {
-        Some(wanted) => select_platform(&manifest, wanted)?,
-        None => {
-            let host = PlatformSpec::host();
-            let entries: Vec<&Descriptor> = platform_entries(&manifest).collect();
-            match select_platform(&manifest, &host) {
-                Ok(found) => found,
-                Err(_) if entries.len() == 1 => entries[0],
-                Err(error) => {
-                    return Err(OpError::Invalid(format!(
-                        "{error}; choose one with --platform"
-                    )));
-                }
-            }
-        }
-    };
+    let chosen = choose_platform(&manifest, platform).map_err(|error| match platform {
+        Some(_) => OpError::from(error),
+        None => OpError::Invalid(format!("{error}; choose one with --platform")),
+    })?;
     let digest = chosen.digest.to_string();
     Ok(store.fetch_manifest(repository, &digest).await?)
 }

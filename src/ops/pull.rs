@@ -64,6 +64,11 @@ pub struct PullOptions {
     /// (as `oras pull` does). When false such a pull writes nothing and
     /// fails with [`OpError::WouldReplace`]; identical files are fine.
     pub replace_existing: bool,
+    /// The subject's referrer graph when the caller holds it already (the
+    /// TUI's tree, expanded): its first level is what choosing an SBOM or
+    /// a referrer reads, so with it no discovery request is sent. Used
+    /// only when it names the digest `reference` is.
+    pub known_graph: Option<std::sync::Arc<crate::graph::ReferrerTree>>,
 }
 
 impl PullOptions {
@@ -76,6 +81,7 @@ impl PullOptions {
             all: false,
             raw: false,
             replace_existing: true,
+            known_graph: None,
         }
     }
 }

@@ -71,7 +71,7 @@ impl LayoutStore {
             Shape::Directory => root.display().to_string(),
         };
         Ok(LayoutStore {
-            name: format!("oci-layout:{}", root.display()),
+            name: format!("oci:{}", root.display()),
             registry,
             root,
             shape,

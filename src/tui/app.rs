@@ -4,11 +4,10 @@
 
 pub mod audit;
 mod children;
+mod completion;
 mod confirm;
 mod delete_plan;
 pub mod dialogs;
-pub mod files;
-mod files_keys;
 mod files_open;
 #[cfg(test)]
 mod filter_tests;
@@ -21,21 +20,23 @@ mod loading;
 mod navigation;
 mod operations;
 mod replace;
+mod stack;
 
 use std::path::PathBuf;
 
 use crossterm::event::{Event, KeyEventKind};
 use ratatui::layout::Rect;
 
+pub use crate::tui::screens::files::{self as files, FilesMsg, FilesView};
 pub use crate::tui::tree::Row;
 pub use audit::{AuditMsg, AuditSort, AuditTable};
 pub use dialogs::{Dialog, InputLine, Popup};
-pub use files::{FilesMsg, FilesView};
 pub use geometry::{Areas, Measure};
 pub use operations::RunningOperation;
 
 use super::config::Config;
 use super::message::{Effect, Msg};
+use super::screen::Screen;
 use super::tree::{Node, NodeId, Tree};
 use crate::store::ReferrersSupport;
 
@@ -55,7 +56,7 @@ pub struct StatusMessage {
 /// What the app was started with that never changes.
 #[derive(Debug, Clone)]
 pub struct Session {
-    /// How the store names itself (`localhost:5000`, `oci-layout:DIR`).
+    /// How the store names itself (`localhost:5000`, `oci:DIR`).
     pub store_name: String,
     /// The registry part of full references.
     pub registry: String,
@@ -78,6 +79,9 @@ pub struct App {
     pub measure: Measure,
     pub input: Option<InputLine>,
     pub popup: Option<Popup>,
+    /// Popups under the open one, topmost last (a dialog under its help):
+    /// closing the open one shows the one below again.
+    pub beneath: Vec<Popup>,
     /// How many rows the open popup's body is scrolled.
     pub popup_scroll: u16,
     /// Narrows the SBOM component list in the detail pane.
@@ -88,16 +92,17 @@ pub struct App {
     pub messages: Vec<StatusMessage>,
     /// Operations under way, by id.
     pub operations: std::collections::BTreeMap<u64, RunningOperation>,
-    /// The audit table, when open (it covers the panes).
-    pub audit: Option<AuditTable>,
-    /// The files view, when open (it covers the panes).
-    pub files: Option<FilesView>,
+    /// The screens over the graph's panes (the audit table, the files
+    /// view), topmost last.
+    screens: Vec<Box<dyn Screen>>,
     /// The pull a replace question is about, with its label.
     pub pending_replace: Option<(String, super::message::OperationRequest)>,
     pub tick: u64,
     pub should_quit: bool,
     next_generation: u64,
-    next_operation: u64,
+    /// Ids of operations, audits and files views: reports carrying an id
+    /// no longer shown are dropped.
+    next_id: u64,
 }
 
 impl App {
@@ -115,18 +120,18 @@ impl App {
             measure,
             input: None,
             popup: None,
+            beneath: Vec::new(),
             popup_scroll: 0,
             detail_search: String::new(),
             status: None,
             messages: Vec::new(),
             operations: std::collections::BTreeMap::new(),
-            audit: None,
+            screens: Vec::new(),
             pending_replace: None,
-            files: None,
             tick: 0,
             should_quit: false,
             next_generation: 0,
-            next_operation: 0,
+            next_id: 0,
         }
     }
 
@@ -139,7 +144,7 @@ impl App {
         let old = std::mem::replace(self, fresh);
         self.areas = old.areas;
         self.next_generation = old.next_generation;
-        self.next_operation = old.next_operation;
+        self.next_id = old.next_id;
         self.messages = old.messages;
         // Operations keep running on the old store; their nodes are gone.
         self.operations = old.operations;
@@ -194,18 +199,13 @@ impl App {
                 Vec::new()
             }
             Msg::OperationDone { id, result } => self.on_operation_done(id, result),
-            Msg::Audit(msg) => {
-                self.on_audit_msg(msg);
-                Vec::new()
-            }
-            Msg::Files(msg) => {
-                self.on_files_msg(msg);
-                Vec::new()
-            }
+            msg @ (Msg::Audit(_) | Msg::Files(_)) => self.route(msg),
             Msg::PathCompleted { typed, completions } => {
                 self.on_path_completed(&typed, completions);
                 Vec::new()
             }
+            // The driver switches stores; a report left over is dropped.
+            Msg::Browsed { .. } => Vec::new(),
             Msg::Clipboard { what, result } => {
                 match result {
                     Ok(how) => self.say(format!("copied {what} ({how})")),
@@ -251,9 +251,13 @@ impl App {
 
     /// Whether something animates, so the loop keeps ticking.
     pub fn is_animating(&self) -> bool {
-        self.running_jobs() > 0
-            || self.audit.as_ref().is_some_and(|a| a.running)
-            || self.files.as_ref().is_some_and(|f| f.loading)
+        self.running_jobs() > 0 || self.screens.iter().any(|s| s.is_animating())
+    }
+
+    /// A new id for an operation, an audit or a files view.
+    pub(crate) fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
     }
 
     pub fn say(&mut self, text: impl Into<String>) {

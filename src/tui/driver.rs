@@ -98,6 +98,10 @@ impl Driver {
 
     /// Updates the app with one message and runs the effects it asks for.
     pub fn handle(&mut self, msg: Msg) {
+        if let Msg::Browsed { target, result } = msg {
+            self.switch(&target, result);
+            return;
+        }
         let effects = self.app.update(msg);
         self.run(effects);
     }
@@ -112,15 +116,41 @@ impl Driver {
     }
 
     /// Opens another registry or layout, spelled as on the command line,
-    /// and starts the app afresh there; on failure the app says why and
-    /// stays where it was.
+    /// and asks it for what the view would show first; the answer comes
+    /// back as `Msg::Browsed`. Until then, and for good when it cannot be
+    /// reached, the app stays where it was.
     fn browse(&mut self, target: &str) {
-        let target = target.trim().trim_end_matches('/');
-        let opened = Spec::parse(target).and_then(|spec| open(&spec, &self.connect, false));
+        let target = target.trim().trim_end_matches('/').to_owned();
+        let opened = Spec::parse(&target).and_then(|spec| open(&spec, &self.connect, false));
         let opened = match opened {
             Ok(opened) => opened,
             Err(e) => {
                 self.app.complain(format!("cannot open {target}: {e}"));
+                return;
+            }
+        };
+        let sender = self.sender.clone();
+        tokio::spawn(async move {
+            let result = match super::probe::probe(&opened).await {
+                Ok(()) => Ok(Box::new(opened)),
+                Err(e) => Err(e.to_string()),
+            };
+            let _ = sender.send(Msg::Browsed { target, result });
+        });
+    }
+
+    /// Starts the app afresh on a store that answered; says why not, and
+    /// stays, when it did not.
+    fn switch(&mut self, target: &str, result: Result<Box<crate::target::Target>, String>) {
+        let opened = match result {
+            Ok(opened) => opened,
+            Err(e) => {
+                let here = escape_control(&self.app.session.store_name).into_owned();
+                // What stays first: the line may be cut after it.
+                self.app.complain(format!(
+                    "still browsing {here}: cannot open {}: {e}",
+                    escape_control(target)
+                ));
                 return;
             }
         };

@@ -3,22 +3,14 @@
 //! them. The help popup is generated from the loaded map, so it never lies.
 
 mod key;
+mod mode;
 
 use std::collections::{BTreeMap, HashMap};
 
 use crossterm::event::KeyEvent;
 
 pub use key::KeyCombo;
-
-/// Where a key is read: the same key may mean one thing in the tree and
-/// another in a dialog (Enter opens a node, and runs a dialog).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// The tree, the detail pane and popups that only show something.
-    Browse,
-    /// Dialogs and the prompts of the bottom line.
-    Dialog,
-}
+pub use mode::Mode;
 
 /// Everything a user can bind a key to, written once: the variant, its
 /// name in the config's `[keys]`, its default keys and its line in the
@@ -70,21 +62,11 @@ macro_rules! actions {
 }
 
 actions! {
-    Quit, Browse, "quit", ["q", "ctrl-c"], "quit";
-    Help, Browse, "help", ["?", "f1"], "show or hide this help";
-    Messages, Browse, "messages", ["m"], "every notice and error of this session, in full";
-    Up, Browse, "up", ["up", "k"], "move up";
-    Down, Browse, "down", ["down", "j"], "move down";
+    Open, Browse, "open", ["enter"], "expand or collapse; load (on a layer: its files)";
     Collapse, Browse, "collapse", ["left", "h"], "collapse, or go to the parent";
     Expand, Browse, "expand", ["right", "l"], "expand and load";
-    PageUp, Browse, "page_up", ["pageup", "ctrl-b"], "page up";
-    PageDown, Browse, "page_down", ["pagedown", "ctrl-f"], "page down";
-    First, Browse, "first", ["home"], "go to the top";
-    Last, Browse, "last", ["end", "G"], "go to the bottom";
-    Open, Browse, "open", ["enter"], "expand or collapse; load";
     SwitchPane, Browse, "switch_pane", ["tab", "backtab"], "switch between tree and detail";
-    Filter, Browse, "filter", ["/"], "filter the current list as you type; in the detail pane, search SBOM components";
-    GoTo, Browse, "go_to", ["g"], "go to a reference (repo:tag or repo@digest)";
+    GoTo, Browse, "go_to", ["g"], "go to a reference (repo:tag, repo@digest, registry/repo, oci:DIR)";
     Refresh, Browse, "refresh", ["r"], "reload the selected node (retry after an error)";
     ExpandAll, Browse, "expand_all", ["E"], "expand the whole referrer graph below";
     ToggleOrder, Browse, "toggle_order", ["o"], "tags in version order, or as the registry lists them";
@@ -97,15 +79,33 @@ actions! {
     Copy, Browse, "copy", ["c"], "copy the selected image and its referrers";
     Delete, Browse, "delete", ["d"], "delete the selected manifest";
     Audit, Browse, "audit", ["A"], "audit every tag of the repository (on the registry: all)";
-    Files, Browse, "files", ["f"], "browse the image's files, layers merged";
+    Files, Browse, "files", ["f"], "browse the image's files, layers merged (an index: this machine's platform)";
     Stop, Browse, "stop", ["esc"], "cancel the running pulls, copies, attaches and deletes";
+    Sort, Audit, "sort", ["s"], "sort: by tags, unsigned first, without SBOM first, newest attachment first";
+    GoToImage, Audit, "go_to_image", ["enter"], "go to the image in the graph (its tag's row)";
+    Preview, Files, "preview", ["enter"], "preview the file (text, its first 64 KiB)";
+    SaveFile, Files, "save_file", ["p"], "write the file to the download directory (again: replace a different file)";
+    Up, List, "up", ["up", "k"], "move up";
+    Down, List, "down", ["down", "j"], "move down";
+    PageUp, List, "page_up", ["pageup", "ctrl-b"], "page up";
+    PageDown, List, "page_down", ["pagedown", "ctrl-f"], "page down";
+    First, List, "first", ["home"], "go to the top";
+    Last, List, "last", ["end", "G"], "go to the bottom";
+    Filter, List, "filter", ["/"], "filter the list as you type (in the detail pane: search SBOM components)";
+    Close, View, "close", ["esc", "q"], "close it (a listing or audit under way is cancelled first)";
+    Yes, Question, "yes", ["y"], "yes: delete, or replace the file";
+    No, Question, "no", ["n"], "no: keep everything as it is";
     Confirm, Dialog, "confirm", ["enter"], "run the dialog, or accept what is typed";
     Cancel, Dialog, "cancel", ["esc"], "close the dialog or prompt without running it";
     NextField, Dialog, "next_field", ["down"], "the next field of a dialog";
     PreviousField, Dialog, "previous_field", ["up", "backtab"], "the previous field of a dialog";
     Complete, Dialog, "complete", ["tab"], "complete a path or a saved registry (elsewhere: next field)";
+    CompleteType, Dialog, "complete_type", ["right"], "complete the artifact type from the known ones";
     ClearLine, Dialog, "clear_line", ["ctrl-u"], "clear what is typed";
     DeleteWord, Dialog, "delete_word", ["ctrl-w"], "delete the last word typed";
+    Help, Global, "help", ["?", "f1"], "this screen's keys, then the ones that work everywhere";
+    Messages, Global, "messages", ["m"], "every notice and error of this session, in full";
+    Quit, Global, "quit", ["q", "ctrl-c"], "quit";
 }
 
 impl Action {
@@ -197,14 +197,31 @@ impl KeyMap {
 
     /// What `event` does in the tree.
     pub fn action_for(&self, event: &KeyEvent) -> Option<Action> {
-        self.action_in(Mode::Browse, event)
+        self.action_on(Mode::Browse, event)
     }
 
-    /// What `event` does in `mode`.
+    /// What `event` does on a screen that reads its keys in `screen`'s
+    /// modes (`Mode::lookup`): the first mode that binds it wins.
+    pub fn action_on(&self, screen: Mode, event: &KeyEvent) -> Option<Action> {
+        screen
+            .lookup()
+            .iter()
+            .find_map(|&mode| self.action_in(mode, event))
+    }
+
+    /// What `event` does in `mode` alone.
     pub fn action_in(&self, mode: Mode, event: &KeyEvent) -> Option<Action> {
         self.by_key
             .get(&(mode, KeyCombo::from_event(event)))
             .copied()
+    }
+
+    /// `key label` pairs for a footer, keys from the loaded map.
+    pub fn hints(&self, pairs: &[(Action, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(action, label)| (self.hint(*action), (*label).to_owned()))
+            .collect()
     }
 
     /// The keys bound to `action`, as the help shows them.
@@ -229,76 +246,4 @@ fn action_names() -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use crossterm::event::{KeyCode, KeyModifiers};
-
-    use super::*;
-
-    #[test]
-    fn defaults_bind_every_action() {
-        let map = KeyMap::defaults();
-        for &action in Action::ALL {
-            assert!(!map.keys_of(action).is_empty(), "{action:?} unbound");
-            for key in action.default_keys() {
-                assert!(KeyCombo::parse(key).is_ok(), "{action:?}: {key}");
-            }
-        }
-        let y = KeyEvent::new(KeyCode::Char('Y'), KeyModifiers::SHIFT);
-        assert_eq!(map.action_for(&y), Some(Action::CopyReference));
-        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(map.action_for(&ctrl_c), Some(Action::Quit));
-        let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE);
-        assert_eq!(map.action_for(&c), Some(Action::Copy));
-        // One key, two meanings: Enter opens in the tree, confirms in a
-        // dialog.
-        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
-        assert_eq!(map.action_for(&enter), Some(Action::Open));
-        assert_eq!(map.action_in(Mode::Dialog, &enter), Some(Action::Confirm));
-    }
-
-    #[test]
-    fn dialog_keys_rebind_in_their_mode_only() {
-        let mut map = KeyMap::defaults();
-        let keys: toml::Table =
-            toml::from_str("confirm = [\"enter\", \"ctrl-s\"]\ncancel = \"ctrl-g\"").expect("toml");
-        map.merge(&keys).expect("merges");
-        let ctrl_g = KeyEvent::new(KeyCode::Char('g'), KeyModifiers::CONTROL);
-        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
-        assert_eq!(map.action_in(Mode::Dialog, &ctrl_g), Some(Action::Cancel));
-        assert_eq!(map.action_in(Mode::Dialog, &esc), None);
-        assert_eq!(
-            map.action_for(&esc),
-            Some(Action::Stop),
-            "the tree's esc stays"
-        );
-    }
-
-    #[test]
-    fn user_keys_replace_and_steal() {
-        let mut map = KeyMap::defaults();
-        let keys: toml::Table =
-            toml::from_str("quit = \"x\"\nhelp = [\"q\", \"shift-h\"]").expect("toml");
-        map.merge(&keys).expect("merges");
-        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(map.action_for(&q), Some(Action::Help));
-        assert_eq!(
-            map.keys_of(Action::Quit),
-            &[KeyCombo::parse("x").expect("key")]
-        );
-        let big_h = KeyEvent::new(KeyCode::Char('H'), KeyModifiers::SHIFT);
-        assert_eq!(map.action_for(&big_h), Some(Action::Help));
-        assert!(
-            map.merge(&toml::from_str("fly = \"f\"").expect("toml"))
-                .is_err()
-        );
-        assert!(KeyCombo::parse("ctrl-nonsense").is_err());
-        assert_eq!(
-            KeyCombo::parse("ctrl-c").expect("key").to_string(),
-            "ctrl-c"
-        );
-        assert_eq!(
-            KeyCombo::parse("pagedown").expect("key").to_string(),
-            "pgdn"
-        );
-    }
-}
+mod tests;

@@ -74,13 +74,19 @@ pub enum Msg {
         result: Result<OperationOutcome, Failure>,
     },
     /// An audit reported rows or ended.
-    Audit(super::app::AuditMsg),
+    Audit(super::screens::audit::AuditMsg),
     /// The files view's listing, preview or save reported.
-    Files(super::app::FilesMsg),
+    Files(super::screens::files::FilesMsg),
     /// Completions of the path typed in the attach dialog.
     PathCompleted {
         typed: String,
         completions: Vec<String>,
+    },
+    /// Another registry or layout (`g`) was opened and answered, or could
+    /// not be reached; the driver switches to it only on `Ok`.
+    Browsed {
+        target: String,
+        result: Result<Box<crate::target::Target>, String>,
     },
     /// The clipboard was written (`Ok(how)`) or could not be.
     Clipboard {
@@ -149,6 +155,9 @@ pub enum Effect {
         repository: String,
         layers: Vec<Descriptor>,
         merged: bool,
+        /// An index's digest: the engine's platform chooser picks the
+        /// image whose layers are listed (`layers` is then empty).
+        index: Option<String>,
     },
     /// Reads one file of a layer: its first bytes back for the preview, or
     /// with `save_to` (directory, replace a different file) written there.
@@ -187,6 +196,9 @@ pub enum OperationRequest {
         output_dir: PathBuf,
         /// Only once the user said yes to replacing a different file.
         replace_existing: bool,
+        /// The first level of the graph the tree holds, so the pull asks
+        /// the registry for nothing it was asked before.
+        known_graph: Option<Arc<crate::graph::ReferrerTree>>,
     },
     PullBlob {
         repository: String,
@@ -229,6 +241,9 @@ pub enum CopyDestination {
 pub enum OperationOutcome {
     Pulled {
         files: Vec<PathBuf>,
+        /// What was taken, one line per manifest written from: what it
+        /// is, its digest, its format, its platform, where it was found.
+        took: Vec<String>,
     },
     Attached {
         digest: Digest,

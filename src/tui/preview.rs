@@ -14,7 +14,6 @@ pub mod predicate;
 pub mod sbom;
 pub mod signature;
 
-use std::io::Read;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -89,22 +88,20 @@ impl Preview {
 }
 
 pub fn blob_lines(media_type: &str, bytes: &[u8]) -> Vec<Line<'static>> {
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut decoded = Vec::new();
-        let mut decoder = flate2::read::GzDecoder::new(bytes).take(256 * 1024 * 1024);
-        if decoder.read_to_end(&mut decoded).is_ok() {
-            if let Some(lines) = tar_listing(&decoded) {
+    let compressed = crate::layer::walk::sniff(bytes) != crate::layer::walk::Compression::None;
+    if compressed || media_type.contains("tar") {
+        match tar_listing(bytes) {
+            Ok(lines) => return lines,
+            Err(error) if compressed => {
+                let mut lines = vec![note(format!(
+                    "compressed, not a readable tar ({}): the bytes as stored",
+                    escape_control(&error)
+                ))];
+                lines.extend(hex_dump(bytes));
                 return lines;
             }
-            let mut lines = vec![note("gzip, not a tar: showing the decompressed bytes")];
-            lines.extend(blob_lines(media_type, &decoded));
-            return lines;
+            Err(_) => {}
         }
-    }
-    if media_type.contains("tar")
-        && let Some(lines) = tar_listing(bytes)
-    {
-        return lines;
     }
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) {
         let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
@@ -133,51 +130,47 @@ fn text_lines(text: &str) -> Vec<Line<'static>> {
     lines
 }
 
-/// The entries of a tar: mode, size and path, as `tar tv` shows them.
-fn tar_listing(bytes: &[u8]) -> Option<Vec<Line<'static>>> {
-    let mut archive = tar::Archive::new(bytes);
-    let entries = archive.entries().ok()?;
+/// The entries of a tar (gzip, zstd or plain), as `tar tv` shows them:
+/// read as a stream by the layer lister under pull's caps, so nothing is
+/// decompressed into memory whole; only the lines shown are kept.
+fn tar_listing(bytes: &[u8]) -> Result<Vec<Line<'static>>, String> {
     let mut lines = Vec::new();
-    let mut count = 0usize;
-    for entry in entries {
-        let entry = entry.ok()?;
-        count += 1;
-        if count > MAX_TAR_ENTRIES {
-            continue;
-        }
-        let header = entry.header();
-        let path = entry
-            .path()
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let mode = header.mode().unwrap_or(0);
-        let kind = match header.entry_type() {
-            tar::EntryType::Directory => 'd',
-            tar::EntryType::Symlink => 'l',
-            tar::EntryType::Link => 'h',
-            _ => '-',
-        };
-        let mut line = format!(
-            "{kind}{:o} {:>10}  {}",
-            mode & 0o7777,
-            header.size().unwrap_or(0),
-            escape_control(&path)
-        );
-        if let Ok(Some(target)) = entry.link_name() {
-            line.push_str(" -> ");
-            line.push_str(&escape_control(&target.to_string_lossy()));
-        }
-        lines.push(Line::from(line));
-    }
+    let count = crate::layer::walk::walk_layer(
+        bytes,
+        bytes.len() as u64,
+        crate::ops::untar::UnpackLimits::default(),
+        |entry, _| {
+            if lines.len() < MAX_TAR_ENTRIES {
+                let size = if entry.kind == crate::layer::EntryKind::File {
+                    entry.size
+                } else {
+                    0
+                };
+                let mut line = format!(
+                    "{} {size:>10}  {}",
+                    entry.mode_string(),
+                    escape_control(&entry.path)
+                );
+                if let Some(target) = &entry.link {
+                    line.push_str(" -> ");
+                    line.push_str(&escape_control(target));
+                }
+                lines.push(Line::from(line));
+            }
+            Ok(())
+        },
+    )
+    .map_err(|e| e.to_string())?;
     if count == 0 {
-        return None;
+        return Err("no entries".to_owned());
     }
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
     let mut out = vec![note(format!("tar archive, {count} entries"))];
-    if count > MAX_TAR_ENTRIES {
-        lines.push(note(format!("… {} more entries", count - MAX_TAR_ENTRIES)));
-    }
     out.extend(lines);
-    Some(out)
+    if count > MAX_TAR_ENTRIES {
+        out.push(note(format!("… {} more entries", count - MAX_TAR_ENTRIES)));
+    }
+    Ok(out)
 }
 
 fn hex_dump(bytes: &[u8]) -> Vec<Line<'static>> {
@@ -248,7 +241,7 @@ mod tests {
         ));
         assert!(listing.contains("tar archive, 1 entries"), "{listing}");
         assert!(
-            listing.contains("-644          5  docs/README.md"),
+            listing.contains("-rw-r--r--          5  docs/README.md"),
             "{listing}"
         );
     }

@@ -111,50 +111,10 @@ impl Runner {
                 }
                 return;
             }
-            Effect::ListFiles {
-                id,
-                repository,
-                layers,
-                merged,
-            } => {
-                let cancel = self.renew_files_token();
-                tokio::spawn(files::list(
-                    Arc::clone(&self.store),
-                    id,
-                    repository,
-                    layers,
-                    merged,
-                    self.sender.clone(),
-                    cancel,
-                ));
-                return;
-            }
-            Effect::ReadLayerFile {
-                id,
-                repository,
-                layer,
-                path,
-                shown_as,
-                save_to,
-            } => {
-                let cancel = self.renew_files_token();
-                tokio::spawn(files::read(
-                    Arc::clone(&self.store),
-                    id,
-                    repository,
-                    *layer,
-                    path,
-                    shown_as,
-                    save_to,
-                    self.sender.clone(),
-                    cancel,
-                ));
-                return;
-            }
-            Effect::CancelFiles => {
-                if let Some(token) = self.files.take() {
-                    token.cancel();
-                }
+            effect @ (Effect::ListFiles { .. }
+            | Effect::ReadLayerFile { .. }
+            | Effect::CancelFiles) => {
+                self.run_files(effect);
                 return;
             }
             Effect::CompletePath { typed } => {
@@ -182,6 +142,61 @@ impl Runner {
             older.abort();
         }
         self.tasks.retain(|_, task| !task.is_finished());
+    }
+
+    /// The files view's work: a listing, a file read, a cancel.
+    fn run_files(&mut self, effect: Effect) {
+        match effect {
+            Effect::ListFiles {
+                id,
+                repository,
+                layers,
+                merged,
+                index,
+            } => {
+                let cancel = self.renew_files_token();
+                let listing = files::Listing {
+                    id,
+                    repository,
+                    layers,
+                    merged,
+                    index,
+                };
+                tokio::spawn(files::list(
+                    Arc::clone(&self.store),
+                    listing,
+                    self.sender.clone(),
+                    cancel,
+                ));
+            }
+            Effect::ReadLayerFile {
+                id,
+                repository,
+                layer,
+                path,
+                shown_as,
+                save_to,
+            } => {
+                let cancel = self.renew_files_token();
+                tokio::spawn(files::read(
+                    Arc::clone(&self.store),
+                    id,
+                    repository,
+                    *layer,
+                    path,
+                    shown_as,
+                    save_to,
+                    self.sender.clone(),
+                    cancel,
+                ));
+            }
+            Effect::CancelFiles => {
+                if let Some(token) = self.files.take() {
+                    token.cancel();
+                }
+            }
+            _ => {}
+        }
     }
 
     /// A fresh token for the files view's next piece of work; the one

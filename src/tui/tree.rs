@@ -6,6 +6,7 @@
 
 pub mod children;
 mod forget;
+mod graph;
 pub mod id;
 pub mod node;
 mod rows;
@@ -137,19 +138,34 @@ impl Tree {
         changed
     }
 
-    /// For a filtered list: how many of its entries the filter lets
-    /// through, and how many there are (fallback tags left out while
-    /// hidden).
-    pub fn filtered_count(&self, list: &[NodeId]) -> Option<(usize, usize)> {
-        self.filters.get(list)?;
-        let node = self.nodes.get(list)?;
-        let (shown, cut) = self.visible_children(list);
+    /// How many of `list`'s entries count as its tags or repositories:
+    /// fallback tags are left out while hidden, and a digest a person went
+    /// to (pinned, shown as a row) is not a tag.
+    pub fn listed_count(&self, list: &[NodeId]) -> usize {
+        let Some(node) = self.nodes.get(list) else {
+            return 0;
+        };
         let hidden_tags = if self.show_digest_tags {
             0
         } else {
             node.children.digest_tags()
         };
-        Some((shown.len() + cut, node.children.len() - hidden_tags))
+        let digest_pins = node
+            .children
+            .iter()
+            .filter(|id| id.is_digest_reference())
+            .count();
+        node.children.len() - hidden_tags - digest_pins
+    }
+
+    /// For a filtered list: how many of its entries the filter lets
+    /// through, and how many there are, both counted as `listed_count`
+    /// counts them.
+    pub fn filtered_count(&self, list: &[NodeId]) -> Option<(usize, usize)> {
+        self.filters.get(list)?;
+        let (shown, cut) = self.visible_children(list);
+        let pins = shown.iter().filter(|id| id.is_digest_reference()).count();
+        Some((shown.len() + cut - pins, self.listed_count(list)))
     }
 
     /// Creates the node of a listing entry (repository or tag) on first

@@ -88,6 +88,60 @@ fn state_never_imports_view_or_runner() {
     );
 }
 
+/// Screens (`tui/screens/*`) own their state, keys and drawing: a screen
+/// never reaches into another screen, into the graph's state (`tui::app`,
+/// `tui::tree`) or into the runner; and nothing outside a screen names
+/// its inner modules (its rows, its drawing, its keys), only the screen.
+#[test]
+fn screens_never_import_each_others_internals() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui/screens");
+    let names: Vec<String> = fs::read_dir(&root)
+        .expect("screens")
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let stem = path.file_stem()?.to_string_lossy().into_owned();
+            (path.extension()? == "rs").then_some(stem)
+        })
+        .collect();
+    assert!(names.len() >= 2, "screens under {}", root.display());
+    let mut found = Vec::new();
+    for name in &names {
+        let module = format!("tui/screens/{name}");
+        let own = sources_of(&[module.as_str()]);
+        let mut forbidden: Vec<String> = names
+            .iter()
+            .filter(|other| *other != name)
+            .map(|other| format!("screens::{other}"))
+            .collect();
+        forbidden.extend(
+            ["tui::app", "tui::tree", "tui::runner", "super::super::app"].map(str::to_owned),
+        );
+        let forbidden: Vec<&str> = forbidden.iter().map(String::as_str).collect();
+        found.extend(offences(&own, &forbidden));
+        // Its inner modules, named from anywhere else in the TUI.
+        let inner: Vec<String> = fs::read_dir(root.join(name))
+            .map(|dir| {
+                dir.filter_map(|e| {
+                    let stem = e.ok()?.path().file_stem()?.to_string_lossy().into_owned();
+                    Some(format!("screens::{name}::{stem}"))
+                })
+                .collect()
+            })
+            .unwrap_or_default();
+        let inner: Vec<&str> = inner.iter().map(String::as_str).collect();
+        let outside: Vec<PathBuf> = sources_of(&["tui"])
+            .into_iter()
+            .filter(|f| !own.contains(f))
+            .collect();
+        found.extend(offences(&outside, &inner));
+    }
+    assert!(
+        found.is_empty(),
+        "a screen's internals are reached from outside it:\n{}",
+        found.join("\n")
+    );
+}
+
 /// Lines of `files` whose code (not comments) names one of `forbidden`.
 fn offences(files: &[PathBuf], forbidden: &[&str]) -> Vec<String> {
     let mut offences = Vec::new();

@@ -37,7 +37,14 @@ pub(super) async fn choose(
         max_depth: Some(1),
         ..DiscoverOptions::default()
     };
-    let tree = discover(store, repository, reference, &discover_options).await?;
+    let discovered;
+    let tree = match &options.known_graph {
+        Some(known) if known.subject.digest.to_string() == reference => known.as_ref(),
+        _ => {
+            discovered = discover(store, repository, reference, &discover_options).await?;
+            &discovered
+        }
+    };
     for warning in &tree.warnings {
         report(progress, Progress::Warning(warning.clone()));
     }
@@ -54,17 +61,17 @@ pub(super) async fn choose(
     match &options.platform {
         PlatformChoice::One(platform) if index => {
             crate::graph::select_platform(&tree.manifest, platform)?;
-            scopes.extend(platform_scope(&tree, platform).map(|s| (s, None)));
+            scopes.extend(platform_scope(tree, platform).map(|s| (s, None)));
         }
         PlatformChoice::All if index => {
-            scopes.push((Scope::own(&tree), None));
+            scopes.push((Scope::own(tree), None));
             for platform in &tree.platforms {
                 let scope = Scope::platform(platform);
                 let dir = scope.platform.as_ref().map(PlatformSpec::dir_name);
                 scopes.push((scope, dir));
             }
         }
-        _ => scopes.push((Scope::own(&tree), None)),
+        _ => scopes.push((Scope::own(tree), None)),
     }
     let mut chosen = Vec::new();
     for (scope, dir) in &scopes {
@@ -72,12 +79,23 @@ pub(super) async fn choose(
         chosen.extend(found.into_iter().map(|c| (c, dir.clone())));
     }
     if chosen.is_empty() && index && options.platform == PlatformChoice::Auto {
-        let host = PlatformSpec::host();
-        if let Some(scope) = platform_scope(&tree, &host) {
+        // The one chooser: this machine's platform, else the only one.
+        let taken = crate::graph::choose_platform(&tree.manifest, None)
+            .ok()
+            .and_then(|entry| entry.platform.as_ref());
+        let platform = taken.map(PlatformSpec::of);
+        if let (Some(taken), Some(platform)) = (taken, platform)
+            && let Some(scope) = platform_scope(tree, &platform)
+        {
+            let why = if PlatformSpec::host().matches(taken) {
+                "this machine's platform"
+            } else {
+                "the index's only platform"
+            };
             report(
                 progress,
                 Progress::Note(format!(
-                    "the index has no {wanted} of its own; taking {host}, this machine's platform \
+                    "the index has no {wanted} of its own; taking {platform}, {why} \
                      (--platform picks another, --platform all takes every one)"
                 )),
             );

@@ -30,77 +30,7 @@ impl App {
             return Vec::new();
         };
         let auto_expand = node.auto_expand && path.len() < MAX_AUTO_DEPTH * 2;
-        let mut children: Vec<(NodeId, Node)> = Vec::new();
-        let mut groups: Vec<(NodeId, Vec<(NodeId, Node)>)> = Vec::new();
-        if let Some(manifest) = &node.manifest {
-            for descriptor in &manifest.manifests {
-                let attestation = descriptor.annotation(mt::ANNOTATION_DOCKER_REFERENCE_TYPE)
-                    == Some(mt::DOCKER_ATTESTATION_MANIFEST);
-                let digest = descriptor.digest.clone();
-                let (id, role) = if attestation {
-                    (
-                        NodeId::Attestation { digest, nth: 1 },
-                        ManifestRole::Attestation,
-                    )
-                } else {
-                    (NodeId::Platform { digest, nth: 1 }, ManifestRole::Platform)
-                };
-                let id = unique_id(&children, id);
-                let kind = NodeKind::Manifest {
-                    repository: repository.clone(),
-                    reference: descriptor.digest.to_string(),
-                    role,
-                };
-                children.push((id, Node::with_descriptor(kind, descriptor.clone())));
-            }
-        }
-        if let Some(attachments) = &node.referrers {
-            let mut by_type: BTreeMap<&str, Vec<&GraphNode>> = BTreeMap::new();
-            for attachment in &attachments.nodes {
-                by_type
-                    .entry(attachment.type_label())
-                    .or_default()
-                    .push(attachment);
-            }
-            for (artifact_type, attachments) in by_type {
-                let mut members = Vec::new();
-                for attachment in attachments {
-                    let id = unique_id(&members, NodeId::referrer(attachment.digest().clone()));
-                    members.push((id, attachment_node(&repository, attachment)));
-                }
-                let id = NodeId::group(artifact_type);
-                let kind = NodeKind::Group {
-                    artifact_type: artifact_type.to_owned(),
-                };
-                children.push((id.clone(), Node::new(kind)));
-                groups.push((id, members));
-            }
-        }
-        if let Some(manifest) = &node.manifest {
-            if let Some(config) = &manifest.config {
-                let kind = NodeKind::Blob {
-                    repository: repository.clone(),
-                    role: BlobRole::Config,
-                };
-                children.push((
-                    NodeId::Config(config.digest.clone()),
-                    Node::with_descriptor(kind, config.clone()),
-                ));
-            }
-            for (index, layer) in manifest.layers.iter().enumerate() {
-                let kind = NodeKind::Blob {
-                    repository: repository.clone(),
-                    role: BlobRole::Layer(index),
-                };
-                children.push((
-                    NodeId::Layer {
-                        index,
-                        digest: layer.digest.clone(),
-                    },
-                    Node::with_descriptor(kind, layer.clone()),
-                ));
-            }
-        }
+        let (children, groups) = known_children(node, &repository);
         let ids: Vec<NodeId> = children.iter().map(|(id, _)| id.clone()).collect();
         let mut manifests_to_count = Vec::new();
         for (id, child) in children {
@@ -147,6 +77,88 @@ impl App {
         }
         effects
     }
+}
+
+/// Sibling ids paired with their nodes.
+type Members = Vec<(NodeId, Node)>;
+
+/// A manifest node's children from what is known of it: its index's
+/// entries, its referrers grouped by type (each group with its members),
+/// then its config and layers.
+fn known_children(node: &Node, repository: &str) -> (Members, Vec<(NodeId, Members)>) {
+    let repository = repository.to_owned();
+    let mut children: Vec<(NodeId, Node)> = Vec::new();
+    let mut groups: Vec<(NodeId, Vec<(NodeId, Node)>)> = Vec::new();
+    if let Some(manifest) = &node.manifest {
+        for descriptor in &manifest.manifests {
+            let attestation = descriptor.annotation(mt::ANNOTATION_DOCKER_REFERENCE_TYPE)
+                == Some(mt::DOCKER_ATTESTATION_MANIFEST);
+            let digest = descriptor.digest.clone();
+            let (id, role) = if attestation {
+                (
+                    NodeId::Attestation { digest, nth: 1 },
+                    ManifestRole::Attestation,
+                )
+            } else {
+                (NodeId::Platform { digest, nth: 1 }, ManifestRole::Platform)
+            };
+            let id = unique_id(&children, id);
+            let kind = NodeKind::Manifest {
+                repository: repository.clone(),
+                reference: descriptor.digest.to_string(),
+                role,
+            };
+            children.push((id, Node::with_descriptor(kind, descriptor.clone())));
+        }
+    }
+    if let Some(attachments) = &node.referrers {
+        let mut by_type: BTreeMap<&str, Vec<&GraphNode>> = BTreeMap::new();
+        for attachment in &attachments.nodes {
+            by_type
+                .entry(attachment.type_label())
+                .or_default()
+                .push(attachment);
+        }
+        for (artifact_type, attachments) in by_type {
+            let mut members = Vec::new();
+            for attachment in attachments {
+                let id = unique_id(&members, NodeId::referrer(attachment.digest().clone()));
+                members.push((id, attachment_node(&repository, attachment)));
+            }
+            let id = NodeId::group(artifact_type);
+            let kind = NodeKind::Group {
+                artifact_type: artifact_type.to_owned(),
+            };
+            children.push((id.clone(), Node::new(kind)));
+            groups.push((id, members));
+        }
+    }
+    if let Some(manifest) = &node.manifest {
+        if let Some(config) = &manifest.config {
+            let kind = NodeKind::Blob {
+                repository: repository.clone(),
+                role: BlobRole::Config,
+            };
+            children.push((
+                NodeId::Config(config.digest.clone()),
+                Node::with_descriptor(kind, config.clone()),
+            ));
+        }
+        for (index, layer) in manifest.layers.iter().enumerate() {
+            let kind = NodeKind::Blob {
+                repository: repository.clone(),
+                role: BlobRole::Layer(index),
+            };
+            children.push((
+                NodeId::Layer {
+                    index,
+                    digest: layer.digest.clone(),
+                },
+                Node::with_descriptor(kind, layer.clone()),
+            ));
+        }
+    }
+    (children, groups)
 }
 
 /// A referrer node from what `graph` found: its manifest already fetched

@@ -39,12 +39,21 @@ impl App {
                 ..
             } => match attach_options(&fields) {
                 Ok(options) => {
+                    let reopen = Dialog::Attach {
+                        repository: repository.clone(),
+                        subject: subject.clone(),
+                        fields,
+                        field: 0,
+                        completions: Vec::new(),
+                    };
                     let request = OperationRequest::Attach {
                         repository,
                         reference: subject,
                         options,
                     };
-                    self.start_operation("attach", request, Some(subject_path))
+                    let effects = self.start_operation("attach", request, Some(subject_path));
+                    self.reopen_on_failure(&effects, reopen);
+                    effects
                 }
                 Err(problem) => {
                     self.complain(problem);
@@ -74,13 +83,21 @@ impl App {
                         .filter(|_| matches!(destination, CopyDestination::SameStore { .. }))
                         .map(|_| root);
                     let label = format!("copy to {}", typed.trim());
+                    let reopen = Dialog::Copy {
+                        repository: repository.clone(),
+                        reference: reference.clone(),
+                        source_tag: source_tag.clone(),
+                        destination: typed,
+                    };
                     let request = OperationRequest::Copy {
                         repository,
                         reference,
                         destination,
                         tag: tag.or(source_tag),
                     };
-                    self.start_operation(label, request, reload)
+                    let effects = self.start_operation(label, request, reload);
+                    self.reopen_on_failure(&effects, reopen);
+                    effects
                 }
                 Err(problem) => {
                     self.complain(problem);
@@ -93,6 +110,18 @@ impl App {
                     Vec::new()
                 }
             },
+        }
+    }
+
+    /// Keeps `dialog` with the operation `effects` start, to open again as
+    /// typed if it fails.
+    fn reopen_on_failure(&mut self, effects: &[Effect], dialog: Dialog) {
+        for effect in effects {
+            if let Effect::Operation { id, .. } = effect
+                && let Some(operation) = self.operations.get_mut(id)
+            {
+                operation.reopen = Some(dialog.clone());
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 //! Popups are state: the help popup and the dialogs of the operations
 //! (delete, attach, copy), each reading its keys here.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::App;
 use super::input::edit_text;
@@ -18,7 +18,6 @@ pub const ARTIFACT_TYPE_SUGGESTIONS: &[&str] = &[
     mt::IN_TOTO,
     mt::NOTARY_SIGNATURE,
     mt::SIGSTORE_BUNDLE,
-    "application/vnd.oci.image.config.v1+json",
     "sbom/example",
     "signature/example",
     "readme/example",
@@ -58,7 +57,9 @@ pub enum Dialog {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
-    Help,
+    /// The keys of the screen it was opened on (read in that mode), then
+    /// the global ones.
+    Help(Mode),
     /// Every notice and error of the session, newest last.
     Messages,
     Dialog(Dialog),
@@ -69,20 +70,23 @@ impl App {
         let Some(popup) = self.popup.take() else {
             return Vec::new();
         };
-        let action = self.config.keymap.action_for(&key);
+        let keymap = &self.config.keymap;
         let effects = match popup {
-            Popup::Help | Popup::Messages => {
-                // Esc, q or the key that opened it closes it; moving keys
-                // scroll it.
-                let opener = if popup == Popup::Help {
-                    Action::Help
-                } else {
+            Popup::Help(_) | Popup::Messages => {
+                // Closing, or the key that opened it, closes it; moving
+                // keys scroll it.
+                let action = keymap.action_on(Mode::View, &key);
+                let opener = if popup == Popup::Messages {
                     Action::Messages
+                } else {
+                    Action::Help
                 };
-                let cancel = self.config.keymap.action_in(Mode::Dialog, &key);
-                let closes = cancel == Some(Action::Cancel)
-                    || action.is_some_and(|a| a == opener || a == Action::Quit);
-                if !closes {
+                let closes = action.is_some_and(|a| a == opener || a == Action::Close);
+                if action == Some(Action::Quit) {
+                    self.should_quit = true;
+                } else if closes {
+                    self.popup = self.beneath.pop();
+                } else {
                     self.popup = Some(popup);
                     if let Some(action) = action {
                         self.scroll_popup(action);
@@ -90,22 +94,19 @@ impl App {
                 }
                 Vec::new()
             }
-            // The delete dialog types nothing: its list scrolls.
-            Popup::Dialog(dialog @ Dialog::Delete { .. })
-                if matches!(
-                    action,
-                    Some(
-                        Action::Up
-                            | Action::Down
-                            | Action::PageUp
-                            | Action::PageDown
-                            | Action::First
-                            | Action::Last
-                    )
-                ) =>
+            // The questions type nothing: their lists scroll.
+            Popup::Dialog(dialog @ (Dialog::Delete { .. } | Dialog::Replace { .. })) => {
+                let action = keymap.action_on(Mode::Question, &key);
+                self.on_question(dialog, action)
+            }
+            // Help in a dialog is a key that types nothing (F1): `?` is
+            // text there.
+            Popup::Dialog(dialog)
+                if !matches!(key.code, crossterm::event::KeyCode::Char(_))
+                    && keymap.action_in(Mode::Global, &key) == Some(Action::Help) =>
             {
                 self.popup = Some(Popup::Dialog(dialog));
-                self.scroll_popup(action.unwrap_or(Action::Up));
+                self.open_help(Mode::Dialog);
                 Vec::new()
             }
             Popup::Dialog(dialog) => self.on_dialog_key(dialog, key),
@@ -114,6 +115,47 @@ impl App {
             self.popup_scroll = 0;
         }
         effects
+    }
+
+    /// A key in the delete or replace question: yes runs it, no keeps
+    /// everything and says what was kept, moving keys scroll.
+    fn on_question(&mut self, dialog: Dialog, action: Option<Action>) -> Vec<Effect> {
+        match action {
+            Some(Action::Yes | Action::Confirm) => self.confirm_dialog(dialog),
+            Some(Action::Help) => {
+                self.popup = Some(Popup::Dialog(dialog));
+                self.open_help(Mode::Question);
+                Vec::new()
+            }
+            Some(Action::Messages) => {
+                self.popup = Some(Popup::Dialog(dialog));
+                Vec::new()
+            }
+            Some(Action::Quit) => {
+                self.should_quit = true;
+                Vec::new()
+            }
+            Some(Action::No | Action::Cancel) => {
+                self.pending_replace = None;
+                match dialog {
+                    Dialog::Replace { path } => self.say(format!(
+                        "kept {}: nothing was written",
+                        crate::text::escape_control(&path.display().to_string())
+                    )),
+                    _ => self.say("kept everything: nothing was deleted"),
+                }
+                Vec::new()
+            }
+            Some(action) => {
+                self.popup = Some(Popup::Dialog(dialog));
+                self.scroll_popup(action);
+                Vec::new()
+            }
+            None => {
+                self.popup = Some(Popup::Dialog(dialog));
+                Vec::new()
+            }
+        }
     }
 
     /// Scrolls the open popup's body, within what the view says it has.
@@ -134,14 +176,11 @@ impl App {
 
     fn on_dialog_key(&mut self, mut dialog: Dialog, key: KeyEvent) -> Vec<Effect> {
         let action = self.config.keymap.action_in(Mode::Dialog, &key);
-        // The delete and replace questions type nothing: y and n answer.
-        let is_delete = matches!(dialog, Dialog::Delete { .. } | Dialog::Replace { .. });
-        if action == Some(Action::Cancel) || (is_delete && key.code == KeyCode::Char('n')) {
-            self.pending_replace = None;
-            self.say("cancelled");
+        if action == Some(Action::Cancel) {
+            self.say("cancelled: nothing was sent");
             return Vec::new();
         }
-        if action == Some(Action::Confirm) || (is_delete && key.code == KeyCode::Char('y')) {
+        if action == Some(Action::Confirm) {
             return self.confirm_dialog(dialog);
         }
         let mut effects = Vec::new();
@@ -154,7 +193,7 @@ impl App {
             (Dialog::Attach { fields, field, .. }, action) => match action {
                 Some(Action::Complete | Action::NextField) => *field = (*field + 1) % fields.len(),
                 Some(Action::PreviousField) => *field = (*field + 2) % fields.len(),
-                _ if key.code == KeyCode::Right && *field == 1 => {
+                Some(Action::CompleteType) if *field == 1 => {
                     complete_artifact_type(&mut fields[1]);
                 }
                 _ => {

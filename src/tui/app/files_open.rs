@@ -1,17 +1,15 @@
 //! Opening the files view: Enter on a layer row lists that layer, the
 //! `files` key on an image (or one platform of an index) lists its merged
-//! file system. Each opening gets a new id, so reports for a view that was
-//! closed or replaced are dropped.
-
-use std::sync::atomic::{AtomicU64, Ordering};
+//! file system, and on an index the platform the engine's one chooser
+//! takes (this machine's, as `regscope files` and `s` take it). Each
+//! opening gets a new id, so reports for a view that was closed or
+//! replaced are dropped.
 
 use super::App;
-use super::files::FilesView;
 use crate::oci::Descriptor;
 use crate::tui::message::Effect;
+use crate::tui::screens::files::FilesView;
 use crate::tui::tree::node::{BlobRole, NodeKind};
-
-static NEXT_FILES: AtomicU64 = AtomicU64::new(1);
 
 impl App {
     /// Enter on a layer row: that layer's files.
@@ -31,7 +29,8 @@ impl App {
             .clone()
             .filter(crate::layer::image::is_filesystem_layer)?;
         let title = format!("Files of layer {index} ({})", descriptor.digest.short());
-        Some(self.start_files(title, repository.clone(), vec![descriptor], Some(*index)))
+        let repository = repository.clone();
+        Some(self.start_files(title, repository, vec![descriptor], Some(*index), None))
     }
 
     /// The files key on an image or platform row: the merged view.
@@ -57,13 +56,16 @@ impl App {
             return Vec::new();
         };
         if manifest.is_index() {
-            self.complain("an index has no files of its own: choose one of its platforms");
-            return Vec::new();
+            // The runner asks the engine's chooser (this machine's
+            // platform, or the only one) and says which it took.
+            let title = format!("Files of {repository}@{}", manifest.digest().short());
+            let index = manifest.digest().to_string();
+            return self.start_files(title, repository, Vec::new(), None, Some(index));
         }
         match crate::layer::image::filesystem_layers(&manifest) {
             Ok(layers) => {
                 let title = format!("Files of {repository}@{}", manifest.digest().short());
-                self.start_files(title, repository, layers, None)
+                self.start_files(title, repository, layers, None, None)
             }
             Err(error) => {
                 self.complain(error.to_string());
@@ -78,10 +80,12 @@ impl App {
         repository: String,
         layers: Vec<Descriptor>,
         single: Option<usize>,
+        index: Option<String>,
     ) -> Vec<Effect> {
-        let id = NEXT_FILES.fetch_add(1, Ordering::Relaxed);
+        let id = self.next_id();
         let total = layers.iter().map(|l| l.size).sum();
-        self.files = Some(FilesView {
+        let page = usize::from(self.areas.tree.height.saturating_sub(4)).max(1);
+        self.push_screen(Box::new(FilesView {
             id,
             title,
             repository: repository.clone(),
@@ -93,18 +97,20 @@ impl App {
             listings: Vec::new(),
             merged: None,
             rows: Vec::new(),
-            selected: 0,
+            list: crate::tui::list::ListView::default(),
             filter: String::new(),
             filtering: false,
+            page,
             preview: None,
             note: None,
             confirm_replace: None,
-        });
+        }));
         vec![Effect::ListFiles {
             id,
             repository,
             layers,
             merged: single.is_none(),
+            index,
         }]
     }
 }

@@ -2,7 +2,7 @@
 //! you type), the SBOM component search, and `g` to go to a reference, in
 //! this store or, spelled with a registry or `oci:`, in another one.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::dialogs::{complete_registry, names_a_registry};
 use super::{App, Focus};
@@ -10,6 +10,7 @@ use crate::oci::reference::is_registry_name;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::message::{Effect, NodePath};
 use crate::tui::tree::NodeKind;
+pub(super) use crate::tui::typing::edit_text;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputPurpose {
@@ -108,7 +109,14 @@ impl App {
                 };
                 self.detail_scroll = 0;
             }
-            InputPurpose::GoTo if done => effects.extend(self.go_to_text(&input.text)),
+            InputPurpose::GoTo if done => match self.go_to_text(&input.text) {
+                Ok(go) => effects.extend(go),
+                Err(problem) => {
+                    // The prompt stays with what was typed, to fix it.
+                    self.complain(problem);
+                    done = false;
+                }
+            },
             InputPurpose::GoTo => {}
         }
         if !done && !cancelled {
@@ -145,64 +153,49 @@ impl App {
         self.keep_selection_visible();
     }
 
-    /// `repo:tag`, `repo@digest` or `registry/repo…` with this registry.
-    fn go_to_text(&mut self, text: &str) -> Vec<Effect> {
+    /// `repo:tag`, `repo@digest` or `registry/repo…` with this registry;
+    /// what is not a reference is refused before anything is opened.
+    fn go_to_text(&mut self, text: &str) -> Result<Vec<Effect>, String> {
         let text = text.trim();
         let text = text
             .strip_prefix(&format!("{}/", self.session.registry))
             .unwrap_or(text);
         if text.is_empty() {
-            return Vec::new();
+            return Ok(Vec::new());
         }
+        let refuse = |e: &dyn std::fmt::Display| {
+            format!("go to {:?}: {e}", crate::text::escape_control(text))
+        };
         if names_a_registry(text) || is_registry_name(text) || text.starts_with("oci:") {
+            crate::target::Spec::parse(text.trim_end_matches('/')).map_err(|e| refuse(&e))?;
             self.say(format!("opening {text}…"));
-            return vec![Effect::Browse {
+            return Ok(vec![Effect::Browse {
                 target: text.to_owned(),
-            }];
+            }]);
         }
         let (repository, reference) = match text.split_once('@') {
-            Some((repository, digest)) => (repository, Some(digest)),
+            Some((repository, digest)) => {
+                digest
+                    .parse::<crate::oci::Digest>()
+                    .map_err(|e| refuse(&e))?;
+                (repository, Some(digest))
+            }
             None => {
                 let last_slash = text.rfind('/').map_or(0, |i| i + 1);
                 match text[last_slash..].rfind(':') {
-                    Some(i) => (&text[..last_slash + i], Some(&text[last_slash + i + 1..])),
+                    Some(i) => {
+                        let tag = &text[last_slash + i + 1..];
+                        crate::oci::reference::validate_tag(tag).map_err(|e| refuse(&e))?;
+                        (&text[..last_slash + i], Some(tag))
+                    }
                     None => (text, None),
                 }
             }
         };
-        match reference {
+        crate::oci::reference::validate_repository(repository).map_err(|e| refuse(&e))?;
+        Ok(match reference {
             Some(reference) if !reference.is_empty() => self.go_to(repository, reference),
             _ => self.start_repository(repository),
-        }
+        })
     }
-}
-
-/// The editing keys every typed line shares (prompts and dialogs): a
-/// character, Backspace, Ctrl-U clears the line, Ctrl-W deletes the word
-/// before the cursor (back to a space, `/`, `:` or `@`, so a path or a
-/// reference loses one part). Returns whether the key was one of them.
-pub(super) fn edit_text(text: &mut String, key: KeyEvent, action: Option<Action>) -> bool {
-    match action {
-        Some(Action::ClearLine) => {
-            text.clear();
-            return true;
-        }
-        Some(Action::DeleteWord) => {
-            let separator = |c: char| c.is_whitespace() || matches!(c, '/' | ':' | '@');
-            let kept = text.trim_end_matches(separator).len();
-            let start = text[..kept].rfind(separator).map_or(0, |i| i + 1);
-            text.truncate(start);
-            return true;
-        }
-        _ => {}
-    }
-    let control = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Backspace => {
-            text.pop();
-        }
-        KeyCode::Char(c) if !control => text.push(c),
-        _ => return false,
-    }
-    true
 }

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{App, Focus, InputLine, Popup};
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action, Mode};
 use crate::tui::message::Effect;
 
 impl App {
@@ -21,16 +21,32 @@ impl App {
         if self.input.is_some() {
             return self.on_input_key(key);
         }
-        if self.audit.is_some() {
-            return self.on_audit_key(key);
-        }
-        if self.files.is_some() {
-            return self.on_files_key(key);
+        if self.top_screen().is_some() {
+            return self.screen_key(key);
         }
         match self.config.keymap.action_for(&key) {
             Some(action) => self.on_action(action),
             None => Vec::new(),
         }
+    }
+
+    /// `?` on a screen: its keys first (read in `screen`'s modes), then
+    /// the ones that work everywhere.
+    pub(super) fn open_help(&mut self, screen: Mode) {
+        // A dialog stays under its help, as typed.
+        if let Some(open) = self.popup.take() {
+            self.beneath.push(open);
+        }
+        self.popup = Some(Popup::Help(screen));
+        self.popup_scroll = 0;
+    }
+
+    /// Every notice and error of the session, opened at the newest.
+    pub(super) fn open_messages(&mut self) {
+        self.popup = Some(Popup::Messages);
+        self.popup_scroll = u16::MAX;
+        let limit = (self.measure.popup_scroll_limit)(self, self.areas.screen);
+        self.popup_scroll = limit;
     }
 
     pub fn on_action(&mut self, action: Action) -> Vec<Effect> {
@@ -40,15 +56,11 @@ impl App {
                 Vec::new()
             }
             Action::Help => {
-                self.popup = Some(Popup::Help);
+                self.open_help(Mode::Browse);
                 Vec::new()
             }
             Action::Messages => {
-                self.popup = Some(Popup::Messages);
-                // The newest is at the bottom: open there.
-                self.popup_scroll = u16::MAX;
-                let limit = (self.measure.popup_scroll_limit)(self, self.areas.screen);
-                self.popup_scroll = limit;
+                self.open_messages();
                 Vec::new()
             }
             Action::SwitchPane => {
@@ -84,8 +96,16 @@ impl App {
                 self.say("cancelling…");
                 vec![Effect::CancelOperations]
             }
-            // Dialog keys are read by the dialogs; nothing runs to stop.
+            // Other screens' keys are read there; nothing runs to stop.
             Action::Stop
+            | Action::Sort
+            | Action::GoToImage
+            | Action::Preview
+            | Action::SaveFile
+            | Action::Close
+            | Action::Yes
+            | Action::No
+            | Action::CompleteType
             | Action::Confirm
             | Action::Cancel
             | Action::NextField

@@ -22,6 +22,10 @@ pub struct RunningOperation {
     pub reload: Option<NodePath>,
     /// A pull, kept to run again if the user agrees to replace a file.
     pub pull: Option<OperationRequest>,
+    /// The dialog it was started from, opened again as it was typed when
+    /// the operation fails (a file that is not there, a refused push), so
+    /// nothing has to be typed twice.
+    pub reopen: Option<Dialog>,
 }
 
 impl App {
@@ -31,8 +35,7 @@ impl App {
         request: OperationRequest,
         reload: Option<NodePath>,
     ) -> Vec<Effect> {
-        self.next_operation += 1;
-        let id = self.next_operation;
+        let id = self.next_id();
         let label = label.into();
         self.say(format!("{label}…"));
         let pull = matches!(
@@ -48,6 +51,7 @@ impl App {
                 bytes: None,
                 reload,
                 pull,
+                reopen: None,
             },
         );
         vec![Effect::Operation { id, request }]
@@ -81,15 +85,26 @@ impl App {
                 }
                 tracing::warn!("{}: {reason}", operation.label);
                 self.complain(format!("{} failed: {reason}", operation.label));
+                if let Some(dialog) = operation.reopen
+                    && self.popup.is_none()
+                {
+                    self.popup = Some(Popup::Dialog(dialog));
+                }
                 return Vec::new();
             }
         };
         match outcome {
-            OperationOutcome::Pulled { files } => {
+            OperationOutcome::Pulled { files, took } => {
                 let dir = self.config.download_dir.display().to_string();
-                match files.as_slice() {
-                    [one] => self.say(format!("pulled {}", one.display())),
-                    many => self.say(format!("pulled {} files into {dir}", many.len())),
+                let written = match files.as_slice() {
+                    [one] => one.display().to_string(),
+                    many => format!("{} files into {dir}", many.len()),
+                };
+                // What was taken first: a person asked for "the SBOM" and
+                // must learn which one it was.
+                match took.as_slice() {
+                    [] => self.say(format!("pulled {written}")),
+                    took => self.say(format!("pulled {}: {written}", took.join("; "))),
                 }
             }
             OperationOutcome::Attached { digest } => self.say(format!("attached {digest}")),
@@ -196,12 +211,20 @@ impl App {
                 };
                 // `s` on a platform row asks its index for that platform's
                 // SBOM, so BuildKit's in-index attestations are found too.
-                let (reference, platform) = match self.platform_of_selection(&path) {
-                    Some((index, platform)) if select == PullSelect::Sbom => {
-                        (index, PlatformChoice::One(platform))
-                    }
-                    _ => (reference, PlatformChoice::Auto),
+                let (reference, platform, graph_at) = match self.platform_of_selection(&path) {
+                    Some((index, platform)) if select == PullSelect::Sbom => (
+                        index,
+                        PlatformChoice::One(platform),
+                        path[..path.len() - 1].to_vec(),
+                    ),
+                    _ => (reference, PlatformChoice::Auto, path.clone()),
                 };
+                // What the tree discovered is the engine's answer: the
+                // registry is not asked again.
+                let known_graph = (select != PullSelect::Target)
+                    .then(|| self.tree.referrer_tree(&graph_at))
+                    .flatten()
+                    .map(std::sync::Arc::new);
                 let request = OperationRequest::Pull {
                     repository,
                     reference,
@@ -209,9 +232,24 @@ impl App {
                     platform,
                     output_dir,
                     replace_existing: false,
+                    known_graph,
                 };
                 self.start_operation(label, request, None)
             }
+            _ => self.open_dialog(action, repository, reference, source_tag),
+        }
+    }
+
+    /// Delete, attach and copy open their dialog (delete asks the engine
+    /// for its plan at once).
+    fn open_dialog(
+        &mut self,
+        action: Action,
+        repository: String,
+        reference: String,
+        source_tag: Option<String>,
+    ) -> Vec<Effect> {
+        match action {
             Action::Delete => {
                 self.popup = Some(Popup::Dialog(Dialog::Delete {
                     repository: repository.clone(),
@@ -267,39 +305,4 @@ impl App {
         let parent = self.tree.node(&path[..path.len().checked_sub(1)?])?;
         Some((parent.digest()?.to_string(), PlatformSpec::of(platform)))
     }
-
-    pub(super) fn on_path_completed(&mut self, typed: &str, completions: Vec<String>) {
-        if let Some(Popup::Dialog(Dialog::Attach {
-            fields,
-            completions: shown,
-            ..
-        })) = &mut self.popup
-            && fields[0] == typed
-        {
-            if let Some(prefix) = common_prefix(&completions) {
-                fields[0] = prefix;
-            }
-            *shown = if completions.len() > 1 {
-                completions
-            } else {
-                Vec::new()
-            };
-        }
-    }
-}
-
-fn common_prefix(items: &[String]) -> Option<String> {
-    let first = items.first()?;
-    let mut len = first.len();
-    for item in &items[1..] {
-        len = len.min(
-            first
-                .char_indices()
-                .zip(item.chars())
-                .take_while(|((_, a), b)| a == b)
-                .last()
-                .map_or(0, |((i, a), _)| i + a.len_utf8()),
-        );
-    }
-    Some(first[..len].to_owned())
 }

@@ -1,4 +1,5 @@
-//! Keys as the key map writes them: `q`, `Y`, `ctrl-c`, `pagedown`, `f1`.
+//! Keys as the key map writes them: `q`, `Y`, `ctrl-c`, `pagedown`, `f1`,
+//! read by crokey and shown short for hints (`pgdn`).
 
 use std::fmt;
 
@@ -27,70 +28,40 @@ impl KeyCombo {
         KeyCombo { code, modifiers }
     }
 
+    /// Reads a key as the config writes it, with crokey: `q`, `Y` (a
+    /// capital is that key with Shift), `ctrl-c`, `pagedown`, `f1`. A few
+    /// other spellings people type (`return`, `escape`, `pgup`, `pgdn`)
+    /// are taken too.
     pub fn parse(text: &str) -> Result<KeyCombo, String> {
-        let mut modifiers = KeyModifiers::NONE;
-        let mut rest = text;
-        loop {
-            let lower = rest.to_ascii_lowercase();
-            let (flag, len) = if lower.starts_with("ctrl-") {
-                (KeyModifiers::CONTROL, 5)
-            } else if lower.starts_with("alt-") {
-                (KeyModifiers::ALT, 4)
-            } else if lower.starts_with("shift-") {
-                (KeyModifiers::SHIFT, 6)
-            } else {
-                break;
-            };
-            if rest.len() == len {
-                break;
-            }
-            modifiers |= flag;
-            rest = &rest[len..];
-        }
-        let mut chars = rest.chars();
-        let code = match (chars.next(), chars.next()) {
-            (Some(c), None) => {
-                if modifiers.contains(KeyModifiers::SHIFT) {
-                    modifiers -= KeyModifiers::SHIFT;
-                    KeyCode::Char(c.to_ascii_uppercase())
-                } else {
-                    KeyCode::Char(c)
-                }
-            }
-            _ => named_key(&rest.to_ascii_lowercase())
-                .ok_or_else(|| format!("unknown key {text:?}"))?,
+        let (prefix, key) = match text.rfind('-') {
+            Some(at) if at + 1 < text.len() => text.split_at(at + 1),
+            _ => ("", text),
         };
+        let key = match key.to_ascii_lowercase().as_str() {
+            "return" => "enter".to_owned(),
+            "escape" => "esc".to_owned(),
+            "pgup" => "pageup".to_owned(),
+            "pgdn" => "pagedown".to_owned(),
+            // crokey reads every letter lower-case: a capital says Shift.
+            _ if key.chars().count() == 1 && key.chars().all(char::is_uppercase) => {
+                format!("shift-{}", key.to_lowercase())
+            }
+            _ => key.to_owned(),
+        };
+        let combination = crokey::parse(&format!("{prefix}{key}"))
+            .map_err(|_| format!("unknown key {text:?}"))?;
+        let code = match combination.codes {
+            crokey::OneToThree::One(code) => code,
+            _ => return Err(format!("{text:?} is more than one key")),
+        };
+        // As terminals send them: a character carries its case, not SHIFT;
+        // BackTab is Shift-Tab already.
+        let mut modifiers = combination.modifiers;
+        if matches!(code, KeyCode::Char(_) | KeyCode::BackTab) {
+            modifiers -= KeyModifiers::SHIFT;
+        }
         Ok(KeyCombo { code, modifiers })
     }
-}
-
-fn named_key(name: &str) -> Option<KeyCode> {
-    Some(match name {
-        "enter" | "return" => KeyCode::Enter,
-        "esc" | "escape" => KeyCode::Esc,
-        "tab" => KeyCode::Tab,
-        "backtab" => KeyCode::BackTab,
-        "up" => KeyCode::Up,
-        "down" => KeyCode::Down,
-        "left" => KeyCode::Left,
-        "right" => KeyCode::Right,
-        "pageup" | "pgup" => KeyCode::PageUp,
-        "pagedown" | "pgdn" => KeyCode::PageDown,
-        "home" => KeyCode::Home,
-        "end" => KeyCode::End,
-        "space" => KeyCode::Char(' '),
-        "backspace" => KeyCode::Backspace,
-        "delete" | "del" => KeyCode::Delete,
-        "insert" => KeyCode::Insert,
-        _ => {
-            let number: u8 = name.strip_prefix('f')?.parse().ok()?;
-            if (1..=12).contains(&number) {
-                KeyCode::F(number)
-            } else {
-                return None;
-            }
-        }
-    })
 }
 
 impl fmt::Display for KeyCombo {

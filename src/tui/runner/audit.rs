@@ -7,8 +7,8 @@ use crate::audit::trust_config::TrustMaterial;
 use crate::audit::{AuditOptions, AuditTarget, audit};
 use crate::ops::CancellationToken;
 use crate::store::{SharedStore, StoreError};
-use crate::tui::app::AuditMsg;
 use crate::tui::message::Msg;
+use crate::tui::screens::audit::AuditMsg;
 
 pub async fn perform(
     store: SharedStore,

@@ -17,8 +17,8 @@ use crate::layer::{FilesOptions, list_layer};
 use crate::oci::Descriptor;
 use crate::ops::{CancellationToken, OpError, Progress, ProgressSink};
 use crate::store::SharedStore;
-use crate::tui::app::files::{FilesMsg, Listed, PREVIEW_CAP, SaveRefusal};
 use crate::tui::message::Msg;
+use crate::tui::screens::files::{FilesMsg, Listed, PREVIEW_CAP, SaveRefusal};
 
 /// Sends the view's byte progress, summed over its layers, at most ten
 /// times a second.
@@ -49,15 +49,47 @@ fn progress_sink(id: u64, total: u64, sender: &UnboundedSender<Msg>) -> Progress
     sink
 }
 
+/// What a files view asks to list.
+pub struct Listing {
+    pub id: u64,
+    pub repository: String,
+    pub layers: Vec<Descriptor>,
+    pub merged: bool,
+    /// An index: its platform is chosen here, by the engine's chooser.
+    pub index: Option<String>,
+}
+
 pub async fn list(
     store: SharedStore,
-    id: u64,
-    repository: String,
-    layers: Vec<Descriptor>,
-    merged: bool,
+    listing: Listing,
     sender: UnboundedSender<Msg>,
     cancel: CancellationToken,
 ) {
+    let Listing {
+        id,
+        repository,
+        mut layers,
+        merged,
+        index,
+    } = listing;
+    if let Some(index) = index {
+        match platform_layers(&store, &repository, &index).await {
+            Ok((platform, found)) => {
+                layers = found;
+                let resolved = FilesMsg::Resolved {
+                    id,
+                    platform,
+                    layers: layers.clone(),
+                };
+                let _ = sender.send(Msg::Files(resolved));
+            }
+            Err(error) => {
+                let result = Err(error.to_string());
+                let _ = sender.send(Msg::Files(FilesMsg::Listed { id, result }));
+                return;
+            }
+        }
+    }
     let total = layers.iter().map(|l| l.size).sum();
     let sink = progress_sink(id, total, &sender);
     let options = FilesOptions::default();
@@ -82,6 +114,37 @@ pub async fn list(
     };
     let result = result.map_err(|e| e.to_string());
     let _ = sender.send(Msg::Files(FilesMsg::Listed { id, result }));
+}
+
+/// The platform of `index` the engine's chooser takes (as `regscope
+/// files` takes it), said the way the CLI says it, and that image's layers.
+async fn platform_layers(
+    store: &SharedStore,
+    repository: &str,
+    index: &str,
+) -> Result<(String, Vec<Descriptor>), OpError> {
+    let store = store.as_ref();
+    let index = store.fetch_manifest(repository, index).await?;
+    let entry = crate::graph::choose_platform(&index, None)?;
+    let platform = entry
+        .platform
+        .as_ref()
+        .map(crate::oci::PlatformSpec::of)
+        .map_or_else(|| "its only platform".to_owned(), |p| p.to_string());
+    let why = if entry
+        .platform
+        .as_ref()
+        .is_some_and(|p| crate::oci::PlatformSpec::host().matches(p))
+    {
+        "this machine's platform"
+    } else {
+        "the index's only platform"
+    };
+    let manifest = store
+        .fetch_manifest(repository, &entry.digest.to_string())
+        .await?;
+    let layers = crate::layer::image::filesystem_layers(&manifest)?;
+    Ok((format!("{platform} ({why})"), layers))
 }
 
 #[allow(clippy::too_many_arguments)] // one effect's fields, passed on as they come

@@ -39,43 +39,8 @@ async fn run_request(
     let store = store.as_ref();
     let result =
         match request {
-            OperationRequest::Pull {
-                repository,
-                reference,
-                select,
-                platform,
-                output_dir,
-                replace_existing,
-            } => {
-                // The TUI never replaces a different file it was not asked
-                // to: the pull stops, and the app asks.
-                let options = PullOptions {
-                    platform,
-                    replace_existing,
-                    ..PullOptions::new(output_dir, select)
-                };
-                ops::pull(store, &repository, &reference, &options, progress, cancel)
-                    .await
-                    .map(|outcome| OperationOutcome::Pulled {
-                        files: outcome.written.into_iter().map(|w| w.path).collect(),
-                    })
-            }
-            OperationRequest::PullBlob {
-                repository,
-                descriptor,
-                output_dir,
-                replace_existing,
-            } => {
-                let options = PullOptions {
-                    replace_existing,
-                    ..PullOptions::new(output_dir, PullSelect::Target)
-                };
-                let blobs = [*descriptor];
-                ops::pull::pull_blobs(store, &repository, &blobs, &options, progress, cancel)
-                    .await
-                    .map(|written| OperationOutcome::Pulled {
-                        files: written.into_iter().map(|w| w.path).collect(),
-                    })
+            request @ (OperationRequest::Pull { .. } | OperationRequest::PullBlob { .. }) => {
+                pull(store, request, progress, cancel).await
             }
             OperationRequest::Attach {
                 repository,
@@ -132,6 +97,83 @@ async fn run_request(
                 }),
         };
     result.map_err(Failure::from)
+}
+
+/// A pull of an artifact (or of its SBOM), or of one blob.
+async fn pull(
+    store: &dyn crate::store::Store,
+    request: OperationRequest,
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<OperationOutcome, ops::OpError> {
+    match request {
+        OperationRequest::Pull {
+            repository,
+            reference,
+            select,
+            platform,
+            output_dir,
+            replace_existing,
+            known_graph,
+        } => {
+            // The TUI never replaces a different file it was not asked
+            // to: the pull stops, and the app asks.
+            let options = PullOptions {
+                platform,
+                replace_existing,
+                known_graph,
+                ..PullOptions::new(output_dir, select)
+            };
+            ops::pull(store, &repository, &reference, &options, progress, cancel)
+                .await
+                .map(|outcome| OperationOutcome::Pulled {
+                    took: outcome.pulled.iter().map(took).collect(),
+                    files: outcome.written.into_iter().map(|w| w.path).collect(),
+                })
+        }
+        OperationRequest::PullBlob {
+            repository,
+            descriptor,
+            output_dir,
+            replace_existing,
+        } => {
+            let options = PullOptions {
+                replace_existing,
+                ..PullOptions::new(output_dir, PullSelect::Target)
+            };
+            let blobs = [*descriptor];
+            ops::pull::pull_blobs(store, &repository, &blobs, &options, progress, cancel)
+                .await
+                .map(|written| OperationOutcome::Pulled {
+                    files: written.into_iter().map(|w| w.path).collect(),
+                    took: Vec::new(),
+                })
+        }
+        _ => Err(ops::OpError::Invalid("not a pull".to_owned())),
+    }
+}
+
+/// What a pull took, for the status line: `SBOM sha256:1a2b3c4d5e6f
+/// (CycloneDX JSON, linux/amd64, found by the referrers API)`.
+fn took(pulled: &ops::pull::Pulled) -> String {
+    let mut about: Vec<String> = Vec::new();
+    if let Some(format) = pulled.format {
+        about.push(format.label().to_owned());
+    }
+    if let Some(platform) = &pulled.platform {
+        about.push(platform.to_string());
+    }
+    if !pulled.found_by.is_empty() {
+        about.push(format!("found by {}", pulled.found_by));
+    }
+    let digest = &pulled.manifest.digest;
+    format!(
+        "{} {}:{} ({})",
+        pulled.label,
+        digest.algorithm().name(),
+        digest.short(),
+        about.join(", ")
+    )
 }
 
 /// The store a copy goes to (`None`: the one being browsed) and its

@@ -18,6 +18,9 @@ pub struct Children {
     lower: Vec<Box<str>>,
     /// How many ids are fallback tags (`sha256-*`), kept as they come.
     digest_tags: usize,
+    /// How many ids are digests a person went to (not tags), kept as
+    /// they come, so a count never scans the list in a frame.
+    digest_references: usize,
     view: Mutex<Option<(ViewKey, Arc<ChildView>)>>,
     /// Indices of `ids` in display order, sorted once per list change.
     order: Mutex<Option<Arc<[u32]>>>,
@@ -116,6 +119,11 @@ impl Children {
         self.digest_tags
     }
 
+    /// How many of the ids are digests gone to, listed beside the tags.
+    pub fn digest_references(&self) -> usize {
+        self.digest_references
+    }
+
     /// Indices in display order: tags and repositories by version (a
     /// pinned one among the others, where it belongs), anything else as
     /// it came (a manifest's children have an order of their own).
@@ -161,6 +169,7 @@ impl Children {
     /// The lowercased name of an id about to be added, counted.
     fn arriving(&mut self, id: &NodeId) -> Box<str> {
         self.digest_tags += usize::from(id.is_digest_tag());
+        self.digest_references += usize::from(id.is_digest_reference());
         self.lowercased.fetch_add(1, Ordering::Relaxed);
         id.name().to_lowercase().into_boxed_str()
     }
@@ -176,6 +185,7 @@ impl Children {
         self.ids.clear();
         self.lower.clear();
         self.digest_tags = 0;
+        self.digest_references = 0;
         self.changed();
     }
 
@@ -192,6 +202,11 @@ impl Children {
         });
         self.lower = kept_lower;
         self.digest_tags = self.ids.iter().filter(|id| id.is_digest_tag()).count();
+        self.digest_references = self
+            .ids
+            .iter()
+            .filter(|id| id.is_digest_reference())
+            .count();
         self.changed();
     }
 
@@ -232,6 +247,7 @@ impl Clone for Children {
             ids: self.ids.clone(),
             lower: self.lower.clone(),
             digest_tags: self.digest_tags,
+            digest_references: self.digest_references,
             ..Children::default()
         }
     }

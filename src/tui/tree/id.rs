@@ -84,6 +84,12 @@ impl NodeId {
         matches!(self, NodeId::Tag(tag) if tag.starts_with("sha256-") || tag.starts_with("sha512-"))
     }
 
+    /// Whether it is a digest a person went to (`repo@sha256:…`), listed
+    /// beside the tags but not one of them (a tag never holds a colon).
+    pub fn is_digest_reference(&self) -> bool {
+        matches!(self, NodeId::Tag(tag) if tag.contains(':'))
+    }
+
     /// For a fallback tag: whether it is one of cosign's
     /// (`sha256-<hex>.sig`, `.att`, `.sbom`).
     pub fn is_cosign_tag(&self) -> bool {

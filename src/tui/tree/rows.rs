@@ -65,12 +65,47 @@ impl Tree {
         let view = node
             .children
             .view(&filter, self.show_digest_tags, LIST_LIMIT, self.as_listed);
-        let shown = view
+        let mut shown: Vec<&NodeId> = view
             .shown
             .iter()
             .filter_map(|&i| node.children.get(i as usize))
             .collect();
+        if !filter.is_empty() {
+            // An open entry whose expanded graph holds a match stays, first:
+            // a filter typed at the root must not hide the graph being read.
+            let kept: Vec<&NodeId> = node
+                .children
+                .iter()
+                .filter(|id| !shown.contains(id))
+                .filter(|id| self.open_below_matches(path, id, &filter))
+                .collect();
+            shown.splice(0..0, kept);
+        }
         (shown, view.hidden)
+    }
+
+    /// Whether `id` under `list` is open and something loaded below it
+    /// reads as `filter` (lowercased): a name, a digest, an artifact type
+    /// or its kind ("sbom").
+    fn open_below_matches(&self, list: &[NodeId], id: &NodeId, filter: &str) -> bool {
+        let mut child = list.to_vec();
+        child.push(id.clone());
+        if !self.opened.contains(&child) {
+            return false;
+        }
+        self.nodes.iter().any(|(path, node)| {
+            path.len() > child.len()
+                && path.starts_with(&child)
+                && (path
+                    .last()
+                    .is_some_and(|last| last.name().to_lowercase().contains(filter))
+                    || node
+                        .artifact_type()
+                        .is_some_and(|t| t.to_lowercase().contains(filter))
+                    || node
+                        .artifact_kind()
+                        .is_some_and(|k| k.label().to_lowercase().contains(filter)))
+        })
     }
 
     /// Moves the selection to a visible row of `rows` (after a filter, a

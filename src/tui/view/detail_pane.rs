@@ -8,23 +8,24 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 mod manifest;
+mod parts;
 mod text;
+
+use parts::{annotation_lines, descriptor_lines, preview_parts, warning_line};
 
 pub use text::DetailText;
 
-use super::labels::{self, human_size};
 use super::tree_pane::pane_block;
-use crate::oci::Descriptor;
 use crate::oci::media_type as mt;
 use crate::text::escape_control;
 use crate::tui::app::{App, Focus};
-use crate::tui::preview::{Content, PREVIEW_LIMIT, note};
-use crate::tui::tree::{Node, NodeKind, Slot, Status};
+use crate::tui::preview::note;
+use crate::tui::tree::{Node, NodeKind, Status};
 
 pub struct DetailPane<'a> {
     pub app: &'a App,
@@ -108,13 +109,13 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
                 "referrers",
                 super::status_bar::support_label(app),
             ));
-            lines.push(field(app, "repositories", listing_count(node)));
+            lines.push(field(app, "repositories", listing_count(app, node)));
             filter_line(app, &mut lines);
         }
         NodeKind::Repository { name } => {
             lines.push(field(app, "repository", escape_control(name).into_owned()));
             let digest_tags = node.children().digest_tags();
-            lines.push(field(app, "tags", listing_count(node)));
+            lines.push(field(app, "tags", listing_count(app, node)));
             filter_line(app, &mut lines);
             if digest_tags > 0 {
                 let shown = if app.tree.show_digest_tags() {
@@ -182,128 +183,15 @@ fn filter_line(app: &App, lines: &mut DetailText) {
     }
 }
 
-fn listing_count(node: &Node) -> String {
+/// The entries of a listing, counted as the tree counts them.
+fn listing_count(app: &App, node: &Node) -> String {
+    let listed = app.tree.listed_count(app.tree.selected());
     match &node.listing.status {
-        Status::Idle => "Enter lists them".to_owned(),
-        Status::Loading => format!("{} so far…", node.children().len()),
-        _ => node.children().len().to_string(),
-    }
-}
-
-fn warning_line(app: &App, warning: &str) -> Line<'static> {
-    let _ = app;
-    Line::from(Span::styled(
-        format!("! {}", escape_control(warning)),
-        Style::new().fg(Color::Yellow),
-    ))
-}
-
-fn descriptor_lines(app: &App, descriptor: &Descriptor, lines: &mut DetailText<'_>) {
-    lines.push(field(
-        app,
-        "media type",
-        escape_control(&descriptor.media_type).into_owned(),
-    ));
-    if let Some(artifact_type) = &descriptor.artifact_type {
-        let friendly =
-            mt::friendly_name(artifact_type).map_or_else(String::new, |f| format!("  ({f})"));
-        lines.push(field(
-            app,
-            "artifact type",
-            format!("{}{friendly}", escape_control(artifact_type)),
-        ));
-    }
-    lines.push(field(app, "digest", descriptor.digest.to_string()));
-    lines.push(field(
-        app,
-        "size",
-        format!(
-            "{} ({} bytes)",
-            human_size(descriptor.size),
-            descriptor.size
+        Status::Idle => format!(
+            "not listed yet ({} lists them)",
+            app.config.keymap.hint(crate::tui::keymap::Action::Refresh)
         ),
-    ));
-    if let Some(platform) = &descriptor.platform {
-        lines.push(field(
-            app,
-            "platform",
-            escape_control(&platform.to_string()).into_owned(),
-        ));
-    }
-}
-
-fn annotation_lines<'a>(
-    app: &App,
-    annotations: impl Iterator<Item = (&'a String, &'a String)>,
-    lines: &mut DetailText<'_>,
-) {
-    let annotations: Vec<_> = annotations.collect();
-    if annotations.is_empty() {
-        return;
-    }
-    lines.extend(section(app, "Annotations"));
-    let width = annotations
-        .iter()
-        .map(|(k, _)| k.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(48);
-    for (key, value) in annotations {
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("  {:<width$}  ", escape_control(key)),
-                Style::new().fg(Color::Cyan),
-            ),
-            Span::raw(escape_control(value).into_owned()),
-        ]));
-    }
-}
-
-/// A preview's lines once its bytes are here (laid out when they
-/// arrived); its state until then.
-fn preview_parts<'a>(app: &App, node: &'a Node, lines: &mut DetailText<'a>) {
-    let Slot { status, .. } = &node.preview_slot;
-    match (status, &node.preview) {
-        (_, Some(preview)) => match &preview.content {
-            Content::Lines(kept) => lines.keep(kept),
-            Content::Facts(facts) => lines.extend(
-                facts
-                    .iter()
-                    .map(|(label, value)| field(app, label, value.clone())),
-            ),
-            Content::Sbom(table) => {
-                let matches = table.matching(&app.detail_search);
-                let count = matches.as_deref().map(<[u32]>::len);
-                lines.extend(table.head(&app.detail_search, count, heading(app)));
-                match matches {
-                    Some(picked) => lines.pick(table.component_rows(), picked),
-                    None => lines.keep(table.component_rows()),
-                }
-            }
-        },
-        (Status::Loading, _) => lines.push(note(format!("{} loading", labels::spinner(app.tick)))),
-        (Status::Failed(failure), _) => lines.push(Line::from(Span::styled(
-            format!(
-                "✗ {}{}",
-                escape_control(&failure.to_string()),
-                if failure.retry_may_help() {
-                    "  (r retries)"
-                } else {
-                    ""
-                }
-            ),
-            Style::new().fg(app.config.theme.error),
-        ))),
-        _ => {
-            let size = node.descriptor.as_ref().map_or(0, |d| d.size);
-            if size > PREVIEW_LIMIT {
-                lines.push(note(format!(
-                    "{} is too large to preview",
-                    human_size(size)
-                )));
-            } else {
-                lines.push(note("not loaded"));
-            }
-        }
+        Status::Loading => format!("{listed} so far…"),
+        _ => listed.to_string(),
     }
 }

@@ -11,179 +11,235 @@ use crate::tui::app::{App, Dialog};
 use crate::tui::keymap::Action;
 
 pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
-    let accent = Style::new().fg(app.config.theme.accent);
-    let dim = Style::new().fg(Color::DarkGray);
     match dialog {
         Dialog::Delete {
             repository,
             reference,
             goes,
             plan,
-        } => {
-            let mut lines = vec![Line::raw(format!(
-                " delete {}@{reference}",
-                escape_control(repository)
-            ))];
-            match plan {
-                None => lines.push(Line::styled(" working out what goes…", dim)),
-                Some(plan) => {
-                    lines.push(Line::raw(format!(
-                        " removes {}; referrers go before what they refer to:",
-                        crate::text::count(plan.manifests.len(), "manifest")
-                    )));
-                    lines.extend(goes.iter().map(|g| {
-                        Line::styled(
-                            format!("   {}", escape_control(g)),
-                            Style::new().fg(app.config.theme.error),
-                        )
-                    }));
-                    for warning in &plan.warnings {
-                        lines.push(Line::styled(format!(" ! {}", escape_control(warning)), dim));
-                    }
-                }
-            }
-            PopupText {
-                title: "delete",
-                body: lines,
-                keys: vec![Line::styled(
-                    format!(
-                        " y/{} deletes · n/{} keeps · {}/{} scroll",
-                        hint(app, Action::Confirm),
-                        hint(app, Action::Cancel),
-                        hint(app, Action::Up),
-                        hint(app, Action::Down),
-                    ),
-                    dim,
-                )],
-                indent: None,
-            }
-        }
-        Dialog::Replace { path } => PopupText {
-            title: "replace?",
-            body: vec![
-                Line::raw(format!(" {}", escape_control(&path.display().to_string()))),
-                Line::raw(" already exists with other content; nothing was written."),
-                Line::raw(" Replace it with what the registry holds?"),
-            ],
-            keys: vec![Line::styled(
-                format!(
-                    " y/{} replaces · n/{} keeps the file",
-                    hint(app, Action::Confirm),
-                    hint(app, Action::Cancel),
-                ),
-                dim,
-            )],
-            indent: None,
-        },
+        } => delete_text(app, repository, reference, goes, plan.as_deref()),
+        Dialog::Replace { path } => replace_text(app, path),
         Dialog::Attach {
             subject,
             fields,
             field,
             completions,
             ..
-        } => {
-            let labels = ["file", "artifact type", "annotations"];
-            let mut lines = vec![Line::raw(format!(" attach to {subject}")), Line::raw("")];
-            for (index, label) in labels.iter().enumerate() {
-                let marker = if index == *field { "▸" } else { " " };
-                lines.push(Line::from(vec![
-                    Span::styled(format!(" {marker} {label:<14}"), accent),
-                    Span::raw(escape_control(&fields[index]).into_owned()),
-                ]));
-            }
-            lines.extend(problem(app));
-            if !completions.is_empty() {
-                let shown: Vec<String> = completions
-                    .iter()
-                    .take(8)
-                    .map(|c| escape_control(c).into_owned())
-                    .collect();
-                lines.push(Line::styled(format!("   {}", shown.join("  ")), dim));
-            }
-            lines.push(Line::styled("   annotations: key=value,key=value", dim));
-            lines.push(Line::styled(
-                format!(" types: {}", ARTIFACT_TYPE_SUGGESTIONS.join(", ")),
-                dim,
-            ));
-            PopupText {
-                title: "attach",
-                body: lines,
-                keys: vec![
-                    Line::styled(
-                        format!(
-                            " {}/{} fields · {} completes the path · → completes the type",
-                            hint(app, Action::PreviousField),
-                            hint(app, Action::NextField),
-                            hint(app, Action::Complete),
-                        ),
-                        dim,
-                    ),
-                    Line::styled(
-                        format!(
-                            " {} attaches · {} cancels",
-                            hint(app, Action::Confirm),
-                            hint(app, Action::Cancel)
-                        ),
-                        dim,
-                    ),
-                ],
-                indent: None,
-            }
-        }
+        } => attach_text(app, subject, fields, *field, completions),
         Dialog::Copy {
             repository,
             reference,
             source_tag,
             destination,
-        } => {
-            let tag_note = source_tag.as_ref().map_or_else(
-                || " without a tag, the copy is pushed by digest only".to_owned(),
-                |tag| format!(" without a tag, the copy is tagged {}", escape_control(tag)),
-            );
-            let mut lines = vec![
-                Line::raw(format!(
-                    " copy {}/{}@{reference} with its referrers",
-                    escape_control(&app.session.registry),
-                    escape_control(repository)
-                )),
-                Line::from(vec![
-                    Span::styled(" to ", accent),
-                    Span::raw(escape_control(destination).into_owned()),
-                ]),
-            ];
-            lines.extend(problem(app));
-            lines.extend([
-                Line::raw(""),
+        } => copy_text(
+            app,
+            repository,
+            reference,
+            source_tag.as_deref(),
+            destination,
+        ),
+    }
+}
+
+/// Exactly what a delete removes, once the engine planned it.
+fn delete_text(
+    app: &App,
+    repository: &str,
+    reference: &str,
+    goes: &[String],
+    plan: Option<&crate::ops::DeletePlan>,
+) -> PopupText {
+    let dim = Style::new().fg(Color::DarkGray);
+    let mut lines = vec![Line::raw(format!(
+        " delete {}@{reference}",
+        escape_control(repository)
+    ))];
+    match plan {
+        None => lines.push(Line::styled(" working out what goes…", dim)),
+        Some(plan) => {
+            lines.push(Line::raw(format!(
+                " removes {}; referrers go before what they refer to:",
+                crate::text::count(plan.manifests.len(), "manifest")
+            )));
+            lines.extend(goes.iter().map(|g| {
                 Line::styled(
-                    " repo[:tag] here · registry/repo[:tag] · oci:DIR[:tag]",
-                    dim,
-                ),
-                Line::styled(tag_note, dim),
-            ]);
-            let saved = &app.config.registries;
-            if !saved.is_empty() {
-                let shown: Vec<String> = saved
-                    .iter()
-                    .map(|r| escape_control(r).into_owned())
-                    .collect();
-                lines.push(Line::styled(format!(" saved: {}", shown.join("  ")), dim));
-            }
-            PopupText {
-                title: "copy",
-                body: lines,
-                keys: vec![Line::styled(
-                    format!(
-                        " {} copies · {} cancels · {} clears · {} deletes a word",
-                        hint(app, Action::Confirm),
-                        hint(app, Action::Cancel),
-                        hint(app, Action::ClearLine),
-                        hint(app, Action::DeleteWord),
-                    ),
-                    dim,
-                )],
-                indent: None,
+                    format!("   {}", escape_control(g)),
+                    Style::new().fg(app.config.theme.error),
+                )
+            }));
+            for warning in &plan.warnings {
+                lines.push(Line::styled(format!(" ! {}", escape_control(warning)), dim));
             }
         }
+    }
+    PopupText {
+        title: "delete",
+        body: lines,
+        keys: vec![Line::styled(
+            format!(
+                " {}/{} deletes · {}/{} keeps · {}/{} scroll",
+                hint(app, Action::Yes),
+                hint(app, Action::Confirm),
+                hint(app, Action::No),
+                hint(app, Action::Cancel),
+                hint(app, Action::Up),
+                hint(app, Action::Down),
+            ),
+            dim,
+        )],
+        indent: None,
+    }
+}
+
+/// A pull found a different file where it would write.
+fn replace_text(app: &App, path: &std::path::Path) -> PopupText {
+    PopupText {
+        title: "replace?",
+        body: vec![
+            Line::raw(format!(" {}", escape_control(&path.display().to_string()))),
+            Line::raw(" already exists with other content; nothing was written."),
+            Line::raw(" Replace it with what the registry holds?"),
+        ],
+        keys: vec![Line::styled(
+            format!(
+                " {}/{} replaces · {}/{} keeps the file",
+                hint(app, Action::Yes),
+                hint(app, Action::Confirm),
+                hint(app, Action::No),
+                hint(app, Action::Cancel),
+            ),
+            Style::new().fg(Color::DarkGray),
+        )],
+        indent: None,
+    }
+}
+
+/// The attach dialog: its three fields (an empty one shows what it takes),
+/// then why Enter was refused, then what Tab found.
+fn attach_text(
+    app: &App,
+    subject: &str,
+    fields: &[String; 3],
+    field: usize,
+    completions: &[String],
+) -> PopupText {
+    let accent = Style::new().fg(app.config.theme.accent);
+    let dim = Style::new().fg(Color::DarkGray);
+    let labels = [
+        ("file", "a file or directory"),
+        ("artifact type", "e.g. application/vnd.cyclonedx+json"),
+        ("annotations", "key=value,key=value (optional)"),
+    ];
+    let mut lines = vec![Line::raw(format!(" attach to {subject}")), Line::raw("")];
+    for (index, (label, placeholder)) in labels.iter().enumerate() {
+        let marker = if index == field { "▸" } else { " " };
+        let value = if fields[index].is_empty() {
+            Span::styled(*placeholder, dim)
+        } else {
+            Span::raw(escape_control(&fields[index]).into_owned())
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {marker} {label:<14}"), accent),
+            value,
+        ]));
+    }
+    lines.extend(problem(app));
+    if !completions.is_empty() {
+        let shown: Vec<String> = completions
+            .iter()
+            .take(8)
+            .map(|c| escape_control(c).into_owned())
+            .collect();
+        lines.push(Line::styled(format!("   {}", shown.join("  ")), dim));
+    }
+    lines.push(Line::styled(
+        format!(" types: {}", ARTIFACT_TYPE_SUGGESTIONS.join(", ")),
+        dim,
+    ));
+    PopupText {
+        title: "attach",
+        body: lines,
+        keys: vec![
+            Line::styled(
+                format!(
+                    " {}/{} fields · {} completes the path · {} completes the type",
+                    hint(app, Action::PreviousField),
+                    hint(app, Action::NextField),
+                    hint(app, Action::Complete),
+                    hint(app, Action::CompleteType),
+                ),
+                dim,
+            ),
+            Line::styled(
+                format!(
+                    " {} attaches · {} cancels",
+                    hint(app, Action::Confirm),
+                    hint(app, Action::Cancel)
+                ),
+                dim,
+            ),
+        ],
+        indent: None,
+    }
+}
+
+/// The copy dialog: where to, and what tag the copy takes.
+fn copy_text(
+    app: &App,
+    repository: &str,
+    reference: &str,
+    source_tag: Option<&str>,
+    destination: &str,
+) -> PopupText {
+    let accent = Style::new().fg(app.config.theme.accent);
+    let dim = Style::new().fg(Color::DarkGray);
+
+    let tag_note = source_tag.as_ref().map_or_else(
+        || " without a tag, the copy is pushed by digest only".to_owned(),
+        |tag| format!(" without a tag, the copy is tagged {}", escape_control(tag)),
+    );
+    let mut lines = vec![
+        Line::raw(format!(
+            " copy {}/{}@{reference} with its referrers",
+            escape_control(&app.session.registry),
+            escape_control(repository)
+        )),
+        Line::from(vec![
+            Span::styled(" to ", accent),
+            Span::raw(escape_control(destination).into_owned()),
+        ]),
+    ];
+    lines.extend(problem(app));
+    lines.extend([
+        Line::raw(""),
+        Line::styled(
+            " repo[:tag] here · registry/repo[:tag] · oci:DIR[:tag]",
+            dim,
+        ),
+        Line::styled(tag_note, dim),
+    ]);
+    let saved = &app.config.registries;
+    if !saved.is_empty() {
+        let shown: Vec<String> = saved
+            .iter()
+            .map(|r| escape_control(r).into_owned())
+            .collect();
+        lines.push(Line::styled(format!(" saved: {}", shown.join("  ")), dim));
+    }
+    PopupText {
+        title: "copy",
+        body: lines,
+        keys: vec![Line::styled(
+            format!(
+                " {} copies · {} cancels · {} clears · {} deletes a word",
+                hint(app, Action::Confirm),
+                hint(app, Action::Cancel),
+                hint(app, Action::ClearLine),
+                hint(app, Action::DeleteWord),
+            ),
+            dim,
+        )],
+        indent: None,
     }
 }
 

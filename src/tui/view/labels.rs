@@ -38,18 +38,14 @@ pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>>
                 escape_control(&app.session.store_name).into_owned(),
                 Style::new().add_modifier(Modifier::BOLD),
             ));
-            if !node.children().is_empty() {
-                spans.extend(list_count(app, path, node, "repository", "repositories"));
-            }
+            spans.extend(list_count(app, path, node, "repository", "repositories"));
         }
         NodeKind::Repository { name } => {
             spans.push(Span::styled(
                 escape_control(name).into_owned(),
                 Style::new().fg(theme.accent),
             ));
-            if !node.children().is_empty() {
-                spans.extend(list_count(app, path, node, "tag", "tags"));
-            }
+            spans.extend(list_count(app, path, node, "tag", "tags"));
         }
         NodeKind::Group { artifact_type } => {
             spans.push(Span::styled(
@@ -60,89 +56,8 @@ pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>>
             ));
             spans.push(Span::styled(format!("  {}", node.children().len()), dim));
         }
-        NodeKind::Manifest { role, .. } => {
-            let name = match role {
-                ManifestRole::Tag(tag) => escape_control(tag).into_owned(),
-                ManifestRole::Platform => node
-                    .descriptor
-                    .as_ref()
-                    .and_then(|d| d.platform.as_ref())
-                    .map_or_else(
-                        || "platform".to_owned(),
-                        |p| escape_control(&p.to_string()).into_owned(),
-                    ),
-                ManifestRole::Attestation => "attestation".to_owned(),
-                ManifestRole::Referrer => digest_text(node),
-            };
-            spans.push(Span::styled(
-                name,
-                Style::new().add_modifier(Modifier::BOLD),
-            ));
-            if let Some(kind) = node.artifact_kind() {
-                // "sbom attestation" and "signature" tell a Sigstore bundle
-                // that attests from one that signs.
-                let attestation = if node.is_attestation() && kind != ArtifactKind::Attestation {
-                    " attestation"
-                } else {
-                    ""
-                };
-                spans.push(Span::styled(
-                    format!("  {}{attestation}", kind.label()),
-                    Style::new().fg(theme.kind(kind)),
-                ));
-            }
-            // What people scan for first (kind, attachments, size), the
-            // digest last: it is the longest and the pane may cut it.
-            if let Some(count) = node.referrer_count().filter(|c| *c > 0) {
-                spans.push(Span::styled(
-                    format!("  ◂ {}", count_of(count, "referrer", "referrers")),
-                    Style::new().fg(theme.accent),
-                ));
-            }
-            push_size(node, &mut spans);
-            if !matches!(role, ManifestRole::Referrer) && node.descriptor.is_some() {
-                spans.push(Span::styled(format!("  {}", digest_text(node)), dim));
-            }
-            // Where an attachment came from, when not the store's own
-            // referrers listing, and a warning when it does not check out.
-            for found in &node.found_by {
-                match found {
-                    FoundBy::CosignTag(_) => spans.push(Span::styled("  via cosign tag", dim)),
-                    FoundBy::BuildKitAttestation => {
-                        spans.push(Span::styled("  via BuildKit", dim));
-                    }
-                    FoundBy::Referrers(_) => {}
-                }
-            }
-            if node.verified == Some(false) {
-                spans.push(Span::styled("  ⚠ unlinked", Style::new().fg(Color::Yellow)));
-            }
-        }
-        NodeKind::Blob { role, .. } => {
-            let role = match role {
-                BlobRole::Config => "config".to_owned(),
-                BlobRole::Layer(i) => format!("layer {i}"),
-            };
-            spans.push(Span::raw(role));
-            if let Some(descriptor) = &node.descriptor {
-                let what = descriptor.title().map_or_else(
-                    || short_media_type(&descriptor.media_type),
-                    |t| escape_control(t).into_owned(),
-                );
-                // A config's media type says "config" again: skip it.
-                if what != "config" {
-                    spans.push(Span::styled(
-                        format!("  {what}"),
-                        Style::new().fg(Color::Gray),
-                    ));
-                }
-                spans.push(Span::styled(
-                    format!("  {}", descriptor.digest.short()),
-                    dim,
-                ));
-            }
-            push_size(node, &mut spans);
-        }
+        NodeKind::Manifest { role, .. } => spans.extend(manifest_spans(app, node, role)),
+        NodeKind::Blob { role, .. } => spans.extend(blob_spans(node, role)),
     }
     if node.is_loading() {
         spans.push(Span::styled(
@@ -162,8 +77,105 @@ pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>>
     spans
 }
 
+/// A manifest's row: its name (tag, platform, digest), its kind, its
+/// referrers, size and digest, where it was found, whether it is linked.
+fn manifest_spans(app: &App, node: &Node, role: &ManifestRole) -> Vec<Span<'static>> {
+    let theme = &app.config.theme;
+    let dim = Style::new().fg(Color::DarkGray);
+    let mut spans = Vec::new();
+    let name = match role {
+        ManifestRole::Tag(tag) => escape_control(tag).into_owned(),
+        ManifestRole::Platform => node
+            .descriptor
+            .as_ref()
+            .and_then(|d| d.platform.as_ref())
+            .map_or_else(
+                || "platform".to_owned(),
+                |p| escape_control(&p.to_string()).into_owned(),
+            ),
+        ManifestRole::Attestation => "attestation".to_owned(),
+        ManifestRole::Referrer => digest_text(node),
+    };
+    spans.push(Span::styled(
+        name,
+        Style::new().add_modifier(Modifier::BOLD),
+    ));
+    if let Some(kind) = node.artifact_kind() {
+        // "sbom attestation" and "signature" tell a Sigstore bundle
+        // that attests from one that signs.
+        let attestation = if node.is_attestation() && kind != ArtifactKind::Attestation {
+            " attestation"
+        } else {
+            ""
+        };
+        spans.push(Span::styled(
+            format!("  {}{attestation}", kind.label()),
+            Style::new().fg(theme.kind(kind)),
+        ));
+    }
+    // What people scan for first (kind, attachments, size), the
+    // digest last: it is the longest and the pane may cut it.
+    if let Some(count) = node.referrer_count().filter(|c| *c > 0) {
+        spans.push(Span::styled(
+            format!("  ◂ {}", count_of(count, "referrer", "referrers")),
+            Style::new().fg(theme.accent),
+        ));
+    }
+    push_size(node, &mut spans);
+    if !matches!(role, ManifestRole::Referrer) && node.descriptor.is_some() {
+        spans.push(Span::styled(format!("  {}", digest_text(node)), dim));
+    }
+    // Where an attachment came from, when not the store's own
+    // referrers listing, and a warning when it does not check out.
+    for found in &node.found_by {
+        match found {
+            FoundBy::CosignTag(_) => spans.push(Span::styled("  via cosign tag", dim)),
+            FoundBy::BuildKitAttestation => {
+                spans.push(Span::styled("  via BuildKit", dim));
+            }
+            FoundBy::Referrers(_) => {}
+        }
+    }
+    if node.verified == Some(false) {
+        spans.push(Span::styled("  ⚠ unlinked", Style::new().fg(Color::Yellow)));
+    }
+    spans
+}
+
+/// A config's or layer's row: its role, title or short media type,
+/// digest and size.
+fn blob_spans(node: &Node, role: &BlobRole) -> Vec<Span<'static>> {
+    let dim = Style::new().fg(Color::DarkGray);
+    let mut spans = Vec::new();
+    let role = match role {
+        BlobRole::Config => "config".to_owned(),
+        BlobRole::Layer(i) => format!("layer {i}"),
+    };
+    spans.push(Span::raw(role));
+    if let Some(descriptor) = &node.descriptor {
+        let what = descriptor.title().map_or_else(
+            || short_media_type(&descriptor.media_type),
+            |t| escape_control(t).into_owned(),
+        );
+        // A config's media type says "config" again: skip it.
+        if what != "config" {
+            spans.push(Span::styled(
+                format!("  {what}"),
+                Style::new().fg(Color::Gray),
+            ));
+        }
+        spans.push(Span::styled(
+            format!("  {}", descriptor.digest.short()),
+            dim,
+        ));
+    }
+    push_size(node, &mut spans);
+    spans
+}
+
 /// `3 tags`; with a filter, `1 of 3 tags` and the filter, so a list never
-/// hides rows without saying so.
+/// hides rows without saying so. Counted as shown: hidden fallback tags
+/// and a digest gone to are not tags; a list never read has no count.
 fn list_count(
     app: &App,
     path: &[NodeId],
@@ -172,6 +184,10 @@ fn list_count(
     many: &str,
 ) -> Vec<Span<'static>> {
     let dim = Style::new().fg(Color::DarkGray);
+    if node.listing.status == crate::tui::tree::Status::Idle {
+        let refresh = app.config.keymap.hint(crate::tui::keymap::Action::Refresh);
+        return vec![Span::styled(format!("  not listed ({refresh} lists)"), dim)];
+    }
     match (app.tree.filtered_count(path), app.tree.filter(path)) {
         (Some((shown, total)), Some(filter)) => vec![
             Span::styled(
@@ -181,7 +197,7 @@ fn list_count(
             Span::styled(format!("  /{}", escape_control(filter)), dim),
         ],
         _ => vec![Span::styled(
-            format!("  {}", count_of(node.children().len(), one, many)),
+            format!("  {}", count_of(app.tree.listed_count(path), one, many)),
             dim,
         )],
     }

@@ -39,7 +39,7 @@ pub fn messages_text(app: &App) -> PopupText {
             keymap.hint(Action::PageUp),
             keymap.hint(Action::PageDown),
             keymap.hint(Action::Messages),
-            keymap.hint(Action::Cancel),
+            keymap.hint(Action::Close),
         ),
         dim,
     )];

@@ -85,7 +85,7 @@ fn geometry(area: Rect, text: &PopupText) -> Geometry {
 /// with a hanging indent.
 fn popup_text(app: &App, area: Rect) -> Option<PopupText> {
     let mut text = match &app.popup {
-        Some(Popup::Help) => help_text(app),
+        Some(Popup::Help(screen)) => help_text(app, *screen),
         Some(Popup::Messages) => messages_text(app),
         Some(Popup::Dialog(dialog)) => dialog_text(app, dialog),
         None => return None,
@@ -155,20 +155,40 @@ impl Widget for &PopupView<'_> {
 /// How wide the help's column of keys is.
 const HELP_KEYS_WIDTH: usize = 16;
 
-/// Every action with its keys, straight from the loaded key map.
-fn help_text(app: &App) -> PopupText {
+/// The keys of the screen it was opened on, in the modes it reads them,
+/// then the global ones: straight from the loaded key map.
+fn help_text(app: &App, screen: Mode) -> PopupText {
     let keymap = &app.config.keymap;
-    let dialog_heading = Line::styled(
-        " in dialogs and prompts:",
-        Style::new().fg(app.config.theme.accent),
-    );
-    let browse = Action::ALL.iter().filter(|a| a.mode() == Mode::Browse);
-    let dialog = Action::ALL.iter().filter(|a| a.mode() == Mode::Dialog);
-    let mut lines: Vec<Line<'static>> = browse
-        .map(|&action| help_line(app, action))
-        .chain(std::iter::once(dialog_heading))
-        .chain(dialog.map(|&action| help_line(app, action)))
+    let heading = |mode: Mode| {
+        Line::styled(
+            format!(" {}:", mode.heading()),
+            Style::new().fg(app.config.theme.accent),
+        )
+    };
+    let mut modes: Vec<Mode> = screen
+        .lookup()
+        .iter()
+        .copied()
+        .filter(|m| *m != Mode::Global)
         .collect();
+    // The tree's prompts (`/`, `g`) and dialogs are typed in there.
+    if screen == Mode::Browse {
+        modes.push(Mode::Dialog);
+    }
+    modes.push(Mode::Global);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for mode in modes {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(heading(mode));
+        lines.extend(
+            Action::ALL
+                .iter()
+                .filter(|a| a.mode() == mode)
+                .map(|&action| help_line(app, action)),
+        );
+    }
     lines.extend(help_tail(app));
     let dim = Style::new().fg(Color::DarkGray);
     let keys = vec![Line::styled(
@@ -180,7 +200,7 @@ fn help_text(app: &App) -> PopupText {
             keymap.hint(Action::PageDown),
             keymap.hint(Action::First),
             keymap.hint(Action::Last),
-            keymap.hint(Action::Cancel),
+            keymap.hint(Action::Close),
         ),
         dim,
     )];

@@ -125,6 +125,7 @@ impl Widget for &StatusBar<'_> {
                 Style::new().fg(Color::Yellow),
             ));
         }
-        Line::from(spans).render(area, buf);
+        // A cut bar says so: the last message may be what was cut.
+        super::wrap::ellipsis(Line::from(spans), area.width).render(area, buf);
     }
 }

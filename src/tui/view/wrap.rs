@@ -30,12 +30,19 @@ pub fn hanging<'a>(line: Line<'a>, width: u16, indent: usize) -> Vec<Line<'a>> {
                     column = indent;
                     continue;
                 }
-                // A word wider than a row: cut it.
+                // A word wider than a row: cut it, after a separator
+                // where one is (`sha256:`, a path's `/`), so the pieces
+                // still read.
                 let room = width.saturating_sub(column).max(1);
                 let cut = word
                     .char_indices()
                     .nth(room)
                     .map_or(word.len(), |(at, _)| at);
+                let cut = word[..cut]
+                    .rfind(['/', ':', ',', '-', '.', '+', '=', '@'])
+                    .map(|at| at + 1)
+                    .filter(|at| *at > cut / 2)
+                    .unwrap_or(cut);
                 let rest = word.split_off(cut);
                 if let Some(row) = rows.last_mut() {
                     row.push(Span::styled(word, span.style));

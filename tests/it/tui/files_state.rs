@@ -42,7 +42,7 @@ fn the_files_view_loads_in_the_background_previews_and_asks_before_replacing() {
         other => panic!("expected one merged listing, got {other:?}"),
     };
     assert_eq!(layers.len(), 1);
-    let view = app.files.as_ref().unwrap();
+    let view = app.files().unwrap();
     assert!(view.loading && app.is_animating());
 
     app.update(Msg::Files(FilesMsg::Progress {
@@ -50,14 +50,14 @@ fn the_files_view_loads_in_the_background_previews_and_asks_before_replacing() {
         done: 2,
         total: 3,
     }));
-    assert_eq!(app.files.as_ref().unwrap().progress, (2, 3));
+    assert_eq!(app.files().unwrap().progress, (2, 3));
     // A message for an older view changes nothing.
     app.update(Msg::Files(FilesMsg::Progress {
         id: id + 100,
         done: 9,
         total: 9,
     }));
-    assert_eq!(app.files.as_ref().unwrap().progress, (2, 3));
+    assert_eq!(app.files().unwrap().progress, (2, 3));
 
     let entries = vec![
         file("etc", EntryKind::Dir),
@@ -76,7 +76,7 @@ fn the_files_view_loads_in_the_background_previews_and_asks_before_replacing() {
         id,
         result: Ok(listed),
     }));
-    let view = app.files.as_ref().unwrap();
+    let view = app.files().unwrap();
     assert!(!view.loading);
     assert_eq!(view.rows.len(), 2);
 
@@ -97,7 +97,7 @@ fn the_files_view_loads_in_the_background_previews_and_asks_before_replacing() {
         path: "etc/motd".to_owned(),
         result: Ok(b"hi \x1b[31mred\n".to_vec()),
     }));
-    let preview = app.files.as_ref().unwrap().preview.clone().unwrap();
+    let preview = app.files().unwrap().preview.clone().unwrap();
     assert_eq!(preview.text, Some(Ok(vec!["hi \\u{1b}[31mred".to_owned()])));
 
     let effects = key(&mut app, KeyCode::Char('p'));
@@ -129,11 +129,11 @@ fn the_files_view_loads_in_the_background_previews_and_asks_before_replacing() {
 
     key(&mut app, KeyCode::Esc);
     assert!(
-        app.files.as_ref().unwrap().preview.is_none(),
+        app.files().unwrap().preview.is_none(),
         "Esc closes the preview first"
     );
     let effects = key(&mut app, KeyCode::Esc);
-    assert!(effects.is_empty() && app.files.is_none());
+    assert!(effects.is_empty() && app.files().is_none());
 
     // Esc while loading cancels.
     key(&mut app, KeyCode::Char('f'));

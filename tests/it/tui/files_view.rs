@@ -12,8 +12,7 @@ fn select_path(ui: &mut Harness, path: &str) {
     let index = ui
         .driver
         .app
-        .files
-        .as_ref()
+        .files()
         .unwrap()
         .visible()
         .iter()
@@ -73,7 +72,7 @@ async fn files_view_lists_previews_and_writes_a_file() {
 
     ui.key(KeyCode::Esc);
     ui.key(KeyCode::Esc);
-    assert!(ui.driver.app.files.is_none());
+    assert!(ui.driver.app.files().is_none());
 
     // Enter on a layer row: that layer's own files.
     let app = &ui.driver.app;

@@ -123,6 +123,29 @@ impl Harness {
         out
     }
 
+    /// The screen with its colours, as ANSI escapes (what `tmux
+    /// capture-pane -e` gives), for `screenshots/render.py`.
+    pub fn ansi(&mut self) -> String {
+        let _ = self.screen();
+        let buffer = self.terminal.backend().buffer();
+        let area = buffer.area;
+        let mut out = String::new();
+        for y in 0..area.height {
+            let mut last = None;
+            for x in 0..area.width {
+                let cell = &buffer[(x, y)];
+                let style = (cell.fg, cell.bg, cell.modifier);
+                if last != Some(style) {
+                    out.push_str(&sgr(cell.fg, cell.bg, cell.modifier));
+                    last = Some(style);
+                }
+                out.push_str(cell.symbol());
+            }
+            out.push_str("\x1b[0m\n");
+        }
+        out
+    }
+
     /// Handles messages until `condition` holds on the screen; panics with
     /// the screen after the timeout.
     pub async fn wait_for(&mut self, what: &str, condition: impl Fn(&str) -> bool) -> String {
@@ -187,4 +210,58 @@ impl Harness {
         }
         panic!("could not reach {id}; screen:\n{}", self.screen());
     }
+}
+
+/// The escape that sets a cell's colours and weight.
+fn sgr(
+    fg: ratatui::style::Color,
+    bg: ratatui::style::Color,
+    modifier: ratatui::style::Modifier,
+) -> String {
+    use ratatui::style::{Color, Modifier};
+    let colour = |colour: Color, base: u8| -> Option<String> {
+        Some(match colour {
+            Color::Reset => return None,
+            Color::Rgb(r, g, b) => format!("{};2;{r};{g};{b}", base + 8),
+            Color::Indexed(i) => format!("{};5;{i}", base + 8),
+            named => {
+                let index = [
+                    Color::Black,
+                    Color::Red,
+                    Color::Green,
+                    Color::Yellow,
+                    Color::Blue,
+                    Color::Magenta,
+                    Color::Cyan,
+                    Color::Gray,
+                    Color::DarkGray,
+                    Color::LightRed,
+                    Color::LightGreen,
+                    Color::LightYellow,
+                    Color::LightBlue,
+                    Color::LightMagenta,
+                    Color::LightCyan,
+                    Color::White,
+                ]
+                .iter()
+                .position(|c| *c == named)?;
+                let index = u8::try_from(index).ok()?;
+                if index < 8 {
+                    (base + index).to_string()
+                } else {
+                    (base + 60 + index - 8).to_string()
+                }
+            }
+        })
+    };
+    let mut codes = vec!["0".to_owned()];
+    if modifier.contains(Modifier::BOLD) {
+        codes.push("1".to_owned());
+    }
+    if modifier.contains(Modifier::REVERSED) {
+        codes.push("7".to_owned());
+    }
+    codes.extend(colour(fg, 30));
+    codes.extend(colour(bg, 40));
+    format!("\x1b[{}m", codes.join(";"))
 }

@@ -22,11 +22,10 @@ async fn help_at_80x24_scrolls_to_its_end() {
     let screen = ui.screen();
     assert!(screen.contains("esc closes"), "{screen}");
     insta::assert_snapshot!("help_80x24", screen);
-    ui.key(KeyCode::PageDown);
-    ui.key(KeyCode::PageDown);
+    ui.key(KeyCode::End);
     let screen = ui.screen();
     assert!(
-        screen.contains("delete the selected manifest") && screen.contains("downloads go to"),
+        screen.contains("everywhere:") && screen.contains("downloads go to"),
         "{screen}"
     );
     insta::assert_snapshot!("help_80x24_end", screen);
@@ -86,7 +85,8 @@ async fn attach_dialog_at_80x24_shows_its_keys() {
         ))));
     let screen = ui.screen();
     assert!(
-        screen.contains("enter attaches · esc cancels") && screen.contains("→ completes the type"),
+        screen.contains("enter attaches · esc cancels")
+            && screen.contains("right completes the type"),
         "{screen}"
     );
     insta::assert_snapshot!("attach_dialog_80x24", screen);

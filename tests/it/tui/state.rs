@@ -8,6 +8,7 @@ use crossterm::event::KeyCode;
 use regscope::graph::Attachments;
 use regscope::store::ReferrersSupport;
 use regscope::tui::app::{App, Dialog, Popup};
+use regscope::tui::keymap::Mode;
 use regscope::tui::message::{Effect, Loaded, Msg, OperationRequest};
 use regscope::tui::tree::Status;
 
@@ -295,9 +296,13 @@ fn copy_help_delete_and_quit() {
     );
 
     key(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.popup, Some(Popup::Help));
+    assert_eq!(app.popup, Some(Popup::Help(Mode::Browse)));
     key(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.popup, Some(Popup::Help), "help stays until closed");
+    assert_eq!(
+        app.popup,
+        Some(Popup::Help(Mode::Browse)),
+        "help stays until closed"
+    );
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.popup, None);
 
@@ -318,7 +323,10 @@ fn copy_help_delete_and_quit() {
     );
     key(&mut app, KeyCode::Char('n'));
     assert_eq!(app.popup, None);
-    assert_eq!(app.status.as_ref().unwrap().text, "cancelled");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "kept everything: nothing was deleted"
+    );
 
     key(&mut app, KeyCode::Char('q'));
     assert!(app.should_quit);

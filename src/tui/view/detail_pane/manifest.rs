@@ -93,6 +93,18 @@ pub(super) fn manifest_lines<'a>(
         );
     }
     annotation_lines(app, annotations.into_iter(), lines);
+    document_lines(app, node, lines);
+    lines.extend(section(app, "Manifest"));
+    match &node.manifest_lines {
+        Some(kept) => lines.keep(kept),
+        // Set with the manifest; laid out here only if someone set the
+        // manifest alone.
+        None => lines.extend(json::highlight(&json::reindent(manifest.raw()))),
+    }
+}
+
+/// An SBOM's or a signature's document, read without verifying it.
+fn document_lines<'a>(app: &App, node: &'a Node, lines: &mut DetailText<'a>) {
     let attestation = node.is_attestation();
     match node.artifact_kind() {
         Some(ArtifactKind::Sbom) => {
@@ -114,12 +126,5 @@ pub(super) fn manifest_lines<'a>(
             preview_parts(app, node, lines);
         }
         _ => {}
-    }
-    lines.extend(section(app, "Manifest"));
-    match &node.manifest_lines {
-        Some(kept) => lines.keep(kept),
-        // Set with the manifest; laid out here only if someone set the
-        // manifest alone.
-        None => lines.extend(json::highlight(&json::reindent(manifest.raw()))),
     }
 }

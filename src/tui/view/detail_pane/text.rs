@@ -157,9 +157,12 @@ pub fn laid_out(line: Line<'_>, width: u16) -> Vec<Line<'_>> {
     hanging(line, width, indent)
 }
 
-/// Where `line`'s wrapped rows start in `width` columns. A word that fits
-/// a row (a digest) is not cut just to indent it: a smaller indent, down
-/// to column 0, is taken where it keeps the longest word whole.
+/// Where `line`'s wrapped rows start in `width` columns: under the value
+/// after a label, else two columns past the line's own indentation. A
+/// word that fits a row (a digest) is not cut just to indent it: the rows
+/// then start at the line's own indentation or two past it, never left of
+/// it, so JSON keeps its shape on every line; a word wider than that is
+/// cut, after a separator where it has one.
 fn indent_of(line: &Line<'_>, width: usize) -> usize {
     let own = leading_spaces(line);
     let label = line
@@ -181,7 +184,7 @@ fn indent_of(line: &Line<'_>, width: usize) -> usize {
         .max()
         .unwrap_or(0);
     let first = label.unwrap_or(own + 2);
-    [first, own + 2, own, 0]
+    [first, own + 2, own]
         .into_iter()
         .find(|indent| indent + longest <= width)
         .map_or(first, |indent| indent.min(first))

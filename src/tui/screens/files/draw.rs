@@ -8,25 +8,46 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
+use super::{FileRow, FilesView};
 use crate::layer::{Change, EntryKind};
 use crate::text::{escape_control, human_size};
-use crate::tui::app::FilesView;
-use crate::tui::app::files::FileRow;
+use crate::tui::keymap::Action;
+use crate::tui::screen::DrawCx;
+use crate::tui::view::labels::spinner;
+use crate::tui::view::wrap::ellipsis;
+use crate::tui::view::{footer, input_line};
 
-pub struct FilesWidget<'a> {
-    pub view: &'a FilesView,
-    pub download_dir: &'a str,
-    pub tick: u64,
+struct FilesWidget<'a> {
+    cx: &'a DrawCx<'a>,
+    view: &'a FilesView,
 }
 
-/// `name`, indented by its depth, with its link target; a deletion says so.
-fn row_line(row: &FileRow, selected: bool) -> Line<'static> {
+/// The view over `area`.
+pub(super) fn draw(view: &FilesView, area: Rect, buf: &mut Buffer, cx: &DrawCx<'_>) {
+    FilesWidget { cx, view }.render(area, buf);
+}
+
+/// Its bottom line.
+pub(super) fn footer_line(view: &FilesView, cx: &DrawCx<'_>) -> Line<'static> {
+    FilesWidget { cx, view }.foot()
+}
+
+/// `name`, indented by its depth, with its link target; a deletion says
+/// so. Filtered, a row is its whole path: its parents may not show.
+fn row_line(row: &FileRow, selected: bool, filtered: bool) -> Line<'static> {
     let entry = &row.entry;
-    let depth = entry.path.matches('/').count();
-    let name = entry.path.rsplit('/').next().unwrap_or(&entry.path);
-    let mut text = format!("{}{}", "  ".repeat(depth), escape_control(name));
-    if entry.kind == EntryKind::Dir {
+    let mut text = if filtered {
+        escape_control(&entry.path).into_owned()
+    } else {
+        let depth = entry.path.matches('/').count();
+        let name = entry.path.rsplit('/').next().unwrap_or(&entry.path);
+        format!("{}{}", "  ".repeat(depth), escape_control(name))
+    };
+    if matches!(entry.kind, EntryKind::Dir | EntryKind::Opaque) {
         text.push('/');
+    }
+    if row.opaque {
+        text.push_str("  [opaque: lower layers' contents hidden]");
     }
     match (&entry.kind, &entry.link) {
         (EntryKind::Symlink, Some(target)) => {
@@ -36,7 +57,6 @@ fn row_line(row: &FileRow, selected: bool) -> Line<'static> {
             text.push_str(&format!(" link to {}", escape_control(target)));
         }
         (EntryKind::Whiteout, _) => text.push_str("  [whiteout: removed]"),
-        (EntryKind::Opaque, _) => text.push_str("  [opaque: lower layers hidden]"),
         _ => {}
     }
     let change = match (row.layer, row.change) {
@@ -69,20 +89,17 @@ fn row_line(row: &FileRow, selected: bool) -> Line<'static> {
     ))
 }
 
-impl Widget for &FilesWidget<'_> {
+impl Widget for FilesWidget<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let view = self.view;
-        let [head, body, foot] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+        let tick = self.cx.tick;
+        let [head, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
         let (done, total) = view.progress;
         let state = if view.loading {
             format!(
                 "{} reading {} of {}",
-                super::labels::spinner(self.tick),
+                spinner(tick),
                 human_size(done),
                 human_size(total)
             )
@@ -115,30 +132,32 @@ impl Widget for &FilesWidget<'_> {
         } else {
             (body, None)
         };
-        let visible = view.visible();
         let height = usize::from(list_area.height.saturating_sub(2)).max(1);
-        let offset = view.selected.saturating_sub(height - 1);
-        let lines: Vec<Line> = visible
-            .iter()
-            .enumerate()
-            .skip(offset)
-            .take(height)
-            .map(|(i, row)| row_line(row, i == view.selected))
+        let filtered = !view.filter.is_empty();
+        let selected = view.list.selected_position();
+        let width = list_area.width.saturating_sub(2);
+        let lines: Vec<Line> = view
+            .list
+            .window(height)
+            .filter_map(|position| {
+                let row = view.rows.get(*view.list.shown().get(position)? as usize)?;
+                Some(ellipsis(
+                    row_line(row, position == selected, filtered),
+                    width,
+                ))
+            })
             .collect();
         Paragraph::new(lines)
-            .block(Block::new().borders(Borders::ALL).title(format!(
-                " {} of {} shown ",
-                visible.len(),
-                view.rows.len()
-            )))
+            .block(
+                Block::new()
+                    .borders(Borders::ALL)
+                    .title(format!(" {} ", view.list.count_text())),
+            )
             .render(list_area, buf);
 
         if let (Some(area), Some(preview)) = (preview_area, &view.preview) {
             let lines: Vec<Line> = match &preview.text {
-                None => vec![Line::from(format!(
-                    "{} reading…",
-                    super::labels::spinner(self.tick)
-                ))],
+                None => vec![Line::from(format!("{} reading…", spinner(tick)))],
                 Some(Ok(text)) => text.iter().map(|l| Line::from(l.clone())).collect(),
                 Some(Err(error)) => vec![Line::from(format!("failed: {}", escape_control(error)))],
             };
@@ -151,23 +170,43 @@ impl Widget for &FilesWidget<'_> {
                 )
                 .render(area, buf);
         }
+    }
+}
 
-        let hint = if view.filtering {
-            format!(
-                "filter: {}▏ (Enter/Esc to finish)",
-                escape_control(&view.filter)
-            )
-        } else if let Some(note) = &view.note {
-            escape_control(note).into_owned()
-        } else {
-            let esc = if view.loading { "cancel" } else { "close" };
-            format!(
-                "↑↓ move · Enter preview · p write to {} · / filter · Esc {esc}",
-                escape_control(self.download_dir)
-            )
-        };
-        Paragraph::new(hint)
-            .style(Style::new().fg(Color::DarkGray))
-            .render(foot, buf);
+impl FilesWidget<'_> {
+    /// The bottom line under the view: its filter being typed, the last
+    /// word on a save, or its keys from the key map.
+    fn foot(&self) -> Line<'static> {
+        let (config, view) = (self.cx.config, self.view);
+        let keymap = &config.keymap;
+        if view.filtering {
+            let hint = format!(
+                "{} keeps · {} clears",
+                keymap.hint(Action::Confirm),
+                keymap.hint(Action::Cancel)
+            );
+            return input_line(config, "filter: ", &view.filter, &hint);
+        }
+        if let Some(note) = &view.note {
+            return Line::styled(
+                escape_control(note).into_owned(),
+                Style::new().fg(Color::Yellow),
+            );
+        }
+        let close = if view.loading { "cancel" } else { "close" };
+        let save = format!(
+            "write to {}",
+            escape_control(&config.download_dir.display().to_string())
+        );
+        footer(
+            config,
+            &[
+                (Action::Help, "help"),
+                (Action::Preview, "preview"),
+                (Action::SaveFile, &save),
+                (Action::Filter, "filter"),
+                (Action::Close, close),
+            ],
+        )
     }
 }

@@ -1,22 +1,43 @@
-//! The files view: Enter on a layer row lists that layer's files, the
-//! `files` key on an image (or platform) row lists the image's merged file
-//! system (`files_open`). The listing runs in the runner
-//! (`Effect::ListFiles`) and arrives as `Msg::Files`, with byte progress on
-//! the way; drawing never waits. In the view a key previews a text file
-//! (capped, escaped) and another writes the file to the download directory
-//! under pull's rules, asking before it replaces a different file
-//! (`files_keys`). Here: the view's state and how the reports change it.
+//! The files view as a screen: Enter on a layer row lists that layer's
+//! files, the `files` key on an image (or platform) row lists the image's
+//! merged file system (opened by the graph, `app::files_open`). The
+//! listing runs in the runner (`Effect::ListFiles`) and arrives as
+//! `Msg::Files`, with byte progress on the way; drawing never waits. In
+//! the view a key previews a text file (capped, escaped) and another
+//! writes the file to the download directory under pull's rules, asking
+//! before it replaces a different file (`keys`). Here: the view's state
+//! and how the reports change it; `draw` lays it out.
 
-use super::App;
+mod draw;
+mod keys;
+mod rows;
+
+use rows::single_layer_rows;
+pub use rows::{PREVIEW_CAP, preview_lines};
+
+use std::any::Any;
+
+use crossterm::event::KeyEvent;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+
 use crate::layer::{Change, FileEntry, LayerListing, MergedView};
 use crate::oci::Descriptor;
-
-/// Bytes of a file the preview shows at most.
-pub const PREVIEW_CAP: usize = 64 * 1024;
+use crate::tui::keymap::Mode;
+use crate::tui::list::ListView;
+use crate::tui::message::Msg;
+use crate::tui::screen::{Cx, DrawCx, Screen};
 
 /// What the runner reports about a files view.
 #[derive(Debug)]
 pub enum FilesMsg {
+    /// For an index: the platform the one chooser took, and its layers.
+    Resolved {
+        id: u64,
+        platform: String,
+        layers: Vec<Descriptor>,
+    },
     /// `done` of `total` bytes of the layers read so far.
     Progress { id: u64, done: u64, total: u64 },
     Listed {
@@ -59,6 +80,9 @@ pub struct FileRow {
     pub entry: FileEntry,
     pub layer: Option<usize>,
     pub change: Option<Change>,
+    /// The layer's opaque marker for this directory (`.wh..wh..opq`):
+    /// lower layers' contents are hidden. Shown on the directory's row.
+    pub opaque: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,9 +108,13 @@ pub struct FilesView {
     pub listings: Vec<LayerListing>,
     pub merged: Option<MergedView>,
     pub rows: Vec<FileRow>,
-    pub selected: usize,
+    /// Selection and filter over the rows.
+    pub list: ListView,
+    /// The filter as typed.
     pub filter: String,
     pub filtering: bool,
+    /// Rows a page key moves (the list's height).
+    pub page: usize,
     pub preview: Option<FilePreview>,
     /// The last thing said about a save.
     pub note: Option<String>,
@@ -98,15 +126,15 @@ pub struct FilesView {
 impl FilesView {
     /// Rows matching the filter (a substring of the path).
     pub fn visible(&self) -> Vec<&FileRow> {
-        let needle = self.filter.to_lowercase();
-        self.rows
+        self.list
+            .shown()
             .iter()
-            .filter(|row| needle.is_empty() || row.entry.path.to_lowercase().contains(&needle))
+            .filter_map(|&i| self.rows.get(i as usize))
             .collect()
     }
 
     pub fn selected_row(&self) -> Option<&FileRow> {
-        self.visible().get(self.selected).copied()
+        self.list.selected_item().and_then(|i| self.rows.get(i))
     }
 
     /// How the listing was made, for the title.
@@ -117,44 +145,50 @@ impl FilesView {
     }
 
     fn fill(&mut self, listed: Listed) {
-        self.rows = match (&listed.merged, self.single) {
-            (Some(view), _) => view
+        self.rows = match &listed.merged {
+            Some(view) => view
                 .entries
                 .iter()
                 .map(|e| FileRow {
                     entry: e.entry.clone(),
                     layer: Some(e.layer),
                     change: Some(e.change),
+                    opaque: false,
                 })
                 .collect(),
-            (None, _) => {
-                let mut rows: Vec<FileRow> = listed
-                    .listings
-                    .iter()
-                    .flat_map(|l| l.entries.iter())
-                    .map(|entry| FileRow {
-                        entry: entry.clone(),
-                        layer: None,
-                        change: None,
-                    })
-                    .collect();
+            None => {
+                let entries = listed.listings.iter().flat_map(|l| l.entries.iter());
+                let mut rows = single_layer_rows(entries);
                 rows.sort_by(|a, b| a.entry.path.cmp(&b.entry.path));
                 rows
             }
         };
+        self.list = ListView::default();
+        for row in &self.rows {
+            self.list.push(&row.entry.path);
+        }
+        self.list.set_filter(&self.filter);
         self.listings = listed.listings;
         self.merged = listed.merged;
     }
 }
 
-impl App {
-    pub(super) fn on_files_msg(&mut self, msg: FilesMsg) {
-        let Some(view) = &mut self.files else {
-            return;
-        };
+impl FilesView {
+    /// Applies a report of the runner about this view.
+    fn on_report(&mut self, msg: FilesMsg) {
+        let view = self;
         match msg {
+            FilesMsg::Resolved {
+                id,
+                platform,
+                layers,
+            } if id == view.id => {
+                view.title = format!("{} for {platform}", view.title);
+                view.progress = (0, layers.iter().map(|l| l.size).sum());
+                view.layers = layers;
+            }
             FilesMsg::Progress { id, done, total } if id == view.id => {
-                view.progress = (done, total)
+                view.progress = (done, total);
             }
             FilesMsg::Listed { id, result } if id == view.id => {
                 view.loading = false;
@@ -191,25 +225,51 @@ impl App {
     }
 }
 
-/// A file's first bytes as escaped lines, or a note that it is binary.
-pub fn preview_lines(bytes: &[u8]) -> Vec<String> {
-    let shown = &bytes[..bytes.len().min(PREVIEW_CAP)];
-    if shown.contains(&0) {
-        return vec![format!(
-            "(binary file: {} shown of it is not text)",
-            crate::text::human_size(shown.len() as u64)
-        )];
+impl Screen for FilesView {
+    fn mode(&self) -> Mode {
+        Mode::Files
     }
-    let text = String::from_utf8_lossy(shown);
-    let mut lines: Vec<String> = text
-        .lines()
-        .map(|line| crate::text::escape_control(line).into_owned())
-        .collect();
-    if bytes.len() > PREVIEW_CAP {
-        lines.push(format!(
-            "… (preview capped at {})",
-            crate::text::human_size(PREVIEW_CAP as u64)
-        ));
+
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) {
+        self.on_files_key(key, cx);
     }
-    lines
+
+    fn on_msg(&mut self, msg: Msg, _cx: &mut Cx<'_>) -> Option<Msg> {
+        match msg {
+            Msg::Files(report) if report.id() == self.id => {
+                self.on_report(report);
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    fn is_animating(&self) -> bool {
+        self.loading
+    }
+
+    fn draw(&self, area: Rect, buf: &mut Buffer, cx: &DrawCx<'_>) {
+        draw::draw(self, area, buf, cx);
+    }
+
+    fn footer(&self, cx: &DrawCx<'_>) -> Line<'static> {
+        draw::footer_line(self, cx)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl FilesMsg {
+    /// The view it reports on.
+    fn id(&self) -> u64 {
+        match self {
+            FilesMsg::Resolved { id, .. }
+            | FilesMsg::Progress { id, .. }
+            | FilesMsg::Listed { id, .. }
+            | FilesMsg::Preview { id, .. }
+            | FilesMsg::Saved { id, .. } => *id,
+        }
+    }
 }
