@@ -3,6 +3,7 @@
 //! its options, a progress sink and a cancellation token; none prints.
 
 pub mod attach;
+pub(crate) mod beneath;
 pub mod copy;
 pub mod delete;
 pub mod list;

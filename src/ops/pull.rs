@@ -13,16 +13,12 @@ use crate::store::Store;
 use choose::choose;
 pub use sbom::SbomRank;
 pub use select::{Candidate, Wanted};
-pub(crate) use write::set_readable;
 
 mod choose;
 mod keep;
-#[cfg_attr(not(unix), path = "pull/place_portable.rs")]
-mod place;
 mod sbom;
 mod select;
 mod stage;
-pub(crate) mod temp;
 mod write;
 
 /// Blobs of one pull downloaded at the same time.

@@ -42,6 +42,8 @@ mod ops;
 mod ops_cancel;
 mod ops_registries;
 mod ops_send;
+mod pull_directory_honest;
+mod pull_directory_hostile;
 mod pull_faults;
 mod pull_hostile;
 mod pull_keep;

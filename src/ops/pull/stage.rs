@@ -3,6 +3,7 @@
 //! unpacked to a temporary directory beside it. Nothing here touches a
 //! final name.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
@@ -12,11 +13,10 @@ use tokio::io::AsyncWriteExt;
 use crate::document::unwrap_statement;
 use crate::oci::media_type::ANNOTATION_CONTENT_DIGEST;
 use crate::oci::{Descriptor, Digest};
+use crate::ops::beneath::{temp_dir, temp_file};
 use crate::ops::untar::{UnpackLimits, unpack_directory};
 use crate::ops::{CancellationToken, OpError, Progress, ProgressSink, report};
 use crate::store::Store;
-
-use super::temp::own_prefix;
 
 /// One blob's way to disk.
 pub(super) struct Planned {
@@ -46,10 +46,7 @@ pub(super) async fn stage(
 ) -> Result<Staged, OpError> {
     let what = item.relative.display().to_string();
     let digest = item.descriptor.digest.clone();
-    let temp = tempfile::Builder::new()
-        .prefix(&own_prefix())
-        .tempfile_in(dir)
-        .map_err(|e| OpError::io(format!("create a temporary file in {}", dir.display()), e))?;
+    let temp = temp_file(dir)?;
     let handle = temp
         .reopen()
         .map_err(|e| OpError::io("open the temporary file", e))?;
@@ -92,11 +89,9 @@ pub(super) async fn stage(
     drop(out);
     if item.unwrap_predicate {
         let predicate = predicate_of(temp.path(), &what)?;
-        let unwrapped = tempfile::Builder::new()
-            .prefix(&own_prefix())
-            .tempfile_in(dir)
-            .map_err(|e| OpError::io(format!("create a temporary file in {}", dir.display()), e))?;
-        std::fs::write(unwrapped.path(), predicate)
+        let mut unwrapped = temp_file(dir)?;
+        unwrapped
+            .write_all(&predicate)
             .map_err(|e| OpError::io(format!("write {what}"), e))?;
         report(progress, Progress::Finished { digest, what });
         return Ok(Staged::File(unwrapped));
@@ -111,15 +106,7 @@ pub(super) async fn stage(
         })?),
         None => None,
     };
-    let unpacked = tempfile::Builder::new()
-        .prefix(&own_prefix())
-        .tempdir_in(dir)
-        .map_err(|e| {
-            OpError::io(
-                format!("create a temporary directory in {}", dir.display()),
-                e,
-            )
-        })?;
+    let unpacked = temp_dir(dir)?;
     let archive = temp.path().to_path_buf();
     let dest = unpacked.path().to_path_buf();
     let prefix = item.relative.clone();

@@ -142,4 +142,12 @@ fn attach_takes_its_subject_from_the_bytes_not_from_head() {
     });
     let subject = manifest.subject.expect("a subject");
     assert_eq!(&subject.digest, image.digest(), "not {}", other.digest());
+    // The subject's bytes came from a GET of the tag through the proxy.
+    // (attach asks no HEAD today, so the lie is only there for a change
+    // that would start asking one.)
+    let got = proxy
+        .requests()
+        .iter()
+        .any(|r| r.method == "GET" && r.path == "/v2/app/manifests/v1");
+    assert!(got, "{:?}", proxy.requests());
 }

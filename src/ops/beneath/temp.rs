@@ -1,5 +1,6 @@
-//! The temporary names a pull stages its blobs under, and the clean-up of
-//! those a killed earlier run left behind. A name carries the process id of
+//! The temporary names written files are staged under (a pull's blobs,
+//! `cat -o`, the files view's `p`), and the clean-up of those a killed
+//! earlier pull left behind. A name carries the process id of
 //! its writer (`.regscope-pull-<pid>-<random>`), so a later run removes only
 //! what no living process is still writing: another pull into the same
 //! directory (a second regscope, or the TUI's next job) keeps its files.

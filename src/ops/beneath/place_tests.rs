@@ -1,12 +1,16 @@
 //! `place` when a title's directory is swapped for a symlink after the last
-//! check: the swap is made between `refuse_symlinked_components` passing
-//! and `place` running, the window a pull used to leave open.
+//! check: the swap is made between `Beneath::kind` passing and `place`
+//! running, the window a pull used to leave open.
 
+use std::ffi::OsStr;
 use std::path::Path;
 
-use super::place;
+use super::Beneath;
 use crate::ops::OpError;
-use crate::ops::paths::refuse_symlinked_components;
+
+fn place(dir: &Path, staged: &OsStr, relative: &Path, replace_dir: bool) -> Result<(), OpError> {
+    Beneath::open(dir)?.place(staged, relative, replace_dir)
+}
 
 fn staged(dir: &Path, name: &str, content: &str) {
     std::fs::write(dir.join(name), content).expect("write a staged file");
@@ -44,12 +48,13 @@ fn a_directory_swapped_for_a_symlink_after_the_check_is_refused() {
     let relative = Path::new("sub/pwn");
     std::fs::create_dir(out.path().join("sub")).expect("mkdir");
     staged(out.path(), ".staged", "payload");
-    refuse_symlinked_components(out.path(), relative).expect("nothing wrong yet");
+    let out_dir = Beneath::open(out.path()).expect("open");
+    assert_eq!(out_dir.kind(relative).expect("nothing wrong yet"), None);
 
     // Swapped after the check, before the rename.
     std::fs::remove_dir(out.path().join("sub")).expect("rmdir");
     std::os::unix::fs::symlink(outside.path(), out.path().join("sub")).expect("symlink");
-    let refused = place(out.path(), ".staged".as_ref(), relative, false);
+    let refused = out_dir.place(".staged".as_ref(), relative, false);
 
     match refused {
         Err(OpError::UnsafePath { reason, .. }) => {
