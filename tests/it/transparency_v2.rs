@@ -20,6 +20,9 @@ use sha2::{Digest as _, Sha256};
 use crate::support::{tool, tools_dir};
 use crate::transparency::{Parts, check, pem_der};
 
+/// A change to a bundle.
+type Change = Box<dyn Fn(&mut Value)>;
+
 /// What the private instance left: bundles, the trusted root, the key.
 struct Instance {
     dir: tempfile::TempDir,
@@ -150,7 +153,7 @@ fn rekor_v2_entries_and_timestamps_from_sigstores_servers_verify_and_their_chang
     let age = jiff::Timestamp::now().as_second() - proofs.times[0].at.as_second();
     assert!((0..600).contains(&age), "stamped {age} s ago");
 
-    let mut changes: Vec<(Part, Box<dyn Fn(&mut Value)>)> = Vec::new();
+    let mut changes: Vec<(Part, Change)> = Vec::new();
     changes.push((Part::Checkpoint, Box::new(|b: &mut Value| {
         let envelope = &mut b["verificationMaterial"]["tlogEntries"][0]["inclusionProof"]["checkpoint"]["envelope"];
         let text = envelope.as_str().unwrap().to_owned();

@@ -92,12 +92,8 @@ impl Evidence {
                     "a v0.1 bundle's log entry without its inclusion promise",
                 ));
             }
-            if version >= 2
-                && !entry
-                    .inclusion_proof
-                    .as_ref()
-                    .is_some_and(|p| p.checkpoint.is_some())
-            {
+            let proven = entry.inclusion_proof.as_ref();
+            if version >= 2 && proven.is_none_or(|p| p.checkpoint.is_none()) {
                 return Err(bad(
                     "a log entry without an inclusion proof and checkpoint (required from bundle v0.2 on)",
                 ));
@@ -294,7 +290,7 @@ fn number(value: Option<&Value>, what: &str) -> Result<u64, ProofError> {
 }
 
 fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..text.len())
