@@ -28,6 +28,7 @@ pub mod keys;
 pub mod notation;
 pub mod row;
 pub mod run;
+pub mod transparency;
 pub mod trust_config;
 pub mod verify;
 mod vulns;
