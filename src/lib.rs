@@ -9,6 +9,8 @@
 //! - `ops`: pull, attach, copy and delete, with progress events;
 //! - `layer`: the files inside image layers (listings, merged view, one
 //!   file out), streamed and verified like pull;
+//! - `diff`: what changed between two images (manifest, layers, files,
+//!   SBOM packages, attachments), as data for both front ends;
 //! - `demo`: the embedded offline demo layout;
 //! - `text`: escaping untrusted text and human sizes, for both front ends;
 //! - `tui` and `cli`: the front ends, which call `ops` and `graph` and never
@@ -18,6 +20,7 @@
 pub mod audit;
 pub mod cli;
 pub mod demo;
+pub mod diff;
 pub mod document;
 pub mod graph;
 pub mod layer;

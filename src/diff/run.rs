@@ -1,0 +1,338 @@
+//! Building the report: both sides' manifests fetched side by side, the
+//! platforms to compare chosen, then for each platform the sections asked
+//! for. Each side's referrer graph is discovered once for all platforms.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use futures_util::future::try_join;
+
+use super::attachments::{self, Attachment};
+use super::files::compare as compare_files;
+use super::layers::{layers_diff, shared_base};
+use super::manifest::{ManifestInput, manifest_diff};
+use super::overlay::Overlay;
+use super::side::{DiffSide, config_of, image_of, sbom_of};
+use super::{
+    DiffOptions, DiffReport, FilesDiff, ImageDiff, PlatformWanted, SbomDiff, Section, SideInfo,
+};
+use crate::graph::sources::platform_entries;
+use crate::graph::{DiscoverOptions, discover};
+use crate::layer::digests::{DigestedListing, list_layer_with_digests};
+use crate::layer::image::is_filesystem_layer;
+use crate::oci::{Descriptor, Digest, Manifest, PlatformSpec};
+use crate::ops::{CancellationToken, OpError, PlatformChoice, ProgressSink};
+
+/// Compares `left` with `right`.
+pub async fn diff(
+    left: &DiffSide,
+    right: &DiffSide,
+    options: &DiffOptions,
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<DiffReport, OpError> {
+    tokio::select! {
+        () = cancel.cancelled() => Err(OpError::Cancelled),
+        report = build(left, right, options, progress, cancel) => report,
+    }
+}
+
+async fn build(
+    left: &DiffSide,
+    right: &DiffSide,
+    options: &DiffOptions,
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<DiffReport, OpError> {
+    let fetch = |side: &DiffSide| {
+        let side = side.clone();
+        async move {
+            let manifest = side
+                .store
+                .fetch_manifest(&side.repository, &side.reference)
+                .await?;
+            Ok::<_, OpError>(manifest)
+        }
+    };
+    let (left_top, right_top) = try_join(fetch(left), fetch(right)).await?;
+    let platforms = plan_platforms(&left_top, &right_top, &options.platform)?;
+    let graphs = if options.wants(Section::Attachments) {
+        let (l, r) = try_join(graph_of(left), graph_of(right)).await?;
+        Some((l, r))
+    } else {
+        None
+    };
+    let mut images = Vec::with_capacity(platforms.len());
+    let mut listings = Listings::default();
+    for platform in &platforms {
+        let sides = Sides {
+            left,
+            right,
+            left_top: &left_top,
+            right_top: &right_top,
+        };
+        let image = image_diff(
+            &sides,
+            platform.as_ref(),
+            graphs.as_ref(),
+            options,
+            &mut listings,
+            progress,
+            cancel,
+        )
+        .await?;
+        images.push(image);
+    }
+    Ok(DiffReport {
+        images,
+        per_platform: options.platform == PlatformWanted::All,
+    })
+}
+
+struct Sides<'a> {
+    left: &'a DiffSide,
+    right: &'a DiffSide,
+    left_top: &'a Manifest,
+    right_top: &'a Manifest,
+}
+
+/// The platforms to compare: `None` means "the host's, or the only one".
+fn plan_platforms(
+    left: &Manifest,
+    right: &Manifest,
+    wanted: &PlatformWanted,
+) -> Result<Vec<Option<PlatformSpec>>, OpError> {
+    let any_index = left.is_index() || right.is_index();
+    match wanted {
+        PlatformWanted::Auto => Ok(vec![None]),
+        PlatformWanted::One(_) | PlatformWanted::All if !any_index => Err(OpError::Invalid(
+            "neither side is an index: --platform does not apply".to_owned(),
+        )),
+        PlatformWanted::One(platform) => Ok(vec![Some(platform.clone())]),
+        PlatformWanted::All => {
+            let of = |m: &Manifest| -> Vec<PlatformSpec> {
+                platform_entries(m)
+                    .filter_map(|d| d.platform.as_ref())
+                    .map(PlatformSpec::of)
+                    .collect()
+            };
+            let (l, r) = (of(left), of(right));
+            let both: Vec<Option<PlatformSpec>> = match (left.is_index(), right.is_index()) {
+                (true, true) => l.into_iter().filter(|p| r.contains(p)).map(Some).collect(),
+                (true, false) => l.into_iter().map(Some).collect(),
+                _ => r.into_iter().map(Some).collect(),
+            };
+            if both.is_empty() {
+                return Err(OpError::Invalid(
+                    "the two indexes have no platform in common".to_owned(),
+                ));
+            }
+            Ok(both)
+        }
+    }
+}
+
+async fn graph_of(side: &DiffSide) -> Result<Vec<Attachment>, OpError> {
+    let tree = discover(
+        side.store.as_ref(),
+        &side.repository,
+        &side.reference,
+        &DiscoverOptions::default(),
+    )
+    .await?;
+    Ok(attachments::attachments_of(&tree))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn image_diff(
+    sides: &Sides<'_>,
+    platform: Option<&PlatformSpec>,
+    graphs: Option<&(Vec<Attachment>, Vec<Attachment>)>,
+    options: &DiffOptions,
+    listings: &mut Listings,
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<ImageDiff, OpError> {
+    let (left, right) = (sides.left, sides.right);
+    let (left_image, right_image) = try_join(
+        image_of(left, sides.left_top, platform),
+        image_of(right, sides.right_top, platform),
+    )
+    .await?;
+    let mut notes = Vec::new();
+    let platform_name = left_image.platform.clone().or(right_image.platform.clone());
+    let manifest = if options.wants(Section::Manifest) {
+        let left_config = config_of(left, &left_image.manifest, &mut notes).await;
+        let right_config = config_of(right, &right_image.manifest, &mut notes).await;
+        Some(manifest_diff(
+            &ManifestInput {
+                top: sides.left_top,
+                image: &left_image.manifest,
+                config: &left_config,
+            },
+            &ManifestInput {
+                top: sides.right_top,
+                image: &right_image.manifest,
+                config: &right_config,
+            },
+        ))
+    } else {
+        None
+    };
+    let (left_layers, right_layers) = (&left_image.manifest.layers, &right_image.manifest.layers);
+    let files = if options.wants(Section::Files) {
+        files_diff(
+            sides,
+            left_layers,
+            right_layers,
+            options,
+            listings,
+            &mut notes,
+            progress,
+            cancel,
+        )
+        .await?
+    } else {
+        None
+    };
+    let layers = options
+        .wants(Section::Layers)
+        .then(|| layers_diff(left_layers, right_layers, &listings.read));
+    let sbom = if options.wants(Section::Sbom) {
+        let choice = |top: &Manifest| match platform {
+            Some(p) if top.is_index() => PlatformChoice::One(p.clone()),
+            _ => PlatformChoice::Auto,
+        };
+        let (l, r) = try_join(
+            sbom_of(left, choice(sides.left_top), progress),
+            sbom_of(right, choice(sides.right_top), progress),
+        )
+        .await?;
+        Some(sbom_diff(l, r))
+    } else {
+        None
+    };
+    let attachments = graphs.map(|(l, r)| {
+        let scope = |items: &Vec<Attachment>| match (platform, &platform_name) {
+            (Some(_), Some(name)) => attachments::in_scope(items.clone(), Some(name)),
+            _ => items.clone(),
+        };
+        attachments::compare(scope(l), scope(r))
+    });
+    let side_info = |side: &DiffSide, top: &Manifest, image: &Manifest| SideInfo {
+        reference: side.name.clone(),
+        digest: top.digest().clone(),
+        image: top.is_index().then(|| image.digest().clone()),
+    };
+    let mut image = ImageDiff {
+        same: false,
+        platform: platform_name,
+        left: side_info(left, sides.left_top, &left_image.manifest),
+        right: side_info(right, sides.right_top, &right_image.manifest),
+        manifest,
+        layers,
+        files,
+        sbom,
+        attachments,
+        notes,
+    };
+    image.same = image.compute_same();
+    Ok(image)
+}
+
+fn sbom_diff(
+    left: Option<(
+        super::sbom::SbomSource,
+        Vec<crate::document::components::Component>,
+    )>,
+    right: Option<(
+        super::sbom::SbomSource,
+        Vec<crate::document::components::Component>,
+    )>,
+) -> SbomDiff {
+    let empty = Vec::new();
+    let left_packages = left.as_ref().map_or(&empty, |(_, c)| c);
+    let right_packages = right.as_ref().map_or(&empty, |(_, c)| c);
+    let mut diff = super::sbom::compare(left_packages, right_packages);
+    diff.left = left.map(|(s, _)| s);
+    diff.right = right.map(|(s, _)| s);
+    diff
+}
+
+/// Layer listings read during one diff, by digest: a layer both sides have
+/// above the shared base is read once.
+#[derive(Default)]
+struct Listings {
+    by_digest: HashMap<Digest, Arc<DigestedListing>>,
+    read: BTreeSet<Digest>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn files_diff(
+    sides: &Sides<'_>,
+    left_layers: &[Descriptor],
+    right_layers: &[Descriptor],
+    options: &DiffOptions,
+    listings: &mut Listings,
+    notes: &mut Vec<String>,
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<Option<FilesDiff>, OpError> {
+    for (side, layers) in [(sides.left, left_layers), (sides.right, right_layers)] {
+        if let Some(other) = layers.iter().find(|l| !is_filesystem_layer(l)) {
+            notes.push(format!(
+                "files not compared: {} has a layer of type {:?}, not a file system tar",
+                side.name,
+                crate::text::escape_control(&other.media_type)
+            ));
+            return Ok(None);
+        }
+    }
+    let base = if options.read_shared {
+        0
+    } else {
+        shared_base(left_layers, right_layers)
+    };
+    let mut overlays = Vec::with_capacity(2);
+    for (side, layers) in [(sides.left, left_layers), (sides.right, right_layers)] {
+        let mut overlay = Overlay::default();
+        for (index, layer) in layers.iter().enumerate().skip(base) {
+            let listing = match listings.by_digest.get(&layer.digest) {
+                Some(listing) => listing.clone(),
+                None => {
+                    let listing = list_layer_with_digests(
+                        side.store.as_ref(),
+                        &side.repository,
+                        layer,
+                        options.limits,
+                        progress,
+                        cancel,
+                    )
+                    .await?;
+                    let listing = Arc::new(listing);
+                    listings.read.insert(layer.digest.clone());
+                    listings
+                        .by_digest
+                        .insert(layer.digest.clone(), listing.clone());
+                    listing
+                }
+            };
+            overlay.apply(index, &listing.entries, &listing.digests);
+        }
+        overlays.push(overlay);
+    }
+    let diff = compare_files(&overlays[0], &overlays[1], base);
+    let uncertain = diff
+        .added
+        .iter()
+        .chain(&diff.removed)
+        .filter(|e| e.uncertain.is_some())
+        .count();
+    if uncertain > 0 {
+        notes.push(format!(
+            "the {base} shared base layer(s) were not read; {uncertain} path(s) only one side's \
+             own layers touch are marked uncertain (--read-shared reads the base to tell)"
+        ));
+    }
+    Ok(Some(diff))
+}
