@@ -10,7 +10,8 @@
 //!   annotations;
 //! - `layers`: shared, added and removed layers, and the shared base;
 //! - `overlay` and `files`: the file systems above the shared base, applied
-//!   under the whiteout rules, and compared path by path;
+//!   under the whiteout rules, and compared path by path (`files_read`
+//!   reads them);
 //! - `sbom`: packages matched by purl, else by name and type;
 //! - `attachments`: the referrer graphs, matched by digest, then by kind
 //!   and artifact type;
@@ -22,6 +23,7 @@
 pub mod attachments;
 pub mod config;
 pub mod files;
+mod files_read;
 pub mod layers;
 pub mod manifest;
 mod overlay;

@@ -26,7 +26,11 @@ fn file(path: &str, size: u64) -> FileEntry {
     entry(path, EntryKind::File, size, 0o644)
 }
 
-fn overlay(layers: &[(&[FileEntry], &[(&str, u8)])]) -> Overlay {
+/// One layer: its entries, and the content digest (a byte hashed) of
+/// some of its files.
+type Layer<'a> = (&'a [FileEntry], &'a [(&'a str, u8)]);
+
+fn overlay(layers: &[Layer<'_>]) -> Overlay {
     let mut overlay = Overlay::default();
     for (index, (entries, digests)) in layers.iter().enumerate() {
         let digests: HashMap<String, Digest> = digests

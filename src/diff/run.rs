@@ -2,25 +2,17 @@
 //! platforms to compare chosen, then for each platform the sections asked
 //! for. Each side's referrer graph is discovered once for all platforms.
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
-
-use futures_util::future::try_join;
+use futures_util::future::{join, try_join};
 
 use super::attachments::{self, Attachment};
-use super::files::compare as compare_files;
-use super::layers::{layers_diff, shared_base};
+use super::files_read::{Listings, files_diff};
+use super::layers::layers_diff;
 use super::manifest::{ManifestInput, manifest_diff};
-use super::overlay::Overlay;
 use super::side::{DiffSide, config_of, image_of, sbom_of};
-use super::{
-    DiffOptions, DiffReport, FilesDiff, ImageDiff, PlatformWanted, SbomDiff, Section, SideInfo,
-};
+use super::{DiffOptions, DiffReport, ImageDiff, PlatformWanted, SbomDiff, Section, SideInfo};
 use crate::graph::sources::platform_entries;
 use crate::graph::{DiscoverOptions, discover};
-use crate::layer::digests::{DigestedListing, list_layer_with_digests};
-use crate::layer::image::is_filesystem_layer;
-use crate::oci::{Descriptor, Digest, Manifest, PlatformSpec};
+use crate::oci::{Manifest, PlatformSpec};
 use crate::ops::{CancellationToken, OpError, PlatformChoice, ProgressSink};
 
 /// Compares `left` with `right`.
@@ -89,11 +81,11 @@ async fn build(
     })
 }
 
-struct Sides<'a> {
-    left: &'a DiffSide,
-    right: &'a DiffSide,
-    left_top: &'a Manifest,
-    right_top: &'a Manifest,
+pub(super) struct Sides<'a> {
+    pub(super) left: &'a DiffSide,
+    pub(super) right: &'a DiffSide,
+    pub(super) left_top: &'a Manifest,
+    pub(super) right_top: &'a Manifest,
 }
 
 /// The platforms to compare: `None` means "the host's, or the only one".
@@ -162,8 +154,12 @@ async fn image_diff(
     let mut notes = Vec::new();
     let platform_name = left_image.platform.clone().or(right_image.platform.clone());
     let manifest = if options.wants(Section::Manifest) {
-        let left_config = config_of(left, &left_image.manifest, &mut notes).await;
-        let right_config = config_of(right, &right_image.manifest, &mut notes).await;
+        let ((left_config, left_note), (right_config, right_note)) = join(
+            config_of(left, &left_image.manifest),
+            config_of(right, &right_image.manifest),
+        )
+        .await;
+        notes.extend(left_note.into_iter().chain(right_note));
         Some(manifest_diff(
             &ManifestInput {
                 top: sides.left_top,
@@ -257,82 +253,4 @@ fn sbom_diff(
     diff.left = left.map(|(s, _)| s);
     diff.right = right.map(|(s, _)| s);
     diff
-}
-
-/// Layer listings read during one diff, by digest: a layer both sides have
-/// above the shared base is read once.
-#[derive(Default)]
-struct Listings {
-    by_digest: HashMap<Digest, Arc<DigestedListing>>,
-    read: BTreeSet<Digest>,
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn files_diff(
-    sides: &Sides<'_>,
-    left_layers: &[Descriptor],
-    right_layers: &[Descriptor],
-    options: &DiffOptions,
-    listings: &mut Listings,
-    notes: &mut Vec<String>,
-    progress: &ProgressSink,
-    cancel: &CancellationToken,
-) -> Result<Option<FilesDiff>, OpError> {
-    for (side, layers) in [(sides.left, left_layers), (sides.right, right_layers)] {
-        if let Some(other) = layers.iter().find(|l| !is_filesystem_layer(l)) {
-            notes.push(format!(
-                "files not compared: {} has a layer of type {:?}, not a file system tar",
-                side.name,
-                crate::text::escape_control(&other.media_type)
-            ));
-            return Ok(None);
-        }
-    }
-    let base = if options.read_shared {
-        0
-    } else {
-        shared_base(left_layers, right_layers)
-    };
-    let mut overlays = Vec::with_capacity(2);
-    for (side, layers) in [(sides.left, left_layers), (sides.right, right_layers)] {
-        let mut overlay = Overlay::default();
-        for (index, layer) in layers.iter().enumerate().skip(base) {
-            let listing = match listings.by_digest.get(&layer.digest) {
-                Some(listing) => listing.clone(),
-                None => {
-                    let listing = list_layer_with_digests(
-                        side.store.as_ref(),
-                        &side.repository,
-                        layer,
-                        options.limits,
-                        progress,
-                        cancel,
-                    )
-                    .await?;
-                    let listing = Arc::new(listing);
-                    listings.read.insert(layer.digest.clone());
-                    listings
-                        .by_digest
-                        .insert(layer.digest.clone(), listing.clone());
-                    listing
-                }
-            };
-            overlay.apply(index, &listing.entries, &listing.digests);
-        }
-        overlays.push(overlay);
-    }
-    let diff = compare_files(&overlays[0], &overlays[1], base);
-    let uncertain = diff
-        .added
-        .iter()
-        .chain(&diff.removed)
-        .filter(|e| e.uncertain.is_some())
-        .count();
-    if uncertain > 0 {
-        notes.push(format!(
-            "the {base} shared base layer(s) were not read; {uncertain} path(s) only one side's \
-             own layers touch are marked uncertain (--read-shared reads the base to tell)"
-        ));
-    }
-    Ok(Some(diff))
 }

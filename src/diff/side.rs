@@ -80,11 +80,11 @@ pub async fn image_of(
     })
 }
 
-/// The image's config as JSON; `null` when it has none, and a note when it
-/// cannot be read as JSON.
-pub async fn config_of(side: &DiffSide, image: &Manifest, notes: &mut Vec<String>) -> Value {
+/// The image's config as JSON; `null` when it has none, with a note when
+/// it cannot be read as JSON.
+pub async fn config_of(side: &DiffSide, image: &Manifest) -> (Value, Option<String>) {
     let Some(config) = &image.config else {
-        return Value::Null;
+        return (Value::Null, None);
     };
     let bytes = match side
         .store
@@ -93,14 +93,17 @@ pub async fn config_of(side: &DiffSide, image: &Manifest, notes: &mut Vec<String
     {
         Ok(bytes) => bytes,
         Err(error) => {
-            notes.push(format!("{}: cannot read the config: {error}", side.name));
-            return Value::Null;
+            let note = format!("{}: cannot read the config: {error}", side.name);
+            return (Value::Null, Some(note));
         }
     };
-    serde_json::from_slice(&bytes).unwrap_or_else(|error| {
-        notes.push(format!("{}: the config is not JSON ({error})", side.name));
-        Value::Null
-    })
+    match serde_json::from_slice(&bytes) {
+        Ok(value) => (value, None),
+        Err(error) => {
+            let note = format!("{}: the config is not JSON ({error})", side.name);
+            (Value::Null, Some(note))
+        }
+    }
 }
 
 /// The side's SBOM for `platform` as `pull --sbom` chooses it, and its

@@ -54,14 +54,14 @@ pub fn summary_line(image: &ImageDiff) -> String {
             parts.push(format!("platform {platform} removed"));
         }
     }
-    if let Some(layers) = &image.layers {
-        if !layers.added.is_empty() || !layers.removed.is_empty() {
-            parts.push(format!(
-                "{} added, {} removed",
-                count(layers.added.len(), "layer"),
-                layers.removed.len()
-            ));
-        }
+    if let Some(layers) = &image.layers
+        && (!layers.added.is_empty() || !layers.removed.is_empty())
+    {
+        parts.push(format!(
+            "{} added, {} removed",
+            count(layers.added.len(), "layer"),
+            layers.removed.len()
+        ));
     }
     if image.same {
         return if parts.is_empty() {

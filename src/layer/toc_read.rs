@@ -199,10 +199,10 @@ pub async fn list_with_digests(
     };
     let mut digests = HashMap::new();
     for (kind, name, digest) in named {
-        if kind == "reg" {
-            if let Some(digest) = toc_digest(digest, "TOC")? {
-                digests.insert(normalize_path(name), digest);
-            }
+        if kind == "reg"
+            && let Some(digest) = toc_digest(digest, "TOC")?
+        {
+            digests.insert(normalize_path(name), digest);
         }
     }
     Ok((entries, digests, read))

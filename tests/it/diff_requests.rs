@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::diff::push;
+use crate::diff_ground::push;
 use crate::files::{ok, sh};
 use crate::support::{FaultProxy, Oras, Registry, sha256_digest};
 

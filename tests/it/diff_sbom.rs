@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::diff::{diff_json, push};
+use crate::diff::diff_json;
+use crate::diff_ground::push;
 use crate::files::{ok, regscope_files, sh};
 use crate::support::{Cosign, CosignMode, Oras, Registry};
 
