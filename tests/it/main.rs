@@ -27,6 +27,7 @@ mod copy_rounds;
 mod cosign_ground;
 mod demo;
 mod diff;
+mod diff_estargz;
 mod diff_ground;
 mod diff_mirror;
 mod diff_requests;
