@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::diff_ground::{LAYER_GZIP, make_trees, push_pair, tree_diff, unpack, write_configs};
+use crate::diff_ground::{
+    LAYER_GZIP, Trees, make_trees, push_pair, tree_diff, unpack, write_configs,
+};
 use crate::files::{ok, regscope_files};
 use crate::support::{Oras, Registry, sha256_digest};
 
@@ -160,6 +162,13 @@ fn the_json_contract_field_by_field_and_exit_codes_both_ways() {
         ]
     );
 
+    check_layers(&report, &trees);
+    check_files_and_empty_sections(&report, dir);
+    check_exit_codes_and_markdown(&report, dir, &registry, &left, &right);
+}
+
+/// The layers section, field by field.
+fn check_layers(report: &Value, trees: &Trees) {
     let layers = &report["layers"];
     let size = |p: &PathBuf| std::fs::metadata(p).unwrap().len();
     let digest = |p: &PathBuf| sha256_digest(&std::fs::read(p).unwrap());
@@ -187,7 +196,11 @@ fn the_json_contract_field_by_field_and_exit_codes_both_ways() {
             &json!(digest(&trees.right[1]))
         ]
     );
+}
 
+/// A same-size modification, a path the base was not read for, and the
+/// sections with nothing to say.
+fn check_files_and_empty_sections(report: &Value, dir: &Path) {
     let modified = report["files"]["modified"].as_array().unwrap();
     let server = modified.iter().find(|m| m["path"] == "app/server").unwrap();
     let server_left = std::fs::read(dir.join("left/app/server")).unwrap();
@@ -222,8 +235,18 @@ fn the_json_contract_field_by_field_and_exit_codes_both_ways() {
         report["attachments"],
         json!({"onlyLeft": [], "onlyRight": [], "both": []})
     );
+}
 
-    let differs = regscope_files(dir, &["diff", &left, &right, "--exit-code"]);
+/// `--exit-code` both ways, 2 for a diff that cannot be made, and the
+/// markdown's summary line.
+fn check_exit_codes_and_markdown(
+    report: &Value,
+    dir: &Path,
+    registry: &Registry,
+    left: &str,
+    right: &str,
+) {
+    let differs = regscope_files(dir, &["diff", left, right, "--exit-code"]);
     assert_eq!(
         differs.status.code(),
         Some(1),
@@ -235,7 +258,7 @@ fn the_json_contract_field_by_field_and_exit_codes_both_ways() {
     );
     let same = regscope_files(
         dir,
-        &["diff", &left, &left, "--exit-code", "--format", "json"],
+        &["diff", left, left, "--exit-code", "--format", "json"],
     );
     assert_eq!(
         same.status.code(),
@@ -250,7 +273,7 @@ fn the_json_contract_field_by_field_and_exit_codes_both_ways() {
         dir,
         &[
             "diff",
-            &left,
+            left,
             &registry.reference("diff:nope"),
             "--exit-code",
         ],
@@ -263,7 +286,7 @@ fn the_json_contract_field_by_field_and_exit_codes_both_ways() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot compare"));
 
     let markdown =
-        String::from_utf8(ok(dir, &["diff", &left, &right, "--format", "markdown"])).unwrap();
+        String::from_utf8(ok(dir, &["diff", left, right, "--format", "markdown"])).unwrap();
     let first = markdown.lines().next().unwrap();
     assert!(first.starts_with("**regscope diff**"), "{markdown}");
     assert!(first.contains("no SBOM on either side"), "{first}");

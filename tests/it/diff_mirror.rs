@@ -78,26 +78,7 @@ fn a_mirror_made_by_oras_misses_cosign_tags_and_one_made_by_regscope_does_not() 
         "{first}"
     );
 
-    let report = diff_json(dir, &[&source, &by_oras, "--only", "attachments"]);
-    let attachments = &report["attachments"];
-    let only_left = attachments["onlyLeft"].as_array().unwrap();
-    let kinds: Vec<&str> = only_left
-        .iter()
-        .map(|a| a["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds.len(), 2, "{attachments:#}");
-    assert!(kinds.contains(&"signature"), "{kinds:?}");
-    for item in only_left {
-        let found_by = item["foundBy"][0].as_str().unwrap();
-        assert!(found_by.starts_with("cosign tag sha256-"), "{item}");
-        assert!(item["digest"].as_str().unwrap().starts_with("sha256:"));
-        assert!(item.get("artifactType").is_some());
-    }
-    assert_eq!(attachments["onlyRight"], Value::Array(vec![]));
-    let both = attachments["both"].as_array().unwrap();
-    assert_eq!(both.len(), 1, "the SBOM oras copied: {attachments:#}");
-    assert_eq!(both[0]["matchedBy"], "digest");
-    assert_eq!(both[0]["artifactType"], "application/spdx+json");
+    check_what_oras_left_behind(dir, &source, &by_oras);
 
     let passed = check(&by_regscope);
     assert_eq!(
@@ -127,4 +108,29 @@ fn a_mirror_made_by_oras_misses_cosign_tags_and_one_made_by_regscope_does_not() 
         markdown.contains("| missing on the right | signature |"),
         "{markdown}"
     );
+}
+
+/// The oras mirror: cosign's signature and attestation (found by their
+/// tags) only on the left, the SBOM oras copied on both, by digest.
+fn check_what_oras_left_behind(dir: &std::path::Path, source: &str, by_oras: &str) {
+    let report = diff_json(dir, &[source, by_oras, "--only", "attachments"]);
+    let attachments = &report["attachments"];
+    let only_left = attachments["onlyLeft"].as_array().unwrap();
+    let kinds: Vec<&str> = only_left
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 2, "{attachments:#}");
+    assert!(kinds.contains(&"signature"), "{kinds:?}");
+    for item in only_left {
+        let found_by = item["foundBy"][0].as_str().unwrap();
+        assert!(found_by.starts_with("cosign tag sha256-"), "{item}");
+        assert!(item["digest"].as_str().unwrap().starts_with("sha256:"));
+        assert!(item.get("artifactType").is_some());
+    }
+    assert_eq!(attachments["onlyRight"], Value::Array(vec![]));
+    let both = attachments["both"].as_array().unwrap();
+    assert_eq!(both.len(), 1, "the SBOM oras copied: {attachments:#}");
+    assert_eq!(both[0]["matchedBy"], "digest");
+    assert_eq!(both[0]["artifactType"], "application/spdx+json");
 }

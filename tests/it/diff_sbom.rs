@@ -126,39 +126,7 @@ fn packages_are_compared_across_formats_and_carriers() {
     );
     let bare = image("bare");
 
-    // One package added, one removed, one bumped: CycloneDX JSON against
-    // SPDX tag-value, CycloneDX XML and a cosign attestation alike.
-    for (right, format, kind) in [
-        (&v2, "SPDX tag-value", "SBOM artifact"),
-        (&xml, "CycloneDX XML", "SBOM artifact"),
-        (&attested, "CycloneDX JSON", "attestation"),
-    ] {
-        let report = diff_json(dir, &[&v1, right, "--only", "sbom"]);
-        let sbom = &report["sbom"];
-        assert_eq!(
-            sbom["added"],
-            json!([{"name": "packaging", "version": "24.2", "purl": "pkg:pypi/packaging@24.2"}]),
-            "{right}"
-        );
-        assert_eq!(
-            sbom["removed"],
-            json!([{"name": "certifi", "version": "2024.8.30", "purl": "pkg:pypi/certifi@2024.8.30"}])
-        );
-        assert_eq!(
-            sbom["changed"],
-            json!([{"name": "urllib3", "from": "2.2.3", "to": "2.3.0", "purl": "pkg:pypi/urllib3@2.3.0"}])
-        );
-        assert_eq!(sbom["left"]["format"], "CycloneDX JSON");
-        assert_eq!(sbom["left"]["packages"], 5);
-        assert_eq!(
-            (
-                sbom["right"]["format"].as_str(),
-                sbom["right"]["kind"].as_str()
-            ),
-            (Some(format), Some(kind))
-        );
-        assert_eq!(report["same"], false);
-    }
+    check_one_added_one_removed_one_bumped(dir, &v1, &[&v2, &xml, &attested]);
     let markdown = String::from_utf8(ok(
         dir,
         &["diff", &v1, &v2, "--only", "sbom", "--format", "markdown"],
@@ -295,4 +263,44 @@ fn an_index_is_compared_platform_by_platform() {
         2,
         "{text}"
     );
+}
+
+/// Against CycloneDX JSON: SPDX tag-value, CycloneDX XML and a cosign
+/// attestation of the second environment.
+fn check_one_added_one_removed_one_bumped(dir: &Path, v1: &str, rights: &[&String]) {
+    // One package added, one removed, one bumped: CycloneDX JSON against
+    // SPDX tag-value, CycloneDX XML and a cosign attestation alike.
+    let carriers = [
+        ("SPDX tag-value", "SBOM artifact"),
+        ("CycloneDX XML", "SBOM artifact"),
+        ("CycloneDX JSON", "attestation"),
+    ];
+    for (right, (format, kind)) in rights.iter().zip(carriers) {
+        let right: &str = right;
+        let report = diff_json(dir, &[v1, right, "--only", "sbom"]);
+        let sbom = &report["sbom"];
+        assert_eq!(
+            sbom["added"],
+            json!([{"name": "packaging", "version": "24.2", "purl": "pkg:pypi/packaging@24.2"}]),
+            "{right}"
+        );
+        assert_eq!(
+            sbom["removed"],
+            json!([{"name": "certifi", "version": "2024.8.30", "purl": "pkg:pypi/certifi@2024.8.30"}])
+        );
+        assert_eq!(
+            sbom["changed"],
+            json!([{"name": "urllib3", "from": "2.2.3", "to": "2.3.0", "purl": "pkg:pypi/urllib3@2.3.0"}])
+        );
+        assert_eq!(sbom["left"]["format"], "CycloneDX JSON");
+        assert_eq!(sbom["left"]["packages"], 5);
+        assert_eq!(
+            (
+                sbom["right"]["format"].as_str(),
+                sbom["right"]["kind"].as_str()
+            ),
+            (Some(format), Some(kind))
+        );
+        assert_eq!(report["same"], false);
+    }
 }
