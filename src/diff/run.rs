@@ -48,8 +48,11 @@ async fn build(
     };
     let (left_top, right_top) = try_join(fetch(left), fetch(right)).await?;
     let platforms = plan_platforms(&left_top, &right_top, &options.platform)?;
+    let mut warnings = Vec::new();
     let graphs = if options.wants(Section::Attachments) {
-        let (l, r) = try_join(graph_of(left), graph_of(right)).await?;
+        let ((l, left_warnings), (r, right_warnings)) =
+            try_join(graph_of(left), graph_of(right)).await?;
+        warnings.extend(left_warnings.into_iter().chain(right_warnings));
         Some((l, r))
     } else {
         None
@@ -63,7 +66,7 @@ async fn build(
             left_top: &left_top,
             right_top: &right_top,
         };
-        let image = image_diff(
+        let mut image = image_diff(
             &sides,
             platform.as_ref(),
             graphs.as_ref(),
@@ -73,6 +76,9 @@ async fn build(
             cancel,
         )
         .await?;
+        // Warnings say what the attachments may be missing; the
+        // sameness of the sections stands.
+        image.notes.extend(warnings.iter().cloned());
         images.push(image);
     }
     Ok(DiffReport {
@@ -124,7 +130,8 @@ fn plan_platforms(
     }
 }
 
-async fn graph_of(side: &DiffSide) -> Result<Vec<Attachment>, OpError> {
+/// A side's attachments, and what discovery warned of (named by side).
+async fn graph_of(side: &DiffSide) -> Result<(Vec<Attachment>, Vec<String>), OpError> {
     let tree = discover(
         side.store.as_ref(),
         &side.repository,
@@ -132,7 +139,13 @@ async fn graph_of(side: &DiffSide) -> Result<Vec<Attachment>, OpError> {
         &DiscoverOptions::default(),
     )
     .await?;
-    Ok(attachments::attachments_of(&tree))
+    let warnings = tree
+        .warnings
+        .iter()
+        .chain(tree.all_nodes().into_iter().flat_map(|n| n.warnings.iter()))
+        .map(|w| format!("{}: {w}", side.name))
+        .collect();
+    Ok((attachments::attachments_of(&tree), warnings))
 }
 
 #[allow(clippy::too_many_arguments)]
