@@ -9,6 +9,9 @@ mod audit_trust;
 mod audit_vulns;
 pub mod commands;
 pub mod connection;
+pub mod diff;
+mod diff_markdown;
+mod diff_text;
 mod files;
 mod files_output;
 pub mod interrupt;
@@ -52,7 +55,8 @@ Examples:
   regscope audit localhost:5000/net-monitor --require signature,sbom --key cosign.pub
   regscope vulns localhost:5000/net-monitor:v1 --format json
   regscope files localhost:5000/net-monitor:v1 --layer 0
-  regscope cat localhost:5000/net-monitor:v1 /etc/os-release";
+  regscope cat localhost:5000/net-monitor:v1 /etc/os-release
+  regscope diff localhost:5000/app:v1 localhost:5000/app:v2 --format markdown";
 
 /// A terminal UI and CLI for OCI registries and the artifacts attached to
 /// images (signatures, SBOMs, attestations).
@@ -129,6 +133,9 @@ pub enum Command {
     Files(FilesArgs),
     /// Write one file of an image to stdout (or with -o into a directory).
     Cat(CatArgs),
+    /// What changed between two images: manifest and config, layers,
+    /// files, SBOM packages and attachments (`--exit-code` for CI).
+    Diff(diff::DiffArgs),
     /// Print a completion script: `regscope completions bash >
     /// ~/.local/share/bash-completion/completions/regscope`.
     Completions {

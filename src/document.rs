@@ -3,6 +3,7 @@
 //! Sigstore bundle or nothing at all. Pure functions over bytes, shared by
 //! pull, the TUI's detail pane and (later) the audit.
 
+pub mod components;
 pub mod provenance;
 pub mod sbom;
 pub mod statement;

@@ -11,10 +11,12 @@
 //!   chunk reads;
 //! - `merge`: the merged view, with per-path layer and wasted bytes;
 //! - `cache`: listings on disk;
+//! - `digests`: a listing with each file's content digest, for the diff;
 //! - `image`: choosing the image manifest and its layers;
 //! - `extract`: one file's verified bytes, and writing it under pull's rules.
 
 pub mod cache;
+pub mod digests;
 pub mod entry;
 pub mod estargz;
 pub mod extract;

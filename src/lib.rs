@@ -9,6 +9,8 @@
 //! - `ops`: pull, attach, copy and delete, with progress events;
 //! - `layer`: the files inside image layers (listings, merged view, one
 //!   file out), streamed and verified like pull;
+//! - `diff`: what changed between two images (manifest, layers, files,
+//!   SBOM packages, attachments), as data for both front ends;
 //! - `demo`: the embedded offline demo layout;
 //! - `vuln`: scans and VEX attached to an image, read and applied;
 //! - `text`: escaping untrusted text and human sizes, for both front ends;
@@ -19,6 +21,7 @@
 pub mod audit;
 pub mod cli;
 pub mod demo;
+pub mod diff;
 pub mod document;
 pub mod graph;
 pub mod layer;

@@ -31,12 +31,14 @@ fn main() -> ExitCode {
     let result = runtime.block_on(run(cli));
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // `diff --exit-code`: differences exit 1 quietly, failures 2.
+        Err(report) if regscope::cli::diff::differs(&report) => ExitCode::from(1),
         Err(report) => {
             print_error(&report);
             if was_interrupted(&report) {
                 ExitCode::from(regscope::cli::interrupt::INTERRUPTED_EXIT)
             } else {
-                ExitCode::FAILURE
+                ExitCode::from(regscope::cli::diff::failure_status(&report))
             }
         }
     }

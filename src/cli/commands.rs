@@ -31,6 +31,7 @@ pub async fn run(command: Command, connection: &ConnectOptions, quiet: bool) -> 
         Command::Vulns(args) => super::vulns::run(args, connection).await,
         Command::Files(args) => super::files::files(args, connection, &cancel, reporter).await,
         Command::Cat(args) => super::files::cat(args, connection, &cancel, reporter).await,
+        Command::Diff(args) => super::diff::run(args, connection, &cancel, reporter).await,
         Command::Completions { shell } => completions(shell),
     }
 }

@@ -173,6 +173,27 @@ pub async fn pull(
     })
 }
 
+/// The SBOM `pull --sbom` would take from `reference` for `platform` (the
+/// first in its order), without writing anything; `None` when there is
+/// none. The diff compares what this chooses on each side.
+pub async fn choose_sbom(
+    store: &dyn Store,
+    repository: &str,
+    reference: &str,
+    platform: PlatformChoice,
+    progress: &ProgressSink,
+) -> Result<Option<Candidate>, OpError> {
+    let options = PullOptions {
+        platform,
+        ..PullOptions::new(PathBuf::new(), PullSelect::Sbom)
+    };
+    match choose(store, repository, reference, &options, progress).await {
+        Ok(chosen) => Ok(chosen.into_iter().next().map(|(candidate, _)| candidate)),
+        Err(OpError::NoSuchReferrer { .. }) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
 /// With `--all`, two SBOMs may want the same name: a later manifest's file
 /// gets that manifest's short digest before the extension
 /// (`sbom-1a2b3c4d5e6f.cdx.json`). Names within one manifest are left for
