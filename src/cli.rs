@@ -8,6 +8,7 @@ mod audit_output;
 mod audit_trust;
 pub mod commands;
 pub mod connection;
+pub mod doctor;
 mod files;
 mod files_output;
 pub mod interrupt;
@@ -48,6 +49,7 @@ Examples:
   regscope rm --with-referrers localhost:5000/net-monitor:v1
   regscope audit localhost:5000/net-monitor --require signature,sbom --key cosign.pub
   regscope files localhost:5000/net-monitor:v1 --layer 0
+  regscope doctor localhost:5000/net-monitor --format json
   regscope cat localhost:5000/net-monitor:v1 /etc/os-release";
 
 /// A terminal UI and CLI for OCI registries and the artifacts attached to
@@ -122,6 +124,9 @@ pub enum Command {
     Files(FilesArgs),
     /// Write one file of an image to stdout (or with -o into a directory).
     Cat(CatArgs),
+    /// Check what a registry really does (referrers API or fallback tags,
+    /// catalog, paging, ranges, deletes…), each finding with its evidence.
+    Doctor(doctor::DoctorArgs),
     /// Print a completion script: `regscope completions bash >
     /// ~/.local/share/bash-completion/completions/regscope`.
     Completions {

@@ -30,6 +30,7 @@ pub async fn run(command: Command, connection: &ConnectOptions, quiet: bool) -> 
         Command::Audit(args) => super::audit::run(args, connection, &cancel).await,
         Command::Files(args) => super::files::files(args, connection, &cancel, reporter).await,
         Command::Cat(args) => super::files::cat(args, connection, &cancel, reporter).await,
+        Command::Doctor(args) => super::doctor::doctor(args, connection).await,
         Command::Completions { shell } => completions(shell),
     }
 }
