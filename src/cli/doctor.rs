@@ -141,3 +141,34 @@ fn evidence_line(evidence: &Evidence) -> String {
     }
     line
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doctor::{Check, CheckId, Status};
+
+    #[test]
+    fn registry_text_is_escaped_in_the_table() {
+        let mut evidence = Evidence::failed("GET /v2/\u{1b}[2J", "no answer");
+        evidence.headers.insert(
+            "www-authenticate".to_owned(),
+            "Bearer realm=\"\u{1b}]52;c;x\u{7}\"".to_owned(),
+        );
+        let report = Report {
+            registry: "r.example".to_owned(),
+            repository: Some("app".to_owned()),
+            write: false,
+            referrers_mode: ReferrersModeName::Api,
+            checks: vec![
+                Check::new(CheckId::Auth, Status::Pass, "realm \u{1b}[31mred")
+                    .evidence(vec![evidence]),
+            ],
+            left_behind: None,
+        };
+        let table = to_table(&report);
+        assert!(!table.contains('\u{1b}'), "{table:?}");
+        assert!(!table.contains('\u{7}'), "{table:?}");
+        assert!(table.contains("auth"));
+        assert!(table.contains("referrers: the referrers API"));
+    }
+}

@@ -64,22 +64,26 @@ pub async fn auth(prober: &Prober<'_>, repository: Option<&str>) -> Check {
             format!("/v2/{repository}/tags/list?n=1"),
             pull(repository),
         );
-        let anonymous = prober.send_without_credentials(probe).await;
+        let (anonymous, refused) = prober.send_without_credentials(probe).await;
         let verdict = match &anonymous {
             Ok(x) if (200..300).contains(&x.status) => "anonymous pull allowed",
             Ok(x) if matches!(x.status, 401 | 403) => {
                 "anonymous pull refused: credentials are needed"
             }
+            Err(_) if refused => "anonymous pull refused: credentials are needed",
             Ok(_) => "anonymous pull: an unexpected answer",
             Err(_) => "anonymous pull: no answer",
         };
         summary = format!("{summary}; {verdict} from {repository}");
-        shown.push(
-            evidence(&anonymous, &["www-authenticate"]).with_note(
-                "as a user with no credentials (an anonymous token where one is offered)",
-            ),
-        );
-        if anonymous.is_err() && status == Status::Pass {
+        let anonymous_evidence = evidence(&anonymous, &["www-authenticate"]);
+        let note = match &anonymous_evidence.note {
+            Some(why) => format!("as a user with no credentials: {why}"),
+            None => {
+                "as a user with no credentials (an anonymous token where one is offered)".to_owned()
+            }
+        };
+        shown.push(anonymous_evidence.with_note(note));
+        if anonymous.is_err() && !refused && status == Status::Pass {
             status = Status::Warn;
         }
     }

@@ -42,10 +42,15 @@ impl<'a> Prober<'a> {
         self.keep(probe, sent)
     }
 
-    /// [`Prober::send`] as a user with no credentials.
-    pub async fn send_without_credentials(&self, probe: Probe) -> Answer {
+    /// [`Prober::send`] as a user with no credentials; `true` with it when
+    /// the registry challenged and there was nothing to answer with.
+    pub async fn send_without_credentials(&self, probe: Probe) -> (Answer, bool) {
         let sent = self.store.probe_without_credentials(&probe).await;
-        self.keep(probe, sent)
+        let refused = matches!(
+            sent,
+            Err(StoreError::Unauthorized { .. } | StoreError::Forbidden { .. })
+        );
+        (self.keep(probe, sent), refused)
     }
 
     fn keep(&self, probe: Probe, sent: Result<Exchange, StoreError>) -> Answer {

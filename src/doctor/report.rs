@@ -244,3 +244,52 @@ impl Report {
         self.checks.iter().find(|check| check.id == id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_and_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for id in CheckId::ALL {
+            assert!(seen.insert(id.as_str()), "{id:?}");
+            let json = serde_json::to_value(id).expect("id as JSON");
+            assert_eq!(json, id.as_str(), "serialised as its id");
+        }
+        assert_eq!(
+            CheckId::ReferrersUnknownSubject.as_str(),
+            "referrers-unknown-subject"
+        );
+    }
+
+    #[test]
+    fn the_json_has_the_promised_shape() {
+        let check = Check::new(CheckId::Ping, Status::Warn, "ok-ish")
+            .evidence(vec![Evidence::failed("GET /v2/", "refused")]);
+        let mut report = Report {
+            registry: "r.example".to_owned(),
+            repository: None,
+            write: false,
+            referrers_mode: ReferrersModeName::Fallback,
+            checks: vec![check],
+            left_behind: None,
+        };
+        let json = serde_json::to_value(&report).expect("report as JSON");
+        let keys: Vec<&String> = json.as_object().expect("object").keys().collect();
+        assert_eq!(
+            keys,
+            ["checks", "referrersMode", "registry", "repository", "write"]
+        );
+        assert_eq!(json["referrersMode"], "fallback");
+        assert_eq!(
+            json["checks"][0],
+            serde_json::json!({"id": "ping", "status": "warn", "summary": "ok-ish",
+                "evidence": [{"request": "GET /v2/", "note": "refused"}]})
+        );
+        report.write = true;
+        report.left_behind = Some(vec!["blob x".to_owned()]);
+        let json = serde_json::to_value(&report).expect("report as JSON");
+        assert_eq!(json["leftBehind"], serde_json::json!(["blob x"]));
+    }
+}

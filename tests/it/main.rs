@@ -28,6 +28,7 @@ mod cosign_ground;
 mod demo;
 mod discover_requests;
 mod doctor;
+mod doctor_auth;
 mod doctor_conformance;
 mod doctor_gitlab;
 mod doctor_lookalikes;
