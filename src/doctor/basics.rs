@@ -252,7 +252,7 @@ pub fn rate_limit(seen: &[Exchange]) -> Check {
         .or_else(|| last.header("x-ratelimit-remaining"));
     let exhausted = last.status == 429 || remaining.is_some_and(|r| r.trim().starts_with('0'));
     let summary = format!(
-        "the registry reports a budget: limit {}, remaining {}{}; regscope waits as Retry-After says (up to a minute) and counts HEADs where it can",
+        "the registry reports a budget: limit {}, remaining {}{}; regscope waits as Retry-After says, up to 15 s, and stops with the registry's word past that",
         limit.unwrap_or("not given"),
         remaining.unwrap_or("not given"),
         if exhausted { " (exhausted now)" } else { "" }
