@@ -12,6 +12,7 @@ pub mod connection;
 pub mod diff;
 mod diff_markdown;
 mod diff_text;
+pub mod doctor;
 mod files;
 mod files_output;
 pub mod interrupt;
@@ -56,7 +57,8 @@ Examples:
   regscope vulns localhost:5000/net-monitor:v1 --format json
   regscope files localhost:5000/net-monitor:v1 --layer 0
   regscope cat localhost:5000/net-monitor:v1 /etc/os-release
-  regscope diff localhost:5000/app:v1 localhost:5000/app:v2 --format markdown";
+  regscope diff localhost:5000/app:v1 localhost:5000/app:v2 --format markdown
+  regscope doctor localhost:5000/net-monitor --format json";
 
 /// A terminal UI and CLI for OCI registries and the artifacts attached to
 /// images (signatures, SBOMs, attestations).
@@ -136,6 +138,9 @@ pub enum Command {
     /// What changed between two images: manifest and config, layers,
     /// files, SBOM packages and attachments (`--exit-code` for CI).
     Diff(diff::DiffArgs),
+    /// Check what a registry really does (referrers API or fallback tags,
+    /// catalog, paging, ranges, deletes…), each finding with its evidence.
+    Doctor(doctor::DoctorArgs),
     /// Print a completion script: `regscope completions bash >
     /// ~/.local/share/bash-completion/completions/regscope`.
     Completions {

@@ -32,6 +32,7 @@ pub async fn run(command: Command, connection: &ConnectOptions, quiet: bool) -> 
         Command::Files(args) => super::files::files(args, connection, &cancel, reporter).await,
         Command::Cat(args) => super::files::cat(args, connection, &cancel, reporter).await,
         Command::Diff(args) => super::diff::run(args, connection, &cancel, reporter).await,
+        Command::Doctor(args) => super::doctor::doctor(args, connection).await,
         Command::Completions { shell } => completions(shell),
     }
 }

@@ -12,6 +12,7 @@ use super::sources::{
 };
 use super::{DEFAULT_MAX_FAN_OUT, FoundBy, GraphNode};
 use crate::oci::{Descriptor, Digest, Manifest};
+use crate::store::remote::fallback_index_problem;
 use crate::store::{Referrers, ReferrersSource, ReferrersSupport, Store, StoreError};
 
 /// How many referrer manifests of one node are fetched at the same time.
@@ -139,19 +140,23 @@ async fn fallback_beside_api(
         return Vec::new();
     }
     match store.fetch_manifest(repository, &tag).await {
-        Ok(index) if index.is_index() => index
-            .manifests
-            .into_iter()
-            .filter(|d| {
-                context
-                    .artifact_type
-                    .is_none_or(|t| d.artifact_type.as_deref() == Some(t))
-            })
-            .collect(),
-        Ok(_) => {
-            warnings.push(format!("the fallback tag {tag} is not an index; ignored"));
-            Vec::new()
-        }
+        Ok(index) => match fallback_index_problem(subject, &index) {
+            // The subject itself (GitLab) or not an index: its entries
+            // are not referrers.
+            Some(problem) => {
+                warnings.push(problem);
+                Vec::new()
+            }
+            None => index
+                .manifests
+                .into_iter()
+                .filter(|d| {
+                    context
+                        .artifact_type
+                        .is_none_or(|t| d.artifact_type.as_deref() == Some(t))
+                })
+                .collect(),
+        },
         Err(error) => {
             warnings.push(format!("the fallback tag {tag}: {error}"));
             Vec::new()

@@ -11,6 +11,7 @@
 
 pub mod auth;
 mod blobs;
+pub mod capabilities;
 mod clients;
 mod connect;
 pub mod credentials;
@@ -19,15 +20,16 @@ mod fallback;
 mod limit;
 mod listing;
 mod manifests;
+pub mod probe;
 mod referrers;
 mod response;
 mod retry;
+mod seen;
 mod tls;
 mod transport;
 mod upload;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -36,6 +38,7 @@ pub use clients::Clients;
 pub use connect::{
     ConnectOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_METADATA_TIMEOUT, DEFAULT_READ_TIMEOUT,
 };
+pub use referrers::fallback_index_problem;
 
 use crate::oci::reference::{validate_registry, validate_repository, validate_tag};
 use crate::oci::{Descriptor, Digest, Manifest};
@@ -43,25 +46,28 @@ use crate::store::{
     BlobStream, PageSink, PushedManifest, Referrers, ReferrersSupport, Store, StoreError,
 };
 use auth::{Authenticator, Scope};
+use capabilities::{Capabilities, ReferrersMode};
 use credentials::CredentialSource;
 use transport::Transport;
-
-const MODE_UNKNOWN: u8 = 0;
-const MODE_API: u8 = 1;
-const MODE_FALLBACK: u8 = 2;
 
 /// One registry, reached over HTTP(S).
 #[derive(Debug)]
 pub struct RemoteStore {
     registry: String,
     transport: Arc<Transport>,
+    /// The same registry without credentials, made when `doctor` first
+    /// asks as an anonymous user.
+    anonymous_transport: std::sync::OnceLock<Arc<Transport>>,
     /// Names asked for per listing page; `None` lets the registry choose
     /// (it knows its cheapest page; `n=1000` made olareg's listing 7x
     /// slower than oras's).
     page_size: Option<u32>,
-    /// What the registry showed about referrers: unknown, API or fallback.
-    referrers_mode: AtomicU8,
+    /// What the registry showed about itself this session (the referrers
+    /// mode and its evidence), shared with every store of the session.
+    capabilities: Arc<Capabilities>,
     fallback_locks: fallback::Locks,
+    /// Manifests the registry served to this store.
+    seen: seen::Seen,
 }
 
 impl RemoteStore {
@@ -75,6 +81,7 @@ impl RemoteStore {
         let clients = Clients::new(&options, &origin)?;
         let credential = CredentialSource::for_registry(registry, &options)?;
         let plain_http = origin.scheme() == "http";
+        let capabilities = options.session.for_origin(origin.as_str());
         let auth = Authenticator::with_source(clients.clone(), registry, credential, plain_http);
         Ok(RemoteStore {
             registry: registry.to_owned(),
@@ -85,9 +92,11 @@ impl RemoteStore {
                 auth,
                 options.metadata_timeout,
             )),
+            anonymous_transport: std::sync::OnceLock::new(),
             page_size: None,
-            referrers_mode: AtomicU8::new(MODE_UNKNOWN),
+            capabilities,
             fallback_locks: fallback::Locks::default(),
+            seen: seen::Seen::default(),
         })
     }
 
@@ -99,12 +108,13 @@ impl RemoteStore {
         self
     }
 
-    fn mode(&self) -> u8 {
-        self.referrers_mode.load(Ordering::Relaxed)
+    fn mode(&self) -> ReferrersMode {
+        self.capabilities.referrers_mode()
     }
 
-    fn set_mode(&self, mode: u8) {
-        self.referrers_mode.store(mode, Ordering::Relaxed);
+    /// What this registry has shown about itself this session.
+    pub fn capabilities(&self) -> &Capabilities {
+        &self.capabilities
     }
 }
 
@@ -157,14 +167,14 @@ impl Store for RemoteStore {
 
     fn referrers_support(&self) -> ReferrersSupport {
         match self.mode() {
-            MODE_API => ReferrersSupport::Api,
-            MODE_FALLBACK => ReferrersSupport::FallbackTag,
-            _ => ReferrersSupport::NotYetKnown,
+            ReferrersMode::Api => ReferrersSupport::Api,
+            ReferrersMode::Fallback => ReferrersSupport::FallbackTag,
+            ReferrersMode::Unknown => ReferrersSupport::NotYetKnown,
         }
     }
 
     async fn learn_referrers_support(&self, repository: &str, subject: &Digest) {
-        if self.mode() != MODE_UNKNOWN {
+        if self.mode() != ReferrersMode::Unknown {
             return;
         }
         if let Err(error) = self.uses_referrers_api(repository, subject).await {

@@ -17,7 +17,6 @@ mod queue;
 
 use self::entries::{Change, apply, entries, is_visible};
 pub use self::queue::Locks;
-use super::manifests::hash_with;
 use super::retry::jitter;
 use super::{RemoteStore, Target};
 use crate::oci::manifest::MAX_MANIFEST_SIZE;
@@ -45,18 +44,16 @@ struct Found {
 }
 
 impl RemoteStore {
-    /// Makes a just-pushed referrer discoverable; says how.
+    /// Makes a just-pushed referrer discoverable; says how. Only a
+    /// referrers API that answered this session excuses the fallback
+    /// index: an `OCI-Subject` header alone does not (Docker Hub sent it
+    /// without serving the API, and referrers trusted to it were lost).
     pub(super) async fn index_referrer(
         &self,
         repository: &str,
         subject: &Digest,
         referrer: &Descriptor,
-        registry_indexed: bool,
     ) -> Result<ReferrersSource, StoreError> {
-        if registry_indexed {
-            self.set_mode(super::MODE_API);
-            return Ok(ReferrersSource::Api);
-        }
         if self.uses_referrers_api(repository, subject).await? {
             return Ok(ReferrersSource::Api);
         }
@@ -181,7 +178,7 @@ impl RemoteStore {
             Err(e) if e.is_not_found() => return Ok(None),
             Err(e) => return Err(e),
         };
-        if hash_with(subject.algorithm(), manifest.raw()) == *subject {
+        if subject.matches(manifest.raw()) {
             return Err(StoreError::Invalid(format!(
                 "the fallback tag {repository}:{tag} resolves to the subject itself (this registry reads `{tag}` as a digest); refusing to write referrers there"
             )));

@@ -61,7 +61,7 @@ impl RemoteStore {
             .url(&format!("/v2/{repository}/manifests/{reference}"))
     }
 
-    fn manifest_call(
+    pub(super) fn manifest_call(
         &self,
         method: Method,
         repository: &str,
@@ -115,9 +115,11 @@ impl RemoteStore {
                     )));
                 }
                 (Target::Digest(asked), _, Some(size), Some(media_type)) => {
+                    self.seen.record(repository, asked);
                     return Ok(Descriptor::new(media_type, asked.clone(), size));
                 }
                 (Target::Tag(_), Some(said), Some(size), Some(media_type)) => {
+                    self.seen.record(repository, &said);
                     return Ok(Descriptor::new(media_type, said, size));
                 }
                 // Something is missing: the bytes will tell.
@@ -178,6 +180,7 @@ impl RemoteStore {
                 Digest::sha256_of(&raw)
             }
         };
+        self.seen.record(repository, &digest);
         let manifest = Manifest::parse(raw, served_as.as_deref()).map_err(|source| {
             StoreError::InvalidManifest {
                 what,

@@ -88,6 +88,21 @@ impl Transport {
         }
     }
 
+    /// The same registry with no credentials at all: challenges are
+    /// answered anonymously (a token server's anonymous token), as for a
+    /// user who has not logged in.
+    pub fn without_credentials(&self) -> Transport {
+        let plain_http = self.origin.scheme() == "http";
+        let auth = Authenticator::new(self.client.clone(), &self.registry, None, plain_http);
+        Transport::new(
+            self.client.clone(),
+            self.origin.clone(),
+            &self.registry,
+            auth,
+            self.metadata_timeout,
+        )
+    }
+
     /// The registry's name, for errors.
     pub fn registry(&self) -> &str {
         &self.registry
@@ -150,7 +165,7 @@ impl Transport {
                 .for_url(&url)
                 .request(method.clone(), url.clone())
                 .headers(call.headers.clone());
-            if on_registry {
+            if on_registry && !call.anonymous {
                 let authorization = match &challenge_answer {
                     Some(answer) => Some(answer.clone()),
                     None => self.auth.authorization(&call.scopes).await,
@@ -213,7 +228,11 @@ impl Transport {
                 }
                 continue;
             }
-            if status == StatusCode::UNAUTHORIZED && on_registry && challenge_answer.is_none() {
+            if status == StatusCode::UNAUTHORIZED
+                && on_registry
+                && challenge_answer.is_none()
+                && !call.anonymous
+            {
                 // Only the registry's own challenges are answered: a 401 from
                 // a redirect target never gets the registry's credentials.
                 let answer = self
