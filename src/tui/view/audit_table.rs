@@ -46,7 +46,7 @@ fn row_cells(row: &ImageAudit) -> Vec<Cell<'static>> {
         Cell::from(format!("✓ {sbom}")).style(Style::new().fg(Color::Green))
     };
     let verification = match &row.verification {
-        Verification::Verified { key } => {
+        Verification::Verified { key, time } => {
             // A key file's name and fingerprint (its directory is noise);
             // an identity (keyless, Notation) whole, its URLs intact.
             let key = match key.split_once(" (sha256:") {
@@ -55,8 +55,12 @@ fn row_cells(row: &ImageAudit) -> Vec<Cell<'static>> {
                 }
                 _ => key.as_str(),
             };
-            Cell::from(format!("verified {}", escape_control(key)))
-                .style(Style::new().fg(Color::Green))
+            Cell::from(format!(
+                "verified {} · {}",
+                escape_control(key),
+                escape_control(time)
+            ))
+            .style(Style::new().fg(Color::Green))
         }
         Verification::Failed { reasons } => {
             Cell::from(format!("failed: {}", escape_control(&reasons.join("; "))))
