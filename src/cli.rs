@@ -16,6 +16,8 @@ mod remove;
 mod transfer;
 pub mod tree;
 pub mod typo;
+pub mod verify;
+mod verify_output;
 
 use std::path::PathBuf;
 
@@ -47,6 +49,7 @@ Examples:
   regscope cp -r localhost:5000/net-monitor:v1 localhost:5000/staging/net-monitor:v1
   regscope rm --with-referrers localhost:5000/net-monitor:v1
   regscope audit localhost:5000/net-monitor --require signature,sbom --key cosign.pub
+  regscope verify localhost:5000/net-monitor:v1 --key cosign.pub
   regscope files localhost:5000/net-monitor:v1 --layer 0
   regscope cat localhost:5000/net-monitor:v1 /etc/os-release";
 
@@ -117,6 +120,10 @@ pub enum Command {
     /// SBOM, provenance; a CI gate with --require, signatures checked
     /// offline with --key.
     Audit(audit::AuditArgs),
+    /// Check the signatures of an image (or, with --bundle, a Sigstore
+    /// bundle over a file) offline; exit status 0 when one verifies, 1
+    /// when none does, 2 on a usage or input error.
+    Verify(verify::VerifyArgs),
     /// List the files of an image (its merged file system, or one layer
     /// with --layer), one per line like `tar tv`.
     Files(FilesArgs),

@@ -35,6 +35,8 @@ fn main() -> ExitCode {
             print_error(&report);
             if was_interrupted(&report) {
                 ExitCode::from(regscope::cli::interrupt::INTERRUPTED_EXIT)
+            } else if let Some(exit) = report.downcast_ref::<regscope::cli::verify::Exit>() {
+                ExitCode::from(exit.code())
             } else {
                 ExitCode::FAILURE
             }

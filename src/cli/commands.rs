@@ -28,6 +28,7 @@ pub async fn run(command: Command, connection: &ConnectOptions, quiet: bool) -> 
         Command::Rm(args) => super::remove::remove(args, connection, &cancel, reporter).await,
         Command::Ls(args) => list(args, connection).await,
         Command::Audit(args) => super::audit::run(args, connection, &cancel).await,
+        Command::Verify(args) => super::verify::run(args, connection).await,
         Command::Files(args) => super::files::files(args, connection, &cancel, reporter).await,
         Command::Cat(args) => super::files::cat(args, connection, &cancel, reporter).await,
         Command::Completions { shell } => completions(shell),
