@@ -90,6 +90,9 @@ pub struct App {
     pub operations: std::collections::BTreeMap<u64, RunningOperation>,
     /// The audit table, when open (it covers the panes).
     pub audit: Option<AuditTable>,
+    /// What the session's audits found of each signature, by its digest:
+    /// the signature's detail pane shows it after the table is closed.
+    pub verdicts: std::collections::HashMap<crate::oci::Digest, crate::audit::Verification>,
     /// The files view, when open (it covers the panes).
     pub files: Option<FilesView>,
     /// The pull a replace question is about, with its label.
@@ -121,6 +124,7 @@ impl App {
             messages: Vec::new(),
             operations: std::collections::BTreeMap::new(),
             audit: None,
+            verdicts: std::collections::HashMap::new(),
             pending_replace: None,
             files: None,
             tick: 0,

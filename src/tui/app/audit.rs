@@ -137,7 +137,7 @@ impl App {
             planned: 0,
             running: true,
             outcome: None,
-            warnings: Vec::new(),
+            warnings: trust.warnings.clone(),
             selected: 0,
             sort: AuditSort::Tags,
             filter: String::new(),
@@ -147,6 +147,12 @@ impl App {
     }
 
     pub(super) fn on_audit_msg(&mut self, msg: AuditMsg) {
+        if let AuditMsg::Event(_, AuditEvent::Row(row)) = &msg {
+            for signature in &row.signatures {
+                self.verdicts
+                    .insert(signature.digest.clone(), signature.verification.clone());
+            }
+        }
         let Some(table) = &mut self.audit else {
             return;
         };
