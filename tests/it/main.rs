@@ -47,5 +47,6 @@ mod pull_hostile;
 mod pull_keep;
 mod remote;
 mod seeds;
+mod trust;
 pub mod tui;
 mod whole_graph;

@@ -12,6 +12,7 @@
 
 pub mod cosign;
 pub mod fixture;
+pub mod forge;
 pub mod notation;
 pub mod oras;
 pub mod pki;
