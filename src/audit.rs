@@ -5,8 +5,12 @@
 //! whether its signatures verify.
 //!
 //! - `row` turns a discovered tree into a row (pure);
-//! - `keys` reads PEM public keys and checks raw signatures;
-//! - `certs` reads X.509 certificates (identities, chains);
+//! - `keys` reads PEM public keys, `signing` binds each to the algorithms
+//!   it verifies with;
+//! - `certs` reads X.509 certificates (identities, key usage), `chain`
+//!   validates certificate paths (rustls-webpki);
+//! - `time` turns the proofs a signature carries into the trusted time a
+//!   certificate is checked at;
 //! - `keyless` accepts a signing certificate by a trusted root and the
 //!   identity the user expects;
 //! - `notation` reads Notation's JWS envelopes and checks them against a
@@ -23,11 +27,14 @@
 //! signatures, and only against keys the user gave.
 
 pub mod certs;
+pub mod chain;
 pub mod keyless;
 pub mod keys;
 pub mod notation;
 pub mod row;
 pub mod run;
+mod signing;
+pub mod time;
 pub mod transparency;
 pub mod trust_config;
 pub mod verify;
@@ -42,6 +49,7 @@ pub use keys::{KeyError, TrustKey};
 pub use notation::NotationTrust;
 pub use row::summarize;
 pub use run::{AuditEvent, AuditOptions, AuditTarget, audit};
+pub use time::TimePolicy;
 
 /// How an image is signed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,8 +89,10 @@ impl fmt::Display for SignatureScheme {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Verification {
     /// A signature verified with this key (its label and fingerprint), or
-    /// this keyless identity (`who (OIDC issuer …, CA …)`).
-    Verified { key: String },
+    /// this keyless identity (`who (OIDC issuer …, CA …, trusted root …)`);
+    /// `time` says what vouches for when it was signed, or what was not
+    /// checked.
+    Verified { key: String, time: String },
     /// Trust material was given and nothing verified; why, per signature.
     Failed { reasons: Vec<String> },
     /// No trust material was given.

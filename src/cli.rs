@@ -21,6 +21,8 @@ mod remove;
 mod transfer;
 pub mod tree;
 pub mod typo;
+pub mod verify;
+mod verify_output;
 pub mod vulns;
 mod vulns_output;
 
@@ -55,6 +57,7 @@ Examples:
   regscope rm --with-referrers localhost:5000/net-monitor:v1
   regscope audit localhost:5000/net-monitor --require signature,sbom --key cosign.pub
   regscope vulns localhost:5000/net-monitor:v1 --format json
+  regscope verify localhost:5000/net-monitor:v1 --key cosign.pub
   regscope files localhost:5000/net-monitor:v1 --layer 0
   regscope cat localhost:5000/net-monitor:v1 /etc/os-release
   regscope diff localhost:5000/app:v1 localhost:5000/app:v2 --format markdown
@@ -130,6 +133,10 @@ pub enum Command {
     /// The vulnerabilities attached scans report for an image, with VEX
     /// applied (`--format json` is a documented contract).
     Vulns(vulns::VulnsArgs),
+    /// Check the signatures of an image (or, with --bundle, a Sigstore
+    /// bundle over a file) offline; exit status 0 when one verifies, 1
+    /// when none does, 2 on a usage or input error.
+    Verify(verify::VerifyArgs),
     /// List the files of an image (its merged file system, or one layer
     /// with --layer), one per line like `tar tv`.
     Files(FilesArgs),

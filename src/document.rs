@@ -4,10 +4,12 @@
 //! pull, the TUI's detail pane and (later) the audit.
 
 pub mod components;
+pub mod envelope;
 pub mod provenance;
 pub mod sbom;
 pub mod statement;
 
+pub use envelope::{BundleContent, Carrier, DsseEnvelope, MessageSignature};
 pub use provenance::Provenance;
 pub use sbom::SbomFormat;
 pub use statement::{Envelope, Statement, unwrap_statement};

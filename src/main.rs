@@ -37,6 +37,8 @@ fn main() -> ExitCode {
             print_error(&report);
             if was_interrupted(&report) {
                 ExitCode::from(regscope::cli::interrupt::INTERRUPTED_EXIT)
+            } else if let Some(exit) = report.downcast_ref::<regscope::cli::verify::Exit>() {
+                ExitCode::from(exit.code())
             } else {
                 ExitCode::from(regscope::cli::diff::failure_status(&report))
             }

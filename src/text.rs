@@ -78,24 +78,12 @@ pub fn count(n: usize, noun: &str) -> String {
 }
 
 /// `2024-02-29 12:34` in UTC, as GNU tar prints times (with TZ=UTC): how
-/// both front ends show a file's time.
+/// both front ends show a file's time. A time jiff cannot hold (beyond the
+/// year 9999) shows as the epoch's seconds.
 pub fn utc_minutes(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let rest = seconds.rem_euclid(86_400);
-    // Civil date from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
-        rest / 3600,
-        rest % 3600 / 60
+    jiff::Timestamp::from_second(seconds).map_or_else(
+        |_| format!("@{seconds}"),
+        |at| at.strftime("%Y-%m-%d %H:%M").to_string(),
     )
 }
 
@@ -200,5 +188,7 @@ mod utc_tests {
     fn prints_times_like_tar_in_utc() {
         assert_eq!(utc_minutes(0), "1970-01-01 00:00");
         assert_eq!(utc_minutes(1_709_210_096), "2024-02-29 12:34");
+        assert_eq!(utc_minutes(-1), "1969-12-31 23:59");
+        assert_eq!(utc_minutes(i64::MAX), format!("@{}", i64::MAX));
     }
 }

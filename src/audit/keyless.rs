@@ -2,25 +2,22 @@
 //! authorities) and the identity the user expects, as cosign v3 spells it
 //! (`--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`).
 //!
-//! A signing certificate is accepted when it chains, through the
-//! intermediates the trusted root lists, to one of its CAs (each link's
-//! signature checked, each certificate valid now and the CA within its
-//! `validFor`), may sign code, names the expected identity in its SAN and
-//! the expected OIDC issuer in Fulcio's extension. Its key then checks the
-//! signature like `--key` does.
-//!
-//! Not checked, as with cosign's `--insecure-ignore-tlog
-//! --insecure-ignore-sct`: transparency log inclusion (Rekor), signed
-//! timestamps and certificate transparency. Without a verified timestamp the
-//! certificate must be valid now, so short-lived Fulcio certificates only
-//! verify within their lifetime.
-
-use std::time::{Duration, SystemTime};
+//! A signing certificate is accepted at a trusted time (`time`) when its
+//! path through the intermediates the trusted root lists reaches one of its
+//! CAs (`chain`, rustls-webpki: every link's signature, basicConstraints,
+//! key usage, pathLen, code signing, critical extensions, every certificate
+//! valid at that time), the CA's `validFor` window holds that time (both
+//! ends inclusive), and the certificate names the expected identity in its
+//! SAN and the expected OIDC issuer in Fulcio's extensions (which must
+//! agree). Intermediates come from the trusted root only, never from the
+//! signature. Its key then checks the signature like `--key` does.
 
 use serde_json::Value;
 
 use super::TrustKey;
-use super::certs::Cert;
+use super::certs::{Cert, utc};
+use super::chain;
+use super::time::TrustedTime;
 use crate::document::statement::decode_base64;
 
 /// An exact string or a regular expression (unanchored, as cosign's Go
@@ -44,6 +41,21 @@ impl Matcher {
             Matcher::Regex(regex) => regex.is_match(value),
         }
     }
+
+    /// A warning for a regular expression without `^` and `$`: like
+    /// cosign's, it then matches anywhere, so `dev@example\.com` also
+    /// accepts `dev@example.com.attacker.example`.
+    pub fn unanchored_warning(&self, flag: &str) -> Option<String> {
+        let Matcher::Regex(regex) = self else {
+            return None;
+        };
+        let pattern = regex.as_str();
+        (!(pattern.starts_with('^') && pattern.ends_with('$'))).then(|| {
+            format!(
+                "warning: {flag} {pattern:?} is not anchored (^…$): like cosign's, it matches anywhere in the value, so longer values that contain a match are accepted too"
+            )
+        })
+    }
 }
 
 impl std::fmt::Display for Matcher {
@@ -61,8 +73,8 @@ impl std::fmt::Display for Matcher {
 struct Authority {
     name: String,
     chain: Vec<Cert>,
-    start: Option<SystemTime>,
-    end: Option<SystemTime>,
+    start: Option<jiff::Timestamp>,
+    end: Option<jiff::Timestamp>,
 }
 
 /// The trusted root's CAs and the identity to expect.
@@ -81,15 +93,17 @@ pub struct Signer {
     pub identity: String,
     pub issuer: String,
     pub authority: String,
+    /// The trusted root the CA came from.
+    pub root: String,
     pub key: TrustKey,
 }
 
 impl Signer {
-    /// `dev@example.com (OIDC issuer https://…, CA …)`.
+    /// `dev@example.com (OIDC issuer https://…, CA …, trusted root FILE)`.
     pub fn label(&self) -> String {
         format!(
-            "{} (OIDC issuer {}, CA {})",
-            self.identity, self.issuer, self.authority
+            "{} (OIDC issuer {}, CA {}, trusted root {})",
+            self.identity, self.issuer, self.authority, self.root
         )
     }
 }
@@ -132,11 +146,20 @@ impl Keyless {
                 .get("uri")
                 .and_then(Value::as_str)
                 .map_or_else(|| first.subject(), str::to_owned);
-            let time = |field: &str| ca.pointer(field).and_then(Value::as_str).and_then(rfc3339);
+            let time = |field: &str| -> Result<Option<jiff::Timestamp>, String> {
+                match ca.pointer(field) {
+                    None | Some(Value::Null) => Ok(None),
+                    Some(value) => value.as_str().and_then(rfc3339).map(Some).ok_or_else(|| {
+                        format!(
+                            "{source}: certificate authority {i}: {field} is not an RFC 3339 time"
+                        )
+                    }),
+                }
+            };
             authorities.push(Authority {
                 name,
-                start: time("/validFor/start"),
-                end: time("/validFor/end"),
+                start: time("/validFor/start")?,
+                end: time("/validFor/end")?,
                 chain,
             });
         }
@@ -152,28 +175,37 @@ impl Keyless {
     }
 
     /// Checks a signing certificate against the trusted root and the
-    /// expected identity, at `now`.
-    pub fn check(&self, leaf: &Cert, now: SystemTime) -> Result<Signer, String> {
-        let authority = self
-            .authorities
-            .iter()
-            .find(|ca| chains_to(leaf, ca, now))
-            .ok_or_else(|| {
-                format!(
-                    "the signing certificate (issued by {}) does not chain to a certificate authority of {} valid now",
-                    leaf.issuer(),
-                    self.source
-                )
-            })?;
-        if !leaf.valid_at(now) {
+    /// expected identity, at a trusted time.
+    pub fn check(&self, leaf: &Cert, time: &TrustedTime) -> Result<Signer, String> {
+        let at = time.at;
+        let mut why = Vec::new();
+        let mut accepted = None;
+        for ca in &self.authorities {
+            if ca.start.is_some_and(|start| at < start) || ca.end.is_some_and(|end| at > end) {
+                why.push(format!("{} is not valid for {}", ca.name, utc(at)));
+                continue;
+            }
+            let Some((root, intermediates)) = ca.chain.split_last() else {
+                continue;
+            };
+            match chain::validate(leaf, intermediates, std::slice::from_ref(root), at) {
+                Ok(_) => {
+                    accepted = Some(ca);
+                    break;
+                }
+                Err(e) => why.push(format!("{}: {e}", ca.name)),
+            }
+        }
+        let Some(authority) = accepted else {
             return Err(format!(
-                "the signing certificate is not valid now ({}; no transparency log or signed timestamp is checked)",
-                leaf.validity()
+                "the signing certificate (issued by {}, {}) is not accepted by a certificate authority of {} at {} ({})",
+                leaf.issuer(),
+                leaf.validity_text(),
+                self.source,
+                utc(at),
+                why.join("; ")
             ));
-        }
-        if !leaf.code_signing() {
-            return Err("the signing certificate is not for code signing".to_owned());
-        }
+        };
         let identities = leaf.identities();
         let identity = identities
             .iter()
@@ -183,13 +215,13 @@ impl Keyless {
                     "expected identity {}, found {}",
                     self.identity,
                     if identities.is_empty() {
-                        "none".to_owned()
+                        "none (identities are read from the SAN only)".to_owned()
                     } else {
                         identities.join(", ")
                     }
                 )
             })?;
-        let issuer = leaf.oidc_issuer().unwrap_or_default();
+        let issuer = leaf.oidc_issuer()?.unwrap_or_default();
         if !self.issuer.matches(&issuer) {
             return Err(format!(
                 "expected OIDC issuer {}, found {}",
@@ -199,55 +231,21 @@ impl Keyless {
         }
         let key = leaf
             .key(&format!("the certificate of {identity}"))
-            .ok_or("the signing certificate's key is not ECDSA, Ed25519 or RSA".to_owned())?;
+            .map_err(|e| format!("the signing certificate's key: {e}"))?;
         Ok(Signer {
             identity: identity.clone(),
             issuer,
             authority: authority.name.clone(),
+            root: self.source.clone(),
             key,
         })
     }
 }
 
-/// Whether `leaf` chains through `ca`'s certificates to its root, every
-/// link signed by the next, valid now, and the CA within its window.
-fn chains_to(leaf: &Cert, ca: &Authority, now: SystemTime) -> bool {
-    if ca.start.is_some_and(|start| now < start) || ca.end.is_some_and(|end| now > end) {
-        return false;
-    }
-    let mut current = leaf;
-    // Each step moves to a certificate of the CA's chain; the bound stops a
-    // chain that loops.
-    for _ in 0..=ca.chain.len() {
-        let Some(parent) = ca
-            .chain
-            .iter()
-            .find(|c| c.is_ca() && c.valid_at(now) && current.issued_by(c))
-        else {
-            return false;
-        };
-        if parent.is_root() || std::ptr::eq(parent, ca.chain.last().unwrap_or(parent)) {
-            return true;
-        }
-        current = parent;
-    }
-    false
-}
-
-/// `2021-03-07T03:20:29.000Z` (or without fractions) as a time; offsets
-/// other than `Z` are not used in trusted roots.
-pub(super) fn rfc3339(text: &str) -> Option<SystemTime> {
-    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u16>().ok();
-    let date = x509_cert::der::DateTime::new(
-        number(0..4)?,
-        u8::try_from(number(5..7)?).ok()?,
-        u8::try_from(number(8..10)?).ok()?,
-        u8::try_from(number(11..13)?).ok()?,
-        u8::try_from(number(14..16)?).ok()?,
-        u8::try_from(number(17..19)?).ok()?,
-    )
-    .ok()?;
-    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(date.unix_duration().as_secs()))
+/// An RFC 3339 time with its offset (`2021-03-07T03:20:29.000Z`,
+/// `2021-03-07T05:20:29+02:00`).
+pub(super) fn rfc3339(text: &str) -> Option<jiff::Timestamp> {
+    text.parse::<jiff::Timestamp>().ok()
 }
 
 #[cfg(test)]
@@ -257,9 +255,20 @@ mod tests {
     #[test]
     fn reads_rfc3339_and_matchers() {
         let t = rfc3339("2021-03-07T03:20:29.000Z").expect("time");
-        let secs = t.duration_since(SystemTime::UNIX_EPOCH).expect("after");
-        assert_eq!(secs.as_secs(), 1_615_087_229);
+        assert_eq!(t.as_second(), 1_615_087_229);
+        // The offset counts: the same instant written in another zone.
+        assert_eq!(rfc3339("2021-03-07T05:20:29+02:00"), Some(t));
         assert!(rfc3339("yesterday").is_none());
+        assert!(rfc3339("2021-03-07T03:20:29").is_none());
+        let unanchored = Matcher::regex("@example\\.com").expect("re");
+        assert!(unanchored.unanchored_warning("--x").is_some());
+        let anchored = Matcher::regex("^dev@example\\.com$").expect("re");
+        assert!(anchored.unanchored_warning("--x").is_none());
+        assert!(
+            Matcher::Exact("a".into())
+                .unanchored_warning("--x")
+                .is_none()
+        );
         assert!(
             Matcher::regex("@example\\.com$")
                 .expect("re")

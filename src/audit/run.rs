@@ -10,8 +10,11 @@ use std::sync::Arc;
 use futures_util::{StreamExt, stream};
 
 use super::row::{failed_row, is_signed_envelope, kinds, summarize};
-use super::verify::{Trust, notation_signer, verify_node};
-use super::{ImageAudit, Keyless, NotationTrust, SignatureScheme, Summary, TrustKey, Verification};
+use super::verify::{Trust, Verdict, notation_signer, verify_node};
+use super::{
+    ImageAudit, Keyless, NotationTrust, SignatureScheme, Summary, TimePolicy, TrustKey,
+    Verification,
+};
 use crate::graph::{DiscoverOptions, GraphNode, ReferrerTree, discover};
 use crate::oci::media_type::ArtifactKind;
 use crate::oci::{Descriptor, Digest, PlatformSpec};
@@ -38,6 +41,8 @@ pub struct AuditOptions {
     pub keyless: Option<Arc<Keyless>>,
     /// ...and Notation ones against this trust store.
     pub notation: Option<Arc<NotationTrust>>,
+    /// What to ask of transparency log entries and timestamps.
+    pub time_policy: TimePolicy,
     /// Images discovered at once. Each discovery sends a level of its graph
     /// together; the store's adaptive limit (32 at first, less when the
     /// registry pushes back) keeps the sum in bounds.
@@ -65,6 +70,7 @@ impl Default for AuditOptions {
             keys: Vec::new(),
             keyless: None,
             notation: None,
+            time_policy: TimePolicy::default(),
             concurrency: DEFAULT_AUDIT_CONCURRENCY,
             resolve_concurrency: 32,
             vulnerabilities: false,
@@ -172,6 +178,8 @@ async fn audit_repository(
         keys: &options.keys,
         keyless: options.keyless.as_deref(),
         notation: options.notation.as_deref(),
+        policy: options.time_policy,
+        now: jiff::Timestamp::now(),
     };
     let mut rows = stream::iter(images)
         .map(|(digest, mut tags)| async move {
@@ -257,12 +265,12 @@ async fn verify_row(
         };
         let outcome = verify_node(store, repository, node, Some(&subject_raw), trust).await;
         signature.verification = outcome_of(outcome, &mut reasons, node);
-        if let (None, Verification::Verified { key }) = (&verified, &signature.verification) {
-            verified = Some(key.clone());
+        if verified.is_none() && signature.verification.is_verified() {
+            verified = Some(signature.verification.clone());
         }
     }
     row.verification = match verified {
-        Some(key) => Verification::Verified { key },
+        Some(verification) => verification,
         None if row.signatures.is_empty() => Verification::Failed {
             reasons: vec!["not signed".to_owned()],
         },
@@ -290,13 +298,14 @@ async fn verify_row(
         }
         for (node, raw) in candidates {
             let outcome = verify_node(store, repository, node, raw, trust).await;
-            if let Verification::Verified { key } = outcome_of(outcome, &mut sbom_reasons, node) {
-                sbom_verified.get_or_insert(key);
+            let verification = outcome_of(outcome, &mut sbom_reasons, node);
+            if verification.is_verified() {
+                sbom_verified.get_or_insert(verification);
             }
         }
     }
     row.sbom.verification = match sbom_verified {
-        Some(key) => Verification::Verified { key },
+        Some(verification) => verification,
         None if sbom_reasons.is_empty() => Verification::Failed {
             reasons: vec!["no signed SBOM".to_owned()],
         },
@@ -307,12 +316,12 @@ async fn verify_row(
 }
 
 fn outcome_of(
-    outcome: Result<String, Vec<String>>,
+    outcome: Result<Verdict, Vec<String>>,
     reasons: &mut Vec<String>,
     node: &GraphNode,
 ) -> Verification {
     match outcome {
-        Ok(key) => Verification::Verified { key },
+        Ok(Verdict { key, time }) => Verification::Verified { key, time },
         Err(why) => {
             let prefixed: Vec<String> = why
                 .into_iter()

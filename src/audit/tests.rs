@@ -72,10 +72,12 @@ fn summary_line_reads_like_the_issue() {
         signer: None,
         verification: Verification::Verified {
             key: "k".to_owned(),
+            time: "no transparency log entry (the key decided)".to_owned(),
         },
     });
     signed.verification = Verification::Verified {
         key: "k".to_owned(),
+        time: String::new(),
     };
     let summary = Summary::of([&signed, &row()]);
     assert_eq!(summary.line(), "1/2 signed · 0 with SBOM · 1 verified");

@@ -14,26 +14,33 @@
 //! certificate-identity = "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main"
 //! certificate-oidc-issuer = "https://token.actions.githubusercontent.com"
 //! notation-trust-store = "~/.config/notation/truststore/x509/ca/acme"
+//! insecure-ignore-tlog = false                # as the flag of that name
+//! require-tlog = false
 //! ```
 //!
 //! Files are read when the config is loaded, so a missing key or trust
 //! root is an error naming its scope. Keys of every matching scope apply;
 //! a trusted root or trust store comes from the most specific scope that
-//! names one.
+//! names one; the time settings of any matching scope apply. The CLI uses
+//! none of this when any trust flag is given.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{Keyless, Matcher, NotationTrust, TrustKey};
+use super::{Keyless, Matcher, NotationTrust, TimePolicy, TrustKey};
 use crate::text::expand_home;
 
 /// The trust material of one scope.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct TrustEntry {
     pub scope: String,
     pub keys: Vec<TrustKey>,
     pub keyless: Option<Arc<Keyless>>,
     pub notation: Option<Arc<NotationTrust>>,
+    pub policy: TimePolicy,
+    /// What a person should know about this scope (an unanchored
+    /// regular expression).
+    pub warnings: Vec<String>,
 }
 
 /// What applies to one audit target.
@@ -42,6 +49,46 @@ pub struct TrustMaterial {
     pub keys: Vec<TrustKey>,
     pub keyless: Option<Arc<Keyless>>,
     pub notation: Option<Arc<NotationTrust>>,
+    pub policy: TimePolicy,
+    pub warnings: Vec<String>,
+    /// The scopes it came from, for saying which material was used.
+    pub scopes: Vec<String>,
+}
+
+impl TrustMaterial {
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty() && self.keyless.is_none() && self.notation.is_none()
+    }
+
+    /// "keys a.pub, b.pub; trusted root r.json (identity …); Notation trust
+    /// store DIR": what a verdict can rest on.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.keys.is_empty() {
+            let names: Vec<&str> = self.keys.iter().map(|k| k.name.as_str()).collect();
+            parts.push(format!("keys {}", names.join(", ")));
+        }
+        if let Some(keyless) = &self.keyless {
+            parts.push(format!(
+                "trusted root {} (identity {}, OIDC issuer {})",
+                keyless.source, keyless.identity, keyless.issuer
+            ));
+        }
+        if let Some(notation) = &self.notation {
+            parts.push(format!("Notation trust store {}", notation.source));
+        }
+        if self.policy.insecure_ignore_tlog {
+            parts.push("--insecure-ignore-tlog".to_owned());
+        }
+        if self.policy.require_tlog {
+            parts.push("--require-tlog".to_owned());
+        }
+        if parts.is_empty() {
+            "none".to_owned()
+        } else {
+            parts.join("; ")
+        }
+    }
 }
 
 /// Reads one `scope = …` of `[trust]`.
@@ -49,9 +96,7 @@ pub fn entry(scope: &str, value: &toml::Value) -> Result<TrustEntry, String> {
     let at = |message: String| format!("trust.{scope:?}: {message}");
     let mut entry = TrustEntry {
         scope: scope.to_owned(),
-        keys: Vec::new(),
-        keyless: None,
-        notation: None,
+        ..TrustEntry::default()
     };
     let table = match value {
         toml::Value::Array(_) => {
@@ -69,7 +114,7 @@ pub fn entry(scope: &str, value: &toml::Value) -> Result<TrustEntry, String> {
         }
     };
     for name in table.keys() {
-        const KNOWN: [&str; 7] = [
+        const KNOWN: [&str; 9] = [
             "keys",
             "trusted-root",
             "certificate-identity",
@@ -77,6 +122,8 @@ pub fn entry(scope: &str, value: &toml::Value) -> Result<TrustEntry, String> {
             "certificate-oidc-issuer",
             "certificate-oidc-issuer-regexp",
             "notation-trust-store",
+            "insecure-ignore-tlog",
+            "require-tlog",
         ];
         if !KNOWN.contains(&name.as_str()) {
             return Err(at(format!("unknown setting {name:?}")));
@@ -85,6 +132,17 @@ pub fn entry(scope: &str, value: &toml::Value) -> Result<TrustEntry, String> {
     if let Some(list) = table.get("keys") {
         entry.keys = keys(list).map_err(at)?;
     }
+    let flag = |name: &str| -> Result<bool, String> {
+        match table.get(name) {
+            None => Ok(false),
+            Some(toml::Value::Boolean(value)) => Ok(*value),
+            Some(_) => Err(at(format!("{name} is not true or false"))),
+        }
+    };
+    entry.policy = TimePolicy {
+        insecure_ignore_tlog: flag("insecure-ignore-tlog")?,
+        require_tlog: flag("require-tlog")?,
+    };
     if let Some(root) = text("trusted-root")? {
         let matcher = |exact: &str, what: &str| -> Result<Matcher, String> {
             match (text(exact)?, text(&format!("{exact}-regexp"))?) {
@@ -97,6 +155,13 @@ pub fn entry(scope: &str, value: &toml::Value) -> Result<TrustEntry, String> {
         };
         let identity = matcher("certificate-identity", "signer's identity")?;
         let issuer = matcher("certificate-oidc-issuer", "OIDC issuer")?;
+        for (matcher, name) in [
+            (&identity, "certificate-identity-regexp"),
+            (&issuer, "certificate-oidc-issuer-regexp"),
+        ] {
+            let name = format!("trust.{scope:?}.{name}");
+            entry.warnings.extend(matcher.unanchored_warning(&name));
+        }
         let path = expand_home(&root);
         let json = std::fs::read(&path).map_err(|e| at(format!("cannot read {root}: {e}")))?;
         let keyless = Keyless::from_json(&root, &json, identity, issuer).map_err(at)?;
@@ -172,6 +237,10 @@ pub fn for_target(
     });
     let mut material = TrustMaterial::default();
     for entry in matching {
+        material.scopes.push(entry.scope.clone());
+        material.warnings.extend(entry.warnings.iter().cloned());
+        material.policy.insecure_ignore_tlog |= entry.policy.insecure_ignore_tlog;
+        material.policy.require_tlog |= entry.policy.require_tlog;
         material.keys.extend(entry.keys.iter().cloned());
         if entry.keyless.is_some() {
             material.keyless.clone_from(&entry.keyless);

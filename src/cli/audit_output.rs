@@ -11,7 +11,9 @@ use crate::text::escape_control;
 
 fn verification_json(verification: &Verification) -> Value {
     match verification {
-        Verification::Verified { key } => json!({"status": "verified", "key": key}),
+        Verification::Verified { key, time } => {
+            json!({"status": "verified", "key": key, "time": time})
+        }
         Verification::Failed { reasons } => json!({"status": "failed", "reasons": reasons}),
         Verification::Unverified => json!({"status": "unverified"}),
     }
@@ -119,7 +121,7 @@ fn cells(row: &ImageAudit, missing: &[String]) -> Vec<String> {
     let schemes: Vec<&str> = row.schemes().iter().map(|s| s.label()).collect();
     let sbom = row.sbom_label();
     let verification = match &row.verification {
-        Verification::Verified { key } => format!("verified ({key})"),
+        Verification::Verified { key, time } => format!("verified ({key}; {time})"),
         Verification::Failed { reasons } => format!("failed ({})", reasons.join("; ")),
         Verification::Unverified => "unverified".to_owned(),
     };

@@ -29,6 +29,7 @@ pub async fn run(command: Command, connection: &ConnectOptions, quiet: bool) -> 
         Command::Ls(args) => list(args, connection).await,
         Command::Audit(args) => super::audit::run(args, connection, &cancel).await,
         Command::Vulns(args) => super::vulns::run(args, connection).await,
+        Command::Verify(args) => super::verify::run(args, connection).await,
         Command::Files(args) => super::files::files(args, connection, &cancel, reporter).await,
         Command::Cat(args) => super::files::cat(args, connection, &cancel, reporter).await,
         Command::Diff(args) => super::diff::run(args, connection, &cancel, reporter).await,

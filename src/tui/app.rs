@@ -95,6 +95,9 @@ pub struct App {
     /// The screens over the graph's panes (the audit table, the files
     /// view), topmost last.
     screens: Vec<Box<dyn Screen>>,
+    /// What the session's audits found of each signature, by its digest:
+    /// the signature's detail pane shows it after the table is closed.
+    pub verdicts: std::collections::HashMap<crate::oci::Digest, crate::audit::Verification>,
     /// The pull a replace question is about, with its label.
     pub pending_replace: Option<(String, super::message::OperationRequest)>,
     pub tick: u64,
@@ -127,6 +130,7 @@ impl App {
             messages: Vec::new(),
             operations: std::collections::BTreeMap::new(),
             screens: Vec::new(),
+            verdicts: std::collections::HashMap::new(),
             pending_replace: None,
             tick: 0,
             should_quit: false,
@@ -199,7 +203,10 @@ impl App {
                 Vec::new()
             }
             Msg::OperationDone { id, result } => self.on_operation_done(id, result),
-            msg @ (Msg::Audit(_) | Msg::Files(_)) => self.route(msg),
+            msg @ (Msg::Audit(_) | Msg::Files(_)) => {
+                self.record_verdicts(&msg);
+                self.route(msg)
+            }
             Msg::PathCompleted { typed, completions } => {
                 self.on_path_completed(&typed, completions);
                 Vec::new()

@@ -65,6 +65,7 @@ mod transparency;
 mod transparency_mutations;
 mod transparency_selfmade;
 mod transparency_v2;
+mod trust;
 pub mod tui;
 pub mod vulns;
 mod vulns_vex;

@@ -6,9 +6,7 @@ use super::*;
 fn bare(scope: &str) -> TrustEntry {
     TrustEntry {
         scope: scope.to_owned(),
-        keys: Vec::new(),
-        keyless: None,
-        notation: None,
+        ..TrustEntry::default()
     }
 }
 
@@ -71,4 +69,21 @@ fn keys_come_as_a_list_or_in_a_table_and_mistakes_are_named() {
     assert!(err.contains("needs certificate-identity"), "{err}");
     let err = entry("s", &value("[\"/nonexistent.pub\"]")).expect_err("missing key");
     assert!(err.starts_with("trust.\"s\": cannot read"), "{err}");
+}
+
+#[test]
+fn time_settings_and_warnings_come_with_their_scope() {
+    let value = |text: &str| -> toml::Value {
+        let table: toml::Table = toml::from_str(&format!("v = {text}")).expect("toml");
+        table["v"].clone()
+    };
+    let entry = entry("*", &value("{ insecure-ignore-tlog = true }")).expect("entry");
+    assert!(entry.policy.insecure_ignore_tlog && !entry.policy.require_tlog);
+    let err = super::entry("s", &value("{ require-tlog = \"yes\" }")).expect_err("not a bool");
+    assert!(err.contains("require-tlog is not true or false"), "{err}");
+    let material = for_target(&[entry], "r:5000", None);
+    assert!(material.policy.insecure_ignore_tlog);
+    assert_eq!(material.scopes, ["*"]);
+    assert!(material.is_empty(), "a time setting is no trust material");
+    assert_eq!(material.describe(), "--insecure-ignore-tlog");
 }

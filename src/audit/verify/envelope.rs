@@ -3,12 +3,18 @@
 //! (cosign's `.att` layers, Sigstore bundles) and Sigstore message
 //! signatures. Each check names the key that verified it, or why none did,
 //! and fails a valid signature whose payload names another image.
+//!
+//! A statement's subject is read only through `VerifiedDsse::statement`:
+//! from the payload bytes the signature was checked over, never from
+//! anything else in the same document.
 
 use serde_json::Value;
 
 use crate::audit::TrustKey;
-use crate::document::statement::decode_base64;
-use crate::document::unwrap_statement;
+use crate::document::statement::{IN_TOTO_PAYLOAD_TYPE, decode_base64};
+use crate::document::{
+    BundleContent, Carrier, DsseEnvelope, Envelope, MessageSignature, Statement,
+};
 use crate::oci::Digest;
 
 fn no_key_verifies(keys: &[TrustKey]) -> String {
@@ -29,13 +35,11 @@ fn first_key(keys: &[TrustKey], check: impl Fn(&TrustKey) -> bool) -> Result<Str
 pub(super) fn verify_simple_signing(
     subject: &Digest,
     payload: &[u8],
-    signature: &str,
+    signature: &[u8],
     keys: &[TrustKey],
 ) -> Result<String, String> {
-    let signature =
-        decode_base64(signature).ok_or("the signature annotation is not base64".to_owned())?;
     // The signature first: an altered payload must read as "does not verify".
-    let key = first_key(keys, |key| key.verify(payload, &signature))?;
+    let key = first_key(keys, |key| key.verify(payload, signature))?;
     let named = serde_json::from_slice::<Value>(payload)
         .ok()
         .and_then(|doc| {
@@ -52,77 +56,42 @@ pub(super) fn verify_simple_signing(
     Ok(key)
 }
 
-/// A Sigstore bundle or a bare DSSE envelope, already parsed as `doc`.
-pub(super) fn verify_envelope(
-    subject: &Digest,
-    subject_raw: Option<&[u8]>,
-    doc: &Value,
-    bytes: &[u8],
-    keys: &[TrustKey],
-) -> Result<String, String> {
-    let dsse = doc
-        .get("dsseEnvelope")
-        .or_else(|| doc.get("payload").is_some().then_some(doc));
-    if let Some(dsse) = dsse {
-        return verify_dsse(subject, dsse, bytes, keys);
-    }
-    let Some(message) = doc.get("messageSignature") else {
-        return Err("a bundle with neither a DSSE envelope nor a message signature".to_owned());
-    };
-    let signature = message
-        .get("signature")
-        .and_then(Value::as_str)
-        .and_then(decode_base64)
-        .ok_or("the message signature is not base64".to_owned())?;
-    let digest = message
-        .pointer("/messageDigest/digest")
-        .and_then(Value::as_str)
-        .and_then(decode_base64)
-        .ok_or("the message signature has no digest".to_owned())?;
-    let key = first_key(keys, |key| {
-        key.verify_digest(&digest, &signature)
-            || subject_raw.is_some_and(|raw| key.verify(raw, &signature))
-    })?;
-    let named = crate::audit::keys::hex(&digest);
-    if named != subject.hex() {
-        return Err(format!(
-            "the message signature is over {named}, not {subject} (a signature of another image)"
-        ));
-    }
-    Ok(key)
+/// A DSSE envelope whose signature verified: the only way to its statement.
+pub(super) struct VerifiedDsse<'a> {
+    envelope: &'a DsseEnvelope,
+    kind: Envelope,
+    pub key: String,
 }
 
-fn verify_dsse(
+impl VerifiedDsse<'_> {
+    /// The statement of exactly the verified payload.
+    pub fn statement(&self) -> Result<Statement, String> {
+        Statement::from_payload(self.envelope, self.kind)
+            .map_err(|e| format!("the signed payload is not an in-toto statement: {e}"))
+    }
+}
+
+/// A Sigstore bundle or a bare DSSE envelope.
+pub(super) fn verify_carrier(
     subject: &Digest,
-    dsse: &Value,
-    bytes: &[u8],
+    subject_raw: Option<&[u8]>,
+    carrier: &Carrier,
     keys: &[TrustKey],
 ) -> Result<String, String> {
-    let payload_type = dsse
-        .get("payloadType")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let payload = dsse
-        .get("payload")
-        .and_then(Value::as_str)
-        .and_then(decode_base64)
-        .ok_or("the DSSE payload is not base64".to_owned())?;
-    let pae = pae(payload_type, &payload);
-    let signatures: Vec<Vec<u8>> = dsse
-        .get("signatures")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s.get("sig").and_then(Value::as_str).and_then(decode_base64))
-        .collect();
-    if signatures.is_empty() {
-        return Err("the DSSE envelope has no signature".to_owned());
-    }
-    let key = first_key(keys, |key| {
-        signatures.iter().any(|sig| key.verify(&pae, sig))
-    })?;
-    let statement =
-        unwrap_statement(bytes).map_err(|e| format!("the signed payload is not in-toto: {e}"))?;
+    let (dsse, kind) = match carrier {
+        Carrier::Dsse(dsse) => (dsse, Envelope::Dsse),
+        Carrier::Bundle {
+            content: BundleContent::Dsse(dsse),
+            ..
+        } => (dsse, Envelope::SigstoreBundle),
+        Carrier::Bundle {
+            content: BundleContent::MessageSignature(message),
+            ..
+        } => return verify_message(subject, subject_raw, message, keys),
+        Carrier::Bare => return Err("an in-toto statement without a signature".to_owned()),
+    };
+    let verified = verify_dsse(dsse, kind, keys)?;
+    let statement = verified.statement()?;
     if !statement.names_digest(subject) {
         let named: Vec<String> = statement
             .subjects
@@ -138,7 +107,88 @@ fn verify_dsse(
             }
         ));
     }
+    Ok(verified.key)
+}
+
+fn verify_dsse<'a>(
+    dsse: &'a DsseEnvelope,
+    kind: Envelope,
+    keys: &[TrustKey],
+) -> Result<VerifiedDsse<'a>, String> {
+    if dsse.signatures.is_empty() {
+        return Err("the DSSE envelope has no signature".to_owned());
+    }
+    if dsse.payload_type != IN_TOTO_PAYLOAD_TYPE {
+        return Err(format!(
+            "the DSSE payload type is {:?}, not {IN_TOTO_PAYLOAD_TYPE}",
+            dsse.payload_type
+        ));
+    }
+    let pae = pae(&dsse.payload_type, &dsse.payload);
+    let key = first_key(keys, |key| {
+        dsse.signatures.iter().any(|sig| key.verify(&pae, sig))
+    })?;
+    Ok(VerifiedDsse {
+        envelope: dsse,
+        kind,
+        key,
+    })
+}
+
+/// A message signature over the image: `messageDigest` must be SHA-256 (an
+/// image digest is one), 32 bytes, the image's digest, and signed by the
+/// key; Ed25519 keys sign the manifest's bytes themselves.
+fn verify_message(
+    subject: &Digest,
+    subject_raw: Option<&[u8]>,
+    message: &MessageSignature,
+    keys: &[TrustKey],
+) -> Result<String, String> {
+    if message.algorithm != "SHA2_256" || message.digest.len() != 32 {
+        return Err(format!(
+            "the message digest is {} of {} bytes, not SHA2_256 of 32 bytes",
+            message.algorithm,
+            message.digest.len()
+        ));
+    }
+    let key = first_key(keys, |key| {
+        key.verify_digest(&message.digest, &message.signature)
+            || subject_raw.is_some_and(|raw| {
+                key.algorithm() == "Ed25519" && key.verify(raw, &message.signature)
+            })
+    })?;
+    let named = crate::audit::keys::hex(&message.digest);
+    if named != subject.hex() {
+        return Err(format!(
+            "the message signature is over {named}, not {subject} (a signature of another image)"
+        ));
+    }
     Ok(key)
+}
+
+/// The bytes a signature in `signed` is over, and the first signature:
+/// what a transparency log entry's body must match.
+pub(super) fn signed_content(carrier: &Carrier) -> Option<(Vec<u8>, Vec<u8>)> {
+    match carrier {
+        Carrier::Dsse(dsse)
+        | Carrier::Bundle {
+            content: BundleContent::Dsse(dsse),
+            ..
+        } => Some((
+            dsse.signatures.first()?.clone(),
+            pae(&dsse.payload_type, &dsse.payload),
+        )),
+        Carrier::Bundle {
+            content: BundleContent::MessageSignature(message),
+            ..
+        } => Some((message.signature.clone(), message.digest.clone())),
+        Carrier::Bare => None,
+    }
+}
+
+/// A base64 signature annotation, decoded.
+pub(super) fn annotation_signature(text: &str) -> Result<Vec<u8>, String> {
+    decode_base64(text).ok_or("the signature annotation is not base64".to_owned())
 }
 
 /// DSSE's pre-authentication encoding:

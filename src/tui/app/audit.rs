@@ -3,8 +3,8 @@
 //! for it. The table itself is a screen (`screens::audit`).
 
 use super::App;
-use crate::audit::AuditTarget;
-use crate::tui::message::Effect;
+use crate::audit::{AuditEvent, AuditTarget};
+use crate::tui::message::{Effect, Msg};
 pub use crate::tui::screens::audit::{AUDIT_COLUMNS, AuditMsg, AuditSort, AuditTable};
 use crate::tui::tree::NodeKind;
 
@@ -33,7 +33,20 @@ impl App {
         let trust = self.config.trust(&self.session.registry, repository);
         let id = self.next_id();
         let page = usize::from(self.areas.tree.height.saturating_sub(4)).max(1);
-        self.push_screen(Box::new(AuditTable::open(id, title, page)));
+        let mut table = AuditTable::open(id, title, page);
+        table.warnings.clone_from(&trust.warnings);
+        self.push_screen(Box::new(table));
         vec![Effect::Audit { id, target, trust }]
+    }
+
+    /// Keeps each audited signature's verdict, so its detail pane shows it
+    /// after the table is closed.
+    pub(super) fn record_verdicts(&mut self, msg: &Msg) {
+        if let Msg::Audit(AuditMsg::Event(_, AuditEvent::Row(row))) = msg {
+            for signature in &row.signatures {
+                self.verdicts
+                    .insert(signature.digest.clone(), signature.verification.clone());
+            }
+        }
     }
 }

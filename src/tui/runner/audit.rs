@@ -29,6 +29,7 @@ pub async fn perform(
             keys: trust.keys,
             keyless: trust.keyless,
             notation: trust.notation,
+            time_policy: trust.policy,
             ..AuditOptions::default()
         },
         &mut on_event,

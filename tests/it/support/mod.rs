@@ -13,6 +13,7 @@
 pub mod conformance;
 pub mod cosign;
 pub mod fixture;
+pub mod forge;
 pub mod notation;
 pub mod oras;
 pub mod pki;

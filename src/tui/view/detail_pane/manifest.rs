@@ -5,6 +5,7 @@
 use super::{
     DetailText, annotation_lines, descriptor_lines, field, preview_parts, section, warning_line,
 };
+use crate::audit::Verification;
 use crate::oci::media_type::ArtifactKind;
 use crate::text::escape_control;
 use crate::tui::app::App;
@@ -123,8 +124,38 @@ fn document_lines<'a>(app: &App, node: &'a Node, lines: &mut DetailText<'a>) {
                 "Signature"
             };
             lines.extend(section(app, title));
+            if !attestation {
+                verdict_lines(app, node, lines);
+            }
             preview_parts(app, node, lines);
         }
         _ => {}
+    }
+}
+
+/// The verdict the session's last audit reached on this signature, with its
+/// reason and time source.
+fn verdict_lines(app: &App, node: &Node, lines: &mut DetailText<'_>) {
+    let verdict = node.digest().and_then(|digest| app.verdicts.get(&digest));
+    match verdict {
+        Some(Verification::Verified { key, time }) => {
+            lines.push(field(
+                app,
+                "verification",
+                format!("verified by {}", escape_control(key)),
+            ));
+            lines.push(field(app, "time", escape_control(time).into_owned()));
+        }
+        Some(Verification::Failed { reasons }) => {
+            lines.push(field(app, "verification", "failed"));
+            for reason in reasons {
+                lines.push(warning_line(app, reason));
+            }
+        }
+        Some(Verification::Unverified) | None => lines.push(field(
+            app,
+            "verification",
+            "not checked (A audits the repository with the config's [trust] material)",
+        )),
     }
 }
