@@ -4,6 +4,7 @@
 //! Content fetched by digest is verified (length and digest) before anyone
 //! sees it. Nothing above this module builds a URL or touches HTTP.
 
+pub mod cache;
 pub mod error;
 pub mod layout;
 pub mod remote;

@@ -1,13 +1,11 @@
 //! What a registry showed about itself this session, learned from what it
-//! did (never from one header) and remembered per registry origin. Every
-//! store opened from clones of one `ConnectOptions` shares the memory, so
-//! `regscope doctor`'s probe, a copy's target and the TUI's stores agree
-//! on one answer: a registry is asked once.
+//! did (never from one header) and remembered per registry origin (in the
+//! `session`), so `regscope doctor`'s probe, a copy's target and the TUI's
+//! stores agree on one answer: a registry is asked once.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use serde::Serialize;
 
@@ -125,32 +123,6 @@ impl Capabilities {
     }
 }
 
-/// The memory of every registry one session has spoken to, by origin
-/// (`https://ghcr.io/`). Cloning shares it; `Default` starts an empty one.
-#[derive(Clone, Default)]
-pub struct Session {
-    known: Arc<Mutex<HashMap<String, Arc<Capabilities>>>>,
-}
-
-impl Session {
-    /// The memory of the registry at `origin`, created on first use.
-    pub fn for_origin(&self, origin: &str) -> Arc<Capabilities> {
-        self.known
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(origin.to_owned())
-            .or_default()
-            .clone()
-    }
-}
-
-impl fmt::Debug for Session {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.known.lock().map_or(0, |known| known.len());
-        write!(f, "Session({count} registries)")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,7 +136,7 @@ mod tests {
 
     #[test]
     fn the_first_answer_stands_and_is_shared_by_origin() {
-        let session = Session::default();
+        let session = super::super::session::Session::default();
         let one = session.for_origin("http://127.0.0.1:5000/");
         let two = session.clone().for_origin("http://127.0.0.1:5000/");
         let other = session.for_origin("http://127.0.0.1:5001/");
@@ -179,7 +151,7 @@ mod tests {
             Some(404)
         );
         assert_eq!(other.referrers_mode(), ReferrersMode::Unknown);
-        let fresh = Session::default().for_origin("http://127.0.0.1:5000/");
+        let fresh = super::super::session::Session::default().for_origin("http://127.0.0.1:5000/");
         assert_eq!(fresh.referrers_mode(), ReferrersMode::Unknown);
     }
 }

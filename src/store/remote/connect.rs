@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use super::capabilities::Session;
+use super::session::Session;
 use crate::oci::reference::api_host;
 use crate::store::StoreError;
 

@@ -97,6 +97,15 @@ impl RemoteStore {
         repository: &str,
         target: &Target,
     ) -> Result<Descriptor, StoreError> {
+        if let Target::Digest(digest) = target
+            && let Some(manifest) = self.cached_manifest(repository, digest)
+        {
+            return Ok(Descriptor::new(
+                manifest.media_type.clone(),
+                digest.clone(),
+                manifest.size(),
+            ));
+        }
         let what = describe(repository, target);
         let call = self.manifest_call(Method::HEAD, repository, &target.as_path(), "resolve");
         let reply = self.transport.send(&call).await?;
@@ -151,6 +160,11 @@ impl RemoteStore {
         repository: &str,
         target: &Target,
     ) -> Result<(Manifest, Digest), StoreError> {
+        if let Target::Digest(digest) = target
+            && let Some(manifest) = self.cached_manifest(repository, digest)
+        {
+            return Ok((manifest, digest.clone()));
+        }
         let what = describe(repository, target);
         let call = self.manifest_call(Method::GET, repository, &target.as_path(), "fetch manifest");
         let (said, served_as, raw) = self.read_manifest_reply(&call, &what).await?;
@@ -187,7 +201,20 @@ impl RemoteStore {
                 cause: source,
             }
         })?;
+        // Hashed here, by the digest asked for or (by tag) SHA-256: a
+        // later fetch by that digest needs no request.
+        self.content
+            .keep_manifest(&self.content_place(repository), &digest, &manifest);
         Ok((manifest, digest))
+    }
+
+    /// A manifest this session fetched and verified from `repository`.
+    fn cached_manifest(&self, repository: &str, digest: &Digest) -> Option<Manifest> {
+        let manifest = self
+            .content
+            .manifest(&self.content_place(repository), digest)?;
+        self.seen.record(repository, digest);
+        Some(manifest)
     }
 
     /// GETs a manifest: (`Docker-Content-Digest`, `Content-Type`, bytes).

@@ -255,6 +255,7 @@ impl RemoteStore {
             );
         }
         self.seen.forget(repository, digest);
+        self.content.forget(&self.content_place(repository), digest);
         if let Some(subject) = &manifest.subject {
             if !self.uses_referrers_api(repository, &subject.digest).await? {
                 self.remove_from_fallback(repository, &subject.digest, digest)
