@@ -2,7 +2,7 @@
 //! exponential backoff, and the registry's `Retry-After` honoured up to a cap
 //! (a registry that asks for an hour gets a fast, typed error instead).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
@@ -36,14 +36,11 @@ pub fn backoff(retry: u32) -> Duration {
     base + jitter(base / 4)
 }
 
-/// A small pseudo-random delay below `up_to`; no RNG crate for this.
+/// A random delay up to `up_to` (fastrand: seeded per thread, so clients
+/// started at the same instant still spread out).
 pub fn jitter(up_to: Duration) -> Duration {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let span = up_to.as_nanos().max(1);
-    let picked = u128::from(nanos.wrapping_mul(2_654_435_761)) % span;
-    Duration::from_nanos(u64::try_from(picked).unwrap_or(0))
+    let span = u64::try_from(up_to.as_nanos()).unwrap_or(u64::MAX);
+    Duration::from_nanos(fastrand::u64(0..=span))
 }
 
 /// `Retry-After` as a delay: delta-seconds or an HTTP-date (IMF-fixdate).
@@ -99,6 +96,15 @@ mod tests {
         ] {
             assert_eq!(retry_after(&headers(bad)), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn jitter_stays_within_its_span_and_varies() {
+        let span = Duration::from_millis(50);
+        let picks: std::collections::HashSet<Duration> = (0..64).map(|_| jitter(span)).collect();
+        assert!(picks.iter().all(|d| *d <= span));
+        assert!(picks.len() > 1, "{picks:?}");
+        assert_eq!(jitter(Duration::ZERO), Duration::ZERO);
     }
 
     #[test]
