@@ -29,6 +29,7 @@ use crate::oci::{Descriptor, Digest, Manifest};
 
 pub use discover::{DiscoverOptions, discover};
 pub use node::{Attachments, NodeContext, node_referrers};
+pub use sources::CosignTag;
 pub use tree::{PlatformNode, ReferrerTree, choose_platform, select_platform};
 
 /// A sane default for how many attachments one node may have before the
@@ -139,6 +140,11 @@ impl GraphNode {
             FoundBy::CosignTag(tag) => Some(tag.as_str()),
             _ => None,
         })
+    }
+
+    /// Whether one of cosign's tags of this kind names it.
+    pub fn has_cosign_tag(&self, kind: CosignTag) -> bool {
+        self.cosign_tags().any(|tag| CosignTag::of(tag) == Some(kind))
     }
 
     /// A label that tells signature bundles from attestation bundles and

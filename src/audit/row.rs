@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::{ImageAudit, SbomInfo, SignatureInfo, SignatureScheme, Verification};
 use crate::document::SbomFormat;
 use crate::graph::sources::platform_entries;
-use crate::graph::{GraphNode, ReferrerTree};
+use crate::graph::{CosignTag, GraphNode, ReferrerTree};
 use crate::oci::media_type::{self as mt, ArtifactKind};
 use crate::oci::{Descriptor, Digest, PlatformSpec};
 use crate::store::StoreError;
@@ -133,7 +133,7 @@ pub(super) fn kinds(node: &GraphNode) -> Vec<ArtifactKind> {
     let kind = node.kind();
     // A cosign `.sig` tag's manifest is a plain image manifest whose
     // layers are simple-signing payloads.
-    if kind != ArtifactKind::Signature && node.cosign_tags().any(|t| t.ends_with(".sig")) {
+    if kind != ArtifactKind::Signature && node.has_cosign_tag(CosignTag::Signature) {
         return vec![ArtifactKind::Signature];
     }
     vec![kind]
@@ -146,7 +146,7 @@ pub(super) fn scheme(node: &GraphNode) -> SignatureScheme {
         .as_deref()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    if node.cosign_tags().any(|t| t.ends_with(".sig")) {
+    if node.has_cosign_tag(CosignTag::Signature) {
         SignatureScheme::CosignLegacy
     } else if artifact_type == mt::COSIGN_ARTIFACT_SIG {
         SignatureScheme::CosignOci11
@@ -181,7 +181,7 @@ pub(super) fn is_signed_sbom(node: &GraphNode) -> bool {
 
 pub(super) fn is_signed_envelope(node: &GraphNode) -> bool {
     let artifact_type = node.artifact_type.as_deref().unwrap_or_default();
-    node.cosign_tags().any(|t| t.ends_with(".att"))
+    node.has_cosign_tag(CosignTag::Attestation)
         || has_layer(node, "dsse.envelope")
         || has_layer(node, "sigstore.bundle")
         || (mt::is_envelope(artifact_type) && !artifact_type.eq_ignore_ascii_case(mt::IN_TOTO))

@@ -224,13 +224,13 @@ pub(super) async fn list_candidates(
         add(candidate, &mut candidates);
     }
     if let Some(tags) = context.tags {
-        for (tag, hint) in cosign_tags_for(subject, tags) {
+        for (tag, kind) in cosign_tags_for(subject, tags) {
             match store.resolve(repository, tag).await {
                 Ok(descriptor) => add(
                     Candidate {
                         listed: descriptor,
                         found_by: vec![FoundBy::CosignTag(tag.to_owned())],
-                        type_hint: Some(hint),
+                        type_hint: Some(kind.artifact_type()),
                         by_name: true,
                     },
                     &mut candidates,
