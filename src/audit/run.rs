@@ -154,10 +154,15 @@ async fn audit_repository(
         .buffer_unordered(options.resolve_concurrency.max(1))
         .collect()
         .await;
-    let mut images: BTreeMap<Digest, Vec<String>> = BTreeMap::new();
+    // Each tag is resolved once: discovery starts from the descriptor.
+    let mut images: BTreeMap<Digest, (Descriptor, Vec<String>)> = BTreeMap::new();
     for (tag, found) in resolved {
         match found {
-            Ok(descriptor) => images.entry(descriptor.digest).or_default().push(tag),
+            Ok(descriptor) => images
+                .entry(descriptor.digest.clone())
+                .or_insert_with(|| (descriptor, Vec::new()))
+                .1
+                .push(tag),
             Err(error) => on_event(AuditEvent::Warning(format!(
                 "{repository}:{tag}: not resolved: {error}"
             ))),
@@ -182,14 +187,18 @@ async fn audit_repository(
         now: jiff::Timestamp::now(),
     };
     let mut rows = stream::iter(images)
-        .map(|(digest, mut tags)| async move {
+        .map(|(digest, (resolved, mut tags))| async move {
             tags.sort();
             let image = ImageRef {
                 repository,
                 digest: &digest,
                 vulnerabilities,
             };
-            audit_image(store, image, tags, discover_options, trust).await
+            let discover_options = DiscoverOptions {
+                resolved_subject: Some(resolved),
+                ..discover_options.clone()
+            };
+            audit_image(store, image, tags, &discover_options, trust).await
         })
         .buffer_unordered(options.concurrency.max(1));
     while let Some(row) = rows.next().await {
