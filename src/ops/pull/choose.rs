@@ -141,7 +141,7 @@ async fn confirm(
     let mut kept = Vec::new();
     for mut candidate in candidates {
         if candidate.rank.is_some_and(SbomRank::needs_reading) {
-            match read_format(store, repository, &candidate).await {
+            match read_format(store, repository, &mut candidate).await {
                 Ok(Some(format)) => {
                     candidate.format = Some(format);
                     for wanted in &mut candidate.layers {
@@ -171,18 +171,21 @@ async fn confirm(
     Ok(kept)
 }
 
-/// The SBOM format a candidate's only layer holds, read from its bytes.
+/// The SBOM format a candidate's only layer holds, read from its bytes,
+/// which the candidate keeps: the pull writes them without a second
+/// download.
 async fn read_format(
     store: &dyn Store,
     repository: &str,
-    candidate: &Candidate,
+    candidate: &mut Candidate,
 ) -> Result<Option<SbomFormat>, StoreError> {
-    let Some(wanted) = candidate.layers.first() else {
+    let Some(wanted) = candidate.layers.first_mut() else {
         return Ok(None);
     };
     let bytes = store
         .fetch_blob_bytes(repository, &wanted.descriptor, READ_TO_CLASSIFY_LIMIT)
         .await?;
+    wanted.content = Some(bytes.clone());
     if candidate.rank == Some(SbomRank::UnannouncedAttestation) {
         let Ok(statement) = unwrap_statement(&bytes) else {
             return Ok(None);

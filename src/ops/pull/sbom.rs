@@ -128,6 +128,7 @@ fn document_layers(
             },
             descriptor: layer.clone(),
             unwrap_predicate: false,
+            content: None,
         })
         .collect()
 }
@@ -185,6 +186,7 @@ fn attestation_layers(
             descriptor: layer.clone(),
             name,
             unwrap_predicate: !raw,
+            content: None,
         };
         if best.as_ref().is_none_or(|(r, _, _)| rank < *r) {
             best = Some((rank, format, vec![wanted]));

@@ -22,6 +22,9 @@ pub struct Wanted {
     pub name: Option<String>,
     /// Write the in-toto predicate inside, not the layer itself.
     pub unwrap_predicate: bool,
+    /// The blob's bytes when choosing already read them whole (and the
+    /// store verified them): written from here, not downloaded again.
+    pub content: Option<bytes::Bytes>,
 }
 
 /// A manifest chosen to pull, and why.
@@ -48,6 +51,7 @@ impl Wanted {
             descriptor: descriptor.clone(),
             name: None,
             unwrap_predicate: false,
+            content: None,
         }
     }
 }

@@ -25,6 +25,8 @@ pub(super) struct Planned {
     pub unpack: bool,
     /// Write the in-toto predicate the blob wraps, not the blob.
     pub unwrap_predicate: bool,
+    /// Its verified bytes, when choosing read them already.
+    pub content: Option<bytes::Bytes>,
 }
 
 /// Staged and verified, waiting for its rename.
@@ -59,9 +61,12 @@ pub(super) async fn stage(
             total: item.descriptor.size,
         },
     );
-    let mut blob = tokio::select! {
-        () = cancel.cancelled() => return Err(OpError::Cancelled),
-        blob = store.fetch_blob(repository, &item.descriptor) => blob?,
+    let mut blob = match &item.content {
+        Some(bytes) => crate::store::bytes_stream(bytes.clone()),
+        None => tokio::select! {
+            () = cancel.cancelled() => return Err(OpError::Cancelled),
+            blob = store.fetch_blob(repository, &item.descriptor) => blob?,
+        },
     };
     let mut done = 0u64;
     loop {

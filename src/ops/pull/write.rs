@@ -37,6 +37,7 @@ pub(super) async fn pull_wanted(
             unpack: !wanted.unwrap_predicate
                 && wanted.descriptor.annotation(ANNOTATION_UNPACK) == Some("true"),
             unwrap_predicate: wanted.unwrap_predicate,
+            content: wanted.content,
             descriptor: wanted.descriptor,
             relative,
         })
