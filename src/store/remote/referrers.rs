@@ -13,7 +13,7 @@ use std::collections::HashSet;
 
 use futures_util::future::join3;
 use reqwest::Method;
-use reqwest::header::ACCEPT;
+use reqwest::header::{ACCEPT, HeaderMap};
 
 use super::capabilities::{Observation, ReferrersMode};
 use super::listing::next_link;
@@ -44,6 +44,15 @@ fn empty(source: ReferrersSource) -> Referrers {
         source,
         warnings: Vec::new(),
     }
+}
+
+/// Whether the registry says it filtered a page by `artifactType`.
+fn filtered_by_type(headers: &HeaderMap) -> bool {
+    headers
+        .get_all("oci-filters-applied")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|f| f.trim() == "artifactType"))
 }
 
 /// Why the manifest under `subject`'s fallback tag is not an index of its
@@ -171,19 +180,7 @@ impl RemoteStore {
                     error_from(reply.response, &self.registry, "list referrers", &what).await,
                 );
             }
-            let headers = reply.response.headers().clone();
-            let page_url = reply.url.clone();
-            let served_as = content_type(&headers);
-            let json_like = served_as
-                .as_deref()
-                .is_none_or(|t| t == OCI_INDEX || t.ends_with("json"));
-            let body = self
-                .transport
-                .read_metadata(reply, MAX_MANIFEST_SIZE, &what)
-                .await?;
-            let index = Manifest::parse(body, Some(OCI_INDEX))
-                .ok()
-                .filter(|m| json_like && m.is_index());
+            let (headers, page_url, index) = self.read_index_page(reply, &what).await?;
             let Some(index) = index else {
                 if page == 0 {
                     // A login page or a proxy's answer: there is no API here.
@@ -195,11 +192,7 @@ impl RemoteStore {
                     page + 1
                 )));
             };
-            filtered &= headers
-                .get_all("oci-filters-applied")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .any(|v| v.split(',').any(|f| f.trim() == "artifactType"));
+            filtered &= filtered_by_type(&headers);
             descriptors.extend(index.manifests);
             match next_link(&headers) {
                 Some(link) => {
@@ -229,6 +222,28 @@ impl RemoteStore {
             },
             seen,
         ))
+    }
+
+    /// One page's headers, its URL (after redirects) and the index it
+    /// holds; `None` when it is no index (a login page, a proxy's answer).
+    async fn read_index_page(
+        &self,
+        reply: super::transport::Reply,
+        what: &str,
+    ) -> Result<(HeaderMap, url::Url, Option<Manifest>), StoreError> {
+        let headers = reply.response.headers().clone();
+        let page_url = reply.url.clone();
+        let json_like = content_type(&headers)
+            .as_deref()
+            .is_none_or(|t| t == OCI_INDEX || t.ends_with("json"));
+        let body = self
+            .transport
+            .read_metadata(reply, MAX_MANIFEST_SIZE, what)
+            .await?;
+        let index = Manifest::parse(body, Some(OCI_INDEX))
+            .ok()
+            .filter(|m| json_like && m.is_index());
+        Ok((headers, page_url, index))
     }
 
     pub(super) async fn referrers_from_fallback(
