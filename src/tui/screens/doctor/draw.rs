@@ -112,10 +112,12 @@ impl DoctorView<'_> {
             ));
         }
         if let Some(report) = &screen.report {
+            // The tally first: at 80 columns the mode is what is cut, and
+            // the status bar says it too.
             spans.push(Span::raw(format!(
-                "  ·  referrers: {}  ·  {}",
-                mode_text(report.referrers_mode),
-                tally(&screen.rows)
+                "  ·  {}  ·  referrers: {}",
+                tally(&screen.rows),
+                mode_text(report.referrers_mode)
             )));
         }
         Line::from(spans)
@@ -136,23 +138,16 @@ impl DoctorView<'_> {
             return input_line(config, "filter: ", &screen.filter, &hint);
         }
         if screen.asking_write {
-            return Line::from(vec![
-                Span::styled(
-                    format!(
-                        "Push a scratch image to regscope-doctor/<random> on {}, try deletes, delete it again? ",
-                        escape_control(&screen.registry)
-                    ),
-                    Style::new().fg(Color::Yellow),
+            // The keys first: at 80 columns the sentence is what is cut.
+            let mut line = footer(config, &[(Action::Yes, "yes"), (Action::No, "no")]);
+            line.spans.push(Span::styled(
+                format!(
+                    "write a scratch image to regscope-doctor/<random> on {}, try deletes, delete it all again?",
+                    escape_control(&screen.registry)
                 ),
-                Span::styled(
-                    format!(
-                        "{} yes · {} no",
-                        keymap.hint(Action::Yes),
-                        keymap.hint(Action::No)
-                    ),
-                    Style::new().fg(Color::DarkGray),
-                ),
-            ]);
+                Style::new().fg(Color::Yellow),
+            ));
+            return line;
         }
         let close = if screen.running && !screen.write {
             "stop"
@@ -164,8 +159,8 @@ impl DoctorView<'_> {
             &[
                 (Action::Help, "help"),
                 (Action::Unfold, "unfold"),
-                (Action::RunAgain, "run again"),
-                (Action::RunWriting, "with writes"),
+                (Action::RunAgain, "again"),
+                (Action::RunWriting, "writes"),
                 (Action::Filter, "filter"),
                 (Action::Close, close),
             ],

@@ -81,7 +81,7 @@ pub fn tally(rows: &[CheckRow]) -> String {
 /// How regscope keeps and reads referrers there, as the CLI says it.
 pub fn mode_text(mode: ReferrersModeName) -> &'static str {
     match mode {
-        ReferrersModeName::Api => "the referrers API",
+        ReferrersModeName::Api => "API",
         ReferrersModeName::Fallback => "fallback tags (sha256-<hex>)",
     }
 }
