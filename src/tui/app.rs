@@ -203,8 +203,11 @@ impl App {
                 Vec::new()
             }
             Msg::OperationDone { id, result } => self.on_operation_done(id, result),
-            msg @ (Msg::Audit(_) | Msg::Files(_)) => {
+            msg @ (Msg::Audit(_) | Msg::Files(_) | Msg::Doctor(_)) => {
                 self.record_verdicts(&msg);
+                if let Some(support) = crate::tui::screens::doctor::learned_support(&msg) {
+                    self.session.referrers_support = support;
+                }
                 self.route(msg)
             }
             Msg::PathCompleted { typed, completions } => {

@@ -80,11 +80,15 @@ actions! {
     Delete, Browse, "delete", ["d"], "delete the selected manifest";
     Audit, Browse, "audit", ["A"], "audit every tag of the repository (on the registry: all)";
     Files, Browse, "files", ["f"], "browse the image's files, layers merged (an index: this machine's platform)";
+    Doctor, Browse, "doctor", ["D"], "check what the registry really does, read-only (in a repository: reading it)";
     Stop, Browse, "stop", ["esc"], "cancel the running pulls, copies, attaches and deletes";
     Sort, Audit, "sort", ["s"], "sort: by tags, unsigned first, without SBOM first, newest attachment first";
     GoToImage, Audit, "go_to_image", ["enter"], "go to the image in the graph (its tag's row)";
     Preview, Files, "preview", ["enter"], "preview the file (text, its first 64 KiB)";
     SaveFile, Files, "save_file", ["p"], "write the file to the download directory (again: replace a different file)";
+    Unfold, Doctor, "unfold", ["enter", "space"], "unfold the check: what it asks, what it found, its evidence";
+    RunAgain, Doctor, "run_again", ["r"], "run the checks again";
+    RunWriting, Doctor, "run_writing", ["W"], "run again with the checks that write (asks first; a scratch repository)";
     Up, List, "up", ["up", "k"], "move up";
     Down, List, "down", ["down", "j"], "move down";
     PageUp, List, "page_up", ["pageup", "ctrl-b"], "page up";

@@ -77,6 +77,8 @@ pub enum Msg {
     Audit(super::screens::audit::AuditMsg),
     /// The files view's listing, preview or save reported.
     Files(super::screens::files::FilesMsg),
+    /// A run of the doctor ended.
+    Doctor(super::screens::doctor::DoctorMsg),
     /// Completions of the path typed in the attach dialog.
     PathCompleted {
         typed: String,
@@ -172,6 +174,12 @@ pub enum Effect {
         save_to: Option<(PathBuf, bool)>,
     },
     CancelFiles,
+    /// Runs the doctor's checks on the registry being browsed (reading
+    /// `repository`, if any; with `write`, in a scratch repository),
+    /// answering with `Msg::Doctor`.
+    Doctor(super::screens::doctor::DoctorRun),
+    /// Stops a read-only run of the doctor (one that writes cleans up).
+    CancelDoctor,
     /// Lists what a typed path could complete to.
     CompletePath {
         typed: String,
@@ -276,6 +284,8 @@ impl Effect {
             | Effect::ListFiles { .. }
             | Effect::ReadLayerFile { .. }
             | Effect::CancelFiles
+            | Effect::Doctor(_)
+            | Effect::CancelDoctor
             | Effect::CompletePath { .. }
             | Effect::Browse { .. } => None,
         }

@@ -37,6 +37,7 @@ pub struct Runner {
     audit: Option<CancellationToken>,
     /// The files view's running work, if any.
     files: Option<CancellationToken>,
+    doctor: crate::tui::screens::doctor::DoctorTask,
     clipboard: Clipboard,
 }
 
@@ -55,6 +56,7 @@ impl Runner {
             operations: HashMap::new(),
             audit: None,
             files: None,
+            doctor: crate::tui::screens::doctor::DoctorTask::default(),
             clipboard,
         }
     }
@@ -115,6 +117,11 @@ impl Runner {
             | Effect::ReadLayerFile { .. }
             | Effect::CancelFiles) => {
                 self.run_files(effect);
+                return;
+            }
+            effect @ (Effect::Doctor(_) | Effect::CancelDoctor) => {
+                self.doctor
+                    .steer(effect, &self.store, &self.connect, &self.sender);
                 return;
             }
             Effect::CompletePath { typed } => {
@@ -232,6 +239,7 @@ impl Runner {
         if let Some(token) = self.files.take() {
             token.cancel();
         }
+        self.doctor.stop();
     }
 }
 

@@ -81,6 +81,7 @@ impl App {
             Action::Refresh => self.refresh_selected(),
             Action::Audit => self.start_audit(),
             Action::Files => self.open_image_files(),
+            Action::Doctor => crate::tui::screens::doctor::open(self),
             Action::ExpandAll => self.expand_all_selected(),
             Action::ToggleDigestTags => {
                 let shown = self.tree.toggle_digest_tags();
@@ -102,6 +103,9 @@ impl App {
             | Action::GoToImage
             | Action::Preview
             | Action::SaveFile
+            | Action::Unfold
+            | Action::RunAgain
+            | Action::RunWriting
             | Action::Close
             | Action::Yes
             | Action::No

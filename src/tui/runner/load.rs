@@ -97,6 +97,8 @@ pub(super) async fn perform(
         | Effect::ListFiles { .. }
         | Effect::ReadLayerFile { .. }
         | Effect::CancelFiles
+        | Effect::Doctor(_)
+        | Effect::CancelDoctor
         | Effect::CompletePath { .. }
         | Effect::Browse { .. } => return Err(Failure::Other("not a job".to_owned())),
     };

@@ -7,6 +7,7 @@ use ratatui::text::Span;
 
 use crate::graph::FoundBy;
 use crate::oci::media_type::{self as mt};
+use crate::store::ReferrersSupport;
 use crate::text::escape_control;
 use crate::tui::app::App;
 use crate::tui::tree::NodeId;
@@ -39,6 +40,9 @@ pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>>
                 Style::new().add_modifier(Modifier::BOLD),
             ));
             spans.extend(list_count(app, path, node, "repository", "repositories"));
+            if let Some(mode) = referrers_mode(app.session.referrers_support) {
+                spans.push(Span::styled(format!("  {mode}"), dim));
+            }
         }
         NodeKind::Repository { name } => {
             spans.push(Span::styled(
@@ -75,6 +79,18 @@ pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>>
         spans.push(Span::raw(escape_control(&id.name()).into_owned()));
     }
     spans
+}
+
+/// How the registry serves referrers, as far as the session learned it
+/// (a listing of referrers, or the doctor): on the registry's row. A
+/// layout has no registry to learn about.
+fn referrers_mode(support: ReferrersSupport) -> Option<&'static str> {
+    match support {
+        ReferrersSupport::Api => Some("referrers API"),
+        ReferrersSupport::FallbackTag => Some("referrers by tag fallback"),
+        ReferrersSupport::NotYetKnown => Some("referrers unknown yet"),
+        ReferrersSupport::SubjectScan => None,
+    }
 }
 
 /// A manifest's row: its name (tag, platform, digest), its kind, its
