@@ -15,6 +15,7 @@ pub mod progress;
 mod remove;
 mod transfer;
 pub mod tree;
+mod tree_text;
 pub mod typo;
 
 use std::path::PathBuf;
@@ -201,6 +202,11 @@ pub struct TreeArgs {
     /// For an index: show this platform's manifest and its attachments.
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<PlatformSpec>,
+    /// Exit 0 even when a manifest of the graph could not be fetched (an
+    /// index's deleted platform, a listed referrer that is gone); it is
+    /// still marked.
+    #[arg(long)]
+    pub allow_missing: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use color_eyre::eyre::{Result, WrapErr};
+use color_eyre::eyre::{Result, WrapErr, bail};
 
 use super::progress::Reporter;
 use super::tree::{to_json, to_text};
@@ -89,7 +89,20 @@ async fn tree(args: TreeArgs, connection: &ConnectOptions) -> Result<()> {
         }
         TreeFormat::Tree => to_text(&tree, &target.display_name),
     };
-    print_stdout(&text)
+    print_stdout(&text)?;
+    let unfetched = tree.unfetched();
+    if !args.allow_missing && !unfetched.is_empty() {
+        let named: Vec<String> = unfetched
+            .iter()
+            .map(|(digest, unfetched)| format!("{digest} {}", unfetched.label()))
+            .collect();
+        bail!(
+            "{} of the graph could not be fetched: {} (--allow-missing exits 0)",
+            crate::text::count(unfetched.len(), "manifest"),
+            named.join(", ")
+        );
+    }
+    Ok(())
 }
 
 async fn list(args: ListArgs, connection: &ConnectOptions) -> Result<()> {

@@ -8,17 +8,19 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use futures_util::future::{join, join3};
+use futures_util::future::join;
 use futures_util::stream;
 use futures_util::{FutureExt, StreamExt};
 
 mod arena;
+mod subject;
 
 use self::arena::{Parent, Pending, Placed, assemble, enqueue};
+use self::subject::{Resolved, resolve_subject};
 use super::node::{NodeContext, fetch_node, is_wanted, list_candidates};
 use super::sources::platform_entries;
-use super::tree::{PlatformNode, ReferrerTree, select_platform};
-use super::{DEFAULT_CONCURRENCY, DEFAULT_MAX_FAN_OUT};
+use super::tree::{PlatformNode, ReferrerTree};
+use super::{DEFAULT_CONCURRENCY, DEFAULT_MAX_FAN_OUT, Unfetched};
 use crate::oci::{Digest, Manifest, PlatformSpec};
 use crate::store::{Store, StoreError};
 
@@ -70,82 +72,13 @@ pub async fn discover(
     reference: &str,
     options: &DiscoverOptions,
 ) -> Result<ReferrerTree, StoreError> {
-    // What depends on nothing else goes out at once: the subject as
-    // resolving names it (for a layout, its `index.json` entry with
-    // annotations, as `oras discover` shows it), its manifest, and the tag
-    // list that cosign's tags are found in.
-    let tags = async {
-        match &options.known_tags {
-            Some(tags) => Ok(tags.to_vec()),
-            None => collect_tags(store, repository).await,
-        }
-    };
-    let known = options
-        .known_subject
-        .as_ref()
-        .filter(|manifest| manifest.digest().to_string() == reference);
-    let (subject, manifest, tags) = match known {
-        Some(manifest) => (Ok(manifest.descriptor()), Ok(manifest.clone()), tags.await),
-        None => {
-            join3(
-                store.resolve(repository, reference),
-                store.fetch_manifest(repository, reference),
-                tags,
-            )
-            .await
-        }
-    };
-    let mut subject = subject?;
-    let mut manifest = manifest?;
-    let mut disagreement = None;
-    if !describes(&subject.digest, &manifest) {
-        if reference.parse::<Digest>().is_ok() {
-            // Asked by a digest in another algorithm: the resolved one is
-            // the one to describe (its fetch hashes what it gets).
-            manifest = store
-                .fetch_manifest(repository, &subject.digest.to_string())
-                .await?;
-        } else {
-            // By tag, resolving (HEAD) and the GET disagree: the tag moved
-            // between them, or the registry's HEAD answer is wrong. The
-            // GET's bytes were hashed here, so they are what is described.
-            disagreement = Some(format!(
-                "resolving {reference} gave {} (the registry's word), fetching it gave {} \
-                 (hashed here): the tag moved meanwhile, or the registry answers HEAD \
-                 wrongly; showing {}",
-                subject.digest,
-                manifest.digest(),
-                manifest.digest()
-            ));
-            let annotations = std::mem::take(&mut subject.annotations);
-            subject = manifest.descriptor();
-            subject.annotations.extend(annotations);
-        }
-    }
-    let mut within_index = None;
-    if let Some(wanted) = &options.platform
-        && manifest.is_index()
-    {
-        let entry = select_platform(&manifest, wanted)?.clone();
-        let platform_manifest = store
-            .fetch_manifest(repository, &entry.digest.to_string())
-            .await?;
-        within_index = Some((subject, manifest));
-        subject = entry;
-        manifest = platform_manifest;
-    }
-    let mut warnings = manifest.warnings.clone();
-    warnings.extend(disagreement);
-    let tags = match tags {
-        Ok(mut tags) => {
-            tags.sort_unstable();
-            Some(tags)
-        }
-        Err(error) => {
-            warnings.push(format!("cosign tags not searched: {error}"));
-            None
-        }
-    };
+    let Resolved {
+        subject,
+        manifest,
+        within_index,
+        tags,
+        mut warnings,
+    } = resolve_subject(store, repository, reference, options).await?;
     let context = NodeContext {
         artifact_type: options.artifact_type.as_deref(),
         tags: tags.as_deref(),
@@ -166,7 +99,9 @@ pub async fn discover(
     let concurrency = options.concurrency.max(1);
 
     // Level 1: the subject's and its platforms' own attachments, listed in
-    // parallel. The subject's listing failing is the command failing.
+    // parallel, and whether each platform's manifest is there at all (an
+    // index whose platform was deleted behind its back points at nothing).
+    // The subject's listing failing is the command failing.
     // Collected first: a stream over borrowing iterators would make this
     // future fail rustc's higher-ranked `Send` check.
     let mut roots = vec![(Parent::Subject, subject.digest.clone())];
@@ -185,15 +120,33 @@ pub async fn discover(
                 _ => {}
             }
             async move {
-                let listed = list_candidates(store, repository, &digest, context).await;
-                (parent, digest, listed)
+                let listing = list_candidates(store, repository, &digest, context);
+                let (listed, unfetched) = match parent {
+                    Parent::Platform(_) => {
+                        let reference = digest.to_string();
+                        let fetched = store.fetch_manifest(repository, &reference);
+                        let (listed, fetched) = join(listing, fetched).await;
+                        (listed, fetched.err().map(|e| Unfetched::from_error(&e)))
+                    }
+                    _ => (listing.await, None),
+                };
+                (parent, digest, listed, unfetched)
             }
         })
         .buffered(concurrency)
         .collect()
         .await;
     let mut pending = Vec::new();
-    for (parent, digest, listed) in listings {
+    let mut platform_unfetched = vec![None; platforms.len()];
+    for (parent, digest, listed, unfetched) in listings {
+        if let (Parent::Platform(i), Some(unfetched)) = (parent, unfetched) {
+            warnings.push(format!(
+                "the index lists {digest}, which is {}: {}",
+                unfetched.label(),
+                unfetched.error
+            ));
+            platform_unfetched[i] = Some(unfetched);
+        }
         match listed {
             Ok((candidates, listing_warnings)) => {
                 warnings.extend(listing_warnings);
@@ -281,32 +234,17 @@ pub async fn discover(
         platforms: platforms
             .into_iter()
             .zip(platform_lists)
-            .map(|(descriptor, referrers)| PlatformNode {
+            .zip(platform_unfetched)
+            .map(|((descriptor, referrers), unfetched)| PlatformNode {
                 descriptor,
                 referrers,
+                unfetched,
             })
             .collect(),
         within_index: within_index.map(|(descriptor, _)| descriptor),
         warnings,
     };
-    tree.platforms.retain(|p| !p.referrers.is_empty());
+    tree.platforms
+        .retain(|p| !p.referrers.is_empty() || p.unfetched.is_some());
     Ok(tree)
-}
-
-async fn collect_tags(store: &dyn Store, repository: &str) -> Result<Vec<String>, StoreError> {
-    let mut tags = Vec::new();
-    store
-        .tags(repository, &mut |page| tags.extend(page))
-        .await?;
-    Ok(tags)
-}
-
-/// Whether `digest` names `manifest`'s bytes, in whatever algorithm it uses.
-fn describes(digest: &Digest, manifest: &Manifest) -> bool {
-    if manifest.digest() == digest {
-        return true;
-    }
-    let mut hasher = crate::oci::DigestHasher::new(digest.algorithm());
-    hasher.update(manifest.raw());
-    &hasher.finish() == digest
 }

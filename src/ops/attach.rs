@@ -67,10 +67,12 @@ pub async fn attach(
     // would otherwise have the referrer point at another manifest.
     let fetched = store.fetch_manifest(repository, reference).await?;
     let mut resolved = fetched.descriptor();
-    if let Some(platform) = &options.platform
-        && fetched.is_index()
-    {
-        resolved = crate::graph::select_platform(&fetched, platform)?.clone();
+    if let Some(platform) = &options.platform {
+        if fetched.is_index() {
+            resolved = crate::graph::select_platform(&fetched, platform)?.clone();
+        } else {
+            crate::graph::check_single_platform(store, repository, &fetched, platform).await?;
+        }
     }
     let subject = Descriptor::new(resolved.media_type, resolved.digest, resolved.size);
 

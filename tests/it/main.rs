@@ -18,6 +18,7 @@ mod boundary;
 mod buildkit;
 mod cli;
 mod cli_errors;
+mod cli_missing;
 mod cli_progress;
 mod cli_pull;
 mod cli_remove;

@@ -50,6 +50,11 @@ pub(super) async fn choose(
         _ => sbom_candidates(scope, options.raw),
     };
     let index = tree.manifest.is_index();
+    if let PlatformChoice::One(wanted) = &options.platform
+        && !index
+    {
+        crate::graph::check_single_platform(store, repository, &tree.manifest, wanted).await?;
+    }
     let mut scopes: Vec<(Scope<'_>, Option<String>)> = Vec::new();
     match &options.platform {
         PlatformChoice::One(platform) if index => {
@@ -58,7 +63,7 @@ pub(super) async fn choose(
         }
         PlatformChoice::All if index => {
             scopes.push((Scope::own(&tree), None));
-            for platform in &tree.platforms {
+            for platform in tree.platforms.iter().filter(|p| p.unfetched.is_none()) {
                 let scope = Scope::platform(platform);
                 let dir = scope.platform.as_ref().map(PlatformSpec::dir_name);
                 scopes.push((scope, dir));
@@ -188,6 +193,11 @@ async fn target_manifest(
     platform: &PlatformChoice,
 ) -> Result<Manifest, OpError> {
     let mut manifest = store.fetch_manifest(repository, reference).await?;
+    if let PlatformChoice::One(wanted) = platform
+        && !manifest.is_index()
+    {
+        crate::graph::check_single_platform(store, repository, &manifest, wanted).await?;
+    }
     if manifest.is_index() {
         match platform {
             PlatformChoice::One(wanted) => {

@@ -100,10 +100,13 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// The platform of `tree` that `wanted` names, if it has attachments.
+/// The platform of `tree` that `wanted` names, if it has attachments and
+/// is there: what is still attached to a deleted platform's digest
+/// describes an image no one can pull.
 pub fn platform_scope<'a>(tree: &'a ReferrerTree, wanted: &PlatformSpec) -> Option<Scope<'a>> {
     tree.platforms
         .iter()
+        .filter(|p| p.unfetched.is_none())
         .find(|p| {
             p.descriptor
                 .platform

@@ -63,12 +63,32 @@ fn row_cells(row: &ImageAudit) -> Vec<Cell<'static>> {
                 .style(Style::new().fg(Color::Red))
         }
         Verification::Unverified => {
-            Cell::from("unverified").style(Style::new().fg(Color::DarkGray))
+            Cell::from(row.verdict()).style(Style::new().fg(Color::DarkGray))
         }
     };
     let digest = match &row.error {
         Some(_) => Cell::from(format!("{} ✗ error", row.digest.short())),
+        // An index whose platform is gone points at nothing there.
+        None if !row.unfetched_platforms.is_empty() => Cell::from(format!(
+            "{} ⚠ {} missing",
+            row.digest.short(),
+            row.unfetched_platforms.len()
+        ))
+        .style(Style::new().fg(Color::Yellow)),
         None => Cell::from(row.digest.short().to_owned()),
+    };
+    // For an index: how many platforms' SBOMs are signed, like the SBOM column.
+    let signed_sbom = match row.sbom.signed_coverage {
+        Some((covered, total)) => {
+            let colour = if row.sbom.signed {
+                Color::Green
+            } else {
+                Color::Red
+            };
+            let mark = if row.sbom.signed { "✓" } else { "✗" };
+            Cell::from(format!("{mark} {covered}/{total}")).style(Style::new().fg(colour))
+        }
+        None => mark(row.sbom.signed),
     };
     vec![
         Cell::from(escape_control(&row.repository).into_owned()),
@@ -76,7 +96,7 @@ fn row_cells(row: &ImageAudit) -> Vec<Cell<'static>> {
         digest,
         signed,
         sbom,
-        mark(row.sbom.signed),
+        signed_sbom,
         mark(row.provenance),
         mark(row.scan),
         Cell::from(row.other_attestations.to_string()),
