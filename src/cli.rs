@@ -220,6 +220,10 @@ pub struct PullArgs {
     /// Pull REF's newest referrer of this type instead of REF itself.
     #[arg(long, conflicts_with = "sbom")]
     pub artifact_type: Option<String>,
+    /// Pull one layer of REF, by its index from 0 or its digest, under its
+    /// title or (untitled, as an image's layers are) its digest.
+    #[arg(long, value_name = "N|DIGEST", conflicts_with_all = ["sbom", "artifact_type", "all"])]
+    pub layer: Option<String>,
     /// Pull REF's SBOM, wherever real tools put it: an SBOM artifact,
     /// cosign's SBOM, or the SBOM predicate of an attestation (unwrapped).
     #[arg(long)]

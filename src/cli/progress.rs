@@ -43,6 +43,11 @@ impl Reporter {
         }
     }
 
+    /// A warning of the command's own, shown even with `--quiet`.
+    pub fn warn(self, line: &str) {
+        let _ = writeln!(std::io::stderr(), "warning: {line}");
+    }
+
     /// Runs `operation` with its progress shown, and with Ctrl-C cancelling
     /// `cancel`; returns once every line is out, so the result prints after
     /// them.

@@ -61,11 +61,16 @@ impl Candidate {
     /// A manifest pulled for itself: every layer by title.
     pub fn whole(manifest: Manifest) -> Candidate {
         let layers = every_layer(&manifest);
+        // An image's "type" is its config's media type: say "image".
+        let label = match manifest.effective_artifact_type() {
+            Some(crate::oci::media_type::OCI_CONFIG | crate::oci::media_type::DOCKER_CONFIG) => {
+                "image"
+            }
+            Some(artifact_type) => artifact_type,
+            None => "manifest",
+        };
         Candidate {
-            label: manifest
-                .effective_artifact_type()
-                .unwrap_or("manifest")
-                .to_owned(),
+            label: label.to_owned(),
             found_by: "the reference".to_owned(),
             platform: None,
             rank: None,
