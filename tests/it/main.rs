@@ -21,6 +21,7 @@ mod cli_errors;
 mod cli_missing;
 mod cli_progress;
 mod cli_pull;
+mod cli_pull_wording;
 mod cli_remove;
 mod cli_typo;
 mod copy_repeated;
