@@ -109,7 +109,8 @@ pub enum Command {
     /// Copy an image or artifact (and with -r its referrer graph).
     #[command(alias = "copy")]
     Cp(CopyArgs),
-    /// Delete a manifest (and with --with-referrers the graph under it).
+    /// Delete a tag, or a manifest (and with --with-referrers the graph
+    /// under it), after showing exactly what goes.
     #[command(alias = "delete")]
     Rm(DeleteArgs),
     /// List a registry's repositories or a repository's tags.
@@ -296,9 +297,19 @@ pub struct DeleteArgs {
     /// The image or artifact, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
     #[arg(value_name = "REF")]
     pub reference: String,
-    /// Also delete every referrer under it, deepest first.
+    /// Also delete every referrer under it, deepest first (deletes the
+    /// manifest a tag names, as --manifest does).
     #[arg(long)]
     pub with_referrers: bool,
+    /// With a tag: delete the manifest it names, and with it every tag that
+    /// names it (the plan lists them), not only the tag.
+    #[arg(long)]
+    pub manifest: bool,
+    /// Delete a manifest even when an image index lists it, leaving that
+    /// index pointing at nothing (the plan names each one); -y alone never
+    /// does.
+    #[arg(long)]
+    pub break_index: bool,
     /// Do not ask; also delete a manifest whose referrers would be left
     /// orphaned.
     #[arg(short, long, visible_alias = "force")]

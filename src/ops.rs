@@ -19,7 +19,9 @@ use crate::store::StoreError;
 
 pub use attach::{AttachFile, AttachOptions, attach};
 pub use copy::{CopyOptions, CopyOutcome, copy};
-pub use delete::{DeletePlan, PlannedDelete, delete, plan_delete};
+pub use delete::{
+    DeletePlan, ListingIndex, PlannedDelete, TagOnly, delete, plan_delete, plan_tag_delete,
+};
 pub use list::{Tags, list_repositories, list_tags};
 pub use pull::{PlatformChoice, PullOptions, PullOutcome, PullSelect, pull};
 

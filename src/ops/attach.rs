@@ -17,7 +17,7 @@ use crate::oci::{Descriptor, Manifest, PlatformSpec};
 use crate::store::{BlobStream, PushedManifest, Store, StoreError, bytes_stream};
 
 mod files;
-mod time;
+pub(crate) mod time;
 
 use files::{file_stream, hash_file, tar_directory};
 

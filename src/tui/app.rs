@@ -5,7 +5,6 @@
 pub mod audit;
 mod children;
 mod confirm;
-mod delete_plan;
 pub mod dialogs;
 pub mod files;
 mod files_keys;

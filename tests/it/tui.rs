@@ -7,6 +7,7 @@ mod app_support;
 mod audit_table;
 mod copy;
 mod ctrl_c;
+mod delete_marks;
 mod detail_scroll;
 mod dialog_editing;
 mod expand_all;

@@ -58,6 +58,7 @@ async fn run_request(
                     .await
                     .map(|outcome| OperationOutcome::Pulled {
                         files: outcome.written.into_iter().map(|w| w.path).collect(),
+                        untitled: outcome.untitled.len(),
                     })
             }
             OperationRequest::PullBlob {
@@ -75,6 +76,7 @@ async fn run_request(
                     .await
                     .map(|written| OperationOutcome::Pulled {
                         files: written.into_iter().map(|w| w.path).collect(),
+                        untitled: 0,
                     })
             }
             OperationRequest::Attach {
@@ -111,7 +113,9 @@ async fn run_request(
                 );
                 copy.await.map(|outcome| OperationOutcome::Copied {
                     manifests: outcome.manifests,
-                    blobs: outcome.blobs_copied + outcome.blobs_mounted,
+                    transferred: outcome.blobs_copied,
+                    mounted: outcome.blobs_mounted,
+                    skipped: outcome.blobs_skipped,
                 })
             }
             OperationRequest::PlanDelete {
@@ -119,7 +123,7 @@ async fn run_request(
                 reference,
             } => ops::plan_delete(store, &repository, &reference, true, true)
                 .await
-                .map(OperationOutcome::DeletePlanned),
+                .map(|plan| OperationOutcome::DeletePlanned(Box::new(plan))),
             OperationRequest::Delete { plan } => ops::delete(store, &plan, progress, cancel)
                 .await
                 .map(|count| OperationOutcome::Deleted {
@@ -129,6 +133,8 @@ async fn run_request(
                         .iter()
                         .map(|m| m.descriptor.digest.clone())
                         .collect(),
+                    tags: plan.tags_going(),
+                    repository: plan.repository.clone(),
                 }),
         };
     result.map_err(Failure::from)

@@ -117,6 +117,12 @@ pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>>
             if node.verified == Some(false) {
                 spans.push(Span::styled("  ⚠ unlinked", Style::new().fg(Color::Yellow)));
             }
+            if !node.dangling.is_empty() {
+                spans.push(Span::styled(
+                    format!("  ⚠ lists {} deleted", node.dangling.len()),
+                    Style::new().fg(Color::Yellow),
+                ));
+            }
         }
         NodeKind::Blob { role, .. } => {
             let role = match role {
