@@ -58,13 +58,10 @@ fn add_referrer(parent: &mut TextNode, node: &GraphNode) {
             line.push_str(" (signature)");
         }
     }
-    if !node.verified
-        && node
-            .found_by
-            .iter()
-            .any(|f| matches!(f, FoundBy::Referrers(_)))
-    {
-        line.push_str(" (unlinked: does not name its subject)");
+    // cosign's tags and BuildKit's entries attach by name or place: copy
+    // and delete take them although their manifests name no subject.
+    if !node.is_attached() {
+        line.push_str(" (unlinked: does not name its subject; copy and delete leave it)");
     }
     if let Some(unfetched) = &node.unfetched {
         line.push(' ');

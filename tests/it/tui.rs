@@ -6,6 +6,7 @@ mod actions;
 mod app_support;
 mod audit_table;
 mod copy;
+mod cosign_link;
 mod ctrl_c;
 mod delete_marks;
 mod detail_scroll;

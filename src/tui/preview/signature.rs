@@ -49,7 +49,8 @@ pub fn summarize(bytes: &[u8]) -> Vec<(&'static str, String)> {
             statement_facts(&statement, &mut facts);
         }
     } else if doc["critical"]["type"].as_str().is_some() {
-        facts.push(("type", format!("cosign {}", text(&doc["critical"]["type"]))));
+        // cosign's type already says "cosign container image signature".
+        facts.push(("type", text(&doc["critical"]["type"])));
         facts.push((
             "signs",
             text(&doc["critical"]["image"]["docker-manifest-digest"]),

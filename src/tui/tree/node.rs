@@ -165,6 +165,23 @@ impl Node {
             .or_else(|| self.referrers_slot.error())
     }
 
+    /// The cosign tag that attaches it, when one does: such manifests never
+    /// name their subject, yet copy and delete take them with the graph.
+    pub fn cosign_tag(&self) -> Option<&str> {
+        self.found_by.iter().find_map(|f| match f {
+            FoundBy::CosignTag(tag) => Some(tag.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Attached by a name or a place rather than by its `subject` field:
+    /// a cosign tag, or an entry of the index (BuildKit).
+    pub fn attached_by_name(&self) -> bool {
+        self.found_by
+            .iter()
+            .any(|f| matches!(f, FoundBy::CosignTag(_) | FoundBy::BuildKitAttestation))
+    }
+
     pub fn repository(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Repository { name } => Some(name),

@@ -114,7 +114,7 @@ pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>>
                     FoundBy::Referrers(_) => {}
                 }
             }
-            if node.verified == Some(false) {
+            if node.verified == Some(false) && !node.attached_by_name() {
                 spans.push(Span::styled("  ⚠ unlinked", Style::new().fg(Color::Yellow)));
             }
             if !node.dangling.is_empty() {
