@@ -144,9 +144,14 @@ pub struct FilesArgs {
     #[arg(value_name = "REF")]
     pub reference: String,
     /// One layer only: its index from 0 (the base) or its digest. Without
-    /// it, the merged view: every path with the layer that last changed it.
+    /// it, the merged view: what a container sees, each path with the layer
+    /// that last changed it.
     #[arg(long, value_name = "N|DIGEST")]
     pub layer: Option<String>,
+    /// What each layer (or the --layer one) changes, as dive's layer view
+    /// shows it: the paths it adds, modifies and removes.
+    #[arg(long)]
+    pub changes: bool,
     /// For an index: which platform (default: the host's).
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<PlatformSpec>,

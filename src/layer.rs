@@ -22,6 +22,7 @@ pub mod image;
 pub mod merge;
 mod resolve;
 mod stream;
+mod tar_check;
 mod toc_read;
 pub mod walk;
 mod zstd;

@@ -32,6 +32,7 @@ mod discover_requests;
 mod fallback_beside_api;
 mod fallback_processes;
 mod files;
+mod files_changes;
 mod files_estargz;
 mod files_hostile;
 mod files_large;
