@@ -113,14 +113,30 @@ async fn list(args: ListArgs, connection: &ConnectOptions) -> Result<()> {
         let names = crate::ops::list_repositories(store)
             .await
             .wrap_err_with(|| format!("cannot list the repositories of {}", args.target))?;
+        if names.is_empty() {
+            eprintln!("{} has no repositories", escape_control(&args.target));
+        }
         ("repositories", names)
     } else {
         let tags = crate::ops::list_tags(store, &target.repository)
             .await
             .wrap_err_with(|| format!("cannot list the tags of {}", args.target))?;
+        let hidden = tags.attachment.len();
         let mut names = tags.named;
         if args.all {
             names.extend(tags.attachment);
+        }
+        // An empty answer would look like a failed command: say what it is.
+        if names.is_empty() {
+            let note = if hidden > 0 {
+                format!(
+                    " but {} of attachments (--all lists them)",
+                    crate::text::count(hidden, "tag")
+                )
+            } else {
+                String::new()
+            };
+            eprintln!("{} has no tags{note}", escape_control(&args.target));
         }
         ("tags", names)
     };

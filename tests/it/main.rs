@@ -24,6 +24,7 @@ mod cli_pull;
 mod cli_pull_wording;
 mod cli_remove;
 mod cli_typo;
+mod cli_wording;
 mod copy_repeated;
 mod copy_rounds;
 mod cosign_ground;
