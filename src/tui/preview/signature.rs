@@ -148,4 +148,17 @@ mod tests {
         assert!(summarize(b"not json").is_empty());
         assert!(summarize(b"{\"a\":1}").is_empty());
     }
+
+    #[test]
+    fn a_cosign_payload_says_its_type_once() {
+        let payload = r#"{"critical":{"identity":{"docker-reference":"r/app"},
+            "image":{"docker-manifest-digest":"sha256:abc"},"type":"cosign container image signature"},
+            "optional":null}"#;
+        let facts = summarize(payload.as_bytes());
+        assert!(
+            facts.contains(&("type", "cosign container image signature".to_owned())),
+            "{facts:?}"
+        );
+        assert!(facts.contains(&("signs", "sha256:abc".to_owned())));
+    }
 }
