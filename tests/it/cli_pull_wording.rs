@@ -143,7 +143,19 @@ fn a_pull_names_every_artifact_and_platforms_that_match_nothing_fail() {
 
     // A platform the image does not have is an error, for each command.
     let single = registry.reference("app:arm");
+    std::fs::write(work.path().join("note.txt"), "a note\n").unwrap();
     for args in [
+        vec![
+            "attach",
+            single.as_str(),
+            "--platform",
+            "linux/s390x",
+            "--artifact-type",
+            "note/example",
+            "note.txt",
+        ],
+        vec!["audit", single.as_str(), "--platform", "linux/s390x"],
+        vec!["files", single.as_str(), "--platform", "linux/s390x"],
         vec![
             "pull",
             single.as_str(),
@@ -197,6 +209,11 @@ fn a_pull_names_every_artifact_and_platforms_that_match_nothing_fail() {
             "-o",
             "arm",
         ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = regscope_output(
+        work.path(),
+        &["files", &single, "--platform", "linux/arm64"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
 }
