@@ -1,5 +1,6 @@
 //! `rm` as a newcomer uses it, on distribution 2.8 (which drops every tag
-//! of a deleted manifest) and olareg: the plan names everything that goes
+//! of a deleted manifest and has no tag-delete API) and olareg (and v3 for
+//! the tag-delete API): the plan names everything that goes
 //! (other tags, cosign's tags, referrers) and every index that would break,
 //! `rm REPO:TAG` takes the tag alone, an index's platform is never deleted
 //! without `--break-index`, and each test ends by asking the registry with
@@ -7,7 +8,7 @@
 
 use crate::cli::{regscope, regscope_output};
 use crate::support::fixture::push_image;
-use crate::support::{Cosign, CosignMode, Fixture, Oras, Registry};
+use crate::support::{Cosign, CosignMode, Fixture, Oras, Regctl, Registry, RegistryKind};
 
 /// What the registry itself says: the tags of `repo`, sorted.
 fn tags(oras: &Oras, registry: &Registry, repo: &str) -> Vec<String> {
@@ -75,6 +76,15 @@ fn several_tags_on_one_digest(registry: Registry) {
         said.contains(&format!("the manifest it names stays: {amd}")),
         "{said}"
     );
+    // distribution 2.8 refuses the tag-delete API (400): regctl's throwaway
+    // manifest is the only way there; v3 and olareg take the API.
+    let throwaway = said.contains("deleted tag amd (by a throwaway manifest, as regctl does)");
+    assert_eq!(
+        throwaway,
+        registry.kind() == RegistryKind::Distribution,
+        "{said}"
+    );
+    assert!(said.contains("deleted tag amd"), "{said}");
     assert_eq!(tags(&oras, &registry, "app"), ["arm", "latest", "multi"]);
     assert!(
         exists(&oras, &registry, "app", &amd),
@@ -103,6 +113,10 @@ fn several_tags_on_one_digest(registry: Registry) {
         exists(&oras, &registry, "app", &amd),
         "refused, yet deleted"
     );
+    // regctl's `tag rm` leaves the registry as regscope's `rm REPO:TAG` did.
+    Regctl::for_registry(&registry).run(&["tag", "rm", &registry.reference("app:v1")]);
+    assert_eq!(tags(&oras, &registry, "app"), ["arm", "latest", "multi"]);
+    assert!(exists(&oras, &registry, "app", &amd));
 
     // No index lists it: the manifest goes, and both its tags with it, as
     // the plan said.
@@ -135,6 +149,11 @@ fn several_tags_on_one_digest(registry: Registry) {
 #[test]
 fn several_tags_on_one_digest_on_distribution() {
     several_tags_on_one_digest(Registry::distribution());
+}
+
+#[test]
+fn several_tags_on_one_digest_on_distribution3() {
+    several_tags_on_one_digest(Registry::distribution3());
 }
 
 #[test]
