@@ -101,6 +101,19 @@ fn a_pull_names_every_artifact_and_platforms_that_match_nothing_fail() {
     );
     assert_eq!(line.matches(short).count(), 1, "{line}");
 
+    // A plain pull of an image says "image", not its config's media type.
+    let out = regscope_output(
+        work.path(),
+        &["pull", &registry.reference("app:amd"), "-o", "plain"],
+    );
+    let said = stderr(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains(&format!("pulling image {amd} (the reference)")),
+        "{said}"
+    );
+    assert!(!said.contains("config.v1+json"), "{said}");
+
     // Two SBOMs of the same bytes: the second is named by its artifact.
     let extra = Oras::for_registry(&registry).run_in(
         work.path(),
