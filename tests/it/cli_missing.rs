@@ -11,15 +11,15 @@ use crate::cli::regscope_output;
 use crate::support::fixture::push_image;
 use crate::support::{Oras, Registry};
 
-struct Multi {
-    amd: String,
-    arm: String,
-    index: String,
+pub(crate) struct Multi {
+    pub(crate) amd: String,
+    pub(crate) arm: String,
+    pub(crate) index: String,
 }
 
 /// `app:multi` lists amd64 and arm64; each platform has a CycloneDX SBOM,
 /// and only amd64's SBOM has a signature of its own.
-fn push_multi(registry: &Registry, work: &std::path::Path) -> Multi {
+pub(crate) fn push_multi(registry: &Registry, work: &std::path::Path) -> Multi {
     let oras = Oras::for_registry(registry);
     let amd = push_image(
         &oras,

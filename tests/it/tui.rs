@@ -4,6 +4,7 @@
 
 mod actions;
 mod app_support;
+mod audit_missing;
 mod audit_table;
 mod copy;
 mod cosign_link;

@@ -36,14 +36,17 @@ fn row_cells(row: &ImageAudit) -> Vec<Cell<'static>> {
     } else {
         Cell::from(format!("✓ {}", schemes.join(","))).style(Style::new().fg(Color::Green))
     };
-    let mut sbom = row.sbom.formats.join("+");
-    if let Some((covered, total)) = row.sbom.coverage {
-        sbom = format!("{sbom} {covered}/{total}").trim().to_owned();
-    }
-    let sbom = if row.sbom.digests.is_empty() {
-        mark(false)
-    } else {
-        Cell::from(format!("✓ {sbom}")).style(Style::new().fg(Color::Green))
+    // For an index the count comes first: a narrow column cuts the format
+    // names, never how many platforms have an SBOM.
+    let formats = row.sbom.formats.join("+");
+    let sbom = match row.sbom.coverage {
+        _ if row.sbom.digests.is_empty() => mark(false),
+        Some((covered, total)) if covered < total => {
+            Cell::from(format!("✗ {covered}/{total} {formats}")).style(Style::new().fg(Color::Red))
+        }
+        Some((covered, total)) => Cell::from(format!("✓ {covered}/{total} {formats}"))
+            .style(Style::new().fg(Color::Green)),
+        None => Cell::from(format!("✓ {formats}")).style(Style::new().fg(Color::Green)),
     };
     let verification = match &row.verification {
         Verification::Verified { key } => {
@@ -168,10 +171,16 @@ impl Widget for &AuditView<'_> {
                 Row::new(row_cells(row)).style(style)
             })
             .collect();
+        // Room for "⚠ 1 missing" beside the digest only when a row has it.
+        let digest_width = if visible.iter().any(|r| !r.unfetched_platforms.is_empty()) {
+            24
+        } else {
+            12
+        };
         let widths = [
             Constraint::Length(14),
             Constraint::Min(10),
-            Constraint::Length(12),
+            Constraint::Length(digest_width),
             Constraint::Length(18),
             Constraint::Length(16),
             Constraint::Length(11),
