@@ -13,7 +13,7 @@ fn stderr(out: &std::process::Output) -> String {
 }
 
 #[test]
-fn a_copy_within_a_registry_says_its_blobs_were_mounted() {
+fn a_copy_says_mounted_already_there_and_transferred_blobs_apart() {
     let registry = Registry::distribution();
     let work = tempfile::tempdir().unwrap();
     let oras = Oras::for_registry(&registry);
@@ -47,6 +47,42 @@ fn a_copy_within_a_registry_says_its_blobs_were_mounted() {
     );
     assert!(
         oras.output(&["manifest", "fetch", &registry.reference("dst:v1")])
+            .status
+            .success()
+    );
+
+    // Within the repository the blobs are there already; to another
+    // registry they move.
+    let out = regscope_output(
+        work.path(),
+        &[
+            "cp",
+            &registry.reference("src:v1"),
+            &registry.reference("src:v2"),
+        ],
+    );
+    let said = stderr(&out);
+    assert!(
+        said.contains("Copied 1 manifest: 0 blobs transferred, 0 mounted, 2 already there"),
+        "{said}"
+    );
+    let other = Registry::olareg();
+    let out = regscope_output(
+        work.path(),
+        &[
+            "cp",
+            &registry.reference("src:v1"),
+            &other.reference("dst:v1"),
+        ],
+    );
+    let said = stderr(&out);
+    assert!(
+        said.contains("Copied 1 manifest: 2 blobs transferred, 0 mounted, 0 already there"),
+        "{said}"
+    );
+    assert!(
+        Oras::for_registry(&other)
+            .output(&["manifest", "fetch", &other.reference("dst:v1")])
             .status
             .success()
     );
