@@ -70,6 +70,9 @@ pub struct DeletePlan {
     pub tags_read: usize,
     /// Indexes that list a manifest that goes: they would point at nothing.
     pub listed_by: Vec<ListingIndex>,
+    /// Some tags, or some tagged index, could not be read: an index may
+    /// list what goes without the plan knowing (the warnings say which).
+    pub indexes_unknown: bool,
     /// The caller was told about `listed_by` and wants the delete anyway
     /// (`rm --break-index`); without it `delete` refuses such a plan.
     pub break_indexes: bool,
@@ -87,6 +90,7 @@ impl DeletePlan {
             in_index: Vec::new(),
             tags_read: 0,
             listed_by: Vec::new(),
+            indexes_unknown: false,
             break_indexes: false,
             warnings: Vec::new(),
         }
@@ -111,10 +115,18 @@ impl DeletePlan {
     }
 
     /// Why `delete` will not carry the plan out, if it will not: it would
-    /// leave an index pointing at nothing and breaking one was not allowed.
+    /// leave an index pointing at nothing, or may (the plan could not read
+    /// everything), and breaking one was not allowed.
     pub fn refusal(&self) -> Option<String> {
-        if self.break_indexes || self.listed_by.is_empty() {
+        if self.break_indexes || self.tag_only.is_some() {
             return None;
+        }
+        if self.listed_by.is_empty() {
+            return self.indexes_unknown.then(|| {
+                "refusing to delete without knowing whether an index lists what goes: \
+                 a tag of the repository, or an index one names, could not be read"
+                    .to_owned()
+            });
         }
         let names: Vec<String> = self.listed_by.iter().map(index_name).collect();
         Some(format!(
@@ -175,6 +187,7 @@ pub async fn plan_delete(
                 "the repository's tags could not be listed ({error}): tags and indexes \
                  naming what goes are unknown"
             ));
+            plan.indexes_unknown = true;
             None
         }
     };
@@ -270,6 +283,7 @@ async fn find_what_names_the_plan(store: &dyn Store, plan: &mut DeletePlan, name
             "the tag {tag} could not be read ({error}): whether it names what goes is unknown"
         ));
     }
+    let warned = plan.warnings.len();
     for item in &mut plan.manifests {
         item.named_by = scan.naming(&item.descriptor.digest);
     }
@@ -280,6 +294,9 @@ async fn find_what_names_the_plan(store: &dyn Store, plan: &mut DeletePlan, name
         .collect();
     plan.listed_by =
         scan::indexes_listing(store, &plan.repository, &scan, &doomed, &mut plan.warnings).await;
+    // An unread tag may name an index; an index that was not read may list
+    // what goes (indexes_listing warns of each).
+    plan.indexes_unknown |= !scan.unread.is_empty() || plan.warnings.len() > warned;
 }
 
 fn subject_entry(descriptor: Descriptor) -> PlannedDelete {

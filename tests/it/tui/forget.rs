@@ -79,6 +79,7 @@ fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
         tag_only: None,
         tags_read: 1,
         listed_by: Vec::new(),
+        indexes_unknown: false,
         break_indexes: false,
         manifests: vec![
             planned(sbom_descriptor.clone(), Some(digest.clone())),
