@@ -32,6 +32,7 @@ pub mod keyless;
 pub mod keys;
 pub mod notation;
 pub mod row;
+mod row_sbom;
 pub mod run;
 mod signing;
 pub mod time;
@@ -134,8 +135,9 @@ pub struct SbomInfo {
     pub digests: Vec<Digest>,
     /// Formats, as `SbomFormat::label` names them, or what the type says.
     pub formats: Vec<String>,
-    /// Some SBOM is signed: it has a signature of its own, or it is an
-    /// attestation inside a DSSE envelope or a Sigstore bundle.
+    /// The SBOM is signed: it has a signature of its own, or it is an
+    /// attestation inside a DSSE envelope or a Sigstore bundle. For an index
+    /// without a signed SBOM of its own: every platform's is.
     pub signed: bool,
     /// With keys: whether an SBOM attestation or SBOM signature verified.
     pub verification: Verification,
@@ -143,6 +145,12 @@ pub struct SbomInfo {
     pub coverage: Option<(usize, usize)>,
     /// For an index: the platforms without one.
     pub missing_platforms: Vec<String>,
+    /// For an index: platforms with a signed SBOM of their own, out of all.
+    pub signed_coverage: Option<(usize, usize)>,
+    /// For an index: the platforms without a signed SBOM.
+    pub unsigned_platforms: Vec<String>,
+    /// The index itself (not only its platforms) carries a signed SBOM.
+    pub signed_on_subject: bool,
     /// The index itself (not only its platforms) carries an SBOM.
     pub on_subject: bool,
 }
@@ -166,6 +174,10 @@ pub struct ImageAudit {
     /// when no scan was read (or the audit was not asked to read them).
     pub vulnerabilities: Option<crate::vuln::VulnSummary>,
     pub verification: Verification,
+    /// For an index: platforms it lists whose manifest could not be
+    /// fetched (`linux/amd64 (sha256:…, 404)`); it points at nothing
+    /// there, and no requirement is met for them.
+    pub unfetched_platforms: Vec<String>,
     pub warnings: Vec<String>,
     /// Discovery failed; the row says only that.
     pub error: Option<String>,
@@ -174,6 +186,17 @@ pub struct ImageAudit {
 impl ImageAudit {
     pub fn signed(&self) -> bool {
         !self.signatures.is_empty()
+    }
+
+    /// The verification verdict in words, as every front end shows it: an
+    /// image without a signature is unverified, never failed.
+    pub fn verdict(&self) -> String {
+        match &self.verification {
+            Verification::Verified { key, time } => format!("verified ({key}; {time})"),
+            Verification::Failed { reasons } => format!("failed ({})", reasons.join("; ")),
+            Verification::Unverified if !self.signed() => "unverified (no signature)".to_owned(),
+            Verification::Unverified => "unverified".to_owned(),
+        }
     }
 
     /// The schemes it is signed with, each once.
@@ -204,6 +227,9 @@ impl ImageAudit {
             missing.push(format!("audit failed: {error}"));
             return missing;
         }
+        for platform in &self.unfetched_platforms {
+            missing.push(format!("the manifest of platform {platform}"));
+        }
         for requirement in required {
             match requirement {
                 Requirement::Signature if !self.signed() => missing.push("signature".to_owned()),
@@ -216,7 +242,11 @@ impl ImageAudit {
                     missing.push(format!("sbom ({})", self.sbom.missing_platforms.join(", ")));
                 }
                 Requirement::SignedSbom if !self.sbom.signed => {
-                    missing.push("signed-sbom".to_owned());
+                    missing.push(if self.sbom.signed_coverage.is_some() {
+                        format!("signed-sbom ({})", self.sbom.unsigned_platforms.join(", "))
+                    } else {
+                        "signed-sbom".to_owned()
+                    });
                 }
                 Requirement::Provenance if !self.provenance => {
                     missing.push("provenance".to_owned());
@@ -226,6 +256,7 @@ impl ImageAudit {
                         Verification::Failed { reasons } => {
                             format!("verified signature ({})", reasons.join("; "))
                         }
+                        _ if !self.signed() => "verified signature (no signature)".to_owned(),
                         _ => "verified signature (no trust material given)".to_owned(),
                     });
                 }

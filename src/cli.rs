@@ -20,6 +20,7 @@ pub mod progress;
 mod remove;
 mod transfer;
 pub mod tree;
+mod tree_text;
 pub mod typo;
 pub mod verify;
 mod verify_output;
@@ -121,7 +122,8 @@ pub enum Command {
     /// Copy an image or artifact (and with -r its referrer graph).
     #[command(alias = "copy")]
     Cp(CopyArgs),
-    /// Delete a manifest (and with --with-referrers the graph under it).
+    /// Delete a tag, or a manifest (and with --with-referrers the graph
+    /// under it), after showing exactly what goes.
     #[command(alias = "delete")]
     Rm(DeleteArgs),
     /// List a registry's repositories or a repository's tags.
@@ -168,9 +170,14 @@ pub struct FilesArgs {
     #[arg(value_name = "REF")]
     pub reference: String,
     /// One layer only: its index from 0 (the base) or its digest. Without
-    /// it, the merged view: every path with the layer that last changed it.
+    /// it, the merged view: what a container sees, each path with the layer
+    /// that last changed it.
     #[arg(long, value_name = "N|DIGEST")]
     pub layer: Option<String>,
+    /// What each layer (or the --layer one) changes, as dive's layer view
+    /// shows it: the paths it adds, modifies and removes.
+    #[arg(long)]
+    pub changes: bool,
     /// For an index: which platform (default: the host's).
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<PlatformSpec>,
@@ -227,6 +234,11 @@ pub struct TreeArgs {
     /// For an index: show this platform's manifest and its attachments.
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<PlatformSpec>,
+    /// Exit 0 even when a manifest of the graph could not be fetched (an
+    /// index's deleted platform, a listed referrer that is gone); it is
+    /// still marked.
+    #[arg(long)]
+    pub allow_missing: bool,
 }
 
 #[derive(Debug, Args)]
@@ -240,6 +252,10 @@ pub struct PullArgs {
     /// Pull REF's newest referrer of this type instead of REF itself.
     #[arg(long, conflicts_with = "sbom")]
     pub artifact_type: Option<String>,
+    /// Pull one layer of REF, by its index from 0 or its digest, under its
+    /// title or (untitled, as an image's layers are) its digest.
+    #[arg(long, value_name = "N|DIGEST", conflicts_with_all = ["sbom", "artifact_type", "all"])]
+    pub layer: Option<String>,
     /// Pull REF's SBOM, wherever real tools put it: an SBOM artifact,
     /// cosign's SBOM, or the SBOM predicate of an attestation (unwrapped).
     #[arg(long)]
@@ -312,9 +328,19 @@ pub struct DeleteArgs {
     /// The image or artifact, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
     #[arg(value_name = "REF")]
     pub reference: String,
-    /// Also delete every referrer under it, deepest first.
+    /// Also delete every referrer under it, deepest first (deletes the
+    /// manifest a tag names, as --manifest does).
     #[arg(long)]
     pub with_referrers: bool,
+    /// With a tag: delete the manifest it names, and with it every tag that
+    /// names it (the plan lists them), not only the tag.
+    #[arg(long)]
+    pub manifest: bool,
+    /// Delete a manifest even when an image index lists it, leaving that
+    /// index pointing at nothing (the plan names each one); -y alone never
+    /// does.
+    #[arg(long)]
+    pub break_index: bool,
     /// Do not ask; also delete a manifest whose referrers would be left
     /// orphaned.
     #[arg(short, long, visible_alias = "force")]

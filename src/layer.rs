@@ -24,6 +24,7 @@ pub mod image;
 pub mod merge;
 mod resolve;
 mod stream;
+mod tar_check;
 mod toc_read;
 pub mod walk;
 mod zstd;
@@ -138,7 +139,7 @@ pub async fn list_layer(
     }
     let limits = options.limits;
     let size = descriptor.size;
-    let what = format!("layer {}", descriptor.digest.short());
+    let what = "layer".to_owned();
     let entries = stream::with_blob_reader(
         store,
         repository,

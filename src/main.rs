@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::Parser;
+use clap::Parser as _;
 use color_eyre::eyre::{Result, WrapErr};
 
 use regscope::cli::Cli;
@@ -17,7 +17,20 @@ use regscope::text::escape_control_lines;
 use regscope::tui::{Launch, Start};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // `regscope tre HOST/app`: clap sees an unexpected argument,
+            // the person a mistyped subcommand.
+            if error.use_stderr()
+                && let Some(message) = regscope::cli::typo::typo_in_args(std::env::args_os())
+            {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+            error.exit()
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

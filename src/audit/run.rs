@@ -278,11 +278,11 @@ async fn verify_row(
             verified = Some(signature.verification.clone());
         }
     }
+    // Nothing to check is not a check that failed: an unsigned image is
+    // unverified (`ImageAudit::verdict` says "no signature").
     row.verification = match verified {
         Some(verification) => verification,
-        None if row.signatures.is_empty() => Verification::Failed {
-            reasons: vec!["not signed".to_owned()],
-        },
+        None if row.signatures.is_empty() => Verification::Unverified,
         None => Verification::Failed { reasons },
     };
 
@@ -315,9 +315,8 @@ async fn verify_row(
     }
     row.sbom.verification = match sbom_verified {
         Some(verification) => verification,
-        None if sbom_reasons.is_empty() => Verification::Failed {
-            reasons: vec!["no signed SBOM".to_owned()],
-        },
+        // No SBOM signature to check: unverified, as for the image.
+        None if sbom_reasons.is_empty() => Verification::Unverified,
         None => Verification::Failed {
             reasons: sbom_reasons,
         },

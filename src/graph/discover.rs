@@ -20,7 +20,7 @@ use self::opening::{Opening, open, subject_context};
 use super::node::{Candidate, NodeContext, fetch_node, is_wanted, list_candidates};
 use super::sources::platform_entries;
 use super::tree::{PlatformNode, ReferrerTree};
-use super::{DEFAULT_CONCURRENCY, DEFAULT_MAX_FAN_OUT};
+use super::{DEFAULT_CONCURRENCY, DEFAULT_MAX_FAN_OUT, Unfetched};
 use crate::oci::{Descriptor, Digest, Manifest, PlatformSpec};
 use crate::store::{Store, StoreError};
 
@@ -110,7 +110,16 @@ pub async fn discover(
         .first_level(&subject, subject_listing, &platforms, &manifest, subject_index)
         .await;
     let mut pending = Vec::new();
-    for (parent, digest, listed) in listings {
+    let mut platform_unfetched = vec![None; platforms.len()];
+    for (parent, digest, listed, unfetched) in listings {
+        if let (Parent::Platform(i), Some(unfetched)) = (parent, unfetched) {
+            warnings.push(format!(
+                "the index lists {digest}, which is {}: {}",
+                unfetched.label(),
+                unfetched.error
+            ));
+            platform_unfetched[i] = Some(unfetched);
+        }
         match listed {
             Ok((candidates, listing_warnings)) => {
                 warnings.extend(listing_warnings);
@@ -139,15 +148,18 @@ pub async fn discover(
         platforms: platforms
             .into_iter()
             .zip(platform_lists)
-            .map(|(descriptor, referrers)| PlatformNode {
+            .zip(platform_unfetched)
+            .map(|((descriptor, referrers), unfetched)| PlatformNode {
                 descriptor,
                 referrers,
+                unfetched,
             })
             .collect(),
         within_index: within_index.map(|(descriptor, _)| descriptor),
         warnings,
     };
-    tree.platforms.retain(|p| !p.referrers.is_empty());
+    tree.platforms
+        .retain(|p| !p.referrers.is_empty() || p.unfetched.is_some());
     Ok(tree)
 }
 
@@ -162,7 +174,9 @@ struct Walk<'a> {
 impl Walk<'_> {
     /// Level 1: the subject's and its platforms' own attachments, listed in
     /// parallel (the subject's may have been listed already, beside its
-    /// manifest's fetch), the subject's first.
+    /// manifest's fetch), the subject's first; and whether each platform's
+    /// manifest is there at all (an index whose platform was deleted behind
+    /// its back points at nothing).
     async fn first_level(
         &self,
         subject: &Descriptor,
@@ -170,11 +184,11 @@ impl Walk<'_> {
         platforms: &[Descriptor],
         manifest: &Manifest,
         subject_index: Option<&Manifest>,
-    ) -> Vec<(Parent, Digest, Listing)> {
+    ) -> Vec<(Parent, Digest, Listing, Option<Unfetched>)> {
         let mut done = Vec::new();
         let mut roots = Vec::new();
         match subject_listing {
-            Some(listed) => done.push((Parent::Subject, subject.digest.clone(), listed)),
+            Some(listed) => done.push((Parent::Subject, subject.digest.clone(), listed, None)),
             None => roots.push((Parent::Subject, subject.digest.clone())),
         }
         // Collected first: a stream over borrowing iterators would make
@@ -193,9 +207,17 @@ impl Walk<'_> {
                     _ => subject_index,
                 };
                 async move {
-                    let listed =
-                        list_candidates(self.store, self.repository, &digest, context).await;
-                    (parent, digest, listed)
+                    let listing = list_candidates(self.store, self.repository, &digest, context);
+                    let (listed, unfetched) = match parent {
+                        Parent::Platform(_) => {
+                            let reference = digest.to_string();
+                            let fetched = self.store.fetch_manifest(self.repository, &reference);
+                            let (listed, fetched) = join(listing, fetched).await;
+                            (listed, fetched.err().map(|e| Unfetched::from_error(&e)))
+                        }
+                        _ => (listing.await, None),
+                    };
+                    (parent, digest, listed, unfetched)
                 }
             })
             .buffered(self.concurrency)

@@ -125,7 +125,7 @@ pub async fn read_to_temp(
         .map_err(|e| OpError::io("open the temporary file", e))?;
     let wanted = path.to_owned();
     let size = layer.size;
-    let what = format!("layer {}", layer.digest.short());
+    let what = "layer".to_owned();
     let found = stream::with_blob_reader(
         store,
         repository,

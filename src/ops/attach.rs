@@ -17,7 +17,7 @@ use crate::oci::{Descriptor, Manifest, PlatformSpec};
 use crate::store::{BlobStream, PushedManifest, Store, StoreError, bytes_stream};
 
 mod files;
-mod time;
+pub(crate) mod time;
 
 use files::{file_stream, hash_file, tar_directory};
 
@@ -67,10 +67,12 @@ pub async fn attach(
     // would otherwise have the referrer point at another manifest.
     let fetched = store.fetch_manifest(repository, reference).await?;
     let mut resolved = fetched.descriptor();
-    if let Some(platform) = &options.platform
-        && fetched.is_index()
-    {
-        resolved = crate::graph::select_platform(&fetched, platform)?.clone();
+    if let Some(platform) = &options.platform {
+        if fetched.is_index() {
+            resolved = crate::graph::select_platform(&fetched, platform)?.clone();
+        } else {
+            crate::graph::check_single_platform(store, repository, &fetched, platform).await?;
+        }
     }
     let subject = Descriptor::new(resolved.media_type, resolved.digest, resolved.size);
 

@@ -245,6 +245,11 @@ async fn read_root(
     let (root, tags) = join(source.fetch_manifest(source_repo, reference), list_tags).await;
     let mut root = root?;
     if let Some(platform) = &options.platform
+        && !root.is_index()
+    {
+        crate::graph::check_single_platform(source, source_repo, &root, platform).await?;
+    }
+    if let Some(platform) = &options.platform
         && root.is_index()
     {
         let entry = select_platform(&root, platform)?;

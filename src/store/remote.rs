@@ -275,6 +275,12 @@ impl Store for RemoteStore {
         self.remove_manifest(repository, digest).await
     }
 
+    async fn delete_tag(&self, repository: &str, tag: &str) -> Result<bool, StoreError> {
+        check_repository(repository)?;
+        validate_tag(tag)?;
+        self.remove_tag(repository, tag).await
+    }
+
     async fn referrers(
         &self,
         repository: &str,

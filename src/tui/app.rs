@@ -6,7 +6,6 @@ pub mod audit;
 mod children;
 mod completion;
 mod confirm;
-mod delete_plan;
 pub mod dialogs;
 mod files_open;
 #[cfg(test)]

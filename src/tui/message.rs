@@ -252,19 +252,28 @@ pub enum OperationOutcome {
         /// What was taken, one line per manifest written from: what it
         /// is, its digest, its format, its platform, where it was found.
         took: Vec<String>,
+        /// Layers left out for having no file name (an image's).
+        untitled: usize,
     },
     Attached {
         digest: Digest,
     },
+    /// How many manifests were pushed, and the blobs: moved, mounted from
+    /// another repository, or already at the target.
     Copied {
         manifests: usize,
-        blobs: usize,
+        transferred: usize,
+        mounted: usize,
+        skipped: usize,
     },
-    DeletePlanned(DeletePlan),
-    /// How many manifests went, and their digests (to forget them).
+    DeletePlanned(Box<DeletePlan>),
+    /// How many manifests went, their digests and the tags that went
+    /// (to forget them).
     Deleted {
         count: usize,
         digests: Vec<Digest>,
+        repository: String,
+        tags: Vec<String>,
     },
 }
 

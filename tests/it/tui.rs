@@ -4,9 +4,12 @@
 
 mod actions;
 mod app_support;
+mod audit_missing;
 mod audit_table;
 mod copy;
+mod cosign_link;
 mod ctrl_c;
+mod delete_marks;
 mod detail_scroll;
 mod dialog_editing;
 mod doctor_screen;

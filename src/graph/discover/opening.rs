@@ -8,7 +8,7 @@ use futures_util::future::{join, join3};
 
 use super::{DiscoverOptions, Listing};
 use crate::graph::node::{NodeContext, list_candidates};
-use crate::graph::tree::select_platform;
+use crate::graph::tree::{check_single_platform, select_platform};
 use crate::oci::{Descriptor, Digest, Manifest};
 use crate::store::{Store, StoreError};
 
@@ -158,7 +158,8 @@ async fn reconcile(
 }
 
 /// With `platform` and an index: that platform's manifest becomes the
-/// subject, and the index is kept beside it.
+/// subject, and the index is kept beside it. With `platform` and a single
+/// image: its config must name that platform (`check_single_platform`).
 async fn pick_platform(
     store: &dyn Store,
     repository: &str,
@@ -166,9 +167,13 @@ async fn pick_platform(
     subject: Descriptor,
     manifest: Manifest,
 ) -> Result<(Descriptor, Manifest, Option<(Descriptor, Manifest)>), StoreError> {
-    let Some(wanted) = options.platform.as_ref().filter(|_| manifest.is_index()) else {
+    let Some(wanted) = options.platform.as_ref() else {
         return Ok((subject, manifest, None));
     };
+    if !manifest.is_index() {
+        check_single_platform(store, repository, &manifest, wanted).await?;
+        return Ok((subject, manifest, None));
+    }
     let entry = select_platform(&manifest, wanted)?.clone();
     let platform_manifest = store
         .fetch_manifest(repository, &entry.digest.to_string())

@@ -25,6 +25,16 @@ impl App {
                 Vec::new()
             }
             Dialog::Delete {
+                plan: Some(ref plan),
+                ..
+            } if plan.refusal().is_some() => {
+                // The engine would refuse too; say why and keep the plan up.
+                let refusal = plan.refusal().unwrap_or_default();
+                self.complain(format!("{refusal}; `regscope rm --break-index` does it"));
+                self.popup = Some(Popup::Dialog(dialog));
+                Vec::new()
+            }
+            Dialog::Delete {
                 plan: Some(plan), ..
             } => {
                 // What lists the deleted manifest: its subject's referrers,

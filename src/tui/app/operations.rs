@@ -94,7 +94,11 @@ impl App {
             }
         };
         match outcome {
-            OperationOutcome::Pulled { files, took } => {
+            OperationOutcome::Pulled {
+                files,
+                took,
+                untitled,
+            } => {
                 let dir = self.config.download_dir.display().to_string();
                 let written = match files.as_slice() {
                     [one] => one.display().to_string(),
@@ -102,23 +106,50 @@ impl App {
                 };
                 // What was taken first: a person asked for "the SBOM" and
                 // must learn which one it was.
-                match took.as_slice() {
-                    [] => self.say(format!("pulled {written}")),
-                    took => self.say(format!("pulled {}: {written}", took.join("; "))),
+                let mut said = match took.as_slice() {
+                    [] => format!("pulled {written}"),
+                    took => format!("pulled {}: {written}", took.join("; ")),
+                };
+                if untitled > 0 {
+                    said.push_str(&format!(
+                        "; skipped {} without a file name (p on a layer row pulls one)",
+                        count(untitled, "layer")
+                    ));
                 }
+                self.say(said);
             }
             OperationOutcome::Attached { digest } => self.say(format!("attached {digest}")),
-            OperationOutcome::Copied { manifests, blobs } => {
+            OperationOutcome::Copied {
+                manifests,
+                transferred,
+                mounted,
+                skipped,
+            } => {
+                // As `regscope cp` says it: a mounted blob moved no bytes.
                 self.say(format!(
-                    "copied {} and {}",
+                    "copied {}: {} transferred, {mounted} mounted, {skipped} already there",
                     count(manifests, "manifest"),
-                    count(blobs, "blob")
+                    count(transferred, "blob"),
                 ));
             }
-            OperationOutcome::Deleted { count, digests } => {
-                let moved = self.tree.forget_digests(&digests.into_iter().collect());
+            OperationOutcome::Deleted {
+                count,
+                digests,
+                repository,
+                tags,
+            } => {
+                let digests = digests.into_iter().collect();
+                let mut moved = self.tree.forget_digests(&digests);
+                moved |= self.tree.forget_tags(&repository, &tags);
+                let broken = self.tree.mark_dangling(&digests);
                 self.after_forgetting(moved);
-                self.say(format!("deleted {}", crate::text::count(count, "manifest")));
+                let mut said = format!("deleted {}", crate::text::count(count, "manifest"));
+                match broken {
+                    0 => {}
+                    1 => said.push_str("; 1 index now points at nothing (marked)"),
+                    n => said.push_str(&format!("; {n} indexes now point at nothing (marked)")),
+                }
+                self.say(said);
             }
             OperationOutcome::DeletePlanned(plan) => {
                 self.status = None;
@@ -150,13 +181,13 @@ impl App {
         }
     }
 
-    fn show_delete_plan(&mut self, plan: DeletePlan) {
+    fn show_delete_plan(&mut self, plan: Box<DeletePlan>) {
         if let Some(Popup::Dialog(Dialog::Delete {
             goes, plan: slot, ..
         })) = &mut self.popup
         {
-            *goes = super::delete_plan::plan_lines(&plan);
-            *slot = Some(Box::new(plan));
+            *goes = crate::ops::delete::plan_lines(&plan);
+            *slot = Some(plan);
         }
     }
 

@@ -76,7 +76,9 @@ async fn run_request(
                 );
                 copy.await.map(|outcome| OperationOutcome::Copied {
                     manifests: outcome.manifests,
-                    blobs: outcome.blobs_copied + outcome.blobs_mounted,
+                    transferred: outcome.blobs_copied,
+                    mounted: outcome.blobs_mounted,
+                    skipped: outcome.blobs_skipped,
                 })
             }
             OperationRequest::PlanDelete {
@@ -84,7 +86,7 @@ async fn run_request(
                 reference,
             } => ops::plan_delete(store, &repository, &reference, true, true)
                 .await
-                .map(OperationOutcome::DeletePlanned),
+                .map(|plan| OperationOutcome::DeletePlanned(Box::new(plan))),
             OperationRequest::Delete { plan } => ops::delete(store, &plan, progress, cancel)
                 .await
                 .map(|count| OperationOutcome::Deleted {
@@ -94,6 +96,8 @@ async fn run_request(
                         .iter()
                         .map(|m| m.descriptor.digest.clone())
                         .collect(),
+                    tags: plan.tags_going(),
+                    repository: plan.repository.clone(),
                 }),
         };
     result.map_err(Failure::from)
@@ -129,6 +133,7 @@ async fn pull(
                 .map(|outcome| OperationOutcome::Pulled {
                     took: outcome.pulled.iter().map(took).collect(),
                     files: outcome.written.into_iter().map(|w| w.path).collect(),
+                    untitled: outcome.untitled.len(),
                 })
         }
         OperationRequest::PullBlob {
@@ -147,6 +152,7 @@ async fn pull(
                 .map(|written| OperationOutcome::Pulled {
                     files: written.into_iter().map(|w| w.path).collect(),
                     took: Vec::new(),
+                    untitled: 0,
                 })
         }
         _ => Err(ops::OpError::Invalid("not a pull".to_owned())),

@@ -152,8 +152,14 @@ fn manifest_spans(app: &App, node: &Node, role: &ManifestRole) -> Vec<Span<'stat
             FoundBy::Referrers(_) => {}
         }
     }
-    if node.verified == Some(false) {
+    if node.verified == Some(false) && !node.attached_by_name() {
         spans.push(Span::styled("  ⚠ unlinked", Style::new().fg(Color::Yellow)));
+    }
+    if !node.dangling.is_empty() {
+        spans.push(Span::styled(
+            format!("  ⚠ lists {} deleted", node.dangling.len()),
+            Style::new().fg(Color::Yellow),
+        ));
     }
     spans
 }

@@ -222,6 +222,26 @@ impl RemoteStore {
             .collect())
     }
 
+    /// `DELETE /v2/<name>/manifests/<tag>`: only a `202 Accepted` counts
+    /// (as regctl's `TagDelete` has it); distribution 2.8 answers 400
+    /// `DIGEST_INVALID`, others 404 or 405, and then the tag is untouched.
+    pub(in crate::store::remote) async fn remove_tag(
+        &self,
+        repository: &str,
+        tag: &str,
+    ) -> Result<bool, StoreError> {
+        let call = Call::new(
+            Method::DELETE,
+            self.manifest_url(repository, tag),
+            "delete tag",
+            vec![Scope::Delete(repository.to_owned())],
+        );
+        let reply = self.transport.send(&call).await?;
+        let status = reply.response.status();
+        tracing::debug!(repository, tag, %status, "tag-delete API");
+        Ok(status == reqwest::StatusCode::ACCEPTED)
+    }
+
     pub(in crate::store::remote) async fn remove_manifest(
         &self,
         repository: &str,

@@ -154,10 +154,21 @@ fn row_cells(row: &ImageAudit) -> [String; AUDIT_COLUMNS.len()] {
     } else {
         format!("✓ {}", schemes.join(","))
     };
-    let sbom = if row.sbom.digests.is_empty() {
-        mark(false)
-    } else {
-        format!("✓ {}", row.sbom_label()).trim_end().to_owned()
+    // For an index the count comes first: a narrow column cuts the format
+    // names, never how many platforms have an SBOM.
+    let formats = row.sbom.formats.join("+");
+    let sbom = match row.sbom.coverage {
+        _ if row.sbom.digests.is_empty() => mark(false),
+        Some((covered, total)) if covered < total => format!("✗ {covered}/{total} {formats}"),
+        Some((covered, total)) => format!("✓ {covered}/{total} {formats}"),
+        None => format!("✓ {formats}"),
+    }
+    .trim_end()
+    .to_owned();
+    // For an index: how many platforms' SBOMs are signed, like the SBOM column.
+    let signed_sbom = match row.sbom.signed_coverage {
+        Some((covered, total)) => format!("{} {covered}/{total}", mark(row.sbom.signed)),
+        None => mark(row.sbom.signed),
     };
     let verification = match &row.verification {
         Verification::Verified { key, time } => {
@@ -172,10 +183,16 @@ fn row_cells(row: &ImageAudit) -> [String; AUDIT_COLUMNS.len()] {
             format!("verified {key} · {time}")
         }
         Verification::Failed { reasons } => format!("failed: {}", reasons.join("; ")),
-        Verification::Unverified => "unverified".to_owned(),
+        Verification::Unverified => row.verdict(),
     };
     let digest = match &row.error {
         Some(_) => format!("{} ✗ error", row.digest.short()),
+        // An index whose platform is gone points at nothing there.
+        None if !row.unfetched_platforms.is_empty() => format!(
+            "{} ⚠ {} missing",
+            row.digest.short(),
+            row.unfetched_platforms.len()
+        ),
         None => row.digest.short().to_owned(),
     };
     let tags = if row.tags.is_empty() {
@@ -189,7 +206,7 @@ fn row_cells(row: &ImageAudit) -> [String; AUDIT_COLUMNS.len()] {
         digest,
         signed,
         sbom,
-        mark(row.sbom.signed),
+        signed_sbom,
         mark(row.provenance),
         mark(row.scan),
         row.other_attestations.to_string(),

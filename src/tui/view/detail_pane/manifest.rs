@@ -53,6 +53,16 @@ pub(super) fn manifest_lines<'a>(
     }
     match node.verified {
         Some(true) => lines.push(field(app, "link", "names subject (not a signature check)")),
+        Some(false) if node.cosign_tag().is_some() => lines.push(field(
+            app,
+            "link",
+            "attached by cosign's tag, not by a subject field: copied and deleted with the graph",
+        )),
+        Some(false) if node.attached_by_name() => lines.push(field(
+            app,
+            "link",
+            "an entry of the index (BuildKit): copied with it; deleting the image keeps it",
+        )),
         Some(false) => lines.push(warning_line(
             app,
             "unlinked: its manifest does not name the subject (copy and delete skip it)",
