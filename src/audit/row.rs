@@ -4,8 +4,6 @@
 
 use super::row_sbom::sbom_info;
 use super::{ImageAudit, SbomInfo, SignatureInfo, SignatureScheme, Verification};
-use crate::document::SbomFormat;
-use crate::graph::sources::platform_entries;
 use crate::graph::{CosignTag, GraphNode, ReferrerTree};
 use crate::oci::Digest;
 use crate::oci::media_type::{self as mt, ArtifactKind};

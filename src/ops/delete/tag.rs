@@ -81,7 +81,7 @@ fn throwaway_manifest(
     let since_epoch = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
-    let created = crate::ops::attach::time::rfc3339(since_epoch.as_secs());
+    let created = crate::ops::attach::time::rfc3339_now();
     let empty = Bytes::from_static(mt::EMPTY_JSON);
     let empty_digest = Digest::sha256_of(&empty);
     let config = json!({

@@ -43,6 +43,7 @@ pub(super) async fn choose(
             ),
             descriptor: layer,
             unwrap_predicate: false,
+            content: None,
         }];
         return Ok(vec![(candidate, None)]);
     }

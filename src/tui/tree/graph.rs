@@ -35,6 +35,7 @@ impl Tree {
                     platforms.push(PlatformNode {
                         descriptor: platform.descriptor.clone()?,
                         referrers,
+                        unfetched: None,
                     });
                 }
             }

@@ -111,6 +111,7 @@ fn audit_row(tags: &[&str]) -> ImageAudit {
         newest: None,
         verification: Verification::Unverified,
         vulnerabilities: None,
+        unfetched_platforms: Vec::new(),
         warnings: Vec::new(),
         error: None,
     }
