@@ -58,18 +58,21 @@ fn add_referrer(parent: &mut TextNode, node: &GraphNode) {
             line.push_str(" (signature)");
         }
     }
-    // cosign's tags and BuildKit's entries attach by name or place: copy
-    // and delete take them although their manifests name no subject.
-    if !node.is_attached() {
-        line.push_str(" (unlinked: does not name its subject; copy and delete leave it)");
-    }
     if let Some(unfetched) = &node.unfetched {
+        // Nothing was read: whether it names its subject, or matches its
+        // digest, is unknown, not "unlinked".
         line.push(' ');
         line.push_str(&unfetched.label());
-    }
-    if !digest_verified(node) {
-        line.push(' ');
-        line.push_str(UNVERIFIED_DIGEST);
+    } else {
+        // cosign's tags and BuildKit's entries attach by name or place:
+        // copy and delete take them although their manifests name no subject.
+        if !node.is_attached() {
+            line.push_str(" (unlinked: does not name its subject; copy and delete leave it)");
+        }
+        if !digest_verified(node) {
+            line.push(' ');
+            line.push_str(UNVERIFIED_DIGEST);
+        }
     }
     let type_line = escape_control(node.type_label()).into_owned();
     let added = parent

@@ -19,6 +19,7 @@ mod buildkit;
 mod cli;
 mod cli_errors;
 mod cli_missing;
+mod cli_missing_referrer;
 mod cli_progress;
 mod cli_pull;
 mod cli_pull_wording;
