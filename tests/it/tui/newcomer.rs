@@ -110,6 +110,7 @@ fn audit_row(tags: &[&str]) -> ImageAudit {
         other_attestations: 0,
         newest: None,
         verification: Verification::Unverified,
+        vulnerabilities: None,
         warnings: Vec::new(),
         error: None,
     }
