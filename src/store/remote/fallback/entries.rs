@@ -210,10 +210,10 @@ mod tests {
         let mut seen = Seen::new(&[Change::Add(b.clone(), db.clone())]);
         seen.note(&[a.clone(), b.clone(), undigested.clone()]);
         assert!(
-            seen.missing_from(&[a.clone()]).is_empty(),
+            seen.missing_from(std::slice::from_ref(&a)).is_empty(),
             "B is this writer's own"
         );
-        let missing = seen.missing_from(&[b.clone()]);
+        let missing = seen.missing_from(std::slice::from_ref(&b));
         assert_eq!(missing.len(), 1);
         let Change::Add(entry, digest) = &missing[0] else {
             panic!("a restore is an add: {missing:?}");
