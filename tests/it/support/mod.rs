@@ -30,7 +30,7 @@ pub use fixture::Fixture;
 #[allow(unused_imports)]
 pub use oras::Oras;
 #[allow(unused_imports)]
-pub use proxy::{FaultProxy, Quirk, RecordedRequest, RecordingSink, Rule, TestCa};
+pub use proxy::{FaultProxy, Gate, Quirk, RecordedRequest, RecordingSink, Rule, TestCa};
 #[allow(unused_imports)]
 pub use regctl::Regctl;
 #[allow(unused_imports)]

@@ -25,6 +25,7 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type ProxyBody = BoxBody<Bytes, BoxError>;
 
 mod forward;
+mod gate;
 mod pump;
 mod quirks;
 mod record;
@@ -36,6 +37,7 @@ mod tests;
 mod tls;
 
 use forward::forward;
+pub use gate::Gate;
 use pump::pump;
 use record::Record;
 pub use record::RecordedRequest;
@@ -212,6 +214,9 @@ async fn handle_proxy(state: Arc<ProxyState>, req: Request<Incoming>) -> Respons
         state.most_held.fetch_max(now, Ordering::SeqCst);
         tokio::time::sleep(d).await;
         state.held.fetch_sub(1, Ordering::SeqCst);
+    }
+    if let Some(gate) = &rule.gate {
+        gate.pass().await;
     }
 
     // Answers that never reach the registry.

@@ -25,6 +25,7 @@ pub struct Rule {
     pub(super) status_after_forward: Option<u16>,
     pub(super) body_contains: Option<Vec<u8>>,
     pub(super) quirk: Option<Quirk>,
+    pub(super) gate: Option<super::Gate>,
 }
 
 /// What a public registry does that no test registry does, played by the
@@ -77,6 +78,13 @@ impl Rule {
     /// Wait before answering.
     pub fn delay(mut self, d: Duration) -> Self {
         self.delay = Some(d);
+        self
+    }
+    /// Hold the request (before it reaches the registry) until `gate` is
+    /// opened: a client stalled at a chosen step, for as long as the test
+    /// needs.
+    pub fn hold_until(mut self, gate: &super::Gate) -> Self {
+        self.gate = Some(gate.clone());
         self
     }
     /// Answer with this status without asking the registry (body empty
