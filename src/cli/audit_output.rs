@@ -11,8 +11,8 @@ use crate::text::escape_control;
 
 fn verification_json(verification: &Verification) -> Value {
     match verification {
-        Verification::Verified { key, time } => {
-            json!({"status": "verified", "key": key, "time": time})
+        Verification::Verified { key, time, root } => {
+            json!({"status": "verified", "key": key, "time": time, "root": root})
         }
         Verification::Failed { reasons } => json!({"status": "failed", "reasons": reasons}),
         Verification::Unverified => json!({"status": "unverified"}),
@@ -121,7 +121,9 @@ fn cells(row: &ImageAudit, missing: &[String]) -> Vec<String> {
     let schemes: Vec<&str> = row.schemes().iter().map(|s| s.label()).collect();
     let sbom = row.sbom_label();
     let verification = match &row.verification {
-        Verification::Verified { key, time } => format!("verified ({key}; {time})"),
+        Verification::Verified { key, .. } => {
+            format!("verified ({key}; {})", row.verification.grounds())
+        }
         Verification::Failed { reasons } => format!("failed ({})", reasons.join("; ")),
         Verification::Unverified => "unverified".to_owned(),
     };

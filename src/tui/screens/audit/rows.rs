@@ -160,7 +160,7 @@ fn row_cells(row: &ImageAudit) -> [String; AUDIT_COLUMNS.len()] {
         format!("✓ {}", row.sbom_label()).trim_end().to_owned()
     };
     let verification = match &row.verification {
-        Verification::Verified { key, time } => {
+        Verification::Verified { key, .. } => {
             // A key file's name and fingerprint (its directory is noise);
             // an identity (keyless, Notation) whole, its URLs intact.
             let key = match key.split_once(" (sha256:") {
@@ -169,7 +169,7 @@ fn row_cells(row: &ImageAudit) -> [String; AUDIT_COLUMNS.len()] {
                 }
                 _ => key.as_str(),
             };
-            format!("verified {key} · {time}")
+            format!("verified {key} · {}", row.verification.grounds())
         }
         Verification::Failed { reasons } => format!("failed: {}", reasons.join("; ")),
         Verification::Unverified => "unverified".to_owned(),
