@@ -108,10 +108,13 @@ pub fn public_good() -> Result<RootChoice, String> {
     choose(&cache_paths(&|name| std::env::var_os(name)))
 }
 
+/// The root chosen and the notes on why.
+type SharedChoice = (Arc<TrustedRoot>, Vec<String>);
+
 /// `public_good`, read once per process: every audit and verify of a
 /// session shares it.
 pub fn shared() -> Result<(Arc<TrustedRoot>, &'static [String]), String> {
-    static CHOICE: OnceLock<Result<(Arc<TrustedRoot>, Vec<String>), String>> = OnceLock::new();
+    static CHOICE: OnceLock<Result<SharedChoice, String>> = OnceLock::new();
     match CHOICE.get_or_init(|| public_good().map(|c| (Arc::new(c.root), c.notes))) {
         Ok((root, notes)) => Ok((Arc::clone(root), notes.as_slice())),
         Err(e) => Err(e.clone()),
