@@ -86,6 +86,12 @@ fn main() {
         proofs / u32::try_from(images).unwrap(),
         100.0 * proofs.as_secs_f64() / audit.as_secs_f64()
     );
+    let verdicts = proof_cost::keyless_verdicts(images);
+    println!(
+        "whole keyless verdicts (signature, proofs, certificate path, identity): {:.2?} per signature, {verdicts:.2?} for {images}, {:.1}% of the audit's time",
+        verdicts / u32::try_from(images).unwrap(),
+        100.0 * verdicts.as_secs_f64() / audit.as_secs_f64()
+    );
     if std::env::var_os("REGSCOPE_AUDIT_SKIP_LOOP").is_some() {
         println!("audit {audit:.2?}");
         return;

@@ -9,10 +9,13 @@
 //!   it verifies with;
 //! - `certs` reads X.509 certificates (identities, key usage), `chain`
 //!   validates certificate paths (rustls-webpki);
-//! - `time` turns the proofs a signature carries into the trusted time a
-//!   certificate is checked at;
-//! - `keyless` accepts a signing certificate by a trusted root and the
-//!   identity the user expects;
+//! - `transparency` checks, offline, the proofs a signature carries (Rekor
+//!   entries, RFC 3161 timestamps, SCTs) against a Sigstore trusted root,
+//!   the one trusted-root model; it ships the public-good root;
+//! - `time` turns those proofs into the trusted time a certificate is
+//!   checked at, or the note a key-signed verdict carries;
+//! - `keyless` accepts a signing certificate by a trusted root's CAs and
+//!   the identity the user expects;
 //! - `notation` reads Notation's JWS envelopes and checks them against a
 //!   trust store;
 //! - `trust_config` reads the config file's `[trust]` (TUI and CLI);
@@ -90,10 +93,14 @@ impl fmt::Display for SignatureScheme {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Verification {
     /// A signature verified with this key (its label and fingerprint), or
-    /// this keyless identity (`who (OIDC issuer …, CA …, trusted root …)`);
-    /// `time` says what vouches for when it was signed, or what was not
-    /// checked.
-    Verified { key: String, time: String },
+    /// this keyless identity (`who (OIDC issuer …, CA …)`); `time` says
+    /// what vouches for when it was signed, or what was not checked;
+    /// `root` names the trusted root used, when one was.
+    Verified {
+        key: String,
+        time: String,
+        root: Option<String>,
+    },
     /// Trust material was given and nothing verified; why, per signature.
     Failed { reasons: Vec<String> },
     /// No trust material was given.
@@ -112,6 +119,33 @@ impl Verification {
 
     pub fn is_verified(&self) -> bool {
         matches!(self, Verification::Verified { .. })
+    }
+
+    /// What a verified signature rests on besides its key: the time source
+    /// and the root, `signed 2026-05-01 12:00 UTC per Rekor entry 123 ·
+    /// root: public-good (embedded, 2025-09-23)`; empty unless verified.
+    pub fn grounds(&self) -> String {
+        match self {
+            Verification::Verified {
+                time,
+                root: Some(root),
+                ..
+            } => format!("{time} · root: {root}"),
+            Verification::Verified { time, .. } => time.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// The verdict as one line, the same in every front end: `verified by
+    /// KEY · TIME · root: ROOT`, `failed: WHY; WHY`, `unverified`.
+    pub fn line(&self) -> String {
+        match self {
+            Verification::Verified { key, .. } => {
+                format!("verified by {key} · {}", self.grounds())
+            }
+            Verification::Failed { reasons } => format!("failed: {}", reasons.join("; ")),
+            Verification::Unverified => "unverified".to_owned(),
+        }
     }
 }
 
@@ -192,7 +226,9 @@ impl ImageAudit {
     /// image without a signature is unverified, never failed.
     pub fn verdict(&self) -> String {
         match &self.verification {
-            Verification::Verified { key, time } => format!("verified ({key}; {time})"),
+            Verification::Verified { key, .. } => {
+                format!("verified ({key}; {})", self.verification.grounds())
+            }
             Verification::Failed { reasons } => format!("failed ({})", reasons.join("; ")),
             Verification::Unverified if !self.signed() => "unverified (no signature)".to_owned(),
             Verification::Unverified => "unverified".to_owned(),

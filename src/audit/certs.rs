@@ -99,17 +99,21 @@ impl Cert {
         format!("valid {} to {}", utc(start), utc(end))
     }
 
-    /// The certificate's public key, named `name`; weak and unknown keys
-    /// are refused.
-    pub fn key(&self, name: &str) -> Result<TrustKey, KeyError> {
-        let spki = self
-            .cert
+    /// The certificate's SubjectPublicKeyInfo, DER-encoded.
+    pub fn spki_der(&self) -> Option<Vec<u8>> {
+        self.cert
             .tbs_certificate
             .subject_public_key_info
             .to_der()
-            .map_err(|_| KeyError::Unsupported {
-                name: name.to_owned(),
-            })?;
+            .ok()
+    }
+
+    /// The certificate's public key, named `name`; weak and unknown keys
+    /// are refused.
+    pub fn key(&self, name: &str) -> Result<TrustKey, KeyError> {
+        let spki = self.spki_der().ok_or_else(|| KeyError::Unsupported {
+            name: name.to_owned(),
+        })?;
         TrustKey::from_spki_der(name, &spki)
     }
 

@@ -1,6 +1,8 @@
-//! Keyless Sigstore trust: a `trusted_root.json` (its certificate
-//! authorities) and the identity the user expects, as cosign v3 spells it
-//! (`--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`).
+//! Keyless Sigstore trust: the certificate authorities of a trusted root
+//! (`transparency::root`, the one trusted-root model, whose logs and
+//! timestamp authorities `time` checks proofs against) and the identity
+//! the user expects, as cosign v3 spells it (`--certificate-identity
+//! [-regexp]`, `--certificate-oidc-issuer[-regexp]`).
 //!
 //! A signing certificate is accepted at a trusted time (`time`) when its
 //! path through the intermediates the trusted root lists reaches one of its
@@ -10,15 +12,14 @@
 //! ends inclusive), and the certificate names the expected identity in its
 //! SAN and the expected OIDC issuer in Fulcio's extensions (which must
 //! agree). Intermediates come from the trusted root only, never from the
-//! signature. Its key then checks the signature like `--key` does.
+//! signature. Its key checks the signature like `--key` does.
 
-use serde_json::Value;
+use std::sync::Arc;
 
 use super::TrustKey;
 use super::certs::{Cert, utc};
 use super::chain;
-use super::time::TrustedTime;
-use crate::document::statement::decode_base64;
+use super::transparency::{TrustedRoot, ValidFor};
 
 /// An exact string or a regular expression (unanchored, as cosign's Go
 /// `regexp.MatchString`).
@@ -73,68 +74,65 @@ impl std::fmt::Display for Matcher {
 struct Authority {
     name: String,
     chain: Vec<Cert>,
-    start: Option<jiff::Timestamp>,
-    end: Option<jiff::Timestamp>,
+    valid_for: ValidFor,
 }
 
 /// The trusted root's CAs and the identity to expect.
 #[derive(Debug, Clone)]
 pub struct Keyless {
-    /// Where the trusted root came from (for messages).
-    pub source: String,
+    /// The trusted root the CAs come from; its logs and timestamp
+    /// authorities vouch for the time.
+    pub root: Arc<TrustedRoot>,
     authorities: Vec<Authority>,
     pub identity: Matcher,
     pub issuer: Matcher,
 }
 
-/// Who signed: the certificate's identity and issuer, and its key.
+/// Who signed: the certificate's identity and issuer, and the CA that
+/// issued it.
 #[derive(Debug, Clone)]
 pub struct Signer {
     pub identity: String,
     pub issuer: String,
     pub authority: String,
-    /// The trusted root the CA came from.
-    pub root: String,
-    pub key: TrustKey,
 }
 
 impl Signer {
-    /// `dev@example.com (OIDC issuer https://…, CA …, trusted root FILE)`.
+    /// `dev@example.com (OIDC issuer https://…, CA …)`.
     pub fn label(&self) -> String {
         format!(
-            "{} (OIDC issuer {}, CA {}, trusted root {})",
-            self.identity, self.issuer, self.authority, self.root
+            "{} (OIDC issuer {}, CA {})",
+            self.identity, self.issuer, self.authority
         )
     }
 }
 
+/// The signing certificate's key, named after the identity it was issued
+/// to; weak and unknown keys are refused.
+pub fn signing_key(leaf: &Cert) -> Result<TrustKey, String> {
+    let name = match leaf.identities().first() {
+        Some(identity) => format!("the certificate of {identity}"),
+        None => "the signing certificate".to_owned(),
+    };
+    leaf.key(&name)
+        .map_err(|e| format!("the signing certificate's key: {e}"))
+}
+
 impl Keyless {
-    /// Reads `trusted_root.json` (`application/vnd.dev.sigstore.trustedroot
-    /// +json`); only its `certificateAuthorities` are used.
-    pub fn from_json(
-        source: &str,
-        json: &[u8],
+    /// The certificate authorities of `root` (each chain's certificates
+    /// parsed once) and the identity to expect.
+    pub fn new(
+        root: Arc<TrustedRoot>,
         identity: Matcher,
         issuer: Matcher,
     ) -> Result<Keyless, String> {
-        let doc: Value = serde_json::from_slice(json)
-            .map_err(|e| format!("{source} is not a trusted root (JSON): {e}"))?;
+        let source = &root.source;
         let mut authorities = Vec::new();
-        let listed = doc.get("certificateAuthorities").and_then(Value::as_array);
-        for (i, ca) in listed.into_iter().flatten().enumerate() {
+        for (i, ca) in root.certificate_authorities.iter().enumerate() {
             let chain = ca
-                .pointer("/certChain/certificates")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|c| {
-                    let der = c
-                        .get("rawBytes")
-                        .and_then(Value::as_str)
-                        .and_then(decode_base64)
-                        .ok_or("a certificate without base64 rawBytes".to_owned())?;
-                    Cert::from_der(&der)
-                })
+                .chain
+                .iter()
+                .map(|der| Cert::from_der(der))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| format!("{source}: certificate authority {i}: {e}"))?;
             let Some(first) = chain.first() else {
@@ -142,46 +140,35 @@ impl Keyless {
                     "{source}: certificate authority {i} has no certificates"
                 ));
             };
-            let name = ca
-                .get("uri")
-                .and_then(Value::as_str)
-                .map_or_else(|| first.subject(), str::to_owned);
-            let time = |field: &str| -> Result<Option<jiff::Timestamp>, String> {
-                match ca.pointer(field) {
-                    None | Some(Value::Null) => Ok(None),
-                    Some(value) => value.as_str().and_then(rfc3339).map(Some).ok_or_else(|| {
-                        format!(
-                            "{source}: certificate authority {i}: {field} is not an RFC 3339 time"
-                        )
-                    }),
-                }
+            let name = if ca.uri.is_empty() {
+                first.subject()
+            } else {
+                ca.uri.clone()
             };
             authorities.push(Authority {
                 name,
-                start: time("/validFor/start")?,
-                end: time("/validFor/end")?,
                 chain,
+                valid_for: ca.valid_for,
             });
         }
         if authorities.is_empty() {
             return Err(format!("{source} lists no certificate authorities"));
         }
         Ok(Keyless {
-            source: source.to_owned(),
+            root,
             authorities,
             identity,
             issuer,
         })
     }
 
-    /// Checks a signing certificate against the trusted root and the
-    /// expected identity, at a trusted time.
-    pub fn check(&self, leaf: &Cert, time: &TrustedTime) -> Result<Signer, String> {
-        let at = time.at;
+    /// Checks a signing certificate against the trusted root's CAs and
+    /// the expected identity, at a trusted time `at`.
+    pub fn check(&self, leaf: &Cert, at: jiff::Timestamp) -> Result<Signer, String> {
         let mut why = Vec::new();
         let mut accepted = None;
         for ca in &self.authorities {
-            if ca.start.is_some_and(|start| at < start) || ca.end.is_some_and(|end| at > end) {
+            if !ca.valid_for.contains(at) {
                 why.push(format!("{} is not valid for {}", ca.name, utc(at)));
                 continue;
             }
@@ -201,7 +188,7 @@ impl Keyless {
                 "the signing certificate (issued by {}, {}) is not accepted by a certificate authority of {} at {} ({})",
                 leaf.issuer(),
                 leaf.validity_text(),
-                self.source,
+                self.root.source,
                 utc(at),
                 why.join("; ")
             ));
@@ -229,23 +216,12 @@ impl Keyless {
                 if issuer.is_empty() { "none" } else { &issuer }
             ));
         }
-        let key = leaf
-            .key(&format!("the certificate of {identity}"))
-            .map_err(|e| format!("the signing certificate's key: {e}"))?;
         Ok(Signer {
             identity: identity.clone(),
             issuer,
             authority: authority.name.clone(),
-            root: self.source.clone(),
-            key,
         })
     }
-}
-
-/// An RFC 3339 time with its offset (`2021-03-07T03:20:29.000Z`,
-/// `2021-03-07T05:20:29+02:00`).
-pub(super) fn rfc3339(text: &str) -> Option<jiff::Timestamp> {
-    text.parse::<jiff::Timestamp>().ok()
 }
 
 #[cfg(test)]
@@ -253,13 +229,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_rfc3339_and_matchers() {
-        let t = rfc3339("2021-03-07T03:20:29.000Z").expect("time");
-        assert_eq!(t.as_second(), 1_615_087_229);
-        // The offset counts: the same instant written in another zone.
-        assert_eq!(rfc3339("2021-03-07T05:20:29+02:00"), Some(t));
-        assert!(rfc3339("yesterday").is_none());
-        assert!(rfc3339("2021-03-07T03:20:29").is_none());
+    fn reads_matchers_and_needs_certificate_authorities() {
         let unanchored = Matcher::regex("@example\\.com").expect("re");
         assert!(unanchored.unanchored_warning("--x").is_some());
         let anchored = Matcher::regex("^dev@example\\.com$").expect("re");
@@ -276,9 +246,13 @@ mod tests {
         );
         assert!(!Matcher::Exact("x@example.com".into()).matches("dev@example.com"));
         assert!(Matcher::regex("(").is_err());
-        let err = Keyless::from_json(
+        let root = TrustedRoot::from_json(
             "r.json",
             br#"{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}"#,
+        )
+        .expect("an empty root");
+        let err = Keyless::new(
+            Arc::new(root),
             Matcher::Exact("a".into()),
             Matcher::Exact("b".into()),
         )

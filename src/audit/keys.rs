@@ -9,6 +9,10 @@
 //! Each key verifies with the algorithms its kind allows, never with what
 //! a signature would like (`signing`): sigstore's keys as sigstore-go and
 //! cosign use them, Notation's as its `alg` header must match the key.
+//!
+//! `decode_spki` is the one SubjectPublicKeyInfo decoder: the user's keys,
+//! certificates' keys and the trusted root's log and authority keys
+//! (`transparency::keys`) all go through it, weak RSA refused alike.
 
 use sha2::{Digest as _, Sha256};
 use spki::der::Document;
@@ -42,6 +46,28 @@ pub(super) enum Key {
     Rsa(rsa::RsaPublicKey),
 }
 
+/// Why a SubjectPublicKeyInfo is not a key regscope verifies with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SpkiProblem {
+    Unsupported,
+    /// An RSA key of this many bits, under `MIN_RSA_BITS`.
+    Weak(usize),
+}
+
+impl std::fmt::Display for SpkiProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SpkiProblem::Unsupported => {
+                f.write_str("not an ECDSA P-256/P-384, Ed25519 or RSA public key")
+            }
+            SpkiProblem::Weak(bits) => write!(
+                f,
+                "an RSA key of {bits} bits (at least {MIN_RSA_BITS} needed)"
+            ),
+        }
+    }
+}
+
 /// A public key the user trusts, or a certificate's.
 #[derive(Debug, Clone)]
 pub struct TrustKey {
@@ -49,6 +75,9 @@ pub struct TrustKey {
     pub name: String,
     /// `sha256:<hex>` of the key's DER encoding.
     pub fingerprint: String,
+    /// The key as a DER SubjectPublicKeyInfo (a PKCS#1 RSA file's key
+    /// re-encoded): what a transparency log entry records for it.
+    pub spki: Vec<u8>,
     pub(super) key: Key,
 }
 
@@ -66,10 +95,8 @@ impl TrustKey {
     /// The key of a certificate (its DER SubjectPublicKeyInfo), named
     /// `name`.
     pub fn from_spki_der(name: &str, der: &[u8]) -> Result<TrustKey, KeyError> {
-        let key = decode_spki(der).ok_or_else(|| KeyError::Unsupported {
-            name: name.to_owned(),
-        })?;
-        TrustKey::checked(name, der, key)
+        let key = decode_spki(der).map_err(|problem| key_error(name, problem))?;
+        Ok(TrustKey::named(name, der, der.to_vec(), key))
     }
 
     pub fn from_pem(name: &str, pem: &str) -> Result<TrustKey, KeyError> {
@@ -78,32 +105,24 @@ impl TrustKey {
             reason: e.to_string(),
         })?;
         let der = document.as_bytes();
-        let key = if label == "RSA PUBLIC KEY" {
-            rsa::RsaPublicKey::from_pkcs1_der(der).ok().map(Key::Rsa)
-        } else {
-            decode_spki(der)
+        if label == "RSA PUBLIC KEY" {
+            let key = rsa::RsaPublicKey::from_pkcs1_der(der)
+                .map_err(|_| key_error(name, SpkiProblem::Unsupported))
+                .and_then(|rsa| strong(Key::Rsa(rsa)).map_err(|p| key_error(name, p)))?;
+            let spki = rsa_spki(der).ok_or_else(|| key_error(name, SpkiProblem::Unsupported))?;
+            return Ok(TrustKey::named(name, der, spki, key));
         }
-        .ok_or_else(|| KeyError::Unsupported {
-            name: name.to_owned(),
-        })?;
-        TrustKey::checked(name, der, key)
+        let key = decode_spki(der).map_err(|problem| key_error(name, problem))?;
+        Ok(TrustKey::named(name, der, der.to_vec(), key))
     }
 
-    fn checked(name: &str, der: &[u8], key: Key) -> Result<TrustKey, KeyError> {
-        if let Key::Rsa(rsa) = &key {
-            let bits = rsa.n().bits();
-            if bits < MIN_RSA_BITS {
-                return Err(KeyError::Weak {
-                    name: name.to_owned(),
-                    bits,
-                });
-            }
-        }
-        Ok(TrustKey {
+    fn named(name: &str, der: &[u8], spki: Vec<u8>, key: Key) -> TrustKey {
+        TrustKey {
             name: name.to_owned(),
             fingerprint: format!("sha256:{}", hex(&Sha256::digest(der))),
+            spki,
             key,
-        })
+        }
     }
 
     /// `cosign.pub (sha256:0123456789abcdef…)`: how messages name the key.
@@ -151,23 +170,59 @@ impl TrustKey {
     }
 }
 
-fn decode_spki(der: &[u8]) -> Option<Key> {
-    if let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(der) {
-        return Some(Key::P256(key));
+fn key_error(name: &str, problem: SpkiProblem) -> KeyError {
+    let name = name.to_owned();
+    match problem {
+        SpkiProblem::Unsupported => KeyError::Unsupported { name },
+        SpkiProblem::Weak(bits) => KeyError::Weak { name, bits },
     }
-    if let Ok(key) = p384::ecdsa::VerifyingKey::from_public_key_der(der) {
-        return Some(Key::P384(key));
-    }
-    if let Ok(key) = ed25519_dalek::VerifyingKey::from_public_key_der(der) {
-        return Some(Key::Ed25519(key));
-    }
-    rsa::RsaPublicKey::from_public_key_der(der)
-        .ok()
-        .map(Key::Rsa)
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Decodes a DER SubjectPublicKeyInfo: ECDSA P-256 or P-384, Ed25519, or
+/// RSA of at least `MIN_RSA_BITS`.
+pub(super) fn decode_spki(der: &[u8]) -> Result<Key, SpkiProblem> {
+    let key = if let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(der) {
+        Key::P256(key)
+    } else if let Ok(key) = p384::ecdsa::VerifyingKey::from_public_key_der(der) {
+        Key::P384(key)
+    } else if let Ok(key) = ed25519_dalek::VerifyingKey::from_public_key_der(der) {
+        Key::Ed25519(key)
+    } else if let Ok(key) = rsa::RsaPublicKey::from_public_key_der(der) {
+        Key::Rsa(key)
+    } else {
+        return Err(SpkiProblem::Unsupported);
+    };
+    strong(key)
+}
+
+fn strong(key: Key) -> Result<Key, SpkiProblem> {
+    match &key {
+        Key::Rsa(rsa) if rsa.n().bits() < MIN_RSA_BITS => Err(SpkiProblem::Weak(rsa.n().bits())),
+        _ => Ok(key),
+    }
+}
+
+/// A PKCS#1 `RSAPublicKey` wrapped as the SubjectPublicKeyInfo cosign
+/// uploads to a transparency log (rsaEncryption, NULL parameters).
+fn rsa_spki(pkcs1: &[u8]) -> Option<Vec<u8>> {
+    use spki::der::Encode as _;
+    let info = spki::SubjectPublicKeyInfoOwned {
+        algorithm: spki::AlgorithmIdentifierOwned {
+            oid: spki::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1"),
+            parameters: Some(spki::der::asn1::Null.into()),
+        },
+        subject_public_key: spki::der::asn1::BitString::from_bytes(pkcs1).ok()?,
+    };
+    info.to_der().ok()
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 #[cfg(test)]

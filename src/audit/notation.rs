@@ -165,7 +165,7 @@ impl Envelope {
         let expiry = match protected.get("io.cncf.notary.expiry") {
             None => None,
             Some(Value::String(at)) => {
-                Some(super::keyless::rfc3339(at).ok_or(format!("unreadable expiry {at:?}"))?)
+                Some(super::time::rfc3339(at).ok_or(format!("unreadable expiry {at:?}"))?)
             }
             Some(other) => return Err(format!("unreadable expiry {other} (not a string)")),
         };

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use futures_util::{StreamExt, stream};
 
 use super::row::{failed_row, is_signed_envelope, kinds, summarize};
+use super::transparency::{TrustedRoot, shipped};
 use super::verify::{Trust, Verdict, notation_signer, verify_node};
 use super::{
     ImageAudit, Keyless, NotationTrust, SignatureScheme, Summary, TimePolicy, TrustKey,
@@ -39,6 +40,9 @@ pub struct AuditOptions {
     pub keys: Vec<TrustKey>,
     /// ...keyless ones against this trusted root and identity...
     pub keyless: Option<Arc<Keyless>>,
+    /// ...the proofs of key-signed ones against this trusted root (`None`:
+    /// the keyless one's, else the public-good root)...
+    pub root: Option<Arc<TrustedRoot>>,
     /// ...and Notation ones against this trust store.
     pub notation: Option<Arc<NotationTrust>>,
     /// What to ask of transparency log entries and timestamps.
@@ -69,6 +73,7 @@ impl Default for AuditOptions {
             platform: None,
             keys: Vec::new(),
             keyless: None,
+            root: None,
             notation: None,
             time_policy: TimePolicy::default(),
             concurrency: DEFAULT_AUDIT_CONCURRENCY,
@@ -179,9 +184,11 @@ async fn audit_repository(
     };
     let discover_options = &discover_options;
     let vulnerabilities = options.vulnerabilities;
+    let root = options_root(options);
     let trust = Trust {
         keys: &options.keys,
         keyless: options.keyless.as_deref(),
+        root: root.as_deref(),
         notation: options.notation.as_deref(),
         policy: options.time_policy,
         now: jiff::Timestamp::now(),
@@ -208,8 +215,34 @@ async fn audit_repository(
     Ok(())
 }
 
-/// One image's row: its graph discovered, summarised, and (with keys) its
-/// signatures checked.
+fn options_root(options: &AuditOptions) -> Option<Arc<TrustedRoot>> {
+    proof_root(
+        options.root.as_ref(),
+        options.keyless.as_deref(),
+        !options.keys.is_empty(),
+    )
+}
+
+/// The root that checks key-signed signatures' proofs: the one given, the
+/// keyless one, or the public-good root (only loaded when keys are given;
+/// `None` when it cannot be read, which fails any proof present).
+pub fn proof_root(
+    given: Option<&Arc<TrustedRoot>>,
+    keyless: Option<&Keyless>,
+    keys_given: bool,
+) -> Option<Arc<TrustedRoot>> {
+    if let Some(root) = given {
+        return Some(Arc::clone(root));
+    }
+    if let Some(keyless) = keyless {
+        return Some(Arc::clone(&keyless.root));
+    }
+    if !keys_given {
+        return None;
+    }
+    shipped::shared().ok().map(|(root, _)| root)
+}
+
 /// Which image a row is for, and whether to read its scans.
 #[derive(Debug, Clone, Copy)]
 pub struct ImageRef<'a> {
@@ -219,6 +252,8 @@ pub struct ImageRef<'a> {
     pub vulnerabilities: bool,
 }
 
+/// One image's row: its graph discovered, summarised, and (with trust
+/// material) its signatures checked.
 pub async fn audit_image(
     store: &dyn Store,
     image: ImageRef<'_>,
@@ -329,7 +364,7 @@ fn outcome_of(
     node: &GraphNode,
 ) -> Verification {
     match outcome {
-        Ok(Verdict { key, time }) => Verification::Verified { key, time },
+        Ok(Verdict { key, time, root }) => Verification::Verified { key, time, root },
         Err(why) => {
             let prefixed: Vec<String> = why
                 .into_iter()

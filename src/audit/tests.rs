@@ -74,12 +74,18 @@ fn summary_line_reads_like_the_issue() {
         verification: Verification::Verified {
             key: "k".to_owned(),
             time: "no transparency log entry (the key decided)".to_owned(),
+            root: None,
         },
     });
     signed.verification = Verification::Verified {
         key: "k".to_owned(),
-        time: String::new(),
+        time: "signed 2026-05-01 12:00 UTC per Rekor entry 123".to_owned(),
+        root: Some("public-good (embedded, 2025-09-23)".to_owned()),
     };
+    assert_eq!(
+        signed.verification.line(),
+        "verified by k · signed 2026-05-01 12:00 UTC per Rekor entry 123 · root: public-good (embedded, 2025-09-23)"
+    );
     let summary = Summary::of([&signed, &row()]);
     assert_eq!(summary.line(), "1/2 signed · 0 with SBOM · 1 verified");
     assert_eq!(

@@ -15,8 +15,13 @@
 //! certificate-oidc-issuer = "https://token.actions.githubusercontent.com"
 //! notation-trust-store = "~/.config/notation/truststore/x509/ca/acme"
 //! insecure-ignore-tlog = false                # as the flag of that name
+//! insecure-ignore-sct = false
 //! require-tlog = false
 //! ```
+//!
+//! The identity without `trusted-root` checks keyless signatures against
+//! the Sigstore public-good root; `trusted-root` without an identity only
+//! checks the transparency proofs of key-signed signatures.
 //!
 //! Files are read when the config is loaded, so a missing key or trust
 //! root is an error naming its scope. Keys of every matching scope apply;
@@ -27,6 +32,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::run::proof_root;
+use super::transparency::{TrustedRoot, shipped};
 use super::{Keyless, Matcher, NotationTrust, TimePolicy, TrustKey};
 use crate::text::expand_home;
 
@@ -36,6 +43,9 @@ pub struct TrustEntry {
     pub scope: String,
     pub keys: Vec<TrustKey>,
     pub keyless: Option<Arc<Keyless>>,
+    /// A trusted root for the proofs of key-signed signatures alone (no
+    /// identity given with it).
+    pub root: Option<Arc<TrustedRoot>>,
     pub notation: Option<Arc<NotationTrust>>,
     pub policy: TimePolicy,
     /// What a person should know about this scope (an unanchored
@@ -48,6 +58,8 @@ pub struct TrustEntry {
 pub struct TrustMaterial {
     pub keys: Vec<TrustKey>,
     pub keyless: Option<Arc<Keyless>>,
+    /// A trusted root for the proofs of key-signed signatures alone.
+    pub root: Option<Arc<TrustedRoot>>,
     pub notation: Option<Arc<NotationTrust>>,
     pub policy: TimePolicy,
     pub warnings: Vec<String>,
@@ -60,6 +72,15 @@ impl TrustMaterial {
         self.keys.is_empty() && self.keyless.is_none() && self.notation.is_none()
     }
 
+    /// The trusted root that checks the proofs of key-signed signatures.
+    pub fn proof_root(&self) -> Option<Arc<TrustedRoot>> {
+        proof_root(
+            self.root.as_ref(),
+            self.keyless.as_deref(),
+            !self.keys.is_empty(),
+        )
+    }
+
     /// "keys a.pub, b.pub; trusted root r.json (identity …); Notation trust
     /// store DIR": what a verdict can rest on.
     pub fn describe(&self) -> String {
@@ -70,15 +91,21 @@ impl TrustMaterial {
         }
         if let Some(keyless) = &self.keyless {
             parts.push(format!(
-                "trusted root {} (identity {}, OIDC issuer {})",
-                keyless.source, keyless.identity, keyless.issuer
+                "keyless identity {}, OIDC issuer {} (trusted root {})",
+                keyless.identity, keyless.issuer, keyless.root.source
             ));
+        }
+        if let Some(root) = &self.root {
+            parts.push(format!("trusted root {} for log keys", root.source));
         }
         if let Some(notation) = &self.notation {
             parts.push(format!("Notation trust store {}", notation.source));
         }
         if self.policy.insecure_ignore_tlog {
             parts.push("--insecure-ignore-tlog".to_owned());
+        }
+        if self.policy.insecure_ignore_sct {
+            parts.push("--insecure-ignore-sct".to_owned());
         }
         if self.policy.require_tlog {
             parts.push("--require-tlog".to_owned());
@@ -114,7 +141,7 @@ pub fn entry(scope: &str, value: &toml::Value) -> Result<TrustEntry, String> {
         }
     };
     for name in table.keys() {
-        const KNOWN: [&str; 9] = [
+        const KNOWN: [&str; 10] = [
             "keys",
             "trusted-root",
             "certificate-identity",
@@ -123,6 +150,7 @@ pub fn entry(scope: &str, value: &toml::Value) -> Result<TrustEntry, String> {
             "certificate-oidc-issuer-regexp",
             "notation-trust-store",
             "insecure-ignore-tlog",
+            "insecure-ignore-sct",
             "require-tlog",
         ];
         if !KNOWN.contains(&name.as_str()) {
@@ -141,15 +169,27 @@ pub fn entry(scope: &str, value: &toml::Value) -> Result<TrustEntry, String> {
     };
     entry.policy = TimePolicy {
         insecure_ignore_tlog: flag("insecure-ignore-tlog")?,
+        insecure_ignore_sct: flag("insecure-ignore-sct")?,
         require_tlog: flag("require-tlog")?,
     };
-    if let Some(root) = text("trusted-root")? {
+    let root = text("trusted-root")?
+        .map(|root| {
+            let path = expand_home(&root);
+            let json = std::fs::read(&path).map_err(|e| at(format!("cannot read {root}: {e}")))?;
+            TrustedRoot::from_json(&root, &json)
+                .map(Arc::new)
+                .map_err(at)
+        })
+        .transpose()?;
+    let named =
+        |name: &str| table.contains_key(name) || table.contains_key(&format!("{name}-regexp"));
+    if named("certificate-identity") || named("certificate-oidc-issuer") {
         let matcher = |exact: &str, what: &str| -> Result<Matcher, String> {
             match (text(exact)?, text(&format!("{exact}-regexp"))?) {
                 (Some(value), _) => Ok(Matcher::Exact(value)),
                 (None, Some(regexp)) => Matcher::regex(&regexp).map_err(at),
                 (None, None) => Err(at(format!(
-                    "trusted-root needs {exact} or {exact}-regexp (the {what})"
+                    "a keyless identity needs {exact} or {exact}-regexp (the {what})"
                 ))),
             }
         };
@@ -162,10 +202,14 @@ pub fn entry(scope: &str, value: &toml::Value) -> Result<TrustEntry, String> {
             let name = format!("trust.{scope:?}.{name}");
             entry.warnings.extend(matcher.unanchored_warning(&name));
         }
-        let path = expand_home(&root);
-        let json = std::fs::read(&path).map_err(|e| at(format!("cannot read {root}: {e}")))?;
-        let keyless = Keyless::from_json(&root, &json, identity, issuer).map_err(at)?;
+        let root = match root {
+            Some(root) => root,
+            None => shipped::shared().map_err(at)?.0,
+        };
+        let keyless = Keyless::new(root, identity, issuer).map_err(at)?;
         entry.keyless = Some(Arc::new(keyless));
+    } else {
+        entry.root = root;
     }
     if let Some(store) = text("notation-trust-store")? {
         let trust = NotationTrust::from_dir(&expand_home(&store)).map_err(at)?;
@@ -240,10 +284,14 @@ pub fn for_target(
         material.scopes.push(entry.scope.clone());
         material.warnings.extend(entry.warnings.iter().cloned());
         material.policy.insecure_ignore_tlog |= entry.policy.insecure_ignore_tlog;
+        material.policy.insecure_ignore_sct |= entry.policy.insecure_ignore_sct;
         material.policy.require_tlog |= entry.policy.require_tlog;
         material.keys.extend(entry.keys.iter().cloned());
         if entry.keyless.is_some() {
             material.keyless.clone_from(&entry.keyless);
+        }
+        if entry.root.is_some() {
+            material.root.clone_from(&entry.root);
         }
         if entry.notation.is_some() {
             material.notation.clone_from(&entry.notation);

@@ -17,18 +17,23 @@
 //! - Notation's JWS and COSE envelopes (`notation`), against a trust store.
 //!
 //! A signature that verifies but names another image is a failure. Every
-//! verdict names the key or identity that verified it and what vouches for
-//! the time.
+//! verdict names the key or identity that verified it, what vouches for
+//! the time, and the trusted root whose logs and authorities were used.
+//! The keyless and key-signed decisions are in `decide`.
 
+mod decide;
 mod envelope;
 mod material;
 
+use sha2::{Digest as _, Sha256};
+
+use self::decide::decide;
 use self::envelope::{annotation_signature, signed_content, verify_carrier, verify_simple_signing};
-use self::material::Material;
 use super::TrustKey;
 use super::keyless::Keyless;
 use super::notation::{self, Envelope, NotationTrust};
-use super::time::{self, SignedContent, TimePolicy};
+use super::time::TimePolicy;
+use super::transparency::{Hash, Signed, TrustedRoot};
 use crate::document::Carrier;
 use crate::graph::GraphNode;
 use crate::oci::media_type as mt;
@@ -48,7 +53,13 @@ const MAX_LAYERS: usize = 32;
 #[derive(Debug, Clone, Copy)]
 pub struct Trust<'a> {
     pub keys: &'a [TrustKey],
+    /// Keyless certificates: the identity to expect and the trusted root
+    /// (its own `root`) whose CAs, logs and authorities decide.
     pub keyless: Option<&'a Keyless>,
+    /// The trusted root whose logs and timestamp authorities check the
+    /// proofs of key-signed signatures (`--trusted-root`, else the
+    /// public-good root); `None` fails any such proof.
+    pub root: Option<&'a TrustedRoot>,
     pub notation: Option<&'a NotationTrust>,
     pub policy: TimePolicy,
     /// The current time, for certificates nothing else vouches a time for.
@@ -61,7 +72,8 @@ impl Trust<'_> {
     }
 }
 
-/// A signature that verified: who made it and what vouches for its time.
+/// A signature that verified: who made it, what vouches for its time, and
+/// the trusted root that was used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
     /// The key (file and fingerprint) or identity that verified it.
@@ -69,6 +81,9 @@ pub struct Verdict {
     /// "signed … per Rekor entry N", "no transparency log entry (the key
     /// decided)", "no verified time: --insecure-ignore-tlog …".
     pub time: String,
+    /// The trusted root whose CAs, logs or authorities were used (`None`
+    /// when none was: a key and no proof, Notation).
+    pub root: Option<String>,
 }
 
 /// What checking one attachment found: who verified it, or why nothing
@@ -143,6 +158,7 @@ fn verify_notation(
     Ok(Verdict {
         key,
         time: Envelope::time_note(trust.now),
+        root: None,
     })
 }
 
@@ -179,12 +195,15 @@ async fn verify_layer(
     };
     Some(match simple_signing {
         Some(signature) => annotation_signature(signature).and_then(|signature| {
-            decide(
-                material::from_annotations(layer),
-                trust,
-                (&signature[..], &bytes[..]),
-                |keys| verify_simple_signing(subject, &bytes, &signature, keys),
-            )
+            // Rekor records a simple-signing payload by its SHA-256.
+            let digest = Sha256::digest(&bytes);
+            let signed = Signed::Message {
+                algorithm: Hash::Sha256,
+                digest: &digest,
+            };
+            decide(material::from_annotations(layer), trust, signed, |keys| {
+                verify_simple_signing(subject, &bytes, &signature, keys)
+            })
         }),
         None => verify_document(subject, subject_raw, Some(layer), &bytes, trust),
     })
@@ -205,60 +224,9 @@ pub fn verify_document(
         Carrier::Bundle { document, .. } => material::from_bundle(document),
         _ => layer.map(material::from_annotations).unwrap_or_default(),
     };
-    let (signature, signed) = signed_content(&carrier).unwrap_or_default();
-    decide(material, trust, (&signature[..], &signed[..]), |keys| {
+    let signed = signed_content(&carrier)
+        .ok_or_else(|| "an in-toto statement without a signature".to_owned())?;
+    decide(material, trust, signed, |keys| {
         verify_carrier(subject, subject_raw, &carrier, keys)
     })
-}
-
-/// Runs `check` with the keys that apply, at the time that applies: a
-/// keyless certificate's key, checked at a trusted time, when the
-/// signature carries a certificate and keyless trust is given; else the
-/// user's keys. Says what trust material is missing when none applies.
-fn decide(
-    material: Material,
-    trust: Trust<'_>,
-    (signature, signed): (&[u8], &[u8]),
-    check: impl Fn(&[TrustKey]) -> Result<String, String>,
-) -> Result<Verdict, String> {
-    let certificate = material.certificate;
-    let der = certificate
-        .as_ref()
-        .and_then(|c| c.as_ref().ok())
-        .map(|c| c.der().to_vec());
-    let content = SignedContent {
-        signature,
-        certificate: der.as_deref(),
-        signed,
-    };
-    // The one place a signature's proofs are looked at: whatever they say
-    // reaches the verdict below.
-    let proofs = time::check_proofs(&material.proofs, content, trust.keyless);
-    match (certificate, trust.keyless) {
-        (Some(certificate), Some(keyless)) => {
-            let certificate = certificate?;
-            let time = time::keyless_time(proofs, trust.policy, trust.now)?;
-            let signer = keyless.check(&certificate, &time)?;
-            check(std::slice::from_ref(&signer.key))?;
-            Ok(Verdict {
-                key: signer.label(),
-                time: time.describe(),
-            })
-        }
-        (Some(_), None) if trust.keys.is_empty() => Err(
-            "signed with a certificate (keyless): verify it with --trusted-root, --certificate-identity and --certificate-oidc-issuer"
-                .to_owned(),
-        ),
-        (None, _) if trust.keys.is_empty() && trust.keyless.is_some() => {
-            Err("signed with a key, not a certificate: verify it with --key".to_owned())
-        }
-        (None, _) if trust.keys.is_empty() => {
-            Err("signed with a key: verify it with --key".to_owned())
-        }
-        _ => {
-            let key = check(trust.keys)?;
-            let time = time::keyed_time(proofs, trust.policy)?;
-            Ok(Verdict { key, time })
-        }
-    }
 }

@@ -93,6 +93,7 @@ pub(super) async fn run(
         platform: args.platform.clone(),
         keys: trust.keys,
         keyless: trust.keyless,
+        root: trust.root,
         notation: trust.notation,
         time_policy: trust.policy,
         concurrency: usize::from(args.concurrency),

@@ -11,8 +11,8 @@ use crate::text::escape_control;
 
 fn verification_json(verification: &Verification) -> Value {
     match verification {
-        Verification::Verified { key, time } => {
-            json!({"status": "verified", "key": key, "time": time})
+        Verification::Verified { key, time, root } => {
+            json!({"status": "verified", "key": key, "time": time, "root": root})
         }
         Verification::Failed { reasons } => json!({"status": "failed", "reasons": reasons}),
         Verification::Unverified => json!({"status": "unverified"}),

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use clap::Args;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
+use crate::audit::transparency::{TrustedRoot, shipped};
 use crate::audit::trust_config::{self, TrustMaterial};
 use crate::audit::{Keyless, Matcher, NotationTrust, TimePolicy, TrustKey};
 use crate::target::Spec;
@@ -22,9 +23,11 @@ pub struct TrustArgs {
     /// more) to check signatures with, offline; may be repeated.
     #[arg(long = "key", value_name = "PUBKEY")]
     pub keys: Vec<PathBuf>,
-    /// A Sigstore trusted root (`trusted_root.json`): keyless signatures
-    /// verify when their certificate's path reaches one of its certificate
-    /// authorities at a trusted time and names the identity below.
+    /// A Sigstore trusted root (`trusted_root.json`) instead of the
+    /// public-good one: its certificate authorities accept keyless
+    /// certificates, its logs and timestamp authorities vouch for the
+    /// time. With --key and no identity, it only checks the key-signed
+    /// signatures' log entries and timestamps.
     #[arg(long, value_name = "FILE", help_heading = "Keyless signatures")]
     pub trusted_root: Option<PathBuf>,
     /// The identity (SAN e-mail, URI or DNS name) the signing certificate
@@ -56,6 +59,10 @@ pub struct TrustArgs {
     /// the verdict says what was skipped.
     #[arg(long, help_heading = "Keyless signatures")]
     pub insecure_ignore_tlog: bool,
+    /// Accept keyless certificates without checking their signed
+    /// certificate timestamps (as cosign's flag): the verdict says so.
+    #[arg(long, help_heading = "Keyless signatures")]
+    pub insecure_ignore_sct: bool,
     /// Fail every signature without a verified transparency log entry or
     /// timestamp, key-signed ones too.
     #[arg(long, conflicts_with = "insecure_ignore_tlog")]
@@ -86,6 +93,7 @@ impl TrustArgs {
     fn policy(&self) -> TimePolicy {
         TimePolicy {
             insecure_ignore_tlog: self.insecure_ignore_tlog,
+            insecure_ignore_sct: self.insecure_ignore_sct,
             require_tlog: self.require_tlog,
         }
     }
@@ -120,6 +128,7 @@ pub(super) fn trust(args: &TrustArgs, spec: Option<&Spec>) -> Result<TrustMateri
     };
     let mut material = trust_config::for_target(&entries, registry, repository);
     material.policy.insecure_ignore_tlog |= args.insecure_ignore_tlog;
+    material.policy.insecure_ignore_sct |= args.insecure_ignore_sct;
     material.policy.require_tlog |= args.require_tlog;
     if material.policy.insecure_ignore_tlog && material.policy.require_tlog {
         return Err(eyre!(
@@ -146,7 +155,13 @@ fn from_flags(args: &TrustArgs) -> Result<TrustMaterial> {
         .iter()
         .map(|path| TrustKey::from_file(path))
         .collect::<Result<Vec<_>, _>>()?;
-    let keyless = keyless(args)?.map(Arc::new);
+    let root = args.trusted_root.as_deref().map(read_root).transpose()?;
+    let keyless = keyless(args, root.clone())?.map(Arc::new);
+    if root.is_some() && keyless.is_none() && keys.is_empty() {
+        return Err(eyre!(
+            "--trusted-root needs --certificate-identity and --certificate-oidc-issuer (keyless signatures), or --key (its logs then check the key-signed signatures' proofs)"
+        ));
+    }
     let notation = args
         .notation_trust_store
         .as_deref()
@@ -156,6 +171,7 @@ fn from_flags(args: &TrustArgs) -> Result<TrustMaterial> {
         .map(Arc::new);
     Ok(TrustMaterial {
         keys,
+        root: root.filter(|_| keyless.is_none()),
         keyless,
         notation,
         policy: args.policy(),
@@ -163,21 +179,23 @@ fn from_flags(args: &TrustArgs) -> Result<TrustMaterial> {
     })
 }
 
-/// The keyless trust of `--trusted-root` and the identity flags: both an
-/// identity and an issuer are needed, as cosign asks.
-fn keyless(args: &TrustArgs) -> Result<Option<Keyless>> {
+fn read_root(path: &std::path::Path) -> Result<Arc<TrustedRoot>> {
+    let json = std::fs::read(path).wrap_err_with(|| format!("cannot read {}", path.display()))?;
+    let root = TrustedRoot::from_json(&path.display().to_string(), &json).map_err(|e| eyre!(e))?;
+    Ok(Arc::new(root))
+}
+
+/// The keyless trust of the identity flags (both an identity and an
+/// issuer, as cosign asks), against `root` or else the public-good root;
+/// `None` without identity flags.
+fn keyless(args: &TrustArgs, root: Option<Arc<TrustedRoot>>) -> Result<Option<Keyless>> {
     let identity_given = args.certificate_identity.is_some()
         || args.certificate_identity_regexp.is_some()
         || args.certificate_oidc_issuer.is_some()
         || args.certificate_oidc_issuer_regexp.is_some();
-    let Some(path) = &args.trusted_root else {
-        if identity_given {
-            return Err(eyre!(
-                "--certificate-identity and --certificate-oidc-issuer need --trusted-root FILE (the certificate authorities to check against)"
-            ));
-        }
+    if !identity_given {
         return Ok(None);
-    };
+    }
     let matcher = |exact: &Option<String>, regexp: &Option<String>, what: &str| match (
         exact, regexp,
     ) {
@@ -190,7 +208,7 @@ fn keyless(args: &TrustArgs) -> Result<Option<Keyless>> {
             Ok(matcher)
         }
         (None, None) => Err(eyre!(
-            "--trusted-root needs --{what} or --{what}-regexp (what the signing certificate must name)"
+            "keyless verification needs --{what} or --{what}-regexp (what the signing certificate must name)"
         )),
     };
     let identity = matcher(
@@ -203,8 +221,20 @@ fn keyless(args: &TrustArgs) -> Result<Option<Keyless>> {
         &args.certificate_oidc_issuer_regexp,
         "certificate-oidc-issuer",
     )?;
-    let json = std::fs::read(path).wrap_err_with(|| format!("cannot read {}", path.display()))?;
-    let keyless = Keyless::from_json(&path.display().to_string(), &json, identity, issuer)
-        .map_err(|e| eyre!(e))?;
+    let root = match root {
+        Some(root) => root,
+        None => public_good()?,
+    };
+    let keyless = Keyless::new(root, identity, issuer).map_err(|e| eyre!(e))?;
     Ok(Some(keyless))
+}
+
+/// The public-good root (the TUF cache's copy when newer than the
+/// embedded one); stderr says which and why.
+fn public_good() -> Result<Arc<TrustedRoot>> {
+    let (root, notes) = shipped::shared().map_err(|e| eyre!(e))?;
+    for note in notes {
+        eprintln!("{}", escape_control(note));
+    }
+    Ok(root)
 }

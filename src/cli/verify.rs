@@ -33,7 +33,7 @@ pub enum VerifyFormat {
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The image (`REF`); with --bundle, the file the bundle signs, or its
-    /// digest `sha256:<hex>`.
+    /// digest `sha256:<hex>` (`sha512:<hex>` for an in-toto subject).
     #[arg(value_name = "IMAGE|FILE|DIGEST")]
     pub target: String,
     /// A Sigstore bundle (JSON) to check offline against FILE or DIGEST,
@@ -97,9 +97,11 @@ async fn verify_image(args: &VerifyArgs, connection: &ConnectOptions) -> Result<
         .resolve(&target.repository, &reference)
         .await
         .wrap_err_with(|| format!("cannot resolve {}", args.target))?;
+    let root = material.proof_root();
     let trust = Trust {
         keys: &material.keys,
         keyless: material.keyless.as_deref(),
+        root: root.as_deref(),
         notation: material.notation.as_deref(),
         policy: material.policy,
         now: jiff::Timestamp::now(),
@@ -126,14 +128,16 @@ fn verify_bundle(args: &VerifyArgs, bundle: &std::path::Path) -> Result<bool> {
     let material = trust(&args.trust, None)?;
     if material.keys.is_empty() && material.keyless.is_none() {
         return Err(eyre!(
-            "--bundle needs --key PUB, or --trusted-root FILE with --certificate-identity and --certificate-oidc-issuer"
+            "--bundle needs --key PUB, or --certificate-identity and --certificate-oidc-issuer (against the public-good root, or --trusted-root FILE)"
         ));
     }
     let bytes = read_limited(bundle, MAX_BUNDLE)?;
     let (digest, raw) = artifact(&args.target)?;
+    let root = material.proof_root();
     let trust = Trust {
         keys: &material.keys,
         keyless: material.keyless.as_deref(),
+        root: root.as_deref(),
         notation: None,
         policy: material.policy,
         now: jiff::Timestamp::now(),
@@ -148,15 +152,21 @@ fn verify_bundle(args: &VerifyArgs, bundle: &std::path::Path) -> Result<bool> {
     Ok(outcome.is_ok())
 }
 
-/// The artifact a bundle signs: a digest as given, or a file's SHA-256
+/// The artifact a bundle signs: a `sha256:` or `sha512:` digest as given
+/// (npm's provenance names its packages by SHA-512), or a file's SHA-256
 /// (and its bytes, which Ed25519 signs whole, when small enough to keep).
 fn artifact(target: &str) -> Result<(Digest, Option<Vec<u8>>)> {
-    if let Some(hex) = target.strip_prefix("sha256:") {
-        if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            let digest = target.to_ascii_lowercase().parse::<Digest>()?;
-            return Ok((digest, None));
+    for (prefix, digits) in [("sha256:", 64), ("sha512:", 128)] {
+        if let Some(hex) = target.strip_prefix(prefix) {
+            if hex.len() == digits && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                let digest = target.to_ascii_lowercase().parse::<Digest>()?;
+                return Ok((digest, None));
+            }
+            return Err(eyre!(
+                "{target:?} is not a {} digest ({digits} hex digits)",
+                prefix.trim_end_matches(':')
+            ));
         }
-        return Err(eyre!("{target:?} is not a sha256 digest (64 hex digits)"));
     }
     let bytes = read_limited(std::path::Path::new(target), MAX_ARTIFACT)?;
     Ok((Digest::sha256_of(&bytes), Some(bytes)))
@@ -181,6 +191,6 @@ fn read_limited(path: &std::path::Path, limit: u64) -> Result<Vec<u8>> {
 
 fn no_material() -> color_eyre::Report {
     eyre!(
-        "no trust material: give --key PUB, --trusted-root FILE with --certificate-identity and --certificate-oidc-issuer, or --notation-trust-store DIR (or set [trust] in the config file)"
+        "no trust material: give --key PUB, --certificate-identity and --certificate-oidc-issuer (keyless, against the public-good root or --trusted-root FILE), or --notation-trust-store DIR (or set [trust] in the config file)"
     )
 }

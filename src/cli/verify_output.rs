@@ -12,8 +12,8 @@ use crate::text::{escape_control, escape_control_lines};
 
 fn verification_json(verification: &Verification) -> Value {
     match verification {
-        Verification::Verified { key, time } => {
-            json!({"status": "verified", "key": key, "time": time})
+        Verification::Verified { key, time, root } => {
+            json!({"status": "verified", "key": key, "time": time, "root": root})
         }
         Verification::Failed { reasons } => json!({"status": "failed", "reasons": reasons}),
         Verification::Unverified => json!({"status": "unverified"}),
@@ -22,9 +22,8 @@ fn verification_json(verification: &Verification) -> Value {
 
 fn verification_text(verification: &Verification) -> String {
     match verification {
-        Verification::Verified { key, time } => format!("verified by {key} · {time}"),
-        Verification::Failed { reasons } => format!("failed: {}", reasons.join("; ")),
         Verification::Unverified => "not checked".to_owned(),
+        verdict => verdict.line(),
     }
 }
 
@@ -85,7 +84,12 @@ pub(super) fn bundle_text(
     outcome: &Result<Verdict, String>,
 ) -> String {
     let verdict = match outcome {
-        Ok(verdict) => format!("verified by {} · {}", verdict.key, verdict.time),
+        Ok(verdict) => Verification::Verified {
+            key: verdict.key.clone(),
+            time: verdict.time.clone(),
+            root: verdict.root.clone(),
+        }
+        .line(),
         Err(why) => format!("failed: {why}"),
     };
     escape_control(&format!("{bundle} over {artifact}: {verdict}")).into_owned() + "\n"
@@ -98,7 +102,12 @@ pub(super) fn bundle_json(
     material: &str,
 ) -> Result<String> {
     let verification = match outcome {
-        Ok(verdict) => json!({"status": "verified", "key": verdict.key, "time": verdict.time}),
+        Ok(verdict) => json!({
+            "status": "verified",
+            "key": verdict.key,
+            "time": verdict.time,
+            "root": verdict.root,
+        }),
         Err(why) => json!({"status": "failed", "reasons": [why]}),
     };
     let doc = json!({

@@ -121,7 +121,7 @@ fn the_cli_reads_trust_from_the_config_file_and_flags_replace_it() {
             "[trust.{scope:?}]\nkeys = [{key:?}]\ntrusted-root = {root:?}\n\
              certificate-identity = \"dev@example.com\"\n\
              certificate-oidc-issuer = \"https://issuer.example\"\n\
-             insecure-ignore-tlog = true\n",
+             insecure-ignore-tlog = true\ninsecure-ignore-sct = true\n",
             key = cosign.public_key().to_str().unwrap(),
             root = root.to_str().unwrap(),
         ),
@@ -141,7 +141,7 @@ fn the_cli_reads_trust_from_the_config_file_and_flags_replace_it() {
     );
     assert!(
         stderr.contains("trust material: keys ")
-            && stderr.contains("; trusted root ")
+            && stderr.contains("(trusted root ")
             && stderr.contains("from [trust] "),
         "{stderr}"
     );

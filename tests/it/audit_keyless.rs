@@ -148,6 +148,7 @@ fn audit(dir: &Path, registry: &Registry, root: &Path, identity: &[&str]) -> Vec
         "json",
         "--trusted-root",
         root.to_str().unwrap(),
+        "--insecure-ignore-sct",
         "--insecure-ignore-tlog",
     ];
     args.extend(identity);

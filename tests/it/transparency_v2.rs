@@ -97,6 +97,34 @@ impl Instance {
             .success()
     }
 
+    /// `regscope verify --bundle` of `bundle` over second.txt with the
+    /// key, and `--trusted-root` the instance's root when `extra` asks
+    /// for it: the exit status and stdout.
+    fn regscope_verdict(&self, bundle: &Value, extra: &[&str]) -> (i32, String) {
+        let file = self.path("regscope.sigstore.json");
+        std::fs::write(&file, bundle.to_string()).unwrap();
+        let (key, root) = (self.path("cosign.pub"), self.path("trusted_root.json"));
+        let mut args = vec![
+            "verify",
+            "--bundle",
+            file.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ];
+        for flag in extra {
+            args.push(flag);
+            if *flag == "--trusted-root" {
+                args.push(root.to_str().unwrap());
+            }
+        }
+        let artifact = self.path("second.txt");
+        args.push(artifact.to_str().unwrap());
+        let out = crate::cli::regscope_output(self.dir.path(), &args);
+        let said = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code().unwrap_or(-1), said)
+    }
+
     fn root(&self) -> TrustedRoot {
         TrustedRoot::from_json(
             "the test instance",
@@ -191,12 +219,42 @@ fn rekor_v2_entries_and_timestamps_from_sigstores_servers_verify_and_their_chang
         );
         let err = check(&changed, &parts, &root).unwrap_err();
         assert_eq!(err.part, *part, "{err}");
+        let (status, said) = instance.regscope_verdict(&changed, &["--trusted-root"]);
+        assert_eq!(status, 1, "regscope verify on a changed {part}: {said}");
     }
+    regscope_verify_key_with_a_root_for_its_logs(&instance, &bundle);
     // Another artifact: the entry records this one's digest.
     let other = instance.parts(signature, b"another artifact\n");
     assert_eq!(
         check(&bundle, &other, &root).unwrap_err().part,
         Part::EntryBody
+    );
+}
+
+/// A key and a trusted root for its logs alone (no identity flags): the
+/// entry and the timestamp verify and the verdict names both and the root;
+/// against the public-good root, which does not list this log, it fails.
+fn regscope_verify_key_with_a_root_for_its_logs(instance: &Instance, bundle: &Value) {
+    let (status, said) = instance.regscope_verdict(bundle, &["--trusted-root"]);
+    assert_eq!(status, 0, "{said}");
+    assert!(
+        said.contains("per timestamp by http://127.0.0.1:3004")
+            && said.contains("root: ")
+            && said.contains("trusted_root.json"),
+        "{said}"
+    );
+    let (status, said) = instance.regscope_verdict(bundle, &[]);
+    assert_eq!(status, 1, "{said}");
+    assert!(
+        said.contains("root: public-good") || said.contains("public-good ("),
+        "the failure names the root it used: {said}"
+    );
+    let (status, said) =
+        instance.regscope_verdict(bundle, &["--trusted-root", "--insecure-ignore-tlog"]);
+    assert_eq!(status, 0, "{said}");
+    assert!(
+        said.contains("per timestamp by") && said.contains("not checked (--insecure-ignore-tlog)"),
+        "{said}"
     );
 }
 

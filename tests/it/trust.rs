@@ -10,6 +10,7 @@ mod forgeries;
 mod keyless_attacks;
 mod keyless_fixtures;
 mod notation_attacks;
+mod public_good;
 mod verify_bundle;
 mod verify_image;
 mod weak_keys;

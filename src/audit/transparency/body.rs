@@ -7,8 +7,9 @@
 
 use serde_json::Value;
 
-use super::keys::{Hash, hex, sha256};
+use super::keys::{Hash, from_hex, hex, sha256};
 use super::{Part, ProofError, Signed, Signer, Subject};
+use crate::audit::verify::pae;
 use crate::document::statement::decode_base64;
 
 fn mismatch(message: impl Into<String>) -> ProofError {
@@ -45,7 +46,7 @@ pub fn check(
         .ok_or_else(|| mismatch("the entry body has no spec"))?;
     let (recorded, what) = match (kind, version) {
         ("hashedrekord", "0.0.1") => {
-            let digest = text(spec, "/data/hash/value").and_then(from_hex_text);
+            let digest = text(spec, "/data/hash/value").and_then(from_hex);
             let algorithm = text(spec, "/data/hash/algorithm");
             check_digest(subject, algorithm.and_then(v1_hash), digest.as_deref())?;
             (
@@ -58,10 +59,7 @@ pub fn check(
             )
         }
         ("dsse", "0.0.1") => {
-            check_payload_hash(
-                subject,
-                text(spec, "/payloadHash/value").and_then(from_hex_text),
-            )?;
+            check_payload_hash(subject, text(spec, "/payloadHash/value").and_then(from_hex))?;
             let signatures = spec.get("signatures").and_then(Value::as_array);
             let recorded = signatures
                 .into_iter()
@@ -73,7 +71,7 @@ pub fn check(
         ("intoto", "0.0.2") => {
             check_payload_hash(
                 subject,
-                text(spec, "/content/payloadHash/value").and_then(from_hex_text),
+                text(spec, "/content/payloadHash/value").and_then(from_hex),
             )?;
             let signatures = spec
                 .pointer("/content/envelope/signatures")
@@ -146,16 +144,6 @@ fn text<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
     value.pointer(pointer).and_then(Value::as_str)
 }
 
-fn from_hex_text(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
-}
-
 fn v1_hash(name: &str) -> Option<Hash> {
     match name {
         "sha256" => Some(Hash::Sha256),
@@ -218,18 +206,6 @@ fn check_v2_digest(
             Ok(())
         }
     }
-}
-
-/// DSSE's pre-authentication encoding.
-fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
-    let mut out = format!(
-        "DSSEv1 {} {payload_type} {} ",
-        payload_type.len(),
-        payload.len()
-    )
-    .into_bytes();
-    out.extend_from_slice(payload);
-    out
 }
 
 fn check_payload_hash(subject: &Subject<'_>, recorded: Option<Vec<u8>>) -> Result<(), ProofError> {

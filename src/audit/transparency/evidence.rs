@@ -8,6 +8,7 @@
 
 use serde_json::Value;
 
+use super::keys::from_hex;
 use super::{Part, ProofError};
 use crate::document::statement::decode_base64;
 
@@ -287,14 +288,4 @@ fn signed(value: Option<&Value>, what: &str) -> Result<i64, ProofError> {
 
 fn number(value: Option<&Value>, what: &str) -> Result<u64, ProofError> {
     u64::try_from(signed(value, what)?).map_err(|_| bad(format!("{what} is negative")))
-}
-
-fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }

@@ -1,12 +1,15 @@
 //! The public keys of a trusted root's logs and authorities (DER
-//! SubjectPublicKeyInfo: ECDSA P-256/P-384, Ed25519, RSA) and the one
-//! signature check each proof needs. Kept apart from `audit::keys` (the
-//! user's `--key` files): here the algorithm is fixed by what signs, never
+//! SubjectPublicKeyInfo, decoded by `audit::keys`' one decoder: ECDSA
+//! P-256/P-384, Ed25519, RSA of 2048 bits or more) and the one signature
+//! check each proof needs. The verification differs from the user's
+//! `--key` files: here the algorithm is fixed by what signs, never
 //! guessed from what verifies.
 
-use ed25519_dalek::pkcs8::DecodePublicKey as _;
 use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
 use sha2::{Digest as _, Sha256, Sha384, Sha512};
+
+pub use crate::audit::keys::hex;
+use crate::audit::keys::{Key, decode_spki};
 
 /// The hash a signature was made over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,14 +54,6 @@ impl Hash {
     }
 }
 
-#[derive(Debug, Clone)]
-enum Key {
-    P256(p256::ecdsa::VerifyingKey),
-    P384(p384::ecdsa::VerifyingKey),
-    Ed25519(ed25519_dalek::VerifyingKey),
-    Rsa(rsa::RsaPublicKey),
-}
-
 /// A log's or an authority's public key, with its DER encoding (log ids and
 /// checkpoint key hints are hashes of it).
 #[derive(Debug, Clone)]
@@ -67,29 +62,9 @@ pub struct PublicKey {
     der: Vec<u8>,
 }
 
-/// RSA keys below this many bits are refused, as sigstore-go and cosign do.
-const MIN_RSA_BITS: usize = 2048;
-
 impl PublicKey {
     pub fn from_spki_der(der: &[u8]) -> Result<PublicKey, String> {
-        let key = if let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(der) {
-            Key::P256(key)
-        } else if let Ok(key) = p384::ecdsa::VerifyingKey::from_public_key_der(der) {
-            Key::P384(key)
-        } else if let Ok(key) = ed25519_dalek::VerifyingKey::from_public_key_der(der) {
-            Key::Ed25519(key)
-        } else if let Ok(key) = rsa::RsaPublicKey::from_public_key_der(der) {
-            use rsa::traits::PublicKeyParts as _;
-            if key.size() * 8 < MIN_RSA_BITS {
-                return Err(format!(
-                    "an RSA key of {} bits (at least 2048 needed)",
-                    key.size() * 8
-                ));
-            }
-            Key::Rsa(key)
-        } else {
-            return Err("not an ECDSA P-256/P-384, Ed25519 or RSA public key".to_owned());
-        };
+        let key = decode_spki(der).map_err(|problem| problem.to_string())?;
         Ok(PublicKey {
             key,
             der: der.to_vec(),
@@ -160,13 +135,15 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
-/// Lowercase hex.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+/// Lowercase or uppercase hex, decoded; `None` for anything else.
+pub fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 #[cfg(test)]
@@ -191,5 +168,8 @@ mod tests {
         assert!(!key.verify_digest(Hash::Sha384, &[0; 48], sig.as_bytes()));
         assert!(PublicKey::from_spki_der(b"garbage").is_err());
         assert_eq!(hex(&[0, 255]), "00ff");
+        assert_eq!(from_hex("00fF"), Some(vec![0, 255]));
+        assert_eq!(from_hex("0"), None);
+        assert_eq!(from_hex("zz"), None);
     }
 }

@@ -33,7 +33,7 @@ pub fn verify_entry(
         ProofError::new(
             Part::LogEntry,
             format!(
-                "entry {} is from a log {} does not list (log id {})",
+                "entry {} is from a log the trusted root does not list (root {}, log id {})",
                 entry.log_index,
                 root.source,
                 hex(&entry.log_id)

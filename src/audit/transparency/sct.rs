@@ -61,7 +61,7 @@ pub fn verify(certificate: &[u8], root: &TrustedRoot) -> Result<Option<SctVerifi
     let issuer_hashes = issuer_key_hashes(&cert, root);
     if issuer_hashes.is_empty() {
         return Err(fail(format!(
-            "no certificate authority of {} issued the certificate ({})",
+            "no certificate authority of the trusted root issued the certificate (root {}, issuer {})",
             root.source, cert.tbs_certificate.issuer
         )));
     }
@@ -92,7 +92,7 @@ pub fn verify(certificate: &[u8], root: &TrustedRoot) -> Result<Option<SctVerifi
     }
     if logs.is_empty() {
         return Err(fail(format!(
-            "none of the certificate's {} SCTs is from a CT log of {}",
+            "none of the certificate's {} SCTs is from a CT log of the trusted root (root {})",
             scts.len(),
             root.source
         )));

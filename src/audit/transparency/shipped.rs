@@ -19,14 +19,12 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use super::root::TrustedRoot;
 
 /// The embedded `trusted_root.json`.
 pub const PUBLIC_GOOD_JSON: &[u8] = include_bytes!("public_good_trusted_root.json");
-/// How verdicts name the embedded root.
-pub const PUBLIC_GOOD_SOURCE: &str =
-    "the Sigstore public-good root shipped with regscope (sigstore-python 4.5.1's copy)";
 const REPOSITORY_GO: &str = "tuf-repo-cdn.sigstore.dev";
 const REPOSITORY_PYTHON: &str = "https%3A%2F%2Ftuf-repo-cdn.sigstore.dev";
 
@@ -37,9 +35,21 @@ pub struct RootChoice {
     pub notes: Vec<String>,
 }
 
+/// How verdicts name a public-good root: where it came from and its
+/// newest window's start, `public-good (embedded, 2025-09-23)`.
+fn public_good_name(origin: &str, root: &TrustedRoot) -> String {
+    let newest = root.newest_start().map_or_else(
+        || "no windows".to_owned(),
+        |start| start.strftime("%Y-%m-%d").to_string(),
+    );
+    format!("public-good ({origin}, {newest})")
+}
+
 /// The embedded public-good root.
 pub fn embedded() -> Result<TrustedRoot, String> {
-    TrustedRoot::from_json(PUBLIC_GOOD_SOURCE, PUBLIC_GOOD_JSON)
+    let mut root = TrustedRoot::from_json("the embedded public-good root", PUBLIC_GOOD_JSON)?;
+    root.source = public_good_name("embedded", &root);
+    Ok(root)
 }
 
 /// Where Sigstore clients cache the public-good `trusted_root.json`, given
@@ -82,6 +92,11 @@ pub fn choose(paths: &[(PathBuf, &str)]) -> Result<RootChoice, String> {
             continue;
         };
         if cached.newest_start() > best.newest_start() {
+            notes.push(format!(
+                "{} ({}) is newer than the embedded copy",
+                cached.source,
+                path.display()
+            ));
             best = cached;
         }
     }
@@ -93,6 +108,19 @@ pub fn public_good() -> Result<RootChoice, String> {
     choose(&cache_paths(&|name| std::env::var_os(name)))
 }
 
+/// The root chosen and the notes on why.
+type SharedChoice = (Arc<TrustedRoot>, Vec<String>);
+
+/// `public_good`, read once per process: every audit and verify of a
+/// session shares it.
+pub fn shared() -> Result<(Arc<TrustedRoot>, &'static [String]), String> {
+    static CHOICE: OnceLock<Result<SharedChoice, String>> = OnceLock::new();
+    match CHOICE.get_or_init(|| public_good().map(|c| (Arc::new(c.root), c.notes))) {
+        Ok((root, notes)) => Ok((Arc::clone(root), notes.as_slice())),
+        Err(e) => Err(e.clone()),
+    }
+}
+
 fn read_cached(path: &Path, client: &str, notes: &mut Vec<String>) -> Option<TrustedRoot> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -102,12 +130,11 @@ fn read_cached(path: &Path, client: &str, notes: &mut Vec<String>) -> Option<Tru
             return None;
         }
     };
-    let source = format!(
-        "the Sigstore public-good root from {client} ({})",
-        path.display()
-    );
-    match TrustedRoot::from_json(&source, &bytes) {
-        Ok(root) => Some(root),
+    match TrustedRoot::from_json(&path.display().to_string(), &bytes) {
+        Ok(mut root) => {
+            root.source = public_good_name(client, &root);
+            Some(root)
+        }
         Err(e) => {
             notes.push(format!("passed over {} ({client}): {e}", path.display()));
             None

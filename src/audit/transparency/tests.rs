@@ -74,27 +74,36 @@ fn a_newer_cached_root_wins_and_an_older_or_broken_one_is_passed_over() {
     ));
     assert_eq!(*client, "sigstore-python's TUF cache");
     // Nothing cached: the shipped root.
+    let embedded = shipped::embedded().expect("embedded").source;
+    assert_eq!(embedded, "public-good (embedded, 2025-09-23)");
     let chosen = shipped::choose(&paths).expect("choose");
-    assert_eq!(chosen.root.source, shipped::PUBLIC_GOOD_SOURCE);
+    assert_eq!(chosen.root.source, embedded);
     // An older copy in cosign's cache, a newer one in sigstore-python's.
     std::fs::create_dir_all(cosign.parent().expect("dir")).expect("mkdir");
     std::fs::write(cosign, cached_root("2020-01-01T00:00:00Z")).expect("write");
     assert_eq!(
         shipped::choose(&paths).expect("choose").root.source,
-        shipped::PUBLIC_GOOD_SOURCE
+        embedded
     );
     std::fs::create_dir_all(python.parent().expect("dir")).expect("mkdir");
     std::fs::write(python, cached_root("2026-01-01T00:00:00Z")).expect("write");
     let chosen = shipped::choose(&paths).expect("choose");
+    assert_eq!(
+        chosen.root.source,
+        "public-good (sigstore-python's TUF cache, 2026-01-01)"
+    );
     assert!(
-        chosen.root.source.contains("sigstore-python's TUF cache"),
-        "{}",
-        chosen.root.source
+        chosen
+            .notes
+            .iter()
+            .any(|n| n.contains("is newer than the embedded copy")),
+        "{:?}",
+        chosen.notes
     );
     // A broken one is passed over, with a note.
     std::fs::write(python, b"{not json").expect("write");
     let chosen = shipped::choose(&paths).expect("choose");
-    assert_eq!(chosen.root.source, shipped::PUBLIC_GOOD_SOURCE);
+    assert_eq!(chosen.root.source, embedded);
     assert!(
         chosen.notes.iter().any(|n| n.contains("passed over")),
         "{:?}",

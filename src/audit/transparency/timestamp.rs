@@ -88,12 +88,12 @@ pub fn verify(
     }
     if reasons.is_empty() {
         return Err(fail(format!(
-            "{} lists no timestamp authorities",
+            "the trusted root lists no timestamp authorities (root {})",
             root.source
         )));
     }
     Err(fail(format!(
-        "no timestamp authority of {} signed it ({})",
+        "no timestamp authority of the trusted root signed it (root {}: {})",
         root.source,
         reasons.join("; ")
     )))

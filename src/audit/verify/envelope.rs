@@ -1,8 +1,9 @@
 //! What a signature says and whether a key made it, for each format
 //! regscope reads: cosign's simple-signing payloads, DSSE envelopes
 //! (cosign's `.att` layers, Sigstore bundles) and Sigstore message
-//! signatures. Each check names the key that verified it, or why none did,
-//! and fails a valid signature whose payload names another image.
+//! signatures. Each check says which key verified which signature bytes
+//! (`Checked`), or why none did, and fails a valid signature whose payload
+//! names another image.
 //!
 //! A statement's subject is read only through `VerifiedDsse::statement`:
 //! from the payload bytes the signature was checked over, never from
@@ -11,6 +12,7 @@
 use serde_json::Value;
 
 use crate::audit::TrustKey;
+use crate::audit::transparency::{Hash, Signed};
 use crate::document::statement::{IN_TOTO_PAYLOAD_TYPE, decode_base64};
 use crate::document::{
     BundleContent, Carrier, DsseEnvelope, Envelope, MessageSignature, Statement,
@@ -25,10 +27,17 @@ fn no_key_verifies(keys: &[TrustKey]) -> String {
     )
 }
 
-fn first_key(keys: &[TrustKey], check: impl Fn(&TrustKey) -> bool) -> Result<String, String> {
+/// A signature that verified: the index of the key in the keys given, and
+/// the signature's bytes (what a transparency log entry records).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Checked {
+    pub key: usize,
+    pub signature: Vec<u8>,
+}
+
+fn first_key(keys: &[TrustKey], check: impl Fn(&TrustKey) -> bool) -> Result<usize, String> {
     keys.iter()
-        .find(|key| check(key))
-        .map(TrustKey::label)
+        .position(check)
         .ok_or_else(|| no_key_verifies(keys))
 }
 
@@ -37,7 +46,7 @@ pub(super) fn verify_simple_signing(
     payload: &[u8],
     signature: &[u8],
     keys: &[TrustKey],
-) -> Result<String, String> {
+) -> Result<Checked, String> {
     // The signature first: an altered payload must read as "does not verify".
     let key = first_key(keys, |key| key.verify(payload, signature))?;
     let named = serde_json::from_slice::<Value>(payload)
@@ -53,14 +62,17 @@ pub(super) fn verify_simple_signing(
             "the signed payload names {named}, not {subject} (a signature of another image)"
         ));
     }
-    Ok(key)
+    Ok(Checked {
+        key,
+        signature: signature.to_vec(),
+    })
 }
 
 /// A DSSE envelope whose signature verified: the only way to its statement.
 pub(super) struct VerifiedDsse<'a> {
     envelope: &'a DsseEnvelope,
     kind: Envelope,
-    pub key: String,
+    pub checked: Checked,
 }
 
 impl VerifiedDsse<'_> {
@@ -77,7 +89,7 @@ pub(super) fn verify_carrier(
     subject_raw: Option<&[u8]>,
     carrier: &Carrier,
     keys: &[TrustKey],
-) -> Result<String, String> {
+) -> Result<Checked, String> {
     let (dsse, kind) = match carrier {
         Carrier::Dsse(dsse) => (dsse, Envelope::Dsse),
         Carrier::Bundle {
@@ -107,7 +119,7 @@ pub(super) fn verify_carrier(
             }
         ));
     }
-    Ok(verified.key)
+    Ok(verified.checked)
 }
 
 fn verify_dsse<'a>(
@@ -125,13 +137,24 @@ fn verify_dsse<'a>(
         ));
     }
     let pae = pae(&dsse.payload_type, &dsse.payload);
-    let key = first_key(keys, |key| {
-        dsse.signatures.iter().any(|sig| key.verify(&pae, sig))
-    })?;
+    let checked = keys
+        .iter()
+        .enumerate()
+        .find_map(|(key, trusted)| {
+            let signature = dsse
+                .signatures
+                .iter()
+                .find(|sig| trusted.verify(&pae, sig))?;
+            Some(Checked {
+                key,
+                signature: signature.clone(),
+            })
+        })
+        .ok_or_else(|| no_key_verifies(keys))?;
     Ok(VerifiedDsse {
         envelope: dsse,
         kind,
-        key,
+        checked,
     })
 }
 
@@ -143,7 +166,7 @@ fn verify_message(
     subject_raw: Option<&[u8]>,
     message: &MessageSignature,
     keys: &[TrustKey],
-) -> Result<String, String> {
+) -> Result<Checked, String> {
     if message.algorithm != "SHA2_256" || message.digest.len() != 32 {
         return Err(format!(
             "the message digest is {} of {} bytes, not SHA2_256 of 32 bytes",
@@ -163,25 +186,32 @@ fn verify_message(
             "the message signature is over {named}, not {subject} (a signature of another image)"
         ));
     }
-    Ok(key)
+    Ok(Checked {
+        key,
+        signature: message.signature.clone(),
+    })
 }
 
-/// The bytes a signature in `signed` is over, and the first signature:
-/// what a transparency log entry's body must match.
-pub(super) fn signed_content(carrier: &Carrier) -> Option<(Vec<u8>, Vec<u8>)> {
+/// What a carrier's signature is over, as a transparency log entry
+/// records it: a message signature's digest (checked to be SHA-256 by
+/// `verify_message` before any proof is), or a DSSE payload.
+pub(super) fn signed_content(carrier: &Carrier) -> Option<Signed<'_>> {
     match carrier {
         Carrier::Dsse(dsse)
         | Carrier::Bundle {
             content: BundleContent::Dsse(dsse),
             ..
-        } => Some((
-            dsse.signatures.first()?.clone(),
-            pae(&dsse.payload_type, &dsse.payload),
-        )),
+        } => Some(Signed::Dsse {
+            payload_type: &dsse.payload_type,
+            payload: &dsse.payload,
+        }),
         Carrier::Bundle {
             content: BundleContent::MessageSignature(message),
             ..
-        } => Some((message.signature.clone(), message.digest.clone())),
+        } => Some(Signed::Message {
+            algorithm: Hash::Sha256,
+            digest: &message.digest,
+        }),
         Carrier::Bare => None,
     }
 }

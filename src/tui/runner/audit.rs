@@ -28,6 +28,7 @@ pub async fn perform(
         &AuditOptions {
             keys: trust.keys,
             keyless: trust.keyless,
+            root: trust.root,
             notation: trust.notation,
             time_policy: trust.policy,
             ..AuditOptions::default()

@@ -295,7 +295,11 @@ fn check_keyless(ground: &Ground, differential: &mut Differential) {
         "--certificate-oidc-issuer",
         ISSUER,
     ];
-    let args = [&identity[..], &["--insecure-ignore-tlog"]].concat();
+    let args = [
+        &identity[..],
+        &["--insecure-ignore-sct", "--insecure-ignore-tlog"],
+    ]
+    .concat();
     let (json, _) = audit(d, &repo, &args);
     for tag in ["keyless", "keyless-payload"] {
         let found = row(&json, tag);

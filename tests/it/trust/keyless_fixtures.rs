@@ -311,6 +311,7 @@ pub fn keyless_args(root: &Path) -> Vec<String> {
     .chain([
         "--certificate-oidc-issuer",
         ISSUER,
+        "--insecure-ignore-sct",
         "--insecure-ignore-tlog",
     ])
     .map(str::to_owned)

@@ -261,6 +261,7 @@ fn a_keyless_bundle_needs_a_verified_time() {
         "dev@example\\.com",
         "--certificate-oidc-issuer",
         "https://issuer.example",
+        "--insecure-ignore-sct",
     ];
     let out = verify(d, &[&identity[..], &[file]].concat());
     assert_eq!(status(&out), 1);

@@ -171,7 +171,7 @@ fn row_cells(row: &ImageAudit) -> [String; AUDIT_COLUMNS.len()] {
         None => mark(row.sbom.signed),
     };
     let verification = match &row.verification {
-        Verification::Verified { key, time } => {
+        Verification::Verified { key, .. } => {
             // A key file's name and fingerprint (its directory is noise);
             // an identity (keyless, Notation) whole, its URLs intact.
             let key = match key.split_once(" (sha256:") {
@@ -180,7 +180,7 @@ fn row_cells(row: &ImageAudit) -> [String; AUDIT_COLUMNS.len()] {
                 }
                 _ => key.as_str(),
             };
-            format!("verified {key} · {time}")
+            format!("verified {key} · {}", row.verification.grounds())
         }
         Verification::Failed { reasons } => format!("failed: {}", reasons.join("; ")),
         Verification::Unverified => row.verdict(),

@@ -148,13 +148,19 @@ fn document_lines<'a>(app: &App, node: &'a Node, lines: &mut DetailText<'a>) {
 fn verdict_lines(app: &App, node: &Node, lines: &mut DetailText<'_>) {
     let verdict = node.digest().and_then(|digest| app.verdicts.get(&digest));
     match verdict {
-        Some(Verification::Verified { key, time }) => {
+        Some(Verification::Verified { key, time, root }) => {
             lines.push(field(
                 app,
                 "verification",
                 format!("verified by {}", escape_control(key)),
             ));
             lines.push(field(app, "time", escape_control(time).into_owned()));
+            let root = root.as_deref().unwrap_or("none (the key alone decided)");
+            lines.push(field(
+                app,
+                "trusted root",
+                escape_control(root).into_owned(),
+            ));
         }
         Some(Verification::Failed { reasons }) => {
             lines.push(field(app, "verification", "failed"));
