@@ -118,7 +118,12 @@ impl ContentCache {
 
     /// Keeps a manifest whose bytes were verified to hash to `digest`.
     pub fn keep_manifest(&self, place: &str, digest: &Digest, manifest: &Manifest) {
-        self.put(place, digest, Kind::Manifest, Entry::Manifest(manifest.clone()));
+        self.put(
+            place,
+            digest,
+            Kind::Manifest,
+            Entry::Manifest(manifest.clone()),
+        );
     }
 
     /// A blob that `place` served under `digest`, verified then.
