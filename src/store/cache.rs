@@ -48,7 +48,8 @@ struct Key {
 
 #[derive(Debug, Clone)]
 enum Entry {
-    Manifest(Manifest),
+    /// Shared: a hit hands out a clone, not the parsed fields again.
+    Manifest(Arc<Manifest>),
     Blob(Bytes),
 }
 
@@ -111,7 +112,7 @@ impl ContentCache {
     /// A manifest that `place` served under `digest`, verified then.
     pub fn manifest(&self, place: &str, digest: &Digest) -> Option<Manifest> {
         match self.get(place, digest, Kind::Manifest)? {
-            Entry::Manifest(manifest) => Some(manifest),
+            Entry::Manifest(manifest) => Some(Manifest::clone(&manifest)),
             Entry::Blob(_) => None,
         }
     }
@@ -122,7 +123,7 @@ impl ContentCache {
             place,
             digest,
             Kind::Manifest,
-            Entry::Manifest(manifest.clone()),
+            Entry::Manifest(Arc::new(manifest.clone())),
         );
     }
 
