@@ -150,7 +150,8 @@ impl GraphNode {
 
     /// Whether one of cosign's tags of this kind names it.
     pub fn has_cosign_tag(&self, kind: CosignTag) -> bool {
-        self.cosign_tags().any(|tag| CosignTag::of(tag) == Some(kind))
+        self.cosign_tags()
+            .any(|tag| CosignTag::of(tag) == Some(kind))
     }
 
     /// A label that tells signature bundles from attestation bundles and

@@ -107,7 +107,13 @@ pub async fn discover(
     };
     let subject_index = within_index.as_ref().map(|(_, index)| index);
     let listings = walk
-        .first_level(&subject, subject_listing, &platforms, &manifest, subject_index)
+        .first_level(
+            &subject,
+            subject_listing,
+            &platforms,
+            &manifest,
+            subject_index,
+        )
         .await;
     let mut pending = Vec::new();
     let mut platform_unfetched = vec![None; platforms.len()];

@@ -18,7 +18,11 @@ pub enum CosignTag {
 }
 
 impl CosignTag {
-    const ALL: [CosignTag; 3] = [CosignTag::Signature, CosignTag::Attestation, CosignTag::Sbom];
+    const ALL: [CosignTag; 3] = [
+        CosignTag::Signature,
+        CosignTag::Attestation,
+        CosignTag::Sbom,
+    ];
 
     pub fn suffix(self) -> &'static str {
         match self {

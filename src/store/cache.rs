@@ -48,7 +48,8 @@ struct Key {
 
 #[derive(Debug, Clone)]
 enum Entry {
-    Manifest(Manifest),
+    /// Shared: a hit hands out a clone, not the parsed fields again.
+    Manifest(Arc<Manifest>),
     Blob(Bytes),
 }
 
@@ -111,14 +112,19 @@ impl ContentCache {
     /// A manifest that `place` served under `digest`, verified then.
     pub fn manifest(&self, place: &str, digest: &Digest) -> Option<Manifest> {
         match self.get(place, digest, Kind::Manifest)? {
-            Entry::Manifest(manifest) => Some(manifest),
+            Entry::Manifest(manifest) => Some(Manifest::clone(&manifest)),
             Entry::Blob(_) => None,
         }
     }
 
     /// Keeps a manifest whose bytes were verified to hash to `digest`.
     pub fn keep_manifest(&self, place: &str, digest: &Digest, manifest: &Manifest) {
-        self.put(place, digest, Kind::Manifest, Entry::Manifest(manifest.clone()));
+        self.put(
+            place,
+            digest,
+            Kind::Manifest,
+            Entry::Manifest(Arc::new(manifest.clone())),
+        );
     }
 
     /// A blob that `place` served under `digest`, verified then.

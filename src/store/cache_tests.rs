@@ -48,7 +48,10 @@ fn stays_within_its_bytes_least_recently_used_first() {
         assert!(cache.blob("p", &digest_of(&blob(kept))).is_some(), "{kept}");
     }
     assert!(cache.stats().bytes <= 3 * (1000 + ENTRY_OVERHEAD));
-    let large = Bytes::from(vec![0u8; usize::try_from(MAX_CACHED_BLOB).expect("fits") + 1]);
+    let large = Bytes::from(vec![
+        0u8;
+        usize::try_from(MAX_CACHED_BLOB).expect("fits") + 1
+    ]);
     cache.keep_blob("p", &digest_of(&large), large.clone());
     assert!(cache.blob("p", &digest_of(&large)).is_none());
 }

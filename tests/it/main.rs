@@ -76,3 +76,4 @@ pub mod tui;
 pub mod vulns;
 mod vulns_vex;
 mod whole_graph;
+mod work_once;

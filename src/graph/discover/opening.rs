@@ -55,8 +55,11 @@ pub(super) async fn open(
             tags_then_listing.await,
         ),
         (None, Some(descriptor)) => {
-            let (manifest, rest) =
-                join(store.fetch_manifest(repository, reference), tags_then_listing).await;
+            let (manifest, rest) = join(
+                store.fetch_manifest(repository, reference),
+                tags_then_listing,
+            )
+            .await;
             (Ok(descriptor.clone()), manifest, rest)
         }
         (None, None) => {
@@ -70,7 +73,8 @@ pub(super) async fn open(
     };
     let (subject, manifest, mut warnings) =
         reconcile(store, repository, reference, subject?, manifest?).await?;
-    let subject_listing = subject_listing.filter(|_| early_digest.as_ref() == Some(&subject.digest));
+    let subject_listing =
+        subject_listing.filter(|_| early_digest.as_ref() == Some(&subject.digest));
     let (subject, manifest, within_index) =
         pick_platform(store, repository, options, subject, manifest).await?;
     let mut all_warnings = manifest.warnings.clone();
