@@ -8,6 +8,9 @@ mod completion;
 mod confirm;
 mod delete_plan;
 pub mod dialogs;
+mod doctor_open;
+#[cfg(test)]
+mod doctor_tests;
 mod files_open;
 #[cfg(test)]
 mod filter_tests;
