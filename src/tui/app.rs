@@ -7,6 +7,9 @@ mod children;
 mod completion;
 mod confirm;
 pub mod dialogs;
+mod doctor_open;
+#[cfg(test)]
+mod doctor_tests;
 mod files_open;
 #[cfg(test)]
 mod filter_tests;

@@ -81,7 +81,7 @@ impl App {
             Action::Refresh => self.refresh_selected(),
             Action::Audit => self.start_audit(),
             Action::Files => self.open_image_files(),
-            Action::Doctor => crate::tui::screens::doctor::open(self),
+            Action::Doctor => self.open_doctor(),
             Action::ExpandAll => self.expand_all_selected(),
             Action::ToggleDigestTags => {
                 let shown = self.tree.toggle_digest_tags();

@@ -5,16 +5,13 @@
 //! (outcome, id, summary); Enter unfolds what it asks, what it found and
 //! its evidence (`rows`, written once when the report arrives). A key runs
 //! it again; another runs it with the checks that write, once the user
-//! said yes (`keys`). `draw` lays it out; `task` is what the runner runs;
-//! `open` is where the graph opens it.
+//! said yes (`keys`). `draw` lays it out; `task` is what the runner runs.
+//! The graph opens it (`app::doctor_open`); `app::doctor_tests` test it.
 
 mod draw;
 mod keys;
-mod open;
 mod rows;
 mod task;
-#[cfg(test)]
-mod tests;
 
 use std::any::Any;
 use std::collections::BTreeSet;
@@ -24,7 +21,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-pub use open::open;
 pub use rows::CheckRow;
 pub use task::DoctorTask;
 

@@ -113,3 +113,45 @@ async fn on_olareg_the_repository_is_read_and_the_api_passes() {
     ui.settle().await;
     assert_eq!(status(&ui, CheckId::ReferrersApi), Some(Status::Pass));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checks_that_write_run_only_after_a_yes() {
+    let registry = Registry::olareg();
+    let _fixture = Fixture::seed(&registry);
+    let start = Start::reference(fixture::IMAGE_REPO, fixture::IMAGE_TAG);
+    let mut ui = ui_for(&registry, start);
+    ui.wait_for("the graph", |s| s.contains(fixture::SBOM_TYPE))
+        .await;
+    ui.settle().await;
+    ui.move_to(&NodeId::Registry);
+    run_doctor(&mut ui).await;
+    assert_eq!(status(&ui, CheckId::ManifestDelete), Some(Status::Skip));
+
+    // `W` asks; `n` leaves everything as it was.
+    ui.key(KeyCode::Char('W'));
+    let asked = ui.screen();
+    assert!(asked.contains("regscope-doctor/<random>"), "{asked}");
+    ui.key(KeyCode::Char('n'));
+    assert!(!ui.driver.app.is_animating(), "{}", ui.screen());
+    assert_eq!(status(&ui, CheckId::ManifestDelete), Some(Status::Skip));
+
+    ui.key(KeyCode::Char('W'));
+    ui.key(KeyCode::Char('y'));
+    let written = ui
+        .wait_for("the run that writes", |s| {
+            s.contains("with writes") && s.contains("left behind")
+        })
+        .await;
+    let doctor = ui.driver.app.screen::<DoctorScreen>().unwrap();
+    let report = doctor.report.as_ref().unwrap();
+    assert!(report.write, "{written}");
+    let scratch = report.repository.as_deref().unwrap_or_default();
+    assert!(scratch.starts_with("regscope-doctor/"), "{written}");
+    assert_eq!(status(&ui, CheckId::ManifestDelete), Some(Status::Pass));
+    assert_eq!(status(&ui, CheckId::SubjectHeader), Some(Status::Pass));
+    // olareg deletes manifests but not blobs: the screen names them.
+    assert!(
+        written.contains("left behind (the registry would not delete it): blob"),
+        "{written}"
+    );
+}

@@ -83,6 +83,27 @@ fn detail_lines(row: &CheckRow, width: u16) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// What a run that writes could not delete again, on the last line.
+fn left_behind(stayed: &[String]) -> Line<'static> {
+    if stayed.is_empty() {
+        return Line::styled(
+            " left behind: nothing (everything pushed was deleted again)",
+            Style::new().fg(Color::Green),
+        );
+    }
+    let items: Vec<String> = stayed
+        .iter()
+        .map(|item| escape_control(item).into_owned())
+        .collect();
+    Line::styled(
+        format!(
+            " left behind (the registry would not delete it): {}",
+            items.join(" · ")
+        ),
+        Style::new().fg(Color::Yellow),
+    )
+}
+
 impl DoctorView<'_> {
     fn head(&self) -> Line<'static> {
         let screen = self.screen;
@@ -247,10 +268,17 @@ impl Widget for DoctorView<'_> {
             .title(format!(" checks: {} ", screen.list.count_text()));
         let inner = block.inner(body);
         block.render(body, buf);
+        let left = screen
+            .report
+            .as_ref()
+            .and_then(|r| r.left_behind.as_deref())
+            .map(|stayed| hanging(left_behind(stayed), inner.width, 3))
+            .unwrap_or_default();
+        let room = usize::from(inner.height).saturating_sub(left.len()).max(1);
         let lines = if screen.report.is_none() {
             vec![self.waiting()]
         } else {
-            let mut lines = self.body(inner.width, usize::from(inner.height));
+            let mut lines = self.body(inner.width, room);
             if let Some(error) = &screen.error {
                 lines.insert(
                     0,
@@ -259,8 +287,10 @@ impl Widget for DoctorView<'_> {
                         Style::new().fg(Color::Red),
                     ),
                 );
-                lines.truncate(usize::from(inner.height));
+                lines.truncate(room);
             }
+            lines.resize(room, Line::raw(""));
+            lines.extend(left);
             lines
         };
         Paragraph::new(lines).render(inner, buf);

@@ -7,12 +7,12 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 
-use super::{DoctorMsg, DoctorRun, DoctorScreen};
 use crate::doctor::{Check, CheckId, Evidence, ReferrersModeName, Report, Status};
 use crate::store::ReferrersSupport;
 use crate::tui::app::{App, Session};
 use crate::tui::config::Config;
 use crate::tui::message::{Effect, Msg};
+use crate::tui::screens::doctor::{DoctorMsg, DoctorRun, DoctorScreen};
 
 fn app(support: ReferrersSupport) -> App {
     let session = Session {

@@ -3,14 +3,20 @@
 //! `regscope doctor REGISTRY/REPOSITORY` does). An OCI layout is not a
 //! registry: it is refused with the CLI's words.
 
-use super::DoctorScreen;
+use super::App;
 use crate::store::ReferrersSupport;
-use crate::tui::app::App;
 use crate::tui::message::Effect;
+use crate::tui::screens::doctor::DoctorScreen;
 use crate::tui::tree::NodeKind;
 
-/// The doctor key in the graph.
-pub fn open(app: &mut App) -> Vec<Effect> {
+impl App {
+    /// The doctor key in the graph.
+    pub(super) fn open_doctor(&mut self) -> Vec<Effect> {
+        open(self)
+    }
+}
+
+fn open(app: &mut App) -> Vec<Effect> {
     if app.session.referrers_support == ReferrersSupport::SubjectScan {
         app.complain("doctor checks registries; an OCI layout has nothing to ask");
         return Vec::new();
