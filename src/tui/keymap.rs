@@ -62,7 +62,7 @@ macro_rules! actions {
 }
 
 actions! {
-    Open, Browse, "open", ["enter"], "expand or collapse; load (on a layer: its files)";
+    Open, Browse, "open", ["enter"], "expand or collapse; load (on a layer: its files; on a scan: its findings)";
     Collapse, Browse, "collapse", ["left", "h"], "collapse, or go to the parent";
     Expand, Browse, "expand", ["right", "l"], "expand and load";
     SwitchPane, Browse, "switch_pane", ["tab", "backtab"], "switch between tree and detail";
@@ -85,6 +85,9 @@ actions! {
     GoToImage, Audit, "go_to_image", ["enter"], "go to the image in the graph (its tag's row)";
     Preview, Files, "preview", ["enter"], "preview the file (text, its first 64 KiB)";
     SaveFile, Files, "save_file", ["p"], "write the file to the download directory (again: replace a different file)";
+    Advisory, Vulns, "advisory", ["enter"], "the finding's advisory as the scan holds it (follows the selection)";
+    SortFindings, Vulns, "sort_findings", ["s"], "sort: by severity, package, id, VEX state";
+    ToggleSuppressed, Vulns, "toggle_suppressed", ["v"], "show or hide the findings VEX suppresses (dimmed, with why)";
     Up, List, "up", ["up", "k"], "move up";
     Down, List, "down", ["down", "j"], "move down";
     PageUp, List, "page_up", ["pageup", "ctrl-b"], "page up";

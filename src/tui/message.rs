@@ -77,6 +77,8 @@ pub enum Msg {
     Audit(super::screens::audit::AuditMsg),
     /// The files view's listing, preview or save reported.
     Files(super::screens::files::FilesMsg),
+    /// An image's scans and VEX were read and applied.
+    Vulns(super::screens::vulns::VulnsCollected),
     /// Completions of the path typed in the attach dialog.
     PathCompleted {
         typed: String,
@@ -172,6 +174,12 @@ pub enum Effect {
         save_to: Option<(PathBuf, bool)>,
     },
     CancelFiles,
+    /// Reads the scans and VEX attached to the image at `subject` (its
+    /// graph as the tree holds it), answering with `Msg::Vulns`.
+    CollectVulns {
+        subject: NodePath,
+        tree: Arc<crate::graph::ReferrerTree>,
+    },
     /// Lists what a typed path could complete to.
     CompletePath {
         typed: String,
@@ -276,6 +284,7 @@ impl Effect {
             | Effect::ListFiles { .. }
             | Effect::ReadLayerFile { .. }
             | Effect::CancelFiles
+            | Effect::CollectVulns { .. }
             | Effect::CompletePath { .. }
             | Effect::Browse { .. } => None,
         }

@@ -7,6 +7,7 @@ pub mod files;
 mod load;
 pub mod operations;
 pub mod progress;
+mod vulns;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -115,6 +116,15 @@ impl Runner {
             | Effect::ReadLayerFile { .. }
             | Effect::CancelFiles) => {
                 self.run_files(effect);
+                return;
+            }
+            Effect::CollectVulns { subject, tree } => {
+                tokio::spawn(vulns::collect(
+                    Arc::clone(&self.store),
+                    subject,
+                    tree,
+                    self.sender.clone(),
+                ));
                 return;
             }
             Effect::CompletePath { typed } => {

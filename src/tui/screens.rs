@@ -1,8 +1,9 @@
 //! The screens that cover the graph's panes, each a `Screen` (see
 //! `screen.rs` for what one is and how to add one): the audit table and
-//! the files view. They never reach into each other or into the graph's
+//! the files view, the findings table. They never reach into each other or into the graph's
 //! state; what they need from it comes when they are opened, and what
 //! they ask of it goes through `screen::Ask`.
 
 pub mod audit;
 pub mod files;
+pub mod vulns;

@@ -102,6 +102,9 @@ impl App {
             | Action::GoToImage
             | Action::Preview
             | Action::SaveFile
+            | Action::Advisory
+            | Action::SortFindings
+            | Action::ToggleSuppressed
             | Action::Close
             | Action::Yes
             | Action::No
