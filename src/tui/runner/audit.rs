@@ -30,6 +30,8 @@ pub async fn perform(
             keyless: trust.keyless,
             notation: trust.notation,
             time_policy: trust.policy,
+            // The table's VULNS column, as the CLI's audit reads them.
+            vulnerabilities: true,
             ..AuditOptions::default()
         },
         &mut on_event,
