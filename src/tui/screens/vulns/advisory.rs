@@ -1,7 +1,8 @@
 //! The advisory text a scan holds for one finding, laid out once when it
-//! is asked for: what the vulnerability is (title, description, link),
-//! where it is (package, versions), how severe and why, what VEX said of
-//! it (and any older statement that disagreed), and which scan said so.
+//! is asked for: what the vulnerability is (title, link), where it is
+//! (package, versions), how severe and why, what VEX said of it (and any
+//! older statement that disagreed), which scan said so, and last the
+//! description.
 
 use crate::text::escape_control;
 use crate::vuln::{AppliedFinding, AppliedVex, Report};
@@ -52,12 +53,13 @@ impl Advisory {
         if let Some(url) = &finding.url {
             push("link", url);
         }
+        vex_lines(report, applied, &mut push);
+        scan_lines(report, applied, &mut push);
+        // Last, as it is the longest: what a short terminal cuts.
         match &finding.description {
             Some(description) => push("description", description),
             None => push("description", "the scan holds none"),
         }
-        vex_lines(report, applied, &mut push);
-        scan_lines(report, applied, &mut push);
         Some(Advisory {
             finding: index,
             title: escape_control(&finding.id).into_owned(),

@@ -99,7 +99,7 @@ impl FindingsWidget<'_> {
     }
 
     fn row_line(row: &FindingRow, widths: &[usize], selected: bool) -> Line<'static> {
-        let mut spans = vec![Span::raw(" ")];
+        let mut spans = Vec::new();
         for (i, (text, width)) in row.cells.iter().zip(widths).enumerate() {
             if *width == 0 {
                 continue;
@@ -109,8 +109,10 @@ impl FindingsWidget<'_> {
                 0 => severity_style(row.severity),
                 _ => Style::new(),
             };
-            spans.push(Span::styled(cell(text, *width), style));
+            // A column of space on the left, as the panes have, and one
+            // between cells (what `fit` reserved).
             spans.push(Span::raw(" "));
+            spans.push(Span::styled(cell(text, *width), style));
         }
         let line = Line::from(spans);
         if selected {
@@ -140,22 +142,19 @@ impl FindingsWidget<'_> {
         // A column of space on the left, as the panes have.
         let widths = fit(&view.natural, usize::from(inner.width.saturating_sub(1)), 1);
         let header = Line::from(
-            std::iter::once(Span::raw(" "))
-                .chain(
-                    FINDING_COLUMNS
-                        .iter()
-                        .zip(&widths)
-                        .filter(|(_, w)| **w > 0)
-                        .flat_map(|(name, width)| {
-                            [
-                                Span::styled(
-                                    cell(name, *width),
-                                    Style::new().add_modifier(Modifier::BOLD),
-                                ),
-                                Span::raw(" "),
-                            ]
-                        }),
-                )
+            FINDING_COLUMNS
+                .iter()
+                .zip(&widths)
+                .filter(|(_, w)| **w > 0)
+                .flat_map(|(name, width)| {
+                    [
+                        Span::raw(" "),
+                        Span::styled(
+                            cell(name, *width),
+                            Style::new().add_modifier(Modifier::BOLD),
+                        ),
+                    ]
+                })
                 .collect::<Vec<_>>(),
         );
         let mut lines = vec![ellipsis(header, inner.width)];
