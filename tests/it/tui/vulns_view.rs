@@ -203,4 +203,41 @@ async fn a_scan_row_counts_after_vex_and_enter_opens_its_findings() {
             stable(screen)
         );
     }
+
+    // The audit table's VULNS column counts the same; an image without a
+    // scan says "-".
+    crate::support::fixture::push_image(
+        &oras,
+        dir.path(),
+        &registry.reference(&format!("{repo}:clean")),
+        "clean",
+        "linux",
+        "arm64",
+    );
+    let store = RemoteStore::new(registry.host(), ConnectOptions::default()).unwrap();
+    let start = Start::Repository(repo.to_owned());
+    let mut ui = Harness::with_store(Arc::new(store), None, start, 200, 30);
+    ui.wait_for("the tags", |s| s.contains("clean")).await;
+    ui.key(KeyCode::Char('A'));
+    ui.wait_for("the audit", |s| s.contains("images audited"))
+        .await;
+    let audit = ui.driver.app.audit().expect("the audit table");
+    let column = regscope::tui::screens::audit::AUDIT_COLUMNS
+        .iter()
+        .position(|c| *c == "VULNS")
+        .unwrap();
+    let mut cells: Vec<(String, String)> = audit
+        .rows
+        .iter()
+        .zip(&audit.cells)
+        .map(|(row, cells)| (row.tags.join(","), cells[column].clone()))
+        .collect();
+    cells.sort();
+    assert_eq!(
+        cells,
+        [
+            ("clean".to_owned(), "-".to_owned()),
+            ("v1".to_owned(), label.clone()),
+        ]
+    );
 }
