@@ -162,7 +162,7 @@ async fn a_scan_row_counts_after_vex_and_enter_opens_its_findings() {
         let vex_digest = view.report.vex[0].origin.manifest.short().to_owned();
         let stable = |screen: String| {
             screen
-                .replace(&registry.host(), "REGISTRY")
+                .replace(registry.host(), "REGISTRY")
                 .replace(&vex_digest, "VEX-DIGEST  ")
                 .replace(scan_digest.short(), "SCAN-DIGEST ")
                 .replace(&digest[7..19], "IMAGE-DIGEST")
