@@ -5,8 +5,8 @@
 use super::entry::FileEntry;
 use super::merge::{MergedView, merge};
 use super::{FilesOptions, LayerListing, list_layer};
-use crate::graph::choose_platform;
 use crate::graph::check_single_platform;
+use crate::graph::choose_platform;
 use crate::oci::{Descriptor, Manifest, PlatformSpec};
 use crate::ops::{CancellationToken, OpError, ProgressSink};
 use crate::store::Store;

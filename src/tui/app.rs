@@ -212,6 +212,10 @@ impl App {
                 }
                 self.route(msg)
             }
+            Msg::Vulns(collected) => {
+                crate::tui::screens::vulns::on_collected(self, collected);
+                Vec::new()
+            }
             Msg::PathCompleted { typed, completions } => {
                 self.on_path_completed(&typed, completions);
                 Vec::new()

@@ -62,7 +62,7 @@ macro_rules! actions {
 }
 
 actions! {
-    Open, Browse, "open", ["enter"], "expand or collapse; load (on a layer: its files)";
+    Open, Browse, "open", ["enter"], "expand or collapse; load (on a layer: its files; on a scan: its findings)";
     Collapse, Browse, "collapse", ["left", "h"], "collapse, or go to the parent";
     Expand, Browse, "expand", ["right", "l"], "expand and load";
     SwitchPane, Browse, "switch_pane", ["tab", "backtab"], "switch between tree and detail";
@@ -89,6 +89,9 @@ actions! {
     Unfold, Doctor, "unfold", ["enter", "space"], "unfold the check: what it asks, what it found, its evidence";
     RunAgain, Doctor, "run_again", ["r"], "run the checks again";
     RunWriting, Doctor, "run_writing", ["W"], "run again with the checks that write (asks first; a scratch repository)";
+    Advisory, Vulns, "advisory", ["enter"], "the finding's advisory as the scan holds it (follows the selection)";
+    SortFindings, Vulns, "sort_findings", ["s"], "sort: by severity, package, id, VEX state";
+    ToggleSuppressed, Vulns, "toggle_suppressed", ["v"], "show or hide the findings VEX suppresses (dimmed, with why)";
     Up, List, "up", ["up", "k"], "move up";
     Down, List, "down", ["down", "j"], "move down";
     PageUp, List, "page_up", ["pageup", "ctrl-b"], "page up";

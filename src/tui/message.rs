@@ -79,6 +79,8 @@ pub enum Msg {
     Files(super::screens::files::FilesMsg),
     /// A run of the doctor ended.
     Doctor(super::screens::doctor::DoctorMsg),
+    /// An image's scans and VEX were read and applied.
+    Vulns(super::screens::vulns::VulnsCollected),
     /// Completions of the path typed in the attach dialog.
     PathCompleted {
         typed: String,
@@ -180,6 +182,12 @@ pub enum Effect {
     Doctor(super::screens::doctor::DoctorRun),
     /// Stops a read-only run of the doctor (one that writes cleans up).
     CancelDoctor,
+    /// Reads the scans and VEX attached to the image at `subject` (its
+    /// graph as the tree holds it), answering with `Msg::Vulns`.
+    CollectVulns {
+        subject: NodePath,
+        tree: Arc<crate::graph::ReferrerTree>,
+    },
     /// Lists what a typed path could complete to.
     CompletePath {
         typed: String,
@@ -295,6 +303,7 @@ impl Effect {
             | Effect::CancelFiles
             | Effect::Doctor(_)
             | Effect::CancelDoctor
+            | Effect::CollectVulns { .. }
             | Effect::CompletePath { .. }
             | Effect::Browse { .. } => None,
         }

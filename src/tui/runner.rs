@@ -7,6 +7,7 @@ pub mod files;
 mod load;
 pub mod operations;
 pub mod progress;
+mod vulns;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -122,6 +123,15 @@ impl Runner {
             effect @ (Effect::Doctor(_) | Effect::CancelDoctor) => {
                 self.doctor
                     .steer(effect, &self.store, &self.connect, &self.sender);
+                return;
+            }
+            Effect::CollectVulns { subject, tree } => {
+                tokio::spawn(vulns::collect(
+                    Arc::clone(&self.store),
+                    subject,
+                    tree,
+                    self.sender.clone(),
+                ));
                 return;
             }
             Effect::CompletePath { typed } => {

@@ -34,4 +34,5 @@ mod state;
 mod terminal;
 mod terminal_actions;
 pub mod tmux;
+mod vulns_view;
 mod work_once;

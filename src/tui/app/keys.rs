@@ -106,6 +106,9 @@ impl App {
             | Action::Unfold
             | Action::RunAgain
             | Action::RunWriting
+            | Action::Advisory
+            | Action::SortFindings
+            | Action::ToggleSuppressed
             | Action::Close
             | Action::Yes
             | Action::No

@@ -155,6 +155,7 @@ impl App {
                 node.referrers = Some(attachments);
                 self.session.referrers_support = support;
                 effects.extend(self.rebuild_children(path));
+                effects.extend(crate::tui::screens::vulns::collect_when_ready(self, path));
             }
         }
         self.keep_selection_visible();

@@ -54,6 +54,9 @@ impl App {
                 if let Some(effects) = self.open_layer_files() {
                     return effects;
                 }
+                if let Some(effects) = crate::tui::screens::vulns::open_from_graph(self) {
+                    return effects;
+                }
                 let path = self.tree.selected().clone();
                 if self.tree.close(&path) {
                     return Vec::new();

@@ -14,6 +14,8 @@ pub enum Mode {
     Files,
     /// The doctor's report.
     Doctor,
+    /// The findings table of a scan.
+    Vulns,
     /// Every list and scrolled text: moving, paging, filtering.
     List,
     /// Views over the graph (the audit table, the files view, help,
@@ -36,6 +38,7 @@ impl Mode {
             Mode::Audit => &[Mode::Audit, Mode::View, Mode::List, Mode::Global],
             Mode::Files => &[Mode::Files, Mode::View, Mode::List, Mode::Global],
             Mode::Doctor => &[Mode::Doctor, Mode::View, Mode::List, Mode::Global],
+            Mode::Vulns => &[Mode::Vulns, Mode::View, Mode::List, Mode::Global],
             Mode::List | Mode::View => &[Mode::View, Mode::List, Mode::Global],
             Mode::Question => &[Mode::Question, Mode::List, Mode::Dialog, Mode::Global],
             Mode::Dialog => &[Mode::Dialog],
@@ -50,6 +53,7 @@ impl Mode {
             Mode::Audit => "in the audit table",
             Mode::Files => "in the files view",
             Mode::Doctor => "in the doctor's report",
+            Mode::Vulns => "in the findings table",
             Mode::List => "in every list",
             Mode::View => "in a view over the graph",
             Mode::Question => "in a yes/no question",

@@ -31,6 +31,8 @@ pub async fn perform(
             root: trust.root,
             notation: trust.notation,
             time_policy: trust.policy,
+            // The table's VULNS column, as the CLI's audit reads them.
+            vulnerabilities: true,
             ..AuditOptions::default()
         },
         &mut on_event,

@@ -99,6 +99,7 @@ pub(super) async fn perform(
         | Effect::CancelFiles
         | Effect::Doctor(_)
         | Effect::CancelDoctor
+        | Effect::CollectVulns { .. }
         | Effect::CompletePath { .. }
         | Effect::Browse { .. } => return Err(Failure::Other("not a job".to_owned())),
     };

@@ -109,6 +109,8 @@ pub struct Node {
     pub manifest_lines: Option<Arc<[Line<'static>]>>,
     /// Open the children as they arrive (the referrer graph, expanded).
     pub auto_expand: bool,
+    /// For a scan: its findings, read once the image's attachments were.
+    pub vulns: Option<Arc<crate::tui::screens::vulns::ScanFacts>>,
 }
 
 impl Node {
@@ -130,6 +132,7 @@ impl Node {
             preview: None,
             manifest_lines: None,
             auto_expand: false,
+            vulns: None,
         }
     }
 

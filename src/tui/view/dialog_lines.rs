@@ -84,7 +84,11 @@ fn delete_text(
     }
     let refused = plan.is_some_and(|p| p.refusal().is_some());
     let answer = if refused {
-        format!(" {}/{} closes", hint(app, Action::No), hint(app, Action::Cancel))
+        format!(
+            " {}/{} closes",
+            hint(app, Action::No),
+            hint(app, Action::Cancel)
+        )
     } else {
         format!(
             " {}/{} deletes · {}/{} keeps",

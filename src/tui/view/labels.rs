@@ -129,6 +129,12 @@ fn manifest_spans(app: &App, node: &Node, role: &ManifestRole) -> Vec<Span<'stat
             Style::new().fg(theme.kind(kind)),
         ));
     }
+    if let Some(facts) = &node.vulns {
+        spans.push(Span::styled(
+            format!("  {}", facts.label),
+            crate::tui::screens::vulns::label_style(&facts.summary),
+        ));
+    }
     // What people scan for first (kind, attachments, size), the
     // digest last: it is the longest and the pane may cut it.
     if let Some(count) = node.referrer_count().filter(|c| *c > 0) {

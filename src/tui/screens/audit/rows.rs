@@ -5,7 +5,7 @@ use crate::audit::{ImageAudit, Summary, Verification};
 use crate::tui::list::ListView;
 
 /// The table's columns, as the CLI's table names them where it has them.
-pub const AUDIT_COLUMNS: [&str; 11] = [
+pub const AUDIT_COLUMNS: [&str; 12] = [
     "REPOSITORY",
     "TAGS",
     "DIGEST",
@@ -14,6 +14,7 @@ pub const AUDIT_COLUMNS: [&str; 11] = [
     "SBOM SIGNED",
     "PROV",
     "SCAN",
+    "VULNS",
     "ATT",
     "NEWEST",
     "VERIFICATION",
@@ -209,6 +210,12 @@ fn row_cells(row: &ImageAudit) -> [String; AUDIT_COLUMNS.len()] {
         signed_sbom,
         mark(row.provenance),
         mark(row.scan),
+        // After VEX, as `regscope audit` counts them; "-" when no scan
+        // was read.
+        row.vulnerabilities
+            .as_ref()
+            .filter(|summary| summary.scans > 0)
+            .map_or_else(|| "-".to_owned(), crate::vuln::VulnSummary::label),
         row.other_attestations.to_string(),
         row.newest.clone().unwrap_or_else(|| "-".to_owned()),
         verification,
