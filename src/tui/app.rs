@@ -203,7 +203,7 @@ impl App {
                 Vec::new()
             }
             Msg::OperationDone { id, result } => self.on_operation_done(id, result),
-            msg @ (Msg::Audit(_) | Msg::Files(_)) => {
+            msg @ (Msg::Audit(_) | Msg::Files(_) | Msg::Diff(_)) => {
                 self.record_verdicts(&msg);
                 self.route(msg)
             }

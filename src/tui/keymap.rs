@@ -81,9 +81,12 @@ actions! {
     Audit, Browse, "audit", ["A"], "audit every tag of the repository (on the registry: all)";
     Files, Browse, "files", ["f"], "browse the image's files, layers merged (an index: this machine's platform)";
     Stop, Browse, "stop", ["esc"], "cancel the running pulls, copies, attaches and deletes";
+    MarkDiff, Browse, "mark_for_diff", ["space"], "mark the image for a diff (again: unmark it)";
+    DiffWithMark, Browse, "diff_with_mark", ["="], "compare the marked image with this one: the diff screen";
     Sort, Audit, "sort", ["s"], "sort: by tags, unsigned first, without SBOM first, newest attachment first";
     GoToImage, Audit, "go_to_image", ["enter"], "go to the image in the graph (its tag's row)";
     Preview, Files, "preview", ["enter"], "preview the file (text, its first 64 KiB)";
+    ToggleSection, Diff, "toggle_section", ["enter"], "open or fold the section (on an entry: fold it)";
     SaveFile, Files, "save_file", ["p"], "write the file to the download directory (again: replace a different file)";
     Up, List, "up", ["up", "k"], "move up";
     Down, List, "down", ["down", "j"], "move down";

@@ -77,6 +77,8 @@ pub enum Msg {
     Audit(super::screens::audit::AuditMsg),
     /// The files view's listing, preview or save reported.
     Files(super::screens::files::FilesMsg),
+    /// A diff progressed or ended.
+    Diff(super::screens::diff::DiffMsg),
     /// Completions of the path typed in the attach dialog.
     PathCompleted {
         typed: String,
@@ -172,6 +174,15 @@ pub enum Effect {
         save_to: Option<(PathBuf, bool)>,
     },
     CancelFiles,
+    /// Compares two images of the store (`crate::diff::diff`), answering
+    /// with `Msg::Diff`. The screen keeps `cancel` and cancels it when it
+    /// closes, so the runner keeps no table of diffs.
+    Diff {
+        id: u64,
+        left: super::screens::diff::DiffTarget,
+        right: super::screens::diff::DiffTarget,
+        cancel: crate::ops::CancellationToken,
+    },
     /// Lists what a typed path could complete to.
     CompletePath {
         typed: String,
@@ -276,6 +287,7 @@ impl Effect {
             | Effect::ListFiles { .. }
             | Effect::ReadLayerFile { .. }
             | Effect::CancelFiles
+            | Effect::Diff { .. }
             | Effect::CompletePath { .. }
             | Effect::Browse { .. } => None,
         }

@@ -3,6 +3,7 @@
 //! aborts the older task, so a slow answer never overwrites a fresh one.
 
 pub mod audit;
+pub mod diff;
 pub mod files;
 mod load;
 pub mod operations;
@@ -115,6 +116,21 @@ impl Runner {
             | Effect::ReadLayerFile { .. }
             | Effect::CancelFiles) => {
                 self.run_files(effect);
+                return;
+            }
+            Effect::Diff {
+                id,
+                left,
+                right,
+                cancel,
+            } => {
+                let request = diff::Request { id, left, right };
+                diff::spawn(
+                    Arc::clone(&self.store),
+                    request,
+                    self.sender.clone(),
+                    cancel,
+                );
                 return;
             }
             Effect::CompletePath { typed } => {

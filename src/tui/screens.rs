@@ -5,4 +5,5 @@
 //! they ask of it goes through `screen::Ask`.
 
 pub mod audit;
+pub mod diff;
 pub mod files;

@@ -9,6 +9,7 @@ mod copy;
 mod ctrl_c;
 mod detail_scroll;
 mod dialog_editing;
+mod diff_screen;
 mod expand_all;
 mod files_state;
 mod files_view;

@@ -81,6 +81,37 @@ impl App {
             Action::Refresh => self.refresh_selected(),
             Action::Audit => self.start_audit(),
             Action::Files => self.open_image_files(),
+            Action::MarkDiff => {
+                match crate::tui::screens::diff::mark::toggle_mark(
+                    &mut self.tree,
+                    &self.config.keymap,
+                ) {
+                    Ok(said) => self.say(said),
+                    Err(why) => self.complain(why),
+                }
+                Vec::new()
+            }
+            Action::DiffWithMark => {
+                let (id, page) = (
+                    self.next_id(),
+                    usize::from(self.areas.tree.height.saturating_sub(4)).max(1),
+                );
+                match crate::tui::screens::diff::mark::open_diff(
+                    &self.tree,
+                    &self.config.keymap,
+                    id,
+                    page,
+                ) {
+                    Ok((screen, effect)) => {
+                        self.push_screen(Box::new(screen));
+                        vec![effect]
+                    }
+                    Err(why) => {
+                        self.complain(why);
+                        Vec::new()
+                    }
+                }
+            }
             Action::ExpandAll => self.expand_all_selected(),
             Action::ToggleDigestTags => {
                 let shown = self.tree.toggle_digest_tags();
@@ -102,6 +133,7 @@ impl App {
             | Action::GoToImage
             | Action::Preview
             | Action::SaveFile
+            | Action::ToggleSection
             | Action::Close
             | Action::Yes
             | Action::No

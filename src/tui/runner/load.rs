@@ -97,6 +97,7 @@ pub(super) async fn perform(
         | Effect::ListFiles { .. }
         | Effect::ReadLayerFile { .. }
         | Effect::CancelFiles
+        | Effect::Diff { .. }
         | Effect::CompletePath { .. }
         | Effect::Browse { .. } => return Err(Failure::Other("not a job".to_owned())),
     };

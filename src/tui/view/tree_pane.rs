@@ -65,6 +65,9 @@ impl Widget for &TreePane<'_> {
                 spans.push(Span::styled("▶ ", Style::new().fg(Color::DarkGray)));
                 spans.push(Span::raw(escape_control(&id.name()).into_owned()));
             }
+            spans.extend(crate::tui::screens::diff::mark::mark_span(
+                &app.tree, &row.path,
+            ));
             let selected = row.path == *app.tree.selected();
             if selected {
                 // Dim parts would vanish on the highlight: lift them.
