@@ -58,7 +58,7 @@ async fn the_diff_screen_folded_open_and_its_help() {
         ui.move_to(&NodeId::tag("v1"));
         ui.key(KeyCode::Char(' '));
         let screen = ui.screen();
-        assert!(screen.contains("[marked for diff]"), "{screen}");
+        assert!(screen.contains("[marked] v1"), "{screen}");
         assert!(screen.contains("marked net-monitor:v1"), "{screen}");
         ui.go_to("plain:v1");
         ui.settle().await;
@@ -85,7 +85,14 @@ async fn the_diff_screen_folded_open_and_its_help() {
         ui.key(KeyCode::Esc);
         ui.key(KeyCode::Esc);
         assert!(ui.driver.app.screen::<DiffScreen>().is_none(), "Esc closes");
-        assert!(ui.screen().contains("[marked for diff]"), "the mark stays");
+        let mark = ui
+            .driver
+            .app
+            .tree
+            .diff_mark
+            .as_ref()
+            .expect("the mark stays");
+        assert_eq!(mark.target.name, "net-monitor:v1");
     }
 }
 

@@ -8,7 +8,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use super::{DiffScreen, Mark, Row};
 use crate::text::{escape_control, human_size};
@@ -20,7 +20,8 @@ use crate::tui::view::{footer, input_line};
 
 /// The screen over `area`.
 pub(super) fn draw(screen: &DiffScreen, area: Rect, buf: &mut Buffer, cx: &DrawCx<'_>) {
-    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    // Two lines: the summary of a diff with many kinds of change runs long.
+    let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
     let state = if screen.loading {
         let (done, total) = screen.progress;
         if total > 0 {
@@ -50,6 +51,7 @@ pub(super) fn draw(screen: &DiffScreen, area: Rect, buf: &mut Buffer, cx: &DrawC
         ),
         Span::styled(state, state_style),
     ]))
+    .wrap(Wrap { trim: false })
     .render(head, buf);
 
     let height = usize::from(body.height.saturating_sub(2)).max(1);

@@ -110,11 +110,11 @@ pub fn open_diff(
     Ok((screen, effect))
 }
 
-/// What the marked row shows after its label.
+/// What the marked row shows before its label.
 pub fn mark_span(tree: &Tree, path: &[NodeId]) -> Option<Span<'static>> {
     tree.diff_mark.as_ref().filter(|m| m.path == path)?;
     Some(Span::styled(
-        "  [marked for diff]",
+        "[marked] ",
         Style::new()
             .fg(Color::LightMagenta)
             .add_modifier(Modifier::BOLD),
