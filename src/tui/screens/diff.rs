@@ -206,6 +206,15 @@ impl DiffScreen {
     }
 }
 
+/// However the screen goes (closed, the app quitting, another registry
+/// browsed), the diff it waits for stops: the runner drives it on a
+/// blocking thread the runtime would otherwise wait for at exit.
+impl Drop for DiffScreen {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
 impl Screen for DiffScreen {
     fn mode(&self) -> Mode {
         Mode::Diff

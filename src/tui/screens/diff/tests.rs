@@ -194,6 +194,13 @@ fn closing_cancels_a_diff_under_way_and_reports_for_others_are_not_taken() {
     let asked = press(&mut screen, &config, KeyCode::Esc);
     assert_eq!(asked, vec![Ask::Close]);
     assert!(cancel.is_cancelled());
+
+    // A screen that goes without Esc (the app quits) stops its diff too.
+    let quit = CancellationToken::new();
+    let screen = DiffScreen::new(5, &target("a"), &target("b"), quit.clone(), 10);
+    assert!(!quit.is_cancelled());
+    drop(screen);
+    assert!(quit.is_cancelled());
 }
 
 /// A tree at `repository:v1`, selected.
