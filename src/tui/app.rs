@@ -205,7 +205,7 @@ impl App {
                 Vec::new()
             }
             Msg::OperationDone { id, result } => self.on_operation_done(id, result),
-            msg @ (Msg::Audit(_) | Msg::Files(_) | Msg::Doctor(_)) => {
+            msg @ (Msg::Audit(_) | Msg::Files(_) | Msg::Doctor(_) | Msg::Diff(_)) => {
                 self.record_verdicts(&msg);
                 if let Some(support) = crate::tui::screens::doctor::learned_support(&msg) {
                     self.session.referrers_support = support;

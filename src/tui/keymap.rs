@@ -82,9 +82,12 @@ actions! {
     Files, Browse, "files", ["f"], "browse the image's files, layers merged (an index: this machine's platform)";
     Doctor, Browse, "doctor", ["D"], "check what the registry really does, read-only (in a repository: reading it)";
     Stop, Browse, "stop", ["esc"], "cancel the running pulls, copies, attaches and deletes";
+    MarkDiff, Browse, "mark_for_diff", ["space"], "mark the image for a diff (again: unmark it)";
+    DiffWithMark, Browse, "diff_with_mark", ["="], "compare the marked image with this one: the diff screen";
     Sort, Audit, "sort", ["s"], "sort: by tags, unsigned first, without SBOM first, newest attachment first";
     GoToImage, Audit, "go_to_image", ["enter"], "go to the image in the graph (its tag's row)";
     Preview, Files, "preview", ["enter"], "preview the file (text, its first 64 KiB)";
+    ToggleSection, Diff, "toggle_section", ["enter"], "open or fold the section (on an entry: fold it)";
     SaveFile, Files, "save_file", ["p"], "write the file to the download directory (again: replace a different file)";
     Unfold, Doctor, "unfold", ["enter", "space"], "unfold the check: what it asks, what it found, its evidence";
     RunAgain, Doctor, "run_again", ["r"], "run the checks again";

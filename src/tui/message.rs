@@ -81,6 +81,8 @@ pub enum Msg {
     Doctor(super::screens::doctor::DoctorMsg),
     /// An image's scans and VEX were read and applied.
     Vulns(super::screens::vulns::VulnsCollected),
+    /// A diff progressed or ended.
+    Diff(super::screens::diff::DiffMsg),
     /// Completions of the path typed in the attach dialog.
     PathCompleted {
         typed: String,
@@ -187,6 +189,15 @@ pub enum Effect {
     CollectVulns {
         subject: NodePath,
         tree: Arc<crate::graph::ReferrerTree>,
+    },
+    /// Compares two images of the store (`crate::diff::diff`), answering
+    /// with `Msg::Diff`. The screen keeps `cancel` and cancels it when it
+    /// closes, so the runner keeps no table of diffs.
+    Diff {
+        id: u64,
+        left: super::screens::diff::DiffTarget,
+        right: super::screens::diff::DiffTarget,
+        cancel: crate::ops::CancellationToken,
     },
     /// Lists what a typed path could complete to.
     CompletePath {
@@ -304,6 +315,7 @@ impl Effect {
             | Effect::Doctor(_)
             | Effect::CancelDoctor
             | Effect::CollectVulns { .. }
+            | Effect::Diff { .. }
             | Effect::CompletePath { .. }
             | Effect::Browse { .. } => None,
         }

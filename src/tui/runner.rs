@@ -3,6 +3,7 @@
 //! aborts the older task, so a slow answer never overwrites a fresh one.
 
 pub mod audit;
+pub mod diff;
 pub mod files;
 mod load;
 pub mod operations;
@@ -132,6 +133,21 @@ impl Runner {
                     tree,
                     self.sender.clone(),
                 ));
+                return;
+            }
+            Effect::Diff {
+                id,
+                left,
+                right,
+                cancel,
+            } => {
+                let request = diff::Request { id, left, right };
+                diff::spawn(
+                    Arc::clone(&self.store),
+                    request,
+                    self.sender.clone(),
+                    cancel,
+                );
                 return;
             }
             Effect::CompletePath { typed } => {

@@ -12,6 +12,7 @@ mod ctrl_c;
 mod delete_marks;
 mod detail_scroll;
 mod dialog_editing;
+mod diff_screen;
 mod doctor_screen;
 mod expand_all;
 mod files_state;

@@ -82,6 +82,37 @@ impl App {
             Action::Audit => self.start_audit(),
             Action::Files => self.open_image_files(),
             Action::Doctor => self.open_doctor(),
+            Action::MarkDiff => {
+                match crate::tui::screens::diff::mark::toggle_mark(
+                    &mut self.tree,
+                    &self.config.keymap,
+                ) {
+                    Ok(said) => self.say(said),
+                    Err(why) => self.complain(why),
+                }
+                Vec::new()
+            }
+            Action::DiffWithMark => {
+                let (id, page) = (
+                    self.next_id(),
+                    usize::from(self.areas.tree.height.saturating_sub(4)).max(1),
+                );
+                match crate::tui::screens::diff::mark::open_diff(
+                    &self.tree,
+                    &self.config.keymap,
+                    id,
+                    page,
+                ) {
+                    Ok((screen, effect)) => {
+                        self.push_screen(Box::new(screen));
+                        vec![effect]
+                    }
+                    Err(why) => {
+                        self.complain(why);
+                        Vec::new()
+                    }
+                }
+            }
             Action::ExpandAll => self.expand_all_selected(),
             Action::ToggleDigestTags => {
                 let shown = self.tree.toggle_digest_tags();
@@ -109,6 +140,7 @@ impl App {
             | Action::Advisory
             | Action::SortFindings
             | Action::ToggleSuppressed
+            | Action::ToggleSection
             | Action::Close
             | Action::Yes
             | Action::No

@@ -16,6 +16,8 @@ pub enum Mode {
     Doctor,
     /// The findings table of a scan.
     Vulns,
+    /// The diff of two images.
+    Diff,
     /// Every list and scrolled text: moving, paging, filtering.
     List,
     /// Views over the graph (the audit table, the files view, help,
@@ -39,6 +41,7 @@ impl Mode {
             Mode::Files => &[Mode::Files, Mode::View, Mode::List, Mode::Global],
             Mode::Doctor => &[Mode::Doctor, Mode::View, Mode::List, Mode::Global],
             Mode::Vulns => &[Mode::Vulns, Mode::View, Mode::List, Mode::Global],
+            Mode::Diff => &[Mode::Diff, Mode::View, Mode::List, Mode::Global],
             Mode::List | Mode::View => &[Mode::View, Mode::List, Mode::Global],
             Mode::Question => &[Mode::Question, Mode::List, Mode::Dialog, Mode::Global],
             Mode::Dialog => &[Mode::Dialog],
@@ -54,6 +57,7 @@ impl Mode {
             Mode::Files => "in the files view",
             Mode::Doctor => "in the doctor's report",
             Mode::Vulns => "in the findings table",
+            Mode::Diff => "in the diff",
             Mode::List => "in every list",
             Mode::View => "in a view over the graph",
             Mode::Question => "in a yes/no question",

@@ -100,6 +100,7 @@ pub(super) async fn perform(
         | Effect::Doctor(_)
         | Effect::CancelDoctor
         | Effect::CollectVulns { .. }
+        | Effect::Diff { .. }
         | Effect::CompletePath { .. }
         | Effect::Browse { .. } => return Err(Failure::Other("not a job".to_owned())),
     };
