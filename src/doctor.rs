@@ -11,6 +11,7 @@
 
 mod basics;
 mod content;
+mod evidence_line;
 mod listing;
 mod prober;
 mod referrers;

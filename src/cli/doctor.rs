@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use color_eyre::eyre::{Result, bail};
 
 use super::commands::print_stdout;
-use crate::doctor::{DoctorOptions, Evidence, ReferrersModeName, Report, run};
+use crate::doctor::{DoctorOptions, ReferrersModeName, Report, run};
 use crate::store::remote::{ConnectOptions, RemoteStore};
 use crate::target::Spec;
 use crate::text::escape_control;
@@ -105,7 +105,7 @@ pub fn to_table(report: &Report) -> String {
             escape_control(&check.summary)
         );
         for evidence in &check.evidence {
-            let _ = writeln!(out, "{:<width$}        {}", "", evidence_line(evidence));
+            let _ = writeln!(out, "{:<width$}        {}", "", evidence.line());
         }
     }
     if let Some(stayed) = &report.left_behind {
@@ -121,31 +121,10 @@ pub fn to_table(report: &Report) -> String {
     out
 }
 
-/// `GET /v2/ → 200, header: value, 2 bytes (note)`.
-fn evidence_line(evidence: &Evidence) -> String {
-    let mut line = format!("{} → ", escape_control(&evidence.request));
-    match evidence.status {
-        Some(status) => {
-            let _ = write!(line, "{status}");
-        }
-        None => line.push_str("no answer"),
-    }
-    for (name, value) in &evidence.headers {
-        let _ = write!(line, ", {name}: {}", escape_control(value));
-    }
-    if let Some(size) = evidence.body_size {
-        let _ = write!(line, ", {size} bytes");
-    }
-    if let Some(note) = &evidence.note {
-        let _ = write!(line, " ({})", escape_control(note));
-    }
-    line
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doctor::{Check, CheckId, Status};
+    use crate::doctor::{Check, CheckId, Evidence, Status};
 
     #[test]
     fn registry_text_is_escaped_in_the_table() {

@@ -4,9 +4,7 @@
 //! does, each request and what came back). Registry text is escaped here,
 //! so a frame only lays it out.
 
-use std::fmt::Write as _;
-
-use crate::doctor::{Check, CheckId, Evidence, ReferrersModeName, Report, Status};
+use crate::doctor::{Check, CheckId, ReferrersModeName, Report, Status};
 use crate::text::escape_control;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +28,7 @@ impl CheckRow {
             detail.push(("evidence", "none: no request was sent".to_owned()));
         }
         for evidence in &check.evidence {
-            detail.push(("evidence", evidence_line(evidence)));
+            detail.push(("evidence", evidence.line()));
         }
         CheckRow {
             id: check.id,
@@ -84,25 +82,4 @@ pub fn mode_text(mode: ReferrersModeName) -> &'static str {
         ReferrersModeName::Api => "API",
         ReferrersModeName::Fallback => "fallback tags (sha256-<hex>)",
     }
-}
-
-/// `GET /v2/ → 200, header: value, 2 bytes (note)`, escaped.
-fn evidence_line(evidence: &Evidence) -> String {
-    let mut line = format!("{} → ", escape_control(&evidence.request));
-    match evidence.status {
-        Some(status) => {
-            let _ = write!(line, "{status}");
-        }
-        None => line.push_str("no answer"),
-    }
-    for (name, value) in &evidence.headers {
-        let _ = write!(line, ", {name}: {}", escape_control(value));
-    }
-    if let Some(size) = evidence.body_size {
-        let _ = write!(line, ", {size} bytes");
-    }
-    if let Some(note) = &evidence.note {
-        let _ = write!(line, " ({})", escape_control(note));
-    }
-    line
 }
