@@ -59,10 +59,16 @@ fn add_referrer(parent: &mut TextNode, node: &GraphNode) {
         }
     }
     if let Some(unfetched) = &node.unfetched {
-        // Nothing was read: whether it names its subject, or matches its
-        // digest, is unknown, not "unlinked".
+        // Nothing was read: whether it names its subject is unknown, not
+        // "unlinked". A manifest that is there but unreadable (its bytes
+        // hash to another digest) keeps the mark that only the registry
+        // named that digest.
         line.push(' ');
         line.push_str(&unfetched.label());
+        if !unfetched.is_missing() && !digest_verified(node) {
+            line.push(' ');
+            line.push_str(UNVERIFIED_DIGEST);
+        }
     } else {
         // cosign's tags and BuildKit's entries attach by name or place:
         // copy and delete take them although their manifests name no subject.
