@@ -75,7 +75,7 @@ fn app() -> App {
         scratch_note: None,
         log_path: None,
     };
-    let mut app = App::new(session, Config::defaults(), regscope::tui::view::MEASURE);
+    let mut app = App::new(session, Config::defaults());
     app.resize(Rect::new(0, 0, WIDTH, HEIGHT));
     app
 }
@@ -91,18 +91,20 @@ fn app_with_sbom(tags: usize, sbom: Bytes) -> App {
         NodeId::repository("app"),
         NodeId::tag("sbom"),
     ];
-    app.tree
+    let graph = app.graph_mut();
+    graph
+        .tree
         .set_children(&root, vec![NodeId::repository("app")]);
-    app.tree.node_mut(&root).unwrap().listing.status = Status::Done;
+    graph.tree.node_mut(&root).unwrap().listing.status = Status::Done;
     let mut repo_node = Node::new(NodeKind::Repository {
         name: "app".to_owned(),
     });
     repo_node.listing.status = Status::Done;
-    app.tree.insert_missing(repo.clone(), repo_node);
+    graph.tree.insert_missing(repo.clone(), repo_node);
     let tag_ids = std::iter::once(NodeId::tag("sbom"))
         .chain((0..tags).map(|i| NodeId::tag(format!("v{i}"))))
         .collect();
-    app.tree.set_children(&repo, tag_ids);
+    graph.tree.set_children(&repo, tag_ids);
     let mut node = Node::new(NodeKind::Manifest {
         repository: "app".to_owned(),
         reference: "sbom".to_owned(),
@@ -120,11 +122,11 @@ fn app_with_sbom(tags: usize, sbom: Bytes) -> App {
         "laying out the SBOM when it arrives (once): {:.1} ms",
         started.elapsed().as_secs_f64() * 1e3
     );
-    app.tree.insert_missing(tag.clone(), node);
-    app.tree.open(&root);
-    app.tree.open(&repo);
-    app.tree.select(tag);
-    app.keep_selection_visible();
+    graph.tree.insert_missing(tag.clone(), node);
+    graph.tree.open(&root);
+    graph.tree.open(&repo);
+    graph.tree.select(tag);
+    graph.keep_selection_visible();
     app
 }
 
@@ -149,8 +151,8 @@ fn frames(c: &mut Criterion) {
         });
     });
 
-    app.focus = Focus::Detail;
-    app.detail_scroll = 10_000;
+    app.graph_mut().focus = Focus::Detail;
+    app.graph_mut().detail_scroll = 10_000;
     c.bench_function("frame, 16 MiB SBOM scrolled 10 000 lines", |b| {
         b.iter(|| {
             terminal
@@ -158,8 +160,8 @@ fn frames(c: &mut Criterion) {
                 .unwrap();
         });
     });
-    app.detail_scroll = 0;
-    app.detail_search = "number-7".to_owned();
+    app.graph_mut().detail_scroll = 0;
+    app.graph_mut().detail_search = "number-7".to_owned();
     c.bench_function("frame, 16 MiB SBOM searched", |b| {
         b.iter(|| {
             terminal
@@ -176,7 +178,8 @@ fn frames(c: &mut Criterion) {
                 .unwrap();
         });
     });
-    app.tree
+    app.graph_mut()
+        .tree
         .select(vec![NodeId::Registry, NodeId::repository("app")]);
     app.update(key('/'));
     let mut typed = 0u32;

@@ -26,6 +26,7 @@ pub(super) async fn remove(
         &reference,
         args.with_referrers,
         !args.no_cosign_tags,
+        None,
     )
     .await
     .wrap_err_with(|| format!("cannot plan deleting {}", args.reference))?;

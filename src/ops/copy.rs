@@ -4,6 +4,7 @@
 //! transfers run in parallel (bounded) and stream; digests never change
 //! because the raw bytes are pushed as they were fetched.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Mutex;
 
@@ -15,7 +16,7 @@ use transfer::copy_batch;
 
 mod chains;
 mod transfer;
-use crate::graph::{DiscoverOptions, GraphNode, discover, select_platform};
+use crate::graph::{DiscoverOptions, GraphNode, ReferrerTree, discover, select_platform};
 use crate::oci::{Descriptor, Digest, Manifest, PlatformSpec};
 use crate::store::Store;
 
@@ -37,6 +38,11 @@ pub struct CopyOptions {
     /// `regctl image copy --digest-tags` does; off leaves those out.
     pub cosign_tags: bool,
     pub concurrency: usize,
+    /// The root's whole referrer graph when the caller holds it already
+    /// (the TUI's tree, expanded all the way): the copy then reads neither
+    /// the root nor its graph again. Used only when it names the digest
+    /// `reference` is and no platform is picked.
+    pub known_graph: Option<std::sync::Arc<ReferrerTree>>,
 }
 
 impl Default for CopyOptions {
@@ -48,6 +54,7 @@ impl Default for CopyOptions {
             platform: None,
             cosign_tags: true,
             concurrency: DEFAULT_COPY_CONCURRENCY,
+            known_graph: None,
         }
     }
 }
@@ -137,10 +144,15 @@ async fn copy_graph(
     options: &CopyOptions,
 ) -> Result<Descriptor, OpError> {
     let (source, source_repo, progress) = (ends.source, ends.source_repo, ends.progress);
+    let known = options.known_graph.as_deref().filter(|known| {
+        options.referrers
+            && options.platform.is_none()
+            && known.subject.digest.to_string() == reference
+    });
     // The tag list (where cosign's tags are found) is read while the root
     // is, so discovering its referrers starts as soon as the root is here.
     let list_tags = async {
-        if !options.referrers {
+        if !options.referrers || known.is_some() {
             return None;
         }
         let mut tags = Vec::new();
@@ -151,7 +163,13 @@ async fn copy_graph(
                 .map(|()| tags),
         )
     };
-    let (root, tags) = join(source.fetch_manifest(source_repo, reference), list_tags).await;
+    let fetch_root = async {
+        match known {
+            Some(known) => Ok(known.manifest.clone()),
+            None => source.fetch_manifest(source_repo, reference).await,
+        }
+    };
+    let (root, tags) = join(fetch_root, list_tags).await;
     let mut root = root?;
     if let Some(platform) = &options.platform
         && root.is_index()
@@ -185,7 +203,9 @@ async fn copy_graph(
     };
     let root_digest = root.digest().to_string();
     let find_referrers = async {
-        if options.referrers {
+        if let Some(known) = known {
+            Some(Ok(Cow::Borrowed(known)))
+        } else if options.referrers {
             Some(
                 discover(
                     source,
@@ -199,7 +219,8 @@ async fn copy_graph(
                         ..DiscoverOptions::default()
                     },
                 )
-                .await,
+                .await
+                .map(Cow::Owned),
             )
         } else {
             None

@@ -4,7 +4,7 @@
 //! subject) are ever planned.
 
 use super::{CancellationToken, OpError, Progress, ProgressSink, report};
-use crate::graph::{DiscoverOptions, FoundBy, GraphNode, discover};
+use crate::graph::{DiscoverOptions, FoundBy, GraphNode, ReferrerTree, discover};
 use crate::oci::{Descriptor, Digest};
 use crate::store::Store;
 
@@ -47,13 +47,16 @@ impl DeletePlan {
 /// Works out what deleting `reference` would remove: with referrers, every
 /// attachment the graph's one answer gives (cosign's tags and an index's
 /// platforms' attachments included); `cosign_tags: false` leaves what only
-/// cosign's tags attach.
+/// cosign's tags attach. `known_graph` is that answer when the caller holds
+/// it already, whole (the TUI's tree, expanded): used only when it names
+/// the digest `reference` is, and then nothing is discovered again.
 pub async fn plan_delete(
     store: &dyn Store,
     repository: &str,
     reference: &str,
     with_referrers: bool,
     cosign_tags: bool,
+    known_graph: Option<&ReferrerTree>,
 ) -> Result<DeletePlan, OpError> {
     let mut plan = DeletePlan {
         repository: repository.to_owned(),
@@ -67,7 +70,11 @@ pub async fn plan_delete(
         max_depth: (!with_referrers).then_some(1),
         ..DiscoverOptions::default()
     };
-    let tree = match discover(store, repository, reference, &options).await {
+    let found = match known_graph.filter(|known| known.subject.digest.to_string() == reference) {
+        Some(known) => Ok(known.clone()),
+        None => discover(store, repository, reference, &options).await,
+    };
+    let tree = match found {
         Ok(tree) => tree,
         // Without referrers the plan is the subject alone; when its
         // attachments cannot be listed the caller still gets it, warned.

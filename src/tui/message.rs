@@ -12,6 +12,7 @@ use crate::ops::{AttachOptions, DeletePlan, PlatformChoice, PullSelect};
 use crate::store::ReferrersSupport;
 use crate::tui::failure::Failure;
 use crate::tui::preview::{Preview, PreviewKind};
+use crate::tui::screens::prompt::PromptKind;
 
 pub use crate::tui::tree::NodePath;
 
@@ -77,10 +78,18 @@ pub enum Msg {
     Audit(super::screens::audit::AuditMsg),
     /// The files view's listing, preview or save reported.
     Files(super::screens::files::FilesMsg),
+    /// What one screen tells those below it, through the router.
+    Notice(Notice),
     /// Completions of the path typed in the attach dialog.
     PathCompleted {
         typed: String,
         completions: Vec<String>,
+    },
+    /// The file the attach dialog names is there and can be read, or why
+    /// not.
+    FileChecked {
+        path: PathBuf,
+        result: Result<(), String>,
     },
     /// Another registry or layout (`g`) was opened and answered, or could
     /// not be reached; the driver switches to it only on `Ok`.
@@ -93,6 +102,27 @@ pub enum Msg {
         what: String,
         result: Result<&'static str, String>,
     },
+}
+
+/// What one screen tells the others (handed down the stack by the router
+/// until one takes it), or the router tells them when an operation ends.
+#[derive(Debug, Clone)]
+pub enum Notice {
+    /// Show this tag or digest in the graph; `None`: the repository's
+    /// tags alone.
+    GoTo {
+        repository: String,
+        reference: Option<String>,
+    },
+    /// Load again what an operation changed: a list, or a subject's
+    /// referrers.
+    Reload(NodePath),
+    /// These manifests were deleted: their rows go.
+    Deleted(Vec<Digest>),
+    /// The plan of the delete operation `id`, for its dialog.
+    DeletePlanned { id: u64, plan: Box<DeletePlan> },
+    /// What is typed in a prompt changed (a cancelled prompt: empty).
+    Typed { prompt: PromptKind, text: String },
 }
 
 #[derive(Debug, Clone)]
@@ -176,6 +206,11 @@ pub enum Effect {
     CompletePath {
         typed: String,
     },
+    /// Checks that a file to attach is there and can be read: a regular
+    /// file that opens, or a directory that lists.
+    CheckFile {
+        path: PathBuf,
+    },
     /// Browse another registry (`host[:port]`, `host/repo[:tag]`) or
     /// layout (`oci:DIR`) instead: the driver opens its store and starts
     /// the app afresh there.
@@ -217,10 +252,15 @@ pub enum OperationRequest {
         reference: String,
         destination: CopyDestination,
         tag: Option<String>,
+        /// The whole graph below the image when the tree holds all of it,
+        /// so the copy discovers nothing again.
+        known_graph: Option<Arc<crate::graph::ReferrerTree>>,
     },
     PlanDelete {
         repository: String,
         reference: String,
+        /// As for a copy: the whole graph, when the tree holds it.
+        known_graph: Option<Arc<crate::graph::ReferrerTree>>,
     },
     Delete {
         plan: Box<DeletePlan>,
@@ -277,6 +317,7 @@ impl Effect {
             | Effect::ReadLayerFile { .. }
             | Effect::CancelFiles
             | Effect::CompletePath { .. }
+            | Effect::CheckFile { .. }
             | Effect::Browse { .. } => None,
         }
     }

@@ -24,6 +24,7 @@ mod pictures;
 mod registry;
 mod replace;
 mod runner;
+mod screen_snapshots;
 mod small_snapshots;
 mod snapshots;
 mod state;

@@ -98,6 +98,7 @@ pub(super) async fn perform(
         | Effect::ReadLayerFile { .. }
         | Effect::CancelFiles
         | Effect::CompletePath { .. }
+        | Effect::CheckFile { .. }
         | Effect::Browse { .. } => return Err(Failure::Other("not a job".to_owned())),
     };
     result.map_err(Failure::from)

@@ -7,13 +7,13 @@ use super::{
 };
 use crate::oci::media_type::ArtifactKind;
 use crate::text::escape_control;
-use crate::tui::app::App;
 use crate::tui::preview::{json, note};
 use crate::tui::tree::{Node, Status};
+use crate::tui::view::AppView;
 use crate::tui::view::labels;
 
 pub(super) fn manifest_lines<'a>(
-    app: &App,
+    app: &AppView<'_>,
     node: &'a Node,
     repository: &str,
     lines: &mut DetailText<'a>,
@@ -104,7 +104,7 @@ pub(super) fn manifest_lines<'a>(
 }
 
 /// An SBOM's or a signature's document, read without verifying it.
-fn document_lines<'a>(app: &App, node: &'a Node, lines: &mut DetailText<'a>) {
+fn document_lines<'a>(app: &AppView<'_>, node: &'a Node, lines: &mut DetailText<'a>) {
     let attestation = node.is_attestation();
     match node.artifact_kind() {
         Some(ArtifactKind::Sbom) => {

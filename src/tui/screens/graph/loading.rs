@@ -3,23 +3,24 @@
 //! children (platforms, referrer groups, config, layers) are rebuilt from
 //! what is known, keeping the state of children that already existed.
 
-use super::App;
+use super::Graph;
 use crate::oci::Descriptor;
 use crate::oci::media_type::{self as mt, ArtifactKind};
 use crate::tui::failure::Failure;
 use crate::tui::message::{Effect, JobKey, JobKind, Loaded, NodePath};
 use crate::tui::preview::{PREVIEW_LIMIT, PreviewKind};
+use crate::tui::screen::{Ask, Cx};
 use crate::tui::tree::NodeId;
 use crate::tui::tree::{ManifestRole, Node, NodeKind, Slot, Status};
 
 /// The descriptor whose bytes the detail pane previews for a node.
-pub fn preview_descriptor(node: &Node) -> Option<Descriptor> {
+pub(super) fn preview_descriptor(node: &Node) -> Option<Descriptor> {
     preview_request(node).map(|(descriptor, _)| descriptor)
 }
 
 /// The descriptor whose bytes the detail pane previews for a node, and how
 /// they are to be read when they arrive.
-pub fn preview_request(node: &Node) -> Option<(Descriptor, PreviewKind)> {
+pub(super) fn preview_request(node: &Node) -> Option<(Descriptor, PreviewKind)> {
     match &node.kind {
         NodeKind::Blob { .. } => node
             .descriptor
@@ -67,7 +68,7 @@ fn slot_mut(node: &mut Node, kind: JobKind) -> &mut Slot {
     }
 }
 
-impl App {
+impl Graph {
     /// Whether `job` is still the newest request of its node and kind.
     fn is_current(&mut self, job: &JobKey) -> bool {
         self.tree
@@ -95,6 +96,7 @@ impl App {
         &mut self,
         job: &JobKey,
         result: Result<Loaded, Failure>,
+        cx: &mut Cx<'_>,
     ) -> Vec<Effect> {
         if !self.is_current(job) {
             return Vec::new();
@@ -111,7 +113,7 @@ impl App {
             {
                 // A tag that does not exist is no row: say so where the
                 // user looks, and keep nothing that a reload would show.
-                self.complain(failure.to_string());
+                cx.complain(failure.to_string());
                 self.forget(path);
                 return self.selection_effects();
             }
@@ -124,7 +126,7 @@ impl App {
                 let refused = failure.is_refused_login().then(|| failure.to_string());
                 slot_mut(node, job.kind).status = Status::Failed(failure);
                 if let Some(sentence) = refused {
-                    self.complain(sentence);
+                    cx.complain(sentence);
                 }
                 return Vec::new();
             }
@@ -153,7 +155,7 @@ impl App {
                 support,
             } => {
                 node.referrers = Some(attachments);
-                self.session.referrers_support = support;
+                cx.ask(Ask::Learned(support));
                 effects.extend(self.rebuild_children(path));
             }
         }
@@ -189,13 +191,13 @@ impl App {
     }
 
     /// Expands the whole graph below the selection.
-    pub(super) fn expand_all_selected(&mut self) -> Vec<Effect> {
+    pub(super) fn expand_all_selected(&mut self, cx: &mut Cx<'_>) -> Vec<Effect> {
         let path = self.tree.selected().clone();
         let Some(node) = self.tree.node_mut(&path) else {
             return Vec::new();
         };
         if !matches!(node.kind, NodeKind::Manifest { .. }) {
-            self.say("expand all works on a manifest");
+            cx.say("expand all works on a manifest");
             return Vec::new();
         }
         node.auto_expand = true;

@@ -1,12 +1,13 @@
 //! Starting loads: one effect per node and kind, with a generation that
 //! lets newer requests supersede older ones; and copying to the clipboard.
 
-use super::App;
+use super::Graph;
 use crate::tui::message::{Effect, JobKey, JobKind};
+use crate::tui::screen::Cx;
 use crate::tui::tree::NodeId;
 use crate::tui::tree::{ManifestRole, NodeKind, Status};
 
-impl App {
+impl Graph {
     /// Starts (or restarts, superseding) one load of a node. Returns no
     /// effect when the node cannot have that load.
     pub(super) fn start_job(&mut self, path: &[NodeId], kind: JobKind) -> Option<Effect> {
@@ -114,17 +115,17 @@ impl App {
     }
 
     /// `y` copies the digest, `Y` the full `registry/repo@digest`.
-    pub(super) fn copy_selected(&mut self, full: bool) -> Vec<Effect> {
+    pub(super) fn copy_selected(&mut self, full: bool, cx: &mut Cx<'_>) -> Vec<Effect> {
         let Some(node) = self.selected_node() else {
             return Vec::new();
         };
         let Some(digest) = node.digest() else {
-            self.complain("nothing to copy here: select a manifest or blob (Enter loads a tag)");
+            cx.complain("nothing to copy here: select a manifest or blob (Enter loads a tag)");
             return Vec::new();
         };
         let (what, text) = match (full, node.repository()) {
             (true, Some(repository)) => {
-                let text = format!("{}/{repository}@{digest}", self.session.registry);
+                let text = format!("{}/{repository}@{digest}", cx.session.registry);
                 (text.clone(), text)
             }
             _ => (digest.to_string(), digest.to_string()),

@@ -5,16 +5,17 @@
 //! opening gets a new id, so reports for a view that was closed or
 //! replaced are dropped.
 
-use super::App;
+use super::Graph;
 use crate::oci::Descriptor;
 use crate::tui::message::Effect;
+use crate::tui::screen::{Ask, Cx};
 use crate::tui::screens::files::FilesView;
 use crate::tui::tree::node::{BlobRole, NodeKind};
 
-impl App {
+impl Graph {
     /// Enter on a layer row: that layer's files.
-    pub(super) fn open_layer_files(&mut self) -> Option<Vec<Effect>> {
-        let node = self.selected_node()?;
+    pub(super) fn open_layer_files(&mut self, cx: &mut Cx<'_>) -> Option<Vec<Effect>> {
+        let node = self.tree.selected_node()?;
         let NodeKind::Blob {
             repository,
             role: BlobRole::Layer(index),
@@ -30,18 +31,24 @@ impl App {
             .filter(crate::layer::image::is_filesystem_layer)?;
         let title = format!("Files of layer {index} ({})", descriptor.digest.short());
         let repository = repository.clone();
-        Some(self.start_files(title, repository, vec![descriptor], Some(*index), None))
+        Some(Self::start_files(
+            (title, repository),
+            vec![descriptor],
+            Some(*index),
+            None,
+            cx,
+        ))
     }
 
     /// The files key on an image or platform row: the merged view.
-    pub(super) fn open_image_files(&mut self) -> Vec<Effect> {
-        let Some(node) = self.selected_node() else {
+    pub(super) fn open_image_files(&mut self, cx: &mut Cx<'_>) -> Vec<Effect> {
+        let Some(node) = self.tree.selected_node() else {
             return Vec::new();
         };
         let (NodeKind::Manifest { repository, .. } | NodeKind::Blob { repository, .. }) =
             &node.kind
         else {
-            self.complain("select an image (or one platform of an index) to see its files");
+            cx.complain("select an image (or one platform of an index) to see its files");
             return Vec::new();
         };
         let repository = repository.clone();
@@ -52,7 +59,7 @@ impl App {
             self.tree.node(parent).and_then(|p| p.manifest.clone())
         });
         let Some(manifest) = manifest else {
-            self.complain("the manifest is not loaded yet: expand it first");
+            cx.complain("the manifest is not loaded yet: expand it first");
             return Vec::new();
         };
         if manifest.is_index() {
@@ -60,51 +67,31 @@ impl App {
             // platform, or the only one) and says which it took.
             let title = format!("Files of {repository}@{}", manifest.digest().short());
             let index = manifest.digest().to_string();
-            return self.start_files(title, repository, Vec::new(), None, Some(index));
+            return Self::start_files((title, repository), Vec::new(), None, Some(index), cx);
         }
         match crate::layer::image::filesystem_layers(&manifest) {
             Ok(layers) => {
                 let title = format!("Files of {repository}@{}", manifest.digest().short());
-                self.start_files(title, repository, layers, None, None)
+                Self::start_files((title, repository), layers, None, None, cx)
             }
             Err(error) => {
-                self.complain(error.to_string());
+                cx.complain(error.to_string());
                 Vec::new()
             }
         }
     }
 
     fn start_files(
-        &mut self,
-        title: String,
-        repository: String,
+        (title, repository): (String, String),
         layers: Vec<Descriptor>,
         single: Option<usize>,
         index: Option<String>,
+        cx: &mut Cx<'_>,
     ) -> Vec<Effect> {
-        let id = self.next_id();
-        let total = layers.iter().map(|l| l.size).sum();
-        let page = usize::from(self.areas.tree.height.saturating_sub(4)).max(1);
-        self.push_screen(Box::new(FilesView {
-            id,
-            title,
-            repository: repository.clone(),
-            layers: layers.clone(),
-            single,
-            progress: (0, total),
-            loading: true,
-            error: None,
-            listings: Vec::new(),
-            merged: None,
-            rows: Vec::new(),
-            list: crate::tui::list::ListView::default(),
-            filter: String::new(),
-            filtering: false,
-            page,
-            preview: None,
-            note: None,
-            confirm_replace: None,
-        }));
+        let id = cx.next_id();
+        let title = (title, repository.clone());
+        let view = FilesView::open(id, title, layers.clone(), single, cx.page());
+        cx.ask(Ask::Open(Box::new(view)));
         vec![Effect::ListFiles {
             id,
             repository,

@@ -2,38 +2,39 @@
 //! registry, for all its repositories), with the config's trust material
 //! for it. The table itself is a screen (`screens::audit`).
 
-use super::App;
+use super::Graph;
 use crate::audit::AuditTarget;
 use crate::tui::message::Effect;
-pub use crate::tui::screens::audit::{AUDIT_COLUMNS, AuditMsg, AuditSort, AuditTable};
+use crate::tui::screen::{Ask, Cx};
+use crate::tui::screens::audit::AuditTable;
 use crate::tui::tree::NodeKind;
 
-impl App {
+impl Graph {
     /// Opens the audit of the selected repository (or of the registry).
-    pub(super) fn start_audit(&mut self) -> Vec<Effect> {
-        let (target, title) = match self.selected_node().map(|n| &n.kind) {
+    pub(super) fn start_audit(&mut self, cx: &mut Cx<'_>) -> Vec<Effect> {
+        let (target, title) = match self.tree.selected_node().map(|n| &n.kind) {
             Some(NodeKind::Repository { name }) => {
                 (AuditTarget::Repository(name.clone()), name.clone())
             }
             Some(NodeKind::Registry) | None => {
-                (AuditTarget::Registry, self.session.store_name.clone())
+                (AuditTarget::Registry, cx.session.store_name.clone())
             }
-            Some(_) => match self.selected_node().and_then(|n| n.repository()) {
+            Some(_) => match self.tree.selected_node().and_then(|n| n.repository()) {
                 Some(repository) => (
                     AuditTarget::Repository(repository.to_owned()),
                     repository.to_owned(),
                 ),
-                None => (AuditTarget::Registry, self.session.store_name.clone()),
+                None => (AuditTarget::Registry, cx.session.store_name.clone()),
             },
         };
         let repository = match &target {
             AuditTarget::Repository(name) => Some(name.as_str()),
             AuditTarget::Registry => None,
         };
-        let trust = self.config.trust(&self.session.registry, repository);
-        let id = self.next_id();
-        let page = usize::from(self.areas.tree.height.saturating_sub(4)).max(1);
-        self.push_screen(Box::new(AuditTable::open(id, title, page)));
+        let trust = cx.config.trust(&cx.session.registry, repository);
+        let id = cx.next_id();
+        let page = cx.page();
+        cx.ask(Ask::Open(Box::new(AuditTable::open(id, title, page))));
         vec![Effect::Audit { id, target, trust }]
     }
 }

@@ -1,49 +1,19 @@
 //! The dialogs' text: what an operation will do, the fields typed, and
-//! the keys that answer it (kept apart, so they always show).
+//! the keys that answer it (kept apart, so they always show). `app` is
+//! what the dialog reads of the app while it draws.
 
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
-use super::popup::PopupText;
+use super::attach::ARTIFACT_TYPE_SUGGESTIONS;
 use crate::text::escape_control;
-use crate::tui::app::dialogs::ARTIFACT_TYPE_SUGGESTIONS;
-use crate::tui::app::{App, Dialog};
 use crate::tui::keymap::Action;
-
-pub(super) fn dialog_text(app: &App, dialog: &Dialog) -> PopupText {
-    match dialog {
-        Dialog::Delete {
-            repository,
-            reference,
-            goes,
-            plan,
-        } => delete_text(app, repository, reference, goes, plan.as_deref()),
-        Dialog::Replace { path } => replace_text(app, path),
-        Dialog::Attach {
-            subject,
-            fields,
-            field,
-            completions,
-            ..
-        } => attach_text(app, subject, fields, *field, completions),
-        Dialog::Copy {
-            repository,
-            reference,
-            source_tag,
-            destination,
-        } => copy_text(
-            app,
-            repository,
-            reference,
-            source_tag.as_deref(),
-            destination,
-        ),
-    }
-}
+use crate::tui::screen::DrawCx;
+use crate::tui::view::popup::PopupText;
 
 /// Exactly what a delete removes, once the engine planned it.
-fn delete_text(
-    app: &App,
+pub(super) fn delete_text(
+    app: &DrawCx<'_>,
     repository: &str,
     reference: &str,
     goes: &[String],
@@ -92,7 +62,7 @@ fn delete_text(
 }
 
 /// A pull found a different file where it would write.
-fn replace_text(app: &App, path: &std::path::Path) -> PopupText {
+pub(super) fn replace_text(app: &DrawCx<'_>, path: &std::path::Path) -> PopupText {
     PopupText {
         title: "replace?",
         body: vec![
@@ -116,8 +86,8 @@ fn replace_text(app: &App, path: &std::path::Path) -> PopupText {
 
 /// The attach dialog: its three fields (an empty one shows what it takes),
 /// then why Enter was refused, then what Tab found.
-fn attach_text(
-    app: &App,
+pub(super) fn attach_text(
+    app: &DrawCx<'_>,
     subject: &str,
     fields: &[String; 3],
     field: usize,
@@ -184,8 +154,8 @@ fn attach_text(
 }
 
 /// The copy dialog: where to, and what tag the copy takes.
-fn copy_text(
-    app: &App,
+pub(super) fn copy_text(
+    app: &DrawCx<'_>,
     repository: &str,
     reference: &str,
     source_tag: Option<&str>,
@@ -244,14 +214,14 @@ fn copy_text(
 }
 
 /// The first key of `action`, as the dialogs' key lines name it.
-fn hint(app: &App, action: Action) -> String {
+fn hint(app: &DrawCx<'_>, action: Action) -> String {
     app.config.keymap.hint(action)
 }
 
 /// Why Enter was refused, inside the dialog that stays open for a fix
 /// (the status line may be under the popup).
-fn problem(app: &App) -> Option<Line<'static>> {
-    let status = app.status.as_ref().filter(|s| s.is_error)?;
+fn problem(app: &DrawCx<'_>) -> Option<Line<'static>> {
+    let status = app.status.filter(|s| s.is_error)?;
     Some(Line::styled(
         format!(" ✗ {}", escape_control(&status.text)),
         Style::new().fg(app.config.theme.error),

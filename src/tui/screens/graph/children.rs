@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::App;
+use super::Graph;
 use crate::graph::GraphNode;
 use crate::oci::media_type as mt;
 use crate::tui::message::{Effect, JobKind, NodePath};
@@ -17,7 +17,7 @@ use crate::tui::tree::{BlobRole, ManifestRole, Node, NodeKind, Status};
 /// registry's graph can be cyclic or endless.
 const MAX_AUTO_DEPTH: usize = 12;
 
-impl App {
+impl Graph {
     /// Rebuilds a manifest node's children from its manifest and
     /// referrers, then starts the referrer counts of new children (one
     /// round of parallel requests per level) and, when the node is being

@@ -7,8 +7,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 
-use super::{App, Session};
 use crate::store::ReferrersSupport;
+use crate::tui::app::{App, Session};
 use crate::tui::config::Config;
 use crate::tui::message::{Effect, Loaded, Msg};
 use crate::tui::tree::NodeId;
@@ -29,7 +29,7 @@ fn a_filter_over_100_000_tags_is_one_pass_per_keystroke() {
         scratch_note: None,
         log_path: None,
     };
-    let mut app = App::new(session, Config::defaults(), crate::tui::view::MEASURE);
+    let mut app = App::new(session, Config::defaults());
     app.resize(Rect::new(0, 0, 100, 30));
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
     let effects = app.start_repository("app");
@@ -58,13 +58,13 @@ fn a_filter_over_100_000_tags_is_one_pass_per_keystroke() {
         job,
         result: Ok(Loaded::ListingDone),
     });
-    let children = app.tree.node(&repo).unwrap().children();
+    let children = app.graph().tree.node(&repo).unwrap().children();
     assert_eq!(children.len(), TAGS);
     let (_, lowercased) = children.work_done();
     assert_eq!(lowercased, TAGS as u64, "each name lowercased once");
 
     app.update(key(KeyCode::Char('/')));
-    let (scanned_before, _) = app.tree.node(&repo).unwrap().children().work_done();
+    let (scanned_before, _) = app.graph().tree.node(&repo).unwrap().children().work_done();
     let typed = "RELEASE-0999";
     for c in typed.chars() {
         app.update(key(KeyCode::Char(c)));
@@ -72,14 +72,14 @@ fn a_filter_over_100_000_tags_is_one_pass_per_keystroke() {
             .draw(|frame| crate::tui::view::draw(frame, &app))
             .expect("draw");
     }
-    let (scanned, lowercased) = app.tree.node(&repo).unwrap().children().work_done();
+    let (scanned, lowercased) = app.graph().tree.node(&repo).unwrap().children().work_done();
     assert_eq!(lowercased, TAGS as u64, "typing lowercases no name");
     assert_eq!(
         scanned - scanned_before,
         (typed.len() * TAGS) as u64,
         "one pass over the names per keystroke"
     );
-    let (shown, hidden) = app.tree.visible_children(&repo);
+    let (shown, hidden) = app.graph().tree.visible_children(&repo);
     assert_eq!((shown.len(), hidden), (10, 0));
     assert_eq!(*shown[0], NodeId::tag("Release-09990"));
     let screen = format!("{:?}", terminal.backend().buffer());

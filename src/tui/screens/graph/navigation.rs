@@ -1,20 +1,17 @@
 //! Moving through the tree: the visible rows, selection, expanding and
 //! collapsing, paging.
 
-use super::{App, Focus};
+use super::{Focus, Graph};
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, JobKind, NodePath};
-use crate::tui::tree::{ManifestRole, NodeId, NodeKind, Row};
+use crate::tui::screen::Cx;
+use crate::tui::tree::{ManifestRole, NodeId, NodeKind};
+use crate::tui::view::{AppView, detail_text};
 
-impl App {
-    /// The rows the tree shows, top to bottom.
-    pub fn rows(&self) -> Vec<Row> {
-        self.tree.rows()
-    }
-
-    pub(super) fn navigate(&mut self, action: Action) -> Vec<Effect> {
+impl Graph {
+    pub(super) fn navigate(&mut self, action: Action, cx: &mut Cx<'_>) -> Vec<Effect> {
         if self.focus == Focus::Detail {
-            self.scroll_detail(action);
+            self.scroll_detail(action, cx);
             return Vec::new();
         }
         let rows = self.rows();
@@ -51,7 +48,7 @@ impl App {
                 }
             }
             Action::Open => {
-                if let Some(effects) = self.open_layer_files() {
+                if let Some(effects) = self.open_layer_files(cx) {
                     return effects;
                 }
                 let path = self.tree.selected().clone();
@@ -68,13 +65,14 @@ impl App {
         }
     }
 
-    pub(super) fn scroll_detail(&mut self, action: Action) {
+    pub(super) fn scroll_detail(&mut self, action: Action, cx: &Cx<'_>) {
         let page = self.areas.detail.height.saturating_sub(2).max(1);
         // The offset counts lines (the pane skips them without laying them
         // out); scrolling stops where the last line, wrapped, reaches the
         // bottom row.
         let width = self.areas.detail.width.saturating_sub(2);
-        let last = (self.measure.detail_last_start)(self, width, page);
+        let look = cx.look();
+        let last = detail_text(&AppView::new(self, &look)).last_start(width, page);
         let last = u16::try_from(last).unwrap_or(u16::MAX);
         self.detail_scroll = match action {
             Action::Up => self.detail_scroll.saturating_sub(1),
@@ -160,7 +158,7 @@ impl App {
     }
 }
 
-impl App {
+impl Graph {
     /// Removes one row and what is below it (a tag that does not exist).
     pub(super) fn forget(&mut self, path: &[NodeId]) {
         let moved = self.tree.forget(path);

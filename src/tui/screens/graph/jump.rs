@@ -4,29 +4,18 @@
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
-use super::{App, Focus};
+use super::{Focus, Graph};
 use crate::text::escape_control;
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, NodePath};
+use crate::tui::screen::Cx;
 use crate::tui::tree::{NodeId, Tree};
 
-impl App {
-    pub(super) fn mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+impl Graph {
+    pub(super) fn mouse(&mut self, mouse: MouseEvent, cx: &mut Cx<'_>) -> Vec<Effect> {
         let at = Position::new(mouse.column, mouse.row);
         let in_tree = self.areas.tree.contains(at);
         let in_detail = self.areas.detail.contains(at);
-        if self.popup.is_some() {
-            // The wheel scrolls an open popup; nothing below it moves.
-            if matches!(
-                mouse.kind,
-                MouseEventKind::ScrollDown | MouseEventKind::ScrollUp
-            ) {
-                for _ in 0..3 {
-                    self.scroll_popup(scroll_action(mouse.kind));
-                }
-            }
-            return Vec::new();
-        }
         match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) if in_tree => {
                 self.focus = Focus::Tree;
@@ -35,7 +24,7 @@ impl App {
                     return Vec::new();
                 };
                 if row.path == *self.tree.selected() {
-                    return self.navigate(Action::Open);
+                    return self.navigate(Action::Open, cx);
                 }
                 self.select(row.path)
             }
@@ -46,14 +35,14 @@ impl App {
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if in_detail => {
                 let action = scroll_action(mouse.kind);
                 for _ in 0..3 {
-                    self.scroll_detail(action);
+                    self.scroll_detail(action, cx);
                 }
                 Vec::new()
             }
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if in_tree => {
                 let action = scroll_action(mouse.kind);
                 let focus = std::mem::replace(&mut self.focus, Focus::Tree);
-                let effects = self.navigate(action);
+                let effects = self.navigate(action, cx);
                 self.focus = focus;
                 effects
             }
@@ -69,7 +58,7 @@ impl App {
 
     /// Clears the filters that hide `path`, saying so: going somewhere
     /// must land there, not on the root.
-    pub(super) fn reveal(&mut self, path: &[NodeId]) {
+    pub(super) fn reveal(&mut self, path: &[NodeId], cx: &mut Cx<'_>) {
         let mut cleared = Vec::new();
         for len in 1..path.len() {
             let parent = &path[..len];
@@ -87,7 +76,7 @@ impl App {
             }
         }
         if !cleared.is_empty() {
-            self.say(format!(
+            cx.say(format!(
                 "cleared the filter {} that hid it",
                 cleared.join(", ")
             ));
@@ -96,7 +85,7 @@ impl App {
 
     /// Goes to `repository` + tag or digest: opens it with its referrer
     /// graph expanded and lists the repository's other tags beside it.
-    pub fn go_to(&mut self, repository: &str, reference: &str) -> Vec<Effect> {
+    pub fn go_to(&mut self, repository: &str, reference: &str, cx: &mut Cx<'_>) -> Vec<Effect> {
         let repo_path = self.pin_repository(repository);
         let mut effects = self.open_node(&repo_path);
         let path = self.tree.pin(&repo_path, NodeId::tag(reference));
@@ -105,7 +94,7 @@ impl App {
             node.auto_expand = true;
         }
         effects.extend(self.open_node(&path));
-        self.reveal(&path);
+        self.reveal(&path, cx);
         effects.extend(self.select(path));
         // The graph grows below the reference: give it the screen.
         if let Some(index) = self
