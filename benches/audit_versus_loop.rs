@@ -18,6 +18,8 @@
 //! then read 14x.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+#[path = "audit_versus_loop/proof_cost.rs"]
+mod proof_cost;
 #[path = "../tests/it/support/mod.rs"]
 #[allow(unused_imports)]
 mod support;
@@ -77,6 +79,18 @@ fn main() {
     println!(
         "regscope audit: {} requests for {images} images",
         requests.len()
+    );
+    let proofs = proof_cost::proof_checks(images);
+    println!(
+        "proof checking (Rekor entry, inclusion proof, checkpoint, SCT): {:.2?} per signature, {proofs:.2?} for {images}, {:.1}% of the audit's time",
+        proofs / u32::try_from(images).unwrap(),
+        100.0 * proofs.as_secs_f64() / audit.as_secs_f64()
+    );
+    let verdicts = proof_cost::keyless_verdicts(images);
+    println!(
+        "whole keyless verdicts (signature, proofs, certificate path, identity): {:.2?} per signature, {verdicts:.2?} for {images}, {:.1}% of the audit's time",
+        verdicts / u32::try_from(images).unwrap(),
+        100.0 * verdicts.as_secs_f64() / audit.as_secs_f64()
     );
     if std::env::var_os("REGSCOPE_AUDIT_SKIP_LOOP").is_some() {
         println!("audit {audit:.2?}");

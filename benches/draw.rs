@@ -1,6 +1,8 @@
 //! One frame of the TUI, drawn into a `TestBackend`: with a 16 MiB SBOM
 //! selected (its table laid out when the bytes arrived, so a frame only
-//! lays out what shows), and with 100 000 tags listed and filtered.
+//! lays out what shows), with 100 000 tags listed and filtered, and the
+//! findings table of a 5,000-finding report (rows laid out and sorted
+//! when it opens, so a frame neither re-reads nor re-sorts).
 //!
 //! `cargo bench --bench draw` measures; under `cargo test` each runs once
 //! on a smaller SBOM, as a smoke test. Nothing asserts a time.
@@ -22,6 +24,7 @@ use regscope::tui::app::{App, Focus, Session};
 use regscope::tui::config::Config;
 use regscope::tui::message::Msg;
 use regscope::tui::preview::{Preview, PreviewKind};
+use regscope::tui::screens::vulns::FindingsView;
 use regscope::tui::tree::NodeId;
 use regscope::tui::tree::{ManifestRole, Node, NodeKind, Status};
 use regscope::tui::view;
@@ -29,6 +32,9 @@ use regscope::tui::view;
 const WIDTH: u16 = 160;
 const HEIGHT: u16 = 48;
 const TAGS: usize = 100_000;
+
+#[path = "vulns/report.rs"]
+mod vulns_report;
 
 fn benchmarking() -> bool {
     std::env::args().any(|a| a == "--bench")
@@ -203,5 +209,47 @@ fn frames(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frames);
+/// The findings table of a report of 5,000 findings over 10,000
+/// components, 1,000 of them suppressed by VEX, as Enter opens it.
+fn findings_frames(c: &mut Criterion) {
+    let scale = if benchmarking() { 1 } else { 10 };
+    let scan = vulns_report::report(10_000 / scale, 5_000 / scale);
+    let vex = vulns_report::openvex(1_000 / scale);
+    let report = Arc::new(vulns_report::read_and_apply(&scan, &vex));
+    let mut app = app();
+    let started = Instant::now();
+    let table = FindingsView::new(report, &vulns_report::scan_manifest(), 40);
+    println!(
+        "laying out and sorting {} findings when the table opens (once): {:.1} ms",
+        table.rows.len(),
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    assert_eq!(table.rows.len(), 5_000 / scale);
+    app.push(Box::new(table));
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+    c.bench_function("frame, findings table of 5,000 findings", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|frame| view::draw(frame, black_box(&app)))
+                .unwrap();
+        });
+    });
+    app.update(key('v'));
+    app.update(Msg::Input(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    ))));
+    c.bench_function(
+        "frame, findings table of 5,000 findings, suppressed shown, advisory open",
+        |b| {
+            b.iter(|| {
+                terminal
+                    .draw(|frame| view::draw(frame, black_box(&app)))
+                    .unwrap();
+            });
+        },
+    );
+}
+
+criterion_group!(benches, frames, findings_frames);
 criterion_main!(benches);

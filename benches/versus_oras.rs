@@ -10,8 +10,9 @@
 //! not). Under `cargo test` it runs every scenario once, with 2 000 tags
 //! instead of 100 000 / 20 000, as a smoke test that the tools succeed; it
 //! never asserts a time. `cargo bench --bench versus_oras -- tags` (or
-//! `-- wide`, `-- graph`) runs only the tag-list rows (or the 33-node
-//! graph at +25 ms, or the seeds' graph).
+//! `-- wide`, `-- graph`, `-- doctor`) runs only the tag-list rows (or the
+//! 33-node graph at +25 ms, the seeds' graph, or `regscope doctor` at
+//! +25 ms).
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 #[path = "../tests/it/support/mod.rs"]
@@ -31,6 +32,8 @@ use regscope::store::{Store, bytes_stream};
 
 use support::{FaultProxy, Fixture, Oras, Registry, RegistryKind, Rule};
 
+#[path = "versus_oras/doctor.rs"]
+mod doctor;
 #[path = "versus_oras/wide.rs"]
 mod wide;
 
@@ -55,6 +58,9 @@ fn main() {
     }
     if runs("wide") {
         wide::wide_graphs(rounds);
+    }
+    if runs("doctor") {
+        doctor::doctor_rows(rounds);
     }
     if !runs("graph") {
         return;

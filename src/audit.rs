@@ -5,10 +5,17 @@
 //! whether its signatures verify.
 //!
 //! - `row` turns a discovered tree into a row (pure);
-//! - `keys` reads PEM public keys and checks raw signatures;
-//! - `certs` reads X.509 certificates (identities, chains);
-//! - `keyless` accepts a signing certificate by a trusted root and the
-//!   identity the user expects;
+//! - `keys` reads PEM public keys, `signing` binds each to the algorithms
+//!   it verifies with;
+//! - `certs` reads X.509 certificates (identities, key usage), `chain`
+//!   validates certificate paths (rustls-webpki);
+//! - `transparency` checks, offline, the proofs a signature carries (Rekor
+//!   entries, RFC 3161 timestamps, SCTs) against a Sigstore trusted root,
+//!   the one trusted-root model; it ships the public-good root;
+//! - `time` turns those proofs into the trusted time a certificate is
+//!   checked at, or the note a key-signed verdict carries;
+//! - `keyless` accepts a signing certificate by a trusted root's CAs and
+//!   the identity the user expects;
 //! - `notation` reads Notation's JWS envelopes and checks them against a
 //!   trust store;
 //! - `trust_config` reads the config file's `[trust]` (TUI and CLI);
@@ -23,11 +30,16 @@
 //! signatures, and only against keys the user gave.
 
 pub mod certs;
+pub mod chain;
 pub mod keyless;
 pub mod keys;
 pub mod notation;
 pub mod row;
+mod row_sbom;
 pub mod run;
+mod signing;
+pub mod time;
+pub mod transparency;
 pub mod trust_config;
 pub mod verify;
 mod vulns;
@@ -41,6 +53,7 @@ pub use keys::{KeyError, TrustKey};
 pub use notation::NotationTrust;
 pub use row::summarize;
 pub use run::{AuditEvent, AuditOptions, AuditTarget, audit};
+pub use time::TimePolicy;
 
 /// How an image is signed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -80,8 +93,14 @@ impl fmt::Display for SignatureScheme {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Verification {
     /// A signature verified with this key (its label and fingerprint), or
-    /// this keyless identity (`who (OIDC issuer …, CA …)`).
-    Verified { key: String },
+    /// this keyless identity (`who (OIDC issuer …, CA …)`); `time` says
+    /// what vouches for when it was signed, or what was not checked;
+    /// `root` names the trusted root used, when one was.
+    Verified {
+        key: String,
+        time: String,
+        root: Option<String>,
+    },
     /// Trust material was given and nothing verified; why, per signature.
     Failed { reasons: Vec<String> },
     /// No trust material was given.
@@ -100,6 +119,33 @@ impl Verification {
 
     pub fn is_verified(&self) -> bool {
         matches!(self, Verification::Verified { .. })
+    }
+
+    /// What a verified signature rests on besides its key: the time source
+    /// and the root, `signed 2026-05-01 12:00 UTC per Rekor entry 123 ·
+    /// root: public-good (embedded, 2025-09-23)`; empty unless verified.
+    pub fn grounds(&self) -> String {
+        match self {
+            Verification::Verified {
+                time,
+                root: Some(root),
+                ..
+            } => format!("{time} · root: {root}"),
+            Verification::Verified { time, .. } => time.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// The verdict as one line, the same in every front end: `verified by
+    /// KEY · TIME · root: ROOT`, `failed: WHY; WHY`, `unverified`.
+    pub fn line(&self) -> String {
+        match self {
+            Verification::Verified { key, .. } => {
+                format!("verified by {key} · {}", self.grounds())
+            }
+            Verification::Failed { reasons } => format!("failed: {}", reasons.join("; ")),
+            Verification::Unverified => "unverified".to_owned(),
+        }
     }
 }
 
@@ -123,8 +169,9 @@ pub struct SbomInfo {
     pub digests: Vec<Digest>,
     /// Formats, as `SbomFormat::label` names them, or what the type says.
     pub formats: Vec<String>,
-    /// Some SBOM is signed: it has a signature of its own, or it is an
-    /// attestation inside a DSSE envelope or a Sigstore bundle.
+    /// The SBOM is signed: it has a signature of its own, or it is an
+    /// attestation inside a DSSE envelope or a Sigstore bundle. For an index
+    /// without a signed SBOM of its own: every platform's is.
     pub signed: bool,
     /// With keys: whether an SBOM attestation or SBOM signature verified.
     pub verification: Verification,
@@ -132,6 +179,12 @@ pub struct SbomInfo {
     pub coverage: Option<(usize, usize)>,
     /// For an index: the platforms without one.
     pub missing_platforms: Vec<String>,
+    /// For an index: platforms with a signed SBOM of their own, out of all.
+    pub signed_coverage: Option<(usize, usize)>,
+    /// For an index: the platforms without a signed SBOM.
+    pub unsigned_platforms: Vec<String>,
+    /// The index itself (not only its platforms) carries a signed SBOM.
+    pub signed_on_subject: bool,
     /// The index itself (not only its platforms) carries an SBOM.
     pub on_subject: bool,
 }
@@ -155,6 +208,10 @@ pub struct ImageAudit {
     /// when no scan was read (or the audit was not asked to read them).
     pub vulnerabilities: Option<crate::vuln::VulnSummary>,
     pub verification: Verification,
+    /// For an index: platforms it lists whose manifest could not be
+    /// fetched (`linux/amd64 (sha256:…, 404)`); it points at nothing
+    /// there, and no requirement is met for them.
+    pub unfetched_platforms: Vec<String>,
     pub warnings: Vec<String>,
     /// Discovery failed; the row says only that.
     pub error: Option<String>,
@@ -163,6 +220,19 @@ pub struct ImageAudit {
 impl ImageAudit {
     pub fn signed(&self) -> bool {
         !self.signatures.is_empty()
+    }
+
+    /// The verification verdict in words, as every front end shows it: an
+    /// image without a signature is unverified, never failed.
+    pub fn verdict(&self) -> String {
+        match &self.verification {
+            Verification::Verified { key, .. } => {
+                format!("verified ({key}; {})", self.verification.grounds())
+            }
+            Verification::Failed { reasons } => format!("failed ({})", reasons.join("; ")),
+            Verification::Unverified if !self.signed() => "unverified (no signature)".to_owned(),
+            Verification::Unverified => "unverified".to_owned(),
+        }
     }
 
     /// The schemes it is signed with, each once.
@@ -193,6 +263,9 @@ impl ImageAudit {
             missing.push(format!("audit failed: {error}"));
             return missing;
         }
+        for platform in &self.unfetched_platforms {
+            missing.push(format!("the manifest of platform {platform}"));
+        }
         for requirement in required {
             match requirement {
                 Requirement::Signature if !self.signed() => missing.push("signature".to_owned()),
@@ -205,7 +278,11 @@ impl ImageAudit {
                     missing.push(format!("sbom ({})", self.sbom.missing_platforms.join(", ")));
                 }
                 Requirement::SignedSbom if !self.sbom.signed => {
-                    missing.push("signed-sbom".to_owned());
+                    missing.push(if self.sbom.signed_coverage.is_some() {
+                        format!("signed-sbom ({})", self.sbom.unsigned_platforms.join(", "))
+                    } else {
+                        "signed-sbom".to_owned()
+                    });
                 }
                 Requirement::Provenance if !self.provenance => {
                     missing.push("provenance".to_owned());
@@ -215,6 +292,7 @@ impl ImageAudit {
                         Verification::Failed { reasons } => {
                             format!("verified signature ({})", reasons.join("; "))
                         }
+                        _ if !self.signed() => "verified signature (no signature)".to_owned(),
                         _ => "verified signature (no trust material given)".to_owned(),
                     });
                 }

@@ -9,6 +9,10 @@ mod audit_trust;
 mod audit_vulns;
 pub mod commands;
 pub mod connection;
+pub mod diff;
+mod diff_markdown;
+mod diff_text;
+pub mod doctor;
 mod files;
 mod files_output;
 pub mod interrupt;
@@ -16,7 +20,10 @@ pub mod progress;
 mod remove;
 mod transfer;
 pub mod tree;
+mod tree_text;
 pub mod typo;
+pub mod verify;
+mod verify_output;
 pub mod vulns;
 mod vulns_output;
 
@@ -51,8 +58,11 @@ Examples:
   regscope rm --with-referrers localhost:5000/net-monitor:v1
   regscope audit localhost:5000/net-monitor --require signature,sbom --key cosign.pub
   regscope vulns localhost:5000/net-monitor:v1 --format json
+  regscope verify localhost:5000/net-monitor:v1 --key cosign.pub
   regscope files localhost:5000/net-monitor:v1 --layer 0
-  regscope cat localhost:5000/net-monitor:v1 /etc/os-release";
+  regscope cat localhost:5000/net-monitor:v1 /etc/os-release
+  regscope diff localhost:5000/app:v1 localhost:5000/app:v2 --format markdown
+  regscope doctor localhost:5000/net-monitor --format json";
 
 /// A terminal UI and CLI for OCI registries and the artifacts attached to
 /// images (signatures, SBOMs, attestations).
@@ -112,7 +122,8 @@ pub enum Command {
     /// Copy an image or artifact (and with -r its referrer graph).
     #[command(alias = "copy")]
     Cp(CopyArgs),
-    /// Delete a manifest (and with --with-referrers the graph under it).
+    /// Delete a tag, or a manifest (and with --with-referrers the graph
+    /// under it), after showing exactly what goes.
     #[command(alias = "delete")]
     Rm(DeleteArgs),
     /// List a registry's repositories or a repository's tags.
@@ -124,11 +135,21 @@ pub enum Command {
     /// The vulnerabilities attached scans report for an image, with VEX
     /// applied (`--format json` is a documented contract).
     Vulns(vulns::VulnsArgs),
+    /// Check the signatures of an image (or, with --bundle, a Sigstore
+    /// bundle over a file) offline; exit status 0 when one verifies, 1
+    /// when none does, 2 on a usage or input error.
+    Verify(verify::VerifyArgs),
     /// List the files of an image (its merged file system, or one layer
     /// with --layer), one per line like `tar tv`.
     Files(FilesArgs),
     /// Write one file of an image to stdout (or with -o into a directory).
     Cat(CatArgs),
+    /// What changed between two images: manifest and config, layers,
+    /// files, SBOM packages and attachments (`--exit-code` for CI).
+    Diff(diff::DiffArgs),
+    /// Check what a registry really does (referrers API or fallback tags,
+    /// catalog, paging, ranges, deletes…), each finding with its evidence.
+    Doctor(doctor::DoctorArgs),
     /// Print a completion script: `regscope completions bash >
     /// ~/.local/share/bash-completion/completions/regscope`.
     Completions {
@@ -149,9 +170,14 @@ pub struct FilesArgs {
     #[arg(value_name = "REF")]
     pub reference: String,
     /// One layer only: its index from 0 (the base) or its digest. Without
-    /// it, the merged view: every path with the layer that last changed it.
+    /// it, the merged view: what a container sees, each path with the layer
+    /// that last changed it.
     #[arg(long, value_name = "N|DIGEST")]
     pub layer: Option<String>,
+    /// What each layer (or the --layer one) changes, as dive's layer view
+    /// shows it: the paths it adds, modifies and removes.
+    #[arg(long)]
+    pub changes: bool,
     /// For an index: which platform (default: the host's).
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<PlatformSpec>,
@@ -208,6 +234,11 @@ pub struct TreeArgs {
     /// For an index: show this platform's manifest and its attachments.
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<PlatformSpec>,
+    /// Exit 0 even when a manifest of the graph could not be fetched (an
+    /// index's deleted platform, a listed referrer that is gone); it is
+    /// still marked.
+    #[arg(long)]
+    pub allow_missing: bool,
 }
 
 #[derive(Debug, Args)]
@@ -221,6 +252,10 @@ pub struct PullArgs {
     /// Pull REF's newest referrer of this type instead of REF itself.
     #[arg(long, conflicts_with = "sbom")]
     pub artifact_type: Option<String>,
+    /// Pull one layer of REF, by its index from 0 or its digest, under its
+    /// title or (untitled, as an image's layers are) its digest.
+    #[arg(long, value_name = "N|DIGEST", conflicts_with_all = ["sbom", "artifact_type", "all"])]
+    pub layer: Option<String>,
     /// Pull REF's SBOM, wherever real tools put it: an SBOM artifact,
     /// cosign's SBOM, or the SBOM predicate of an attestation (unwrapped).
     #[arg(long)]
@@ -293,9 +328,19 @@ pub struct DeleteArgs {
     /// The image or artifact, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
     #[arg(value_name = "REF")]
     pub reference: String,
-    /// Also delete every referrer under it, deepest first.
+    /// Also delete every referrer under it, deepest first (deletes the
+    /// manifest a tag names, as --manifest does).
     #[arg(long)]
     pub with_referrers: bool,
+    /// With a tag: delete the manifest it names, and with it every tag that
+    /// names it (the plan lists them), not only the tag.
+    #[arg(long)]
+    pub manifest: bool,
+    /// Delete a manifest even when an image index lists it, leaving that
+    /// index pointing at nothing (the plan names each one); -y alone never
+    /// does.
+    #[arg(long)]
+    pub break_index: bool,
     /// Do not ask; also delete a manifest whose referrers would be left
     /// orphaned.
     #[arg(short, long, visible_alias = "force")]

@@ -3,10 +3,13 @@
 //! Sigstore bundle or nothing at all. Pure functions over bytes, shared by
 //! pull, the TUI's detail pane and (later) the audit.
 
+pub mod components;
+pub mod envelope;
 pub mod provenance;
 pub mod sbom;
 pub mod statement;
 
+pub use envelope::{BundleContent, Carrier, DsseEnvelope, MessageSignature};
 pub use provenance::Provenance;
 pub use sbom::SbomFormat;
 pub use statement::{Envelope, Statement, unwrap_statement};

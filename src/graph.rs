@@ -21,6 +21,7 @@ pub mod discover;
 pub mod node;
 pub mod sources;
 pub mod tree;
+pub mod unfetched;
 
 use std::fmt;
 
@@ -29,7 +30,11 @@ use crate::oci::{Descriptor, Digest, Manifest};
 
 pub use discover::{DiscoverOptions, discover};
 pub use node::{Attachments, NodeContext, node_referrers};
-pub use tree::{PlatformNode, ReferrerTree, choose_platform, select_platform};
+pub use sources::CosignTag;
+pub use tree::{
+    PlatformNode, ReferrerTree, check_single_platform, choose_platform, select_platform,
+};
+pub use unfetched::Unfetched;
 
 /// A sane default for how many attachments one node may have before the
 /// rest are dropped with a warning (a hostile registry can list millions).
@@ -84,6 +89,8 @@ pub struct GraphNode {
     pub verified: bool,
     /// The fetched manifest, when it could be fetched.
     pub manifest: Option<Manifest>,
+    /// Why it could not be fetched (`manifest` is then `None`).
+    pub unfetched: Option<Unfetched>,
     /// Its own attachments; empty until discovered.
     pub children: Vec<GraphNode>,
     /// The depth limit stopped discovery here (there may be more below).
@@ -139,6 +146,12 @@ impl GraphNode {
             FoundBy::CosignTag(tag) => Some(tag.as_str()),
             _ => None,
         })
+    }
+
+    /// Whether one of cosign's tags of this kind names it.
+    pub fn has_cosign_tag(&self, kind: CosignTag) -> bool {
+        self.cosign_tags()
+            .any(|tag| CosignTag::of(tag) == Some(kind))
     }
 
     /// A label that tells signature bundles from attestation bundles and

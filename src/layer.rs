@@ -11,10 +11,12 @@
 //!   chunk reads;
 //! - `merge`: the merged view, with per-path layer and wasted bytes;
 //! - `cache`: listings on disk;
+//! - `digests`: a listing with each file's content digest, for the diff;
 //! - `image`: choosing the image manifest and its layers;
 //! - `extract`: one file's verified bytes, and writing it under pull's rules.
 
 pub mod cache;
+pub mod digests;
 pub mod entry;
 pub mod estargz;
 pub mod extract;
@@ -22,6 +24,7 @@ pub mod image;
 pub mod merge;
 mod resolve;
 mod stream;
+mod tar_check;
 mod toc_read;
 pub mod walk;
 mod zstd;
@@ -136,7 +139,7 @@ pub async fn list_layer(
     }
     let limits = options.limits;
     let size = descriptor.size;
-    let what = format!("layer {}", descriptor.digest.short());
+    let what = "layer".to_owned();
     let entries = stream::with_blob_reader(
         store,
         repository,

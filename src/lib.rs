@@ -7,8 +7,12 @@
 //! - `store`: one async trait over a remote registry and OCI layouts;
 //! - `graph`: discovering the referrer graph level by level;
 //! - `ops`: pull, attach, copy and delete, with progress events;
+//! - `doctor`: what a registry really does, each finding with its evidence
+//!   (through the store, so the operations act on the same answer);
 //! - `layer`: the files inside image layers (listings, merged view, one
 //!   file out), streamed and verified like pull;
+//! - `diff`: what changed between two images (manifest, layers, files,
+//!   SBOM packages, attachments), as data for both front ends;
 //! - `demo`: the embedded offline demo layout;
 //! - `vuln`: scans and VEX attached to an image, read and applied;
 //! - `text`: escaping untrusted text and human sizes, for both front ends;
@@ -19,6 +23,8 @@
 pub mod audit;
 pub mod cli;
 pub mod demo;
+pub mod diff;
+pub mod doctor;
 pub mod document;
 pub mod graph;
 pub mod layer;

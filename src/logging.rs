@@ -4,6 +4,7 @@
 //! the path). Both take their filter from `REGSCOPE_LOG` (tracing's
 //! `EnvFilter` syntax), or `RUST_LOG` for those used to it.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -19,12 +20,19 @@ pub fn log_path() -> Option<PathBuf> {
 }
 
 /// Logs to stderr; by default only warnings, which a script may want.
+/// Colours only on a terminal (and not with `NO_COLOR`): escape codes in a
+/// pipe or a CI log are noise a reader has to strip.
 pub fn to_stderr() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter("warn"))
         .with_writer(std::io::stderr)
+        .with_ansi(colours_on_stderr())
         .with_target(false)
         .try_init();
+}
+
+fn colours_on_stderr() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Logs to the file at [`log_path`] (appending) and returns that path;

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::Parser;
+use clap::Parser as _;
 use color_eyre::eyre::{Result, WrapErr};
 
 use regscope::cli::Cli;
@@ -17,7 +17,20 @@ use regscope::text::escape_control_lines;
 use regscope::tui::{Launch, Start};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // `regscope tre HOST/app`: clap sees an unexpected argument,
+            // the person a mistyped subcommand.
+            if error.use_stderr()
+                && let Some(message) = regscope::cli::typo::typo_in_args(std::env::args_os())
+            {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+            error.exit()
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -31,12 +44,16 @@ fn main() -> ExitCode {
     let result = runtime.block_on(run(cli));
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // `diff --exit-code`: differences exit 1 quietly, failures 2.
+        Err(report) if regscope::cli::diff::differs(&report) => ExitCode::from(1),
         Err(report) => {
             print_error(&report);
             if was_interrupted(&report) {
                 ExitCode::from(regscope::cli::interrupt::INTERRUPTED_EXIT)
+            } else if let Some(exit) = report.downcast_ref::<regscope::cli::verify::Exit>() {
+                ExitCode::from(exit.code())
             } else {
-                ExitCode::FAILURE
+                ExitCode::from(regscope::cli::diff::failure_status(&report))
             }
         }
     }

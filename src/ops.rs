@@ -3,6 +3,7 @@
 //! its options, a progress sink and a cancellation token; none prints.
 
 pub mod attach;
+pub(crate) mod beneath;
 pub mod copy;
 pub mod delete;
 pub mod list;
@@ -19,7 +20,9 @@ use crate::store::StoreError;
 
 pub use attach::{AttachFile, AttachOptions, attach};
 pub use copy::{CopyOptions, CopyOutcome, copy};
-pub use delete::{DeletePlan, PlannedDelete, delete, plan_delete};
+pub use delete::{
+    DeletePlan, ListingIndex, PlannedDelete, TagOnly, delete, plan_delete, plan_tag_delete,
+};
 pub use list::{Tags, list_repositories, list_tags};
 pub use pull::{PlatformChoice, PullOptions, PullOutcome, PullSelect, pull};
 
@@ -52,6 +55,27 @@ pub enum Progress {
 }
 
 pub type ProgressSink = UnboundedSender<Progress>;
+
+/// What a blob is, for progress lines that also give its short digest and
+/// size: its title, else `config` or `layer` by its media type, else `blob`.
+pub(crate) fn blob_label(descriptor: &crate::oci::Descriptor) -> String {
+    use crate::oci::media_type as mt;
+    if let Some(title) = descriptor.title() {
+        return title.to_owned();
+    }
+    let media_type = descriptor.media_type.as_str();
+    if matches!(
+        media_type,
+        mt::OCI_CONFIG | mt::DOCKER_CONFIG | mt::OCI_EMPTY
+    ) || media_type.contains(".config.")
+    {
+        "config".to_owned()
+    } else if media_type.contains("layer") || media_type.contains("rootfs.diff") {
+        "layer".to_owned()
+    } else {
+        "blob".to_owned()
+    }
+}
 
 /// Sends without caring whether anyone listens.
 pub(crate) fn report(progress: &ProgressSink, event: Progress) {

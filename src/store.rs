@@ -4,6 +4,7 @@
 //! Content fetched by digest is verified (length and digest) before anyone
 //! sees it. Nothing above this module builds a URL or touches HTTP.
 
+pub mod cache;
 pub mod error;
 pub mod layout;
 pub mod remote;
@@ -173,6 +174,16 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Deletes a manifest by digest, and removes it from its subject's
     /// fallback index when it is a referrer.
     async fn delete_manifest(&self, repository: &str, digest: &Digest) -> Result<(), StoreError>;
+
+    /// Removes `tag` alone, leaving the manifest it names (and every other
+    /// tag) where it is, when the store has a way to: the tag-delete API
+    /// (`DELETE /v2/<name>/manifests/<tag>`, distribution 3, olareg), or a
+    /// layout's `index.json` entry. `Ok(false)`: the store cannot, and the
+    /// caller may fall back on pushing a throwaway manifest to the tag and
+    /// deleting that (as `regctl tag rm` does).
+    async fn delete_tag(&self, _repository: &str, _tag: &str) -> Result<bool, StoreError> {
+        Ok(false)
+    }
 
     /// The referrers of `subject`, optionally only those of one artifact type.
     async fn referrers(

@@ -1,27 +1,25 @@
-//! Keyless Sigstore trust: a `trusted_root.json` (its certificate
-//! authorities) and the identity the user expects, as cosign v3 spells it
-//! (`--certificate-identity[-regexp]`, `--certificate-oidc-issuer[-regexp]`).
+//! Keyless Sigstore trust: the certificate authorities of a trusted root
+//! (`transparency::root`, the one trusted-root model, whose logs and
+//! timestamp authorities `time` checks proofs against) and the identity
+//! the user expects, as cosign v3 spells it (`--certificate-identity
+//! [-regexp]`, `--certificate-oidc-issuer[-regexp]`).
 //!
-//! A signing certificate is accepted when it chains, through the
-//! intermediates the trusted root lists, to one of its CAs (each link's
-//! signature checked, each certificate valid now and the CA within its
-//! `validFor`), may sign code, names the expected identity in its SAN and
-//! the expected OIDC issuer in Fulcio's extension. Its key then checks the
-//! signature like `--key` does.
-//!
-//! Not checked, as with cosign's `--insecure-ignore-tlog
-//! --insecure-ignore-sct`: transparency log inclusion (Rekor), signed
-//! timestamps and certificate transparency. Without a verified timestamp the
-//! certificate must be valid now, so short-lived Fulcio certificates only
-//! verify within their lifetime.
+//! A signing certificate is accepted at a trusted time (`time`) when its
+//! path through the intermediates the trusted root lists reaches one of its
+//! CAs (`chain`, rustls-webpki: every link's signature, basicConstraints,
+//! key usage, pathLen, code signing, critical extensions, every certificate
+//! valid at that time), the CA's `validFor` window holds that time (both
+//! ends inclusive), and the certificate names the expected identity in its
+//! SAN and the expected OIDC issuer in Fulcio's extensions (which must
+//! agree). Intermediates come from the trusted root only, never from the
+//! signature. Its key checks the signature like `--key` does.
 
-use std::time::{Duration, SystemTime};
-
-use serde_json::Value;
+use std::sync::Arc;
 
 use super::TrustKey;
-use super::certs::Cert;
-use crate::document::statement::decode_base64;
+use super::certs::{Cert, utc};
+use super::chain;
+use super::transparency::{TrustedRoot, ValidFor};
 
 /// An exact string or a regular expression (unanchored, as cosign's Go
 /// `regexp.MatchString`).
@@ -44,6 +42,21 @@ impl Matcher {
             Matcher::Regex(regex) => regex.is_match(value),
         }
     }
+
+    /// A warning for a regular expression without `^` and `$`: like
+    /// cosign's, it then matches anywhere, so `dev@example\.com` also
+    /// accepts `dev@example.com.attacker.example`.
+    pub fn unanchored_warning(&self, flag: &str) -> Option<String> {
+        let Matcher::Regex(regex) = self else {
+            return None;
+        };
+        let pattern = regex.as_str();
+        (!(pattern.starts_with('^') && pattern.ends_with('$'))).then(|| {
+            format!(
+                "warning: {flag} {pattern:?} is not anchored (^…$): like cosign's, it matches anywhere in the value, so longer values that contain a match are accepted too"
+            )
+        })
+    }
 }
 
 impl std::fmt::Display for Matcher {
@@ -61,27 +74,27 @@ impl std::fmt::Display for Matcher {
 struct Authority {
     name: String,
     chain: Vec<Cert>,
-    start: Option<SystemTime>,
-    end: Option<SystemTime>,
+    valid_for: ValidFor,
 }
 
 /// The trusted root's CAs and the identity to expect.
 #[derive(Debug, Clone)]
 pub struct Keyless {
-    /// Where the trusted root came from (for messages).
-    pub source: String,
+    /// The trusted root the CAs come from; its logs and timestamp
+    /// authorities vouch for the time.
+    pub root: Arc<TrustedRoot>,
     authorities: Vec<Authority>,
     pub identity: Matcher,
     pub issuer: Matcher,
 }
 
-/// Who signed: the certificate's identity and issuer, and its key.
+/// Who signed: the certificate's identity and issuer, and the CA that
+/// issued it.
 #[derive(Debug, Clone)]
 pub struct Signer {
     pub identity: String,
     pub issuer: String,
     pub authority: String,
-    pub key: TrustKey,
 }
 
 impl Signer {
@@ -94,33 +107,32 @@ impl Signer {
     }
 }
 
+/// The signing certificate's key, named after the identity it was issued
+/// to; weak and unknown keys are refused.
+pub fn signing_key(leaf: &Cert) -> Result<TrustKey, String> {
+    let name = match leaf.identities().first() {
+        Some(identity) => format!("the certificate of {identity}"),
+        None => "the signing certificate".to_owned(),
+    };
+    leaf.key(&name)
+        .map_err(|e| format!("the signing certificate's key: {e}"))
+}
+
 impl Keyless {
-    /// Reads `trusted_root.json` (`application/vnd.dev.sigstore.trustedroot
-    /// +json`); only its `certificateAuthorities` are used.
-    pub fn from_json(
-        source: &str,
-        json: &[u8],
+    /// The certificate authorities of `root` (each chain's certificates
+    /// parsed once) and the identity to expect.
+    pub fn new(
+        root: Arc<TrustedRoot>,
         identity: Matcher,
         issuer: Matcher,
     ) -> Result<Keyless, String> {
-        let doc: Value = serde_json::from_slice(json)
-            .map_err(|e| format!("{source} is not a trusted root (JSON): {e}"))?;
+        let source = &root.source;
         let mut authorities = Vec::new();
-        let listed = doc.get("certificateAuthorities").and_then(Value::as_array);
-        for (i, ca) in listed.into_iter().flatten().enumerate() {
+        for (i, ca) in root.certificate_authorities.iter().enumerate() {
             let chain = ca
-                .pointer("/certChain/certificates")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|c| {
-                    let der = c
-                        .get("rawBytes")
-                        .and_then(Value::as_str)
-                        .and_then(decode_base64)
-                        .ok_or("a certificate without base64 rawBytes".to_owned())?;
-                    Cert::from_der(&der)
-                })
+                .chain
+                .iter()
+                .map(|der| Cert::from_der(der))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| format!("{source}: certificate authority {i}: {e}"))?;
             let Some(first) = chain.first() else {
@@ -128,52 +140,59 @@ impl Keyless {
                     "{source}: certificate authority {i} has no certificates"
                 ));
             };
-            let name = ca
-                .get("uri")
-                .and_then(Value::as_str)
-                .map_or_else(|| first.subject(), str::to_owned);
-            let time = |field: &str| ca.pointer(field).and_then(Value::as_str).and_then(rfc3339);
+            let name = if ca.uri.is_empty() {
+                first.subject()
+            } else {
+                ca.uri.clone()
+            };
             authorities.push(Authority {
                 name,
-                start: time("/validFor/start"),
-                end: time("/validFor/end"),
                 chain,
+                valid_for: ca.valid_for,
             });
         }
         if authorities.is_empty() {
             return Err(format!("{source} lists no certificate authorities"));
         }
         Ok(Keyless {
-            source: source.to_owned(),
+            root,
             authorities,
             identity,
             issuer,
         })
     }
 
-    /// Checks a signing certificate against the trusted root and the
-    /// expected identity, at `now`.
-    pub fn check(&self, leaf: &Cert, now: SystemTime) -> Result<Signer, String> {
-        let authority = self
-            .authorities
-            .iter()
-            .find(|ca| chains_to(leaf, ca, now))
-            .ok_or_else(|| {
-                format!(
-                    "the signing certificate (issued by {}) does not chain to a certificate authority of {} valid now",
-                    leaf.issuer(),
-                    self.source
-                )
-            })?;
-        if !leaf.valid_at(now) {
+    /// Checks a signing certificate against the trusted root's CAs and
+    /// the expected identity, at a trusted time `at`.
+    pub fn check(&self, leaf: &Cert, at: jiff::Timestamp) -> Result<Signer, String> {
+        let mut why = Vec::new();
+        let mut accepted = None;
+        for ca in &self.authorities {
+            if !ca.valid_for.contains(at) {
+                why.push(format!("{} is not valid for {}", ca.name, utc(at)));
+                continue;
+            }
+            let Some((root, intermediates)) = ca.chain.split_last() else {
+                continue;
+            };
+            match chain::validate(leaf, intermediates, std::slice::from_ref(root), at) {
+                Ok(_) => {
+                    accepted = Some(ca);
+                    break;
+                }
+                Err(e) => why.push(format!("{}: {e}", ca.name)),
+            }
+        }
+        let Some(authority) = accepted else {
             return Err(format!(
-                "the signing certificate is not valid now ({}; no transparency log or signed timestamp is checked)",
-                leaf.validity()
+                "the signing certificate (issued by {}, {}) is not accepted by a certificate authority of {} at {} ({})",
+                leaf.issuer(),
+                leaf.validity_text(),
+                self.root.source,
+                utc(at),
+                why.join("; ")
             ));
-        }
-        if !leaf.code_signing() {
-            return Err("the signing certificate is not for code signing".to_owned());
-        }
+        };
         let identities = leaf.identities();
         let identity = identities
             .iter()
@@ -183,13 +202,13 @@ impl Keyless {
                     "expected identity {}, found {}",
                     self.identity,
                     if identities.is_empty() {
-                        "none".to_owned()
+                        "none (identities are read from the SAN only)".to_owned()
                     } else {
                         identities.join(", ")
                     }
                 )
             })?;
-        let issuer = leaf.oidc_issuer().unwrap_or_default();
+        let issuer = leaf.oidc_issuer()?.unwrap_or_default();
         if !self.issuer.matches(&issuer) {
             return Err(format!(
                 "expected OIDC issuer {}, found {}",
@@ -197,57 +216,12 @@ impl Keyless {
                 if issuer.is_empty() { "none" } else { &issuer }
             ));
         }
-        let key = leaf
-            .key(&format!("the certificate of {identity}"))
-            .ok_or("the signing certificate's key is not ECDSA, Ed25519 or RSA".to_owned())?;
         Ok(Signer {
             identity: identity.clone(),
             issuer,
             authority: authority.name.clone(),
-            key,
         })
     }
-}
-
-/// Whether `leaf` chains through `ca`'s certificates to its root, every
-/// link signed by the next, valid now, and the CA within its window.
-fn chains_to(leaf: &Cert, ca: &Authority, now: SystemTime) -> bool {
-    if ca.start.is_some_and(|start| now < start) || ca.end.is_some_and(|end| now > end) {
-        return false;
-    }
-    let mut current = leaf;
-    // Each step moves to a certificate of the CA's chain; the bound stops a
-    // chain that loops.
-    for _ in 0..=ca.chain.len() {
-        let Some(parent) = ca
-            .chain
-            .iter()
-            .find(|c| c.is_ca() && c.valid_at(now) && current.issued_by(c))
-        else {
-            return false;
-        };
-        if parent.is_root() || std::ptr::eq(parent, ca.chain.last().unwrap_or(parent)) {
-            return true;
-        }
-        current = parent;
-    }
-    false
-}
-
-/// `2021-03-07T03:20:29.000Z` (or without fractions) as a time; offsets
-/// other than `Z` are not used in trusted roots.
-pub(super) fn rfc3339(text: &str) -> Option<SystemTime> {
-    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u16>().ok();
-    let date = x509_cert::der::DateTime::new(
-        number(0..4)?,
-        u8::try_from(number(5..7)?).ok()?,
-        u8::try_from(number(8..10)?).ok()?,
-        u8::try_from(number(11..13)?).ok()?,
-        u8::try_from(number(14..16)?).ok()?,
-        u8::try_from(number(17..19)?).ok()?,
-    )
-    .ok()?;
-    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(date.unix_duration().as_secs()))
 }
 
 #[cfg(test)]
@@ -255,11 +229,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_rfc3339_and_matchers() {
-        let t = rfc3339("2021-03-07T03:20:29.000Z").expect("time");
-        let secs = t.duration_since(SystemTime::UNIX_EPOCH).expect("after");
-        assert_eq!(secs.as_secs(), 1_615_087_229);
-        assert!(rfc3339("yesterday").is_none());
+    fn reads_matchers_and_needs_certificate_authorities() {
+        let unanchored = Matcher::regex("@example\\.com").expect("re");
+        assert!(unanchored.unanchored_warning("--x").is_some());
+        let anchored = Matcher::regex("^dev@example\\.com$").expect("re");
+        assert!(anchored.unanchored_warning("--x").is_none());
+        assert!(
+            Matcher::Exact("a".into())
+                .unanchored_warning("--x")
+                .is_none()
+        );
         assert!(
             Matcher::regex("@example\\.com$")
                 .expect("re")
@@ -267,9 +246,13 @@ mod tests {
         );
         assert!(!Matcher::Exact("x@example.com".into()).matches("dev@example.com"));
         assert!(Matcher::regex("(").is_err());
-        let err = Keyless::from_json(
+        let root = TrustedRoot::from_json(
             "r.json",
             br#"{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}"#,
+        )
+        .expect("an empty root");
+        let err = Keyless::new(
+            Arc::new(root),
             Matcher::Exact("a".into()),
             Matcher::Exact("b".into()),
         )

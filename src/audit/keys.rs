@@ -1,21 +1,30 @@
-//! Public keys given as trust material (`--key`): PEM SubjectPublicKeyInfo
-//! (`-----BEGIN PUBLIC KEY-----`, what `cosign generate-key-pair` writes)
-//! for ECDSA P-256 and P-384, Ed25519 and RSA, or a PKCS#1 `RSA PUBLIC
-//! KEY`. A key is named by its file and the SHA-256 of its DER encoding, so
-//! a failure can say which key it tried.
+//! Public keys given as trust material (`--key`) or found in certificates:
+//! PEM SubjectPublicKeyInfo (`-----BEGIN PUBLIC KEY-----`, what `cosign
+//! generate-key-pair` writes) for ECDSA P-256 and P-384, Ed25519 and RSA,
+//! or a PKCS#1 `RSA PUBLIC KEY`. RSA keys shorter than 2048 bits are
+//! refused, as cosign and Notation refuse them. A key is named by its file
+//! and the SHA-256 of its DER encoding, so a failure can say which key it
+//! tried.
 //!
-//! Which hash goes with which key follows sigstore-go's defaults (what
-//! cosign v2.4+ and v3 use): ECDSA P-256 with SHA-256, P-384 with SHA-384
-//! (SHA-256 accepted too, as older cosign signed with it), RSA PKCS#1 v1.5
-//! or PSS with SHA-256, Ed25519 over the message itself or Ed25519ph
-//! (what cosign's bundles use for DSSE).
+//! Each key verifies with the algorithms its kind allows, never with what
+//! a signature would like (`signing`): sigstore's keys as sigstore-go and
+//! cosign use them, Notation's as its `alg` header must match the key.
+//!
+//! `decode_spki` is the one SubjectPublicKeyInfo decoder: the user's keys,
+//! certificates' keys and the trusted root's log and authority keys
+//! (`transparency::keys`) all go through it, weak RSA refused alike.
 
-use sha2::{Digest as _, Sha256, Sha384, Sha512};
+use sha2::{Digest as _, Sha256};
 use spki::der::Document;
 
 use ed25519_dalek::pkcs8::DecodePublicKey as _;
-use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
 use rsa::pkcs1::DecodeRsaPublicKey as _;
+use rsa::traits::PublicKeyParts as _;
+
+pub use super::signing::{JoseAlgorithm, SignatureForm};
+
+/// The fewest bits an RSA key may have.
+pub const MIN_RSA_BITS: usize = 2048;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
@@ -25,24 +34,51 @@ pub enum KeyError {
     NotPem { name: String, reason: String },
     #[error("{name} is not an ECDSA P-256/P-384, Ed25519 or RSA public key")]
     Unsupported { name: String },
+    #[error("{name} is a {bits}-bit RSA key: too weak (at least {min} bits)", min = MIN_RSA_BITS)]
+    Weak { name: String, bits: usize },
 }
 
 #[derive(Debug, Clone)]
-enum Key {
+pub(super) enum Key {
     P256(p256::ecdsa::VerifyingKey),
     P384(p384::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
     Rsa(rsa::RsaPublicKey),
 }
 
-/// A public key the user trusts.
+/// Why a SubjectPublicKeyInfo is not a key regscope verifies with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SpkiProblem {
+    Unsupported,
+    /// An RSA key of this many bits, under `MIN_RSA_BITS`.
+    Weak(usize),
+}
+
+impl std::fmt::Display for SpkiProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SpkiProblem::Unsupported => {
+                f.write_str("not an ECDSA P-256/P-384, Ed25519 or RSA public key")
+            }
+            SpkiProblem::Weak(bits) => write!(
+                f,
+                "an RSA key of {bits} bits (at least {MIN_RSA_BITS} needed)"
+            ),
+        }
+    }
+}
+
+/// A public key the user trusts, or a certificate's.
 #[derive(Debug, Clone)]
 pub struct TrustKey {
     /// Where it came from (the file name as given).
     pub name: String,
     /// `sha256:<hex>` of the key's DER encoding.
     pub fingerprint: String,
-    key: Key,
+    /// The key as a DER SubjectPublicKeyInfo (a PKCS#1 RSA file's key
+    /// re-encoded): what a transparency log entry records for it.
+    pub spki: Vec<u8>,
+    pub(super) key: Key,
 }
 
 impl TrustKey {
@@ -57,13 +93,10 @@ impl TrustKey {
     }
 
     /// The key of a certificate (its DER SubjectPublicKeyInfo), named
-    /// `name`; `None` when it is not a key type regscope verifies with.
-    pub fn from_spki_der(name: &str, der: &[u8]) -> Option<TrustKey> {
-        Some(TrustKey {
-            name: name.to_owned(),
-            fingerprint: format!("sha256:{}", hex(&Sha256::digest(der))),
-            key: decode_spki(der)?,
-        })
+    /// `name`.
+    pub fn from_spki_der(name: &str, der: &[u8]) -> Result<TrustKey, KeyError> {
+        let key = decode_spki(der).map_err(|problem| key_error(name, problem))?;
+        Ok(TrustKey::named(name, der, der.to_vec(), key))
     }
 
     pub fn from_pem(name: &str, pem: &str) -> Result<TrustKey, KeyError> {
@@ -72,19 +105,24 @@ impl TrustKey {
             reason: e.to_string(),
         })?;
         let der = document.as_bytes();
-        let key = if label == "RSA PUBLIC KEY" {
-            rsa::RsaPublicKey::from_pkcs1_der(der).ok().map(Key::Rsa)
-        } else {
-            decode_spki(der)
+        if label == "RSA PUBLIC KEY" {
+            let key = rsa::RsaPublicKey::from_pkcs1_der(der)
+                .map_err(|_| key_error(name, SpkiProblem::Unsupported))
+                .and_then(|rsa| strong(Key::Rsa(rsa)).map_err(|p| key_error(name, p)))?;
+            let spki = rsa_spki(der).ok_or_else(|| key_error(name, SpkiProblem::Unsupported))?;
+            return Ok(TrustKey::named(name, der, spki, key));
         }
-        .ok_or_else(|| KeyError::Unsupported {
-            name: name.to_owned(),
-        })?;
-        Ok(TrustKey {
+        let key = decode_spki(der).map_err(|problem| key_error(name, problem))?;
+        Ok(TrustKey::named(name, der, der.to_vec(), key))
+    }
+
+    fn named(name: &str, der: &[u8], spki: Vec<u8>, key: Key) -> TrustKey {
+        TrustKey {
             name: name.to_owned(),
             fingerprint: format!("sha256:{}", hex(&Sha256::digest(der))),
+            spki,
             key,
-        })
+        }
     }
 
     /// `cosign.pub (sha256:0123456789abcdef…)`: how messages name the key.
@@ -93,136 +131,100 @@ impl TrustKey {
         format!("{} ({short}…)", self.name)
     }
 
-    pub fn algorithm(&self) -> &'static str {
-        match self.key {
-            Key::P256(_) => "ECDSA P-256",
-            Key::P384(_) => "ECDSA P-384",
-            Key::Ed25519(_) => "Ed25519",
-            Key::Rsa(_) => "RSA",
+    pub fn algorithm(&self) -> String {
+        match &self.key {
+            Key::P256(_) => "ECDSA P-256".to_owned(),
+            Key::P384(_) => "ECDSA P-384".to_owned(),
+            Key::Ed25519(_) => "Ed25519".to_owned(),
+            Key::Rsa(key) => format!("RSA {}", key.n().bits()),
         }
     }
 
-    /// Whether `signature` (DER or fixed-size for ECDSA) is this key's
-    /// signature over `message`.
+    /// Whether `signature` is this key's sigstore signature over `message`
+    /// (cosign's simple signing, DSSE's PAE): ECDSA with the curve's hash
+    /// (P-384 also with SHA-256, as cosign before v2.4 signed), DER
+    /// encoded; RSA PKCS#1 v1.5 with SHA-256; Ed25519 or Ed25519ph.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
-        match &self.key {
-            // Ed25519, or Ed25519ph (SHA-512 prehash, no context), which
-            // sigstore-go uses for DSSE in bundles.
-            Key::Ed25519(key) => ed25519_dalek::Signature::from_slice(signature).is_ok_and(|sig| {
-                key.verify_strict(message, &sig).is_ok()
-                    || key
-                        .verify_prehashed_strict(Sha512::new().chain_update(message), None, &sig)
-                        .is_ok()
-            }),
-            _ => {
-                self.verify_digest(&Sha256::digest(message), signature)
-                    || (matches!(self.key, Key::P384(_))
-                        && self.verify_digest(&Sha384::digest(message), signature))
-            }
-        }
+        super::signing::verify_sigstore(&self.key, message, signature)
     }
 
-    /// Whether `signature` is this key's signature over a message whose
-    /// SHA-256 (or SHA-384) is `digest` (a Sigstore message signature).
-    /// Ed25519 signs the message itself, so it never verifies a digest.
+    /// Whether `signature` is this key's signature over an artifact whose
+    /// digest is `digest` (a Sigstore message signature): the digest must
+    /// be as long as the hash the key signs with (32 bytes for P-256 and
+    /// RSA, 48 for P-384). Ed25519 signs the message itself, never a digest.
     pub fn verify_digest(&self, digest: &[u8], signature: &[u8]) -> bool {
-        match &self.key {
-            Key::P256(key) => p256::ecdsa::Signature::from_der(signature)
-                .or_else(|_| p256::ecdsa::Signature::from_slice(signature))
-                .is_ok_and(|sig| key.verify_prehash(digest, &sig).is_ok()),
-            Key::P384(key) => p384::ecdsa::Signature::from_der(signature)
-                .or_else(|_| p384::ecdsa::Signature::from_slice(signature))
-                .is_ok_and(|sig| key.verify_prehash(digest, &sig).is_ok()),
-            Key::Rsa(key) => rsa_verify_digest(key, digest, signature),
-            Key::Ed25519(_) => false,
-        }
+        super::signing::verify_prehashed(&self.key, digest, signature, SignatureForm::Der)
     }
 
-    /// Whether `signature` is this key's X.509 signature over `tbs` with the
-    /// algorithm `algorithm` names (ECDSA or RSA PKCS#1 v1.5 with SHA-2, or
-    /// Ed25519): how a certificate's issuer signed it.
-    pub fn verify_x509(&self, algorithm: &str, tbs: &[u8], signature: &[u8]) -> bool {
-        let digest: Vec<u8> = match (algorithm, &self.key) {
-            ("1.3.101.112", Key::Ed25519(key)) => {
-                return ed25519_dalek::Signature::from_slice(signature)
-                    .is_ok_and(|sig| key.verify_strict(tbs, &sig).is_ok());
-            }
-            ("1.2.840.10045.4.3.2" | "1.2.840.113549.1.1.11", _) => Sha256::digest(tbs).to_vec(),
-            ("1.2.840.10045.4.3.3" | "1.2.840.113549.1.1.12", _) => Sha384::digest(tbs).to_vec(),
-            ("1.2.840.10045.4.3.4" | "1.2.840.113549.1.1.13", _) => Sha512::digest(tbs).to_vec(),
-            _ => return false,
-        };
-        let rsa_algorithm = algorithm.starts_with("1.2.840.113549.");
-        match &self.key {
-            Key::Rsa(key) if rsa_algorithm => rsa_verify_digest(key, &digest, signature),
-            Key::P256(_) | Key::P384(_) if !rsa_algorithm => self.verify_digest(&digest, signature),
-            _ => false,
-        }
+    /// Whether `signature` is this key's JOSE/COSE signature of `algorithm`
+    /// over `message`; `Err` says why the algorithm does not fit the key
+    /// (Notation binds RSA 2048/3072/4096 to PS256/384/512, P-256 to
+    /// ES256, P-384 to ES384).
+    pub fn verify_jose(
+        &self,
+        algorithm: &str,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<bool, String> {
+        super::signing::verify_jose(&self.key, algorithm, message, signature)
     }
 }
 
-fn decode_spki(der: &[u8]) -> Option<Key> {
-    if let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(der) {
-        return Some(Key::P256(key));
+fn key_error(name: &str, problem: SpkiProblem) -> KeyError {
+    let name = name.to_owned();
+    match problem {
+        SpkiProblem::Unsupported => KeyError::Unsupported { name },
+        SpkiProblem::Weak(bits) => KeyError::Weak { name, bits },
     }
-    if let Ok(key) = p384::ecdsa::VerifyingKey::from_public_key_der(der) {
-        return Some(Key::P384(key));
-    }
-    if let Ok(key) = ed25519_dalek::VerifyingKey::from_public_key_der(der) {
-        return Some(Key::Ed25519(key));
-    }
-    rsa::RsaPublicKey::from_public_key_der(der)
-        .ok()
-        .map(Key::Rsa)
 }
 
-fn rsa_verify_digest(key: &rsa::RsaPublicKey, digest: &[u8], signature: &[u8]) -> bool {
-    let (pkcs1, pss) = match digest.len() {
-        32 => (
-            rsa::Pkcs1v15Sign::new::<Sha256>(),
-            rsa::Pss::new::<Sha256>(),
-        ),
-        48 => (
-            rsa::Pkcs1v15Sign::new::<Sha384>(),
-            rsa::Pss::new::<Sha384>(),
-        ),
-        64 => (
-            rsa::Pkcs1v15Sign::new::<Sha512>(),
-            rsa::Pss::new::<Sha512>(),
-        ),
-        _ => return false,
+/// Decodes a DER SubjectPublicKeyInfo: ECDSA P-256 or P-384, Ed25519, or
+/// RSA of at least `MIN_RSA_BITS`.
+pub(super) fn decode_spki(der: &[u8]) -> Result<Key, SpkiProblem> {
+    let key = if let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(der) {
+        Key::P256(key)
+    } else if let Ok(key) = p384::ecdsa::VerifyingKey::from_public_key_der(der) {
+        Key::P384(key)
+    } else if let Ok(key) = ed25519_dalek::VerifyingKey::from_public_key_der(der) {
+        Key::Ed25519(key)
+    } else if let Ok(key) = rsa::RsaPublicKey::from_public_key_der(der) {
+        Key::Rsa(key)
+    } else {
+        return Err(SpkiProblem::Unsupported);
     };
-    key.verify(pkcs1, digest, signature).is_ok() || key.verify(pss, digest, signature).is_ok()
+    strong(key)
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+fn strong(key: Key) -> Result<Key, SpkiProblem> {
+    match &key {
+        Key::Rsa(rsa) if rsa.n().bits() < MIN_RSA_BITS => Err(SpkiProblem::Weak(rsa.n().bits())),
+        _ => Ok(key),
+    }
+}
+
+/// A PKCS#1 `RSAPublicKey` wrapped as the SubjectPublicKeyInfo cosign
+/// uploads to a transparency log (rsaEncryption, NULL parameters).
+fn rsa_spki(pkcs1: &[u8]) -> Option<Vec<u8>> {
+    use spki::der::Encode as _;
+    let info = spki::SubjectPublicKeyInfoOwned {
+        algorithm: spki::AlgorithmIdentifierOwned {
+            oid: spki::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1"),
+            parameters: Some(spki::der::asn1::Null.into()),
+        },
+        subject_public_key: spki::der::asn1::BitString::from_bytes(pkcs1).ok()?,
+    };
+    info.to_der().ok()
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_a_p256_key_and_rejects_garbage() {
-        use p256::ecdsa::signature::Signer as _;
-        use p256::pkcs8::EncodePublicKey as _;
-        let signing = p256::ecdsa::SigningKey::from_slice(&[7; 32]).expect("scalar");
-        let pem = signing
-            .verifying_key()
-            .to_public_key_pem(p256::pkcs8::LineEnding::LF)
-            .expect("pem");
-        let key = TrustKey::from_pem("k.pub", &pem).expect("p256 key");
-        let signature: p256::ecdsa::Signature = signing.sign(b"message");
-        assert!(key.verify(b"message", signature.to_der().as_bytes()));
-        assert!(!key.verify(b"massage", signature.to_der().as_bytes()));
-        assert_eq!(key.algorithm(), "ECDSA P-256");
-        assert!(key.fingerprint.starts_with("sha256:"));
-        assert!(key.label().starts_with("k.pub (sha256:"));
-        assert!(!key.verify(b"message", b"not a signature"));
-        assert!(matches!(
-            TrustKey::from_pem("x", "hello"),
-            Err(KeyError::NotPem { .. })
-        ));
-    }
-}
+#[path = "keys_tests.rs"]
+mod tests;

@@ -6,24 +6,27 @@
 //!
 //! Without trust material the audit shows who signed (the signing
 //! certificate's subject and issuer). With `--notation-trust-store DIR`
-//! (CA certificates, PEM) a signature verifies when the chain is linked
-//! (each certificate signed by the next, each valid now), reaches a
-//! certificate of the trust store, the signing certificate may sign code,
-//! the signature over `protected.payload` verifies with its key, the
-//! signature has not expired, and the payload names the image.
+//! (CA certificates, PEM) a signature verifies, as `notation verify` does,
+//! when its chain ends in a self-signed root, holds as a path (`chain`,
+//! rustls-webpki: each issuer a CA allowed to sign certificates, pathLen,
+//! code signing, critical extensions, every certificate valid now) and
+//! contains a certificate of the trust store; the signature's `alg` is the
+//! one its key signs with; the signature over `protected.payload` (JWS) or
+//! the `Sig_structure` (COSE) verifies; it has not expired; and the payload
+//! names the image.
 //!
-//! Not done: timestamp countersignatures and revocation (OCSP, CRL) are not checked;
-//! trust policies (registry scopes, trusted identities) are not read: every
-//! certificate of the trust store is trusted for every image audited.
+//! Not done: timestamp countersignatures and revocation (OCSP, CRL) are not
+//! checked, so certificates must be valid now; trust policies (registry
+//! scopes, trusted identities) are not read: every certificate of the
+//! trust store is trusted for every image audited.
 
 use std::path::Path;
-use std::time::SystemTime;
 
 use base64::Engine as _;
 use serde_json::Value;
-use sha2::{Digest as _, Sha256, Sha384, Sha512};
 
-use super::certs::Cert;
+use super::certs::{Cert, utc};
+use super::chain;
 use crate::oci::Digest;
 
 mod cose;
@@ -99,7 +102,7 @@ pub struct Envelope {
     /// Names of the headers marked critical.
     critical: Vec<String>,
     /// `io.cncf.notary.expiry`, when the signature has one.
-    expiry: Option<SystemTime>,
+    expiry: Option<jiff::Timestamp>,
     /// What was signed: `BASE64URL(protected) "." BASE64URL(payload)`
     /// (JWS) or the `Sig_structure` (COSE).
     signing_input: Vec<u8>,
@@ -158,11 +161,13 @@ impl Envelope {
                 .and_then(Value::as_str)
                 .map(str::to_owned)
         };
-        let expiry = match text("io.cncf.notary.expiry") {
-            Some(at) => {
-                Some(super::keyless::rfc3339(&at).ok_or(format!("unreadable expiry {at:?}"))?)
-            }
+        // An expiry that is not an RFC 3339 string cannot be read as "none".
+        let expiry = match protected.get("io.cncf.notary.expiry") {
             None => None,
+            Some(Value::String(at)) => {
+                Some(super::time::rfc3339(at).ok_or(format!("unreadable expiry {at:?}"))?)
+            }
+            Some(other) => return Err(format!("unreadable expiry {other} (not a string)")),
         };
         Ok(Envelope {
             chain,
@@ -194,33 +199,25 @@ impl Envelope {
         &self,
         subject: &Digest,
         trust: &NotationTrust,
-        now: SystemTime,
+        now: jiff::Timestamp,
     ) -> Result<String, String> {
         let leaf = &self.chain[0];
         self.check_headers(now)?;
-        for (i, cert) in self.chain.iter().enumerate() {
-            if !cert.valid_at(now) {
-                return Err(format!(
-                    "certificate {i} of the chain ({}) is not valid now ({})",
-                    cert.subject(),
-                    cert.validity()
-                ));
-            }
-            if let Some(parent) = self.chain.get(i + 1)
-                && !cert.issued_by(parent)
-            {
-                return Err(format!(
-                    "the chain is broken: {} did not issue {}",
-                    parent.subject(),
-                    cert.subject()
-                ));
-            }
+        // notation wants the whole chain, ending in a self-signed root.
+        let (root, rest) = self.chain.split_last().unwrap_or((leaf, &[]));
+        let intermediates = rest.get(1..).unwrap_or_default();
+        if root.subject() != root.issuer() {
+            return Err(format!(
+                "the certificate chain ends in {}, not a self-signed root",
+                root.subject()
+            ));
         }
-        let anchored = self.chain.iter().any(|cert| {
-            trust.certs.iter().any(|ca| {
-                ca.der() == cert.der() || (ca.is_ca() && ca.valid_at(now) && cert.issued_by(ca))
-            })
-        });
+        chain::validate(leaf, intermediates, std::slice::from_ref(root), now)
+            .map_err(|e| format!("the signing certificate ({}): {e}", leaf.subject()))?;
+        let anchored = self
+            .chain
+            .iter()
+            .any(|cert| trust.certs.iter().any(|ca| ca.der() == cert.der()));
         if !anchored {
             return Err(format!(
                 "the signing certificate ({}, issued by {}) does not chain to a certificate of {}",
@@ -229,19 +226,10 @@ impl Envelope {
                 trust.source
             ));
         }
-        if !leaf.code_signing() {
-            return Err("the signing certificate is not for code signing".to_owned());
-        }
         let key = leaf
             .key(&leaf.subject())
-            .ok_or("the signing certificate's key is not ECDSA or RSA".to_owned())?;
-        let digest: Vec<u8> = match self.alg.as_str() {
-            "PS256" | "ES256" => Sha256::digest(&self.signing_input).to_vec(),
-            "PS384" | "ES384" => Sha384::digest(&self.signing_input).to_vec(),
-            "PS512" | "ES512" => Sha512::digest(&self.signing_input).to_vec(),
-            other => return Err(format!("unsupported signature algorithm {other:?}")),
-        };
-        if !key.verify_digest(&digest, &self.signature) {
+            .map_err(|e| format!("the signing certificate's key: {e}"))?;
+        if !key.verify_jose(&self.alg, &self.signing_input, &self.signature)? {
             return Err(format!(
                 "the signature does not verify with the key of {} (altered, or signed by another key)",
                 leaf.subject()
@@ -268,7 +256,15 @@ impl Envelope {
         ))
     }
 
-    fn check_headers(&self, now: SystemTime) -> Result<(), String> {
+    /// What the verdict says about time: nothing vouches for it.
+    pub fn time_note(now: jiff::Timestamp) -> String {
+        format!(
+            "no timestamp checked: certificates valid now ({})",
+            utc(now)
+        )
+    }
+
+    fn check_headers(&self, now: jiff::Timestamp) -> Result<(), String> {
         let cty = self.content_type.as_deref();
         if cty != Some("application/vnd.cncf.notary.payload.v1+json") {
             return Err(format!(

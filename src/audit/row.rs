@@ -2,14 +2,11 @@
 //! is what `graph` says is attached (`GraphNode::is_attached`: its manifest
 //! names the subject, or cosign's tags or BuildKit's index put it there).
 
-use std::collections::BTreeSet;
-
+use super::row_sbom::sbom_info;
 use super::{ImageAudit, SbomInfo, SignatureInfo, SignatureScheme, Verification};
-use crate::document::SbomFormat;
-use crate::graph::sources::platform_entries;
-use crate::graph::{GraphNode, ReferrerTree};
+use crate::graph::{CosignTag, GraphNode, ReferrerTree};
+use crate::oci::Digest;
 use crate::oci::media_type::{self as mt, ArtifactKind};
-use crate::oci::{Descriptor, Digest, PlatformSpec};
 use crate::store::StoreError;
 
 /// The row for `tree` (signatures not yet checked: `Unverified`).
@@ -30,41 +27,7 @@ pub fn summarize(tree: &ReferrerTree, tags: Vec<String>) -> ImageAudit {
         })
         .collect();
 
-    let mut sbom = SbomInfo::default();
-    let mut formats = BTreeSet::new();
-    let mut add_sboms = |nodes: &[GraphNode], sbom: &mut SbomInfo| -> bool {
-        let mut found = false;
-        for node in nodes
-            .iter()
-            .filter(|n| kinds(n).contains(&ArtifactKind::Sbom))
-        {
-            found = true;
-            sbom.digests.push(node.digest().clone());
-            formats.insert(sbom_format(node));
-            sbom.signed |= is_signed_sbom(node);
-        }
-        found
-    };
-    sbom.on_subject = add_sboms(&subject_nodes, &mut sbom);
-    if tree.manifest.is_index() && tree.within_index.is_none() {
-        let entries: Vec<&Descriptor> = platform_entries(&tree.manifest).collect();
-        let mut covered = 0;
-        for entry in &entries {
-            let nodes = tree
-                .platforms
-                .iter()
-                .find(|p| p.descriptor.digest == entry.digest)
-                .map(|p| attached(&p.referrers))
-                .unwrap_or_default();
-            if add_sboms(&nodes, &mut sbom) {
-                covered += 1;
-            } else {
-                sbom.missing_platforms.push(platform_label(entry));
-            }
-        }
-        sbom.coverage = Some((covered, entries.len()));
-    }
-    sbom.formats = formats.into_iter().collect();
+    let (sbom, unfetched_platforms) = sbom_info(tree, &subject_nodes);
 
     let mut provenance = false;
     let mut scan = false;
@@ -107,6 +70,7 @@ pub fn summarize(tree: &ReferrerTree, tags: Vec<String>) -> ImageAudit {
         newest,
         vulnerabilities: None,
         verification: Verification::Unverified,
+        unfetched_platforms,
         warnings,
         error: None,
     }
@@ -133,7 +97,7 @@ pub(super) fn kinds(node: &GraphNode) -> Vec<ArtifactKind> {
     let kind = node.kind();
     // A cosign `.sig` tag's manifest is a plain image manifest whose
     // layers are simple-signing payloads.
-    if kind != ArtifactKind::Signature && node.cosign_tags().any(|t| t.ends_with(".sig")) {
+    if kind != ArtifactKind::Signature && node.has_cosign_tag(CosignTag::Signature) {
         return vec![ArtifactKind::Signature];
     }
     vec![kind]
@@ -146,7 +110,7 @@ pub(super) fn scheme(node: &GraphNode) -> SignatureScheme {
         .as_deref()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    if node.cosign_tags().any(|t| t.ends_with(".sig")) {
+    if node.has_cosign_tag(CosignTag::Signature) {
         SignatureScheme::CosignLegacy
     } else if artifact_type == mt::COSIGN_ARTIFACT_SIG {
         SignatureScheme::CosignOci11
@@ -181,39 +145,10 @@ pub(super) fn is_signed_sbom(node: &GraphNode) -> bool {
 
 pub(super) fn is_signed_envelope(node: &GraphNode) -> bool {
     let artifact_type = node.artifact_type.as_deref().unwrap_or_default();
-    node.cosign_tags().any(|t| t.ends_with(".att"))
+    node.has_cosign_tag(CosignTag::Attestation)
         || has_layer(node, "dsse.envelope")
         || has_layer(node, "sigstore.bundle")
         || (mt::is_envelope(artifact_type) && !artifact_type.eq_ignore_ascii_case(mt::IN_TOTO))
-}
-
-fn sbom_format(node: &GraphNode) -> String {
-    let from_layers = || {
-        node.manifest
-            .iter()
-            .flat_map(|m| m.layers.iter())
-            .find_map(|l| SbomFormat::from_media_type(&l.media_type))
-    };
-    node.predicate_type
-        .as_deref()
-        .and_then(SbomFormat::from_predicate_type)
-        .or_else(|| {
-            node.artifact_type
-                .as_deref()
-                .and_then(SbomFormat::from_media_type)
-        })
-        .or_else(from_layers)
-        .map_or_else(
-            || node.type_label().to_owned(),
-            |format| format.label().to_owned(),
-        )
-}
-
-fn platform_label(entry: &Descriptor) -> String {
-    entry.platform.as_ref().map_or_else(
-        || entry.digest.to_string(),
-        |p| PlatformSpec::of(p).to_string(),
-    )
 }
 
 /// The row of an image whose graph could not be discovered.
@@ -236,6 +171,7 @@ pub(super) fn failed_row(
         newest: None,
         vulnerabilities: None,
         verification: Verification::Unverified,
+        unfetched_platforms: Vec::new(),
         warnings: Vec::new(),
         error: Some(error.to_string()),
     }

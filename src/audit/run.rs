@@ -10,8 +10,12 @@ use std::sync::Arc;
 use futures_util::{StreamExt, stream};
 
 use super::row::{failed_row, is_signed_envelope, kinds, summarize};
-use super::verify::{Trust, notation_signer, verify_node};
-use super::{ImageAudit, Keyless, NotationTrust, SignatureScheme, Summary, TrustKey, Verification};
+use super::transparency::{TrustedRoot, shipped};
+use super::verify::{Trust, Verdict, notation_signer, verify_node};
+use super::{
+    ImageAudit, Keyless, NotationTrust, SignatureScheme, Summary, TimePolicy, TrustKey,
+    Verification,
+};
 use crate::graph::{DiscoverOptions, GraphNode, ReferrerTree, discover};
 use crate::oci::media_type::ArtifactKind;
 use crate::oci::{Descriptor, Digest, PlatformSpec};
@@ -36,8 +40,13 @@ pub struct AuditOptions {
     pub keys: Vec<TrustKey>,
     /// ...keyless ones against this trusted root and identity...
     pub keyless: Option<Arc<Keyless>>,
+    /// ...the proofs of key-signed ones against this trusted root (`None`:
+    /// the keyless one's, else the public-good root)...
+    pub root: Option<Arc<TrustedRoot>>,
     /// ...and Notation ones against this trust store.
     pub notation: Option<Arc<NotationTrust>>,
+    /// What to ask of transparency log entries and timestamps.
+    pub time_policy: TimePolicy,
     /// Images discovered at once. Each discovery sends a level of its graph
     /// together; the store's adaptive limit (32 at first, less when the
     /// registry pushes back) keeps the sum in bounds.
@@ -64,7 +73,9 @@ impl Default for AuditOptions {
             platform: None,
             keys: Vec::new(),
             keyless: None,
+            root: None,
             notation: None,
+            time_policy: TimePolicy::default(),
             concurrency: DEFAULT_AUDIT_CONCURRENCY,
             resolve_concurrency: 32,
             vulnerabilities: false,
@@ -148,10 +159,15 @@ async fn audit_repository(
         .buffer_unordered(options.resolve_concurrency.max(1))
         .collect()
         .await;
-    let mut images: BTreeMap<Digest, Vec<String>> = BTreeMap::new();
+    // Each tag is resolved once: discovery starts from the descriptor.
+    let mut images: BTreeMap<Digest, (Descriptor, Vec<String>)> = BTreeMap::new();
     for (tag, found) in resolved {
         match found {
-            Ok(descriptor) => images.entry(descriptor.digest).or_default().push(tag),
+            Ok(descriptor) => images
+                .entry(descriptor.digest.clone())
+                .or_insert_with(|| (descriptor, Vec::new()))
+                .1
+                .push(tag),
             Err(error) => on_event(AuditEvent::Warning(format!(
                 "{repository}:{tag}: not resolved: {error}"
             ))),
@@ -168,20 +184,28 @@ async fn audit_repository(
     };
     let discover_options = &discover_options;
     let vulnerabilities = options.vulnerabilities;
+    let root = options_root(options);
     let trust = Trust {
         keys: &options.keys,
         keyless: options.keyless.as_deref(),
+        root: root.as_deref(),
         notation: options.notation.as_deref(),
+        policy: options.time_policy,
+        now: jiff::Timestamp::now(),
     };
     let mut rows = stream::iter(images)
-        .map(|(digest, mut tags)| async move {
+        .map(|(digest, (resolved, mut tags))| async move {
             tags.sort();
             let image = ImageRef {
                 repository,
                 digest: &digest,
                 vulnerabilities,
             };
-            audit_image(store, image, tags, discover_options, trust).await
+            let discover_options = DiscoverOptions {
+                resolved_subject: Some(resolved),
+                ..discover_options.clone()
+            };
+            audit_image(store, image, tags, &discover_options, trust).await
         })
         .buffer_unordered(options.concurrency.max(1));
     while let Some(row) = rows.next().await {
@@ -191,8 +215,34 @@ async fn audit_repository(
     Ok(())
 }
 
-/// One image's row: its graph discovered, summarised, and (with keys) its
-/// signatures checked.
+fn options_root(options: &AuditOptions) -> Option<Arc<TrustedRoot>> {
+    proof_root(
+        options.root.as_ref(),
+        options.keyless.as_deref(),
+        !options.keys.is_empty(),
+    )
+}
+
+/// The root that checks key-signed signatures' proofs: the one given, the
+/// keyless one, or the public-good root (only loaded when keys are given;
+/// `None` when it cannot be read, which fails any proof present).
+pub fn proof_root(
+    given: Option<&Arc<TrustedRoot>>,
+    keyless: Option<&Keyless>,
+    keys_given: bool,
+) -> Option<Arc<TrustedRoot>> {
+    if let Some(root) = given {
+        return Some(Arc::clone(root));
+    }
+    if let Some(keyless) = keyless {
+        return Some(Arc::clone(&keyless.root));
+    }
+    if !keys_given {
+        return None;
+    }
+    shipped::shared().ok().map(|(root, _)| root)
+}
+
 /// Which image a row is for, and whether to read its scans.
 #[derive(Debug, Clone, Copy)]
 pub struct ImageRef<'a> {
@@ -202,6 +252,8 @@ pub struct ImageRef<'a> {
     pub vulnerabilities: bool,
 }
 
+/// One image's row: its graph discovered, summarised, and (with trust
+/// material) its signatures checked.
 pub async fn audit_image(
     store: &dyn Store,
     image: ImageRef<'_>,
@@ -257,15 +309,15 @@ async fn verify_row(
         };
         let outcome = verify_node(store, repository, node, Some(&subject_raw), trust).await;
         signature.verification = outcome_of(outcome, &mut reasons, node);
-        if let (None, Verification::Verified { key }) = (&verified, &signature.verification) {
-            verified = Some(key.clone());
+        if verified.is_none() && signature.verification.is_verified() {
+            verified = Some(signature.verification.clone());
         }
     }
+    // Nothing to check is not a check that failed: an unsigned image is
+    // unverified (`ImageAudit::verdict` says "no signature").
     row.verification = match verified {
-        Some(key) => Verification::Verified { key },
-        None if row.signatures.is_empty() => Verification::Failed {
-            reasons: vec!["not signed".to_owned()],
-        },
+        Some(verification) => verification,
+        None if row.signatures.is_empty() => Verification::Unverified,
         None => Verification::Failed { reasons },
     };
 
@@ -290,16 +342,16 @@ async fn verify_row(
         }
         for (node, raw) in candidates {
             let outcome = verify_node(store, repository, node, raw, trust).await;
-            if let Verification::Verified { key } = outcome_of(outcome, &mut sbom_reasons, node) {
-                sbom_verified.get_or_insert(key);
+            let verification = outcome_of(outcome, &mut sbom_reasons, node);
+            if verification.is_verified() {
+                sbom_verified.get_or_insert(verification);
             }
         }
     }
     row.sbom.verification = match sbom_verified {
-        Some(key) => Verification::Verified { key },
-        None if sbom_reasons.is_empty() => Verification::Failed {
-            reasons: vec!["no signed SBOM".to_owned()],
-        },
+        Some(verification) => verification,
+        // No SBOM signature to check: unverified, as for the image.
+        None if sbom_reasons.is_empty() => Verification::Unverified,
         None => Verification::Failed {
             reasons: sbom_reasons,
         },
@@ -307,12 +359,12 @@ async fn verify_row(
 }
 
 fn outcome_of(
-    outcome: Result<String, Vec<String>>,
+    outcome: Result<Verdict, Vec<String>>,
     reasons: &mut Vec<String>,
     node: &GraphNode,
 ) -> Verification {
     match outcome {
-        Ok(key) => Verification::Verified { key },
+        Ok(Verdict { key, time, root }) => Verification::Verified { key, time, root },
         Err(why) => {
             let prefixed: Vec<String> = why
                 .into_iter()

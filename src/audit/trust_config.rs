@@ -14,26 +14,43 @@
 //! certificate-identity = "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main"
 //! certificate-oidc-issuer = "https://token.actions.githubusercontent.com"
 //! notation-trust-store = "~/.config/notation/truststore/x509/ca/acme"
+//! insecure-ignore-tlog = false                # as the flag of that name
+//! insecure-ignore-sct = false
+//! require-tlog = false
 //! ```
+//!
+//! The identity without `trusted-root` checks keyless signatures against
+//! the Sigstore public-good root; `trusted-root` without an identity only
+//! checks the transparency proofs of key-signed signatures.
 //!
 //! Files are read when the config is loaded, so a missing key or trust
 //! root is an error naming its scope. Keys of every matching scope apply;
 //! a trusted root or trust store comes from the most specific scope that
-//! names one.
+//! names one; the time settings of any matching scope apply. The CLI uses
+//! none of this when any trust flag is given.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{Keyless, Matcher, NotationTrust, TrustKey};
+use super::run::proof_root;
+use super::transparency::{TrustedRoot, shipped};
+use super::{Keyless, Matcher, NotationTrust, TimePolicy, TrustKey};
 use crate::text::expand_home;
 
 /// The trust material of one scope.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct TrustEntry {
     pub scope: String,
     pub keys: Vec<TrustKey>,
     pub keyless: Option<Arc<Keyless>>,
+    /// A trusted root for the proofs of key-signed signatures alone (no
+    /// identity given with it).
+    pub root: Option<Arc<TrustedRoot>>,
     pub notation: Option<Arc<NotationTrust>>,
+    pub policy: TimePolicy,
+    /// What a person should know about this scope (an unanchored
+    /// regular expression).
+    pub warnings: Vec<String>,
 }
 
 /// What applies to one audit target.
@@ -41,7 +58,64 @@ pub struct TrustEntry {
 pub struct TrustMaterial {
     pub keys: Vec<TrustKey>,
     pub keyless: Option<Arc<Keyless>>,
+    /// A trusted root for the proofs of key-signed signatures alone.
+    pub root: Option<Arc<TrustedRoot>>,
     pub notation: Option<Arc<NotationTrust>>,
+    pub policy: TimePolicy,
+    pub warnings: Vec<String>,
+    /// The scopes it came from, for saying which material was used.
+    pub scopes: Vec<String>,
+}
+
+impl TrustMaterial {
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty() && self.keyless.is_none() && self.notation.is_none()
+    }
+
+    /// The trusted root that checks the proofs of key-signed signatures.
+    pub fn proof_root(&self) -> Option<Arc<TrustedRoot>> {
+        proof_root(
+            self.root.as_ref(),
+            self.keyless.as_deref(),
+            !self.keys.is_empty(),
+        )
+    }
+
+    /// "keys a.pub, b.pub; trusted root r.json (identity …); Notation trust
+    /// store DIR": what a verdict can rest on.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.keys.is_empty() {
+            let names: Vec<&str> = self.keys.iter().map(|k| k.name.as_str()).collect();
+            parts.push(format!("keys {}", names.join(", ")));
+        }
+        if let Some(keyless) = &self.keyless {
+            parts.push(format!(
+                "keyless identity {}, OIDC issuer {} (trusted root {})",
+                keyless.identity, keyless.issuer, keyless.root.source
+            ));
+        }
+        if let Some(root) = &self.root {
+            parts.push(format!("trusted root {} for log keys", root.source));
+        }
+        if let Some(notation) = &self.notation {
+            parts.push(format!("Notation trust store {}", notation.source));
+        }
+        if self.policy.insecure_ignore_tlog {
+            parts.push("--insecure-ignore-tlog".to_owned());
+        }
+        if self.policy.insecure_ignore_sct {
+            parts.push("--insecure-ignore-sct".to_owned());
+        }
+        if self.policy.require_tlog {
+            parts.push("--require-tlog".to_owned());
+        }
+        if parts.is_empty() {
+            "none".to_owned()
+        } else {
+            parts.join("; ")
+        }
+    }
 }
 
 /// Reads one `scope = …` of `[trust]`.
@@ -49,9 +123,7 @@ pub fn entry(scope: &str, value: &toml::Value) -> Result<TrustEntry, String> {
     let at = |message: String| format!("trust.{scope:?}: {message}");
     let mut entry = TrustEntry {
         scope: scope.to_owned(),
-        keys: Vec::new(),
-        keyless: None,
-        notation: None,
+        ..TrustEntry::default()
     };
     let table = match value {
         toml::Value::Array(_) => {
@@ -69,7 +141,7 @@ pub fn entry(scope: &str, value: &toml::Value) -> Result<TrustEntry, String> {
         }
     };
     for name in table.keys() {
-        const KNOWN: [&str; 7] = [
+        const KNOWN: [&str; 10] = [
             "keys",
             "trusted-root",
             "certificate-identity",
@@ -77,6 +149,9 @@ pub fn entry(scope: &str, value: &toml::Value) -> Result<TrustEntry, String> {
             "certificate-oidc-issuer",
             "certificate-oidc-issuer-regexp",
             "notation-trust-store",
+            "insecure-ignore-tlog",
+            "insecure-ignore-sct",
+            "require-tlog",
         ];
         if !KNOWN.contains(&name.as_str()) {
             return Err(at(format!("unknown setting {name:?}")));
@@ -85,22 +160,56 @@ pub fn entry(scope: &str, value: &toml::Value) -> Result<TrustEntry, String> {
     if let Some(list) = table.get("keys") {
         entry.keys = keys(list).map_err(at)?;
     }
-    if let Some(root) = text("trusted-root")? {
+    let flag = |name: &str| -> Result<bool, String> {
+        match table.get(name) {
+            None => Ok(false),
+            Some(toml::Value::Boolean(value)) => Ok(*value),
+            Some(_) => Err(at(format!("{name} is not true or false"))),
+        }
+    };
+    entry.policy = TimePolicy {
+        insecure_ignore_tlog: flag("insecure-ignore-tlog")?,
+        insecure_ignore_sct: flag("insecure-ignore-sct")?,
+        require_tlog: flag("require-tlog")?,
+    };
+    let root = text("trusted-root")?
+        .map(|root| {
+            let path = expand_home(&root);
+            let json = std::fs::read(&path).map_err(|e| at(format!("cannot read {root}: {e}")))?;
+            TrustedRoot::from_json(&root, &json)
+                .map(Arc::new)
+                .map_err(at)
+        })
+        .transpose()?;
+    let named =
+        |name: &str| table.contains_key(name) || table.contains_key(&format!("{name}-regexp"));
+    if named("certificate-identity") || named("certificate-oidc-issuer") {
         let matcher = |exact: &str, what: &str| -> Result<Matcher, String> {
             match (text(exact)?, text(&format!("{exact}-regexp"))?) {
                 (Some(value), _) => Ok(Matcher::Exact(value)),
                 (None, Some(regexp)) => Matcher::regex(&regexp).map_err(at),
                 (None, None) => Err(at(format!(
-                    "trusted-root needs {exact} or {exact}-regexp (the {what})"
+                    "a keyless identity needs {exact} or {exact}-regexp (the {what})"
                 ))),
             }
         };
         let identity = matcher("certificate-identity", "signer's identity")?;
         let issuer = matcher("certificate-oidc-issuer", "OIDC issuer")?;
-        let path = expand_home(&root);
-        let json = std::fs::read(&path).map_err(|e| at(format!("cannot read {root}: {e}")))?;
-        let keyless = Keyless::from_json(&root, &json, identity, issuer).map_err(at)?;
+        for (matcher, name) in [
+            (&identity, "certificate-identity-regexp"),
+            (&issuer, "certificate-oidc-issuer-regexp"),
+        ] {
+            let name = format!("trust.{scope:?}.{name}");
+            entry.warnings.extend(matcher.unanchored_warning(&name));
+        }
+        let root = match root {
+            Some(root) => root,
+            None => shipped::shared().map_err(at)?.0,
+        };
+        let keyless = Keyless::new(root, identity, issuer).map_err(at)?;
         entry.keyless = Some(Arc::new(keyless));
+    } else {
+        entry.root = root;
     }
     if let Some(store) = text("notation-trust-store")? {
         let trust = NotationTrust::from_dir(&expand_home(&store)).map_err(at)?;
@@ -172,9 +281,17 @@ pub fn for_target(
     });
     let mut material = TrustMaterial::default();
     for entry in matching {
+        material.scopes.push(entry.scope.clone());
+        material.warnings.extend(entry.warnings.iter().cloned());
+        material.policy.insecure_ignore_tlog |= entry.policy.insecure_ignore_tlog;
+        material.policy.insecure_ignore_sct |= entry.policy.insecure_ignore_sct;
+        material.policy.require_tlog |= entry.policy.require_tlog;
         material.keys.extend(entry.keys.iter().cloned());
         if entry.keyless.is_some() {
             material.keyless.clone_from(&entry.keyless);
+        }
+        if entry.root.is_some() {
+            material.root.clone_from(&entry.root);
         }
         if entry.notation.is_some() {
             material.notation.clone_from(&entry.notation);

@@ -1,41 +1,46 @@
 //! Offline signature checks against the trust material the user gave:
 //! public keys (`--key`) and, for keyless signatures, a trusted root with
 //! the identity to expect (`--trusted-root`, `--certificate-identity`,
-//! `--certificate-oidc-issuer`).
+//! `--certificate-oidc-issuer`), at a trusted time (`time`).
 //!
 //! - cosign's simple-signing layers (legacy `.sig` tags and OCI 1.1
 //!   `…cosign.artifact.sig.v1+json` referrers): the layer blob is the
 //!   payload, the base64 signature is the layer's
 //!   `dev.cosignproject.cosign/signature` annotation, and the payload's
-//!   `critical.image.docker-manifest-digest` must be the subject; a keyless
-//!   one carries its certificate in `dev.sigstore.cosign/certificate`;
+//!   `critical.image.docker-manifest-digest` must be the subject;
 //! - DSSE envelopes (cosign's `.att` layers, and inside Sigstore bundles):
 //!   the signature is over the DSSE pre-authentication encoding of the
-//!   payload, and the in-toto statement's subject must name the subject;
+//!   payload, and the in-toto statement in that payload must name the
+//!   subject;
 //! - Sigstore bundles with a message signature: `messageDigest` must be the
-//!   subject's digest, and the signature is over it. A bundle's
-//!   `verificationMaterial` says whether a key or a certificate signed it.
-//!
+//!   subject's SHA-256, and the signature is over it;
 //! - Notation's JWS and COSE envelopes (`notation`), against a trust store.
 //!
-//! A signature that verifies but names another image is a failure.
+//! A signature that verifies but names another image is a failure. Every
+//! verdict names the key or identity that verified it, what vouches for
+//! the time, and the trusted root whose logs and authorities were used.
+//! The keyless and key-signed decisions are in `decide`.
 
+mod decide;
 mod envelope;
+mod material;
 
-use std::time::SystemTime;
+use sha2::{Digest as _, Sha256};
 
-use serde_json::Value;
-
-use self::envelope::{verify_envelope, verify_simple_signing};
+use self::decide::decide;
+use self::envelope::{annotation_signature, signed_content, verify_carrier, verify_simple_signing};
 use super::TrustKey;
-use super::certs::Cert;
 use super::keyless::Keyless;
 use super::notation::{self, Envelope, NotationTrust};
-use crate::document::statement::decode_base64;
+use super::time::TimePolicy;
+use super::transparency::{Hash, Signed, TrustedRoot};
+use crate::document::Carrier;
 use crate::graph::GraphNode;
 use crate::oci::media_type as mt;
 use crate::oci::{Descriptor, Digest};
 use crate::store::Store;
+
+pub use self::envelope::pae;
 
 /// The most a signature layer may hold (bundles carry certificates, `.att`
 /// layers whole SBOMs).
@@ -43,15 +48,22 @@ const MAX_LAYER: u64 = 64 * 1024 * 1024;
 /// Layers looked at per signature manifest (cosign appends one per
 /// signature; a hostile registry could list millions).
 const MAX_LAYERS: usize = 32;
-/// Where cosign puts a keyless signature's certificate (PEM).
-const ANNOTATION_COSIGN_CERTIFICATE: &str = "dev.sigstore.cosign/certificate";
 
-/// The trust material of one audit.
+/// The trust material of one audit, and when it runs.
 #[derive(Debug, Clone, Copy)]
 pub struct Trust<'a> {
     pub keys: &'a [TrustKey],
+    /// Keyless certificates: the identity to expect and the trusted root
+    /// (its own `root`) whose CAs, logs and authorities decide.
     pub keyless: Option<&'a Keyless>,
+    /// The trusted root whose logs and timestamp authorities check the
+    /// proofs of key-signed signatures (`--trusted-root`, else the
+    /// public-good root); `None` fails any such proof.
+    pub root: Option<&'a TrustedRoot>,
     pub notation: Option<&'a NotationTrust>,
+    pub policy: TimePolicy,
+    /// The current time, for certificates nothing else vouches a time for.
+    pub now: jiff::Timestamp,
 }
 
 impl Trust<'_> {
@@ -60,9 +72,23 @@ impl Trust<'_> {
     }
 }
 
-/// What checking one attachment found: the key that verified it, or why
-/// nothing did.
-pub type NodeOutcome = Result<String, Vec<String>>;
+/// A signature that verified: who made it, what vouches for its time, and
+/// the trusted root that was used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The key (file and fingerprint) or identity that verified it.
+    pub key: String,
+    /// "signed … per Rekor entry N", "no transparency log entry (the key
+    /// decided)", "no verified time: --insecure-ignore-tlog …".
+    pub time: String,
+    /// The trusted root whose CAs, logs or authorities were used (`None`
+    /// when none was: a key and no proof, Notation).
+    pub root: Option<String>,
+}
+
+/// What checking one attachment found: who verified it, or why nothing
+/// did.
+pub type NodeOutcome = Result<Verdict, Vec<String>>;
 
 /// Checks the signatures `node` carries over its subject `node.subject`.
 /// `subject_raw` is the subject manifest's bytes (Ed25519 message
@@ -82,7 +108,7 @@ pub async fn verify_node(
         let outcome =
             verify_layer(store, repository, &node.subject, subject_raw, layer, trust).await;
         match outcome {
-            Some(Ok(key)) => return Ok(key),
+            Some(Ok(verdict)) => return Ok(verdict),
             Some(Err(reason)) => reasons.push(reason),
             None => {}
         }
@@ -120,7 +146,7 @@ fn verify_notation(
     media_type: &str,
     bytes: &[u8],
     trust: Trust<'_>,
-) -> Result<String, String> {
+) -> Result<Verdict, String> {
     let envelope = Envelope::parse(media_type, bytes)?;
     let Some(store) = trust.notation else {
         return Err(format!(
@@ -128,7 +154,12 @@ fn verify_notation(
             envelope.signer()
         ));
     };
-    envelope.verify(subject, store, SystemTime::now())
+    let key = envelope.verify(subject, store, trust.now)?;
+    Ok(Verdict {
+        key,
+        time: Envelope::time_note(trust.now),
+        root: None,
+    })
 }
 
 /// `None` when the layer holds no signature at all.
@@ -139,7 +170,7 @@ async fn verify_layer(
     subject_raw: Option<&[u8]>,
     layer: &Descriptor,
     trust: Trust<'_>,
-) -> Option<Result<String, String>> {
+) -> Option<Result<Verdict, String>> {
     let media_type = layer.media_type.to_ascii_lowercase();
     if media_type == notation::JWS || media_type == notation::COSE {
         return Some(
@@ -162,67 +193,40 @@ async fn verify_layer(
         Ok(bytes) => bytes,
         Err(error) => return Some(Err(format!("cannot fetch {}: {error}", layer.digest))),
     };
-    // A keyless signature's certificate: a layer annotation (cosign's
-    // simple signing and `.att`), or the bundle's verification material.
-    let annotated = layer
-        .annotation(ANNOTATION_COSIGN_CERTIFICATE)
-        .filter(|pem| !pem.is_empty())
-        .map(Cert::from_pem);
     Some(match simple_signing {
-        Some(signature) => with_signer(annotated, trust, |keys| {
-            verify_simple_signing(subject, &bytes, signature, keys)
-        }),
-        None => {
-            let Ok(doc) = serde_json::from_slice::<Value>(&bytes) else {
-                return Some(Err("the envelope is not JSON".to_owned()));
+        Some(signature) => annotation_signature(signature).and_then(|signature| {
+            // Rekor records a simple-signing payload by its SHA-256.
+            let digest = Sha256::digest(&bytes);
+            let signed = Signed::Message {
+                algorithm: Hash::Sha256,
+                digest: &digest,
             };
-            let certificate = annotated.or_else(|| bundle_certificate(&doc));
-            with_signer(certificate, trust, |keys| {
-                verify_envelope(subject, subject_raw, &doc, &bytes, keys)
+            decide(material::from_annotations(layer), trust, signed, |keys| {
+                verify_simple_signing(subject, &bytes, &signature, keys)
             })
-        }
+        }),
+        None => verify_document(subject, subject_raw, Some(layer), &bytes, trust),
     })
 }
 
-/// Runs `check` with the keys that apply: a certificate's key when the
-/// signature carries a certificate the keyless trust accepts, else the
-/// user's keys. Says what trust material is missing when none applies.
-fn with_signer(
-    certificate: Option<Result<Cert, String>>,
+/// A DSSE envelope or a Sigstore bundle over `subject` (an image, or a
+/// file's SHA-256 with `subject_raw` its bytes); `layer` is the layer it
+/// came in, whose annotations a bare DSSE envelope's certificate is in.
+pub fn verify_document(
+    subject: &Digest,
+    subject_raw: Option<&[u8]>,
+    layer: Option<&Descriptor>,
+    bytes: &[u8],
     trust: Trust<'_>,
-    check: impl Fn(&[TrustKey]) -> Result<String, String>,
-) -> Result<String, String> {
-    match (certificate, trust.keyless) {
-        (Some(certificate), Some(keyless)) => {
-            let signer = keyless.check(&certificate?, SystemTime::now())?;
-            check(std::slice::from_ref(&signer.key)).map(|_| signer.label())
-        }
-        (Some(_), None) if trust.keys.is_empty() => Err(
-            "signed with a certificate (keyless): verify it with --trusted-root, --certificate-identity and --certificate-oidc-issuer"
-                .to_owned(),
-        ),
-        (None, _) if trust.keys.is_empty() && trust.keyless.is_some() => {
-            Err("signed with a key, not a certificate: verify it with --key".to_owned())
-        }
-        (None, _) if trust.keys.is_empty() => {
-            Err("signed with a key: verify it with --key".to_owned())
-        }
-        _ => check(trust.keys),
-    }
-}
-
-/// The signing certificate of a Sigstore bundle: `certificate` (v0.3) or
-/// the first of `x509CertificateChain` (v0.1, v0.2, and what cosign v3
-/// writes when given `--certificate-chain`). `None` for a key-signed one.
-fn bundle_certificate(doc: &Value) -> Option<Result<Cert, String>> {
-    let material = doc.get("verificationMaterial")?;
-    let raw = material
-        .pointer("/certificate/rawBytes")
-        .or_else(|| material.pointer("/x509CertificateChain/certificates/0/rawBytes"))?;
-    Some(
-        raw.as_str()
-            .and_then(decode_base64)
-            .ok_or_else(|| "the bundle's certificate is not base64".to_owned())
-            .and_then(|der| Cert::from_der(&der)),
-    )
+) -> Result<Verdict, String> {
+    let carrier = Carrier::parse(bytes).map_err(|e| format!("the envelope cannot be read: {e}"))?;
+    let material = match &carrier {
+        Carrier::Bundle { document, .. } => material::from_bundle(document),
+        _ => layer.map(material::from_annotations).unwrap_or_default(),
+    };
+    let signed = signed_content(&carrier)
+        .ok_or_else(|| "an in-toto statement without a signature".to_owned())?;
+    decide(material, trust, signed, |keys| {
+        verify_carrier(subject, subject_raw, &carrier, keys)
+    })
 }

@@ -4,12 +4,11 @@
 //! status is non-zero when an image misses a requirement, and stderr names
 //! what is missing where.
 
-use std::path::PathBuf;
-
 use clap::{Args, ValueEnum};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use super::audit_output::{to_csv, to_json, to_table};
+use super::audit_trust::TrustArgs;
 use super::commands::print_stdout;
 use super::interrupt::cancel_on_interrupt;
 use crate::audit::{
@@ -44,63 +43,12 @@ pub struct AuditArgs {
     pub platform: Option<PlatformSpec>,
     /// Fail (exit status 1) when an image misses one of these:
     /// signature, sbom (for an index: on every platform, unless the index
-    /// carries one), signed-sbom, provenance, verified (needs --key).
+    /// carries one), signed-sbom, provenance, verified (needs trust
+    /// material: --key, --trusted-root, --notation-trust-store or [trust]).
     #[arg(long, value_delimiter = ',', value_name = "WHAT,…")]
     pub require: Vec<Requirement>,
-    /// A public key (PEM: ECDSA P-256/P-384, Ed25519, RSA) to check
-    /// signatures with, offline; may be repeated.
-    #[arg(long = "key", value_name = "PUBKEY")]
-    pub keys: Vec<PathBuf>,
-    /// A Sigstore trusted root (`trusted_root.json`): keyless signatures
-    /// verify when their certificate chains to one of its certificate
-    /// authorities and names the identity below. Transparency log and
-    /// signed timestamps are not checked (like cosign's
-    /// --insecure-ignore-tlog --insecure-ignore-sct).
-    #[arg(long, value_name = "FILE", help_heading = "Keyless signatures")]
-    pub trusted_root: Option<PathBuf>,
-    /// The identity (SAN e-mail or URI) the signing certificate must name.
-    #[arg(
-        long,
-        value_name = "IDENTITY",
-        requires = "trusted_root",
-        conflicts_with = "certificate_identity_regexp",
-        help_heading = "Keyless signatures"
-    )]
-    pub certificate_identity: Option<String>,
-    /// A regular expression the identity must match (unanchored).
-    #[arg(
-        long,
-        value_name = "REGEX",
-        requires = "trusted_root",
-        help_heading = "Keyless signatures"
-    )]
-    pub certificate_identity_regexp: Option<String>,
-    /// The OIDC issuer the certificate must name (Fulcio's extension).
-    #[arg(
-        long,
-        value_name = "URL",
-        requires = "trusted_root",
-        conflicts_with = "certificate_oidc_issuer_regexp",
-        help_heading = "Keyless signatures"
-    )]
-    pub certificate_oidc_issuer: Option<String>,
-    /// A regular expression the OIDC issuer must match (unanchored).
-    #[arg(
-        long,
-        value_name = "REGEX",
-        requires = "trusted_root",
-        help_heading = "Keyless signatures"
-    )]
-    pub certificate_oidc_issuer_regexp: Option<String>,
-    /// A Notation trust store: a directory of CA certificates (PEM; its
-    /// subdirectories too, so notation's `truststore/x509/ca` works).
-    /// Notation JWS signatures verify when their chain reaches one.
-    #[arg(long, value_name = "DIR")]
-    pub notation_trust_store: Option<PathBuf>,
-    /// Use only the trust material given as flags, not the config file's
-    /// `[trust]`.
-    #[arg(long)]
-    pub no_config_trust: bool,
+    #[command(flatten)]
+    pub trust: TrustArgs,
     /// Fail (exit status 1) when an image has an unsuppressed finding at or
     /// above this severity (critical, high, medium, low, negligible), as
     /// `grype --fail-on` does.
@@ -121,7 +69,7 @@ pub(super) async fn run(
     cancel: &CancellationToken,
 ) -> Result<()> {
     let spec = Spec::parse(&args.target)?;
-    let trust = super::audit_trust::trust(&args, &spec)?;
+    let trust = super::audit_trust::trust(&args.trust, Some(&spec))?;
     let target = open(&spec, connection, false)?;
     let mut tags = args.tags.clone();
     if tags.is_none() {
@@ -145,7 +93,9 @@ pub(super) async fn run(
         platform: args.platform.clone(),
         keys: trust.keys,
         keyless: trust.keyless,
+        root: trust.root,
         notation: trust.notation,
+        time_policy: trust.policy,
         concurrency: usize::from(args.concurrency),
         vulnerabilities: true,
         ..AuditOptions::default()

@@ -11,14 +11,29 @@ use crate::text::escape_control;
 
 fn verification_json(verification: &Verification) -> Value {
     match verification {
-        Verification::Verified { key } => json!({"status": "verified", "key": key}),
+        Verification::Verified { key, time, root } => {
+            json!({"status": "verified", "key": key, "time": time, "root": root})
+        }
         Verification::Failed { reasons } => json!({"status": "failed", "reasons": reasons}),
         Verification::Unverified => json!({"status": "unverified"}),
     }
 }
 
+/// The image's verdict; an unsigned one says why it is unverified.
+fn image_verification_json(row: &ImageAudit) -> Value {
+    let mut value = verification_json(&row.verification);
+    if row.verification == Verification::Unverified && !row.signed() {
+        value["reason"] = json!("no signature");
+    }
+    value
+}
+
 fn coverage(row: &ImageAudit) -> Option<String> {
     row.sbom.coverage.map(|(c, t)| format!("{c}/{t}"))
+}
+
+fn signed_coverage(row: &ImageAudit) -> Option<String> {
+    row.sbom.signed_coverage.map(|(c, t)| format!("{c}/{t}"))
 }
 
 fn image_json(row: &ImageAudit, missing: &[String]) -> Value {
@@ -43,6 +58,13 @@ fn image_json(row: &ImageAudit, missing: &[String]) -> Value {
             "missing": row.sbom.missing_platforms,
         })
     });
+    let signed_sbom_coverage = row.sbom.signed_coverage.map(|(covered, platforms)| {
+        json!({
+            "covered": covered,
+            "platforms": platforms,
+            "missing": row.sbom.unsigned_platforms,
+        })
+    });
     json!({
         "repository": row.repository,
         "digest": row.digest.to_string(),
@@ -58,10 +80,12 @@ fn image_json(row: &ImageAudit, missing: &[String]) -> Value {
         "details": {
             "signedBy": schemes,
             "signatures": signatures,
-            "verification": verification_json(&row.verification),
+            "verification": image_verification_json(row),
             "sbomFormats": row.sbom.formats,
             "sbomDigests": row.sbom.digests.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "sbomCoverage": sbom_coverage,
+            "signedSbomCoverage": signed_sbom_coverage,
+            "unfetchedPlatforms": row.unfetched_platforms,
             "sbomVerification": verification_json(&row.sbom.verification),
             "scan": row.scan,
             "otherAttestations": row.other_attestations,
@@ -117,12 +141,19 @@ fn yes(flag: bool) -> &'static str {
 /// The cells of one row, in the order of `HEADER`.
 fn cells(row: &ImageAudit, missing: &[String]) -> Vec<String> {
     let schemes: Vec<&str> = row.schemes().iter().map(|s| s.label()).collect();
-    let sbom = row.sbom_label();
-    let verification = match &row.verification {
-        Verification::Verified { key } => format!("verified ({key})"),
-        Verification::Failed { reasons } => format!("failed ({})", reasons.join("; ")),
-        Verification::Unverified => "unverified".to_owned(),
-    };
+    let mut sbom = row.sbom.formats.join("+");
+    if let Some(coverage) = coverage(row) {
+        sbom = if sbom.is_empty() {
+            coverage
+        } else {
+            format!("{sbom} {coverage}")
+        };
+    }
+    let verification = row.verdict();
+    let mut sbom_signed = yes(row.sbom.signed).to_owned();
+    if let Some(coverage) = signed_coverage(row) {
+        sbom_signed = format!("{sbom_signed} {coverage}");
+    }
     vec![
         row.digest.short().to_owned(),
         if row.tags.is_empty() {
@@ -140,7 +171,7 @@ fn cells(row: &ImageAudit, missing: &[String]) -> Vec<String> {
         } else {
             sbom
         },
-        yes(row.sbom.signed).to_owned(),
+        sbom_signed,
         yes(row.provenance).to_owned(),
         yes(row.scan).to_owned(),
         super::audit_vulns::cell(row),
@@ -252,6 +283,7 @@ pub fn to_csv(rows: &[ImageAudit], missing: &[Vec<String>]) -> String {
             row.verification.label().to_owned(),
             m.join("; "),
             super::audit_vulns::cell(row),
+            signed_coverage(row).unwrap_or_default(),
         ];
         let line: Vec<String> = fields
             .iter()

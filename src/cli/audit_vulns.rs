@@ -4,7 +4,6 @@
 //! that has none, fails), and each row's `vulnerabilities` object.
 
 use serde_json::{Value, json};
-use time::OffsetDateTime;
 
 use super::vulns_output::summary_json;
 use crate::audit::ImageAudit;
@@ -18,7 +17,7 @@ pub struct VulnGates {
 }
 
 /// What `row` fails of `gates`, worded to follow "missing ".
-pub fn failures(row: &ImageAudit, gates: VulnGates, now: OffsetDateTime) -> Vec<String> {
+pub fn failures(row: &ImageAudit, gates: VulnGates, now: jiff::Timestamp) -> Vec<String> {
     let mut out = Vec::new();
     if row.error.is_some() {
         return out;
@@ -60,7 +59,7 @@ pub fn failures(row: &ImageAudit, gates: VulnGates, now: OffsetDateTime) -> Vec<
 /// A row's `vulnerabilities`: the counts after VEX, how many scans were
 /// counted, the newest scan's time and its age in days; `null` when no
 /// scan is attached.
-pub fn row_json(row: &ImageAudit, now: OffsetDateTime) -> Value {
+pub fn row_json(row: &ImageAudit, now: jiff::Timestamp) -> Value {
     let Some(summary) = &row.vulnerabilities else {
         return Value::Null;
     };

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use color_eyre::eyre::{Result, WrapErr};
+use color_eyre::eyre::{Result, WrapErr, bail};
 
 use super::progress::Reporter;
 use super::tree::{to_json, to_text};
@@ -29,8 +29,11 @@ pub async fn run(command: Command, connection: &ConnectOptions, quiet: bool) -> 
         Command::Ls(args) => list(args, connection).await,
         Command::Audit(args) => super::audit::run(args, connection, &cancel).await,
         Command::Vulns(args) => super::vulns::run(args, connection).await,
+        Command::Verify(args) => super::verify::run(args, connection).await,
         Command::Files(args) => super::files::files(args, connection, &cancel, reporter).await,
         Command::Cat(args) => super::files::cat(args, connection, &cancel, reporter).await,
+        Command::Diff(args) => super::diff::run(args, connection, &cancel, reporter).await,
+        Command::Doctor(args) => super::doctor::doctor(args, connection).await,
         Command::Completions { shell } => completions(shell),
     }
 }
@@ -90,7 +93,20 @@ async fn tree(args: TreeArgs, connection: &ConnectOptions) -> Result<()> {
         }
         TreeFormat::Tree => to_text(&tree, &target.display_name),
     };
-    print_stdout(&text)
+    print_stdout(&text)?;
+    let unfetched = tree.unfetched();
+    if !args.allow_missing && !unfetched.is_empty() {
+        let named: Vec<String> = unfetched
+            .iter()
+            .map(|(digest, unfetched)| format!("{digest} {}", unfetched.label()))
+            .collect();
+        bail!(
+            "{} of the graph could not be fetched: {} (--allow-missing exits 0)",
+            crate::text::count(unfetched.len(), "manifest"),
+            named.join(", ")
+        );
+    }
+    Ok(())
 }
 
 async fn list(args: ListArgs, connection: &ConnectOptions) -> Result<()> {
@@ -101,14 +117,30 @@ async fn list(args: ListArgs, connection: &ConnectOptions) -> Result<()> {
         let names = crate::ops::list_repositories(store)
             .await
             .wrap_err_with(|| format!("cannot list the repositories of {}", args.target))?;
+        if names.is_empty() {
+            eprintln!("{} has no repositories", escape_control(&args.target));
+        }
         ("repositories", names)
     } else {
         let tags = crate::ops::list_tags(store, &target.repository)
             .await
             .wrap_err_with(|| format!("cannot list the tags of {}", args.target))?;
+        let hidden = tags.attachment.len();
         let mut names = tags.named;
         if args.all {
             names.extend(tags.attachment);
+        }
+        // An empty answer would look like a failed command: say what it is.
+        if names.is_empty() {
+            let note = if hidden > 0 {
+                format!(
+                    " but {} of attachments (--all lists them)",
+                    crate::text::count(hidden, "tag")
+                )
+            } else {
+                String::new()
+            };
+            eprintln!("{} has no tags{note}", escape_control(&args.target));
         }
         ("tags", names)
     };

@@ -6,7 +6,9 @@ use std::io::Write;
 use color_eyre::eyre::{Result, WrapErr};
 
 use super::commands::{open_ref, print_stdout};
-use super::files_output::{layer_json, layer_text, merged_json, merged_text};
+use super::files_output::{
+    changes_json, changes_text, layer_json, layer_text, merged_json, merged_text,
+};
 use super::progress::Reporter;
 use super::{CatArgs, FilesArgs, FilesFormat};
 use crate::layer::extract::{InLayer, ReadHow, Saved, locate, read_to_temp, save};
@@ -29,7 +31,28 @@ pub(super) async fn files(
     let store = target.store.as_ref();
     let repository = target.repository.as_str();
     let options = FilesOptions::default();
-    let text = if let Some(wanted) = &args.layer {
+    let text = if args.changes {
+        let only = match &args.layer {
+            Some(wanted) => Some(find_layer(&layers, wanted)?),
+            None => None,
+        };
+        let listings = reporter
+            .with_progress(cancel, |sink| {
+                let options = &options;
+                let layers = &layers;
+                async move { list_image(store, repository, layers, options, &sink, cancel).await }
+            })
+            .await
+            .wrap_err_with(|| format!("cannot list the files of {}", args.reference))?
+            .0;
+        let entries: Vec<&[crate::layer::FileEntry]> =
+            listings.iter().map(|l| l.entries.as_slice()).collect();
+        let changes = crate::layer::merge::layer_changes(&entries);
+        match args.format {
+            FilesFormat::Text => changes_text(&listings, &changes, only),
+            FilesFormat::Json => changes_json(manifest.digest(), &listings, &changes, only)?,
+        }
+    } else if let Some(wanted) = &args.layer {
         let index = find_layer(&layers, wanted)?;
         let listing = reporter
             .with_progress(cancel, |sink| {

@@ -4,7 +4,7 @@ use color_eyre::eyre::Result;
 use serde_json::json;
 
 use crate::layer::entry::{EntryKind, OPAQUE_MARKER, WHITEOUT_PREFIX};
-use crate::layer::{FileEntry, LayerListing, MergedView};
+use crate::layer::{Change, FileEntry, LayerListing, MergedEntry, MergedView};
 use crate::oci::Digest;
 use crate::text::{escape_control, utc_minutes};
 
@@ -49,19 +49,70 @@ pub fn layer_text(entries: &[FileEntry]) -> String {
     entries.iter().map(|e| line(e, "")).collect()
 }
 
-/// Every path of the merged view with its layer and change.
+/// Every path a container sees, with the layer that last changed it and
+/// how (`added`, `modified`); what later layers removed is not there, as
+/// it is not after unpacking (`--changes` lists removals).
 pub fn merged_text(view: &MergedView) -> String {
-    view.entries
+    view.visible().map(changed_line).collect()
+}
+
+fn changed_line(e: &MergedEntry) -> String {
+    let middle = format!("L{:<2} {:<8} ", e.layer, e.change.label());
+    let mut entry = e.entry.clone();
+    if entry.kind.is_deletion() {
+        entry.kind = EntryKind::File;
+    }
+    line(&entry, &middle)
+}
+
+/// Each layer's changes (or layer `only`'s), a heading per layer then one
+/// line per path: what it adds, modifies and removes.
+pub fn changes_text(
+    listings: &[LayerListing],
+    changes: &[Vec<MergedEntry>],
+    only: Option<usize>,
+) -> String {
+    let mut out = String::new();
+    for (index, (listing, changed)) in listings.iter().zip(changes).enumerate() {
+        if only.is_some_and(|o| o != index) {
+            continue;
+        }
+        let count = |change: Change| changed.iter().filter(|e| e.change == change).count();
+        out.push_str(&format!(
+            "# layer {index} {}: {} added, {} modified, {} removed\n",
+            listing.descriptor.digest,
+            count(Change::Added),
+            count(Change::Modified),
+            count(Change::Removed),
+        ));
+        out.extend(changed.iter().map(changed_line));
+    }
+    out
+}
+
+pub fn changes_json(
+    manifest: &Digest,
+    listings: &[LayerListing],
+    changes: &[Vec<MergedEntry>],
+    only: Option<usize>,
+) -> Result<String> {
+    let layers: Vec<_> = listings
         .iter()
-        .map(|e| {
-            let middle = format!("L{:<2} {:<8} ", e.layer, e.change.label());
-            let mut entry = e.entry.clone();
-            if entry.kind.is_deletion() {
-                entry.kind = EntryKind::File;
-            }
-            line(&entry, &middle)
+        .zip(changes)
+        .enumerate()
+        .filter(|(index, _)| only.is_none_or(|o| o == *index))
+        .map(|(index, (l, changed))| {
+            json!({
+                "layer": index,
+                "digest": l.descriptor.digest,
+                "mediaType": l.descriptor.media_type,
+                "size": l.descriptor.size,
+                "changes": changed,
+            })
         })
-        .collect()
+        .collect();
+    let value = json!({"manifest": manifest, "layers": layers});
+    Ok(serde_json::to_string_pretty(&value)? + "\n")
 }
 
 pub fn layer_json(index: usize, listing: &LayerListing) -> Result<String> {
@@ -92,11 +143,13 @@ pub fn merged_json(
             })
         })
         .collect();
+    // What a container sees; removals are `--changes`'s to list.
+    let entries: Vec<&MergedEntry> = view.visible().collect();
     let value = json!({
         "manifest": manifest,
         "layers": layers,
         "wastedBytes": view.wasted_bytes,
-        "entries": view.entries,
+        "entries": entries,
     });
     Ok(serde_json::to_string_pretty(&value)? + "\n")
 }

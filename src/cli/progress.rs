@@ -1,7 +1,9 @@
 //! Progress for the CLI, always on stderr (stdout carries results a script
 //! may parse). On a terminal each transfer gets a live byte bar that
 //! disappears when it is done, leaving one line; elsewhere (a pipe, a CI
-//! log) one plain line per step. `--quiet` leaves only warnings.
+//! log) one plain line per step. `--quiet` leaves only warnings. Each
+//! transfer line names its blob once: what it is (a file name, `layer`,
+//! `config`), its short digest and its size.
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -41,6 +43,11 @@ impl Reporter {
         if !self.quiet {
             let _ = writeln!(std::io::stderr(), "{line}");
         }
+    }
+
+    /// A warning of the command's own, shown even with `--quiet`.
+    pub fn warn(self, line: &str) {
+        let _ = writeln!(std::io::stderr(), "warning: {line}");
     }
 
     /// Runs `operation` with its progress shown, and with Ctrl-C cancelling
@@ -106,8 +113,8 @@ impl Screen {
                 } else {
                     self.line(format!(
                         "Transferring {} {} ({})",
-                        digest.short(),
                         escape_control(&what),
+                        digest.short(),
                         size(total)
                     ));
                 }
@@ -123,8 +130,8 @@ impl Screen {
                 }
                 self.line(format!(
                     "Done         {} {}",
-                    digest.short(),
-                    escape_control(&what)
+                    escape_control(&what),
+                    digest.short()
                 ));
             }
             Progress::Skipped {
@@ -137,8 +144,8 @@ impl Screen {
                 }
                 self.line(format!(
                     "Skipped      {} {} ({})",
-                    digest.short(),
                     escape_control(&what),
+                    digest.short(),
                     escape_control(&reason)
                 ));
             }

@@ -24,10 +24,11 @@ pub(super) async fn pull(
     reporter: Reporter,
 ) -> Result<()> {
     let (target, reference) = open_ref(&args.reference, connection)?;
-    let select = match (args.artifact_type, args.sbom) {
-        (Some(wanted), _) => PullSelect::Referrer(wanted),
-        (None, true) => PullSelect::Sbom,
-        (None, false) => PullSelect::Target,
+    let select = match (args.artifact_type, args.sbom, args.layer) {
+        (_, _, Some(layer)) => PullSelect::Layer(layer),
+        (Some(wanted), _, None) => PullSelect::Referrer(wanted),
+        (None, true, None) => PullSelect::Sbom,
+        (None, false, None) => PullSelect::Target,
     };
     if args.all && select == PullSelect::Target {
         bail!("--all picks among SBOMs or referrers: add --sbom or --artifact-type");
@@ -69,13 +70,61 @@ pub(super) async fn pull(
     for pulled in &outcome.pulled {
         reporter.info(&escape_control(&describe_pulled(pulled)));
     }
-    reporter.info(&format!(
-        "Pulled {}@{} ({})",
-        escape_control(&target.display_name),
-        outcome.manifest.digest,
-        count(outcome.written.len(), "file")
-    ));
+    if !outcome.untitled.is_empty() {
+        // The command that gets one names the manifest that holds them.
+        let holder = match outcome.pulled.as_slice() {
+            [one] => format!("{}@{}", target.display_name, one.manifest.digest),
+            _ => args.reference.clone(),
+        };
+        reporter.warn(&untitled_note(&outcome.untitled, &holder));
+    }
+    reporter.info(&escape_control(&pulled_summary(
+        &target.display_name,
+        &outcome.pulled,
+        outcome.written.len(),
+    )));
     print_stdout(&text)
+}
+
+/// The last line of a pull: how many files, and every artifact they came
+/// from (a pull of each platform's SBOM takes from several).
+fn pulled_summary(name: &str, pulled: &[Pulled], files: usize) -> String {
+    match pulled {
+        [one] => format!(
+            "Pulled {name}@{} ({})",
+            one.manifest.digest,
+            count(files, "file")
+        ),
+        many => {
+            let from: Vec<String> = many
+                .iter()
+                .map(|p| match &p.platform {
+                    Some(platform) => format!("{name}@{} ({platform})", p.manifest.digest),
+                    None => format!("{name}@{}", p.manifest.digest),
+                })
+                .collect();
+            format!(
+                "Pulled {} from {} artifacts: {}",
+                count(files, "file"),
+                many.len(),
+                from.join(", ")
+            )
+        }
+    }
+}
+
+/// What `oras pull` says of layers without a file name, and how to get them.
+fn untitled_note(untitled: &[crate::oci::Descriptor], reference: &str) -> String {
+    let digests: Vec<&str> = untitled.iter().map(|d| d.digest.short()).collect();
+    format!(
+        "skipped {} without a file name (no org.opencontainers.image.title), as oras does: {}; \
+         `regscope pull {} --layer N` writes one, `regscope cat {} PATH` reads a file inside \
+         an image layer",
+        count(untitled.len(), "layer"),
+        digests.join(", "),
+        escape_control(reference),
+        escape_control(reference),
+    )
 }
 
 /// Which manifest a pull wrote from and why: source, digest, format,

@@ -1,14 +1,16 @@
 //! `regscope tree` output in the shapes of `oras discover`: JSON with the
 //! same field names and nesting (so jq recipes written for oras keep
-//! working), and the box-drawing tree text grouped by artifact type.
+//! working), and (in `tree_text`) the box-drawing tree text grouped by
+//! artifact type. A manifest that could not be fetched is marked in both.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::graph::{FoundBy, GraphNode, ReferrerTree};
+use crate::graph::{GraphNode, ReferrerTree, Unfetched};
 use crate::oci::Descriptor;
-use crate::text::escape_control;
+
+pub use super::tree_text::to_text;
 
 /// One node of `oras discover --format json` (ORAS v1.3,
 /// `cmd/oras/internal/display/metadata/model`): a digest reference, the
@@ -34,6 +36,34 @@ pub struct JsonNode {
     /// and hashed; absent when regscope hashed it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digest_verified: Option<bool>,
+    /// Not in oras: `true` when the registry says the manifest is not
+    /// there (404); absent when it was fetched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<bool>,
+    /// Not in oras: `true` when the manifest is there but could not be
+    /// read (another status, a digest mismatch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<bool>,
+    /// With `missing` or `unreadable`: the registry's HTTP status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// With `missing` or `unreadable`: what went wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl JsonNode {
+    fn mark(&mut self, unfetched: Option<&Unfetched>) {
+        if let Some(unfetched) = unfetched {
+            if unfetched.is_missing() {
+                self.missing = Some(true);
+            } else {
+                self.unreadable = Some(true);
+            }
+            self.status = unfetched.status;
+            self.error = Some(unfetched.error.clone());
+        }
+    }
 }
 
 fn json_node(name: &str, descriptor: &Descriptor, referrers: Vec<JsonNode>) -> JsonNode {
@@ -47,6 +77,10 @@ fn json_node(name: &str, descriptor: &Descriptor, referrers: Vec<JsonNode>) -> J
         referrers,
         platform_manifests: Vec::new(),
         digest_verified: None,
+        missing: None,
+        unreadable: None,
+        status: None,
+        error: None,
     }
 }
 
@@ -60,13 +94,14 @@ fn json_referrer(name: &str, node: &GraphNode) -> JsonNode {
     if !digest_verified(node) {
         json.digest_verified = Some(false);
     }
+    json.mark(node.unfetched.as_ref());
     json
 }
 
 /// Whether regscope hashed the node's manifest: a node whose manifest could
 /// not be fetched keeps the digest the registry reported (a cosign tag's
 /// HEAD answer, a referrers listing), which nothing has confirmed.
-fn digest_verified(node: &GraphNode) -> bool {
+pub(super) fn digest_verified(node: &GraphNode) -> bool {
     node.manifest.is_some()
 }
 
@@ -87,123 +122,12 @@ pub fn to_json(tree: &ReferrerTree, name: &str) -> JsonNode {
         .iter()
         .map(|p| {
             let referrers = p.referrers.iter().map(|n| json_referrer(name, n)).collect();
-            json_node(name, &p.descriptor, referrers)
+            let mut json = json_node(name, &p.descriptor, referrers);
+            json.mark(p.unfetched.as_ref());
+            json
         })
         .collect();
     root
-}
-
-/// A node of the text tree: ORAS groups siblings of one artifact type under
-/// a shared type line.
-struct TextNode {
-    value: String,
-    children: Vec<TextNode>,
-}
-
-impl TextNode {
-    fn new(value: String) -> TextNode {
-        TextNode {
-            value,
-            children: Vec::new(),
-        }
-    }
-
-    /// The child with this value, created when missing.
-    fn child(&mut self, value: String) -> &mut TextNode {
-        let at = match self.children.iter().position(|c| c.value == value) {
-            Some(at) => at,
-            None => {
-                self.children.push(TextNode::new(value));
-                self.children.len() - 1
-            }
-        };
-        &mut self.children[at]
-    }
-}
-
-fn add_referrer(parent: &mut TextNode, node: &GraphNode) {
-    let mut line = node.digest().to_string();
-    let unusual: Vec<String> = node
-        .found_by
-        .iter()
-        .filter(|f| !matches!(f, FoundBy::Referrers(_)))
-        .map(ToString::to_string)
-        .collect();
-    if !unusual.is_empty() {
-        line.push_str(&format!(" [{}]", unusual.join(", ")));
-    }
-    // A Sigstore bundle or DSSE envelope says what it carries: a signature
-    // or an attestation, and of what.
-    if let Some(predicate) = &node.predicate_type {
-        if node.is_attestation() {
-            line.push_str(&format!(
-                " (attestation: {})",
-                crate::oci::media_type::predicate_name(predicate)
-            ));
-        } else {
-            line.push_str(" (signature)");
-        }
-    }
-    if !node.verified
-        && node
-            .found_by
-            .iter()
-            .any(|f| matches!(f, FoundBy::Referrers(_)))
-    {
-        line.push_str(" (unlinked: does not name its subject)");
-    }
-    if !digest_verified(node) {
-        line.push(' ');
-        line.push_str(UNVERIFIED_DIGEST);
-    }
-    let type_line = escape_control(node.type_label()).into_owned();
-    let added = parent
-        .child(type_line)
-        .child(escape_control(&line).into_owned());
-    for child in &node.children {
-        add_referrer(added, child);
-    }
-}
-
-/// The tree as `oras discover --format tree` prints it.
-pub fn to_text(tree: &ReferrerTree, name: &str) -> String {
-    let mut root =
-        TextNode::new(escape_control(&format!("{name}@{}", tree.subject.digest)).into_owned());
-    for node in &tree.referrers {
-        add_referrer(&mut root, node);
-    }
-    for platform in &tree.platforms {
-        let label = platform
-            .descriptor
-            .platform
-            .as_ref()
-            .map_or_else(|| "platform".to_owned(), ToString::to_string);
-        let platform_node = root.child(
-            escape_control(&format!("[{label}] {}", platform.descriptor.digest)).into_owned(),
-        );
-        for node in &platform.referrers {
-            add_referrer(platform_node, node);
-        }
-    }
-    let mut out = String::new();
-    print(&mut out, "", &root);
-    out
-}
-
-fn print(out: &mut String, prefix: &str, node: &TextNode) {
-    out.push_str(&node.value);
-    out.push('\n');
-    let Some((last, rest)) = node.children.split_last() else {
-        return;
-    };
-    for child in rest {
-        out.push_str(prefix);
-        out.push_str("├── ");
-        print(out, &format!("{prefix}│   "), child);
-    }
-    out.push_str(prefix);
-    out.push_str("└── ");
-    print(out, &format!("{prefix}    "), last);
 }
 
 #[cfg(test)]
@@ -211,7 +135,7 @@ mod tests {
     use bytes::Bytes;
 
     use super::*;
-    use crate::graph::ReferrerTree;
+    use crate::graph::{FoundBy, ReferrerTree};
     use crate::oci::{Digest, Manifest};
     use crate::store::ReferrersSource;
 
@@ -231,6 +155,7 @@ mod tests {
             found_by: vec![FoundBy::Referrers(ReferrersSource::Api)],
             predicate_type: None,
             verified: true,
+            unfetched: None,
             manifest: Some(
                 Manifest::parse(Bytes::from_static(b"{\"schemaVersion\":2}"), None)
                     .expect("manifest"),
@@ -303,5 +228,41 @@ mod tests {
         assert_eq!(sbom["referrers"][0]["referrers"], serde_json::json!([]));
         assert!(value["referrers"][0].get("digestVerified").is_none());
         assert_eq!(value["referrers"][2]["digestVerified"], false);
+    }
+
+    #[test]
+    fn a_platform_that_is_gone_is_marked_in_text_and_json() {
+        let mut tree = tree();
+        let platform = |c: char, gone: bool| {
+            let mut descriptor =
+                Descriptor::new(crate::oci::media_type::OCI_MANIFEST, digest(c), 5);
+            descriptor.platform =
+                serde_json::from_str(r#"{"os":"linux","architecture":"amd64"}"#).expect("platform");
+            crate::graph::PlatformNode {
+                descriptor,
+                referrers: vec![node('f', "sbom/example", Vec::new())],
+                unfetched: gone.then(|| Unfetched {
+                    status: Some(404),
+                    error: "manifest not found".to_owned(),
+                }),
+            }
+        };
+        tree.platforms = vec![platform('e', true), platform('9', false)];
+        let text = to_text(&tree, "r/app");
+        assert!(
+            text.contains(&format!("[linux/amd64] {} missing (404)", digest('e'))),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("[linux/amd64] {}\n", digest('9'))),
+            "{text}"
+        );
+        let value = serde_json::to_value(to_json(&tree, "r/app")).expect("json");
+        let gone = &value["platformManifests"][0];
+        assert_eq!(gone["missing"], true);
+        assert_eq!(gone["status"], 404);
+        assert!(gone.get("unreadable").is_none());
+        let there = &value["platformManifests"][1];
+        assert!(there.get("missing").is_none() && there.get("status").is_none());
     }
 }

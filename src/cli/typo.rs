@@ -44,6 +44,38 @@ pub fn mistyped_subcommand(word: &str) -> Option<String> {
         .map(|(_, name)| name.clone())
 }
 
+/// The typo message for a command line clap refused: its first word that
+/// is not a flag (nor a flag's value) is a mistyped subcommand, followed by
+/// arguments the parser did not expect (`regscope tre HOST/app`).
+pub fn typo_in_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<String> {
+    let command = super::Cli::command();
+    // Top-level flags that take a value: the word after them is theirs.
+    let takes_value: Vec<String> = command
+        .get_arguments()
+        .filter(|arg| arg.get_action().takes_values() && !arg.is_positional())
+        .flat_map(|arg| {
+            let long = arg.get_long().map(|l| format!("--{l}"));
+            let short = arg.get_short().map(|s| format!("-{s}"));
+            long.into_iter().chain(short)
+        })
+        .collect();
+    let mut words = args.into_iter().skip(1);
+    while let Some(word) = words.next() {
+        let word = word.to_string_lossy().into_owned();
+        if word == "--" {
+            return None;
+        }
+        if word.starts_with('-') {
+            if takes_value.contains(&word) {
+                words.next();
+            }
+            continue;
+        }
+        return mistyped_subcommand(&word).map(|name| typo_message(&word, &name));
+    }
+    None
+}
+
 /// What to say for `word`, mistaken for `name`.
 pub fn typo_message(word: &str, name: &str) -> String {
     format!(
@@ -88,5 +120,24 @@ mod tests {
         assert_eq!(mistyped_subcommand("net-monitor"), None);
         assert_eq!(mistyped_subcommand("tree"), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn a_typo_is_found_before_the_arguments_that_follow_it() {
+        let args = |words: &[&str]| -> Vec<std::ffi::OsString> {
+            std::iter::once("regscope")
+                .chain(words.iter().copied())
+                .map(Into::into)
+                .collect()
+        };
+        let found = typo_in_args(args(&["tre", "localhost:5000/app"]));
+        assert!(found.is_some_and(|m| m.contains("did you mean `tree`?")));
+        let found = typo_in_args(args(&["--ca-file", "tre", "pul", "x/y"]));
+        assert!(
+            found.is_some_and(|m| m.contains("`pull`")),
+            "a flag's value is not a word"
+        );
+        assert_eq!(typo_in_args(args(&["localhost:5000/app", "extra"])), None);
+        assert_eq!(typo_in_args(args(&["--", "tre"])), None);
     }
 }

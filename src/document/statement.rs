@@ -1,13 +1,16 @@
 //! In-toto statements and what wraps them: a DSSE envelope (cosign's `.att`
 //! layers, OCI 1.1 attestations), a Sigstore bundle v0.3 carrying a DSSE
-//! envelope, or a bare statement (BuildKit's attestation layers). The
-//! predicate is kept as the exact bytes it had inside the statement, so an
-//! SBOM pulled out of an attestation is the document that was put in, not
-//! a re-serialisation of it.
+//! envelope, or a bare statement (BuildKit's attestation layers); which one
+//! a document is, `envelope::Carrier` says. The predicate is kept as the
+//! exact bytes it had inside the statement, so an SBOM pulled out of an
+//! attestation is the document that was put in, not a re-serialisation of
+//! it.
 
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+
+use super::envelope::{BundleContent, Carrier, DsseEnvelope};
 
 /// What the statement was found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,21 +86,6 @@ impl Statement {
 }
 
 #[derive(Deserialize)]
-struct DsseWire {
-    #[serde(rename = "payloadType", default)]
-    payload_type: Option<String>,
-    payload: String,
-}
-
-#[derive(Deserialize)]
-struct BundleWire {
-    #[serde(rename = "mediaType", default)]
-    media_type: String,
-    #[serde(rename = "dsseEnvelope")]
-    dsse_envelope: Option<DsseWire>,
-}
-
-#[derive(Deserialize)]
 struct StatementWire {
     #[serde(rename = "_type")]
     statement_type: String,
@@ -108,6 +96,9 @@ struct StatementWire {
     #[serde(default)]
     predicate: Option<Box<RawValue>>,
 }
+
+/// The payload type of an in-toto statement in DSSE.
+pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
 
 /// Why bytes hold no statement.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -120,51 +111,73 @@ pub enum StatementError {
     BadPayload,
     #[error("no in-toto statement (no `_type` and `predicateType`)")]
     NoStatement,
+    #[error(
+        "the document can be read two ways (a bundle or envelope that also carries a top-level payload or statement)"
+    )]
+    Ambiguous,
+    #[error("a Sigstore bundle with neither a DSSE envelope nor a message signature")]
+    NoContent,
+    #[error("the bundle's message signature has no digest, or is not base64")]
+    BadSignature,
+    #[error("the DSSE payload type is {0:?}, not application/vnd.in-toto+json")]
+    PayloadType(String),
+    #[error("the statement type {0:?} is not an in-toto statement")]
+    StatementType(String),
 }
 
-/// The in-toto statement in `bytes`, whatever wraps it.
+/// The in-toto statement in `bytes`, whatever wraps it, for showing and
+/// pulling what it says. Its signature is not checked here: a verdict
+/// reads the statement of a verified envelope (`audit::verify`), through
+/// `Statement::from_payload` on the bytes the signature covered.
 pub fn unwrap_statement(bytes: &[u8]) -> Result<Statement, StatementError> {
-    let doc: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|_| StatementError::NotJson)?;
-    if doc.get("payload").is_some() && doc.get("payloadType").is_some() {
-        let envelope: DsseWire =
-            serde_json::from_value(doc).map_err(|_| StatementError::NoStatement)?;
-        return from_dsse(envelope, Envelope::Dsse);
+    match Carrier::parse(bytes)? {
+        Carrier::Dsse(dsse) => Statement::from_payload(&dsse, Envelope::Dsse),
+        Carrier::Bundle {
+            content: BundleContent::Dsse(dsse),
+            ..
+        } => Statement::from_payload(&dsse, Envelope::SigstoreBundle),
+        Carrier::Bundle { .. } => Err(StatementError::SignatureBundle),
+        Carrier::Bare => {
+            let wire: StatementWire =
+                serde_json::from_slice(bytes).map_err(|_| StatementError::NoStatement)?;
+            statement(wire, Envelope::Bare, None)
+        }
     }
-    if doc
-        .get("mediaType")
-        .and_then(|m| m.as_str())
-        .is_some_and(|m| m.contains("sigstore.bundle"))
+}
+
+impl Statement {
+    /// The statement a DSSE envelope's payload holds: read from exactly the
+    /// payload bytes (what the signature covers), and only when the payload
+    /// type says in-toto.
+    pub fn from_payload(dsse: &DsseEnvelope, kind: Envelope) -> Result<Statement, StatementError> {
+        if dsse.payload_type != IN_TOTO_PAYLOAD_TYPE {
+            return Err(StatementError::PayloadType(dsse.payload_type.clone()));
+        }
+        let wire: StatementWire =
+            serde_json::from_slice(&dsse.payload).map_err(|_| StatementError::NoStatement)?;
+        statement(wire, kind, Some(dsse.payload_type.clone()))
+    }
+}
+
+fn statement(
+    wire: StatementWire,
+    envelope: Envelope,
+    payload_type: Option<String>,
+) -> Result<Statement, StatementError> {
+    if !wire
+        .statement_type
+        .starts_with("https://in-toto.io/Statement/")
     {
-        let bundle: BundleWire =
-            serde_json::from_value(doc).map_err(|_| StatementError::NoStatement)?;
-        let _ = bundle.media_type;
-        return match bundle.dsse_envelope {
-            Some(envelope) => from_dsse(envelope, Envelope::SigstoreBundle),
-            None => Err(StatementError::SignatureBundle),
-        };
+        return Err(StatementError::StatementType(wire.statement_type));
     }
-    let wire: StatementWire =
-        serde_json::from_slice(bytes).map_err(|_| StatementError::NoStatement)?;
-    Ok(statement(wire, Envelope::Bare, None))
-}
-
-fn from_dsse(envelope: DsseWire, kind: Envelope) -> Result<Statement, StatementError> {
-    let payload = decode_base64(&envelope.payload).ok_or(StatementError::BadPayload)?;
-    let wire: StatementWire =
-        serde_json::from_slice(&payload).map_err(|_| StatementError::NoStatement)?;
-    Ok(statement(wire, kind, envelope.payload_type))
-}
-
-fn statement(wire: StatementWire, envelope: Envelope, payload_type: Option<String>) -> Statement {
-    Statement {
+    Ok(Statement {
         envelope,
         payload_type,
         statement_type: wire.statement_type,
         predicate_type: wire.predicate_type,
         subjects: wire.subject,
         predicate: wire.predicate,
-    }
+    })
 }
 
 /// DSSE says standard base64; some writers use the URL-safe alphabet or
@@ -220,7 +233,7 @@ mod tests {
             assert!(statement.names_digest(&subject));
         }
         let signature_bundle =
-            br#"{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","messageSignature":{}}"#;
+            br#"{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","messageSignature":{"messageDigest":{"algorithm":"SHA2_256","digest":"AA=="},"signature":"AA=="}}"#;
         assert_eq!(
             unwrap_statement(signature_bundle).err(),
             Some(StatementError::SignatureBundle)
@@ -233,11 +246,15 @@ mod tests {
             unwrap_statement(br#"{"payloadType":"x","payload":"!!"}"#).err(),
             Some(StatementError::BadPayload)
         );
+        assert_eq!(
+            unwrap_statement(br#"{"_type":"t","predicateType":"p"}"#).err(),
+            Some(StatementError::StatementType("t".to_owned()))
+        );
     }
 
     #[test]
     fn a_string_predicate_is_its_content() {
-        let json = r#"{"_type":"t","predicateType":"https://spdx.dev/Document","predicate":"SPDXVersion: SPDX-2.3\n"}"#;
+        let json = r#"{"_type":"https://in-toto.io/Statement/v1","predicateType":"https://spdx.dev/Document","predicate":"SPDXVersion: SPDX-2.3\n"}"#;
         let statement = unwrap_statement(json.as_bytes()).expect("statement");
         assert_eq!(
             statement.predicate_bytes().as_deref(),

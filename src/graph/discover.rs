@@ -8,19 +8,24 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use futures_util::future::{join, join3};
+use futures_util::future::join;
 use futures_util::stream;
 use futures_util::{FutureExt, StreamExt};
 
 mod arena;
+mod opening;
 
 use self::arena::{Parent, Pending, Placed, assemble, enqueue};
-use super::node::{NodeContext, fetch_node, is_wanted, list_candidates};
+use self::opening::{Opening, open, subject_context};
+use super::node::{Candidate, NodeContext, fetch_node, is_wanted, list_candidates};
 use super::sources::platform_entries;
-use super::tree::{PlatformNode, ReferrerTree, select_platform};
-use super::{DEFAULT_CONCURRENCY, DEFAULT_MAX_FAN_OUT};
-use crate::oci::{Digest, Manifest, PlatformSpec};
+use super::tree::{PlatformNode, ReferrerTree};
+use super::{DEFAULT_CONCURRENCY, DEFAULT_MAX_FAN_OUT, Unfetched};
+use crate::oci::{Descriptor, Digest, Manifest, PlatformSpec};
 use crate::store::{Store, StoreError};
+
+/// A node's attachments as listed, before their manifests are fetched.
+type Listing = Result<(Vec<Candidate>, Vec<String>), StoreError>;
 
 /// Filters over the one answer: every source is always asked (referrers,
 /// fallback tag, cosign's tags, BuildKit's attestations, an index's
@@ -46,6 +51,10 @@ pub struct DiscoverOptions {
     /// digest it discovers (a copy reads its root first): it is neither
     /// resolved nor fetched again, which saves a round.
     pub known_subject: Option<Manifest>,
+    /// The subject's descriptor when the caller already resolved the tag
+    /// and discovers its digest (an audit resolves every tag first): it is
+    /// not resolved again, only its manifest is fetched.
+    pub resolved_subject: Option<Descriptor>,
 }
 
 impl Default for DiscoverOptions {
@@ -58,6 +67,7 @@ impl Default for DiscoverOptions {
             concurrency: DEFAULT_CONCURRENCY,
             known_tags: None,
             known_subject: None,
+            resolved_subject: None,
         }
     }
 }
@@ -70,89 +80,14 @@ pub async fn discover(
     reference: &str,
     options: &DiscoverOptions,
 ) -> Result<ReferrerTree, StoreError> {
-    // What depends on nothing else goes out at once: the subject as
-    // resolving names it (for a layout, its `index.json` entry with
-    // annotations, as `oras discover` shows it), its manifest, and the tag
-    // list that cosign's tags are found in.
-    let tags = async {
-        match &options.known_tags {
-            Some(tags) => Ok(tags.to_vec()),
-            None => collect_tags(store, repository).await,
-        }
-    };
-    let known = options
-        .known_subject
-        .as_ref()
-        .filter(|manifest| manifest.digest().to_string() == reference);
-    let (subject, manifest, tags) = match known {
-        Some(manifest) => (Ok(manifest.descriptor()), Ok(manifest.clone()), tags.await),
-        None => {
-            join3(
-                store.resolve(repository, reference),
-                store.fetch_manifest(repository, reference),
-                tags,
-            )
-            .await
-        }
-    };
-    let mut subject = subject?;
-    let mut manifest = manifest?;
-    let mut disagreement = None;
-    if !describes(&subject.digest, &manifest) {
-        if reference.parse::<Digest>().is_ok() {
-            // Asked by a digest in another algorithm: the resolved one is
-            // the one to describe (its fetch hashes what it gets).
-            manifest = store
-                .fetch_manifest(repository, &subject.digest.to_string())
-                .await?;
-        } else {
-            // By tag, resolving (HEAD) and the GET disagree: the tag moved
-            // between them, or the registry's HEAD answer is wrong. The
-            // GET's bytes were hashed here, so they are what is described.
-            disagreement = Some(format!(
-                "resolving {reference} gave {} (the registry's word), fetching it gave {} \
-                 (hashed here): the tag moved meanwhile, or the registry answers HEAD \
-                 wrongly; showing {}",
-                subject.digest,
-                manifest.digest(),
-                manifest.digest()
-            ));
-            let annotations = std::mem::take(&mut subject.annotations);
-            subject = manifest.descriptor();
-            subject.annotations.extend(annotations);
-        }
-    }
-    let mut within_index = None;
-    if let Some(wanted) = &options.platform
-        && manifest.is_index()
-    {
-        let entry = select_platform(&manifest, wanted)?.clone();
-        let platform_manifest = store
-            .fetch_manifest(repository, &entry.digest.to_string())
-            .await?;
-        within_index = Some((subject, manifest));
-        subject = entry;
-        manifest = platform_manifest;
-    }
-    let mut warnings = manifest.warnings.clone();
-    warnings.extend(disagreement);
-    let tags = match tags {
-        Ok(mut tags) => {
-            tags.sort_unstable();
-            Some(tags)
-        }
-        Err(error) => {
-            warnings.push(format!("cosign tags not searched: {error}"));
-            None
-        }
-    };
-    let context = NodeContext {
-        artifact_type: options.artifact_type.as_deref(),
-        tags: tags.as_deref(),
-        tags_complete: tags.is_some(),
-        parent_index: None,
-        max_fan_out: options.max_fan_out,
-    };
+    let Opening {
+        subject,
+        manifest,
+        within_index,
+        tags,
+        subject_listing,
+        mut warnings,
+    } = open(store, repository, reference, options).await?;
     let mut seen: HashSet<Digest> =
         HashSet::from([manifest.digest().clone(), subject.digest.clone()]);
     let mut platforms = Vec::new();
@@ -163,37 +98,34 @@ pub async fn discover(
             }
         }
     }
-    let concurrency = options.concurrency.max(1);
-
-    // Level 1: the subject's and its platforms' own attachments, listed in
-    // parallel. The subject's listing failing is the command failing.
-    // Collected first: a stream over borrowing iterators would make this
-    // future fail rustc's higher-ranked `Send` check.
-    let mut roots = vec![(Parent::Subject, subject.digest.clone())];
-    roots.extend(
-        platforms
-            .iter()
-            .enumerate()
-            .map(|(i, platform)| (Parent::Platform(i), platform.digest.clone())),
-    );
-    let listings: Vec<_> = stream::iter(roots)
-        .map(|(parent, digest)| {
-            let mut context = context;
-            match (parent, &within_index) {
-                (Parent::Platform(_), _) => context.parent_index = Some(&manifest),
-                (Parent::Subject, Some((_, index))) => context.parent_index = Some(index),
-                _ => {}
-            }
-            async move {
-                let listed = list_candidates(store, repository, &digest, context).await;
-                (parent, digest, listed)
-            }
-        })
-        .buffered(concurrency)
-        .collect()
+    let context = subject_context(options, tags.as_ref(), None);
+    let walk = Walk {
+        store,
+        repository,
+        context,
+        concurrency: options.concurrency.max(1),
+    };
+    let subject_index = within_index.as_ref().map(|(_, index)| index);
+    let listings = walk
+        .first_level(
+            &subject,
+            subject_listing,
+            &platforms,
+            &manifest,
+            subject_index,
+        )
         .await;
     let mut pending = Vec::new();
-    for (parent, digest, listed) in listings {
+    let mut platform_unfetched = vec![None; platforms.len()];
+    for (parent, digest, listed, unfetched) in listings {
+        if let (Parent::Platform(i), Some(unfetched)) = (parent, unfetched) {
+            warnings.push(format!(
+                "the index lists {digest}, which is {}: {}",
+                unfetched.label(),
+                unfetched.error
+            ));
+            platform_unfetched[i] = Some(unfetched);
+        }
         match listed {
             Ok((candidates, listing_warnings)) => {
                 warnings.extend(listing_warnings);
@@ -210,15 +142,153 @@ pub async fn discover(
             Err(error) => warnings.push(format!("referrers of {digest} not listed: {error}")),
         }
     }
+    let arena = walk
+        .deeper_levels(pending, &mut seen, &mut warnings, options.max_depth)
+        .await;
+    let (referrers, platform_lists) = assemble(arena, platforms.len());
+    let mut tree = ReferrerTree {
+        repository: repository.to_owned(),
+        subject,
+        manifest,
+        referrers,
+        platforms: platforms
+            .into_iter()
+            .zip(platform_lists)
+            .zip(platform_unfetched)
+            .map(|((descriptor, referrers), unfetched)| PlatformNode {
+                descriptor,
+                referrers,
+                unfetched,
+            })
+            .collect(),
+        within_index: within_index.map(|(descriptor, _)| descriptor),
+        warnings,
+    };
+    tree.platforms
+        .retain(|p| !p.referrers.is_empty() || p.unfetched.is_some());
+    Ok(tree)
+}
 
-    // Each further level: fetch every listed node's manifest and, at the
-    // same time, list that node's own attachments.
-    let mut arena: Vec<Placed> = Vec::new();
-    let mut depth = 0;
-    while !pending.is_empty() {
-        depth += 1;
-        let at_limit = options.max_depth.is_some_and(|max| depth >= max);
-        let results: Vec<_> = stream::iter(pending)
+/// What every level of one discovery shares.
+struct Walk<'a> {
+    store: &'a dyn Store,
+    repository: &'a str,
+    context: NodeContext<'a>,
+    concurrency: usize,
+}
+
+impl Walk<'_> {
+    /// Level 1: the subject's and its platforms' own attachments, listed in
+    /// parallel (the subject's may have been listed already, beside its
+    /// manifest's fetch), the subject's first; and whether each platform's
+    /// manifest is there at all (an index whose platform was deleted behind
+    /// its back points at nothing).
+    async fn first_level(
+        &self,
+        subject: &Descriptor,
+        subject_listing: Option<Listing>,
+        platforms: &[Descriptor],
+        manifest: &Manifest,
+        subject_index: Option<&Manifest>,
+    ) -> Vec<(Parent, Digest, Listing, Option<Unfetched>)> {
+        let mut done = Vec::new();
+        let mut roots = Vec::new();
+        match subject_listing {
+            Some(listed) => done.push((Parent::Subject, subject.digest.clone(), listed, None)),
+            None => roots.push((Parent::Subject, subject.digest.clone())),
+        }
+        // Collected first: a stream over borrowing iterators would make
+        // this future fail rustc's higher-ranked `Send` check.
+        roots.extend(
+            platforms
+                .iter()
+                .enumerate()
+                .map(|(i, platform)| (Parent::Platform(i), platform.digest.clone())),
+        );
+        let listed: Vec<_> = stream::iter(roots)
+            .map(|(parent, digest)| {
+                let mut context = self.context;
+                context.parent_index = match parent {
+                    Parent::Platform(_) => Some(manifest),
+                    _ => subject_index,
+                };
+                async move {
+                    let listing = list_candidates(self.store, self.repository, &digest, context);
+                    let (listed, unfetched) = match parent {
+                        Parent::Platform(_) => {
+                            let reference = digest.to_string();
+                            let fetched = self.store.fetch_manifest(self.repository, &reference);
+                            let (listed, fetched) = join(listing, fetched).await;
+                            (listed, fetched.err().map(|e| Unfetched::from_error(&e)))
+                        }
+                        _ => (listing.await, None),
+                    };
+                    (parent, digest, listed, unfetched)
+                }
+            })
+            .buffered(self.concurrency)
+            .collect()
+            .await;
+        done.extend(listed);
+        done
+    }
+
+    /// Each further level: fetch every listed node's manifest and, at the
+    /// same time, list that node's own attachments.
+    async fn deeper_levels(
+        &self,
+        mut pending: Vec<Pending>,
+        seen: &mut HashSet<Digest>,
+        warnings: &mut Vec<String>,
+        max_depth: Option<usize>,
+    ) -> Vec<Placed> {
+        let mut arena: Vec<Placed> = Vec::new();
+        let mut depth = 0;
+        while !pending.is_empty() {
+            depth += 1;
+            let at_limit = max_depth.is_some_and(|max| depth >= max);
+            let results = self.fetch_level(pending, at_limit).await;
+            let mut next = Vec::new();
+            for (parent, mut node, children) in results {
+                if !is_wanted(self.context, &node) {
+                    continue;
+                }
+                node.depth_limited = at_limit;
+                let index = arena.len();
+                // A node whose manifest could not be read is shown, not expanded.
+                match children {
+                    Some(Ok((candidates, listing_warnings))) if node.manifest.is_some() => {
+                        warnings.extend(listing_warnings);
+                        let digest = node.digest().clone();
+                        enqueue(
+                            &mut next,
+                            seen,
+                            warnings,
+                            Parent::Node(index),
+                            &digest,
+                            candidates,
+                        );
+                    }
+                    Some(Err(error)) if node.manifest.is_some() => {
+                        node.warnings.push(format!("referrers not listed: {error}"));
+                    }
+                    _ => {}
+                }
+                arena.push(Placed { parent, node });
+            }
+            pending = next;
+        }
+        arena
+    }
+
+    /// One level's manifests fetched, each beside its own listing (none at
+    /// the depth limit).
+    async fn fetch_level(
+        &self,
+        pending: Vec<Pending>,
+        at_limit: bool,
+    ) -> Vec<(Parent, crate::graph::GraphNode, Option<Listing>)> {
+        stream::iter(pending)
             .map(
                 |Pending {
                      parent,
@@ -230,83 +300,19 @@ pub async fn discover(
                         if at_limit {
                             None
                         } else {
-                            Some(list_candidates(store, repository, &digest, context).await)
+                            Some(
+                                list_candidates(self.store, self.repository, &digest, self.context)
+                                    .await,
+                            )
                         }
                     };
-                    let node = fetch_node(store, repository, &subject, candidate).boxed();
+                    let node = fetch_node(self.store, self.repository, &subject, candidate).boxed();
                     let (node, children) = join(node, children).await;
                     (parent, node, children)
                 },
             )
-            .buffered(concurrency)
+            .buffered(self.concurrency)
             .collect()
-            .await;
-        let mut next = Vec::new();
-        for (parent, mut node, children) in results {
-            if !is_wanted(context, &node) {
-                continue;
-            }
-            node.depth_limited = at_limit;
-            let index = arena.len();
-            // A node whose manifest could not be read is shown, not expanded.
-            match children {
-                Some(Ok((candidates, listing_warnings))) if node.manifest.is_some() => {
-                    warnings.extend(listing_warnings);
-                    let digest = node.digest().clone();
-                    enqueue(
-                        &mut next,
-                        &mut seen,
-                        &mut warnings,
-                        Parent::Node(index),
-                        &digest,
-                        candidates,
-                    );
-                }
-                Some(Err(error)) if node.manifest.is_some() => {
-                    node.warnings.push(format!("referrers not listed: {error}"));
-                }
-                _ => {}
-            }
-            arena.push(Placed { parent, node });
-        }
-        pending = next;
+            .await
     }
-
-    let (referrers, platform_lists) = assemble(arena, platforms.len());
-    let mut tree = ReferrerTree {
-        repository: repository.to_owned(),
-        subject,
-        manifest,
-        referrers,
-        platforms: platforms
-            .into_iter()
-            .zip(platform_lists)
-            .map(|(descriptor, referrers)| PlatformNode {
-                descriptor,
-                referrers,
-            })
-            .collect(),
-        within_index: within_index.map(|(descriptor, _)| descriptor),
-        warnings,
-    };
-    tree.platforms.retain(|p| !p.referrers.is_empty());
-    Ok(tree)
-}
-
-async fn collect_tags(store: &dyn Store, repository: &str) -> Result<Vec<String>, StoreError> {
-    let mut tags = Vec::new();
-    store
-        .tags(repository, &mut |page| tags.extend(page))
-        .await?;
-    Ok(tags)
-}
-
-/// Whether `digest` names `manifest`'s bytes, in whatever algorithm it uses.
-fn describes(digest: &Digest, manifest: &Manifest) -> bool {
-    if manifest.digest() == digest {
-        return true;
-    }
-    let mut hasher = crate::oci::DigestHasher::new(digest.algorithm());
-    hasher.update(manifest.raw());
-    &hasher.finish() == digest
 }

@@ -7,12 +7,15 @@ use std::collections::HashMap;
 use futures_util::StreamExt;
 use futures_util::stream;
 
-use super::sources::{
-    artifact_type_of, buildkit_attestations_for, cosign_tags_for, predicate_type_of,
-};
+use super::sources::{buildkit_attestations_for, cosign_tags_for};
 use super::{DEFAULT_MAX_FAN_OUT, FoundBy, GraphNode};
 use crate::oci::{Descriptor, Digest, Manifest};
+use crate::store::remote::fallback_index_problem;
 use crate::store::{Referrers, ReferrersSource, ReferrersSupport, Store, StoreError};
+
+mod fetch;
+
+pub(super) use fetch::fetch_node;
 
 /// How many referrer manifests of one node are fetched at the same time.
 const FETCH_CONCURRENCY: usize = 32;
@@ -139,19 +142,23 @@ async fn fallback_beside_api(
         return Vec::new();
     }
     match store.fetch_manifest(repository, &tag).await {
-        Ok(index) if index.is_index() => index
-            .manifests
-            .into_iter()
-            .filter(|d| {
-                context
-                    .artifact_type
-                    .is_none_or(|t| d.artifact_type.as_deref() == Some(t))
-            })
-            .collect(),
-        Ok(_) => {
-            warnings.push(format!("the fallback tag {tag} is not an index; ignored"));
-            Vec::new()
-        }
+        Ok(index) => match fallback_index_problem(subject, &index) {
+            // The subject itself (GitLab) or not an index: its entries
+            // are not referrers.
+            Some(problem) => {
+                warnings.push(problem);
+                Vec::new()
+            }
+            None => index
+                .manifests
+                .into_iter()
+                .filter(|d| {
+                    context
+                        .artifact_type
+                        .is_none_or(|t| d.artifact_type.as_deref() == Some(t))
+                })
+                .collect(),
+        },
         Err(error) => {
             warnings.push(format!("the fallback tag {tag}: {error}"));
             Vec::new()
@@ -219,13 +226,13 @@ pub(super) async fn list_candidates(
         add(candidate, &mut candidates);
     }
     if let Some(tags) = context.tags {
-        for (tag, hint) in cosign_tags_for(subject, tags) {
+        for (tag, kind) in cosign_tags_for(subject, tags) {
             match store.resolve(repository, tag).await {
                 Ok(descriptor) => add(
                     Candidate {
                         listed: descriptor,
                         found_by: vec![FoundBy::CosignTag(tag.to_owned())],
-                        type_hint: Some(hint),
+                        type_hint: Some(kind.artifact_type()),
                         by_name: true,
                     },
                     &mut candidates,
@@ -256,66 +263,4 @@ pub(super) async fn list_candidates(
         candidates.truncate(context.max_fan_out);
     }
     Ok((candidates, warnings))
-}
-
-/// Fetches a candidate's manifest: its label, annotations and whether it
-/// really names the subject come from there.
-pub(super) async fn fetch_node(
-    store: &dyn Store,
-    repository: &str,
-    subject: &Digest,
-    candidate: Candidate,
-) -> GraphNode {
-    let digest = candidate.listed.digest.to_string();
-    match store.fetch_manifest(repository, &digest).await {
-        Ok(manifest) => {
-            let names_subject = manifest
-                .subject
-                .as_ref()
-                .is_some_and(|s| &s.digest == subject);
-            // Found by name or position (cosign, BuildKit): such manifests
-            // carry a generic config, and their first layer says what they are.
-            let layer_type = manifest.layers.first().map(|l| l.media_type.as_str());
-            let hint = candidate
-                .type_hint
-                .or(if candidate.by_name { layer_type } else { None });
-            let artifact_type = artifact_type_of(&manifest, hint);
-            let mut descriptor = manifest.descriptor();
-            descriptor.artifact_type.clone_from(&artifact_type);
-            let mut warnings = manifest.warnings.clone();
-            if !names_subject && !candidate.by_name {
-                warnings.push(format!(
-                    "listed as a referrer of {subject}, but its manifest does not name it"
-                ));
-            }
-            GraphNode {
-                descriptor,
-                predicate_type: predicate_type_of(&manifest),
-                artifact_type,
-                subject: subject.clone(),
-                found_by: candidate.found_by,
-                verified: names_subject,
-                manifest: Some(manifest),
-                children: Vec::new(),
-                depth_limited: false,
-                warnings,
-            }
-        }
-        Err(error) => GraphNode {
-            artifact_type: candidate
-                .listed
-                .artifact_type
-                .clone()
-                .or_else(|| candidate.type_hint.map(str::to_owned)),
-            descriptor: candidate.listed,
-            predicate_type: None,
-            subject: subject.clone(),
-            found_by: candidate.found_by,
-            verified: false,
-            manifest: None,
-            children: Vec::new(),
-            depth_limited: false,
-            warnings: vec![format!("cannot fetch its manifest: {error}")],
-        },
-    }
 }

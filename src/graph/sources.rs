@@ -5,25 +5,62 @@
 use crate::oci::media_type as mt;
 use crate::oci::{Descriptor, Digest, Manifest};
 
-/// The suffixes cosign appends to `sha256-<hex>` and what each holds.
-const COSIGN_SUFFIXES: &[(&str, &str)] = &[
-    (".sig", mt::COSIGN_SIGNATURE),
-    (".att", mt::DSSE_ENVELOPE),
-    (".sbom", mt::COSIGN_ARTIFACT_SBOM),
-];
+/// One of the tags cosign appends to `sha256-<hex>`: the one place their
+/// suffixes are known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CosignTag {
+    /// `.sig`: simple-signing signatures.
+    Signature,
+    /// `.att`: DSSE-wrapped in-toto attestations.
+    Attestation,
+    /// `.sbom`: an SBOM attached with `cosign attach sbom`.
+    Sbom,
+}
 
-/// The cosign tags in `tags` that belong to `subject`, each with the artifact
-/// type to show when its manifest does not say (cosign's manifests carry a
-/// generic image config).
-pub fn cosign_tags_for<'a>(subject: &Digest, tags: &'a [String]) -> Vec<(&'a str, &'static str)> {
+impl CosignTag {
+    const ALL: [CosignTag; 3] = [
+        CosignTag::Signature,
+        CosignTag::Attestation,
+        CosignTag::Sbom,
+    ];
+
+    pub fn suffix(self) -> &'static str {
+        match self {
+            CosignTag::Signature => ".sig",
+            CosignTag::Attestation => ".att",
+            CosignTag::Sbom => ".sbom",
+        }
+    }
+
+    /// The artifact type to show when the manifest does not say (cosign's
+    /// manifests carry a generic image config).
+    pub fn artifact_type(self) -> &'static str {
+        match self {
+            CosignTag::Signature => mt::COSIGN_SIGNATURE,
+            CosignTag::Attestation => mt::DSSE_ENVELOPE,
+            CosignTag::Sbom => mt::COSIGN_ARTIFACT_SBOM,
+        }
+    }
+
+    /// Which one `tag` is, by its suffix alone (the subject is not checked).
+    pub fn of(tag: &str) -> Option<CosignTag> {
+        CosignTag::ALL
+            .into_iter()
+            .find(|kind| tag.ends_with(kind.suffix()))
+    }
+}
+
+/// The cosign tags in `tags` that belong to `subject`, each with what it
+/// holds.
+pub fn cosign_tags_for<'a>(subject: &Digest, tags: &'a [String]) -> Vec<(&'a str, CosignTag)> {
     let prefix = subject.fallback_tag();
     tags.iter()
         .filter_map(|tag| {
             let suffix = tag.strip_prefix(prefix.as_str())?;
-            COSIGN_SUFFIXES
-                .iter()
-                .find(|(known, _)| *known == suffix)
-                .map(|(_, kind)| (tag.as_str(), *kind))
+            CosignTag::ALL
+                .into_iter()
+                .find(|kind| kind.suffix() == suffix)
+                .map(|kind| (tag.as_str(), kind))
         })
         .collect()
 }
@@ -44,7 +81,7 @@ pub fn is_attachment_tag(tag: &str) -> bool {
         && hex
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    hex_ok && (suffix.is_empty() || COSIGN_SUFFIXES.iter().any(|(s, _)| *s == suffix))
+    hex_ok && (suffix.is_empty() || CosignTag::ALL.iter().any(|k| k.suffix() == suffix))
 }
 
 /// BuildKit attestation manifests in `index` that describe `platform_manifest`.
@@ -147,7 +184,10 @@ mod tests {
         .into();
         let found = cosign_tags_for(&digest(), &tags);
         assert_eq!(found.len(), 3);
-        assert_eq!(found[0].1, mt::COSIGN_SIGNATURE);
+        assert_eq!(found[0].1, CosignTag::Signature);
+        assert_eq!(found[0].1.artifact_type(), mt::COSIGN_SIGNATURE);
+        assert_eq!(CosignTag::of(&tags[2]), Some(CosignTag::Sbom));
+        assert_eq!(CosignTag::of("v1.sbom.txt"), None);
         assert!(is_attachment_tag(&tags[0]));
         assert!(is_attachment_tag(&tags[4]));
         assert!(!is_attachment_tag(&tags[3]));

@@ -240,38 +240,9 @@ pub fn chunks_of(toc: &Toc, path: &str) -> Result<Option<FileChunks>, OpError> {
 /// `time.Time` in JSON, as zstd:chunked writes it, may add fractions and a
 /// zone offset) as seconds since the epoch.
 pub(super) fn parse_rfc3339(text: &str) -> Option<i64> {
-    let date = text.get(..10)?;
-    let time = text.get(11..19)?;
-    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (year, month, day) = (d.next()??, d.next()??, d.next()??);
-    let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
-    let (hour, minute, second) = (t.next()??, t.next()??, t.next()??);
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hour * 3_600 + minute * 60 + second - zone_offset(text.get(19..)?)?)
-}
-
-/// Seconds east of UTC from what follows the seconds: `.fff` then `Z`
-/// or `±hh:mm`.
-fn zone_offset(rest: &str) -> Option<i64> {
-    let zone = rest.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
-    if zone.is_empty() || zone == "Z" {
-        return Some(0);
-    }
-    let sign = match zone.get(..1)? {
-        "+" => 1,
-        "-" => -1,
-        _ => return None,
-    };
-    let hours: i64 = zone.get(1..3)?.parse().ok()?;
-    let minutes: i64 = zone.get(4..6)?.parse().ok()?;
-    Some(sign * (hours * 3_600 + minutes * 60))
+    text.parse::<jiff::Timestamp>()
+        .ok()
+        .map(jiff::Timestamp::as_second)
 }
 
 #[cfg(test)]

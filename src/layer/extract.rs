@@ -16,8 +16,8 @@ use super::resolve::resolve;
 use super::toc_read::TocFormat;
 use super::{LayerListing, stream, toc_read, walk};
 use crate::oci::{Descriptor, DigestHasher};
-use crate::ops::paths::{refuse_symlinked_components, safe_relative_path};
-use crate::ops::pull::temp::own_prefix;
+use crate::ops::beneath::{Beneath, Kind, temp_file};
+use crate::ops::paths::safe_relative_path;
 use crate::ops::untar::UnpackLimits;
 use crate::ops::{CancellationToken, OpError, Progress, ProgressSink, report};
 use crate::store::Store;
@@ -102,10 +102,7 @@ pub async fn read_to_temp(
     cancel: &CancellationToken,
 ) -> Result<(NamedTempFile, ReadHow), OpError> {
     let InLayer { layer, path } = wanted;
-    let temp = tempfile::Builder::new()
-        .prefix(&own_prefix())
-        .tempfile_in(dir)
-        .map_err(|e| OpError::io(format!("create a temporary file in {}", dir.display()), e))?;
+    let temp = temp_file(dir)?;
     if let Some(format) = toc_read::toc_format(layer) {
         let mut out = temp
             .reopen()
@@ -128,7 +125,7 @@ pub async fn read_to_temp(
         .map_err(|e| OpError::io("open the temporary file", e))?;
     let wanted = path.to_owned();
     let size = layer.size;
-    let what = format!("layer {}", layer.digest.short());
+    let what = "layer".to_owned();
     let found = stream::with_blob_reader(
         store,
         repository,
@@ -182,33 +179,34 @@ pub enum Saved {
     AlreadyThere(PathBuf),
 }
 
-/// Renames a verified temporary file to `dir/NAME`, `NAME` being the last
-/// component of `path`. A different file already there is replaced only
-/// with `force`; a directory or symlink never.
+/// Renames a verified temporary file (made by [`read_to_temp`] in `dir`)
+/// to `dir/NAME`, `NAME` being the last component of `path`, through the
+/// safe-write module. A different file already there is replaced only with
+/// `force`; a directory or symlink never.
 pub fn save(temp: NamedTempFile, dir: &Path, path: &str, force: bool) -> Result<Saved, OpError> {
     let name = path.rsplit('/').find(|p| !p.is_empty()).unwrap_or(path);
     let relative = safe_relative_path(name)?;
-    refuse_symlinked_components(dir, &relative)?;
+    let out = Beneath::open(dir)?;
     let target = dir.join(&relative);
-    match std::fs::symlink_metadata(&target) {
-        Ok(meta) if !meta.is_file() => {
-            return Err(OpError::unsafe_path(
-                target.display().to_string(),
-                "something other than a file is there",
-            ));
+    match out.kind(&relative)? {
+        Some(Kind::File) if same_content(temp.path(), &target)? => {
+            return Ok(Saved::AlreadyThere(target));
         }
-        Ok(_) if same_content(temp.path(), &target)? => return Ok(Saved::AlreadyThere(target)),
-        Ok(_) if !force => {
+        Some(Kind::File) if !force => {
             return Err(OpError::Invalid(format!(
                 "{} exists with other content; --force replaces it",
                 target.display()
             )));
         }
-        _ => {}
+        Some(Kind::File) | None => {}
+        Some(_) => {
+            return Err(OpError::unsafe_path(
+                target.display().to_string(),
+                "something other than a file is there",
+            ));
+        }
     }
-    crate::ops::pull::set_readable(temp.path())?;
-    temp.persist(&target)
-        .map_err(|e| OpError::io(format!("rename into {}", target.display()), e.error))?;
+    out.persist(temp, &relative)?;
     Ok(Saved::Written(target))
 }
 

@@ -5,6 +5,7 @@
 use super::entry::FileEntry;
 use super::merge::{MergedView, merge};
 use super::{FilesOptions, LayerListing, list_layer};
+use crate::graph::check_single_platform;
 use crate::graph::choose_platform;
 use crate::oci::{Descriptor, Manifest, PlatformSpec};
 use crate::ops::{CancellationToken, OpError, ProgressSink};
@@ -19,10 +20,10 @@ pub async fn image_manifest(
 ) -> Result<Manifest, OpError> {
     let manifest = store.fetch_manifest(repository, reference).await?;
     if !manifest.is_index() {
+        // As pull and copy do: the image's own platform is fine, any other
+        // is an error rather than files of another platform.
         if let Some(wanted) = platform {
-            return Err(OpError::Invalid(format!(
-                "{reference} is a single image, not an index: --platform {wanted} does not apply"
-            )));
+            check_single_platform(store, repository, &manifest, wanted).await?;
         }
         return Ok(manifest);
     }

@@ -1,7 +1,9 @@
 //! The image's file system as a container sees it: the layers' listings
 //! applied in order under the overlay rules, each path labelled with the
 //! layer that last changed it, and the bytes that later layers overwrite or
-//! delete counted as wasted (dive's "wasted space").
+//! delete counted as wasted (dive's "wasted space"). The same walk also
+//! gives each layer's own changes (added, modified, removed), as dive's
+//! layer view shows them.
 
 use std::collections::BTreeMap;
 
@@ -63,11 +65,32 @@ impl MergedView {
 
 /// Applies `layers` (base first) in order.
 pub fn merge<L: AsRef<[FileEntry]>>(layers: &[L]) -> MergedView {
+    apply(layers, None)
+}
+
+/// What each layer changes (base first): the paths it adds, modifies
+/// (including a directory whose mode or owner changed) and removes
+/// (each path a whiteout or an opaque directory hides), sorted by path.
+pub fn layer_changes<L: AsRef<[FileEntry]>>(layers: &[L]) -> Vec<Vec<MergedEntry>> {
+    let mut changes = Vec::with_capacity(layers.len());
+    apply(layers, Some(&mut changes));
+    changes
+}
+
+/// Applies the layers; with `per_layer`, records every layer's changes.
+fn apply<L: AsRef<[FileEntry]>>(
+    layers: &[L],
+    mut per_layer: Option<&mut Vec<Vec<MergedEntry>>>,
+) -> MergedView {
     let mut live: BTreeMap<String, MergedEntry> = BTreeMap::new();
     let mut removed: BTreeMap<String, MergedEntry> = BTreeMap::new();
     let mut wasted = 0u64;
     for (index, entries) in layers.iter().enumerate() {
         let entries = entries.as_ref();
+        // Only kept when asked for: a merge of a large image need not
+        // hold every layer's changes twice.
+        let mut changed: Option<BTreeMap<String, MergedEntry>> =
+            per_layer.is_some().then(BTreeMap::new);
         // Deletions hide what the layers below had; entries of the same
         // layer are siblings, so they apply first.
         for entry in entries.iter().filter(|e| e.kind.is_deletion()) {
@@ -79,14 +102,15 @@ pub fn merge<L: AsRef<[FileEntry]>>(layers: &[L]) -> MergedView {
             for old in gone {
                 wasted += stored_bytes(&old.entry);
                 let path = old.entry.path.clone();
-                removed.insert(
-                    path,
-                    MergedEntry {
-                        entry: old.entry,
-                        layer: index,
-                        change: Change::Removed,
-                    },
-                );
+                let gone = MergedEntry {
+                    entry: old.entry,
+                    layer: index,
+                    change: Change::Removed,
+                };
+                if let Some(changed) = changed.as_mut() {
+                    changed.insert(path.clone(), gone.clone());
+                }
+                removed.insert(path, gone);
             }
         }
         for entry in entries.iter().filter(|e| !e.kind.is_deletion()) {
@@ -118,10 +142,33 @@ pub fn merge<L: AsRef<[FileEntry]>>(layers: &[L]) -> MergedView {
                 // directory of that name held.
                 for old in take_below(&mut live, &entry.path, false) {
                     wasted += stored_bytes(&old.entry);
+                    if let Some(changed) = changed.as_mut() {
+                        let path = old.entry.path.clone();
+                        let gone = MergedEntry {
+                            layer: index,
+                            change: Change::Removed,
+                            ..old
+                        };
+                        changed.insert(path, gone);
+                    }
                 }
             }
             removed.remove(&entry.path);
+            if let Some(changed) = changed.as_mut() {
+                // Removed and put back by one layer: changed, not new.
+                let mut recorded = next.clone();
+                if changed
+                    .get(&entry.path)
+                    .is_some_and(|c| c.change == Change::Removed)
+                {
+                    recorded.change = Change::Modified;
+                }
+                changed.insert(entry.path.clone(), recorded);
+            }
             live.insert(entry.path.clone(), next);
+        }
+        if let (Some(per_layer), Some(changed)) = (per_layer.as_deref_mut(), changed) {
+            per_layer.push(changed.into_values().collect());
         }
     }
     let mut entries: Vec<MergedEntry> = live.into_values().collect();

@@ -98,3 +98,49 @@ fn a_file_replacing_a_directory_hides_its_content() {
     assert_eq!(visible, ["d"]);
     assert_eq!(view.wasted_bytes, 6);
 }
+
+#[test]
+fn each_layer_lists_what_it_adds_modifies_and_removes() {
+    let layers = vec![
+        vec![
+            dir("etc"),
+            file("etc/motd", 10),
+            dir("tmp"),
+            file("tmp/a", 3),
+        ],
+        vec![
+            dir("etc"),
+            file("etc/motd", 20),
+            file("etc/new", 1),
+            entry("tmp", EntryKind::Whiteout, 0),
+        ],
+    ];
+    let changes = layer_changes(&layers);
+    let listed = |layer: usize| -> Vec<(String, Change)> {
+        changes[layer]
+            .iter()
+            .map(|e| (e.entry.path.clone(), e.change))
+            .collect()
+    };
+    assert_eq!(
+        listed(0),
+        [
+            ("etc".to_owned(), Change::Added),
+            ("etc/motd".to_owned(), Change::Added),
+            ("tmp".to_owned(), Change::Added),
+            ("tmp/a".to_owned(), Change::Added),
+        ]
+    );
+    // The directory listed again unchanged is no change of the layer.
+    assert_eq!(
+        listed(1),
+        [
+            ("etc/motd".to_owned(), Change::Modified),
+            ("etc/new".to_owned(), Change::Added),
+            ("tmp".to_owned(), Change::Removed),
+            ("tmp/a".to_owned(), Change::Removed),
+        ]
+    );
+    // The same walk as the merged view.
+    assert_eq!(merge(&layers).wasted_bytes, 13);
+}

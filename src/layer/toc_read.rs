@@ -3,12 +3,13 @@
 //! announced), then, for one file, only its chunks (each checked against
 //! the TOC's digests).
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 
 use flate2::read::GzDecoder;
 use serde::Serialize;
 
-use super::entry::FileEntry;
+use super::entry::{FileEntry, normalize_path, toc_digest};
 use super::estargz::{
     self, Chunk, FOOTER_SIZE, FileChunks, MAX_CHUNK_COMPRESSED, MAX_TOC_COMPRESSED,
     TOC_DIGEST_ANNOTATION,
@@ -168,6 +169,43 @@ pub async fn list(
         AnyToc::ZstdChunked(toc) => zstd_chunked::listing(toc),
     };
     Ok((entries, read))
+}
+
+/// The layer's files from its TOC, each regular file's content digest by
+/// path (where the TOC gives one; the last entry of a name wins, as in a
+/// tar), and the bytes read. Two files of one size are told apart by it.
+pub async fn list_with_digests(
+    store: &dyn Store,
+    repository: &str,
+    descriptor: &Descriptor,
+    cancel: &CancellationToken,
+) -> Result<(Vec<FileEntry>, HashMap<String, Digest>, u64), OpError> {
+    let (toc, read) = read_toc(store, repository, descriptor, cancel).await?;
+    let (entries, named): (Vec<FileEntry>, Vec<(&str, &str, &str)>) = match &toc {
+        AnyToc::Estargz(toc) => (
+            estargz::listing(toc),
+            toc.entries
+                .iter()
+                .map(|e| (e.kind.as_str(), e.name.as_str(), e.digest.as_str()))
+                .collect(),
+        ),
+        AnyToc::ZstdChunked(toc) => (
+            zstd_chunked::listing(toc),
+            toc.entries
+                .iter()
+                .map(|e| (e.kind.as_str(), e.name.as_str(), e.digest.as_str()))
+                .collect(),
+        ),
+    };
+    let mut digests = HashMap::new();
+    for (kind, name, digest) in named {
+        if kind == "reg"
+            && let Some(digest) = toc_digest(digest, "TOC")?
+        {
+            digests.insert(normalize_path(name), digest);
+        }
+    }
+    Ok((entries, digests, read))
 }
 
 /// Writes the regular file `path` to `out` from its chunks alone. `Ok(None)`

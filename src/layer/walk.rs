@@ -14,6 +14,7 @@ use flate2::bufread::MultiGzDecoder;
 use tar::EntryType;
 
 use super::entry::{EntryKind, FileEntry, deletion_of, normalize_path};
+use super::tar_check::{TAR_BLOCK, looks_like_tar, not_a_tar};
 use crate::ops::OpError;
 use crate::ops::untar::{CountingReader, UnpackLimits};
 
@@ -74,13 +75,24 @@ pub fn walk_layer<R: Read>(
     let head = buffered
         .fill_buf()
         .map_err(|e| OpError::io("read the layer", e))?;
-    let decompressed: Box<dyn Read> = match sniff(head) {
+    let compression = sniff(head);
+    let decompressed: Box<dyn Read> = match compression {
         Compression::Gzip => Box::new(MultiGzDecoder::new(buffered)),
         Compression::Zstd => Box::new(super::zstd::ZstdFrames::new(buffered)),
         Compression::None => Box::new(buffered),
     };
-    let counting = CountingReader::new(decompressed, limits.byte_limit(compressed_size));
-    let mut archive = tar::Archive::new(counting);
+    let mut counting = CountingReader::new(decompressed, limits.byte_limit(compressed_size));
+    // A layer that is not a tar (an artifact's JSON pushed as a layer) is
+    // said to be one in words: the tar reader's own errors quote the bytes.
+    let mut head = Vec::with_capacity(TAR_BLOCK);
+    (&mut counting)
+        .take(TAR_BLOCK as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| tar_error(&e))?;
+    if !looks_like_tar(&head) {
+        return Err(OpError::Invalid(not_a_tar(&head, compression)));
+    }
+    let mut archive = tar::Archive::new(io::Cursor::new(head).chain(counting));
     let entries = archive.entries().map_err(|e| tar_error(&e))?.raw(true);
     let mut pending = Pending::default();
     let mut count = 0u64;
@@ -127,7 +139,13 @@ pub fn walk_layer<R: Read>(
 }
 
 fn tar_error(error: &io::Error) -> OpError {
-    OpError::Invalid(format!("the layer is not a readable tar: {error}"))
+    // The tar reader quotes header fields it could not read: raw bytes.
+    let said = error.to_string();
+    let said: String = crate::text::escape_control(&said)
+        .chars()
+        .take(200)
+        .collect();
+    OpError::Invalid(format!("the layer is not a readable tar: {said}"))
 }
 
 fn read_capped<R: Read>(

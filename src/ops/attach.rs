@@ -17,7 +17,7 @@ use crate::oci::{Descriptor, Manifest, PlatformSpec};
 use crate::store::{BlobStream, PushedManifest, Store, StoreError, bytes_stream};
 
 mod files;
-mod time;
+pub(crate) mod time;
 
 use files::{file_stream, hash_file, tar_directory};
 
@@ -67,10 +67,12 @@ pub async fn attach(
     // would otherwise have the referrer point at another manifest.
     let fetched = store.fetch_manifest(repository, reference).await?;
     let mut resolved = fetched.descriptor();
-    if let Some(platform) = &options.platform
-        && fetched.is_index()
-    {
-        resolved = crate::graph::select_platform(&fetched, platform)?.clone();
+    if let Some(platform) = &options.platform {
+        if fetched.is_index() {
+            resolved = crate::graph::select_platform(&fetched, platform)?.clone();
+        } else {
+            crate::graph::check_single_platform(store, repository, &fetched, platform).await?;
+        }
     }
     let subject = Descriptor::new(resolved.media_type, resolved.digest, resolved.size);
 
@@ -85,35 +87,15 @@ pub async fn attach(
         staged.push(item);
     }
 
-    let config = Descriptor::of_bytes(OCI_EMPTY, EMPTY_JSON);
-    push_if_missing(
-        store,
-        repository,
-        &config,
-        || Ok(bytes_stream(Bytes::from_static(EMPTY_JSON))),
-        progress,
+    // Whether the registry lists referrers itself decides whether the
+    // fallback index is written after the push; it is asked (once per
+    // session) while the blobs go up, so the push does not wait for it.
+    let ((), layers) = futures_util::future::join(
+        store.learn_referrers_support(repository, &subject.digest),
+        push_blobs(store, repository, &staged, progress, cancel),
     )
-    .await?;
-    let mut layers = Vec::new();
-    for item in &staged {
-        if cancel.is_cancelled() {
-            return Err(OpError::Cancelled);
-        }
-        let path = item.path.clone();
-        push_if_missing(
-            store,
-            repository,
-            &item.descriptor,
-            move || Ok(file_stream(path)),
-            progress,
-        )
-        .await?;
-        layers.push(item.descriptor.clone());
-    }
-    if layers.is_empty() {
-        // OCI 1.1: an artifact without files carries the empty descriptor.
-        layers.push(config.clone());
-    }
+    .await;
+    let (config, layers) = layers?;
 
     let mut annotations = options.annotations.clone();
     annotations
@@ -148,6 +130,47 @@ pub async fn attach(
         )),
     );
     Ok(pushed)
+}
+
+/// The empty config and each staged file; returns their descriptors.
+async fn push_blobs(
+    store: &dyn Store,
+    repository: &str,
+    staged: &[Staged],
+    progress: &ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<(Descriptor, Vec<Descriptor>), OpError> {
+    let config = Descriptor::of_bytes(OCI_EMPTY, EMPTY_JSON);
+    push_if_missing(
+        store,
+        repository,
+        &config,
+        || Ok(bytes_stream(Bytes::from_static(EMPTY_JSON))),
+        progress,
+    )
+    .await?;
+    let mut layers = Vec::new();
+    for item in staged {
+        if cancel.is_cancelled() {
+            return Err(OpError::Cancelled);
+        }
+        let path = item.path.clone();
+        push_if_missing(
+            store,
+            repository,
+            &item.descriptor,
+            move || Ok(file_stream(path)),
+            progress,
+        )
+        .await?;
+        layers.push(item.descriptor.clone());
+    }
+    if layers.is_empty() {
+        // OCI 1.1: an artifact without files carries the empty descriptor.
+        layers.push(config.clone());
+    }
+
+    Ok((config, layers))
 }
 
 async fn push_if_missing(

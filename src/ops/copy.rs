@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use futures_util::future::join;
 
@@ -38,12 +38,16 @@ pub struct CopyOptions {
     /// `regctl image copy --digest-tags` does; off leaves those out.
     pub cosign_tags: bool,
     pub concurrency: usize,
-    /// The root's whole referrer graph when the caller holds it already
-    /// (the TUI's tree, expanded all the way): the copy then reads neither
-    /// the root nor its graph again. Used only when it names the digest
-    /// `reference` is and no platform is picked.
-    pub known_graph: Option<std::sync::Arc<ReferrerTree>>,
+    /// The source's referrer graph when the caller holds it already (the
+    /// TUI's tree, expanded): with `referrers`, it is copied as it is and
+    /// the source is not asked again. Used only when it is of the digest
+    /// `reference` is, whole (discovered with no type filter, no depth
+    /// limit, no platform picked).
+    pub known_graph: Option<Arc<ReferrerTree>>,
 }
+
+/// The source's tags, when they were listed.
+type TagList = Option<Result<Vec<String>, crate::store::StoreError>>;
 
 impl Default for CopyOptions {
     fn default() -> Self {
@@ -143,42 +147,8 @@ async fn copy_graph(
     reference: &str,
     options: &CopyOptions,
 ) -> Result<Descriptor, OpError> {
-    let (source, source_repo, progress) = (ends.source, ends.source_repo, ends.progress);
-    let known = options.known_graph.as_deref().filter(|known| {
-        options.referrers
-            && options.platform.is_none()
-            && known.subject.digest.to_string() == reference
-    });
-    // The tag list (where cosign's tags are found) is read while the root
-    // is, so discovering its referrers starts as soon as the root is here.
-    let list_tags = async {
-        if !options.referrers || known.is_some() {
-            return None;
-        }
-        let mut tags = Vec::new();
-        Some(
-            source
-                .tags(source_repo, &mut |page| tags.extend(page))
-                .await
-                .map(|()| tags),
-        )
-    };
-    let fetch_root = async {
-        match known {
-            Some(known) => Ok(known.manifest.clone()),
-            None => source.fetch_manifest(source_repo, reference).await,
-        }
-    };
-    let (root, tags) = join(fetch_root, list_tags).await;
-    let mut root = root?;
-    if let Some(platform) = &options.platform
-        && root.is_index()
-    {
-        let entry = select_platform(&root, platform)?;
-        root = source
-            .fetch_manifest(source_repo, &entry.digest.to_string())
-            .await?;
-    }
+    let known = known_graph(options, reference);
+    let (root, tags) = read_root(ends, reference, options, known.is_none()).await?;
     let root_chain = Chain {
         manifests: with_index_children(ends, vec![root.clone()]).await?,
         tags: options.tag.iter().cloned().collect(),
@@ -203,71 +173,132 @@ async fn copy_graph(
     };
     let root_digest = root.digest().to_string();
     let find_referrers = async {
-        if let Some(known) = known {
-            Some(Ok(Cow::Borrowed(known)))
-        } else if options.referrers {
-            Some(
-                discover(
-                    source,
-                    source_repo,
-                    &root_digest,
-                    &DiscoverOptions {
-                        // A failed listing is left to discovery, which
-                        // lists again and reports it as it always does.
-                        known_tags: tags.and_then(Result::ok).map(Into::into),
-                        known_subject: Some(root.clone()),
-                        ..DiscoverOptions::default()
-                    },
-                )
+        if !options.referrers {
+            return None;
+        }
+        if let Some(known) = known.filter(|tree| tree.subject.digest == *root.digest()) {
+            return Some(Ok(Cow::Borrowed(known)));
+        }
+        let options = DiscoverOptions {
+            // A failed listing is left to discovery, which lists again
+            // and reports it as it always does.
+            known_tags: tags.and_then(Result::ok).map(Into::into),
+            known_subject: Some(root.clone()),
+            ..DiscoverOptions::default()
+        };
+        Some(
+            discover(ends.source, ends.source_repo, &root_digest, &options)
                 .await
                 .map(Cow::Owned),
-            )
-        } else {
-            None
-        }
+        )
     };
     let (copied, tree) = join(copy_root, find_referrers).await;
     copied?;
     if let Some(tree) = tree {
         let tree = tree?;
         for warning in &tree.warnings {
-            report(progress, Progress::Warning(warning.clone()));
+            report(ends.progress, Progress::Warning(warning.clone()));
         }
         refuse_a_partial_graph(&tree)?;
-        let mut level: Vec<&GraphNode> = tree
-            .referrers
-            .iter()
-            .chain(tree.platforms.iter().flat_map(|p| p.referrers.iter()))
-            .collect();
-        let mut levels = Vec::new();
-        while !level.is_empty() {
-            let wanted: Vec<&GraphNode> = level
-                .into_iter()
-                .filter(|node| node.is_attached() && wanted_type(node, &options.artifact_types))
-                .filter(|node| options.cosign_tags || !only_by_cosign_tag(node))
-                .collect();
-            // One chain per attachment (an index's children before it);
-            // the attachments of one level are independent of each other.
-            let mut chains = Vec::new();
-            for node in &wanted {
-                let Some(manifest) = node.manifest.clone() else {
-                    continue;
-                };
-                let tags = if options.cosign_tags {
-                    node.cosign_tags().map(str::to_owned).collect()
-                } else {
-                    Vec::new()
-                };
-                let manifests = with_index_children(ends, vec![manifest]).await?;
-                chains.push(Chain { manifests, tags });
-            }
-            levels.push(chains);
-            level = wanted
-                .iter()
-                .flat_map(|node| node.children.iter())
-                .collect();
-        }
+        let levels = referrer_levels(ends, &tree, options).await?;
         copy_batch(ends, &levels).await?;
     }
     Ok(root.descriptor())
+}
+
+/// The caller's graph, when it is of `reference` and whole (discovered to
+/// every depth).
+fn known_graph<'a>(options: &'a CopyOptions, reference: &str) -> Option<&'a ReferrerTree> {
+    options
+        .known_graph
+        .as_deref()
+        .filter(|tree| options.referrers && tree.subject.digest.to_string() == reference)
+        .filter(|tree| tree.within_index.is_none() && !is_depth_limited(tree))
+}
+
+fn is_depth_limited(tree: &ReferrerTree) -> bool {
+    tree.all_nodes().iter().any(|node| node.depth_limited)
+}
+
+/// The root to copy (with `platform`, that platform's manifest of an
+/// index) and, when the graph is to be discovered, the source's tags,
+/// read beside it so discovery starts as soon as the root is here.
+async fn read_root(
+    ends: &Ends<'_>,
+    reference: &str,
+    options: &CopyOptions,
+    list_tags: bool,
+) -> Result<(Manifest, TagList), OpError> {
+    let (source, source_repo) = (ends.source, ends.source_repo);
+    let list_tags = async {
+        if !options.referrers || !list_tags {
+            return None;
+        }
+        let mut tags = Vec::new();
+        Some(
+            source
+                .tags(source_repo, &mut |page| tags.extend(page))
+                .await
+                .map(|()| tags),
+        )
+    };
+    let (root, tags) = join(source.fetch_manifest(source_repo, reference), list_tags).await;
+    let mut root = root?;
+    if let Some(platform) = &options.platform
+        && !root.is_index()
+    {
+        crate::graph::check_single_platform(source, source_repo, &root, platform).await?;
+    }
+    if let Some(platform) = &options.platform
+        && root.is_index()
+    {
+        let entry = select_platform(&root, platform)?;
+        root = source
+            .fetch_manifest(source_repo, &entry.digest.to_string())
+            .await?;
+    }
+    Ok((root, tags))
+}
+
+/// The attachments to copy, level by level (a level's subjects are in the
+/// one before it); one chain per attachment, an index's children before
+/// it.
+async fn referrer_levels(
+    ends: &Ends<'_>,
+    tree: &ReferrerTree,
+    options: &CopyOptions,
+) -> Result<Vec<Vec<Chain>>, OpError> {
+    let mut level: Vec<&GraphNode> = tree
+        .referrers
+        .iter()
+        .chain(tree.platforms.iter().flat_map(|p| p.referrers.iter()))
+        .collect();
+    let mut levels = Vec::new();
+    while !level.is_empty() {
+        let wanted: Vec<&GraphNode> = level
+            .into_iter()
+            .filter(|node| node.is_attached() && wanted_type(node, &options.artifact_types))
+            .filter(|node| options.cosign_tags || !only_by_cosign_tag(node))
+            .collect();
+        // The attachments of one level are independent of each other.
+        let mut chains = Vec::new();
+        for node in &wanted {
+            let Some(manifest) = node.manifest.clone() else {
+                continue;
+            };
+            let tags = if options.cosign_tags {
+                node.cosign_tags().map(str::to_owned).collect()
+            } else {
+                Vec::new()
+            };
+            let manifests = with_index_children(ends, vec![manifest]).await?;
+            chains.push(Chain { manifests, tags });
+        }
+        levels.push(chains);
+        level = wanted
+            .iter()
+            .flat_map(|node| node.children.iter())
+            .collect();
+    }
+    Ok(levels)
 }

@@ -1,12 +1,29 @@
-//! Deleting a manifest, and with its referrers the whole graph under it,
-//! deepest first. A plan is made first so that callers can show exactly what
-//! will go and ask; only verified referrers (whose manifest names their
-//! subject) are ever planned.
+//! Deleting: a tag alone, or a manifest and with its referrers the whole
+//! graph under it, deepest first. A plan is made first so that callers can
+//! show exactly what will go and ask: every manifest, every tag the
+//! registry drops with them (cosign's and the ones people gave, found by
+//! reading the repository's tags), and every index that lists one of them.
+//! Only attached referrers (whose manifest names their subject, or that
+//! cosign's tags or BuildKit's index attach) are ever planned, and a plan
+//! that would leave an index pointing at nothing is refused unless the
+//! caller says so for exactly that.
 
-use super::{CancellationToken, OpError, Progress, ProgressSink, report};
-use crate::graph::{DiscoverOptions, FoundBy, GraphNode, ReferrerTree, discover};
+mod describe;
+mod run;
+mod scan;
+mod tag;
+
+use std::collections::HashSet;
+
+use super::OpError;
+use crate::graph::{DiscoverOptions, FoundBy, GraphNode, discover};
 use crate::oci::{Descriptor, Digest};
 use crate::store::Store;
+
+pub use describe::{plan_lines, plan_summary};
+pub use run::delete;
+pub use scan::ListingIndex;
+pub use tag::TagDeletedBy;
 
 /// One manifest that will be deleted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,11 +36,25 @@ pub struct PlannedDelete {
     pub parent: Option<Digest>,
     /// cosign's tags that name it; they go with it.
     pub tags: Vec<String>,
+    /// The repository's other tags that name it (the one it was asked by
+    /// included): the registry drops them with it.
+    pub named_by: Vec<String>,
+}
+
+/// `rm REPO:TAG` without asking for the manifest: the tag goes, what it
+/// names stays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagOnly {
+    pub tag: String,
+    /// What the tag names when the plan was made.
+    pub descriptor: Descriptor,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeletePlan {
     pub repository: String,
+    /// Set when only a tag goes; `manifests` is then empty.
+    pub tag_only: Option<TagOnly>,
     /// Deepest first; the subject is last.
     pub manifests: Vec<PlannedDelete>,
     /// Listed as referrers but not naming their subject: left alone.
@@ -34,48 +65,164 @@ pub struct DeletePlan {
     /// BuildKit attestations stored inside the index: entries of it, not
     /// referrers, left as they are.
     pub in_index: Vec<Descriptor>,
+    /// How many of the repository's tags were read to find the tags and
+    /// indexes naming what goes.
+    pub tags_read: usize,
+    /// Indexes that list a manifest that goes: they would point at nothing.
+    pub listed_by: Vec<ListingIndex>,
+    /// Some tags, or some tagged index, could not be read: an index may
+    /// list what goes without the plan knowing (the warnings say which).
+    pub indexes_unknown: bool,
+    /// The caller was told about `listed_by` and wants the delete anyway
+    /// (`rm --break-index`); without it `delete` refuses such a plan.
+    pub break_indexes: bool,
     pub warnings: Vec<String>,
 }
 
 impl DeletePlan {
+    fn new(repository: &str) -> DeletePlan {
+        DeletePlan {
+            repository: repository.to_owned(),
+            tag_only: None,
+            manifests: Vec::new(),
+            unverified: Vec::new(),
+            orphaned: Vec::new(),
+            in_index: Vec::new(),
+            tags_read: 0,
+            listed_by: Vec::new(),
+            indexes_unknown: false,
+            break_indexes: false,
+            warnings: Vec::new(),
+        }
+    }
+
     /// The subject the plan was made for.
     pub fn subject(&self) -> Option<&PlannedDelete> {
         self.manifests.last()
     }
+
+    /// Every tag that goes: cosign's and the ones people gave.
+    pub fn tags_going(&self) -> Vec<String> {
+        let mut tags: Vec<String> = self
+            .manifests
+            .iter()
+            .flat_map(|m| m.tags.iter().chain(&m.named_by).cloned())
+            .chain(self.tag_only.iter().map(|t| t.tag.clone()))
+            .collect();
+        tags.sort();
+        tags.dedup();
+        tags
+    }
+
+    /// Why `delete` will not carry the plan out, if it will not: it would
+    /// leave an index pointing at nothing, or may (the plan could not read
+    /// everything), and breaking one was not allowed.
+    pub fn refusal(&self) -> Option<String> {
+        if self.break_indexes || self.tag_only.is_some() {
+            return None;
+        }
+        if self.listed_by.is_empty() {
+            return self.indexes_unknown.then(|| {
+                "refusing to delete without knowing whether an index lists what goes: \
+                 a tag of the repository, or an index one names, could not be read"
+                    .to_owned()
+            });
+        }
+        let names: Vec<String> = self.listed_by.iter().map(index_name).collect();
+        Some(format!(
+            "refusing to delete a manifest that {} {} lists: {} would point at nothing",
+            if names.len() == 1 {
+                "the index"
+            } else {
+                "the indexes"
+            },
+            names.join(", "),
+            if names.len() == 1 { "it" } else { "they" },
+        ))
+    }
 }
 
-/// Works out what deleting `reference` would remove: with referrers, every
-/// attachment the graph's one answer gives (cosign's tags and an index's
-/// platforms' attachments included); `cosign_tags: false` leaves what only
-/// cosign's tags attach. `known_graph` is that answer when the caller holds
-/// it already, whole (the TUI's tree, expanded): used only when it names
-/// the digest `reference` is, and then nothing is discovered again.
+/// How an index is named to a person: its tags, or its digest.
+pub fn index_name(index: &ListingIndex) -> String {
+    if index.tags.is_empty() {
+        index.digest.to_string()
+    } else {
+        format!("{} ({})", index.tags.join(", "), index.digest.short())
+    }
+}
+
+/// Works out what deleting `tag` alone does: the tag goes, the manifest it
+/// names stays (with its other tags and its referrers).
+pub async fn plan_tag_delete(
+    store: &dyn Store,
+    repository: &str,
+    tag: &str,
+) -> Result<DeletePlan, OpError> {
+    let descriptor = store.resolve(repository, tag).await?;
+    let mut plan = DeletePlan::new(repository);
+    plan.tag_only = Some(TagOnly {
+        tag: tag.to_owned(),
+        descriptor,
+    });
+    Ok(plan)
+}
+
+/// Works out what deleting the manifest `reference` names would remove:
+/// with referrers, every attachment the graph's one answer gives (cosign's
+/// tags and an index's platforms' attachments included); `cosign_tags:
+/// false` leaves what only cosign's tags attach. Reads every tag of the
+/// repository to find the tags and indexes that name what goes.
+/// `known_graph` is the graph's answer when the caller holds it already,
+/// whole (the TUI's tree, expanded): used only when it names the digest
+/// `reference` is, and then nothing is discovered again.
 pub async fn plan_delete(
     store: &dyn Store,
     repository: &str,
     reference: &str,
     with_referrers: bool,
     cosign_tags: bool,
-    known_graph: Option<&ReferrerTree>,
+    known_graph: Option<&crate::graph::ReferrerTree>,
 ) -> Result<DeletePlan, OpError> {
-    let mut plan = DeletePlan {
-        repository: repository.to_owned(),
-        manifests: Vec::new(),
-        unverified: Vec::new(),
-        orphaned: Vec::new(),
-        in_index: Vec::new(),
-        warnings: Vec::new(),
+    let mut plan = DeletePlan::new(repository);
+    let all_tags = match crate::ops::list_tags(store, repository).await {
+        Ok(tags) => Some(tags),
+        Err(error) => {
+            plan.warnings.push(format!(
+                "the repository's tags could not be listed ({error}): tags and indexes \
+                 naming what goes are unknown"
+            ));
+            plan.indexes_unknown = true;
+            None
+        }
     };
     let options = DiscoverOptions {
         max_depth: (!with_referrers).then_some(1),
+        known_tags: all_tags
+            .as_ref()
+            .map(|t| t.named.iter().chain(&t.attachment).cloned().collect()),
         ..DiscoverOptions::default()
     };
     let found = match known_graph.filter(|known| known.subject.digest.to_string() == reference) {
         Some(known) => Ok(known.clone()),
         None => discover(store, repository, reference, &options).await,
     };
-    let tree = match found {
-        Ok(tree) => tree,
+    match found {
+        Ok(tree) => {
+            plan.warnings.extend(tree.warnings.iter().cloned());
+            if with_referrers {
+                plan_graph(&mut plan, &tree, cosign_tags);
+            } else {
+                plan.orphaned = tree
+                    .referrers
+                    .iter()
+                    .filter(|node| {
+                        node.is_attached() && !node.found_by.contains(&FoundBy::BuildKitAttestation)
+                    })
+                    .map(|node| node.descriptor.clone())
+                    .collect();
+            }
+            plan.manifests.push(subject_entry(tree.subject.clone()));
+        }
         // Without referrers the plan is the subject alone; when its
         // attachments cannot be listed the caller still gets it, warned.
         Err(error) if !with_referrers => {
@@ -85,23 +232,17 @@ pub async fn plan_delete(
                 subject.digest
             ));
             plan.manifests.push(subject_entry(subject));
-            return Ok(plan);
         }
         Err(error) => return Err(error.into()),
-    };
-    plan.warnings = tree.warnings.clone();
-    if !with_referrers {
-        plan.orphaned = tree
-            .referrers
-            .iter()
-            .filter(|node| {
-                node.is_attached() && !node.found_by.contains(&FoundBy::BuildKitAttestation)
-            })
-            .map(|node| node.descriptor.clone())
-            .collect();
-        plan.manifests.push(subject_entry(tree.subject.clone()));
-        return Ok(plan);
     }
+    if let Some(tags) = all_tags {
+        find_what_names_the_plan(store, &mut plan, tags.named).await;
+    }
+    Ok(plan)
+}
+
+/// The referrers under the subject, deepest first.
+fn plan_graph(plan: &mut DeletePlan, tree: &crate::graph::ReferrerTree, cosign_tags: bool) {
     let mut stack: Vec<(&GraphNode, usize)> = tree
         .referrers
         .iter()
@@ -128,6 +269,7 @@ pub async fn plan_delete(
             depth,
             parent: Some(node.subject.clone()),
             tags,
+            named_by: Vec::new(),
         });
         stack.extend(node.children.iter().map(|c| (c, depth + 1)));
     }
@@ -137,8 +279,32 @@ pub async fn plan_delete(
     found.reverse();
     found.sort_by_key(|planned| std::cmp::Reverse(planned.depth));
     plan.manifests = found;
-    plan.manifests.push(subject_entry(tree.subject.clone()));
-    Ok(plan)
+}
+
+/// Fills in the tags people gave that name a planned manifest, and the
+/// indexes that list one.
+async fn find_what_names_the_plan(store: &dyn Store, plan: &mut DeletePlan, named: Vec<String>) {
+    let scan = scan::scan_tags(store, &plan.repository, named).await;
+    plan.tags_read = scan.read();
+    for (tag, error) in &scan.unread {
+        plan.warnings.push(format!(
+            "the tag {tag} could not be read ({error}): whether it names what goes is unknown"
+        ));
+    }
+    let warned = plan.warnings.len();
+    for item in &mut plan.manifests {
+        item.named_by = scan.naming(&item.descriptor.digest);
+    }
+    let doomed: HashSet<Digest> = plan
+        .manifests
+        .iter()
+        .map(|m| m.descriptor.digest.clone())
+        .collect();
+    plan.listed_by =
+        scan::indexes_listing(store, &plan.repository, &scan, &doomed, &mut plan.warnings).await;
+    // An unread tag may name an index; an index that was not read may list
+    // what goes (indexes_listing warns of each).
+    plan.indexes_unknown |= !scan.unread.is_empty() || plan.warnings.len() > warned;
 }
 
 fn subject_entry(descriptor: Descriptor) -> PlannedDelete {
@@ -148,43 +314,6 @@ fn subject_entry(descriptor: Descriptor) -> PlannedDelete {
         depth: 0,
         parent: None,
         tags: Vec::new(),
+        named_by: Vec::new(),
     }
-}
-
-/// Carries out a plan, in order. Returns how many manifests were deleted;
-/// stops at the first refusal (the error says which).
-pub async fn delete(
-    store: &dyn Store,
-    plan: &DeletePlan,
-    progress: &ProgressSink,
-    cancel: &CancellationToken,
-) -> Result<usize, OpError> {
-    let mut deleted = 0;
-    for item in &plan.manifests {
-        if cancel.is_cancelled() {
-            return Err(OpError::Cancelled);
-        }
-        store
-            .delete_manifest(&plan.repository, &item.descriptor.digest)
-            .await?;
-        deleted += 1;
-        report(
-            progress,
-            Progress::Note(format!("deleted {}", item.descriptor.digest)),
-        );
-        // Registries drop a manifest's tags with it; one that keeps a
-        // cosign tag pointing at nothing is worth saying.
-        for tag in &item.tags {
-            if let Ok(still) = store.resolve(&plan.repository, tag).await {
-                report(
-                    progress,
-                    Progress::Warning(format!(
-                        "the registry kept the tag {tag} (now {}) after deleting {}",
-                        still.digest, item.descriptor.digest
-                    )),
-                );
-            }
-        }
-    }
-    Ok(deleted)
 }

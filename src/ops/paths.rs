@@ -93,27 +93,6 @@ pub fn validate_titles<'a>(
     Ok(paths)
 }
 
-/// Refuses a relative path whose existing components under `root` include a
-/// symlink: writing through it could leave the directory.
-pub fn refuse_symlinked_components(root: &Path, relative: &Path) -> Result<(), OpError> {
-    let mut current = root.to_path_buf();
-    for component in relative.components() {
-        current.push(component);
-        match std::fs::symlink_metadata(&current) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                return Err(OpError::unsafe_path(
-                    relative.display().to_string(),
-                    format!("{} is a symbolic link", current.display()),
-                ));
-            }
-            Ok(_) => {}
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(error) => return Err(OpError::io(current.display().to_string(), error)),
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,14 +142,5 @@ mod tests {
         assert!(validate_titles(["ok", "../x"]).is_err());
         assert!(validate_titles(["A.txt", "a.txt"]).is_err());
         assert!(validate_titles(["dir/"]).is_err());
-    }
-
-    #[test]
-    fn refuses_symlinked_components() {
-        let root = tempfile::tempdir().expect("tempdir");
-        let outside = tempfile::tempdir().expect("tempdir");
-        std::os::unix::fs::symlink(outside.path(), root.path().join("link")).expect("symlink");
-        assert!(refuse_symlinked_components(root.path(), Path::new("link/x")).is_err());
-        assert!(refuse_symlinked_components(root.path(), Path::new("plain/x")).is_ok());
     }
 }

@@ -13,16 +13,12 @@ use crate::store::Store;
 use choose::choose;
 pub use sbom::SbomRank;
 pub use select::{Candidate, Wanted};
-pub(crate) use write::set_readable;
 
 mod choose;
 mod keep;
-#[cfg_attr(not(unix), path = "pull/place_portable.rs")]
-mod place;
 mod sbom;
 mod select;
 mod stage;
-pub(crate) mod temp;
 mod write;
 
 /// Blobs of one pull downloaded at the same time.
@@ -37,6 +33,10 @@ pub enum PullSelect {
     Referrer(String),
     /// Its SBOM, wherever real tools put it (see `select`).
     Sbom,
+    /// One layer of the referenced manifest, by its index from 0 or its
+    /// digest: written under its title, or under its digest's hex when it
+    /// has none (the way to get a layer a plain pull skips).
+    Layer(String),
 }
 
 /// Which platform of an index a pull looks at.
@@ -105,6 +105,9 @@ pub struct PullOutcome {
     /// Every manifest written from, in order.
     pub pulled: Vec<Pulled>,
     pub written: Vec<WrittenPath>,
+    /// Layers left out because nothing names them as a file (no
+    /// `org.opencontainers.image.title`), as `oras pull` leaves them.
+    pub untitled: Vec<Descriptor>,
 }
 
 /// Pulls the files of `reference` (or of its SBOM, or of a referrer of a
@@ -125,14 +128,20 @@ pub async fn pull(
     };
     let mut plan = Vec::new();
     let mut pulled = Vec::new();
+    let mut untitled = Vec::new();
     for (owner, (candidate, subdir)) in chosen.iter().enumerate() {
         for wanted in &candidate.layers {
-            let name = wanted.name.clone().unwrap_or_else(|| {
-                wanted
-                    .descriptor
-                    .title()
-                    .map_or_else(|| wanted.descriptor.digest.hex().to_owned(), str::to_owned)
-            });
+            // A layer nothing names is not a file (an image's tar layer):
+            // oras skips it too, and naming it by its digest made files
+            // nobody asked for.
+            let Some(name) = wanted
+                .name
+                .clone()
+                .or_else(|| wanted.descriptor.title().map(str::to_owned))
+            else {
+                untitled.push(wanted.descriptor.clone());
+                continue;
+            };
             let name = match subdir {
                 Some(dir) => format!("{dir}/{name}"),
                 None => name,
@@ -162,7 +171,9 @@ pub async fn pull(
             rank: candidate.rank,
         });
     }
-    uniquify_names(&mut plan);
+    let owners: Vec<&crate::oci::Digest> =
+        chosen.iter().map(|(c, _)| c.manifest.digest()).collect();
+    uniquify_names(&mut plan, &owners);
     let plan = plan
         .into_iter()
         .map(|(_, wanted, name)| (wanted, name))
@@ -174,20 +185,43 @@ pub async fn pull(
         artifact_type: first.effective_artifact_type().map(str::to_owned),
         pulled,
         written,
+        untitled,
     })
+}
+
+/// The SBOM `pull --sbom` would take from `reference` for `platform` (the
+/// first in its order), without writing anything; `None` when there is
+/// none. The diff compares what this chooses on each side.
+pub async fn choose_sbom(
+    store: &dyn Store,
+    repository: &str,
+    reference: &str,
+    platform: PlatformChoice,
+    progress: &ProgressSink,
+) -> Result<Option<Candidate>, OpError> {
+    let options = PullOptions {
+        platform,
+        ..PullOptions::new(PathBuf::new(), PullSelect::Sbom)
+    };
+    match choose(store, repository, reference, &options, progress).await {
+        Ok(chosen) => Ok(chosen.into_iter().next().map(|(candidate, _)| candidate)),
+        Err(OpError::NoSuchReferrer { .. }) => Ok(None),
+        Err(error) => Err(error),
+    }
 }
 
 /// With `--all`, two SBOMs may want the same name: a later manifest's file
 /// gets that manifest's short digest before the extension
-/// (`sbom-1a2b3c4d5e6f.cdx.json`). Names within one manifest are left for
-/// `validate_titles` to judge.
-fn uniquify_names(plan: &mut [(usize, Wanted, String)]) {
+/// (`sbom-1a2b3c4d5e6f.cdx.json`), so the name says which artifact it came
+/// from even when two artifacts hold the same blob. Names within one
+/// manifest are left for `validate_titles` to judge.
+fn uniquify_names(plan: &mut [(usize, Wanted, String)], owners: &[&crate::oci::Digest]) {
     let mut taken: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (owner, wanted, name) in plan.iter_mut() {
+    for (owner, _, name) in plan.iter_mut() {
         let key = name.to_lowercase();
         match taken.get(&key) {
             Some(first) if first != owner => {
-                let short = &wanted.descriptor.digest.hex()[..12];
+                let short = owners.get(*owner).map_or("", |d| d.short());
                 let (dir, file) = match name.rsplit_once('/') {
                     Some((dir, file)) => (format!("{dir}/"), file.to_owned()),
                     None => (String::new(), name.clone()),

@@ -1,19 +1,25 @@
 //! Unpacking an ORAS directory blob (tar+gzip) under our own per-entry
 //! policy, never `tar::Archive::unpack_in`: every entry must sit under the
-//! directory's title, links may not leave it, device nodes are refused,
-//! setuid bits are dropped, and bytes and entries are capped so a
+//! directory's title and is written without passing through a symlink,
+//! links may not lead out of it (alone or chained), device nodes are
+//! refused, setuid bits are dropped, and bytes and entries are capped so a
 //! decompression bomb fails fast. Blocking: run it on a blocking thread.
 
 use std::fs;
 use std::io::{self, Read};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use flate2::read::GzDecoder;
 use tar::EntryType;
 
 use super::OpError;
-use super::paths::{refuse_symlinked_components, safe_relative_path};
+use super::beneath::Beneath;
+use super::paths::safe_relative_path;
 use crate::oci::{Digest, DigestHasher};
+use links::{Tree, check_symlink_target};
+
+mod links;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UnpackLimits {
@@ -92,6 +98,10 @@ impl<R: Read> Read for CountingReader<R> {
 /// names must start with `prefix` (the title the directory was pushed as),
 /// which is stripped, as ORAS does. When `expected` is given, the
 /// uncompressed tar must hash to it. Returns the number of entries.
+///
+/// Every entry is written through [`Beneath`]: never through a symlink,
+/// modes set on descriptors. Nothing outside `dest` is touched, whatever
+/// the archive holds; a link that would lead out of it fails the unpack.
 pub fn unpack_directory(
     archive: &Path,
     dest: &Path,
@@ -110,12 +120,13 @@ pub fn unpack_directory(
         read: 0,
         limit: limits.byte_limit(compressed),
     };
+    let out = Beneath::open(dest)?;
+    let mut tree = Tree::default();
     let mut tar = tar::Archive::new(reader);
     let mut count = 0u64;
-    let mut symlinks = Vec::new();
     let entries = tar.entries().map_err(|e| OpError::io("read the tar", e))?;
     for entry in entries {
-        let mut entry = entry.map_err(|e| OpError::io("read the tar", e))?;
+        let entry = entry.map_err(|e| OpError::io("read the tar", e))?;
         count += 1;
         if count > limits.max_entries {
             return Err(OpError::Invalid(format!(
@@ -123,75 +134,9 @@ pub fn unpack_directory(
                 limits.max_entries
             )));
         }
-        let raw_name = String::from_utf8(entry.path_bytes().into_owned()).map_err(|_| {
-            OpError::unsafe_path("<non-UTF-8 name>", "tar entry names must be UTF-8")
-        })?;
-        let Some(relative) = strip_title(&raw_name, prefix)? else {
-            continue; // the directory entry itself
-        };
-        if let Some(parent) = relative.parent() {
-            refuse_symlinked_components(dest, parent)?;
-        }
-        let target = dest.join(&relative);
-        let kind = entry.header().entry_type();
-        let mode = entry.header().mode().unwrap_or(0o644) & 0o777;
-        match kind {
-            EntryType::Regular | EntryType::Continuous => {
-                ensure_parent(&target)?;
-                remove_existing(&target)?;
-                let mut out = fs::File::create(&target)
-                    .map_err(|e| OpError::io(format!("create {raw_name}"), e))?;
-                io::copy(&mut entry, &mut out)
-                    .map_err(|e| OpError::io(format!("write {raw_name}"), e))?;
-                set_mode(&target, mode)?;
-            }
-            EntryType::Directory => {
-                fs::create_dir_all(&target)
-                    .map_err(|e| OpError::io(format!("create {raw_name}"), e))?;
-                set_mode(&target, mode | 0o700)?;
-            }
-            EntryType::Symlink => {
-                let link = link_name(&entry, &raw_name)?;
-                check_symlink_target(&raw_name, &relative, &link)?;
-                ensure_parent(&target)?;
-                remove_existing(&target)?;
-                symlink(&link, &target)
-                    .map_err(|e| OpError::io(format!("create link {raw_name}"), e))?;
-                symlinks.push((raw_name, target));
-            }
-            EntryType::Link => {
-                let link = link_name(&entry, &raw_name)?;
-                let Some(source) = strip_title(&link, prefix)? else {
-                    return Err(OpError::unsafe_path(
-                        &raw_name,
-                        "hard link to the directory",
-                    ));
-                };
-                refuse_symlinked_components(dest, &source)?;
-                let source = dest.join(source);
-                let meta = fs::symlink_metadata(&source).map_err(|_| {
-                    OpError::unsafe_path(&raw_name, "hard link to something not unpacked before it")
-                })?;
-                if !meta.is_file() {
-                    return Err(OpError::unsafe_path(&raw_name, "hard link to a non-file"));
-                }
-                ensure_parent(&target)?;
-                remove_existing(&target)?;
-                fs::hard_link(&source, &target)
-                    .map_err(|e| OpError::io(format!("create hard link {raw_name}"), e))?;
-            }
-            EntryType::Char | EntryType::Block | EntryType::Fifo => {
-                return Err(OpError::unsafe_path(
-                    &raw_name,
-                    "device nodes and FIFOs are refused",
-                ));
-            }
-            // Metadata entries (pax, GNU long names) are read by `tar` itself;
-            // anything else carries no file.
-            _ => {}
-        }
+        write_entry(&out, &mut tree, entry, prefix)?;
     }
-    refuse_escaping_symlinks(dest, &symlinks)?;
+    tree.judge()?;
     let mut rest = tar.into_inner();
     io::copy(&mut rest, &mut io::sink()).map_err(|e| OpError::io("read the tar", e))?;
     if let (Some(expected), Some(hasher)) = (expected, rest.hasher.take()) {
@@ -207,24 +152,80 @@ pub fn unpack_directory(
     Ok(count)
 }
 
-/// Each link target was checked lexically, but a chain of links (`s -> ..`
-/// one level down, then `t -> dir/s/..`) can leave the directory although
-/// every link alone stays inside; so, once everything is unpacked, every
-/// link that resolves must resolve inside.
-fn refuse_escaping_symlinks(dest: &Path, symlinks: &[(String, PathBuf)]) -> Result<(), OpError> {
-    let root =
-        fs::canonicalize(dest).map_err(|e| OpError::io("resolve the unpack directory", e))?;
-    for (name, link) in symlinks {
-        if let Ok(resolved) = fs::canonicalize(link)
-            && !resolved.starts_with(&root)
-        {
+/// Writes one entry below `out` and records it in `tree`.
+fn write_entry<R: Read>(
+    out: &Beneath,
+    tree: &mut Tree,
+    mut entry: tar::Entry<'_, R>,
+    prefix: &Path,
+) -> Result<(), OpError> {
+    let raw_name = String::from_utf8(entry.path_bytes().into_owned())
+        .map_err(|_| OpError::unsafe_path("<non-UTF-8 name>", "tar entry names must be UTF-8"))?;
+    let kind = entry.header().entry_type();
+    let mode = entry.header().mode().unwrap_or(0o644);
+    let Some(relative) = strip_title(&raw_name, prefix)? else {
+        // The directory itself: its mode is the unpacked root's.
+        return match kind {
+            EntryType::Directory => out.set_root_mode(mode),
+            _ => Ok(()),
+        };
+    };
+    match kind {
+        EntryType::Regular | EntryType::Continuous => {
+            let mtime = entry.header().mtime().ok();
+            let mut file = out.create_file(&relative, mode, &raw_name)?;
+            io::copy(&mut entry, &mut file)
+                .map_err(|e| OpError::io(format!("write {raw_name}"), e))?;
+            set_modified(&file, mtime, &raw_name)?;
+            tree.file(&relative);
+        }
+        EntryType::Directory => {
+            out.make_dir(&relative, mode, &raw_name)?;
+            tree.dir(&relative);
+        }
+        EntryType::Symlink => {
+            let link = link_name(&entry, &raw_name)?;
+            check_symlink_target(&raw_name, &relative, &link)?;
+            out.symlink(&relative, &link, &raw_name)?;
+            tree.symlink(&raw_name, &relative, &link);
+        }
+        EntryType::Link => {
+            let link = link_name(&entry, &raw_name)?;
+            let Some(source) = strip_title(&link, prefix)? else {
+                return Err(OpError::unsafe_path(
+                    &raw_name,
+                    "hard link to the directory",
+                ));
+            };
+            out.hard_link(&relative, &source, &raw_name)?;
+            tree.file(&relative);
+        }
+        EntryType::Char | EntryType::Block | EntryType::Fifo => {
             return Err(OpError::unsafe_path(
-                name,
-                "a chain of symlinks leaves the directory",
+                &raw_name,
+                "device nodes and FIFOs are refused",
             ));
         }
+        // Metadata entries (pax, GNU long names) are read by `tar` itself;
+        // anything else carries no file.
+        _ => {}
     }
     Ok(())
+}
+
+/// A file's modification time from its header, set through its
+/// descriptor, as `oras pull` keeps it. A time the system cannot hold is
+/// left as the time of writing.
+fn set_modified(file: &fs::File, mtime: Option<u64>, raw_name: &str) -> Result<(), OpError> {
+    let Some(time) =
+        mtime.and_then(|secs| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs)))
+    else {
+        return Ok(());
+    };
+    match file.set_modified(time) {
+        Err(error) if error.kind() == io::ErrorKind::InvalidInput => Ok(()),
+        other => other.map_err(|e| OpError::io(format!("set the time of {raw_name}"), e)),
+    }
 }
 
 /// The entry's path below the title, or `None` for the title itself.
@@ -247,80 +248,5 @@ fn link_name<R: Read>(entry: &tar::Entry<'_, R>, raw_name: &str) -> Result<Strin
         .map_err(|_| OpError::unsafe_path(raw_name, "link targets must be UTF-8"))
 }
 
-/// A symlink's target, resolved lexically from the link's directory, must
-/// stay inside the unpacked directory.
-fn check_symlink_target(raw_name: &str, relative: &Path, link: &str) -> Result<(), OpError> {
-    if link.is_empty() || link.starts_with('/') || link.contains(['\\', '\0']) {
-        return Err(OpError::unsafe_path(
-            raw_name,
-            format!("symlink to {link:?} leaves the directory"),
-        ));
-    }
-    let mut depth: Vec<&std::ffi::OsStr> = Vec::new();
-    let parent = relative.parent().unwrap_or(Path::new(""));
-    for component in parent.components().chain(Path::new(link).components()) {
-        match component {
-            Component::Normal(part) => depth.push(part),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if depth.pop().is_none() {
-                    return Err(OpError::unsafe_path(
-                        raw_name,
-                        format!("symlink to {link:?} leaves the directory"),
-                    ));
-                }
-            }
-            Component::RootDir | Component::Prefix(_) => {
-                return Err(OpError::unsafe_path(raw_name, "absolute symlink"));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn ensure_parent(target: &Path) -> Result<(), OpError> {
-    if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent)
-            .map_err(|e| OpError::io(format!("create {}", parent.display()), e))?;
-    }
-    Ok(())
-}
-
-/// Replaces whatever an earlier entry put at the same name (never follows a
-/// symlink: it is removed, not written through).
-fn remove_existing(target: &Path) -> Result<(), OpError> {
-    match fs::symlink_metadata(target) {
-        Ok(meta) if meta.is_dir() => Err(OpError::unsafe_path(
-            target.display().to_string(),
-            "a file entry would replace a directory",
-        )),
-        Ok(_) => fs::remove_file(target).map_err(|e| OpError::io("replace an entry", e)),
-        Err(_) => Ok(()),
-    }
-}
-
-#[cfg(unix)]
-fn set_mode(path: &Path, mode: u32) -> Result<(), OpError> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(mode))
-        .map_err(|e| OpError::io(format!("set the mode of {}", path.display()), e))
-}
-
-#[cfg(not(unix))]
-fn set_mode(_path: &Path, _mode: u32) -> Result<(), OpError> {
-    Ok(())
-}
-
-#[cfg(unix)]
-fn symlink(link: &str, target: &Path) -> io::Result<()> {
-    std::os::unix::fs::symlink(link, target)
-}
-
-#[cfg(not(unix))]
-fn symlink(_link: &str, _target: &Path) -> io::Result<()> {
-    Err(io::Error::other("symbolic links are not supported here"))
-}
-
 #[cfg(test)]
-#[path = "untar_tests.rs"]
 mod tests;

@@ -1,16 +1,19 @@
 //! A registry client over reqwest, speaking the distribution spec.
 //!
 //! `RemoteStore` is the `Store` of one registry. Its parts: `connect`
-//! (the options, origin, TLS, the one HTTP client), `transport` (every
-//! request: in-flight bound, retries, redirects, auth challenges), `response` (capped
-//! bodies, typed errors, redaction), `listing` (catalog and tags page by
-//! page), `manifests`, `blobs` with `download` (verified, resumable
-//! streams) and `upload`, `referrers` (API or fallback tag) and `fallback`
-//! (keeping the fallback index up to date on push and delete). `auth` and
-//! `credentials` answer the registry's challenges.
+//! (the options, origin, TLS, the one HTTP client), `session` (what the
+//! stores of one process share: capabilities and the content cache),
+//! `transport` (every request: in-flight bound, retries, redirects, auth
+//! challenges), `response` (capped bodies, typed errors, redaction),
+//! `target` (names checked before any URL), `listing` (catalog and tags
+//! page by page), `manifests`, `blobs` with `download` (verified,
+//! resumable streams) and `upload`, `referrers` (API or fallback tag) and
+//! `fallback` (keeping the fallback index up to date on push and delete).
+//! `auth` and `credentials` answer the registry's challenges.
 
 pub mod auth;
 mod blobs;
+pub mod capabilities;
 mod clients;
 mod connect;
 pub mod credentials;
@@ -19,15 +22,18 @@ mod fallback;
 mod limit;
 mod listing;
 mod manifests;
+pub mod probe;
 mod referrers;
 mod response;
 mod retry;
+mod seen;
+pub mod session;
+mod target;
 mod tls;
 mod transport;
 mod upload;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -36,32 +42,43 @@ pub use clients::Clients;
 pub use connect::{
     ConnectOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_METADATA_TIMEOUT, DEFAULT_READ_TIMEOUT,
 };
+pub use referrers::fallback_index_problem;
 
-use crate::oci::reference::{validate_registry, validate_repository, validate_tag};
+use crate::oci::reference::{validate_registry, validate_tag};
 use crate::oci::{Descriptor, Digest, Manifest};
+use crate::store::cache::ContentCache;
 use crate::store::{
     BlobStream, PageSink, PushedManifest, Referrers, ReferrersSupport, Store, StoreError,
 };
 use auth::{Authenticator, Scope};
+use capabilities::{Capabilities, ReferrersMode};
 use credentials::CredentialSource;
+use target::{Target, check_repository, checked_target};
 use transport::Transport;
-
-const MODE_UNKNOWN: u8 = 0;
-const MODE_API: u8 = 1;
-const MODE_FALLBACK: u8 = 2;
 
 /// One registry, reached over HTTP(S).
 #[derive(Debug)]
 pub struct RemoteStore {
     registry: String,
     transport: Arc<Transport>,
+    /// The same registry without credentials, made when `doctor` first
+    /// asks as an anonymous user.
+    anonymous_transport: std::sync::OnceLock<Arc<Transport>>,
     /// Names asked for per listing page; `None` lets the registry choose
     /// (it knows its cheapest page; `n=1000` made olareg's listing 7x
     /// slower than oras's).
     page_size: Option<u32>,
-    /// What the registry showed about referrers: unknown, API or fallback.
-    referrers_mode: AtomicU8,
+    /// What the registry showed about itself this session (the referrers
+    /// mode and its evidence), shared with every store of the session.
+    capabilities: Arc<Capabilities>,
     fallback_locks: fallback::Locks,
+    /// Manifests the registry served to this store.
+    seen: seen::Seen,
+    /// The session's verified content, and where this store's entries
+    /// live in it: the origin and the user (another user may not be
+    /// allowed to read what this one was).
+    content: Arc<ContentCache>,
+    content_place: String,
 }
 
 impl RemoteStore {
@@ -75,6 +92,12 @@ impl RemoteStore {
         let clients = Clients::new(&options, &origin)?;
         let credential = CredentialSource::for_registry(registry, &options)?;
         let plain_http = origin.scheme() == "http";
+        let capabilities = options.session.for_origin(origin.as_str());
+        let content_place = format!(
+            "{} {}",
+            origin.as_str(),
+            options.username.as_deref().unwrap_or("")
+        );
         let auth = Authenticator::with_source(clients.clone(), registry, credential, plain_http);
         Ok(RemoteStore {
             registry: registry.to_owned(),
@@ -85,9 +108,13 @@ impl RemoteStore {
                 auth,
                 options.metadata_timeout,
             )),
+            anonymous_transport: std::sync::OnceLock::new(),
             page_size: None,
-            referrers_mode: AtomicU8::new(MODE_UNKNOWN),
+            capabilities,
             fallback_locks: fallback::Locks::default(),
+            seen: seen::Seen::default(),
+            content: Arc::clone(options.session.content()),
+            content_place,
         })
     }
 
@@ -99,50 +126,19 @@ impl RemoteStore {
         self
     }
 
-    fn mode(&self) -> u8 {
-        self.referrers_mode.load(Ordering::Relaxed)
+    fn mode(&self) -> ReferrersMode {
+        self.capabilities.referrers_mode()
     }
 
-    fn set_mode(&self, mode: u8) {
-        self.referrers_mode.store(mode, Ordering::Relaxed);
-    }
-}
-
-/// A tag or a digest, validated before it goes into a URL.
-enum Target {
-    Tag(String),
-    Digest(Digest),
-}
-
-impl Target {
-    fn parse(reference: &str) -> Result<Target, StoreError> {
-        if reference.contains(':') {
-            let digest = reference
-                .parse()
-                .map_err(|e| StoreError::Invalid(format!("{e}")))?;
-            return Ok(Target::Digest(digest));
-        }
-        validate_tag(reference)?;
-        Ok(Target::Tag(reference.to_owned()))
+    /// What this registry has shown about itself this session.
+    pub fn capabilities(&self) -> &Capabilities {
+        &self.capabilities
     }
 
-    fn as_path(&self) -> String {
-        match self {
-            Target::Tag(tag) => tag.clone(),
-            Target::Digest(digest) => digest.to_string(),
-        }
+    /// Where `repository`'s content lives in the session's cache.
+    fn content_place(&self, repository: &str) -> String {
+        format!("{} {repository}", self.content_place)
     }
-}
-
-fn check_repository(repository: &str) -> Result<(), StoreError> {
-    validate_repository(repository)?;
-    Ok(())
-}
-
-/// A repository and a tag or digest in it, both checked before any URL.
-fn checked_target(repository: &str, reference: &str) -> Result<Target, StoreError> {
-    check_repository(repository)?;
-    Target::parse(reference)
 }
 
 #[async_trait]
@@ -157,14 +153,14 @@ impl Store for RemoteStore {
 
     fn referrers_support(&self) -> ReferrersSupport {
         match self.mode() {
-            MODE_API => ReferrersSupport::Api,
-            MODE_FALLBACK => ReferrersSupport::FallbackTag,
-            _ => ReferrersSupport::NotYetKnown,
+            ReferrersMode::Api => ReferrersSupport::Api,
+            ReferrersMode::Fallback => ReferrersSupport::FallbackTag,
+            ReferrersMode::Unknown => ReferrersSupport::NotYetKnown,
         }
     }
 
     async fn learn_referrers_support(&self, repository: &str, subject: &Digest) {
-        if self.mode() != MODE_UNKNOWN {
+        if self.mode() != ReferrersMode::Unknown {
             return;
         }
         if let Err(error) = self.uses_referrers_api(repository, subject).await {
@@ -279,6 +275,12 @@ impl Store for RemoteStore {
         self.remove_manifest(repository, digest).await
     }
 
+    async fn delete_tag(&self, repository: &str, tag: &str) -> Result<bool, StoreError> {
+        check_repository(repository)?;
+        validate_tag(tag)?;
+        self.remove_tag(repository, tag).await
+    }
+
     async fn referrers(
         &self,
         repository: &str,
@@ -293,56 +295,15 @@ impl Store for RemoteStore {
 
 /// Entry points for the fuzz targets in `fuzz/`; not an API.
 #[doc(hidden)]
-pub mod fuzzing {
-    use reqwest::header::{HeaderMap, HeaderValue, LINK};
-    use serde_json::Value;
-
-    pub use super::fallback::entries::Change;
-    use crate::oci::Digest;
-
-    /// The next-page target of these `Link` header values.
-    pub fn next_link(values: &[&[u8]]) -> Option<String> {
-        let mut headers = HeaderMap::new();
-        for value in values {
-            if let Ok(value) = HeaderValue::from_bytes(value) {
-                headers.append(LINK, value);
-            }
-        }
-        super::listing::next_link(&headers)
-    }
-
-    /// A fallback index's entries after `changes`, or `None` when unchanged.
-    pub fn apply_to_fallback(current: &[Value], changes: &[Change]) -> Option<Vec<Value>> {
-        super::fallback::entries::apply(current, changes)
-    }
-
-    /// Whether `entries` already show `change`.
-    pub fn fallback_shows(entries: &[Value], change: &Change) -> bool {
-        super::fallback::entries::is_visible(entries, change)
-    }
-
-    /// An `Add` of a descriptor-shaped entry for `digest`.
-    pub fn add(entry: Value, digest: Digest) -> Change {
-        Change::Add(entry, digest)
-    }
-}
+pub mod fuzzing;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn names_are_validated_before_they_reach_a_url() {
+    fn a_registry_name_is_validated_before_it_reaches_a_url() {
         assert!(RemoteStore::new("not a host", ConnectOptions::default()).is_err());
         assert!(RemoteStore::new("localhost:5000", ConnectOptions::default()).is_ok());
-        for bad in ["sha256:../x", "../x", "v1/../../x", "", "v1?x=1"] {
-            assert!(Target::parse(bad).is_err(), "{bad:?}");
-        }
-        assert!(matches!(Target::parse("v1.0"), Ok(Target::Tag(_))));
-        let digest = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-        assert!(matches!(Target::parse(digest), Ok(Target::Digest(_))));
-        for bad in ["../etc", "UPPER", "a//b", ""] {
-            assert!(check_repository(bad).is_err(), "{bad:?}");
-        }
     }
 }

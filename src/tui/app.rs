@@ -4,9 +4,13 @@
 //! stack, and what a screen asks is done here (`stack`). Nothing here
 //! does I/O, so all of it is testable without a terminal or a runtime.
 
+#[cfg(test)]
+mod doctor_tests;
 mod geometry;
 mod operations;
 mod stack;
+#[cfg(test)]
+mod vulns_tests;
 
 use std::path::PathBuf;
 
@@ -148,6 +152,15 @@ impl App {
                 Vec::new()
             }
             Msg::OperationDone { id, result } => self.on_operation_done(id, result),
+            msg @ (Msg::Audit(_) | Msg::Doctor(_)) => {
+                // What the session learns from the audit's verdicts and
+                // the doctor's run outlives their screens.
+                self.graph_mut().record_verdicts(&msg);
+                if let Some(support) = crate::tui::screens::doctor::learned_support(&msg) {
+                    self.session.referrers_support = support;
+                }
+                self.route(self.stack.len(), msg)
+            }
             // The driver switches stores; a report left over is dropped.
             Msg::Browsed { .. } => Vec::new(),
             Msg::Clipboard { what, result } => {

@@ -62,7 +62,7 @@ macro_rules! actions {
 }
 
 actions! {
-    Open, Browse, "open", ["enter"], "expand or collapse; load (on a layer: its files)";
+    Open, Browse, "open", ["enter"], "expand or collapse; load (on a layer: its files; on a scan: its findings)";
     Collapse, Browse, "collapse", ["left", "h"], "collapse, or go to the parent";
     Expand, Browse, "expand", ["right", "l"], "expand and load";
     SwitchPane, Browse, "switch_pane", ["tab", "backtab"], "switch between tree and detail";
@@ -80,11 +80,21 @@ actions! {
     Delete, Browse, "delete", ["d"], "delete the selected manifest";
     Audit, Browse, "audit", ["A"], "audit every tag of the repository (on the registry: all)";
     Files, Browse, "files", ["f"], "browse the image's files, layers merged (an index: this machine's platform)";
+    Doctor, Browse, "doctor", ["D"], "check what the registry really does, read-only (in a repository: reading it)";
     Stop, Browse, "stop", ["esc"], "cancel the running pulls, copies, attaches and deletes";
+    MarkDiff, Browse, "mark_for_diff", ["space"], "mark the image for a diff (again: unmark it)";
+    DiffWithMark, Browse, "diff_with_mark", ["="], "compare the marked image with this one: the diff screen";
     Sort, Audit, "sort", ["s"], "sort: by tags, unsigned first, without SBOM first, newest attachment first";
     GoToImage, Audit, "go_to_image", ["enter"], "go to the image in the graph (its tag's row)";
     Preview, Files, "preview", ["enter"], "preview the file (text, its first 64 KiB)";
+    ToggleSection, Diff, "toggle_section", ["enter"], "open or fold the section (on an entry: fold it)";
     SaveFile, Files, "save_file", ["p"], "write the file to the download directory (again: replace a different file)";
+    Unfold, Doctor, "unfold", ["enter", "space"], "unfold the check: what it asks, what it found, its evidence";
+    RunAgain, Doctor, "run_again", ["r"], "run the checks again";
+    RunWriting, Doctor, "run_writing", ["W"], "run again with the checks that write (asks first; a scratch repository)";
+    Advisory, Vulns, "advisory", ["enter"], "the finding's advisory as the scan holds it (follows the selection)";
+    SortFindings, Vulns, "sort_findings", ["s"], "sort: by severity, package, id, VEX state";
+    ToggleSuppressed, Vulns, "toggle_suppressed", ["v"], "show or hide the findings VEX suppresses (dimmed, with why)";
     Up, List, "up", ["up", "k"], "move up";
     Down, List, "down", ["down", "j"], "move down";
     PageUp, List, "page_up", ["pageup", "ctrl-b"], "page up";

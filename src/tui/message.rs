@@ -80,6 +80,12 @@ pub enum Msg {
     Files(super::screens::files::FilesMsg),
     /// What one screen tells those below it, through the router.
     Notice(Notice),
+    /// A run of the doctor ended.
+    Doctor(super::screens::doctor::DoctorMsg),
+    /// An image's scans and VEX were read and applied.
+    Vulns(super::screens::vulns::VulnsCollected),
+    /// A diff progressed or ended.
+    Diff(super::screens::diff::DiffMsg),
     /// Completions of the path typed in the attach dialog.
     PathCompleted {
         typed: String,
@@ -117,8 +123,14 @@ pub enum Notice {
     /// Load again what an operation changed: a list, or a subject's
     /// referrers.
     Reload(NodePath),
-    /// These manifests were deleted: their rows go.
-    Deleted(Vec<Digest>),
+    /// These manifests (and these tags of `repository`) were deleted:
+    /// their rows go, and indexes now pointing at nothing are marked.
+    Deleted {
+        count: usize,
+        digests: Vec<Digest>,
+        repository: String,
+        tags: Vec<String>,
+    },
     /// The plan of the delete operation `id`, for its dialog.
     DeletePlanned { id: u64, plan: Box<DeletePlan> },
     /// What is typed in a prompt changed (a cancelled prompt: empty).
@@ -202,6 +214,27 @@ pub enum Effect {
         save_to: Option<(PathBuf, bool)>,
     },
     CancelFiles,
+    /// Runs the doctor's checks on the registry being browsed (reading
+    /// `repository`, if any; with `write`, in a scratch repository),
+    /// answering with `Msg::Doctor`.
+    Doctor(super::screens::doctor::DoctorRun),
+    /// Stops a read-only run of the doctor (one that writes cleans up).
+    CancelDoctor,
+    /// Reads the scans and VEX attached to the image at `subject` (its
+    /// graph as the tree holds it), answering with `Msg::Vulns`.
+    CollectVulns {
+        subject: NodePath,
+        tree: Arc<crate::graph::ReferrerTree>,
+    },
+    /// Compares two images of the store (`crate::diff::diff`), answering
+    /// with `Msg::Diff`. The screen keeps `cancel` and cancels it when it
+    /// closes, so the runner keeps no table of diffs.
+    Diff {
+        id: u64,
+        left: super::screens::diff::DiffTarget,
+        right: super::screens::diff::DiffTarget,
+        cancel: crate::ops::CancellationToken,
+    },
     /// Lists what a typed path could complete to.
     CompletePath {
         typed: String,
@@ -284,19 +317,28 @@ pub enum OperationOutcome {
         /// What was taken, one line per manifest written from: what it
         /// is, its digest, its format, its platform, where it was found.
         took: Vec<String>,
+        /// Layers left out for having no file name (an image's).
+        untitled: usize,
     },
     Attached {
         digest: Digest,
     },
+    /// How many manifests were pushed, and the blobs: moved, mounted from
+    /// another repository, or already at the target.
     Copied {
         manifests: usize,
-        blobs: usize,
+        transferred: usize,
+        mounted: usize,
+        skipped: usize,
     },
-    DeletePlanned(DeletePlan),
-    /// How many manifests went, and their digests (to forget them).
+    DeletePlanned(Box<DeletePlan>),
+    /// How many manifests went, their digests and the tags that went
+    /// (to forget them).
     Deleted {
         count: usize,
         digests: Vec<Digest>,
+        repository: String,
+        tags: Vec<String>,
     },
 }
 
@@ -316,6 +358,10 @@ impl Effect {
             | Effect::ListFiles { .. }
             | Effect::ReadLayerFile { .. }
             | Effect::CancelFiles
+            | Effect::Doctor(_)
+            | Effect::CancelDoctor
+            | Effect::CollectVulns { .. }
+            | Effect::Diff { .. }
             | Effect::CompletePath { .. }
             | Effect::CheckFile { .. }
             | Effect::Browse { .. } => None,

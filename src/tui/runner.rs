@@ -3,11 +3,13 @@
 //! aborts the older task, so a slow answer never overwrites a fresh one.
 
 pub mod audit;
+pub mod diff;
 pub mod files;
 mod load;
 pub mod operations;
 mod paths;
 pub mod progress;
+mod vulns;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -38,6 +40,7 @@ pub struct Runner {
     audit: Option<CancellationToken>,
     /// The files view's running work, if any.
     files: Option<CancellationToken>,
+    doctor: crate::tui::screens::doctor::DoctorTask,
     clipboard: Clipboard,
 }
 
@@ -56,6 +59,7 @@ impl Runner {
             operations: HashMap::new(),
             audit: None,
             files: None,
+            doctor: crate::tui::screens::doctor::DoctorTask::default(),
             clipboard,
         }
     }
@@ -116,6 +120,35 @@ impl Runner {
             | Effect::ReadLayerFile { .. }
             | Effect::CancelFiles) => {
                 self.run_files(effect);
+                return;
+            }
+            effect @ (Effect::Doctor(_) | Effect::CancelDoctor) => {
+                self.doctor
+                    .steer(effect, &self.store, &self.connect, &self.sender);
+                return;
+            }
+            Effect::CollectVulns { subject, tree } => {
+                tokio::spawn(vulns::collect(
+                    Arc::clone(&self.store),
+                    subject,
+                    tree,
+                    self.sender.clone(),
+                ));
+                return;
+            }
+            Effect::Diff {
+                id,
+                left,
+                right,
+                cancel,
+            } => {
+                let request = diff::Request { id, left, right };
+                diff::spawn(
+                    Arc::clone(&self.store),
+                    request,
+                    self.sender.clone(),
+                    cancel,
+                );
                 return;
             }
             Effect::CompletePath { typed } => {
@@ -241,6 +274,7 @@ impl Runner {
         if let Some(token) = self.files.take() {
             token.cancel();
         }
+        self.doctor.stop();
     }
 }
 

@@ -27,7 +27,8 @@ use ratatui::buffer::Buffer;
 use ratatui::text::Line;
 
 pub use super::app::Areas;
-use super::app::{Session, StatusMessage};
+pub use super::app::Session;
+use super::app::StatusMessage;
 use super::config::Config;
 use super::keymap::Mode;
 use super::message::{Effect, Msg, Notice, OperationRequest};

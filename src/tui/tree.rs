@@ -32,6 +32,8 @@ pub struct Tree {
     show_digest_tags: bool,
     /// Lists in the registry's order instead of version order.
     as_listed: bool,
+    /// The image marked for a diff (`screens::diff::mark`).
+    pub diff_mark: Option<crate::tui::screens::diff::DiffMark>,
 }
 
 impl Default for Tree {
@@ -54,6 +56,7 @@ impl Tree {
             pinned: HashMap::new(),
             show_digest_tags: false,
             as_listed: false,
+            diff_mark: None,
         }
     }
 

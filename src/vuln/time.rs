@@ -1,11 +1,10 @@
 //! Times as scans and VEX documents write them (RFC 3339, with offsets and
-//! fractions, as `time` parses them), compared by the instant they name
-//! and aged in whole days.
+//! fractions, as jiff parses them: the one date crate of regscope),
+//! compared by the instant they name and aged in whole days.
 
 use std::cmp::Ordering;
 
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
+use jiff::Timestamp as Instant;
 
 /// A time as written, and the instant it names when it parses.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -24,9 +23,7 @@ impl Timestamp {
         if text.is_empty() || text.starts_with("0001-01-01") {
             return None;
         }
-        let unix_nanos = OffsetDateTime::parse(text, &Rfc3339)
-            .ok()
-            .map(OffsetDateTime::unix_timestamp_nanos);
+        let unix_nanos = text.parse::<Instant>().ok().map(Instant::as_nanosecond);
         Some(Timestamp {
             text: text.to_owned(),
             unix_nanos,
@@ -40,8 +37,8 @@ impl Timestamp {
 
     /// Whole days from this time to `now` (negative in the future); `None`
     /// when the text named no instant.
-    pub fn age_days(&self, now: OffsetDateTime) -> Option<i64> {
-        let nanos = now.unix_timestamp_nanos() - self.unix_nanos?;
+    pub fn age_days(&self, now: Instant) -> Option<i64> {
+        let nanos = now.as_nanosecond() - self.unix_nanos?;
         i64::try_from(nanos / 86_400_000_000_000).ok()
     }
 
@@ -69,8 +66,8 @@ impl Ord for Timestamp {
 }
 
 /// Now, for ages.
-pub fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
+pub fn now() -> Instant {
+    Instant::now()
 }
 
 #[cfg(test)]
@@ -89,7 +86,7 @@ mod tests {
         assert!(!garbage.is_valid() && garbage < chicago);
         assert_eq!(Timestamp::parse("0001-01-01T00:00:00Z"), None);
         assert_eq!(Timestamp::parse(" "), None);
-        let now = OffsetDateTime::parse("2023-01-27T01:07:17Z", &Rfc3339).expect("now");
+        let now: Instant = "2023-01-27T01:07:17Z".parse().expect("now");
         assert_eq!(utc.age_days(now), Some(10));
         assert_eq!(garbage.age_days(now), None);
         assert_eq!(Timestamp::newest(Some(&chicago), Some(&utc)), Some(&utc));

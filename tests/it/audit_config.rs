@@ -1,8 +1,10 @@
 //! `regscope audit` takes its trust material from the config file's
 //! `[trust]` (the table the TUI reads) when no flag gives it: keys and a
 //! keyless trusted root for one repository's scope verify what cosign v3
-//! signed there; a flag of one kind replaces only that kind;
-//! `--no-config-trust` ignores the file; other repositories are untouched.
+//! signed there; any trust flag means none of the file's material is used
+//! (a key on the command line cannot let the file's trusted root verify);
+//! `--no-config-trust` ignores the file; other repositories are untouched;
+//! stderr says which material was used.
 
 use std::fs;
 use std::path::Path;
@@ -118,7 +120,8 @@ fn the_cli_reads_trust_from_the_config_file_and_flags_replace_it() {
         format!(
             "[trust.{scope:?}]\nkeys = [{key:?}]\ntrusted-root = {root:?}\n\
              certificate-identity = \"dev@example.com\"\n\
-             certificate-oidc-issuer = \"https://issuer.example\"\n",
+             certificate-oidc-issuer = \"https://issuer.example\"\n\
+             insecure-ignore-tlog = true\ninsecure-ignore-sct = true\n",
             key = cosign.public_key().to_str().unwrap(),
             root = root.to_str().unwrap(),
         ),
@@ -137,20 +140,23 @@ fn the_cli_reads_trust_from_the_config_file_and_flags_replace_it() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("keys, trusted root from [trust] of"),
+        stderr.contains("trust material: keys ")
+            && stderr.contains("(trusted root ")
+            && stderr.contains("from [trust] "),
         "{stderr}"
     );
 
-    // --key replaces the file's keys, not its trusted root.
+    // --key: the file's trusted root no longer counts either.
     let other = stranger.public_key();
     let (rows, stderr) = audit(&["--key", other.to_str().unwrap()]);
     assert_eq!(
         rows,
-        pairs(&[("keyed", "failed"), ("keyless", "verified")]),
+        pairs(&[("keyed", "failed"), ("keyless", "failed")]),
         "{stderr}"
     );
     assert!(
-        stderr.contains("trusted root from [trust]") && !stderr.contains("keys, "),
+        stderr.contains("from the command line; the config file's [trust] is not used")
+            && !stderr.contains("trusted root"),
         "{stderr}"
     );
 

@@ -164,5 +164,9 @@ fn token_server_redirects_to_local_addresses_or_with_the_oauth2_form_are_refused
         );
         assert!(!message.contains("refresh-canary"), "{message}");
     });
+    // Each token server answered with its redirect, and the sink, which a
+    // followed redirect would reach, saw nothing.
+    assert_eq!(local.rule_hits(0), 1, "{:?}", local.requests());
+    assert_eq!(oauth2.rule_hits(0), 1, "{:?}", oauth2.requests());
     assert!(sink.requests().is_empty());
 }

@@ -153,11 +153,17 @@ fn a_realm_on_another_local_address_is_refused_before_contact() {
     let reg = olareg_with_tokens();
     let sink = RecordingSink::start(200);
     let port = sink.host().rsplit(':').next().unwrap().to_owned();
-    let elsewhere = challenge_proxy(
-        &reg,
-        vec![],
-        Some(&format!("http://127.0.0.2:{port}/token")),
+    // The sink again, named as another local address: an IPv4-mapped
+    // IPv6 literal reaches 127.0.0.1 but is not the registry's own host.
+    let realm = format!("http://[::ffff:127.0.0.1]:{port}/token");
+    let reached = run(async { client().get(&realm).send().await.map(|r| r.status()) });
+    assert_eq!(
+        reached.map(|s| s.as_u16()).ok(),
+        Some(200),
+        "the sink must be reachable at {realm} for this test to mean anything"
     );
+    assert_eq!(sink.requests().len(), 1);
+    let elsewhere = challenge_proxy(&reg, vec![], Some(&realm));
     let file = challenge_proxy(&reg, vec![], Some("file:///etc/passwd"));
     run(async {
         let auth = Authenticator::new(client(), &elsewhere.host(), basic(USER, PASSWORD), true);
@@ -178,7 +184,12 @@ fn a_realm_on_another_local_address_is_refused_before_contact() {
             .to_string();
         assert!(err.contains("not http(s)"), "{err}");
     });
-    assert!(sink.requests().is_empty());
+    // Both registries were asked, and answered with their challenge.
+    for proxy in [&elsewhere, &file] {
+        let challenged = proxy.requests().iter().any(|r| r.status == 401);
+        assert!(challenged, "{:?}", proxy.requests());
+    }
+    assert_eq!(sink.requests().len(), 1, "the realm was contacted");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 const ENGINE: &[&str] = &[
     "oci", "store", "graph", "ops", "demo", "text", "document", "audit", "target", "logging",
-    "layer", "vuln",
+    "layer", "vuln", "diff", "doctor",
 ];
 const FORBIDDEN: &[&str] = &[
     "ratatui",

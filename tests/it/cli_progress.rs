@@ -56,6 +56,7 @@ fn a_terminal_sees_a_byte_bar_that_leaves_one_line() {
     );
     let written = std::fs::metadata(out.join("big.bin"));
     assert_eq!(written.map(|m| m.len()).ok(), Some(3 << 20));
+    assert!(proxy.rule_hits(0) > 0, "the download was throttled");
 }
 
 #[test]

@@ -133,7 +133,7 @@ fn tar_listing(text: &str) -> Vec<(String, String, String, String, String)> {
 
 /// What a container would see: the layers unpacked in order by `tar`, each
 /// layer's whiteouts applied to what the layers below left.
-fn unpack_in_order(work: &Path, layers: &[PathBuf]) -> BTreeMap<String, (char, u64)> {
+pub(crate) fn unpack_in_order(work: &Path, layers: &[PathBuf]) -> BTreeMap<String, (char, u64)> {
     let root = work.join("rootfs");
     std::fs::create_dir_all(&root).unwrap();
     for (i, layer) in layers.iter().enumerate() {

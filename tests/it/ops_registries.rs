@@ -324,14 +324,31 @@ fn a_cancelled_pull_leaves_nothing_behind() {
         std::fs::write(out.join("big.bin"), b"the old file").unwrap();
         let store = remote_at(&proxy.host());
         let pull = PullOptions::new(out.clone(), PullSelect::Referrer("data/example".to_owned()));
+        // Cancelled once bytes of the blob have reached a temporary file
+        // in `out`: the download is under way, begun and not done.
+        let (progress, mut events) = tokio::sync::mpsc::unbounded_channel();
         let stopper = cancel.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            stopper.cancel();
+        let watched = out.clone();
+        let watcher = tokio::spawn(async move {
+            while let Some(event) = events.recv().await {
+                if let regscope::ops::Progress::Bytes { done, .. } = event
+                    && done > 0
+                    && temporary_bytes(&watched) > 0
+                {
+                    stopper.cancel();
+                    return Some(done);
+                }
+            }
+            None
         });
         let result =
-            regscope::ops::pull(&store, "net-monitor", "v1", &pull, &sink(), &cancel).await;
+            regscope::ops::pull(&store, "net-monitor", "v1", &pull, &progress, &cancel).await;
+        drop(progress);
+        let done = watcher.await.unwrap().expect("the download never began");
+        assert!(done < 1024 * 1024, "the download was over: {done} bytes");
         assert!(matches!(result, Err(OpError::Cancelled)), "{result:?}");
+        let blob_gets = proxy.rule_hits(0);
+        assert!(blob_gets > 0, "{:?}", proxy.requests());
         let left: Vec<_> = std::fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().file_name())
@@ -343,6 +360,20 @@ fn a_cancelled_pull_leaves_nothing_behind() {
         );
         assert_eq!(std::fs::read(out.join("big.bin")).unwrap(), b"the old file");
     });
+}
+
+/// Bytes in the temporary files a pull is writing in `dir`.
+fn temporary_bytes(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".regscope-pull-")
+        })
+        .map(|e| e.metadata().map_or(0, |m| m.len()))
+        .sum()
 }
 
 #[test]

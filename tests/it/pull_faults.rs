@@ -176,6 +176,7 @@ fn a_flipped_byte_fails_the_pull_and_keeps_the_old_file() {
     assert!(!result.status.success(), "a corrupted blob was accepted");
     assert!(stderr.contains("digest"), "{stderr}");
     assert_eq!(snapshot(&out), before, "{stderr}");
+    assert_eq!(setup.proxy.rule_hits(0), 1, "the blob was flipped once");
 }
 
 #[test]

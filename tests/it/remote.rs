@@ -6,6 +6,7 @@
 mod downgrade;
 mod fallback;
 mod fallback_gc;
+mod fallback_stall;
 mod faults;
 mod head_digests;
 mod integrity;

@@ -4,11 +4,16 @@
 
 mod actions;
 mod app_support;
+mod audit_missing;
 mod audit_table;
 mod copy;
+mod cosign_link;
 mod ctrl_c;
+mod delete_marks;
 mod detail_scroll;
 mod dialog_editing;
+mod diff_screen;
+mod doctor_screen;
 mod expand_all;
 mod files_state;
 mod files_view;
@@ -31,4 +36,5 @@ mod state;
 mod terminal;
 mod terminal_actions;
 pub mod tmux;
+mod vulns_view;
 mod work_once;

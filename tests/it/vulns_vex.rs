@@ -14,7 +14,6 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use time::format_description::well_known::Rfc3339;
 
 use crate::cli::{regscope_json, regscope_output};
 use crate::support::{Cosign, CosignMode, Oras, Registry, tool};
@@ -53,11 +52,8 @@ fn finding<'a>(out: &'a Value, id: &str, package: &str) -> Option<&'a Value> {
 }
 
 fn days_ago(days: i64) -> String {
-    (time::OffsetDateTime::now_utc() - time::Duration::days(days))
-        .replace_nanosecond(0)
-        .unwrap()
-        .format(&Rfc3339)
-        .unwrap()
+    let at = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * days);
+    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 #[test]

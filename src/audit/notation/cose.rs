@@ -5,8 +5,6 @@
 //! the unprotected one holds the chain as `x5chain` (33). What was signed
 //! is the `Sig_structure` `["Signature1", protected, h'', payload]`.
 
-use std::time::{Duration, SystemTime};
-
 use ciborium::Value;
 
 use super::Envelope;
@@ -136,10 +134,13 @@ pub(super) fn parse(data: &[u8]) -> Result<Envelope, String> {
     // Times are CBOR tag 1 (seconds since the epoch).
     let expiry = match get(&protected, NO_NUMBER, "io.cncf.notary.expiry") {
         Some(Value::Tag(1, inner)) => match inner.as_ref() {
-            Value::Integer(i) => u64::try_from(i128::from(*i))
-                .ok()
-                .and_then(|s| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(s))),
-            _ => None,
+            Value::Integer(i) => Some(
+                i64::try_from(i128::from(*i))
+                    .ok()
+                    .and_then(|s| jiff::Timestamp::from_second(s).ok())
+                    .ok_or("unreadable io.cncf.notary.expiry")?,
+            ),
+            _ => return Err("unreadable io.cncf.notary.expiry".to_owned()),
         },
         Some(_) => return Err("unreadable io.cncf.notary.expiry".to_owned()),
         None => None,

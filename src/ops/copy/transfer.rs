@@ -112,7 +112,7 @@ async fn push_batch(
 }
 
 async fn copy_blob(ends: &Ends<'_>, blob: &Descriptor) -> Result<(), OpError> {
-    let what = blob.title().unwrap_or(&blob.media_type).to_owned();
+    let what = crate::ops::blob_label(blob);
     let count = |field: fn(&mut CopyOutcome) -> &mut usize| {
         if let Ok(mut outcome) = ends.outcome.lock() {
             *field(&mut outcome) += 1;

@@ -5,11 +5,11 @@
 
 use super::sbom::sbom_candidates;
 use super::select::{Scope, platform_scope, referrers_of_type};
-use super::{Candidate, PlatformChoice, PullOptions, PullSelect, SbomRank};
+use super::{Candidate, PlatformChoice, PullOptions, PullSelect, SbomRank, Wanted};
 use crate::document::{SbomFormat, unwrap_statement};
 use crate::graph::{DiscoverOptions, discover};
 use crate::oci::media_type::{self as mt, ArtifactKind};
-use crate::oci::{Manifest, PlatformSpec};
+use crate::oci::{Descriptor, Manifest, PlatformSpec};
 use crate::ops::{OpError, Progress, ProgressSink, report};
 use crate::store::{Store, StoreError};
 
@@ -29,6 +29,22 @@ pub(super) async fn choose(
     if options.select == PullSelect::Target {
         let manifest = target_manifest(store, repository, reference, &options.platform).await?;
         let candidate = Candidate::whole(manifest);
+        return Ok(vec![(candidate, None)]);
+    }
+    if let PullSelect::Layer(which) = &options.select {
+        let manifest = target_manifest(store, repository, reference, &options.platform).await?;
+        let layer = pick_layer(&manifest, which)?;
+        let mut candidate = Candidate::whole(manifest);
+        candidate.layers = vec![Wanted {
+            name: Some(
+                layer
+                    .title()
+                    .map_or_else(|| layer.digest.hex().to_owned(), str::to_owned),
+            ),
+            descriptor: layer,
+            unwrap_predicate: false,
+            content: None,
+        }];
         return Ok(vec![(candidate, None)]);
     }
     // Attachments of the subject and, for an index, of each platform: one
@@ -57,6 +73,11 @@ pub(super) async fn choose(
         _ => sbom_candidates(scope, options.raw),
     };
     let index = tree.manifest.is_index();
+    if let PlatformChoice::One(wanted) = &options.platform
+        && !index
+    {
+        crate::graph::check_single_platform(store, repository, &tree.manifest, wanted).await?;
+    }
     let mut scopes: Vec<(Scope<'_>, Option<String>)> = Vec::new();
     match &options.platform {
         PlatformChoice::One(platform) if index => {
@@ -65,7 +86,7 @@ pub(super) async fn choose(
         }
         PlatformChoice::All if index => {
             scopes.push((Scope::own(tree), None));
-            for platform in &tree.platforms {
+            for platform in tree.platforms.iter().filter(|p| p.unfetched.is_none()) {
                 let scope = Scope::platform(platform);
                 let dir = scope.platform.as_ref().map(PlatformSpec::dir_name);
                 scopes.push((scope, dir));
@@ -141,7 +162,7 @@ async fn confirm(
     let mut kept = Vec::new();
     for mut candidate in candidates {
         if candidate.rank.is_some_and(SbomRank::needs_reading) {
-            match read_format(store, repository, &candidate).await {
+            match read_format(store, repository, &mut candidate).await {
                 Ok(Some(format)) => {
                     candidate.format = Some(format);
                     for wanted in &mut candidate.layers {
@@ -171,18 +192,21 @@ async fn confirm(
     Ok(kept)
 }
 
-/// The SBOM format a candidate's only layer holds, read from its bytes.
+/// The SBOM format a candidate's only layer holds, read from its bytes,
+/// which the candidate keeps: the pull writes them without a second
+/// download.
 async fn read_format(
     store: &dyn Store,
     repository: &str,
-    candidate: &Candidate,
+    candidate: &mut Candidate,
 ) -> Result<Option<SbomFormat>, StoreError> {
-    let Some(wanted) = candidate.layers.first() else {
+    let Some(wanted) = candidate.layers.first_mut() else {
         return Ok(None);
     };
     let bytes = store
         .fetch_blob_bytes(repository, &wanted.descriptor, READ_TO_CLASSIFY_LIMIT)
         .await?;
+    wanted.content = Some(bytes.clone());
     if candidate.rank == Some(SbomRank::UnannouncedAttestation) {
         let Ok(statement) = unwrap_statement(&bytes) else {
             return Ok(None);
@@ -198,6 +222,25 @@ async fn read_format(
     Ok(SbomFormat::sniff(&bytes))
 }
 
+/// The layer `which` names: its index from 0, or its digest.
+fn pick_layer(manifest: &Manifest, which: &str) -> Result<Descriptor, OpError> {
+    let found = match which.parse::<usize>() {
+        Ok(index) => manifest.layers.get(index),
+        Err(_) => manifest.layers.iter().find(|l| {
+            l.digest.to_string() == which
+                || (which.len() >= 12 && l.digest.hex().starts_with(which))
+        }),
+    };
+    found.cloned().ok_or_else(|| {
+        OpError::Invalid(format!(
+            "{} has no layer {which} (it has {}: 0 to {})",
+            manifest.digest(),
+            crate::text::count(manifest.layers.len(), "layer"),
+            manifest.layers.len().saturating_sub(1)
+        ))
+    })
+}
+
 /// The manifest a plain pull writes: the reference, or one platform of it.
 async fn target_manifest(
     store: &dyn Store,
@@ -206,6 +249,11 @@ async fn target_manifest(
     platform: &PlatformChoice,
 ) -> Result<Manifest, OpError> {
     let mut manifest = store.fetch_manifest(repository, reference).await?;
+    if let PlatformChoice::One(wanted) = platform
+        && !manifest.is_index()
+    {
+        crate::graph::check_single_platform(store, repository, &manifest, wanted).await?;
+    }
     if manifest.is_index() {
         match platform {
             PlatformChoice::One(wanted) => {

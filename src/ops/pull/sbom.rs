@@ -17,7 +17,7 @@ use std::cmp::Reverse;
 
 use super::select::{Candidate, Scope, Wanted, candidate};
 use crate::document::SbomFormat;
-use crate::graph::{FoundBy, GraphNode};
+use crate::graph::{CosignTag, FoundBy, GraphNode};
 use crate::oci::media_type::{self as mt, ArtifactKind};
 use crate::oci::{Descriptor, Manifest};
 
@@ -62,7 +62,7 @@ pub fn sbom_candidates(scope: &Scope<'_>, raw: bool) -> Vec<Candidate> {
 fn sbom_candidate(node: &GraphNode, scope: &Scope<'_>, raw: bool) -> Option<Candidate> {
     let manifest = node.manifest.clone()?;
     let artifact_type = node.artifact_type.as_deref().unwrap_or_default();
-    let by_cosign_tag = node.cosign_tags().any(|tag| tag.ends_with(".sbom"));
+    let by_cosign_tag = node.has_cosign_tag(CosignTag::Sbom);
     let layer_format = |layer: &Descriptor| SbomFormat::from_media_type(&layer.media_type);
     if by_cosign_tag || artifact_type == mt::COSIGN_ARTIFACT_SBOM {
         let layers = document_layers(&manifest, layer_format);
@@ -128,6 +128,7 @@ fn document_layers(
             },
             descriptor: layer.clone(),
             unwrap_predicate: false,
+            content: None,
         })
         .collect()
 }
@@ -185,6 +186,7 @@ fn attestation_layers(
             descriptor: layer.clone(),
             name,
             unwrap_predicate: !raw,
+            content: None,
         };
         if best.as_ref().is_none_or(|(r, _, _)| rank < *r) {
             best = Some((rank, format, vec![wanted]));

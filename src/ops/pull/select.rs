@@ -22,6 +22,9 @@ pub struct Wanted {
     pub name: Option<String>,
     /// Write the in-toto predicate inside, not the layer itself.
     pub unwrap_predicate: bool,
+    /// The blob's bytes when choosing already read them whole (and the
+    /// store verified them): written from here, not downloaded again.
+    pub content: Option<bytes::Bytes>,
 }
 
 /// A manifest chosen to pull, and why.
@@ -48,6 +51,7 @@ impl Wanted {
             descriptor: descriptor.clone(),
             name: None,
             unwrap_predicate: false,
+            content: None,
         }
     }
 }
@@ -61,11 +65,16 @@ impl Candidate {
     /// A manifest pulled for itself: every layer by title.
     pub fn whole(manifest: Manifest) -> Candidate {
         let layers = every_layer(&manifest);
+        // An image's "type" is its config's media type: say "image".
+        let label = match manifest.effective_artifact_type() {
+            Some(crate::oci::media_type::OCI_CONFIG | crate::oci::media_type::DOCKER_CONFIG) => {
+                "image"
+            }
+            Some(artifact_type) => artifact_type,
+            None => "manifest",
+        };
         Candidate {
-            label: manifest
-                .effective_artifact_type()
-                .unwrap_or("manifest")
-                .to_owned(),
+            label: label.to_owned(),
             found_by: "the reference".to_owned(),
             platform: None,
             rank: None,
@@ -100,10 +109,13 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// The platform of `tree` that `wanted` names, if it has attachments.
+/// The platform of `tree` that `wanted` names, if it has attachments and
+/// is there: what is still attached to a deleted platform's digest
+/// describes an image no one can pull.
 pub fn platform_scope<'a>(tree: &'a ReferrerTree, wanted: &PlatformSpec) -> Option<Scope<'a>> {
     tree.platforms
         .iter()
+        .filter(|p| p.unfetched.is_none())
         .find(|p| {
             p.descriptor
                 .platform

@@ -3,6 +3,7 @@
 //! unpacked to a temporary directory beside it. Nothing here touches a
 //! final name.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
@@ -12,11 +13,10 @@ use tokio::io::AsyncWriteExt;
 use crate::document::unwrap_statement;
 use crate::oci::media_type::ANNOTATION_CONTENT_DIGEST;
 use crate::oci::{Descriptor, Digest};
+use crate::ops::beneath::{temp_dir, temp_file};
 use crate::ops::untar::{UnpackLimits, unpack_directory};
 use crate::ops::{CancellationToken, OpError, Progress, ProgressSink, report};
 use crate::store::Store;
-
-use super::temp::own_prefix;
 
 /// One blob's way to disk.
 pub(super) struct Planned {
@@ -25,6 +25,8 @@ pub(super) struct Planned {
     pub unpack: bool,
     /// Write the in-toto predicate the blob wraps, not the blob.
     pub unwrap_predicate: bool,
+    /// Its verified bytes, when choosing read them already.
+    pub content: Option<bytes::Bytes>,
 }
 
 /// Staged and verified, waiting for its rename.
@@ -46,10 +48,7 @@ pub(super) async fn stage(
 ) -> Result<Staged, OpError> {
     let what = item.relative.display().to_string();
     let digest = item.descriptor.digest.clone();
-    let temp = tempfile::Builder::new()
-        .prefix(&own_prefix())
-        .tempfile_in(dir)
-        .map_err(|e| OpError::io(format!("create a temporary file in {}", dir.display()), e))?;
+    let temp = temp_file(dir)?;
     let handle = temp
         .reopen()
         .map_err(|e| OpError::io("open the temporary file", e))?;
@@ -62,9 +61,12 @@ pub(super) async fn stage(
             total: item.descriptor.size,
         },
     );
-    let mut blob = tokio::select! {
-        () = cancel.cancelled() => return Err(OpError::Cancelled),
-        blob = store.fetch_blob(repository, &item.descriptor) => blob?,
+    let mut blob = match &item.content {
+        Some(bytes) => crate::store::bytes_stream(bytes.clone()),
+        None => tokio::select! {
+            () = cancel.cancelled() => return Err(OpError::Cancelled),
+            blob = store.fetch_blob(repository, &item.descriptor) => blob?,
+        },
     };
     let mut done = 0u64;
     loop {
@@ -92,11 +94,9 @@ pub(super) async fn stage(
     drop(out);
     if item.unwrap_predicate {
         let predicate = predicate_of(temp.path(), &what)?;
-        let unwrapped = tempfile::Builder::new()
-            .prefix(&own_prefix())
-            .tempfile_in(dir)
-            .map_err(|e| OpError::io(format!("create a temporary file in {}", dir.display()), e))?;
-        std::fs::write(unwrapped.path(), predicate)
+        let mut unwrapped = temp_file(dir)?;
+        unwrapped
+            .write_all(&predicate)
             .map_err(|e| OpError::io(format!("write {what}"), e))?;
         report(progress, Progress::Finished { digest, what });
         return Ok(Staged::File(unwrapped));
@@ -111,15 +111,7 @@ pub(super) async fn stage(
         })?),
         None => None,
     };
-    let unpacked = tempfile::Builder::new()
-        .prefix(&own_prefix())
-        .tempdir_in(dir)
-        .map_err(|e| {
-            OpError::io(
-                format!("create a temporary directory in {}", dir.display()),
-                e,
-            )
-        })?;
+    let unpacked = temp_dir(dir)?;
     let archive = temp.path().to_path_buf();
     let dest = unpacked.path().to_path_buf();
     let prefix = item.relative.clone();

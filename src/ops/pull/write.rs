@@ -9,13 +9,12 @@ use futures_util::StreamExt;
 use futures_util::stream;
 
 use super::keep;
-use super::place::place;
 use super::select::Wanted;
 use super::stage::{Planned, Staged, stage};
-use super::temp;
 use super::{PULL_CONCURRENCY, PullOptions};
 use crate::oci::media_type::ANNOTATION_UNPACK;
-use crate::ops::paths::{refuse_symlinked_components, validate_titles};
+use crate::ops::beneath::{Beneath, Kind, temp};
+use crate::ops::paths::validate_titles;
 use crate::ops::{CancellationToken, OpError, Progress, ProgressSink, WrittenPath, report};
 use crate::store::Store;
 
@@ -38,13 +37,12 @@ pub(super) async fn pull_wanted(
             unpack: !wanted.unwrap_predicate
                 && wanted.descriptor.annotation(ANNOTATION_UNPACK) == Some("true"),
             unwrap_predicate: wanted.unwrap_predicate,
+            content: wanted.content,
             descriptor: wanted.descriptor,
             relative,
         })
         .collect();
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(|e| OpError::io(format!("create {}", dir.display()), e))?;
+    let out = Beneath::create(dir)?;
     for stale in temp::remove_stale(dir) {
         report(
             progress,
@@ -55,9 +53,8 @@ pub(super) async fn pull_wanted(
         );
     }
     for item in &plan {
-        refuse_symlinked_components(dir, &item.relative)?;
-        let existing = tokio::fs::symlink_metadata(dir.join(&item.relative)).await;
-        if existing.is_ok_and(|meta| meta.is_dir() != item.unpack) {
+        let existing = out.kind(&item.relative)?;
+        if existing.is_some_and(|kind| (kind == Kind::Dir) != item.unpack) {
             return Err(OpError::unsafe_path(
                 item.relative.display().to_string(),
                 "a file and a directory would swap places",
@@ -108,21 +105,13 @@ pub(super) async fn pull_wanted(
     for (i, staged) in ready {
         let item = &plan[i];
         let target = dir.join(&item.relative);
-        // A clear error for what is there now; `place` keeps a symlink
-        // swapped in after this check from redirecting the rename.
-        refuse_symlinked_components(dir, &item.relative)?;
+        // Through handles opened without following symlinks: one swapped
+        // in after the checks above is refused, not followed.
         match staged {
-            Staged::File(file) => {
-                // Temporary files are private (0600); a pulled file gets the
-                // usual mode, as `oras pull` writes it.
-                set_readable(file.path())?;
-                let temp = file.into_temp_path();
-                place(dir, staged_name(&temp)?, &item.relative, false)?;
-                // Renamed away: nothing left to remove.
-                let _ = temp.keep();
-            }
+            Staged::File(file) => out.persist(file, &item.relative)?,
             Staged::Directory(temp) => {
-                place(dir, staged_name(temp.path())?, &item.relative, true)?;
+                out.place(staged_name(temp.path())?, &item.relative, true)?;
+                // Renamed away: nothing left to remove.
                 let _ = temp.keep();
             }
         }
@@ -140,18 +129,4 @@ pub(super) async fn pull_wanted(
 fn staged_name(path: &Path) -> Result<&std::ffi::OsStr, OpError> {
     path.file_name()
         .ok_or_else(|| OpError::Invalid(format!("{} has no file name", path.display())))
-}
-
-/// Temporary files are private (0600); a file written out for the user
-/// gets the usual mode, as `oras pull` writes it.
-#[cfg(unix)]
-pub(crate) fn set_readable(path: &Path) -> Result<(), OpError> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))
-        .map_err(|e| OpError::io(format!("set the mode of {}", path.display()), e))
-}
-
-#[cfg(not(unix))]
-pub(crate) fn set_readable(_path: &Path) -> Result<(), OpError> {
-    Ok(())
 }

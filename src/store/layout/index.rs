@@ -99,6 +99,20 @@ impl LayoutIndex {
         }
     }
 
+    /// Takes `tag` off its entry; the manifest stays listed, untagged,
+    /// unless another entry lists it. Whether the tag was there.
+    pub fn untag(&mut self, tag: &str) -> bool {
+        let mut found = false;
+        for existing in &mut self.manifests {
+            if tag_of(existing) == Some(tag) {
+                existing.annotations.remove(ANNOTATION_REF_NAME);
+                found = true;
+            }
+        }
+        self.dedupe_untagged();
+        found
+    }
+
     /// Removes every entry of `digest`; whether there was one.
     pub fn remove_digest(&mut self, digest: &Digest) -> bool {
         let before = self.manifests.len();
@@ -269,6 +283,21 @@ mod tests {
         assert!(index.remove_digest(&entry(2).digest));
         assert!(index.tags().is_empty());
         assert_eq!(index.manifests.len(), 1);
+    }
+
+    #[test]
+    fn untagging_keeps_the_manifest_listed_once() {
+        let mut index = LayoutIndex::default();
+        index.set_tag(entry(1), "a");
+        index.set_tag(entry(1), "b");
+        index.set_tag(entry(2), "c");
+        assert!(index.untag("a"));
+        assert_eq!(index.tags(), ["b", "c"]);
+        assert!(index.untag("c"));
+        assert!(!index.untag("c"), "a tag that is not there");
+        // The manifest `c` named stays, untagged; `a`'s is still tagged `b`.
+        assert_eq!(index.manifests.len(), 2);
+        assert!(index.find_digest(&entry(2).digest).is_some());
     }
 
     #[test]

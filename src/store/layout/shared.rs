@@ -35,15 +35,19 @@ pub(super) enum Change {
     Untagged(Descriptor),
     /// Drop every entry of a digest.
     Remove(Digest),
+    /// Take a tag off its entry (the manifest stays, untagged).
+    Untag(String),
 }
 
 impl Change {
-    /// Applies the change; whether it removed an entry.
+    /// Applies the change; whether it removed an entry (or, untagging, a
+    /// tag).
     fn apply(&self, index: &mut LayoutIndex) -> bool {
         match self {
             Change::Tag { entry, tag } => index.set_tag(entry.clone(), tag),
             Change::Untagged(entry) => index.add_untagged(entry.clone()),
             Change::Remove(digest) => return index.remove_digest(digest),
+            Change::Untag(tag) => return index.untag(tag),
         }
         false
     }
@@ -56,6 +60,7 @@ impl Change {
             }
             Change::Untagged(entry) => index.find_digest(&entry.digest).is_some(),
             Change::Remove(digest) => index.find_digest(digest).is_none(),
+            Change::Untag(tag) => index.find_tag(tag).is_none(),
         }
     }
 }

@@ -197,6 +197,18 @@ impl Store for LayoutStore {
         blobs::remove(&layout, digest).await
     }
 
+    async fn delete_tag(&self, repository: &str, tag: &str) -> Result<bool, StoreError> {
+        let layout = self.existing_layout(repository).await?;
+        let untagged = {
+            let _guard = self.index_lock.lock().await;
+            shared::update(&layout, vec![Change::Untag(tag.to_owned())]).await?
+        };
+        if !untagged {
+            return Err(StoreError::not_found(format!("tag {tag} in {repository}")));
+        }
+        Ok(true)
+    }
+
     async fn referrers(
         &self,
         repository: &str,

@@ -9,7 +9,7 @@
 //! sensitive `HeaderValue`s; messages and logs name users and hosts only.
 
 mod cache;
-mod challenge;
+pub(crate) mod challenge;
 mod realm;
 mod scope;
 mod token;

@@ -15,7 +15,7 @@ use super::transport::Call;
 use super::{RemoteStore, Scope};
 use crate::oci::verify::{ContentVerifier, VerifyError};
 use crate::oci::{Descriptor, Digest};
-use crate::store::{BlobStream, StoreError, take_range};
+use crate::store::{BlobStream, StoreError, bytes_stream, take_range};
 
 impl RemoteStore {
     fn blob_url(&self, repository: &str, digest: &Digest) -> Url {
@@ -43,6 +43,12 @@ impl RemoteStore {
         repository: &str,
         descriptor: &Descriptor,
     ) -> Result<BlobStream, StoreError> {
+        let place = self.content_place(repository);
+        if let Some(bytes) = self.content.blob(&place, &descriptor.digest)
+            && bytes.len() as u64 == descriptor.size
+        {
+            return Ok(bytes_stream(bytes));
+        }
         let what = format!("blob {repository}@{}", descriptor.digest);
         let call = self.pull_blob_call(Method::GET, repository, &descriptor.digest, "fetch blob");
         let reply = self.transport.send(&call).await?;
@@ -57,13 +63,10 @@ impl RemoteStore {
             .into());
         }
         let verifier = ContentVerifier::new(descriptor);
-        Ok(Download::start(
-            Arc::clone(&self.transport),
-            call,
-            what,
-            reply,
-            verifier,
-        ))
+        let download = Download::start(Arc::clone(&self.transport), call, what, reply, verifier);
+        Ok(self
+            .content
+            .keep_blob_stream(&place, &descriptor.digest, descriptor.size, download))
     }
 
     /// `length` bytes from `offset`, asked for with `Range`. A registry that
@@ -77,6 +80,18 @@ impl RemoteStore {
         length: u64,
     ) -> Result<Bytes, StoreError> {
         crate::store::check_range(descriptor, offset, length)?;
+        if let Some(bytes) = self
+            .content
+            .blob(&self.content_place(repository), &descriptor.digest)
+            && bytes.len() as u64 == descriptor.size
+        {
+            // `check_range` kept the range inside the blob's size.
+            let start = usize::try_from(offset).unwrap_or(usize::MAX);
+            let end = usize::try_from(offset + length).unwrap_or(usize::MAX);
+            if let Some(range) = bytes.get(start..end) {
+                return Ok(bytes.slice_ref(range));
+            }
+        }
         let what = format!("blob {repository}@{}", descriptor.digest);
         let last = offset + length - 1;
         let call = self

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use super::session::Session;
 use crate::oci::reference::api_host;
 use crate::store::StoreError;
 
@@ -41,6 +42,9 @@ pub struct ConnectOptions {
     /// referrers) may take in all: a registry trickling a byte at a time
     /// never trips the read timeout. Blobs have no such limit.
     pub metadata_timeout: Duration,
+    /// What registries showed about themselves: shared by every store
+    /// opened with a clone of these options (one session).
+    pub session: Session,
 }
 
 impl Default for ConnectOptions {
@@ -55,6 +59,7 @@ impl Default for ConnectOptions {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
             metadata_timeout: DEFAULT_METADATA_TIMEOUT,
+            session: Session::default(),
         }
     }
 }

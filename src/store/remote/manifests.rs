@@ -61,7 +61,7 @@ impl RemoteStore {
             .url(&format!("/v2/{repository}/manifests/{reference}"))
     }
 
-    fn manifest_call(
+    pub(super) fn manifest_call(
         &self,
         method: Method,
         repository: &str,
@@ -97,6 +97,15 @@ impl RemoteStore {
         repository: &str,
         target: &Target,
     ) -> Result<Descriptor, StoreError> {
+        if let Target::Digest(digest) = target
+            && let Some(manifest) = self.cached_manifest(repository, digest)
+        {
+            return Ok(Descriptor::new(
+                manifest.media_type.clone(),
+                digest.clone(),
+                manifest.size(),
+            ));
+        }
         let what = describe(repository, target);
         let call = self.manifest_call(Method::HEAD, repository, &target.as_path(), "resolve");
         let reply = self.transport.send(&call).await?;
@@ -115,9 +124,11 @@ impl RemoteStore {
                     )));
                 }
                 (Target::Digest(asked), _, Some(size), Some(media_type)) => {
+                    self.seen.record(repository, asked);
                     return Ok(Descriptor::new(media_type, asked.clone(), size));
                 }
                 (Target::Tag(_), Some(said), Some(size), Some(media_type)) => {
+                    self.seen.record(repository, &said);
                     return Ok(Descriptor::new(media_type, said, size));
                 }
                 // Something is missing: the bytes will tell.
@@ -149,6 +160,11 @@ impl RemoteStore {
         repository: &str,
         target: &Target,
     ) -> Result<(Manifest, Digest), StoreError> {
+        if let Target::Digest(digest) = target
+            && let Some(manifest) = self.cached_manifest(repository, digest)
+        {
+            return Ok((manifest, digest.clone()));
+        }
         let what = describe(repository, target);
         let call = self.manifest_call(Method::GET, repository, &target.as_path(), "fetch manifest");
         let (said, served_as, raw) = self.read_manifest_reply(&call, &what).await?;
@@ -178,13 +194,27 @@ impl RemoteStore {
                 Digest::sha256_of(&raw)
             }
         };
+        self.seen.record(repository, &digest);
         let manifest = Manifest::parse(raw, served_as.as_deref()).map_err(|source| {
             StoreError::InvalidManifest {
                 what,
                 cause: source,
             }
         })?;
+        // Hashed here, by the digest asked for or (by tag) SHA-256: a
+        // later fetch by that digest needs no request.
+        self.content
+            .keep_manifest(&self.content_place(repository), &digest, &manifest);
         Ok((manifest, digest))
+    }
+
+    /// A manifest this session fetched and verified from `repository`.
+    fn cached_manifest(&self, repository: &str, digest: &Digest) -> Option<Manifest> {
+        let manifest = self
+            .content
+            .manifest(&self.content_place(repository), digest)?;
+        self.seen.record(repository, digest);
+        Some(manifest)
     }
 
     /// GETs a manifest: (`Docker-Content-Digest`, `Content-Type`, bytes).

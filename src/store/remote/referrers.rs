@@ -1,20 +1,25 @@
 //! Reading referrers: the referrers API where the registry has it (paged,
 //! filtered by the registry when it says so, else here), the `sha256-<hex>`
-//! fallback tag where it answers 404 or something that is not an index. Until
-//! a store knows which one works it asks both at once; then it remembers,
-//! so later calls make one request.
+//! fallback tag where it has not. Until the session knows which one works
+//! it asks both at once; then it remembers (`capabilities`), so later calls
+//! make one request.
+//!
+//! What counts as "no API" is what the registry does, not one answer: a 404
+//! about a subject the registry does not have is Quay's way of saying
+//! "nothing attached" (the spec says an empty index), so a 404 settles the
+//! mode only once a `HEAD` of the subject shows that it is there.
 
 use std::collections::HashSet;
 
-use futures_util::future::join;
+use futures_util::future::join3;
 use reqwest::Method;
-use reqwest::header::ACCEPT;
+use reqwest::header::{ACCEPT, HeaderMap};
 
+use super::capabilities::{Observation, ReferrersMode};
 use super::listing::next_link;
-use super::manifests::hash_with;
 use super::response::{content_type, error_from};
 use super::transport::Call;
-use super::{MODE_API, MODE_FALLBACK, RemoteStore, Scope, Target};
+use super::{RemoteStore, Scope, Target};
 use crate::oci::manifest::MAX_MANIFEST_SIZE;
 use crate::oci::media_type::OCI_INDEX;
 use crate::oci::{Descriptor, Digest, Manifest};
@@ -23,10 +28,51 @@ use crate::store::{Referrers, ReferrersSource, StoreError};
 /// Pages of one referrers listing followed at most.
 pub const MAX_REFERRER_PAGES: usize = 100;
 
+mod learn;
+
 enum ApiAnswer {
-    Listed(Referrers),
-    /// No API here (404, or an answer that is not an index).
-    Unavailable,
+    Listed(Referrers, Observation),
+    /// 404: no API, or (Quay) a subject the registry does not have.
+    NotFound(Observation),
+    /// No API here (405, 501, or an answer that is not an index).
+    Unavailable(Observation),
+}
+
+fn empty(source: ReferrersSource) -> Referrers {
+    Referrers {
+        descriptors: Vec::new(),
+        source,
+        warnings: Vec::new(),
+    }
+}
+
+/// Whether the registry says it filtered a page by `artifactType`.
+fn filtered_by_type(headers: &HeaderMap) -> bool {
+    headers
+        .get_all("oci-filters-applied")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|f| f.trim() == "artifactType"))
+}
+
+/// Why the manifest under `subject`'s fallback tag is not an index of its
+/// referrers, if it is not: a registry that reads `sha256-<hex>` as the
+/// digest itself (GitLab) serves the subject there, and an index subject's
+/// own platforms would pass for its referrers.
+pub fn fallback_index_problem(subject: &Digest, manifest: &Manifest) -> Option<String> {
+    let tag = subject.fallback_tag();
+    if subject.matches(manifest.raw()) {
+        Some(format!(
+            "the fallback tag {tag} resolves to the subject itself (this registry reads it as a digest); it is not an index of referrers"
+        ))
+    } else if !manifest.is_index() {
+        Some(format!(
+            "the fallback tag {tag} holds a {}, not an index of referrers; ignored",
+            manifest.media_type
+        ))
+    } else {
+        None
+    }
 }
 
 /// Keeps the first descriptor of each digest, and only the asked-for type.
@@ -48,56 +94,40 @@ impl RemoteStore {
     ) -> Result<Referrers, StoreError> {
         let from_api = self.referrers_from_api(repository, subject, artifact_type);
         let from_fallback = self.referrers_from_fallback(repository, subject, artifact_type);
-        let (api, fallback) = match self.mode() {
-            MODE_FALLBACK => return from_fallback.await,
-            MODE_API => (from_api.await?, None),
-            // Not known yet: ask both ways at once, so a registry without
-            // the API costs no extra round trip; the API's answer decides,
-            // and is remembered so later calls make one request.
-            _ => {
-                let (api, fallback) = join(from_api, from_fallback).await;
-                (api?, Some(fallback))
+        match self.mode() {
+            ReferrersMode::Fallback => return from_fallback.await,
+            ReferrersMode::Api => {
+                return match from_api.await? {
+                    ApiAnswer::Listed(referrers, _) => Ok(referrers),
+                    // The API is known to be there: a 404 is about the
+                    // subject (Quay), and means nothing is attached.
+                    ApiAnswer::NotFound(_) => Ok(empty(ReferrersSource::Api)),
+                    ApiAnswer::Unavailable(seen) => Err(StoreError::Protocol(format!(
+                        "the referrers API answered before, but now {seen}"
+                    ))),
+                };
             }
-        };
-        match api {
-            ApiAnswer::Listed(referrers) => {
-                self.set_mode(MODE_API);
+            ReferrersMode::Unknown => {}
+        }
+        // Not known yet: ask both ways at once (and, unless this store was
+        // just served it, whether the subject is there: that tells a
+        // Quay-style 404 from a missing API), so a registry without the
+        // API costs no extra round trip.
+        let (api, fallback, present) = join3(
+            from_api,
+            from_fallback,
+            self.has_manifest(repository, subject),
+        )
+        .await;
+        match api? {
+            ApiAnswer::Listed(referrers, seen) => {
+                self.capabilities.decide_referrers(ReferrersMode::Api, seen);
                 Ok(referrers)
             }
-            ApiAnswer::Unavailable => {
-                self.set_mode(MODE_FALLBACK);
-                match fallback {
-                    Some(fallback) => fallback,
-                    None => {
-                        self.referrers_from_fallback(repository, subject, artifact_type)
-                            .await
-                    }
-                }
+            other => {
+                self.learn_from(other, present);
+                fallback
             }
-        }
-    }
-
-    /// Whether referrers pushed to this registry are indexed by it. Asks the
-    /// API once per store when nothing is known yet (as `oras` does when a
-    /// push reply lacks `OCI-Subject`).
-    pub(super) async fn uses_referrers_api(
-        &self,
-        repository: &str,
-        subject: &Digest,
-    ) -> Result<bool, StoreError> {
-        match self.mode() {
-            MODE_API => Ok(true),
-            MODE_FALLBACK => Ok(false),
-            _ => match self.referrers_from_api(repository, subject, None).await? {
-                ApiAnswer::Listed(_) => {
-                    self.set_mode(MODE_API);
-                    Ok(true)
-                }
-                ApiAnswer::Unavailable => {
-                    self.set_mode(MODE_FALLBACK);
-                    Ok(false)
-                }
-            },
         }
     }
 
@@ -119,6 +149,7 @@ impl RemoteStore {
         let mut descriptors = Vec::new();
         let mut filtered = true;
         let mut warnings = Vec::new();
+        let mut first_page = None;
         for page in 0..MAX_REFERRER_PAGES {
             if !seen.insert(url.to_string()) {
                 return Err(StoreError::Protocol(format!(
@@ -134,43 +165,34 @@ impl RemoteStore {
             .header(ACCEPT, OCI_INDEX);
             let reply = self.transport.send(&call).await?;
             let status = reply.response.status();
-            if page == 0 && matches!(status.as_u16(), 404 | 405 | 501) {
-                return Ok(ApiAnswer::Unavailable);
+            let seen = Observation::of("GET", &url, status.as_u16());
+            if page == 0 && status.as_u16() == 404 {
+                return Ok(ApiAnswer::NotFound(seen));
+            }
+            if page == 0 && matches!(status.as_u16(), 405 | 501) {
+                return Ok(ApiAnswer::Unavailable(seen));
+            }
+            if page == 0 {
+                first_page = Some(seen.clone());
             }
             if !status.is_success() {
                 return Err(
                     error_from(reply.response, &self.registry, "list referrers", &what).await,
                 );
             }
-            let headers = reply.response.headers().clone();
-            let page_url = reply.url.clone();
-            let served_as = content_type(&headers);
-            let json_like = served_as
-                .as_deref()
-                .is_none_or(|t| t == OCI_INDEX || t.ends_with("json"));
-            let body = self
-                .transport
-                .read_metadata(reply, MAX_MANIFEST_SIZE, &what)
-                .await?;
-            let index = Manifest::parse(body, Some(OCI_INDEX))
-                .ok()
-                .filter(|m| json_like && m.is_index());
+            let (headers, page_url, index) = self.read_index_page(reply, &what).await?;
             let Some(index) = index else {
                 if page == 0 {
                     // A login page or a proxy's answer: there is no API here.
                     tracing::debug!(%what, "the referrers endpoint answered with something other than an index");
-                    return Ok(ApiAnswer::Unavailable);
+                    return Ok(ApiAnswer::Unavailable(seen));
                 }
                 return Err(StoreError::Protocol(format!(
                     "{what}: page {} is not an image index",
                     page + 1
                 )));
             };
-            filtered &= headers
-                .get_all("oci-filters-applied")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .any(|v| v.split(',').any(|f| f.trim() == "artifactType"));
+            filtered &= filtered_by_type(&headers);
             descriptors.extend(index.manifests);
             match next_link(&headers) {
                 Some(link) => {
@@ -189,25 +211,49 @@ impl RemoteStore {
             }
         }
         let client_filter = if filtered { None } else { artifact_type };
-        Ok(ApiAnswer::Listed(Referrers {
-            descriptors: select(descriptors, client_filter),
-            source: ReferrersSource::Api,
-            warnings,
-        }))
+        let seen = first_page.ok_or_else(|| {
+            StoreError::Protocol(format!("{what}: no page of referrers was read"))
+        })?;
+        Ok(ApiAnswer::Listed(
+            Referrers {
+                descriptors: select(descriptors, client_filter),
+                source: ReferrersSource::Api,
+                warnings,
+            },
+            seen,
+        ))
     }
 
-    async fn referrers_from_fallback(
+    /// One page's headers, its URL (after redirects) and the index it
+    /// holds; `None` when it is no index (a login page, a proxy's answer).
+    async fn read_index_page(
+        &self,
+        reply: super::transport::Reply,
+        what: &str,
+    ) -> Result<(HeaderMap, url::Url, Option<Manifest>), StoreError> {
+        let headers = reply.response.headers().clone();
+        let page_url = reply.url.clone();
+        let json_like = content_type(&headers)
+            .as_deref()
+            .is_none_or(|t| t == OCI_INDEX || t.ends_with("json"));
+        let body = self
+            .transport
+            .read_metadata(reply, MAX_MANIFEST_SIZE, what)
+            .await?;
+        let index = Manifest::parse(body, Some(OCI_INDEX))
+            .ok()
+            .filter(|m| json_like && m.is_index());
+        Ok((headers, page_url, index))
+    }
+
+    pub(super) async fn referrers_from_fallback(
         &self,
         repository: &str,
         subject: &Digest,
         artifact_type: Option<&str>,
     ) -> Result<Referrers, StoreError> {
         let tag = subject.fallback_tag();
-        let mut referrers = Referrers {
-            descriptors: Vec::new(),
-            source: ReferrersSource::FallbackTag,
-            warnings: Vec::new(),
-        };
+        let mut referrers = empty(ReferrersSource::FallbackTag);
         let manifest = match self
             .fetch_verified_manifest(repository, &Target::Tag(tag.clone()))
             .await
@@ -222,17 +268,9 @@ impl RemoteStore {
             }
             Err(e) => return Err(e),
         };
-        if hash_with(subject.algorithm(), manifest.raw()) == *subject {
-            referrers.warnings.push(format!(
-                "the fallback tag {tag} resolves to the subject itself (this registry reads it as a digest); it is not an index of referrers"
-            ));
-        } else if !manifest.is_index() {
-            referrers.warnings.push(format!(
-                "the fallback tag {tag} holds a {}, not an index of referrers; ignored",
-                manifest.media_type
-            ));
-        } else {
-            referrers.descriptors = select(manifest.manifests, artifact_type);
+        match fallback_index_problem(subject, &manifest) {
+            Some(problem) => referrers.warnings.push(problem),
+            None => referrers.descriptors = select(manifest.manifests, artifact_type),
         }
         Ok(referrers)
     }

@@ -2,7 +2,7 @@
 //! exponential backoff, and the registry's `Retry-After` honoured up to a cap
 //! (a registry that asks for an hour gets a fast, typed error instead).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
@@ -36,14 +36,11 @@ pub fn backoff(retry: u32) -> Duration {
     base + jitter(base / 4)
 }
 
-/// A small pseudo-random delay below `up_to`; no RNG crate for this.
+/// A random delay up to `up_to` (fastrand: seeded per thread, so clients
+/// started at the same instant still spread out).
 pub fn jitter(up_to: Duration) -> Duration {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let span = up_to.as_nanos().max(1);
-    let picked = u128::from(nanos.wrapping_mul(2_654_435_761)) % span;
-    Duration::from_nanos(u64::try_from(picked).unwrap_or(0))
+    let span = u64::try_from(up_to.as_nanos()).unwrap_or(u64::MAX);
+    Duration::from_nanos(fastrand::u64(0..=span))
 }
 
 /// `Retry-After` as a delay: delta-seconds or an HTTP-date (IMF-fixdate).
@@ -53,52 +50,18 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let at = parse_http_date(value)?;
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
+    let now = u64::try_from(jiff::Timestamp::now().as_second()).ok()?;
     Some(Duration::from_secs(at.saturating_sub(now)))
 }
 
-/// Seconds since the epoch of `Sun, 06 Nov 1994 08:49:37 GMT`.
+/// Seconds since the epoch of `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110's
+/// IMF-fixdate, which RFC 2822's parser reads; RFC 9110 says GMT).
 fn parse_http_date(value: &str) -> Option<u64> {
-    let mut parts = value.split_whitespace();
-    let _weekday = parts.next()?;
-    let day: u64 = parts.next()?.parse().ok()?;
-    let month = match parts.next()? {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        "Dec" => 12,
-        _ => return None,
-    };
-    let year: i64 = parts.next()?.parse().ok()?;
-    let mut clock = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
-    let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
-    if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
-    {
+    if !value.ends_with(" GMT") {
         return None;
     }
-    let days = days_from_civil(year, month, i64::try_from(day).ok()?);
-    let days = u64::try_from(days).ok()?;
-    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-/// algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_index = (month + 9) % 12;
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    let at = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
+    u64::try_from(at.as_second()).ok()
 }
 
 #[cfg(test)]
@@ -133,6 +96,15 @@ mod tests {
         ] {
             assert_eq!(retry_after(&headers(bad)), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn jitter_stays_within_its_span_and_varies() {
+        let span = Duration::from_millis(50);
+        let picks: std::collections::HashSet<Duration> = (0..64).map(|_| jitter(span)).collect();
+        assert!(picks.iter().all(|d| *d <= span));
+        assert!(picks.len() > 1, "{picks:?}");
+        assert_eq!(jitter(Duration::ZERO), Duration::ZERO);
     }
 
     #[test]

@@ -12,13 +12,14 @@ use reqwest::{Method, StatusCode};
 use url::Url;
 
 mod call;
+mod failure;
 
 pub use self::call::{Call, Reply};
+use self::failure::Tries;
 use super::Authenticator;
 use super::clients::Clients;
 use super::limit::AdaptiveLimit;
-use super::response::{is_connection_refused, not_listening, read_capped, redact, transport_error};
-use super::retry::{self, MAX_REFUSED_RETRIES, MAX_RETRIES, MAX_RETRY_AFTER};
+use super::response::{read_capped, redact};
 use crate::store::StoreError;
 
 /// Requests one store starts with in flight at once: a whole level of a
@@ -88,6 +89,21 @@ impl Transport {
         }
     }
 
+    /// The same registry with no credentials at all: challenges are
+    /// answered anonymously (a token server's anonymous token), as for a
+    /// user who has not logged in.
+    pub fn without_credentials(&self) -> Transport {
+        let plain_http = self.origin.scheme() == "http";
+        let auth = Authenticator::new(self.client.clone(), &self.registry, None, plain_http);
+        Transport::new(
+            self.client.clone(),
+            self.origin.clone(),
+            &self.registry,
+            auth,
+            self.metadata_timeout,
+        )
+    }
+
     /// The registry's name, for errors.
     pub fn registry(&self) -> &str {
         &self.registry
@@ -150,7 +166,7 @@ impl Transport {
                 .for_url(&url)
                 .request(method.clone(), url.clone())
                 .headers(call.headers.clone());
-            if on_registry {
+            if on_registry && !call.anonymous {
                 let authorization = match &challenge_answer {
                     Some(answer) => Some(answer.clone()),
                     None => self.auth.authorization(&call.scopes).await,
@@ -167,27 +183,13 @@ impl Transport {
                 Ok(response) => response,
                 Err(error) => {
                     drop(permit);
-                    if error.is_connect() || error.is_request() {
-                        self.in_flight.overloaded();
-                    }
-                    if is_connection_refused(&error) {
-                        // Nothing listens there: one more try covers a
-                        // registry that is just restarting, more only waits.
-                        if refusals < MAX_REFUSED_RETRIES {
-                            refusals += 1;
-                            tracing::debug!(url = %redact(&url), "connection refused, trying once more");
-                            tokio::time::sleep(retry::backoff(1)).await;
-                            continue;
-                        }
-                        return Err(not_listening(&call.operation, &url, refusals + 1));
-                    }
-                    if retries < MAX_RETRIES && worth_retrying(&method, &error) {
-                        retries += 1;
-                        tracing::debug!(url = %redact(&url), retry = retries, "retrying after: {}", error.without_url());
-                        tokio::time::sleep(retry::backoff(retries)).await;
-                        continue;
-                    }
-                    return Err(transport_error(&call.operation, &url, error));
+                    let tries = Tries {
+                        refusals: &mut refusals,
+                        retries: &mut retries,
+                    };
+                    let wait = self.after_failure(call, &url, &method, error, tries)?;
+                    tokio::time::sleep(wait).await;
+                    continue;
                 }
             };
             let status = response.status();
@@ -213,7 +215,11 @@ impl Transport {
                 }
                 continue;
             }
-            if status == StatusCode::UNAUTHORIZED && on_registry && challenge_answer.is_none() {
+            if status == StatusCode::UNAUTHORIZED
+                && on_registry
+                && challenge_answer.is_none()
+                && !call.anonymous
+            {
                 // Only the registry's own challenges are answered: a 401 from
                 // a redirect target never gets the registry's credentials.
                 let answer = self
@@ -223,24 +229,12 @@ impl Transport {
                 challenge_answer = Some(answer);
                 continue;
             }
-            if retry::is_retryable_status(status, &method) && retries < MAX_RETRIES {
-                let wait = retry::retry_after(response.headers())
-                    .unwrap_or_else(|| retry::backoff(retries + 1));
-                if wait > MAX_RETRY_AFTER {
-                    if status == StatusCode::TOO_MANY_REQUESTS {
-                        return Err(StoreError::RateLimited {
-                            registry: self.registry.clone(),
-                            retry_after: Some(wait),
-                        });
-                    }
-                } else {
-                    retries += 1;
-                    drop(response);
-                    drop(permit);
-                    tracing::debug!(url = %redact(&url), %status, retry = retries, ?wait, "registry asked to retry");
-                    tokio::time::sleep(wait).await;
-                    continue;
-                }
+            if let Some(wait) = self.asked_to_wait(status, &response, &method, &mut retries)? {
+                drop(response);
+                drop(permit);
+                tracing::debug!(url = %redact(&url), %status, retry = retries, ?wait, "registry asked to retry");
+                tokio::time::sleep(wait).await;
+                continue;
             }
             return Ok(Reply {
                 response,
@@ -285,15 +279,4 @@ impl Transport {
         tracing::debug!(from = %redact(from), to = %redact(&target), "following redirect");
         Ok(target)
     }
-}
-
-/// Connection failures are retried when sending again cannot do a thing
-/// twice: idempotent methods always, others only if nothing was sent. A
-/// timeout is not retried: the user has already waited the whole timeout.
-fn worth_retrying(method: &Method, error: &reqwest::Error) -> bool {
-    let idempotent = matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::PUT | Method::DELETE
-    );
-    !error.is_timeout() && (error.is_connect() || (idempotent && error.is_request()))
 }

@@ -87,7 +87,11 @@ impl App {
         };
         let mut effects = Vec::new();
         match outcome {
-            OperationOutcome::Pulled { files, took } => {
+            OperationOutcome::Pulled {
+                files,
+                took,
+                untitled,
+            } => {
                 let dir = self.config.download_dir.display().to_string();
                 let written = match files.as_slice() {
                     [one] => one.display().to_string(),
@@ -95,26 +99,49 @@ impl App {
                 };
                 // What was taken first: a person asked for "the SBOM" and
                 // must learn which one it was.
-                match took.as_slice() {
-                    [] => self.say(format!("pulled {written}")),
-                    took => self.say(format!("pulled {}: {written}", took.join("; "))),
+                let mut said = match took.as_slice() {
+                    [] => format!("pulled {written}"),
+                    took => format!("pulled {}: {written}", took.join("; ")),
+                };
+                if untitled > 0 {
+                    said.push_str(&format!(
+                        "; skipped {} without a file name (p on a layer row pulls one)",
+                        count(untitled, "layer")
+                    ));
                 }
+                self.say(said);
             }
             OperationOutcome::Attached { digest } => self.say(format!("attached {digest}")),
-            OperationOutcome::Copied { manifests, blobs } => {
+            OperationOutcome::Copied {
+                manifests,
+                transferred,
+                mounted,
+                skipped,
+            } => {
+                // As `regscope cp` says it: a mounted blob moved no bytes.
                 self.say(format!(
-                    "copied {} and {}",
+                    "copied {}: {} transferred, {mounted} mounted, {skipped} already there",
                     count(manifests, "manifest"),
-                    count(blobs, "blob")
+                    count(transferred, "blob"),
                 ));
             }
-            OperationOutcome::Deleted { count, digests } => {
-                self.say(format!("deleted {}", crate::text::count(count, "manifest")));
-                effects.extend(self.tell_all(Notice::Deleted(digests)));
+            OperationOutcome::Deleted {
+                count,
+                digests,
+                repository,
+                tags,
+            } => {
+                // The graph forgets the rows, marks the indexes left
+                // pointing at nothing and says so.
+                effects.extend(self.tell_all(Notice::Deleted {
+                    count,
+                    digests,
+                    repository,
+                    tags,
+                }));
             }
             OperationOutcome::DeletePlanned(plan) => {
                 self.status = None;
-                let plan = Box::new(plan);
                 return self.tell_all(Notice::DeletePlanned { id, plan });
             }
         }

@@ -12,6 +12,12 @@ pub enum Mode {
     Audit,
     /// The files view.
     Files,
+    /// The doctor's report.
+    Doctor,
+    /// The findings table of a scan.
+    Vulns,
+    /// The diff of two images.
+    Diff,
     /// Every list and scrolled text: moving, paging, filtering.
     List,
     /// Views over the graph (the audit table, the files view, help,
@@ -33,6 +39,9 @@ impl Mode {
             Mode::Browse => &[Mode::Browse, Mode::List, Mode::Global],
             Mode::Audit => &[Mode::Audit, Mode::View, Mode::List, Mode::Global],
             Mode::Files => &[Mode::Files, Mode::View, Mode::List, Mode::Global],
+            Mode::Doctor => &[Mode::Doctor, Mode::View, Mode::List, Mode::Global],
+            Mode::Vulns => &[Mode::Vulns, Mode::View, Mode::List, Mode::Global],
+            Mode::Diff => &[Mode::Diff, Mode::View, Mode::List, Mode::Global],
             Mode::List | Mode::View => &[Mode::View, Mode::List, Mode::Global],
             Mode::Question => &[Mode::Question, Mode::List, Mode::Dialog, Mode::Global],
             Mode::Dialog => &[Mode::Dialog],
@@ -46,6 +55,9 @@ impl Mode {
             Mode::Browse => "in the graph and the detail pane",
             Mode::Audit => "in the audit table",
             Mode::Files => "in the files view",
+            Mode::Doctor => "in the doctor's report",
+            Mode::Vulns => "in the findings table",
+            Mode::Diff => "in the diff",
             Mode::List => "in every list",
             Mode::View => "in a view over the graph",
             Mode::Question => "in a yes/no question",

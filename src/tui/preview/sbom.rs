@@ -7,6 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use serde_json::Value;
 
+use crate::document::SbomFormat;
 use crate::text::escape_control;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +29,9 @@ impl SbomSummary {
     /// Reads a JSON SBOM; `None` when the document is none of the formats.
     pub fn parse(bytes: &[u8]) -> Option<SbomSummary> {
         let doc: Value = serde_json::from_slice(bytes).ok()?;
-        if doc.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX") {
+        // The engine's one detector says which format; this reads licences.
+        let format = SbomFormat::of_json(&doc)?;
+        if format == SbomFormat::CycloneDxJson {
             let version = text(&doc["specVersion"]);
             let mut components = Vec::new();
             collect_cyclonedx(&doc["components"], &mut components);
@@ -58,7 +61,7 @@ impl SbomSummary {
                 components,
             });
         }
-        if doc.get("artifacts").is_some() && doc.get("schema").is_some() {
+        if format == SbomFormat::SyftJson {
             let components = array(&doc["artifacts"])
                 .map(|a| Component {
                     name: text(&a["name"]),

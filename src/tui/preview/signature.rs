@@ -49,7 +49,8 @@ pub fn summarize(bytes: &[u8]) -> Vec<(&'static str, String)> {
             statement_facts(&statement, &mut facts);
         }
     } else if doc["critical"]["type"].as_str().is_some() {
-        facts.push(("type", format!("cosign {}", text(&doc["critical"]["type"]))));
+        // cosign's type already says "cosign container image signature".
+        facts.push(("type", text(&doc["critical"]["type"])));
         facts.push((
             "signs",
             text(&doc["critical"]["image"]["docker-manifest-digest"]),
@@ -146,5 +147,18 @@ mod tests {
         assert!(facts.contains(&("subject", "app sha256:abc".to_owned())));
         assert!(summarize(b"not json").is_empty());
         assert!(summarize(b"{\"a\":1}").is_empty());
+    }
+
+    #[test]
+    fn a_cosign_payload_says_its_type_once() {
+        let payload = r#"{"critical":{"identity":{"docker-reference":"r/app"},
+            "image":{"docker-manifest-digest":"sha256:abc"},"type":"cosign container image signature"},
+            "optional":null}"#;
+        let facts = summarize(payload.as_bytes());
+        assert!(
+            facts.contains(&("type", "cosign container image signature".to_owned())),
+            "{facts:?}"
+        );
+        assert!(facts.contains(&("signs", "sha256:abc".to_owned())));
     }
 }

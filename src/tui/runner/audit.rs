@@ -28,7 +28,11 @@ pub async fn perform(
         &AuditOptions {
             keys: trust.keys,
             keyless: trust.keyless,
+            root: trust.root,
             notation: trust.notation,
+            time_policy: trust.policy,
+            // The table's VULNS column, as the CLI's audit reads them.
+            vulnerabilities: true,
             ..AuditOptions::default()
         },
         &mut on_event,

@@ -97,6 +97,10 @@ pub(super) async fn perform(
         | Effect::ListFiles { .. }
         | Effect::ReadLayerFile { .. }
         | Effect::CancelFiles
+        | Effect::Doctor(_)
+        | Effect::CancelDoctor
+        | Effect::CollectVulns { .. }
+        | Effect::Diff { .. }
         | Effect::CompletePath { .. }
         | Effect::CheckFile { .. }
         | Effect::Browse { .. } => return Err(Failure::Other("not a job".to_owned())),

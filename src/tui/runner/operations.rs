@@ -76,7 +76,9 @@ async fn run_request(
                 );
                 copy.await.map(|outcome| OperationOutcome::Copied {
                     manifests: outcome.manifests,
-                    blobs: outcome.blobs_copied + outcome.blobs_mounted,
+                    transferred: outcome.blobs_copied,
+                    mounted: outcome.blobs_mounted,
+                    skipped: outcome.blobs_skipped,
                 })
             }
             OperationRequest::PlanDelete {
@@ -87,7 +89,7 @@ async fn run_request(
                 let known = known_graph.as_deref();
                 ops::plan_delete(store, &repository, &reference, true, true, known)
                     .await
-                    .map(OperationOutcome::DeletePlanned)
+                    .map(|plan| OperationOutcome::DeletePlanned(Box::new(plan)))
             }
             OperationRequest::Delete { plan } => ops::delete(store, &plan, progress, cancel)
                 .await
@@ -98,6 +100,8 @@ async fn run_request(
                         .iter()
                         .map(|m| m.descriptor.digest.clone())
                         .collect(),
+                    tags: plan.tags_going(),
+                    repository: plan.repository.clone(),
                 }),
         };
     result.map_err(Failure::from)
@@ -133,6 +137,7 @@ async fn pull(
                 .map(|outcome| OperationOutcome::Pulled {
                     took: outcome.pulled.iter().map(took).collect(),
                     files: outcome.written.into_iter().map(|w| w.path).collect(),
+                    untitled: outcome.untitled.len(),
                 })
         }
         OperationRequest::PullBlob {
@@ -151,6 +156,7 @@ async fn pull(
                 .map(|written| OperationOutcome::Pulled {
                     files: written.into_iter().map(|w| w.path).collect(),
                     took: Vec::new(),
+                    untitled: 0,
                 })
         }
         _ => Err(ops::OpError::Invalid("not a pull".to_owned())),

@@ -9,7 +9,6 @@ mod attach;
 mod completion;
 mod copy;
 mod delete;
-mod delete_plan;
 mod lines;
 mod replace;
 

@@ -4,12 +4,15 @@
 //! offsets and the focus; it starts the loads of its nodes and applies
 //! their results (`loading`, `children`, `jobs`), moves (`navigation`,
 //! `jump`), filters (`filter`), and opens the other screens from its keys
-//! (`keys`, `actions`, `audit_open`, `files_open`). Its drawing is the
+//! (`keys`, `actions`, `audit_open`, `files_open`, `doctor_open`,
+//! `vulns_open`, `diff_mark`). Its drawing is the
 //! view's tree and detail panes (`view::AppView`).
 
 mod actions;
 mod audit_open;
 mod children;
+mod diff_mark;
+mod doctor_open;
 mod files_open;
 mod filter;
 mod jobs;
@@ -17,6 +20,9 @@ mod jump;
 mod keys;
 mod loading;
 mod navigation;
+mod vulns_open;
+
+pub use diff_mark::mark_span;
 
 use std::any::Any;
 
@@ -27,7 +33,7 @@ use ratatui::widgets::Widget;
 
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::message::{Effect, Msg, NodePath, Notice};
-use crate::tui::screen::{Areas, Cx, DrawCx, Screen};
+use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Screen};
 use crate::tui::tree::{Node, NodeId, Row, Tree};
 use crate::tui::view::{AppView, DetailPane, TreePane, footer, location};
 
@@ -47,6 +53,9 @@ pub struct Graph {
     pub focus: Focus,
     /// Narrows the SBOM component list in the detail pane.
     pub detail_search: String,
+    /// What the session's audits found of each signature, by its digest:
+    /// the signature's detail pane shows it after the table is closed.
+    pub verdicts: std::collections::HashMap<crate::oci::Digest, crate::audit::Verification>,
     /// The list the open `/` prompt filters.
     filtering: Option<NodePath>,
     /// Where the panes are, for paging and mouse hits.
@@ -62,6 +71,7 @@ impl Graph {
             detail_scroll: 0,
             focus: Focus::Tree,
             detail_search: String::new(),
+            verdicts: std::collections::HashMap::new(),
             filtering: None,
             areas: Areas::default(),
             next_generation: 0,
@@ -74,6 +84,7 @@ impl Graph {
         Graph {
             next_generation: old.next_generation,
             areas: old.areas,
+            verdicts: old.verdicts.clone(),
             ..Graph::new()
         }
     }
@@ -117,9 +128,24 @@ impl Graph {
                 reference: None,
             } => self.start_repository(&repository, cx),
             Notice::Reload(path) => self.reload(&path),
-            Notice::Deleted(digests) => {
-                let moved = self.tree.forget_digests(&digests.into_iter().collect());
+            Notice::Deleted {
+                count,
+                digests,
+                repository,
+                tags,
+            } => {
+                let digests = digests.into_iter().collect();
+                let mut moved = self.tree.forget_digests(&digests);
+                moved |= self.tree.forget_tags(&repository, &tags);
+                let broken = self.tree.mark_dangling(&digests);
                 self.after_forgetting(moved);
+                let mut said = format!("deleted {}", crate::text::count(count, "manifest"));
+                match broken {
+                    0 => {}
+                    1 => said.push_str("; 1 index now points at nothing (marked)"),
+                    n => said.push_str(&format!("; {n} indexes now point at nothing (marked)")),
+                }
+                cx.ask(Ask::Say(said));
                 Vec::new()
             }
             Notice::Typed { prompt, text } => self.typed(prompt, text),
@@ -158,6 +184,10 @@ impl Screen for Graph {
                 Vec::new()
             }
             Msg::Loaded { job, result } => self.on_loaded(&job, result, cx),
+            Msg::Vulns(collected) => {
+                self.on_vulns_collected(collected);
+                Vec::new()
+            }
             Msg::Notice(notice) => match self.on_notice(notice, cx) {
                 Ok(effects) => effects,
                 Err(other) => return Some(Msg::Notice(other)),

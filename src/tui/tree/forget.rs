@@ -34,6 +34,56 @@ impl Tree {
         moved
     }
 
+    /// Forgets the rows of `tags` in `repository`: a registry drops every tag
+    /// of a deleted manifest, loaded or not. Returns whether the selection
+    /// moved.
+    pub fn forget_tags(&mut self, repository: &str, tags: &[String]) -> bool {
+        let gone: Vec<_> = self
+            .nodes
+            .keys()
+            .filter(|path| match path.as_slice() {
+                [.., NodeId::Repository(repo), NodeId::Tag(tag)] => {
+                    repo == repository && tags.contains(tag)
+                }
+                _ => false,
+            })
+            .cloned()
+            .collect();
+        let mut moved = false;
+        for path in gone {
+            moved |= self.forget(&path);
+        }
+        moved
+    }
+
+    /// Marks every loaded index that lists one of `digests` (deleted): it
+    /// points at nothing there. Returns how many indexes were marked.
+    pub fn mark_dangling(&mut self, digests: &HashSet<Digest>) -> usize {
+        let mut marked = 0;
+        for node in self.nodes.values_mut() {
+            let Some(manifest) = node.manifest.as_ref().filter(|m| m.is_index()) else {
+                continue;
+            };
+            let lost: Vec<Digest> = manifest
+                .manifests
+                .iter()
+                .map(|entry| entry.digest.clone())
+                .filter(|digest| digests.contains(digest) && !node.dangling.contains(digest))
+                .collect();
+            if lost.is_empty() {
+                continue;
+            }
+            for digest in &lost {
+                node.warnings.push(format!(
+                    "lists {digest}, which was deleted: this index points at nothing there"
+                ));
+            }
+            node.dangling.extend(lost);
+            marked += 1;
+        }
+        marked
+    }
+
     /// Removes one row and everything below it; a referrer group left
     /// empty goes too. The selection moves up to what remains; returns
     /// whether it moved.

@@ -39,6 +39,7 @@ impl Tree {
                     platforms.push(PlatformNode {
                         descriptor: platform.descriptor.clone()?,
                         referrers,
+                        unfetched: None,
                     });
                 }
             }

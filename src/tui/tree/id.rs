@@ -94,8 +94,7 @@ impl NodeId {
     /// (`sha256-<hex>.sig`, `.att`, `.sbom`).
     pub fn is_cosign_tag(&self) -> bool {
         self.is_digest_tag()
-            && matches!(self, NodeId::Tag(tag)
-                if [".sig", ".att", ".sbom"].iter().any(|s| tag.ends_with(s)))
+            && matches!(self, NodeId::Tag(tag) if crate::graph::CosignTag::of(tag).is_some())
     }
 
     /// The same id for the `nth` occurrence of its digest among siblings.

@@ -9,7 +9,7 @@ use ratatui::text::Line;
 use super::children::Children;
 use crate::graph::{Attachments, FoundBy};
 use crate::oci::media_type::{self as mt, ArtifactKind};
-use crate::oci::{Descriptor, Manifest};
+use crate::oci::{Descriptor, Digest, Manifest};
 use crate::tui::failure::Failure;
 use crate::tui::preview::{Preview, json};
 
@@ -99,6 +99,9 @@ pub struct Node {
     pub found_by: Vec<FoundBy>,
     pub verified: Option<bool>,
     pub warnings: Vec<String>,
+    /// For an index: the manifests it lists that a delete removed since it
+    /// was loaded; it points at nothing there.
+    pub dangling: Vec<Digest>,
     /// The previewed bytes and what the detail pane shows of them.
     pub preview: Option<Arc<Preview>>,
     /// The manifest's JSON, pretty-printed and coloured once (by
@@ -106,6 +109,8 @@ pub struct Node {
     pub manifest_lines: Option<Arc<[Line<'static>]>>,
     /// Open the children as they arrive (the referrer graph, expanded).
     pub auto_expand: bool,
+    /// For a scan: its findings, read once the image's attachments were.
+    pub vulns: Option<Arc<crate::tui::screens::vulns::ScanFacts>>,
 }
 
 impl Node {
@@ -123,9 +128,11 @@ impl Node {
             found_by: Vec::new(),
             verified: None,
             warnings: Vec::new(),
+            dangling: Vec::new(),
             preview: None,
             manifest_lines: None,
             auto_expand: false,
+            vulns: None,
         }
     }
 
@@ -159,6 +166,23 @@ impl Node {
             .error()
             .or_else(|| self.manifest_slot.error())
             .or_else(|| self.referrers_slot.error())
+    }
+
+    /// The cosign tag that attaches it, when one does: such manifests never
+    /// name their subject, yet copy and delete take them with the graph.
+    pub fn cosign_tag(&self) -> Option<&str> {
+        self.found_by.iter().find_map(|f| match f {
+            FoundBy::CosignTag(tag) => Some(tag.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Attached by a name or a place rather than by its `subject` field:
+    /// a cosign tag, or an entry of the index (BuildKit).
+    pub fn attached_by_name(&self) -> bool {
+        self.found_by
+            .iter()
+            .any(|f| matches!(f, FoundBy::CosignTag(_) | FoundBy::BuildKitAttestation))
     }
 
     pub fn repository(&self) -> Option<&str> {

@@ -7,6 +7,7 @@ use ratatui::text::Span;
 
 use crate::graph::FoundBy;
 use crate::oci::media_type::{self as mt};
+use crate::store::ReferrersSupport;
 use crate::text::escape_control;
 use crate::tui::tree::NodeId;
 use crate::tui::tree::{BlobRole, ManifestRole, Node, NodeKind};
@@ -39,6 +40,9 @@ pub fn node_spans(app: &AppView<'_>, path: &[NodeId], node: &Node) -> Vec<Span<'
                 Style::new().add_modifier(Modifier::BOLD),
             ));
             spans.extend(list_count(app, path, node, "repository", "repositories"));
+            if let Some(mode) = referrers_mode(app.session.referrers_support) {
+                spans.push(Span::styled(format!("  {mode}"), dim));
+            }
         }
         NodeKind::Repository { name } => {
             spans.push(Span::styled(
@@ -77,6 +81,18 @@ pub fn node_spans(app: &AppView<'_>, path: &[NodeId], node: &Node) -> Vec<Span<'
     spans
 }
 
+/// How the registry serves referrers, as far as the session learned it
+/// (a listing of referrers, or the doctor): on the registry's row. A
+/// layout has no registry to learn about.
+fn referrers_mode(support: ReferrersSupport) -> Option<&'static str> {
+    match support {
+        ReferrersSupport::Api => Some("referrers API"),
+        ReferrersSupport::FallbackTag => Some("referrers by tag fallback"),
+        ReferrersSupport::NotYetKnown => Some("referrers unknown yet"),
+        ReferrersSupport::SubjectScan => None,
+    }
+}
+
 /// A manifest's row: its name (tag, platform, digest), its kind, its
 /// referrers, size and digest, where it was found, whether it is linked.
 fn manifest_spans(app: &AppView<'_>, node: &Node, role: &ManifestRole) -> Vec<Span<'static>> {
@@ -113,6 +129,12 @@ fn manifest_spans(app: &AppView<'_>, node: &Node, role: &ManifestRole) -> Vec<Sp
             Style::new().fg(theme.kind(kind)),
         ));
     }
+    if let Some(facts) = &node.vulns {
+        spans.push(Span::styled(
+            format!("  {}", facts.label),
+            crate::tui::screens::vulns::label_style(&facts.summary),
+        ));
+    }
     // What people scan for first (kind, attachments, size), the
     // digest last: it is the longest and the pane may cut it.
     if let Some(count) = node.referrer_count().filter(|c| *c > 0) {
@@ -136,8 +158,14 @@ fn manifest_spans(app: &AppView<'_>, node: &Node, role: &ManifestRole) -> Vec<Sp
             FoundBy::Referrers(_) => {}
         }
     }
-    if node.verified == Some(false) {
+    if node.verified == Some(false) && !node.attached_by_name() {
         spans.push(Span::styled("  ⚠ unlinked", Style::new().fg(Color::Yellow)));
+    }
+    if !node.dangling.is_empty() {
+        spans.push(Span::styled(
+            format!("  ⚠ lists {} deleted", node.dangling.len()),
+            Style::new().fg(Color::Yellow),
+        ));
     }
     spans
 }

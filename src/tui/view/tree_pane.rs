@@ -66,6 +66,10 @@ impl Widget for &TreePane<'_> {
                 spans.push(Span::styled("▶ ", Style::new().fg(Color::DarkGray)));
                 spans.push(Span::raw(escape_control(&id.name()).into_owned()));
             }
+            if let Some(mark) = crate::tui::screens::graph::mark_span(&app.tree, &row.path) {
+                // After the indent and the open marker, where a cut row keeps it.
+                spans.insert(2.min(spans.len()), mark);
+            }
             let selected = row.path == *app.tree.selected();
             if selected {
                 // Dim parts would vanish on the highlight: lift them.

@@ -16,13 +16,26 @@ use crate::support::{FaultProxy, Registry, Rule};
 
 const UNVERIFIED: &str = "(digest not verified: the registry's word)";
 
+/// `tree` of app:v1; the cosign tag's manifest cannot be fetched, so it
+/// fails unless `--allow-missing`.
 fn tree(proxy: &FaultProxy, format: &str) -> (String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_regscope"))
-        .args(["tree", "--format", format])
-        .arg(format!("{}/app:v1", proxy.host()))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run regscope");
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_regscope"))
+            .args(["tree", "--format", format])
+            .args(extra)
+            .arg(format!("{}/app:v1", proxy.host()))
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run regscope")
+    };
+    let strict = run(&[]);
+    let said = String::from_utf8_lossy(&strict.stderr);
+    assert!(
+        !strict.status.success(),
+        "an unreadable node passed: {said}"
+    );
+    assert!(said.contains("could not be fetched"), "{said}");
+    let output = run(&["--allow-missing"]);
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(output.status.success(), "{stderr}");
@@ -86,6 +99,13 @@ fn digests_only_a_head_answer_named_are_labelled_and_fail_their_get() {
         .find(|n| n["digest"] == lie.to_string())
         .expect("the cosign tag's node");
     assert_eq!(node["digestVerified"], false);
+    assert_eq!(node["unreadable"], true);
+    assert!(
+        node["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("digest mismatch")
+    );
 
     // The lies were told where the proxy says they were.
     let lied_heads = proxy
@@ -142,4 +162,12 @@ fn attach_takes_its_subject_from_the_bytes_not_from_head() {
     });
     let subject = manifest.subject.expect("a subject");
     assert_eq!(&subject.digest, image.digest(), "not {}", other.digest());
+    // The subject's bytes came from a GET of the tag through the proxy.
+    // (attach asks no HEAD today, so the lie is only there for a change
+    // that would start asking one.)
+    let got = proxy
+        .requests()
+        .iter()
+        .any(|r| r.method == "GET" && r.path == "/v2/app/manifests/v1");
+    assert!(got, "{:?}", proxy.requests());
 }

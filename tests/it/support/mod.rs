@@ -10,8 +10,10 @@
 //! command that fixes it; nothing is ever skipped.
 #![allow(dead_code)]
 
+pub mod conformance;
 pub mod cosign;
 pub mod fixture;
+pub mod forge;
 pub mod notation;
 pub mod oras;
 pub mod pki;
@@ -28,7 +30,7 @@ pub use fixture::Fixture;
 #[allow(unused_imports)]
 pub use oras::Oras;
 #[allow(unused_imports)]
-pub use proxy::{FaultProxy, RecordedRequest, RecordingSink, Rule, TestCa};
+pub use proxy::{FaultProxy, Gate, Quirk, RecordedRequest, RecordingSink, Rule, TestCa};
 #[allow(unused_imports)]
 pub use regctl::Regctl;
 #[allow(unused_imports)]

@@ -76,6 +76,30 @@ impl Notation {
         self.run(&["cert", "generate-test", name]);
     }
 
+    /// A signing key notation signs with as `name`: a PEM key and its
+    /// certificate chain (signing certificate first, root last), as
+    /// `signingkeys.json` lists them.
+    pub fn add_signing_key(&self, name: &str, key: &std::path::Path, chain: &std::path::Path) {
+        fs::create_dir_all(self.config()).unwrap();
+        let keys = serde_json::json!({
+            "default": name,
+            "keys": [{"name": name, "keyPath": key, "certPath": chain}],
+        });
+        fs::write(
+            self.config().join("signingkeys.json"),
+            serde_json::to_vec(&keys).unwrap(),
+        )
+        .unwrap();
+    }
+
+    /// A trust store `name` holding the PEM certificate `cert`.
+    pub fn add_trust_store(&self, name: &str, cert: &std::path::Path) -> PathBuf {
+        let store = self.trust_store(name);
+        fs::create_dir_all(&store).unwrap();
+        fs::copy(cert, store.join("root.pem")).unwrap();
+        store
+    }
+
     /// The trust store directory holding `name`'s certificate.
     pub fn trust_store(&self, name: &str) -> PathBuf {
         self.config()

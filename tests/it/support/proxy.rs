@@ -25,7 +25,9 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type ProxyBody = BoxBody<Bytes, BoxError>;
 
 mod forward;
+mod gate;
 mod pump;
+mod quirks;
 mod record;
 mod rule;
 mod server;
@@ -35,11 +37,12 @@ mod tests;
 mod tls;
 
 use forward::forward;
+pub use gate::Gate;
 use pump::pump;
 use record::Record;
 pub use record::RecordedRequest;
 use rule::Redirect;
-pub use rule::Rule;
+pub use rule::{Quirk, Rule};
 use server::{Server, full, header_list, plain};
 pub use sink::RecordingSink;
 pub use tls::TestCa;
@@ -166,7 +169,7 @@ impl FaultProxy {
 }
 
 async fn handle_proxy(state: Arc<ProxyState>, req: Request<Incoming>) -> Response<ProxyBody> {
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let method = parts.method.as_str().to_string();
     let path = parts
         .uri
@@ -186,7 +189,7 @@ async fn handle_proxy(state: Arc<ProxyState>, req: Request<Incoming>) -> Respons
         let mut rules = state.rules.lock().unwrap();
         let mut chosen = (None, None);
         for (i, rs) in rules.iter_mut().enumerate() {
-            if rs.rule.matches(&method, &path) && rs.rule.times.is_none_or(|t| rs.used < t) {
+            if rs.rule.matches(&method, &path, &body) && rs.rule.times.is_none_or(|t| rs.used < t) {
                 rs.used += 1;
                 chosen = (Some(i), Some(rs.rule.clone()));
                 break;
@@ -212,6 +215,9 @@ async fn handle_proxy(state: Arc<ProxyState>, req: Request<Incoming>) -> Respons
         tokio::time::sleep(d).await;
         state.held.fetch_sub(1, Ordering::SeqCst);
     }
+    if let Some(gate) = &rule.gate {
+        gate.pass().await;
+    }
 
     // Answers that never reach the registry.
     let synthetic = if let Some((status, target)) = &rule.redirect {
@@ -223,16 +229,23 @@ async fn handle_proxy(state: Arc<ProxyState>, req: Request<Incoming>) -> Respons
         r.headers_mut()
             .insert(LOCATION, HeaderValue::from_str(&location).unwrap());
         Some(r)
+    } else if let Some(status) = rule.status {
+        Some(plain(status, rule.body.clone().unwrap_or_default()))
     } else {
-        rule.status
-            .map(|status| plain(status, rule.body.clone().unwrap_or_default()))
+        quirks::answer_before(rule.quirk, &state, &method, &path).await
     };
+    if let Some(read_as) = quirks::forwarded_path(rule.quirk, &path)
+        && let Ok(uri) = read_as.parse()
+    {
+        parts.uri = uri;
+    }
+    let added = quirks::headers_after(rule.quirk, &method, &path, &body);
     let (mut head, upstream_body): (_, ProxyBody) = match synthetic {
         Some(r) => {
             let (h, b) = r.into_parts();
             (h, b)
         }
-        None => match forward(&state.upstream, state.https, parts, body).await {
+        None => match forward(&state.upstream, state.https, parts, body.clone()).await {
             Ok(_) if rule.status_after_forward.is_some() => {
                 let status = rule.status_after_forward.unwrap();
                 plain(status, rule.body.clone().unwrap_or_default()).into_parts()
@@ -260,6 +273,14 @@ async fn handle_proxy(state: Arc<ProxyState>, req: Request<Incoming>) -> Respons
         if let (Ok(n), Ok(v)) = (
             HeaderName::from_bytes(name.as_bytes()),
             HeaderValue::from_str(value),
+        ) {
+            head.headers.insert(n, v);
+        }
+    }
+    for (name, value) in added {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
         ) {
             head.headers.insert(n, v);
         }

@@ -163,10 +163,14 @@ enum Launch {
         htpasswd: bool,
         /// v3 (`registry3`) instead of 2.8 (`docker-registry`).
         v3: bool,
+        /// `storage.delete.enabled`.
+        delete: bool,
     },
     Olareg {
         extra: Vec<String>,
         auth: Option<(AuthMode, OlaregAuth)>,
+        /// `--api-delete`.
+        delete: bool,
     },
     Ggcr,
 }
@@ -204,6 +208,33 @@ impl Registry {
             Launch::Distribution {
                 htpasswd: false,
                 v3: false,
+                delete: true,
+            },
+            None,
+        )
+    }
+
+    /// CNCF distribution 2.8 with deletes turned off (its default).
+    pub fn distribution_without_deletes() -> Self {
+        Self::start(
+            RegistryKind::Distribution,
+            Launch::Distribution {
+                htpasswd: false,
+                v3: false,
+                delete: false,
+            },
+            None,
+        )
+    }
+
+    /// olareg with the referrers API and without `--api-delete`.
+    pub fn olareg_without_deletes() -> Self {
+        Self::start(
+            RegistryKind::Olareg,
+            Launch::Olareg {
+                extra: Vec::new(),
+                auth: None,
+                delete: false,
             },
             None,
         )
@@ -216,6 +247,7 @@ impl Registry {
             Launch::Distribution {
                 htpasswd: false,
                 v3: true,
+                delete: true,
             },
             None,
         )
@@ -228,6 +260,7 @@ impl Registry {
             Launch::Distribution {
                 htpasswd: true,
                 v3: false,
+                delete: true,
             },
             Some((user.to_string(), pass.to_string())),
         )
@@ -245,6 +278,7 @@ impl Registry {
             Launch::Olareg {
                 extra: vec!["--api-referrer=false".into()],
                 auth: None,
+                delete: true,
             },
             None,
         )
@@ -260,7 +294,15 @@ impl Registry {
         } else {
             RegistryKind::Olareg
         };
-        Self::start(kind, Launch::Olareg { extra, auth: None }, None)
+        Self::start(
+            kind,
+            Launch::Olareg {
+                extra,
+                auth: None,
+                delete: true,
+            },
+            None,
+        )
     }
 
     /// olareg with Basic auth (`--auth-basic <file>`): challenges with
@@ -272,6 +314,7 @@ impl Registry {
             Launch::Olareg {
                 extra: Vec::new(),
                 auth: Some((AuthMode::Basic, auth.clone())),
+                delete: true,
             },
             creds,
         )
@@ -291,6 +334,7 @@ impl Registry {
             Launch::Olareg {
                 extra: Vec::new(),
                 auth: Some((AuthMode::Token, auth.clone())),
+                delete: true,
             },
             creds,
         )
@@ -413,7 +457,11 @@ fn command_for(
     credentials: Option<&(String, String)>,
 ) -> Command {
     match launch {
-        Launch::Distribution { htpasswd, v3 } => {
+        Launch::Distribution {
+            htpasswd,
+            v3,
+            delete,
+        } => {
             let storage = dir.join("storage");
             fs::create_dir_all(&storage).unwrap();
             let mut auth = String::new();
@@ -429,7 +477,7 @@ fn command_for(
             let config = format!(
                 "version: 0.1\n\
                  log:\n  level: warn\n  accesslog:\n    disabled: true\n\
-                 storage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n  \
+                 storage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: {delete}\n  \
                  maintenance:\n    uploadpurging:\n      enabled: false\n\
                  http:\n  addr: 127.0.0.1:{port}\n  secret: regscope-test-secret\n\
                  {auth}",
@@ -449,18 +497,17 @@ fn command_for(
             }
             cmd
         }
-        Launch::Olareg { extra, auth } => {
+        Launch::Olareg {
+            extra,
+            auth,
+            delete,
+        } => {
             let mut cmd = Command::new(tool("olareg"));
-            cmd.args([
-                "serve",
-                "--store-type",
-                "mem",
-                "--api-delete",
-                "--addr",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
-            ]);
+            cmd.args(["serve", "--store-type", "mem"]);
+            if *delete {
+                cmd.arg("--api-delete");
+            }
+            cmd.args(["--addr", "127.0.0.1", "--port", &port.to_string()]);
             if let Some((mode, auth)) = auth {
                 let file = dir.join("auth.yaml");
                 fs::write(&file, auth.to_yaml()).unwrap();

@@ -60,6 +60,7 @@ pub(super) fn sbom_of(subject: &Digest) -> GraphNode {
         found_by: vec![FoundBy::Referrers(ReferrersSource::Api)],
         predicate_type: None,
         verified: true,
+        unfetched: None,
         manifest: Some(manifest),
         children: Vec::new(),
         depth_limited: false,

@@ -116,7 +116,7 @@ async fn trusted_keys_from_the_config_verify_in_the_table() {
     let config = regscope::tui::config::Config::from_text(&config_text, &config_file).unwrap();
     let store = RemoteStore::new(registry.host(), ConnectOptions::default()).unwrap();
     let start = Start::Repository("trusted".to_owned());
-    let mut ui = Harness::with_store(Arc::new(store), None, start, 200, 12);
+    let mut ui = Harness::with_store(Arc::new(store), None, start, 200, 40);
     ui.driver.app.config = config;
     ui.settle().await;
     ui.key(KeyCode::Char('A'));
@@ -135,6 +135,27 @@ async fn trusted_keys_from_the_config_verify_in_the_table() {
     let bad = screen.lines().find(|l| l.contains(" bad ")).unwrap();
     assert!(
         bad.contains("failed: ") && bad.contains("the signature"),
+        "{screen}"
+    );
+
+    // The verdicts stay with the session: the good image's signature shows
+    // its verdict and time source in the detail pane.
+    let verdicts = &ui.driver.app.graph().verdicts;
+    assert_eq!(verdicts.len(), 2, "{verdicts:?}");
+    assert_eq!(verdicts.values().filter(|v| v.is_verified()).count(), 1);
+    ui.key(KeyCode::Down);
+    ui.key(KeyCode::Enter);
+    ui.settle().await;
+    let mut screen = ui.screen();
+    for _ in 0..8 {
+        if screen.contains("verified by") {
+            break;
+        }
+        ui.key(KeyCode::Down);
+        screen = ui.settle().await;
+    }
+    assert!(
+        screen.contains("verified by") && screen.contains("no transparency log entry"),
         "{screen}"
     );
 }

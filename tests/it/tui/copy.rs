@@ -187,8 +187,12 @@ fn escape_cancels_a_copy_stuck_on_a_slow_registry() {
         ui.key(KeyCode::Char('c'));
         ui.type_text(&destination);
         ui.key(KeyCode::Enter);
-        ui.wait_for("the copy under way", |s| s.contains("│ copy to "))
-            .await;
+        // Under way, and held by the registry: Esc then stops a copy that
+        // is truly stuck, not one that has not asked anything yet.
+        ui.wait_for("the copy held by the slow registry", |s| {
+            s.contains("│ copy to ") && proxy.rule_hits(0) > 0
+        })
+        .await;
         ui.key(KeyCode::Esc);
         let screen = ui
             .wait_for("the cancelled copy", |s| s.contains("failed: cancelled"))
@@ -196,4 +200,8 @@ fn escape_cancels_a_copy_stuck_on_a_slow_registry() {
         assert!(ui.driver.app.operations.is_empty(), "{screen}");
     });
     runtime.shutdown_background();
+    assert!(
+        proxy.rule_hits(0) > 0,
+        "the copy never reached the slow registry"
+    );
 }

@@ -31,6 +31,7 @@ fn planned(
         depth: usize::from(parent.is_some()),
         parent,
         tags: Vec::new(),
+        named_by: Vec::new(),
     }
 }
 
@@ -76,6 +77,11 @@ fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
     let id = operation_id(&key(&mut app, KeyCode::Char('d')));
     let plan = DeletePlan {
         repository: "net-monitor".to_owned(),
+        tag_only: None,
+        tags_read: 1,
+        listed_by: Vec::new(),
+        indexes_unknown: false,
+        break_indexes: false,
         manifests: vec![
             planned(sbom_descriptor.clone(), Some(digest.clone())),
             planned(image().descriptor(), None),
@@ -87,7 +93,7 @@ fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
     };
     app.update(Msg::OperationDone {
         id,
-        result: Ok(OperationOutcome::DeletePlanned(plan)),
+        result: Ok(OperationOutcome::DeletePlanned(Box::new(plan))),
     });
     let id = operation_id(&key(&mut app, KeyCode::Char('y')));
     let effects = app.update(Msg::OperationDone {
@@ -95,6 +101,8 @@ fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
         result: Ok(OperationOutcome::Deleted {
             count: 2,
             digests: vec![sbom_descriptor.digest.clone(), digest.clone()],
+            repository: "net-monitor".to_owned(),
+            tags: vec!["v1".to_owned()],
         }),
     });
     assert_eq!(app.status.as_ref().unwrap().text, "deleted 2 manifests");
@@ -206,7 +214,7 @@ async fn deleting_the_opened_demo_image_clears_the_screen_of_it() {
     let mut ui = super::harness::Harness::net_monitor();
     ui.settle().await;
     ui.key(KeyCode::Char('d'));
-    ui.wait_for("the plan", |s| s.contains("removes 5 manifests"))
+    ui.wait_for("the plan", |s| s.contains("5 manifests will be deleted"))
         .await;
     ui.key(KeyCode::Char('y'));
     ui.wait_for("the deletion", |s| s.contains("deleted 5 manifests"))

@@ -115,9 +115,10 @@ fn audit_row(tags: &[&str]) -> ImageAudit {
         other_attestations: 0,
         newest: None,
         verification: Verification::Unverified,
+        vulnerabilities: None,
+        unfetched_platforms: Vec::new(),
         warnings: Vec::new(),
         error: None,
-        vulnerabilities: None,
     }
 }
 
@@ -137,7 +138,7 @@ fn the_audit_table_says_what_the_cli_says_and_enter_goes_to_the_tag_row() {
     app.update(Msg::Audit(AuditMsg::Done(id, Ok(()))));
     let wide = draw(&app, 160, 24).join("\n");
     assert!(wide.contains("v1, v1.2.0, latest"), "{wide}");
-    assert!(wide.contains("CycloneDX JSON+SPDX JSON 2/2"), "{wide}");
+    assert!(wide.contains("2/2 CycloneDX JSON+SPDX JSON"), "{wide}");
     // At 80 columns cells are cut with an ellipsis, and the selected row
     // is there whole below the table.
     let narrow = draw(&app, 80, 24);
@@ -147,7 +148,7 @@ fn the_audit_table_says_what_the_cli_says_and_enter_goes_to_the_tag_row() {
     assert!(
         below
             .join(" ")
-            .contains("sbom ✓ CycloneDX JSON+SPDX JSON 2/2"),
+            .contains("sbom ✓ 2/2 CycloneDX JSON+SPDX JSON"),
         "{narrow:#?}"
     );
     let before = app.graph().tree.nodes().count();

@@ -122,7 +122,9 @@ async fn pull_the_sbom_attach_a_file_and_delete_it_again() {
     ui.key(KeyCode::Down);
     ui.key(KeyCode::Char('d'));
     let screen = ui
-        .wait_for("the delete plan", |s| s.contains("removes 1 manifest;"))
+        .wait_for("the delete plan", |s| {
+            s.contains("1 manifest will be deleted")
+        })
         .await;
     assert!(screen.contains("review/example"), "{screen}");
     ui.key(KeyCode::Char('y'));

@@ -121,7 +121,7 @@ async fn the_dialogs_and_their_help() {
         // The plan, not the status line saying it is being worked out.
         let screen = ui
             .wait_for("the plan", |s| {
-                s.contains("removes") && !s.contains("working out what goes")
+                s.contains("will be deleted") && !s.contains("working out what goes")
             })
             .await;
         insta::assert_snapshot!(name("delete", width, height), screen);

@@ -50,7 +50,9 @@ async fn delete_dialog_at_80x24_shows_its_keys() {
     let mut ui = net_monitor_80x24().await;
     ui.key(KeyCode::Char('d'));
     let screen = ui
-        .wait_for("the engine's plan", |s| s.contains("removes 5 manifests"))
+        .wait_for("the engine's plan", |s| {
+            s.contains("5 manifests will be deleted")
+        })
         .await;
     assert!(screen.contains("y/enter deletes · n/esc keeps"), "{screen}");
     insta::assert_snapshot!("delete_dialog_80x24", screen);
@@ -87,4 +89,41 @@ async fn attach_dialog_at_80x24_shows_its_keys() {
         "{screen}"
     );
     insta::assert_snapshot!("attach_dialog_80x24", screen);
+}
+
+/// The plan the dialog shows is `rm`'s: the tags that go with the manifest
+/// and the index that lists it, which refuses the delete.
+#[tokio::test]
+async fn delete_dialog_at_80x24_names_other_tags_and_the_index() {
+    use regscope::store::Store as _;
+    let (store, scratch) = regscope::demo::open_scratch().unwrap();
+    let repository = regscope::demo::MULTI_ARCH_REPO;
+    let amd64 = store
+        .fetch_manifest(repository, regscope::demo::MULTI_ARCH_AMD64)
+        .await
+        .unwrap();
+    for tag in ["amd", "latest"] {
+        store
+            .push_manifest(repository, &amd64, Some(tag))
+            .await
+            .unwrap();
+    }
+    let mut ui = Harness::with_store(
+        std::sync::Arc::new(store),
+        Some(scratch),
+        Start::reference(repository, "amd"),
+        80,
+        24,
+    );
+    ui.settle().await;
+    ui.key(KeyCode::Char('d'));
+    let screen = ui
+        .wait_for("the engine's plan", |s| s.contains("it would point at"))
+        .await;
+    assert!(screen.contains("tags amd, latest"), "{screen}");
+    assert!(screen.contains("the index v1"), "{screen}");
+    insta::assert_snapshot!("delete_dialog_tags_and_index_80x24", screen);
+    ui.key(KeyCode::Char('y'));
+    let status = ui.driver.app.status.clone().unwrap();
+    assert!(status.text.contains("refusing"), "{status:?}");
 }

@@ -96,7 +96,9 @@ async fn delete_dialog_shows_exactly_what_goes() {
     ui.settle().await;
     ui.key(KeyCode::Char('d'));
     let screen = ui
-        .wait_for("the engine's plan", |s| s.contains("removes 5 manifests"))
+        .wait_for("the engine's plan", |s| {
+            s.contains("5 manifests will be deleted")
+        })
         .await;
     assert!(screen.contains(&NET_MONITOR_SBOM[..19]), "{screen}");
     insta::assert_snapshot!("delete_dialog", screen);

@@ -108,7 +108,9 @@ fn d_shows_the_plan_and_deletes_a_referrer_after_confirmation() {
         ))
     });
     tmux.keys(&["d"]);
-    let screen = tmux.wait_for("the delete plan", |s| s.contains("removes 2 manifests"));
+    let screen = tmux.wait_for("the delete plan", |s| {
+        s.contains("2 manifests will be deleted")
+    });
     assert!(
         screen.contains(NET_MONITOR_SBOM),
         "the plan names it:\n{screen}"

@@ -1,8 +1,9 @@
 //! The entries of a fallback index as raw JSON (so fields other writers
-//! put there survive), and what adding or removing one referrer does to
-//! them.
+//! put there survive), what adding or removing one referrer does to them,
+//! and the other writers' entries one writer has seen (so it can put back
+//! what a slower writer dropped).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -73,6 +74,68 @@ pub fn is_visible(entries: &[Value], change: &Change) -> bool {
     }
 }
 
+/// Other writers' entries seen in any read of one update, by digest:
+/// an entry that vanishes later was either removed on purpose (its
+/// manifest is gone too) or dropped by a writer that read before it was
+/// added and wrote after (then it is put back).
+#[derive(Debug, Default)]
+pub struct Seen {
+    entries: BTreeMap<String, Value>,
+    /// Digests this update adds or removes itself: never "someone else's".
+    own: HashSet<String>,
+}
+
+impl Seen {
+    pub fn new(changes: &[Change]) -> Seen {
+        let own = changes
+            .iter()
+            .map(|change| match change {
+                Change::Add(_, digest) | Change::Remove(digest) => digest.to_string(),
+            })
+            .collect();
+        Seen {
+            entries: BTreeMap::new(),
+            own,
+        }
+    }
+
+    /// Remembers the entries of one read (the first copy of a digest wins,
+    /// as in [`apply`]). Entries without a digest cannot be checked, so
+    /// they are left to whoever wrote them.
+    pub fn note(&mut self, listed: &[Value]) {
+        for entry in listed {
+            if let Some(digest) = entry_digest(entry)
+                && !self.own.contains(digest)
+                && digest.parse::<Digest>().is_ok()
+            {
+                self.entries
+                    .entry(digest.to_owned())
+                    .or_insert_with(|| entry.clone());
+            }
+        }
+    }
+
+    /// Seen entries that `listed` no longer has, as changes that would put
+    /// them back.
+    pub fn missing_from(&self, listed: &[Value]) -> Vec<Change> {
+        let present: HashSet<&str> = listed.iter().filter_map(entry_digest).collect();
+        self.entries
+            .iter()
+            .filter(|(digest, _)| !present.contains(digest.as_str()))
+            .filter_map(|(digest, entry)| {
+                let parsed = digest.parse().ok()?;
+                Some(Change::Add(entry.clone(), parsed))
+            })
+            .collect()
+    }
+
+    /// An entry whose manifest is gone was removed on purpose: not ours to
+    /// put back.
+    pub fn forget(&mut self, digest: &Digest) {
+        self.entries.remove(&digest.to_string());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,5 +199,27 @@ mod tests {
         assert_eq!(apply(&[], &batch), Some(vec![a.clone(), b.clone()]));
         let undone = [Change::Add(b.clone(), db.clone()), Change::Remove(db)];
         assert_eq!(apply(std::slice::from_ref(&a), &undone), None);
+    }
+
+    #[test]
+    fn seen_entries_that_vanish_are_offered_back_and_own_ones_never() {
+        let a = json!({"mediaType": "m", "digest": A, "size": 1, "x-other": true});
+        let b = json!({"mediaType": "m", "digest": B, "size": 1});
+        let undigested = json!({"mediaType": "m", "size": 1});
+        let (da, db) = (digest(A), digest(B));
+        let mut seen = Seen::new(&[Change::Add(b.clone(), db.clone())]);
+        seen.note(&[a.clone(), b.clone(), undigested.clone()]);
+        assert!(
+            seen.missing_from(std::slice::from_ref(&a)).is_empty(),
+            "B is this writer's own"
+        );
+        let missing = seen.missing_from(std::slice::from_ref(&b));
+        assert_eq!(missing.len(), 1);
+        let Change::Add(entry, digest) = &missing[0] else {
+            panic!("a restore is an add: {missing:?}");
+        };
+        assert_eq!((entry, digest), (&a, &da), "verbatim, other fields kept");
+        seen.forget(&da);
+        assert!(seen.missing_from(&[]).is_empty());
     }
 }

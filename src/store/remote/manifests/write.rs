@@ -11,6 +11,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use super::{describe, header_digest, order};
 use crate::oci::{Descriptor, Digest, Manifest};
 use crate::store::ReferrersSource;
+use crate::store::remote::capabilities::{Observation, ReferrersMode, SubjectHeaderSeen};
 use crate::store::remote::response::error_from;
 use crate::store::remote::transport::Call;
 use crate::store::remote::{RemoteStore, Scope, Target};
@@ -21,14 +22,14 @@ use crate::store::{PushedManifest, StoreError};
 const PUSH_CONCURRENCY: usize = 16;
 
 impl RemoteStore {
-    /// PUTs raw manifest bytes; returns the reply's headers.
+    /// PUTs raw manifest bytes; returns the reply's status and headers.
     pub(in crate::store::remote) async fn put_manifest_bytes(
         &self,
         repository: &str,
         reference: &str,
         media_type: &str,
         raw: Bytes,
-    ) -> Result<HeaderMap, StoreError> {
+    ) -> Result<(u16, HeaderMap), StoreError> {
         let call = Call::new(
             Method::PUT,
             self.manifest_url(repository, reference),
@@ -42,7 +43,10 @@ impl RemoteStore {
             let what = format!("manifest {repository}:{reference}");
             return Err(error_from(reply.response, &self.registry, "push manifest", &what).await);
         }
-        Ok(reply.response.headers().clone())
+        Ok((
+            reply.response.status().as_u16(),
+            reply.response.headers().clone(),
+        ))
     }
 
     pub(in crate::store::remote) async fn put_manifest(
@@ -52,7 +56,7 @@ impl RemoteStore {
         tag: Option<&str>,
     ) -> Result<PushedManifest, StoreError> {
         let reference = tag.map_or_else(|| manifest.digest().to_string(), str::to_owned);
-        let headers = self
+        let reply = self
             .put_manifest_bytes(
                 repository,
                 &reference,
@@ -60,7 +64,8 @@ impl RemoteStore {
                 manifest.raw().clone(),
             )
             .await?;
-        if let Ok(Some(said)) = header_digest(&headers)
+        let headers = &reply.1;
+        if let Ok(Some(said)) = header_digest(headers)
             && said != *manifest.digest()
         {
             tracing::warn!(%said, ours = %manifest.digest(), "the registry reports another digest for the manifest just pushed");
@@ -69,9 +74,9 @@ impl RemoteStore {
         let referrer_indexed_by = match &manifest.subject {
             None => None,
             Some(subject) => {
-                let registry_indexed = headers.contains_key("oci-subject");
+                self.note_subject_header(repository, &reference, &reply);
                 let indexed = self
-                    .index_referrer(repository, &subject.digest, &descriptor, registry_indexed)
+                    .index_referrer(repository, &subject.digest, &descriptor)
                     .await
                     .map_err(|e| match e {
                         // Say what did happen: the manifest itself is there.
@@ -90,9 +95,20 @@ impl RemoteStore {
         })
     }
 
+    /// Remembers whether a referrer's push got `OCI-Subject` back: evidence
+    /// for `doctor`, never a reason to skip the fallback index.
+    fn note_subject_header(&self, repository: &str, reference: &str, reply: &(u16, HeaderMap)) {
+        let url = self.manifest_url(repository, reference);
+        self.capabilities.saw_subject_header(SubjectHeaderSeen {
+            push: Observation::of("PUT", &url, reply.0),
+            header: reply.1.contains_key("oci-subject"),
+        });
+    }
+
     /// PUTs independent manifests side by side, then indexes their
-    /// referrers: the registry's `OCI-Subject` answers for itself, the rest
-    /// go into their subjects' fallback indexes, one update per subject.
+    /// referrers: where the referrers API answered they are the registry's
+    /// business, the rest go into their subjects' fallback indexes, one
+    /// update per subject.
     pub(in crate::store::remote) async fn put_manifests(
         &self,
         repository: &str,
@@ -102,27 +118,24 @@ impl RemoteStore {
         // may come at once), and the fallback indexes are updated once, after
         // every PUT: one settle for the batch, not one per level.
         let only_manifests: Vec<&Manifest> = manifests.iter().map(|(m, _)| *m).collect();
-        let mut replies: Vec<(usize, HeaderMap)> = Vec::with_capacity(manifests.len());
+        let mut replies: Vec<(usize, (u16, HeaderMap))> = Vec::with_capacity(manifests.len());
         for wave in order::waves(&only_manifests) {
             replies.extend(self.put_wave(repository, manifests, wave).await?);
         }
         replies.sort_by_key(|(at, _)| *at);
-        let replies: Vec<HeaderMap> = replies.into_iter().map(|(_, headers)| headers).collect();
+        let replies: Vec<(u16, HeaderMap)> = replies.into_iter().map(|(_, reply)| reply).collect();
         // Subject → the referrers its fallback index must list (each once,
         // however many tags it was pushed under).
         let mut by_subject: HashMap<Digest, Vec<Descriptor>> = HashMap::new();
         let mut indexed_by = Vec::with_capacity(manifests.len());
         let mut seen = HashSet::new();
-        for ((manifest, _), headers) in manifests.iter().zip(&replies) {
+        for ((manifest, tag), reply) in manifests.iter().zip(&replies) {
             let Some(subject) = &manifest.subject else {
                 indexed_by.push(None);
                 continue;
             };
-            if headers.contains_key("oci-subject") {
-                self.set_mode(crate::store::remote::MODE_API);
-                indexed_by.push(Some(ReferrersSource::Api));
-                continue;
-            }
+            let reference = tag.map_or_else(|| manifest.digest().to_string(), str::to_owned);
+            self.note_subject_header(repository, &reference, reply);
             if self.uses_referrers_api(repository, &subject.digest).await? {
                 indexed_by.push(Some(ReferrersSource::Api));
                 continue;
@@ -165,8 +178,8 @@ impl RemoteStore {
         repository: &str,
         manifests: &[(&Manifest, Option<&str>)],
         wave: Vec<usize>,
-    ) -> Result<Vec<(usize, HeaderMap)>, StoreError> {
-        let registry_indexes = self.mode() != crate::store::remote::MODE_FALLBACK;
+    ) -> Result<Vec<(usize, (u16, HeaderMap))>, StoreError> {
+        let registry_indexes = self.mode() != ReferrersMode::Fallback;
         let mut lanes: Vec<(Option<&Digest>, Vec<usize>)> = Vec::new();
         for at in wave {
             let subject = manifests[at]
@@ -192,10 +205,10 @@ impl RemoteStore {
                     let reference =
                         tag.map_or_else(|| manifest.digest().to_string(), |t| t.to_owned());
                     let raw = manifest.raw().clone();
-                    let headers = self
+                    let reply = self
                         .put_manifest_bytes(repository, &reference, &manifest.media_type, raw)
                         .await?;
-                    replies.push((at, headers));
+                    replies.push((at, reply));
                 }
                 Ok::<_, StoreError>(replies)
             })
@@ -207,6 +220,26 @@ impl RemoteStore {
             .into_iter()
             .flatten()
             .collect())
+    }
+
+    /// `DELETE /v2/<name>/manifests/<tag>`: only a `202 Accepted` counts
+    /// (as regctl's `TagDelete` has it); distribution 2.8 answers 400
+    /// `DIGEST_INVALID`, others 404 or 405, and then the tag is untouched.
+    pub(in crate::store::remote) async fn remove_tag(
+        &self,
+        repository: &str,
+        tag: &str,
+    ) -> Result<bool, StoreError> {
+        let call = Call::new(
+            Method::DELETE,
+            self.manifest_url(repository, tag),
+            "delete tag",
+            vec![Scope::Delete(repository.to_owned())],
+        );
+        let reply = self.transport.send(&call).await?;
+        let status = reply.response.status();
+        tracing::debug!(repository, tag, %status, "tag-delete API");
+        Ok(status == reqwest::StatusCode::ACCEPTED)
     }
 
     pub(in crate::store::remote) async fn remove_manifest(
@@ -241,6 +274,8 @@ impl RemoteStore {
                 },
             );
         }
+        self.seen.forget(repository, digest);
+        self.content.forget(&self.content_place(repository), digest);
         if let Some(subject) = &manifest.subject {
             if !self.uses_referrers_api(repository, &subject.digest).await? {
                 self.remove_from_fallback(repository, &subject.digest, digest)

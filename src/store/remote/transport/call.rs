@@ -19,6 +19,9 @@ pub struct Call {
     pub scopes: Vec<Scope>,
     /// What it is for, in errors: `fetch manifest`, `list tags`.
     pub operation: String,
+    /// Sent without credentials and without answering a challenge, so the
+    /// caller sees the registry's first answer (`doctor`'s `auth` check).
+    pub anonymous: bool,
 }
 
 impl Call {
@@ -30,6 +33,7 @@ impl Call {
             body: None,
             scopes,
             operation: operation.into(),
+            anonymous: false,
         }
     }
 

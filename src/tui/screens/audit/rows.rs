@@ -5,7 +5,7 @@ use crate::audit::{ImageAudit, Summary, Verification};
 use crate::tui::list::ListView;
 
 /// The table's columns, as the CLI's table names them where it has them.
-pub const AUDIT_COLUMNS: [&str; 11] = [
+pub const AUDIT_COLUMNS: [&str; 12] = [
     "REPOSITORY",
     "TAGS",
     "DIGEST",
@@ -14,6 +14,7 @@ pub const AUDIT_COLUMNS: [&str; 11] = [
     "SBOM SIGNED",
     "PROV",
     "SCAN",
+    "VULNS",
     "ATT",
     "NEWEST",
     "VERIFICATION",
@@ -154,13 +155,24 @@ fn row_cells(row: &ImageAudit) -> [String; AUDIT_COLUMNS.len()] {
     } else {
         format!("✓ {}", schemes.join(","))
     };
-    let sbom = if row.sbom.digests.is_empty() {
-        mark(false)
-    } else {
-        format!("✓ {}", row.sbom_label()).trim_end().to_owned()
+    // For an index the count comes first: a narrow column cuts the format
+    // names, never how many platforms have an SBOM.
+    let formats = row.sbom.formats.join("+");
+    let sbom = match row.sbom.coverage {
+        _ if row.sbom.digests.is_empty() => mark(false),
+        Some((covered, total)) if covered < total => format!("✗ {covered}/{total} {formats}"),
+        Some((covered, total)) => format!("✓ {covered}/{total} {formats}"),
+        None => format!("✓ {formats}"),
+    }
+    .trim_end()
+    .to_owned();
+    // For an index: how many platforms' SBOMs are signed, like the SBOM column.
+    let signed_sbom = match row.sbom.signed_coverage {
+        Some((covered, total)) => format!("{} {covered}/{total}", mark(row.sbom.signed)),
+        None => mark(row.sbom.signed),
     };
     let verification = match &row.verification {
-        Verification::Verified { key } => {
+        Verification::Verified { key, .. } => {
             // A key file's name and fingerprint (its directory is noise);
             // an identity (keyless, Notation) whole, its URLs intact.
             let key = match key.split_once(" (sha256:") {
@@ -169,13 +181,19 @@ fn row_cells(row: &ImageAudit) -> [String; AUDIT_COLUMNS.len()] {
                 }
                 _ => key.as_str(),
             };
-            format!("verified {key}")
+            format!("verified {key} · {}", row.verification.grounds())
         }
         Verification::Failed { reasons } => format!("failed: {}", reasons.join("; ")),
-        Verification::Unverified => "unverified".to_owned(),
+        Verification::Unverified => row.verdict(),
     };
     let digest = match &row.error {
         Some(_) => format!("{} ✗ error", row.digest.short()),
+        // An index whose platform is gone points at nothing there.
+        None if !row.unfetched_platforms.is_empty() => format!(
+            "{} ⚠ {} missing",
+            row.digest.short(),
+            row.unfetched_platforms.len()
+        ),
         None => row.digest.short().to_owned(),
     };
     let tags = if row.tags.is_empty() {
@@ -189,9 +207,15 @@ fn row_cells(row: &ImageAudit) -> [String; AUDIT_COLUMNS.len()] {
         digest,
         signed,
         sbom,
-        mark(row.sbom.signed),
+        signed_sbom,
         mark(row.provenance),
         mark(row.scan),
+        // After VEX, as `regscope audit` counts them; "-" when no scan
+        // was read.
+        row.vulnerabilities
+            .as_ref()
+            .filter(|summary| summary.scans > 0)
+            .map_or_else(|| "-".to_owned(), crate::vuln::VulnSummary::label),
         row.other_attestations.to_string(),
         row.newest.clone().unwrap_or_else(|| "-".to_owned()),
         verification,

@@ -1,7 +1,9 @@
 //! The delete question: it opens at once, says "working out what goes"
 //! while the engine plans (from the graph the tree holds when it holds
 //! all of it), then shows exactly what the plan removes, as a tree
-//! (`delete_plan`). Yes deletes, no keeps everything; its list scrolls.
+//! (`ops::delete::plan_lines`), and why the engine refuses it when it
+//! would leave an index pointing at nothing. Yes deletes, no keeps
+//! everything; its list scrolls.
 
 use std::any::Any;
 
@@ -9,10 +11,10 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::buffer::Buffer;
 use ratatui::text::Line;
 
-use super::delete_plan::plan_lines;
 use super::lines::delete_text;
 use super::{Answer, answer, wheel};
 use crate::ops::DeletePlan;
+use crate::ops::delete::plan_lines;
 use crate::tui::keymap::Mode;
 use crate::tui::message::{Msg, Notice, OperationRequest};
 use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Layer, OperationAsk, Screen};
@@ -79,6 +81,11 @@ impl Screen for DeleteDialog {
         match answered {
             Some(Answer::Yes) => match &self.plan {
                 None => cx.say("still working out what goes…"),
+                Some(plan) if plan.refusal().is_some() => {
+                    // The engine would refuse too; say why and keep the plan up.
+                    let refusal = plan.refusal().unwrap_or_default();
+                    cx.complain(format!("{refusal}; `regscope rm --break-index` does it"));
+                }
                 Some(plan) => {
                     let id = cx.next_id();
                     cx.ask(Ask::Close);

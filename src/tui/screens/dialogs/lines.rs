@@ -27,31 +27,53 @@ pub(super) fn delete_text(
     match plan {
         None => lines.push(Line::styled(" working out what goes…", dim)),
         Some(plan) => {
+            // The engine's words, as `regscope rm` prints them.
             lines.push(Line::raw(format!(
-                " removes {}; referrers go before what they refer to:",
-                crate::text::count(plan.manifests.len(), "manifest")
+                " {}:",
+                escape_control(&crate::ops::delete::plan_summary(plan))
             )));
             lines.extend(goes.iter().map(|g| {
                 Line::styled(
-                    format!("   {}", escape_control(g)),
+                    format!(" {}", escape_control(g)),
                     Style::new().fg(app.config.theme.error),
                 )
             }));
             for warning in &plan.warnings {
                 lines.push(Line::styled(format!(" ! {}", escape_control(warning)), dim));
             }
+            if let Some(refusal) = plan.refusal() {
+                lines.push(Line::styled(
+                    format!(
+                        " {}; `regscope rm --break-index` does it",
+                        escape_control(&refusal)
+                    ),
+                    Style::new().fg(app.config.theme.error),
+                ));
+            }
         }
     }
+    let refused = plan.is_some_and(|p| p.refusal().is_some());
+    let answer = if refused {
+        format!(
+            " {}/{} closes",
+            hint(app, Action::No),
+            hint(app, Action::Cancel)
+        )
+    } else {
+        format!(
+            " {}/{} deletes · {}/{} keeps",
+            hint(app, Action::Yes),
+            hint(app, Action::Confirm),
+            hint(app, Action::No),
+            hint(app, Action::Cancel),
+        )
+    };
     PopupText {
         title: "delete",
         body: lines,
         keys: vec![Line::styled(
             format!(
-                " {}/{} deletes · {}/{} keeps · {}/{} scroll",
-                hint(app, Action::Yes),
-                hint(app, Action::Confirm),
-                hint(app, Action::No),
-                hint(app, Action::Cancel),
+                "{answer} · {}/{} scroll",
                 hint(app, Action::Up),
                 hint(app, Action::Down),
             ),

@@ -3,10 +3,10 @@
 //! for it. The table itself is a screen (`screens::audit`).
 
 use super::Graph;
-use crate::audit::AuditTarget;
-use crate::tui::message::Effect;
+use crate::audit::{AuditEvent, AuditTarget};
+use crate::tui::message::{Effect, Msg};
 use crate::tui::screen::{Ask, Cx};
-use crate::tui::screens::audit::AuditTable;
+use crate::tui::screens::audit::{AuditMsg, AuditTable};
 use crate::tui::tree::NodeKind;
 
 impl Graph {
@@ -34,7 +34,20 @@ impl Graph {
         let trust = cx.config.trust(&cx.session.registry, repository);
         let id = cx.next_id();
         let page = cx.page();
-        cx.ask(Ask::Open(Box::new(AuditTable::open(id, title, page))));
+        let mut table = AuditTable::open(id, title, page);
+        table.warnings.clone_from(&trust.warnings);
+        cx.ask(Ask::Open(Box::new(table)));
         vec![Effect::Audit { id, target, trust }]
+    }
+
+    /// Keeps each audited signature's verdict, so its detail pane shows it
+    /// after the table is closed.
+    pub fn record_verdicts(&mut self, msg: &Msg) {
+        if let Msg::Audit(AuditMsg::Event(_, AuditEvent::Row(row))) = msg {
+            for signature in &row.signatures {
+                self.verdicts
+                    .insert(signature.digest.clone(), signature.verification.clone());
+            }
+        }
     }
 }

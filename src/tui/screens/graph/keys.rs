@@ -40,6 +40,27 @@ impl Graph {
             Action::Refresh => self.refresh_selected(),
             Action::Audit => self.start_audit(cx),
             Action::Files => self.open_image_files(cx),
+            Action::Doctor => self.open_doctor(cx),
+            Action::MarkDiff => {
+                match super::diff_mark::toggle_mark(&mut self.tree, &cx.config.keymap) {
+                    Ok(said) => cx.say(said),
+                    Err(why) => cx.complain(why),
+                }
+                Vec::new()
+            }
+            Action::DiffWithMark => {
+                let (id, page) = (cx.next_id(), cx.page());
+                match super::diff_mark::open_diff(&self.tree, &cx.config.keymap, id, page) {
+                    Ok((screen, effect)) => {
+                        cx.ask(Ask::Open(Box::new(screen)));
+                        vec![effect]
+                    }
+                    Err(why) => {
+                        cx.complain(why);
+                        Vec::new()
+                    }
+                }
+            }
             Action::ExpandAll => self.expand_all_selected(cx),
             Action::ToggleDigestTags => {
                 let shown = self.tree.toggle_digest_tags();
@@ -60,6 +81,13 @@ impl Graph {
             | Action::GoToImage
             | Action::Preview
             | Action::SaveFile
+            | Action::Unfold
+            | Action::RunAgain
+            | Action::RunWriting
+            | Action::Advisory
+            | Action::SortFindings
+            | Action::ToggleSuppressed
+            | Action::ToggleSection
             | Action::Close
             | Action::Yes
             | Action::No

@@ -157,6 +157,7 @@ impl Graph {
                 node.referrers = Some(attachments);
                 cx.ask(Ask::Learned(support));
                 effects.extend(self.rebuild_children(path));
+                effects.extend(self.collect_vulns_when_ready(path));
             }
         }
         self.keep_selection_visible();

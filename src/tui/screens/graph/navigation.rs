@@ -51,6 +51,9 @@ impl Graph {
                 if let Some(effects) = self.open_layer_files(cx) {
                     return effects;
                 }
+                if let Some(effects) = self.open_findings(cx) {
+                    return effects;
+                }
                 let path = self.tree.selected().clone();
                 if self.tree.close(&path) {
                     return Vec::new();

@@ -5,6 +5,7 @@
 use super::{
     DetailText, annotation_lines, descriptor_lines, field, preview_parts, section, warning_line,
 };
+use crate::audit::Verification;
 use crate::oci::media_type::ArtifactKind;
 use crate::text::escape_control;
 use crate::tui::preview::{json, note};
@@ -52,6 +53,16 @@ pub(super) fn manifest_lines<'a>(
     }
     match node.verified {
         Some(true) => lines.push(field(app, "link", "names subject (not a signature check)")),
+        Some(false) if node.cosign_tag().is_some() => lines.push(field(
+            app,
+            "link",
+            "attached by cosign's tag, not by a subject field: copied and deleted with the graph",
+        )),
+        Some(false) if node.attached_by_name() => lines.push(field(
+            app,
+            "link",
+            "an entry of the index (BuildKit): copied with it; deleting the image keeps it",
+        )),
         Some(false) => lines.push(warning_line(
             app,
             "unlinked: its manifest does not name the subject (copy and delete skip it)",
@@ -123,8 +134,44 @@ fn document_lines<'a>(app: &AppView<'_>, node: &'a Node, lines: &mut DetailText<
                 "Signature"
             };
             lines.extend(section(app, title));
+            if !attestation {
+                verdict_lines(app, node, lines);
+            }
             preview_parts(app, node, lines);
         }
         _ => {}
+    }
+}
+
+/// The verdict the session's last audit reached on this signature, with its
+/// reason and time source.
+fn verdict_lines(app: &AppView<'_>, node: &Node, lines: &mut DetailText<'_>) {
+    let verdict = node.digest().and_then(|digest| app.verdicts.get(&digest));
+    match verdict {
+        Some(Verification::Verified { key, time, root }) => {
+            lines.push(field(
+                app,
+                "verification",
+                format!("verified by {}", escape_control(key)),
+            ));
+            lines.push(field(app, "time", escape_control(time).into_owned()));
+            let root = root.as_deref().unwrap_or("none (the key alone decided)");
+            lines.push(field(
+                app,
+                "trusted root",
+                escape_control(root).into_owned(),
+            ));
+        }
+        Some(Verification::Failed { reasons }) => {
+            lines.push(field(app, "verification", "failed"));
+            for reason in reasons {
+                lines.push(warning_line(app, reason));
+            }
+        }
+        Some(Verification::Unverified) | None => lines.push(field(
+            app,
+            "verification",
+            "not checked (A audits the repository with the config's [trust] material)",
+        )),
     }
 }

@@ -23,6 +23,26 @@ pub struct Rule {
     pub(super) append: Option<Vec<u8>>,
     pub(super) throttle: Option<u64>,
     pub(super) status_after_forward: Option<u16>,
+    pub(super) body_contains: Option<Vec<u8>>,
+    pub(super) quirk: Option<Quirk>,
+    pub(super) gate: Option<super::Gate>,
+}
+
+/// What a public registry does that no test registry does, played by the
+/// proxy in front of one (see `lookalike`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quirk {
+    /// Docker Hub (and ECR before its API): `OCI-Subject: <subject>` on
+    /// the answer to a manifest PUT whose body has a subject, API or not.
+    EchoSubject,
+    /// Quay: `GET /v2/<name>/referrers/<digest>` answers 404
+    /// `MANIFEST_UNKNOWN` when the repository has no such manifest.
+    UnknownSubjectNotFound,
+    /// Harbor: `OCI-Filters-Applied` carries the asked-for type's value
+    /// instead of the word `artifactType`.
+    FilterHeaderValue,
+    /// GitLab: `/manifests/sha256-<hex>` is read as `sha256:<hex>`.
+    FallbackTagAsDigest,
 }
 
 #[derive(Debug, Clone)]
@@ -58,6 +78,13 @@ impl Rule {
     /// Wait before answering.
     pub fn delay(mut self, d: Duration) -> Self {
         self.delay = Some(d);
+        self
+    }
+    /// Hold the request (before it reaches the registry) until `gate` is
+    /// opened: a client stalled at a chosen step, for as long as the test
+    /// needs.
+    pub fn hold_until(mut self, gate: &super::Gate) -> Self {
+        self.gate = Some(gate.clone());
         self
     }
     /// Answer with this status without asking the registry (body empty
@@ -136,11 +163,26 @@ impl Rule {
         self
     }
 
-    pub(super) fn matches(&self, method: &str, path: &str) -> bool {
+    /// Only requests whose body contains `needle` (e.g. `"subject"`).
+    pub fn request_body_contains(mut self, needle: &str) -> Self {
+        self.body_contains = Some(needle.as_bytes().to_vec());
+        self
+    }
+    /// Behave like a public registry in one respect (see [`Quirk`]).
+    pub fn quirk(mut self, quirk: Quirk) -> Self {
+        self.quirk = Some(quirk);
+        self
+    }
+
+    pub(super) fn matches(&self, method: &str, path: &str, body: &[u8]) -> bool {
         self.method.as_deref().is_none_or(|m| m == method)
             && self
                 .path_contains
                 .as_deref()
                 .is_none_or(|p| path.contains(p))
+            && self
+                .body_contains
+                .as_deref()
+                .is_none_or(|needle| body.windows(needle.len()).any(|w| w == needle))
     }
 }

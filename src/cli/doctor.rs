@@ -1,0 +1,174 @@
+//! `regscope doctor REGISTRY[/REPOSITORY[:TAG]] [--write] [--format
+//! table|json]`: runs the engine's checks and prints the report, each
+//! check with its evidence; registry text is escaped before it is printed.
+
+use std::fmt::Write as _;
+
+use clap::{Args, ValueEnum};
+use color_eyre::eyre::{Result, bail};
+
+use super::commands::print_stdout;
+use crate::doctor::{DoctorOptions, Evidence, ReferrersModeName, Report, run};
+use crate::store::remote::{ConnectOptions, RemoteStore};
+use crate::target::Spec;
+use crate::text::escape_control;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DoctorFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The registry, optionally a repository in it to read (and a tag or
+    /// digest to read there; otherwise its first tag).
+    #[arg(value_name = "REGISTRY[/REPOSITORY]")]
+    pub target: String,
+    /// Also push into a scratch repository (REPOSITORY, or
+    /// regscope-doctor/<random>), try deletes, mounts and chunked uploads,
+    /// delete what was pushed, and say what stayed.
+    #[arg(long)]
+    pub write: bool,
+    #[arg(long, value_enum, default_value_t = DoctorFormat::Table)]
+    pub format: DoctorFormat,
+}
+
+pub async fn doctor(args: DoctorArgs, connection: &ConnectOptions) -> Result<()> {
+    let (registry, options) = match Spec::parse(&args.target)? {
+        Spec::RegistryOnly(registry) => (
+            registry,
+            DoctorOptions {
+                write: args.write,
+                ..DoctorOptions::default()
+            },
+        ),
+        Spec::Registry(reference) => (
+            reference.registry.clone(),
+            DoctorOptions {
+                repository: Some(reference.repository.clone()),
+                reference: reference.has_target().then(|| reference.target()),
+                write: args.write,
+            },
+        ),
+        Spec::Layout { .. } => bail!("doctor checks registries; an OCI layout has nothing to ask"),
+    };
+    let store = RemoteStore::new(&registry, connection.clone())?;
+    let report = run(&store, &options).await;
+    let text = match args.format {
+        DoctorFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&report)?;
+            json.push('\n');
+            json
+        }
+        DoctorFormat::Table => to_table(&report),
+    };
+    print_stdout(&text)
+}
+
+/// The report as a person reads it: one line per check, its evidence
+/// indented under it.
+pub fn to_table(report: &Report) -> String {
+    let mut out = String::new();
+    let mode = match report.referrers_mode {
+        ReferrersModeName::Api => "the referrers API",
+        ReferrersModeName::Fallback => "fallback tags (sha256-<hex>)",
+    };
+    let _ = writeln!(
+        out,
+        "registry {}{}{}",
+        escape_control(&report.registry),
+        report
+            .repository
+            .as_deref()
+            .map(|r| format!(", repository {}", escape_control(r)))
+            .unwrap_or_default(),
+        if report.write {
+            ", with writes"
+        } else {
+            ", read-only"
+        }
+    );
+    let _ = writeln!(out, "referrers: {mode}\n");
+    let width = report
+        .checks
+        .iter()
+        .map(|c| c.id.as_str().len())
+        .max()
+        .unwrap_or(0);
+    for check in &report.checks {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:<4}  {}",
+            check.id.as_str(),
+            check.status.as_str(),
+            escape_control(&check.summary)
+        );
+        for evidence in &check.evidence {
+            let _ = writeln!(out, "{:<width$}        {}", "", evidence_line(evidence));
+        }
+    }
+    if let Some(stayed) = &report.left_behind {
+        if stayed.is_empty() {
+            out.push_str("\nleft behind: nothing (everything pushed was deleted again)\n");
+        } else {
+            out.push_str("\nleft behind (the registry would not delete it):\n");
+            for item in stayed {
+                let _ = writeln!(out, "  {}", escape_control(item));
+            }
+        }
+    }
+    out
+}
+
+/// `GET /v2/ → 200, header: value, 2 bytes (note)`.
+fn evidence_line(evidence: &Evidence) -> String {
+    let mut line = format!("{} → ", escape_control(&evidence.request));
+    match evidence.status {
+        Some(status) => {
+            let _ = write!(line, "{status}");
+        }
+        None => line.push_str("no answer"),
+    }
+    for (name, value) in &evidence.headers {
+        let _ = write!(line, ", {name}: {}", escape_control(value));
+    }
+    if let Some(size) = evidence.body_size {
+        let _ = write!(line, ", {size} bytes");
+    }
+    if let Some(note) = &evidence.note {
+        let _ = write!(line, " ({})", escape_control(note));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doctor::{Check, CheckId, Status};
+
+    #[test]
+    fn registry_text_is_escaped_in_the_table() {
+        let mut evidence = Evidence::failed("GET /v2/\u{1b}[2J", "no answer");
+        evidence.headers.insert(
+            "www-authenticate".to_owned(),
+            "Bearer realm=\"\u{1b}]52;c;x\u{7}\"".to_owned(),
+        );
+        let report = Report {
+            registry: "r.example".to_owned(),
+            repository: Some("app".to_owned()),
+            write: false,
+            referrers_mode: ReferrersModeName::Api,
+            checks: vec![
+                Check::new(CheckId::Auth, Status::Pass, "realm \u{1b}[31mred")
+                    .evidence(vec![evidence]),
+            ],
+            left_behind: None,
+        };
+        let table = to_table(&report);
+        assert!(!table.contains('\u{1b}'), "{table:?}");
+        assert!(!table.contains('\u{7}'), "{table:?}");
+        assert!(table.contains("auth"));
+        assert!(table.contains("referrers: the referrers API"));
+    }
+}

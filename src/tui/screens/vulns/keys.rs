@@ -1,0 +1,73 @@
+//! Keys of the findings table, from the key map (`Mode::Vulns` before the
+//! shared view and list keys): sort, filter, show the suppressed findings,
+//! open the selected finding's advisory (which then follows the
+//! selection), close (the advisory first).
+
+use crossterm::event::KeyEvent;
+
+use super::FindingsView;
+use crate::tui::keymap::{Action, Mode};
+use crate::tui::screen::{Ask, Cx};
+use crate::tui::typing::edit_text;
+
+impl FindingsView {
+    pub(super) fn on_findings_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) {
+        let keymap = &cx.config.keymap;
+        if self.filtering {
+            let action = keymap.action_in(Mode::Dialog, &key);
+            match action {
+                Some(Action::Confirm) => self.filtering = false,
+                Some(Action::Cancel) => {
+                    self.filtering = false;
+                    self.filter.clear();
+                }
+                _ => {
+                    edit_text(&mut self.filter, key, action);
+                }
+            }
+            self.list.set_filter(&self.filter);
+            self.follow_selection();
+            return;
+        }
+        let Some(action) = keymap.action_on(Mode::Vulns, &key) else {
+            return;
+        };
+        match action {
+            Action::Close if self.advisory.is_some() => self.advisory = None,
+            Action::Close => cx.ask(Ask::Close),
+            Action::Advisory => self.show_advisory(),
+            Action::SortFindings => {
+                self.sort = self.sort.next();
+                self.order_rows();
+            }
+            Action::ToggleSuppressed => {
+                self.show_suppressed = !self.show_suppressed;
+                self.order_rows();
+                self.follow_selection();
+                let said = if self.show_suppressed {
+                    "showing the findings VEX suppresses, dimmed"
+                } else {
+                    "hiding the findings VEX suppresses"
+                };
+                cx.ask(Ask::Say(said.to_owned()));
+            }
+            Action::Filter => self.filtering = true,
+            Action::Help => cx.ask(Ask::Help(Mode::Vulns)),
+            Action::Messages => cx.ask(Ask::Messages),
+            Action::Quit => cx.ask(Ask::Quit),
+            other => {
+                let page = self.page;
+                if self.list.apply(other, page) {
+                    self.follow_selection();
+                }
+            }
+        }
+    }
+
+    /// An open advisory shows the selected finding's.
+    fn follow_selection(&mut self) {
+        if self.advisory.is_some() {
+            self.show_advisory();
+        }
+    }
+}

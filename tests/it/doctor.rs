@@ -1,0 +1,327 @@
+//! `regscope doctor` on each registry of the test ground, read-only and
+//! with `--write`: every check's status is what that registry is known to
+//! do (olareg with the referrers API and without it, with deletes and
+//! without; distribution 2.8 with deletes and without; distribution v3).
+//! Where a registry lacks something, the check says `fail` (or `warn`),
+//! and the same check passes on one that has it: each verdict has its
+//! negative on another registry.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::cli::regscope_json;
+use crate::support::{Oras, Registry};
+
+/// `regscope doctor ARGS --format json`.
+pub fn doctor_json(dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["doctor"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    regscope_json(dir, &all)
+}
+
+/// Check id → status.
+pub fn statuses(report: &Value) -> BTreeMap<String, String> {
+    report["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap_or_default().to_owned(),
+                c["status"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The summary of one check.
+pub fn summary<'a>(report: &'a Value, id: &str) -> &'a str {
+    report["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["id"] == id)
+        .and_then(|c| c["summary"].as_str())
+        .unwrap_or_default()
+}
+
+/// Asserts each `(id, status)`; prints the report when one differs.
+pub fn expect(report: &Value, expected: &[(&str, &str)]) {
+    let found = statuses(report);
+    let wrong: Vec<String> = expected
+        .iter()
+        .filter(|(id, status)| found.get(*id).map(String::as_str) != Some(*status))
+        .map(|(id, status)| format!("{id}: expected {status}, got {:?}", found.get(*id)))
+        .collect();
+    assert!(wrong.is_empty(), "{}\n{report:#}", wrong.join("\n"));
+}
+
+/// One image under three tags in `app`, pushed with oras.
+pub fn seed_app(registry: &Registry, dir: &Path) {
+    let oras = Oras::for_registry(registry);
+    std::fs::write(dir.join("image.json"), "{\"doctor\":true}\n").unwrap();
+    for tag in ["a", "b", "c"] {
+        oras.run_in(
+            dir,
+            &[
+                "push",
+                &registry.reference(&format!("app:{tag}")),
+                "image.json",
+            ],
+        );
+    }
+}
+
+/// Every check the JSON contract names, in order.
+const ALL_IDS: [&str; 18] = [
+    "ping",
+    "auth",
+    "catalog",
+    "tags-list",
+    "tags-pagination",
+    "manifest-head-digest",
+    "blob-range",
+    "referrers-api",
+    "referrers-unknown-subject",
+    "referrers-filter",
+    "fallback-tags",
+    "subject-header",
+    "manifest-delete",
+    "tag-delete",
+    "blob-delete",
+    "blob-mount",
+    "chunked-upload",
+    "rate-limit",
+];
+
+const WRITES_SKIPPED: [(&str, &str); 6] = [
+    ("subject-header", "skip"),
+    ("manifest-delete", "skip"),
+    ("tag-delete", "skip"),
+    ("blob-delete", "skip"),
+    ("blob-mount", "skip"),
+    ("chunked-upload", "skip"),
+];
+
+fn read_only(registry: &Registry, expected: &[(&str, &str)], mode: &str) -> Value {
+    let work = tempfile::tempdir().unwrap();
+    seed_app(registry, work.path());
+    let report = doctor_json(work.path(), &[&registry.reference("app")]);
+    let ids: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ALL_IDS, "every check, in order, once");
+    assert_eq!(report["registry"], registry.host());
+    assert_eq!(report["repository"], "app");
+    assert_eq!(report["write"], false);
+    assert_eq!(report["referrersMode"], mode, "{report:#}");
+    for check in report["checks"].as_array().unwrap() {
+        let tried = check["status"] != "skip";
+        assert!(
+            !tried
+                || !check["evidence"].as_array().unwrap().is_empty()
+                || check["id"] == "rate-limit",
+            "a check that was tried shows its evidence: {check:#}"
+        );
+    }
+    expect(&report, expected);
+    expect(&report, &WRITES_SKIPPED);
+    report
+}
+
+fn with_writes(registry: &Registry, expected: &[(&str, &str)]) -> Value {
+    let work = tempfile::tempdir().unwrap();
+    let report = doctor_json(work.path(), &[registry.host(), "--write"]);
+    assert_eq!(report["write"], true);
+    let scratch = report["repository"].as_str().unwrap();
+    assert!(scratch.starts_with("regscope-doctor/"), "{report:#}");
+    expect(&report, expected);
+    report
+}
+
+const READ_COMMON: [(&str, &str); 6] = [
+    ("ping", "pass"),
+    ("auth", "pass"),
+    ("tags-list", "pass"),
+    ("manifest-head-digest", "pass"),
+    ("fallback-tags", "pass"),
+    ("rate-limit", "pass"),
+];
+
+#[test]
+fn doctor_on_olareg_with_the_referrers_api() {
+    let registry = Registry::olareg();
+    let report = read_only(
+        &registry,
+        &[
+            ("catalog", "fail"),
+            ("tags-pagination", "pass"),
+            ("blob-range", "pass"),
+            ("referrers-api", "pass"),
+            ("referrers-unknown-subject", "pass"),
+            // No referrers yet: nothing the registry could say it filtered.
+            ("referrers-filter", "skip"),
+        ],
+        "api",
+    );
+    expect(&report, &READ_COMMON);
+    let written = with_writes(
+        &registry,
+        &[
+            ("subject-header", "pass"),
+            ("referrers-filter", "pass"),
+            ("manifest-delete", "pass"),
+            ("tag-delete", "pass"),
+            ("blob-delete", "fail"),
+            ("blob-mount", "pass"),
+            ("chunked-upload", "pass"),
+        ],
+    );
+    // olareg deletes manifests but not blobs (no --api-blob-delete).
+    let stayed = written["leftBehind"].as_array().unwrap();
+    assert!(!stayed.is_empty(), "{written:#}");
+    assert!(
+        stayed
+            .iter()
+            .all(|s| s.as_str().unwrap().starts_with("blob ")),
+        "{written:#}"
+    );
+}
+
+#[test]
+fn doctor_on_olareg_without_the_referrers_api() {
+    let registry = Registry::olareg_fallback();
+    let report = read_only(
+        &registry,
+        &[
+            ("referrers-api", "fail"),
+            ("referrers-unknown-subject", "skip"),
+            ("referrers-filter", "skip"),
+        ],
+        "fallback",
+    );
+    expect(&report, &READ_COMMON);
+    assert!(
+        summary(&report, "referrers-api").contains("answered 405"),
+        "{report:#}"
+    );
+    with_writes(
+        &registry,
+        &[
+            ("subject-header", "pass"),
+            ("fallback-tags", "pass"),
+            ("manifest-delete", "pass"),
+            ("chunked-upload", "pass"),
+        ],
+    );
+}
+
+#[test]
+fn doctor_on_olareg_without_deletes() {
+    let registry = Registry::olareg_without_deletes();
+    let written = with_writes(
+        &registry,
+        &[
+            ("referrers-api", "pass"),
+            ("manifest-delete", "fail"),
+            ("tag-delete", "fail"),
+            ("blob-delete", "fail"),
+        ],
+    );
+    let stayed = written["leftBehind"].as_array().unwrap();
+    assert!(
+        stayed
+            .iter()
+            .any(|s| s.as_str().unwrap().contains("the image, tagged")),
+        "what could not be deleted is named: {written:#}"
+    );
+}
+
+#[test]
+fn doctor_on_distribution() {
+    let registry = Registry::distribution();
+    let report = read_only(
+        &registry,
+        &[
+            ("catalog", "pass"),
+            ("tags-pagination", "warn"),
+            ("referrers-api", "fail"),
+            ("referrers-unknown-subject", "skip"),
+            ("referrers-filter", "skip"),
+        ],
+        "fallback",
+    );
+    expect(&report, &READ_COMMON);
+    assert!(
+        summary(&report, "tags-pagination").contains("n is ignored"),
+        "{report:#}"
+    );
+    assert!(
+        summary(&report, "referrers-api").contains("answered 404"),
+        "{report:#}"
+    );
+    let written = with_writes(
+        &registry,
+        &[
+            ("subject-header", "pass"),
+            ("fallback-tags", "pass"),
+            ("manifest-delete", "pass"),
+            ("blob-delete", "pass"),
+            ("blob-mount", "pass"),
+            ("chunked-upload", "pass"),
+        ],
+    );
+    assert_eq!(written["leftBehind"], serde_json::json!([]), "{written:#}");
+}
+
+#[test]
+fn doctor_on_distribution_without_deletes() {
+    let registry = Registry::distribution_without_deletes();
+    let written = with_writes(
+        &registry,
+        &[
+            ("referrers-api", "fail"),
+            ("fallback-tags", "pass"),
+            ("manifest-delete", "fail"),
+            ("tag-delete", "fail"),
+            ("blob-delete", "fail"),
+        ],
+    );
+    assert!(
+        summary(&written, "manifest-delete").contains("turned off"),
+        "{written:#}"
+    );
+    assert!(!written["leftBehind"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn doctor_on_distribution_v3() {
+    let registry = Registry::distribution3();
+    let report = read_only(
+        &registry,
+        &[
+            ("catalog", "pass"),
+            ("tags-pagination", "pass"),
+            ("blob-range", "pass"),
+            ("referrers-api", "fail"),
+        ],
+        "fallback",
+    );
+    expect(&report, &READ_COMMON);
+    with_writes(
+        &registry,
+        &[
+            ("subject-header", "pass"),
+            ("fallback-tags", "pass"),
+            ("manifest-delete", "pass"),
+            ("tag-delete", "pass"),
+            ("blob-delete", "pass"),
+        ],
+    );
+}
