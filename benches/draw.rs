@@ -81,7 +81,7 @@ fn app() -> App {
         scratch_note: None,
         log_path: None,
     };
-    let mut app = App::new(session, Config::defaults(), regscope::tui::view::MEASURE);
+    let mut app = App::new(session, Config::defaults());
     app.resize(Rect::new(0, 0, WIDTH, HEIGHT));
     app
 }
@@ -97,18 +97,20 @@ fn app_with_sbom(tags: usize, sbom: Bytes) -> App {
         NodeId::repository("app"),
         NodeId::tag("sbom"),
     ];
-    app.tree
+    let graph = app.graph_mut();
+    graph
+        .tree
         .set_children(&root, vec![NodeId::repository("app")]);
-    app.tree.node_mut(&root).unwrap().listing.status = Status::Done;
+    graph.tree.node_mut(&root).unwrap().listing.status = Status::Done;
     let mut repo_node = Node::new(NodeKind::Repository {
         name: "app".to_owned(),
     });
     repo_node.listing.status = Status::Done;
-    app.tree.insert_missing(repo.clone(), repo_node);
+    graph.tree.insert_missing(repo.clone(), repo_node);
     let tag_ids = std::iter::once(NodeId::tag("sbom"))
         .chain((0..tags).map(|i| NodeId::tag(format!("v{i}"))))
         .collect();
-    app.tree.set_children(&repo, tag_ids);
+    graph.tree.set_children(&repo, tag_ids);
     let mut node = Node::new(NodeKind::Manifest {
         repository: "app".to_owned(),
         reference: "sbom".to_owned(),
@@ -126,11 +128,11 @@ fn app_with_sbom(tags: usize, sbom: Bytes) -> App {
         "laying out the SBOM when it arrives (once): {:.1} ms",
         started.elapsed().as_secs_f64() * 1e3
     );
-    app.tree.insert_missing(tag.clone(), node);
-    app.tree.open(&root);
-    app.tree.open(&repo);
-    app.tree.select(tag);
-    app.keep_selection_visible();
+    graph.tree.insert_missing(tag.clone(), node);
+    graph.tree.open(&root);
+    graph.tree.open(&repo);
+    graph.tree.select(tag);
+    graph.keep_selection_visible();
     app
 }
 
@@ -155,8 +157,8 @@ fn frames(c: &mut Criterion) {
         });
     });
 
-    app.focus = Focus::Detail;
-    app.detail_scroll = 10_000;
+    app.graph_mut().focus = Focus::Detail;
+    app.graph_mut().detail_scroll = 10_000;
     c.bench_function("frame, 16 MiB SBOM scrolled 10 000 lines", |b| {
         b.iter(|| {
             terminal
@@ -164,8 +166,8 @@ fn frames(c: &mut Criterion) {
                 .unwrap();
         });
     });
-    app.detail_scroll = 0;
-    app.detail_search = "number-7".to_owned();
+    app.graph_mut().detail_scroll = 0;
+    app.graph_mut().detail_search = "number-7".to_owned();
     c.bench_function("frame, 16 MiB SBOM searched", |b| {
         b.iter(|| {
             terminal
@@ -182,7 +184,8 @@ fn frames(c: &mut Criterion) {
                 .unwrap();
         });
     });
-    app.tree
+    app.graph_mut()
+        .tree
         .select(vec![NodeId::Registry, NodeId::repository("app")]);
     app.update(key('/'));
     let mut typed = 0u32;
@@ -222,7 +225,7 @@ fn findings_frames(c: &mut Criterion) {
         started.elapsed().as_secs_f64() * 1e3
     );
     assert_eq!(table.rows.len(), 5_000 / scale);
-    app.push_screen(Box::new(table));
+    app.push(Box::new(table));
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
     c.bench_function("frame, findings table of 5,000 findings", |b| {
         b.iter(|| {

@@ -1,11 +1,14 @@
 //! The terminal UI.
 //!
 //! Data flows one way: a key becomes an `Action` through the key map
-//! (`keymap`); `App::update` (`app`) changes state and returns `Effect`s as
-//! data; the `runner` turns effects into tokio tasks against the store;
-//! their results come back as `Msg`s (`message`) on the one channel; the
-//! `view` renders state. `Driver` is that loop without a terminal, so tests
-//! drive it in-process; `run` adds the terminal.
+//! (`keymap`) in the top screen of the stack (`screen`, `screens`);
+//! `App::update` (`app`, the router) hands it there, and the screen changes
+//! its state and returns `Effect`s as data; the `runner` turns effects
+//! into tokio tasks against the store; their results come back as `Msg`s
+//! (`message`) on the one channel and go down the stack to the screen
+//! they are for; the `view` draws the stack. `Driver` is that loop
+//! without a terminal, so tests drive it in-process; `run` adds the
+//! terminal.
 
 pub mod app;
 pub mod clipboard;
@@ -160,5 +163,7 @@ async fn event_loop(
     outcome
 }
 
+#[cfg(test)]
+mod filter_tests;
 #[cfg(test)]
 mod tick_tests;

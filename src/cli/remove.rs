@@ -36,6 +36,7 @@ pub(super) async fn remove(
                 &reference,
                 args.with_referrers,
                 !args.no_cosign_tags,
+                None,
             )
             .await
         }

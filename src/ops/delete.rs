@@ -172,12 +172,16 @@ pub async fn plan_tag_delete(
 /// tags and an index's platforms' attachments included); `cosign_tags:
 /// false` leaves what only cosign's tags attach. Reads every tag of the
 /// repository to find the tags and indexes that name what goes.
+/// `known_graph` is the graph's answer when the caller holds it already,
+/// whole (the TUI's tree, expanded): used only when it names the digest
+/// `reference` is, and then nothing is discovered again.
 pub async fn plan_delete(
     store: &dyn Store,
     repository: &str,
     reference: &str,
     with_referrers: bool,
     cosign_tags: bool,
+    known_graph: Option<&crate::graph::ReferrerTree>,
 ) -> Result<DeletePlan, OpError> {
     let mut plan = DeletePlan::new(repository);
     let all_tags = match crate::ops::list_tags(store, repository).await {
@@ -198,7 +202,11 @@ pub async fn plan_delete(
             .map(|t| t.named.iter().chain(&t.attachment).cloned().collect()),
         ..DiscoverOptions::default()
     };
-    match discover(store, repository, reference, &options).await {
+    let found = match known_graph.filter(|known| known.subject.digest.to_string() == reference) {
+        Some(known) => Ok(known.clone()),
+        None => discover(store, repository, reference, &options).await,
+    };
+    match found {
         Ok(tree) => {
             plan.warnings.extend(tree.warnings.iter().cloned());
             if with_referrers {

@@ -14,7 +14,7 @@ use super::clipboard::Clipboard;
 use super::config::Config;
 use super::message::{Effect, Msg};
 use super::runner::Runner;
-use super::{Launch, Start, view};
+use super::{Launch, Start};
 use crate::store::SharedStore;
 use crate::store::remote::ConnectOptions;
 use crate::target::{Spec, open};
@@ -50,7 +50,7 @@ impl Driver {
     ) -> Driver {
         let (sender, receiver) = unbounded_channel();
         let session = session_for(&launch.store, launch.scratch_note, log_path.clone());
-        let mut app = App::new(session, config, view::MEASURE);
+        let mut app = App::new(session, config);
         app.resize(size);
         let runner = Runner::new(
             launch.store,

@@ -12,6 +12,7 @@ use crate::ops::{AttachOptions, DeletePlan, PlatformChoice, PullSelect};
 use crate::store::ReferrersSupport;
 use crate::tui::failure::Failure;
 use crate::tui::preview::{Preview, PreviewKind};
+use crate::tui::screens::prompt::PromptKind;
 
 pub use crate::tui::tree::NodePath;
 
@@ -77,6 +78,8 @@ pub enum Msg {
     Audit(super::screens::audit::AuditMsg),
     /// The files view's listing, preview or save reported.
     Files(super::screens::files::FilesMsg),
+    /// What one screen tells those below it, through the router.
+    Notice(Notice),
     /// A run of the doctor ended.
     Doctor(super::screens::doctor::DoctorMsg),
     /// An image's scans and VEX were read and applied.
@@ -87,6 +90,12 @@ pub enum Msg {
     PathCompleted {
         typed: String,
         completions: Vec<String>,
+    },
+    /// The file the attach dialog names is there and can be read, or why
+    /// not.
+    FileChecked {
+        path: PathBuf,
+        result: Result<(), String>,
     },
     /// Another registry or layout (`g`) was opened and answered, or could
     /// not be reached; the driver switches to it only on `Ok`.
@@ -99,6 +108,33 @@ pub enum Msg {
         what: String,
         result: Result<&'static str, String>,
     },
+}
+
+/// What one screen tells the others (handed down the stack by the router
+/// until one takes it), or the router tells them when an operation ends.
+#[derive(Debug, Clone)]
+pub enum Notice {
+    /// Show this tag or digest in the graph; `None`: the repository's
+    /// tags alone.
+    GoTo {
+        repository: String,
+        reference: Option<String>,
+    },
+    /// Load again what an operation changed: a list, or a subject's
+    /// referrers.
+    Reload(NodePath),
+    /// These manifests (and these tags of `repository`) were deleted:
+    /// their rows go, and indexes now pointing at nothing are marked.
+    Deleted {
+        count: usize,
+        digests: Vec<Digest>,
+        repository: String,
+        tags: Vec<String>,
+    },
+    /// The plan of the delete operation `id`, for its dialog.
+    DeletePlanned { id: u64, plan: Box<DeletePlan> },
+    /// What is typed in a prompt changed (a cancelled prompt: empty).
+    Typed { prompt: PromptKind, text: String },
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +239,11 @@ pub enum Effect {
     CompletePath {
         typed: String,
     },
+    /// Checks that a file to attach is there and can be read: a regular
+    /// file that opens, or a directory that lists.
+    CheckFile {
+        path: PathBuf,
+    },
     /// Browse another registry (`host[:port]`, `host/repo[:tag]`) or
     /// layout (`oci:DIR`) instead: the driver opens its store and starts
     /// the app afresh there.
@@ -244,10 +285,15 @@ pub enum OperationRequest {
         reference: String,
         destination: CopyDestination,
         tag: Option<String>,
+        /// The whole graph below the image when the tree holds all of it,
+        /// so the copy discovers nothing again.
+        known_graph: Option<Arc<crate::graph::ReferrerTree>>,
     },
     PlanDelete {
         repository: String,
         reference: String,
+        /// As for a copy: the whole graph, when the tree holds it.
+        known_graph: Option<Arc<crate::graph::ReferrerTree>>,
     },
     Delete {
         plan: Box<DeletePlan>,
@@ -317,6 +363,7 @@ impl Effect {
             | Effect::CollectVulns { .. }
             | Effect::Diff { .. }
             | Effect::CompletePath { .. }
+            | Effect::CheckFile { .. }
             | Effect::Browse { .. } => None,
         }
     }

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod files;
 mod load;
 pub mod operations;
+mod paths;
 pub mod progress;
 mod vulns;
 
@@ -153,8 +154,16 @@ impl Runner {
             Effect::CompletePath { typed } => {
                 let sender = self.sender.clone();
                 tokio::task::spawn_blocking(move || {
-                    let completions = operations::complete_path(&typed);
+                    let completions = paths::complete_path(&typed);
                     let _ = sender.send(Msg::PathCompleted { typed, completions });
+                });
+                return;
+            }
+            Effect::CheckFile { path } => {
+                let sender = self.sender.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = paths::check_readable(&path);
+                    let _ = sender.send(Msg::FileChecked { path, result });
                 });
                 return;
             }

@@ -36,6 +36,7 @@ async fn ticks_keep_their_schedule_while_messages_stream() {
     // Something that stays under way for the whole test, as a download.
     driver
         .app
+        .graph_mut()
         .tree
         .node_mut(&[NodeId::Registry])
         .expect("root")

@@ -153,11 +153,8 @@ impl Tree {
         } else {
             node.children.digest_tags()
         };
-        let digest_pins = node
-            .children
-            .iter()
-            .filter(|id| id.is_digest_reference())
-            .count();
+        // Both counted as the ids arrived: a frame never walks the list.
+        let digest_pins = node.children.digest_references();
         node.children.len() - hidden_tags - digest_pins
     }
 

@@ -179,10 +179,16 @@ fn demo_graph_platform_referrers_newest_sbom_and_delete_plan() {
         );
 
         // The delete plan: deepest first, the subject last, nothing run yet.
-        let plan =
-            regscope::ops::plan_delete(&store, demo::NET_MONITOR_REPO, demo::DEMO_TAG, true, true)
-                .await
-                .unwrap();
+        let plan = regscope::ops::plan_delete(
+            &store,
+            demo::NET_MONITOR_REPO,
+            demo::DEMO_TAG,
+            true,
+            true,
+            None,
+        )
+        .await
+        .unwrap();
         assert_eq!(plan.manifests.len(), 6);
         assert_eq!(
             plan.manifests[0].descriptor.digest.to_string(),

@@ -95,7 +95,7 @@ fn hostile_fallback_index_cycle_and_unverified_referrer() {
         );
         assert_eq!(nodes.iter().filter(|n| n.verified).count(), 4);
 
-        let plan = regscope::ops::plan_delete(&store, "net-monitor", "v1", true, true)
+        let plan = regscope::ops::plan_delete(&store, "net-monitor", "v1", true, true, None)
             .await
             .unwrap();
         let planned: Vec<String> = plan

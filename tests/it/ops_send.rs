@@ -100,7 +100,7 @@ async fn operation_futures_can_be_spawned() {
 
     let planned = tokio::spawn({
         let store = Arc::clone(&store);
-        async move { ops::plan_delete(&*store, "plain-copy", "v1", true, true).await }
+        async move { ops::plan_delete(&*store, "plain-copy", "v1", true, true, None).await }
     });
     let plan = planned.await.unwrap().unwrap();
     assert_eq!(plan.manifests.len(), 2);

@@ -29,6 +29,7 @@ mod pictures;
 mod registry;
 mod replace;
 mod runner;
+mod screen_snapshots;
 mod small_snapshots;
 mod snapshots;
 mod state;

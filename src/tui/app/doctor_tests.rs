@@ -22,7 +22,7 @@ fn app(support: ReferrersSupport) -> App {
         scratch_note: None,
         log_path: None,
     };
-    let mut app = App::new(session, Config::defaults(), crate::tui::view::MEASURE);
+    let mut app = App::new(session, Config::defaults());
     app.resize(Rect::new(0, 0, 100, 30));
     app
 }

@@ -102,6 +102,7 @@ pub(super) async fn perform(
         | Effect::CollectVulns { .. }
         | Effect::Diff { .. }
         | Effect::CompletePath { .. }
+        | Effect::CheckFile { .. }
         | Effect::Browse { .. } => return Err(Failure::Other("not a job".to_owned())),
     };
     result.map_err(Failure::from)

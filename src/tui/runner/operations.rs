@@ -1,8 +1,6 @@
 //! Runs the operations of `ops` for the TUI: each on its own task with a
 //! cancel token, its progress turned into short status messages.
 
-use std::path::Path;
-
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::ops::{self, CancellationToken, CopyOptions, ProgressSink, PullOptions, PullSelect};
@@ -56,12 +54,14 @@ async fn run_request(
                 reference,
                 destination,
                 tag,
+                known_graph,
             } => {
                 let (target, target_repository) = open_destination(destination, connect)?;
                 let target = target.as_ref().map_or(store, |t| &**t);
                 let options = CopyOptions {
                     referrers: true,
                     tag,
+                    known_graph,
                     ..CopyOptions::default()
                 };
                 let copy = ops::copy(
@@ -84,9 +84,13 @@ async fn run_request(
             OperationRequest::PlanDelete {
                 repository,
                 reference,
-            } => ops::plan_delete(store, &repository, &reference, true, true)
-                .await
-                .map(|plan| OperationOutcome::DeletePlanned(Box::new(plan))),
+                known_graph,
+            } => {
+                let known = known_graph.as_deref();
+                ops::plan_delete(store, &repository, &reference, true, true, known)
+                    .await
+                    .map(|plan| OperationOutcome::DeletePlanned(Box::new(plan)))
+            }
             OperationRequest::Delete { plan } => ops::delete(store, &plan, progress, cancel)
                 .await
                 .map(|count| OperationOutcome::Deleted {
@@ -201,56 +205,5 @@ fn open_destination(
             }
             Ok((Some(target.store), target.repository))
         }
-    }
-}
-
-/// What `typed` could complete to: entries of its directory starting with
-/// its last component (directories end with `/`), sorted, at most 50.
-pub fn complete_path(typed: &str) -> Vec<String> {
-    let (dir_text, prefix) = match typed.rfind('/') {
-        Some(i) => (&typed[..=i], &typed[i + 1..]),
-        None => ("", typed),
-    };
-    let dir = if dir_text.is_empty() {
-        Path::new(".")
-    } else {
-        Path::new(dir_text)
-    };
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut found: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter_map(|entry| {
-            let name = entry.file_name().into_string().ok()?;
-            if !name.starts_with(prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
-                return None;
-            }
-            let slash = if entry.path().is_dir() { "/" } else { "" };
-            Some(format!("{dir_text}{name}{slash}"))
-        })
-        .collect();
-    found.sort();
-    found.truncate(50);
-    found
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn completes_paths_from_a_directory() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::create_dir(dir.path().join("docs")).expect("mkdir");
-        std::fs::write(dir.path().join("sbom.json"), b"{}").expect("write");
-        std::fs::write(dir.path().join("sig.txt"), b"x").expect("write");
-        let base = format!("{}/", dir.path().display());
-        assert_eq!(
-            complete_path(&format!("{base}s")),
-            [format!("{base}sbom.json"), format!("{base}sig.txt")]
-        );
-        assert_eq!(complete_path(&format!("{base}d")), [format!("{base}docs/")]);
-        assert!(complete_path(&format!("{base}zzz")).is_empty());
     }
 }

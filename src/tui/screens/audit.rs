@@ -14,15 +14,14 @@ use std::any::Any;
 
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 pub use rows::{AUDIT_COLUMNS, AuditSort, AuditTable};
 
 use crate::audit::AuditEvent;
 use crate::tui::keymap::{Action, Mode};
-use crate::tui::message::{Effect, Msg};
-use crate::tui::screen::{Ask, Cx, DrawCx, Screen};
+use crate::tui::message::{Effect, Msg, Notice};
+use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Screen};
 use crate::tui::typing::edit_text;
 
 /// What the runner reports about an audit.
@@ -58,10 +57,10 @@ impl AuditTable {
             cx.effect(Effect::CancelAudit);
         }
         cx.ask(Ask::Close);
-        cx.ask(Ask::GoTo {
+        cx.ask(Ask::Tell(Notice::GoTo {
             repository,
-            reference,
-        });
+            reference: Some(reference),
+        }));
     }
 }
 
@@ -136,15 +135,19 @@ impl Screen for AuditTable {
         self.running
     }
 
-    fn draw(&self, area: Rect, buf: &mut Buffer, cx: &DrawCx<'_>) {
-        draw::draw(self, area, buf, cx);
+    fn draw(&self, areas: &Areas, buf: &mut Buffer, cx: &DrawCx<'_>) {
+        draw::draw(self, areas.panes(), buf, cx);
     }
 
-    fn footer(&self, cx: &DrawCx<'_>) -> Line<'static> {
-        draw::footer_line(self, cx)
+    fn footer(&self, cx: &DrawCx<'_>) -> Option<Line<'static>> {
+        Some(draw::footer_line(self, cx))
     }
 
     fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
 }

@@ -18,7 +18,6 @@ use std::collections::BTreeSet;
 
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 pub use rows::CheckRow;
@@ -29,7 +28,7 @@ use crate::store::ReferrersSupport;
 use crate::tui::keymap::Mode;
 use crate::tui::list::ListView;
 use crate::tui::message::{Effect, Msg};
-use crate::tui::screen::{Cx, DrawCx, Screen};
+use crate::tui::screen::{Areas, Cx, DrawCx, Screen};
 
 /// One run the screen asks the runner for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,15 +208,19 @@ impl Screen for DoctorScreen {
         self.running
     }
 
-    fn draw(&self, area: Rect, buf: &mut Buffer, cx: &DrawCx<'_>) {
-        draw::draw(self, area, buf, cx);
+    fn draw(&self, areas: &Areas, buf: &mut Buffer, cx: &DrawCx<'_>) {
+        draw::draw(self, areas.panes(), buf, cx);
     }
 
-    fn footer(&self, cx: &DrawCx<'_>) -> Line<'static> {
-        draw::footer_line(self, cx)
+    fn footer(&self, cx: &DrawCx<'_>) -> Option<Line<'static>> {
+        Some(draw::footer_line(self, cx))
     }
 
     fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
 }

@@ -1,6 +1,6 @@
 //! The files view as a screen: Enter on a layer row lists that layer's
 //! files, the `files` key on an image (or platform) row lists the image's
-//! merged file system (opened by the graph, `app::files_open`). The
+//! merged file system (opened by the graph). The
 //! listing runs in the runner (`Effect::ListFiles`) and arrives as
 //! `Msg::Files`, with byte progress on the way; drawing never waits. In
 //! the view a key previews a text file (capped, escaped) and another
@@ -19,7 +19,6 @@ use std::any::Any;
 
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use crate::layer::{Change, FileEntry, LayerListing, MergedView};
@@ -27,7 +26,7 @@ use crate::oci::Descriptor;
 use crate::tui::keymap::Mode;
 use crate::tui::list::ListView;
 use crate::tui::message::Msg;
-use crate::tui::screen::{Cx, DrawCx, Screen};
+use crate::tui::screen::{Areas, Cx, DrawCx, Screen};
 
 /// What the runner reports about a files view.
 #[derive(Debug)]
@@ -124,6 +123,38 @@ pub struct FilesView {
 }
 
 impl FilesView {
+    /// A view for the listing `id` of `layers` (`single`: the one layer
+    /// of the image it is; `None`: the image merged), its pages `page`
+    /// rows; what it shows comes with the listing's reports.
+    pub fn open(
+        id: u64,
+        (title, repository): (String, String),
+        layers: Vec<Descriptor>,
+        single: Option<usize>,
+        page: usize,
+    ) -> FilesView {
+        FilesView {
+            id,
+            title,
+            repository,
+            progress: (0, layers.iter().map(|l| l.size).sum()),
+            layers,
+            single,
+            loading: true,
+            error: None,
+            listings: Vec::new(),
+            merged: None,
+            rows: Vec::new(),
+            list: ListView::default(),
+            filter: String::new(),
+            filtering: false,
+            page,
+            preview: None,
+            note: None,
+            confirm_replace: None,
+        }
+    }
+
     /// Rows matching the filter (a substring of the path).
     pub fn visible(&self) -> Vec<&FileRow> {
         self.list
@@ -248,15 +279,19 @@ impl Screen for FilesView {
         self.loading
     }
 
-    fn draw(&self, area: Rect, buf: &mut Buffer, cx: &DrawCx<'_>) {
-        draw::draw(self, area, buf, cx);
+    fn draw(&self, areas: &Areas, buf: &mut Buffer, cx: &DrawCx<'_>) {
+        draw::draw(self, areas.panes(), buf, cx);
     }
 
-    fn footer(&self, cx: &DrawCx<'_>) -> Line<'static> {
-        draw::footer_line(self, cx)
+    fn footer(&self, cx: &DrawCx<'_>) -> Option<Line<'static>> {
+        Some(draw::footer_line(self, cx))
     }
 
     fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
 }

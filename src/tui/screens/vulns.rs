@@ -13,26 +13,23 @@ mod draw;
 pub mod facts;
 mod keys;
 mod rows;
-#[cfg(test)]
-mod tests;
 
 use std::any::Any;
 use std::sync::Arc;
 
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 pub use advisory::Advisory;
-pub use facts::{ScanFacts, VulnsCollected, collect_when_ready, on_collected, open_from_graph};
+pub use facts::{ScanFacts, VulnsCollected, facts_of};
 pub use rows::{FINDING_COLUMNS, FindingRow, FindingsSort};
 
 use crate::oci::Digest;
 use crate::tui::keymap::Mode;
 use crate::tui::list::ListView;
 use crate::tui::message::Msg;
-use crate::tui::screen::{Cx, DrawCx, Screen};
+use crate::tui::screen::{Areas, Cx, DrawCx, Screen};
 use crate::vuln::{Report, VulnSummary};
 
 #[derive(Debug, Clone)]
@@ -146,15 +143,19 @@ impl Screen for FindingsView {
         Some(msg)
     }
 
-    fn draw(&self, area: Rect, buf: &mut Buffer, cx: &DrawCx<'_>) {
-        draw::draw(self, area, buf, cx);
+    fn draw(&self, areas: &Areas, buf: &mut Buffer, cx: &DrawCx<'_>) {
+        draw::draw(self, areas.panes(), buf, cx);
     }
 
-    fn footer(&self, cx: &DrawCx<'_>) -> Line<'static> {
-        draw::footer_line(self, cx)
+    fn footer(&self, cx: &DrawCx<'_>) -> Option<Line<'static>> {
+        Some(draw::footer_line(self, cx))
     }
 
     fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
 }

@@ -73,13 +73,24 @@ impl Tree {
         if !filter.is_empty() {
             // An open entry whose expanded graph holds a match stays, first:
             // a filter typed at the root must not hide the graph being read.
-            let kept: Vec<&NodeId> = node
-                .children
+            // The open entries are few; the list may hold 100 000, so it is
+            // walked only when one of them is kept.
+            let open: Vec<&NodeId> = self
+                .opened
                 .iter()
+                .filter(|open| open.len() == path.len() + 1 && open.starts_with(path))
+                .filter_map(|open| open.last())
                 .filter(|id| !shown.contains(id))
                 .filter(|id| self.open_below_matches(path, id, &filter))
                 .collect();
-            shown.splice(0..0, kept);
+            if !open.is_empty() {
+                let kept: Vec<&NodeId> = node
+                    .children
+                    .iter()
+                    .filter(|id| open.contains(id))
+                    .collect();
+                shown.splice(0..0, kept);
+            }
         }
         (shown, view.hidden)
     }

@@ -23,18 +23,19 @@ pub use text::DetailText;
 use super::tree_pane::pane_block;
 use crate::oci::media_type as mt;
 use crate::text::escape_control;
-use crate::tui::app::{App, Focus};
 use crate::tui::preview::note;
+use crate::tui::screens::graph::Focus;
 use crate::tui::tree::{Node, NodeKind, Status};
+use crate::tui::view::AppView;
 
 pub struct DetailPane<'a> {
-    pub app: &'a App,
+    pub app: &'a AppView<'a>,
 }
 
 impl Widget for &DetailPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
-        let focused = app.focus == Focus::Detail && app.popup.is_none();
+        let focused = app.focus == Focus::Detail && !app.covered;
         let block = pane_block("detail", focused, app);
         // The offset counts lines, not wrapped rows: the lines above it are
         // skipped without being laid out, so a frame costs what it shows
@@ -54,20 +55,20 @@ impl Widget for &DetailPane<'_> {
     }
 }
 
-fn heading(app: &App) -> Style {
+fn heading(app: &AppView<'_>) -> Style {
     Style::new()
         .fg(app.config.theme.accent)
         .add_modifier(Modifier::BOLD)
 }
 
-fn field(app: &App, label: &str, value: impl Into<String>) -> Line<'static> {
+fn field(app: &AppView<'_>, label: &str, value: impl Into<String>) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{label:<14}"), heading(app)),
         Span::raw(value.into()),
     ])
 }
 
-fn section(app: &App, title: &str) -> [Line<'static>; 2] {
+fn section(app: &AppView<'_>, title: &str) -> [Line<'static>; 2] {
     [
         Line::raw(""),
         Line::from(Span::styled(title.to_owned(), heading(app))),
@@ -75,15 +76,15 @@ fn section(app: &App, title: &str) -> [Line<'static>; 2] {
 }
 
 /// Everything the detail pane shows for the selection, top to bottom.
-pub fn detail_lines(app: &App) -> Vec<Line<'static>> {
+pub fn detail_lines(app: &AppView<'_>) -> Vec<Line<'static>> {
     detail_text(app).into_lines()
 }
 
 /// Everything the detail pane shows for the selection, top to bottom,
 /// borrowing what was laid out before.
-pub fn detail_text(app: &App) -> DetailText<'_> {
+pub fn detail_text<'a>(app: &AppView<'a>) -> DetailText<'a> {
     let mut lines = DetailText::default();
-    let Some(node) = app.selected_node() else {
+    let Some(node) = app.graph.selected_node() else {
         let hidden = app.tree.selected().last() == Some(&crate::tui::tree::NodeId::More);
         lines.push(note(if hidden {
             "more entries than shown: / filters the list"
@@ -107,7 +108,7 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
             lines.push(field(
                 app,
                 "referrers",
-                super::status_bar::support_label(app),
+                super::status_bar::support_label(app.session),
             ));
             lines.push(field(app, "repositories", listing_count(app, node)));
             filter_line(app, &mut lines);
@@ -167,7 +168,7 @@ pub fn detail_text(app: &App) -> DetailText<'_> {
 }
 
 /// For a filtered list: the filter and how many entries it lets through.
-fn filter_line(app: &App, lines: &mut DetailText) {
+fn filter_line(app: &AppView<'_>, lines: &mut DetailText) {
     let list = app.tree.selected();
     if let (Some(filter), Some((shown, total))) =
         (app.tree.filter(list), app.tree.filtered_count(list))
@@ -184,7 +185,7 @@ fn filter_line(app: &App, lines: &mut DetailText) {
 }
 
 /// The entries of a listing, counted as the tree counts them.
-fn listing_count(app: &App, node: &Node) -> String {
+fn listing_count(app: &AppView<'_>, node: &Node) -> String {
     let listed = app.tree.listed_count(app.tree.selected());
     match &node.listing.status {
         Status::Idle => format!(

@@ -9,9 +9,9 @@ use crate::graph::FoundBy;
 use crate::oci::media_type::{self as mt};
 use crate::store::ReferrersSupport;
 use crate::text::escape_control;
-use crate::tui::app::App;
 use crate::tui::tree::NodeId;
 use crate::tui::tree::{BlobRole, ManifestRole, Node, NodeKind};
+use crate::tui::view::AppView;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -27,7 +27,7 @@ pub fn type_name(artifact_type: &str) -> String {
         .map_or_else(|| escape_control(artifact_type).into_owned(), str::to_owned)
 }
 
-pub fn node_spans(app: &App, path: &[NodeId], node: &Node) -> Vec<Span<'static>> {
+pub fn node_spans(app: &AppView<'_>, path: &[NodeId], node: &Node) -> Vec<Span<'static>> {
     let id = path.last().unwrap_or(&NodeId::More);
     let theme = &app.config.theme;
     let dim = Style::new().fg(Color::DarkGray);
@@ -95,7 +95,7 @@ fn referrers_mode(support: ReferrersSupport) -> Option<&'static str> {
 
 /// A manifest's row: its name (tag, platform, digest), its kind, its
 /// referrers, size and digest, where it was found, whether it is linked.
-fn manifest_spans(app: &App, node: &Node, role: &ManifestRole) -> Vec<Span<'static>> {
+fn manifest_spans(app: &AppView<'_>, node: &Node, role: &ManifestRole) -> Vec<Span<'static>> {
     let theme = &app.config.theme;
     let dim = Style::new().fg(Color::DarkGray);
     let mut spans = Vec::new();
@@ -205,7 +205,7 @@ fn blob_spans(node: &Node, role: &BlobRole) -> Vec<Span<'static>> {
 /// hides rows without saying so. Counted as shown: hidden fallback tags
 /// and a digest gone to are not tags; a list never read has no count.
 fn list_count(
-    app: &App,
+    app: &AppView<'_>,
     path: &[NodeId],
     node: &Node,
     one: &str,

@@ -1,19 +1,15 @@
-//! Popups: the help generated from the loaded key map, and the dialogs.
-//! A popup is a body that scrolls and key lines that always show: on a
-//! small terminal the body is cut, never the keys that answer it.
+//! The frame every popup screen (help, messages, the dialogs) draws in: a
+//! body that scrolls and key lines that always show, so on a small
+//! terminal the body is cut, never the keys that answer it.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::style::{Color, Style};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 
-use super::dialog_lines::dialog_text;
-use super::messages::messages_text;
 use super::wrap::{hanging, leading_spaces};
-use crate::text::escape_control;
-use crate::tui::app::{App, Popup};
-use crate::tui::keymap::{Action, Mode};
+use crate::tui::keymap::Action;
 
 /// What a popup shows.
 pub struct PopupText {
@@ -81,58 +77,44 @@ fn geometry(area: Rect, text: &PopupText) -> Geometry {
     }
 }
 
-/// What the open popup shows in a terminal of `area`, its body wrapped
-/// with a hanging indent.
-fn popup_text(app: &App, area: Rect) -> Option<PopupText> {
-    let mut text = match &app.popup {
-        Some(Popup::Help(screen)) => help_text(app, *screen),
-        Some(Popup::Messages) => messages_text(app),
-        Some(Popup::Dialog(dialog)) => dialog_text(app, dialog),
-        None => return None,
-    };
-    let inner = popup_width(area).saturating_sub(2);
-    text.body = std::mem::take(&mut text.body)
-        .into_iter()
-        .flat_map(|line| {
-            let indent = text.indent.unwrap_or_else(|| leading_spaces(&line) + 2);
-            hanging(line, inner, indent)
-        })
-        .collect();
-    Some(text)
-}
+impl PopupText {
+    /// Its body wrapped with a hanging indent for a terminal of `area`.
+    fn laid_out(mut self, area: Rect) -> PopupText {
+        let inner = popup_width(area).saturating_sub(2);
+        let indent = self.indent;
+        self.body = std::mem::take(&mut self.body)
+            .into_iter()
+            .flat_map(|line| {
+                let indent = indent.unwrap_or_else(|| leading_spaces(&line) + 2);
+                hanging(line, inner, indent)
+            })
+            .collect();
+        self
+    }
 
-/// How many rows the open popup's body can scroll in a terminal of `area`.
-pub fn popup_scroll_limit(app: &App, area: Rect) -> u16 {
-    let Some(text) = popup_text(app, area) else {
-        return 0;
-    };
-    let geometry = geometry(area, &text);
-    u16::try_from(
-        geometry
-            .body_rows
-            .saturating_sub(usize::from(geometry.body.height)),
-    )
-    .unwrap_or(u16::MAX)
-}
+    /// How many rows its body can scroll in a terminal of `area`.
+    pub fn scroll_limit(self, area: Rect) -> u16 {
+        let text = self.laid_out(area);
+        let geometry = geometry(area, &text);
+        u16::try_from(
+            geometry
+                .body_rows
+                .saturating_sub(usize::from(geometry.body.height)),
+        )
+        .unwrap_or(u16::MAX)
+    }
 
-pub struct PopupView<'a> {
-    pub app: &'a App,
-}
-
-impl Widget for &PopupView<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.app;
-        let Some(text) = popup_text(app, area) else {
-            return;
-        };
+    /// Draws it centred in `area`, its body scrolled `scroll` rows.
+    pub fn render(self, scroll: u16, accent: Color, area: Rect, buf: &mut Buffer) {
+        let text = self.laid_out(area);
         let geometry = geometry(area, &text);
         let limit = geometry
             .body_rows
             .saturating_sub(usize::from(geometry.body.height));
-        let scroll = usize::from(app.popup_scroll).min(limit);
+        let scroll = usize::from(scroll).min(limit);
         let mut block = Block::bordered()
             .border_type(BorderType::Rounded)
-            .border_style(Style::new().fg(app.config.theme.accent))
+            .border_style(Style::new().fg(accent))
             .title(format!(" {} ", text.title));
         if limit > 0 {
             // Where the body is scrolled to, since some of it is hidden.
@@ -152,132 +134,18 @@ impl Widget for &PopupView<'_> {
     }
 }
 
-/// How wide the help's column of keys is.
-const HELP_KEYS_WIDTH: usize = 16;
-
-/// The keys of the screen it was opened on, in the modes it reads them,
-/// then the global ones: straight from the loaded key map.
-fn help_text(app: &App, screen: Mode) -> PopupText {
-    let keymap = &app.config.keymap;
-    let heading = |mode: Mode| {
-        Line::styled(
-            format!(" {}:", mode.heading()),
-            Style::new().fg(app.config.theme.accent),
-        )
-    };
-    let mut modes: Vec<Mode> = screen
-        .lookup()
-        .iter()
-        .copied()
-        .filter(|m| *m != Mode::Global)
-        .collect();
-    // The tree's prompts (`/`, `g`) and dialogs are typed in there.
-    if screen == Mode::Browse {
-        modes.push(Mode::Dialog);
+/// Where a moving key takes a popup's scroll of `current` rows, within
+/// `limit`, with pages of a terminal `height` rows high.
+pub fn scrolled(current: u16, action: Action, limit: u16, height: u16) -> u16 {
+    let page = height.saturating_sub(6).max(1);
+    match action {
+        Action::Up => current.saturating_sub(1),
+        Action::Down => current.saturating_add(1),
+        Action::PageUp => current.saturating_sub(page),
+        Action::PageDown => current.saturating_add(page),
+        Action::First => 0,
+        Action::Last => limit,
+        _ => current,
     }
-    modes.push(Mode::Global);
-    let mut lines: Vec<Line<'static>> = Vec::new();
-    for mode in modes {
-        if !lines.is_empty() {
-            lines.push(Line::raw(""));
-        }
-        lines.push(heading(mode));
-        lines.extend(
-            Action::ALL
-                .iter()
-                .filter(|a| a.mode() == mode)
-                .map(|&action| help_line(app, action)),
-        );
-    }
-    lines.extend(help_tail(app));
-    let dim = Style::new().fg(Color::DarkGray);
-    let keys = vec![Line::styled(
-        format!(
-            " {} {} {} {} {} {} scroll · {} closes",
-            keymap.hint(Action::Up),
-            keymap.hint(Action::Down),
-            keymap.hint(Action::PageUp),
-            keymap.hint(Action::PageDown),
-            keymap.hint(Action::First),
-            keymap.hint(Action::Last),
-            keymap.hint(Action::Close),
-        ),
-        dim,
-    )];
-    PopupText {
-        title: "keys",
-        body: lines,
-        keys,
-        // Under the descriptions, past the keys column.
-        indent: Some(HELP_KEYS_WIDTH + 1),
-    }
-}
-
-/// One action and its keys.
-fn help_line(app: &App, action: Action) -> Line<'static> {
-    let keys = app
-        .config
-        .keymap
-        .keys_of(action)
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(" ");
-    Line::from(vec![
-        Span::styled(
-            format!(" {keys:<HELP_KEYS_WIDTH$}"),
-            Style::new()
-                .fg(app.config.theme.accent)
-                .add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(action.description()),
-    ])
-}
-
-/// The mouse, the log, the config and where downloads go.
-fn help_tail(app: &App) -> Vec<Line<'static>> {
-    let mut lines: Vec<Line<'static>> = Vec::new();
-    lines.push(Line::raw(""));
-    let dim = Style::new().fg(Color::DarkGray);
-    lines.push(Line::from(Span::styled(
-        " mouse: click selects, click again opens, wheel scrolls",
-        dim,
-    )));
-    if let Some(path) = &app.session.log_path {
-        lines.push(Line::from(Span::styled(
-            format!(" log: {}", path.display()),
-            dim,
-        )));
-    }
-    if let Some(path) = &app.config.path {
-        lines.push(Line::from(Span::styled(
-            format!(" config: {}", escape_control(&path.display().to_string())),
-            dim,
-        )));
-    }
-    lines.push(Line::from(Span::styled(
-        " config keys: download_dir, registries (g and copy suggestions), [keys], [colours]",
-        dim,
-    )));
-    let config = &app.config;
-    let mut settings = format!(
-        " downloads go to {}",
-        escape_control(&config.download_dir.display().to_string())
-    );
-    if config.download_dir.is_relative() {
-        settings.push_str(" (from where regscope started)");
-    }
-    if !config.registries.is_empty() {
-        let saved: Vec<String> = config
-            .registries
-            .iter()
-            .map(|r| escape_control(r).into_owned())
-            .collect();
-        settings.push_str(&format!(
-            " · saved registries (tab in g and copy): {}",
-            saved.join(" ")
-        ));
-    }
-    lines.push(Line::from(Span::styled(settings, dim)));
-    lines
+    .min(limit)
 }

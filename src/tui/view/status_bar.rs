@@ -10,16 +10,19 @@ use ratatui::widgets::Widget;
 use super::labels::spinner;
 use crate::store::ReferrersSupport;
 use crate::text::{escape_control, human_size};
-use crate::tui::app::App;
+use crate::tui::app::{App, Session};
 use crate::tui::tree::{ManifestRole, NodeKind};
+use crate::tui::view::AppView;
 
 pub struct StatusBar<'a> {
     pub app: &'a App,
+    /// Where the top screen is (the graph's selection).
+    pub location: Option<String>,
 }
 
 /// How the store finds referrers, as a value beside the word "referrers".
-pub fn support_label(app: &App) -> &'static str {
-    match app.session.referrers_support {
+pub fn support_label(session: &Session) -> &'static str {
+    match session.referrers_support {
         ReferrersSupport::NotYetKnown => "not yet known",
         ReferrersSupport::Api => "API",
         ReferrersSupport::FallbackTag => "fallback tags",
@@ -28,7 +31,7 @@ pub fn support_label(app: &App) -> &'static str {
 }
 
 /// `registry/repo:tag@sha256:abc…` for the selection, as far as known.
-pub fn location(app: &App) -> String {
+pub fn location(app: &AppView<'_>) -> String {
     let mut text = app.session.registry.clone();
     let Some(node) = app.selected_node() else {
         return text;
@@ -77,7 +80,7 @@ impl Widget for &StatusBar<'_> {
         // The last message goes right after the location: it is what a
         // person looks for after a key press, and the bar may be cut.
         let mut spans = vec![Span::styled(
-            format!(" {}", location(app)),
+            format!(" {}", self.location.as_deref().unwrap_or_default()),
             Style::new().fg(Color::White),
         )];
         if let Some(status) = &app.status {
@@ -117,7 +120,10 @@ impl Widget for &StatusBar<'_> {
             ));
         }
         spans.push(separator.clone());
-        spans.push(Span::raw(format!("referrers: {}", support_label(app))));
+        spans.push(Span::raw(format!(
+            "referrers: {}",
+            support_label(&app.session)
+        )));
         if let Some(note) = &app.session.scratch_note {
             spans.push(separator);
             spans.push(Span::styled(

@@ -16,19 +16,20 @@ use ratatui::widgets::{Block, BorderType, Widget};
 
 use super::labels;
 use crate::text::escape_control;
-use crate::tui::app::{App, Focus};
+use crate::tui::screens::graph::Focus;
+use crate::tui::view::AppView;
 
 /// The highlight of the selected row.
 const SELECTED: Color = Color::Rgb(62, 68, 82);
 
 pub struct TreePane<'a> {
-    pub app: &'a App,
+    pub app: &'a AppView<'a>,
 }
 
 impl Widget for &TreePane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
-        let focused = app.focus == Focus::Tree && app.popup.is_none();
+        let focused = app.focus == Focus::Tree && !app.covered;
         // The filter of the list holding the selection, so it is never
         // forgotten while it hides rows.
         let selected = app.tree.selected();
@@ -65,7 +66,7 @@ impl Widget for &TreePane<'_> {
                 spans.push(Span::styled("▶ ", Style::new().fg(Color::DarkGray)));
                 spans.push(Span::raw(escape_control(&id.name()).into_owned()));
             }
-            if let Some(mark) = crate::tui::screens::diff::mark::mark_span(&app.tree, &row.path) {
+            if let Some(mark) = crate::tui::screens::graph::mark_span(&app.tree, &row.path) {
                 // After the indent and the open marker, where a cut row keeps it.
                 spans.insert(2.min(spans.len()), mark);
             }
@@ -97,7 +98,7 @@ impl Widget for &TreePane<'_> {
     }
 }
 
-pub fn pane_block<'a>(title: &'a str, focused: bool, app: &App) -> Block<'a> {
+pub fn pane_block<'a>(title: &'a str, focused: bool, app: &AppView<'_>) -> Block<'a> {
     let colour = if focused {
         app.config.theme.accent
     } else {

@@ -5,7 +5,9 @@ use ratatui::text::{Line, Span};
 
 /// Lays `line` out in rows of at most `width` columns, breaking at spaces
 /// (inside a word only when the word alone is too wide); rows after the
-/// first start with `indent` spaces. Styles stay with their text.
+/// first start with `indent` spaces. A word is what lies between spaces,
+/// whatever styles its pieces have (JSON's `"key":` is three spans), so
+/// a row never ends inside one. Styles stay with their text.
 pub fn hanging<'a>(line: Line<'a>, width: u16, indent: usize) -> Vec<Line<'a>> {
     let width = usize::from(width);
     if line.width() <= width || width <= indent + 4 {
@@ -14,51 +16,104 @@ pub fn hanging<'a>(line: Line<'a>, width: u16, indent: usize) -> Vec<Line<'a>> {
     let style = line.style;
     let mut rows: Vec<Vec<Span<'a>>> = vec![Vec::new()];
     let mut column = 0;
-    for span in line.spans {
-        for piece in span.content.split_inclusive(' ') {
-            let mut word = piece.to_owned();
-            loop {
-                if column + text_width(word.trim_end()) <= width {
-                    column += text_width(&word);
-                    if let Some(row) = rows.last_mut() {
-                        row.push(Span::styled(word, span.style));
-                    }
-                    break;
-                }
-                if column > indent {
-                    new_row(&mut rows, indent);
-                    column = indent;
-                    continue;
-                }
-                // A word wider than a row: cut it, after a separator
-                // where one is (`sha256:`, a path's `/`), so the pieces
-                // still read.
-                let room = width.saturating_sub(column).max(1);
-                let cut = word
-                    .char_indices()
-                    .nth(room)
-                    .map_or(word.len(), |(at, _)| at);
-                let cut = word[..cut]
-                    .rfind(['/', ':', ',', '-', '.', '+', '=', '@'])
-                    .map(|at| at + 1)
-                    .filter(|at| *at > cut / 2)
-                    .unwrap_or(cut);
-                let rest = word.split_off(cut);
+    for mut word in words(line.spans) {
+        loop {
+            let whole: usize = word.iter().map(Span::width).sum();
+            if column + trimmed_width(&word) <= width {
+                column += whole;
                 if let Some(row) = rows.last_mut() {
-                    row.push(Span::styled(word, span.style));
+                    row.extend(word);
                 }
+                break;
+            }
+            if column > indent {
                 new_row(&mut rows, indent);
                 column = indent;
-                if rest.trim().is_empty() {
-                    break;
-                }
-                word = rest;
+                continue;
             }
+            // A word wider than a row: cut it, after a separator where
+            // one is (`sha256:`, a path's `/`), so the pieces still read.
+            let rest = cut_word(&mut word, width.saturating_sub(column).max(1));
+            if let Some(row) = rows.last_mut() {
+                row.extend(word);
+            }
+            new_row(&mut rows, indent);
+            column = indent;
+            if rest.iter().all(|piece| piece.content.trim().is_empty()) {
+                break;
+            }
+            word = rest;
         }
     }
     rows.into_iter()
         .map(|spans| Line::from(spans).style(style))
         .collect()
+}
+
+/// The words of a line, each with its trailing spaces, as styled pieces.
+fn words(spans: Vec<Span<'_>>) -> Vec<Vec<Span<'static>>> {
+    let mut words = vec![Vec::new()];
+    for span in spans {
+        for piece in span.content.split_inclusive(' ') {
+            if let Some(word) = words.last_mut() {
+                word.push(Span::styled(piece.to_owned(), span.style));
+            }
+            if piece.ends_with(' ') {
+                words.push(Vec::new());
+            }
+        }
+    }
+    words.retain(|word| !word.is_empty());
+    words
+}
+
+/// A word's width without its trailing spaces (they may hang past the
+/// row's end).
+fn trimmed_width(word: &[Span<'_>]) -> usize {
+    let whole: usize = word.iter().map(Span::width).sum();
+    let trailing = word
+        .last()
+        .map_or(0, |last| last.content.len() - last.content.trim_end().len());
+    whole - trailing
+}
+
+/// Keeps in `word` its first `room` columns at most (less, to end after a
+/// separator in its second half) and returns the rest.
+fn cut_word(word: &mut Vec<Span<'static>>, room: usize) -> Vec<Span<'static>> {
+    let text: String = word.iter().map(|piece| piece.content.as_ref()).collect();
+    let mut cut = text.len();
+    let mut used = 0;
+    for (at, c) in text.char_indices() {
+        used += text_width(c.encode_utf8(&mut [0; 4]));
+        if used > room {
+            cut = at;
+            break;
+        }
+    }
+    let cut = text[..cut]
+        .rfind(['/', ':', ',', '-', '.', '+', '=', '@'])
+        .map(|at| at + 1)
+        .filter(|at| *at > cut / 2)
+        .unwrap_or(cut)
+        .max(text.chars().next().map_or(0, char::len_utf8));
+    let mut rest = Vec::new();
+    let mut start = 0;
+    for piece in std::mem::take(word) {
+        let end = start + piece.content.len();
+        let style = piece.style;
+        let content = piece.content.into_owned();
+        if end <= cut {
+            word.push(Span::styled(content, style));
+        } else if start >= cut {
+            rest.push(Span::styled(content, style));
+        } else {
+            let (kept, moved) = content.split_at(cut - start);
+            word.push(Span::styled(kept.to_owned(), style));
+            rest.push(Span::styled(moved.to_owned(), style));
+        }
+        start = end;
+    }
+    rest
 }
 
 fn text_width(text: &str) -> usize {

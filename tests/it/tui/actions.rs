@@ -4,12 +4,14 @@
 use crossterm::event::{Event, KeyCode, KeyModifiers};
 use regscope::graph::Attachments;
 use regscope::store::ReferrersSupport;
-use regscope::tui::app::{Dialog, Popup};
 use regscope::tui::config::Config;
 use regscope::tui::message::{Effect, Loaded, Msg, OperationRequest};
+use regscope::tui::screens::dialogs::AttachDialog;
 use regscope::tui::tree::NodeId;
 
-use super::app_support::{app, app_at_loaded_tag, draw, image, job_of, key, operation_id};
+use super::app_support::{
+    app, app_at_loaded_tag, draw, image, job_of, key, operation_id, popup_open, top,
+};
 
 #[test]
 fn mouse_clicks_select_and_open_rows() {
@@ -32,7 +34,7 @@ fn mouse_clicks_select_and_open_rows() {
     // Row 0 is the border; rows 1.. are registry, repository, v1, v2.
     app.update(click(4));
     assert_eq!(
-        *app.tree.selected(),
+        *app.graph().tree.selected(),
         [
             NodeId::Registry,
             NodeId::repository("net-monitor"),
@@ -81,18 +83,14 @@ fn the_attach_dialog_completes_paths_and_checks_its_fields() {
         typed: "/tmp/sb".to_owned(),
         completions: vec!["/tmp/sbom-a.json".to_owned(), "/tmp/sbom-b.json".to_owned()],
     });
-    match &app.popup {
-        Some(Popup::Dialog(Dialog::Attach {
-            fields,
-            completions,
-            ..
-        })) => {
-            assert_eq!(fields[0], "/tmp/sbom-", "completed to the common prefix");
-            assert_eq!(completions.len(), 2);
-        }
-        other => panic!("no attach dialog: {other:?}"),
-    }
-    // Without an artifact type, Enter says so and keeps the dialog.
+    let dialog = top::<AttachDialog>(&app).expect("the attach dialog");
+    assert_eq!(
+        dialog.fields[0], "/tmp/sbom-",
+        "completed to the common prefix"
+    );
+    assert_eq!(dialog.completions.len(), 2);
+    // Without an artifact type, Enter says so, keeps the dialog and goes
+    // to the field to fill in.
     let effects = key(&mut app, KeyCode::Enter);
     assert!(effects.is_empty());
     assert!(
@@ -102,7 +100,7 @@ fn the_attach_dialog_completes_paths_and_checks_its_fields() {
             .text
             .contains("artifact type is required")
     );
-    key(&mut app, KeyCode::Down);
+    assert_eq!(top::<AttachDialog>(&app).map(|d| d.field), Some(1));
     for c in "application/vnd.cyc".chars() {
         key(&mut app, KeyCode::Char(c));
     }
@@ -111,7 +109,15 @@ fn the_attach_dialog_completes_paths_and_checks_its_fields() {
     for c in "a=1,b=2".chars() {
         key(&mut app, KeyCode::Char(c));
     }
+    // Enter has the file checked first; the dialog waits for the answer.
     let effects = key(&mut app, KeyCode::Enter);
+    let path = std::path::PathBuf::from("/tmp/sbom-");
+    assert!(matches!(&effects[..], [Effect::CheckFile { path: p }] if *p == path));
+    assert!(top::<AttachDialog>(&app).is_some());
+    let effects = app.update(Msg::FileChecked {
+        path,
+        result: Ok(()),
+    });
     match &effects[..] {
         [
             Effect::Operation {
@@ -128,7 +134,7 @@ fn the_attach_dialog_completes_paths_and_checks_its_fields() {
         }
         other => panic!("no attach: {other:?}"),
     }
-    assert_eq!(app.popup, None);
+    assert!(!popup_open(&app));
     assert_eq!(app.operations.len(), 1);
 }
 

@@ -20,7 +20,7 @@ pub(super) fn app() -> App {
         scratch_note: None,
         log_path: None,
     };
-    let mut app = App::new(session, Config::defaults(), regscope::tui::view::MEASURE);
+    let mut app = App::new(session, Config::defaults());
     app.resize(ratatui::layout::Rect::new(0, 0, 100, 30));
     app
 }
@@ -113,4 +113,16 @@ pub(super) fn job_of(effects: &[Effect], pick: impl Fn(&Effect) -> bool) -> JobK
 /// The id of a referrer row, from its digest as text.
 pub(super) fn referrer(digest: &str) -> regscope::tui::tree::NodeId {
     regscope::tui::tree::NodeId::referrer(digest.parse().expect("a digest"))
+}
+
+/// Whether a popup (help, messages, a dialog) is the top screen.
+pub(super) fn popup_open(app: &App) -> bool {
+    app.top_screen()
+        .is_some_and(|s| s.layer() == regscope::tui::screen::Layer::Popup)
+}
+
+/// The top screen, when it is a `T`.
+pub(super) fn top<T: 'static>(app: &App) -> Option<&T> {
+    app.top_screen()
+        .and_then(|s| s.as_any().downcast_ref::<T>())
 }

@@ -140,7 +140,7 @@ async fn trusted_keys_from_the_config_verify_in_the_table() {
 
     // The verdicts stay with the session: the good image's signature shows
     // its verdict and time source in the detail pane.
-    let verdicts = &ui.driver.app.verdicts;
+    let verdicts = &ui.driver.app.graph().verdicts;
     assert_eq!(verdicts.len(), 2, "{verdicts:?}");
     assert_eq!(verdicts.values().filter(|v| v.is_verified()).count(), 1);
     ui.key(KeyCode::Down);

@@ -14,11 +14,12 @@ use regscope::store::Store;
 use regscope::store::layout::LayoutStore;
 use regscope::store::remote::{ConnectOptions, RemoteStore};
 use regscope::target::Spec;
-use regscope::tui::app::{App, Dialog, Popup};
+use regscope::tui::app::App;
 use regscope::tui::config::Config;
 use regscope::tui::message::{CopyDestination, Effect, OperationRequest};
+use regscope::tui::screens::dialogs::CopyDialog;
 
-use super::app_support::{app_at_loaded_tag, key};
+use super::app_support::{app_at_loaded_tag, key, top};
 use super::harness::Harness;
 use crate::support::proxy::{FaultProxy, Rule};
 use crate::support::registry::Registry;
@@ -49,10 +50,7 @@ fn destination_of(text: &str) -> Option<(CopyDestination, Option<String>)> {
             },
         ] => Some((destination.clone(), tag.clone())),
         [] => {
-            assert!(matches!(
-                app.popup,
-                Some(Popup::Dialog(Dialog::Copy { .. }))
-            ));
+            assert!(top::<CopyDialog>(&app).is_some());
             assert!(app.status.as_ref().is_some_and(|s| s.is_error));
             None
         }
@@ -101,9 +99,11 @@ fn tab_in_the_copy_dialog_offers_the_saved_registries() {
     let text = "registries = [\"localhost:5000\", \"ghcr.io\"]\n";
     let config = Config::from_text(text, std::path::Path::new("config.toml")).unwrap();
     let mut app = copy_dialog(config);
-    let destination = |app: &App| match &app.popup {
-        Some(Popup::Dialog(Dialog::Copy { destination, .. })) => destination.clone(),
-        other => panic!("no copy dialog: {other:?}"),
+    let destination = |app: &App| {
+        top::<CopyDialog>(app)
+            .expect("the copy dialog")
+            .destination
+            .clone()
     };
     key(&mut app, KeyCode::Tab);
     assert_eq!(destination(&app), "localhost:5000/");

@@ -83,7 +83,8 @@ fn a_cosign_tag_is_attached_by_its_tag_and_a_stray_referrer_is_unlinked() {
         let mut path = manifest_job.node.clone();
         path.push(NodeId::group(group));
         path.push(NodeId::referrer(digest.clone()));
-        assert!(app.tree.select(path.clone()) || app.tree.selected() == &path);
+        let tree = &mut app.graph_mut().tree;
+        assert!(tree.select(path.clone()) || tree.selected() == &path);
         draw(app, 160, 40).join("\n")
     };
     let row = |screen: &str, marker: &str| -> String {

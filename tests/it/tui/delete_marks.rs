@@ -8,10 +8,11 @@ use regscope::tui::app::App;
 use regscope::tui::message::{Effect, JobKey, Loaded, Msg, OperationOutcome};
 use regscope::tui::tree::NodeId;
 
-use super::app_support::{app, app_at_loaded_tag, image, job_of, key, operation_id};
+use super::app_support::{app, app_at_loaded_tag, image, job_of, key, operation_id, popup_open};
 
 fn row_ids(app: &App) -> Vec<NodeId> {
-    app.rows()
+    app.graph()
+        .rows()
         .iter()
         .map(|r| r.path.last().unwrap().clone())
         .collect()
@@ -156,5 +157,5 @@ fn the_dialog_refuses_a_plan_that_breaks_an_index() {
         status.is_error && status.text.contains("refusing"),
         "{status:?}"
     );
-    assert!(app.popup.is_some(), "the plan stays up");
+    assert!(popup_open(&app), "the plan stays up");
 }

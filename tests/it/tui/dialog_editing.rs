@@ -3,10 +3,12 @@
 //! shown inside it.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use regscope::tui::app::{App, Dialog, Popup};
+use regscope::tui::app::App;
 use regscope::tui::message::Msg;
+use regscope::tui::screens::dialogs::{AttachDialog, CopyDialog};
+use regscope::tui::screens::prompt::Prompt;
 
-use super::app_support::{app_at_loaded_tag, draw, key};
+use super::app_support::{app_at_loaded_tag, draw, key, popup_open, top};
 
 fn ctrl(app: &mut App, c: char) {
     app.update(Msg::Input(Event::Key(KeyEvent::new(
@@ -22,10 +24,10 @@ fn typed(app: &mut App, text: &str) {
 }
 
 fn destination(app: &App) -> String {
-    match &app.popup {
-        Some(Popup::Dialog(Dialog::Copy { destination, .. })) => destination.clone(),
-        other => panic!("no copy dialog: {other:?}"),
-    }
+    top::<CopyDialog>(app)
+        .expect("the copy dialog")
+        .destination
+        .clone()
 }
 
 #[test]
@@ -47,10 +49,8 @@ fn ctrl_u_clears_an_attach_field() {
     key(&mut app, KeyCode::Char('a'));
     typed(&mut app, "/tmp/note.txt");
     ctrl(&mut app, 'u');
-    match &app.popup {
-        Some(Popup::Dialog(Dialog::Attach { fields, .. })) => assert_eq!(fields[0], ""),
-        other => panic!("no attach dialog: {other:?}"),
-    }
+    let dialog = top::<AttachDialog>(&app).expect("the attach dialog");
+    assert_eq!(dialog.fields[0], "");
 }
 
 #[test]
@@ -79,28 +79,22 @@ fn dialog_keys_are_rebindable() {
     key(&mut app, KeyCode::Char('c'));
     typed(&mut app, "mirror:v1");
     ctrl(&mut app, 'u');
-    assert!(
-        matches!(&app.popup, Some(Popup::Dialog(Dialog::Copy { destination, .. })) if destination == "mirror:v1"),
-        "ctrl-u is no longer bound: {:?}",
-        app.popup
-    );
+    assert_eq!(destination(&app), "mirror:v1", "ctrl-u is no longer bound");
     ctrl(&mut app, 'k');
-    assert!(
-        matches!(&app.popup, Some(Popup::Dialog(Dialog::Copy { destination, .. })) if destination.is_empty())
-    );
+    assert_eq!(destination(&app), "");
     let screen = draw(&app, 120, 40).join("\n");
     assert!(
         screen.contains("ctrl-g cancels · ctrl-k clears"),
         "{screen}"
     );
     key(&mut app, KeyCode::Esc);
-    assert!(app.popup.is_some(), "esc no longer cancels the dialog");
+    assert!(popup_open(&app), "esc no longer cancels the dialog");
     ctrl(&mut app, 'g');
-    assert!(app.popup.is_none());
+    assert!(!popup_open(&app));
 
     // The go-to prompt reads the same keys.
     key(&mut app, KeyCode::Char('g'));
-    assert!(app.input.is_some());
+    assert!(top::<Prompt>(&app).is_some());
     ctrl(&mut app, 'g');
-    assert!(app.input.is_none());
+    assert!(top::<Prompt>(&app).is_none());
 }

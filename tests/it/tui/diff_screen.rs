@@ -88,6 +88,7 @@ async fn the_diff_screen_folded_open_and_its_help() {
         let mark = ui
             .driver
             .app
+            .graph()
             .tree
             .diff_mark
             .as_ref()

@@ -56,15 +56,21 @@ fn expand_all_on_an_opened_image_opens_every_level() {
     let of_sbom = sbom_of(&sbom_digest);
     let deep_id = NodeId::referrer(of_sbom.digest().clone());
     referrers(&mut app, &effects, vec![of_sbom]);
-    let visible = |app: &App| app.rows().iter().any(|r| r.path.last() == Some(&deep_id));
+    let visible = |app: &App| {
+        app.graph()
+            .rows()
+            .iter()
+            .any(|r| r.path.last() == Some(&deep_id))
+    };
     assert!(!visible(&app), "not expanded yet");
 
-    assert_eq!(app.tree.selected().last(), Some(&NodeId::tag("v1")));
+    assert_eq!(app.graph().tree.selected().last(), Some(&NodeId::tag("v1")));
     key(&mut app, KeyCode::Char('E'));
     assert!(
         visible(&app),
         "E stopped above the SBOM's referrer: {:#?}",
-        app.rows()
+        app.graph()
+            .rows()
             .iter()
             .map(|r| r.path.last().unwrap().clone())
             .collect::<Vec<_>>()

@@ -77,10 +77,12 @@ async fn files_view_lists_previews_and_writes_a_file() {
     // Enter on a layer row: that layer's own files.
     let app = &ui.driver.app;
     let layer = app
+        .graph()
         .rows()
         .iter()
         .filter(|r| {
-            app.tree
+            app.graph()
+                .tree
                 .node(&r.path)
                 .and_then(|node| node.descriptor.as_ref())
                 .is_some_and(|d| d.media_type.contains(".tar"))

@@ -14,7 +14,8 @@ use regscope::tui::tree::NodeId;
 use super::app_support::{app, image, job_of, key, operation_id, sbom_of};
 
 fn row_ids(app: &App) -> Vec<NodeId> {
-    app.rows()
+    app.graph()
+        .rows()
         .iter()
         .map(|r| r.path.last().unwrap().clone())
         .collect()
@@ -112,11 +113,12 @@ fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
         "the deleted image still shows: {ids:?}"
     );
     assert_eq!(
-        *app.tree.selected(),
+        *app.graph().tree.selected(),
         [NodeId::Registry, NodeId::repository("net-monitor")]
     );
     assert!(
-        app.tree
+        app.graph()
+            .tree
             .pinned(&[NodeId::Registry, NodeId::repository("net-monitor")])
             .is_none(),
         "v1 stays pinned"
@@ -136,7 +138,16 @@ fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
         row_ids(&app),
         [NodeId::Registry, NodeId::repository("net-monitor")]
     );
-    assert!(app.rows().len() == 2 && app.tree.selected_node().unwrap().children().is_empty());
+    assert!(
+        app.graph().rows().len() == 2
+            && app
+                .graph()
+                .tree
+                .selected_node()
+                .unwrap()
+                .children()
+                .is_empty()
+    );
 }
 
 #[test]
@@ -156,7 +167,7 @@ fn a_tag_that_does_not_exist_leaves_no_ghost_row() {
         "{status:?}"
     );
     assert_eq!(
-        *app.tree.selected(),
+        *app.graph().tree.selected(),
         [NodeId::Registry, NodeId::repository("plain")]
     );
     assert_eq!(

@@ -26,7 +26,8 @@ fn go_to_a_reference_hidden_by_a_filter_clears_the_filter() {
     }
     key(&mut app, KeyCode::Enter);
     assert!(
-        !app.rows()
+        !app.graph()
+            .rows()
             .iter()
             .any(|r| *r.path.last().unwrap() == NodeId::repository("net-monitor"))
     );
@@ -37,7 +38,7 @@ fn go_to_a_reference_hidden_by_a_filter_clears_the_filter() {
     }
     key(&mut app, KeyCode::Enter);
     assert_eq!(
-        *app.tree.selected(),
+        *app.graph().tree.selected(),
         [
             NodeId::Registry,
             NodeId::repository("net-monitor"),
@@ -49,5 +50,5 @@ fn go_to_a_reference_hidden_by_a_filter_clears_the_filter() {
         status.text.contains("cleared the filter \"alp\""),
         "{status:?}"
     );
-    assert!(!app.tree.has_filters());
+    assert!(!app.graph().tree.has_filters());
 }

@@ -186,7 +186,7 @@ impl Harness {
     /// Moves the selection with arrow keys, as a person would, to the
     /// first visible row whose path ends with `id`.
     pub fn move_to(&mut self, id: &regscope::tui::tree::NodeId) {
-        let rows = self.driver.app.rows();
+        let rows = self.driver.app.graph().rows();
         let Some(target) = rows
             .iter()
             .position(|r| r.path.last().is_some_and(|last| last == id))
@@ -194,10 +194,10 @@ impl Harness {
             panic!("no visible row {id}; screen:\n{}", self.screen());
         };
         for _ in 0..rows.len() {
-            let rows = self.driver.app.rows();
+            let rows = self.driver.app.graph().rows();
             let current = rows
                 .iter()
-                .position(|r| r.path == *self.driver.app.tree.selected())
+                .position(|r| r.path == *self.driver.app.graph().tree.selected())
                 .unwrap_or(0);
             if current == target {
                 return;

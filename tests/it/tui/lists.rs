@@ -39,7 +39,8 @@ fn listed(repositories: &[&str], tags: &[&str]) -> App {
 }
 
 fn tag_rows(app: &App) -> Vec<String> {
-    app.rows()
+    app.graph()
+        .rows()
         .iter()
         .filter_map(|r| match r.path.last() {
             Some(NodeId::Tag(tag)) => Some(tag.clone()),
@@ -88,7 +89,7 @@ fn a_filter_counts_what_it_lets_through_and_stays_in_sight() {
 
     // Going down into the filtered list keeps it…
     key(&mut app, KeyCode::Down);
-    assert_eq!(app.tree.filter(&[NodeId::Registry]), Some("web"));
+    assert_eq!(app.graph().tree.filter(&[NodeId::Registry]), Some("web"));
 }
 
 #[test]
@@ -100,17 +101,21 @@ fn a_filter_goes_when_the_selection_leaves_its_list() {
     key(&mut app, KeyCode::Char('/'));
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.tree.filter(&app_repo), Some("2"));
+    assert_eq!(app.graph().tree.filter(&app_repo), Some("2"));
     assert_eq!(tag_rows(&app), ["v2"]);
     let screen = draw(&app, 120, 30).join("\n");
     assert!(screen.contains("1 of 3 tags"), "{screen}");
     key(&mut app, KeyCode::Up);
     assert_eq!(
-        app.tree.filter(&app_repo),
+        app.graph().tree.filter(&app_repo),
         Some("2"),
         "the list itself keeps it"
     );
     key(&mut app, KeyCode::Up);
-    assert_eq!(app.tree.filter(&app_repo), None, "left behind: it goes");
+    assert_eq!(
+        app.graph().tree.filter(&app_repo),
+        None,
+        "left behind: it goes"
+    );
     assert_eq!(tag_rows(&app), ["v1", "v2", "v10"]);
 }

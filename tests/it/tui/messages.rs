@@ -4,11 +4,11 @@
 
 use crossterm::event::KeyCode;
 use ratatui::layout::Rect;
-use regscope::tui::app::Popup;
 use regscope::tui::failure::Failure;
 use regscope::tui::message::Msg;
+use regscope::tui::screens::messages::Messages;
 
-use super::app_support::{app, draw, key};
+use super::app_support::{app, draw, key, popup_open, top};
 
 const LONG: &str = "the registry at localhost:1 is not listening (connection refused, 2 attempts); \
                     start it or name another with g";
@@ -37,7 +37,7 @@ fn every_message_of_the_session_is_kept_in_full() {
     );
 
     key(&mut app, KeyCode::Char('m'));
-    assert_eq!(app.popup, Some(Popup::Messages));
+    assert!(top::<Messages>(&app).is_some());
     let rows = draw(&app, 80, 24);
     let screen = rows.join("\n");
     assert!(screen.contains("copied sha256:abc (OSC 52)"), "{screen}");
@@ -57,7 +57,7 @@ fn every_message_of_the_session_is_kept_in_full() {
     assert_eq!(continued, text_column, "{screen}");
 
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.popup, None);
+    assert!(!popup_open(&app));
 }
 
 #[test]

@@ -16,12 +16,16 @@ use regscope::layer::{EntryKind, LayerListing, ListingSource};
 use regscope::oci::Manifest;
 use regscope::store::ReferrersSupport;
 use regscope::tui::app::files::Listed;
-use regscope::tui::app::{AuditMsg, Dialog, FilesMsg, Popup};
+use regscope::tui::app::{AuditMsg, FilesMsg};
 use regscope::tui::failure::Failure;
 use regscope::tui::message::{Effect, Loaded, Msg, OperationRequest};
+use regscope::tui::screens::dialogs::AttachDialog;
+use regscope::tui::screens::prompt::Prompt;
 use regscope::tui::tree::NodeId;
 
-use super::app_support::{app, app_at_loaded_tag, draw, image, job_of, key, sbom_of};
+use super::app_support::{
+    app, app_at_loaded_tag, draw, image, job_of, key, popup_open, sbom_of, top,
+};
 
 const FALLBACK: &str = "sha256-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
@@ -64,7 +68,7 @@ fn go_to_refuses_what_is_not_a_reference_and_keeps_the_prompt() {
     }
     let effects = key(&mut app, KeyCode::Enter);
     assert!(effects.is_empty(), "{effects:?}");
-    let input = app.input.as_ref().expect("the prompt stays");
+    let input = top::<Prompt>(&app).expect("the prompt stays");
     assert_eq!(input.text, "Bad Ref!!");
     let status = app.status.as_ref().unwrap();
     assert!(
@@ -73,7 +77,8 @@ fn go_to_refuses_what_is_not_a_reference_and_keeps_the_prompt() {
     );
     assert!(app.messages.contains(status), "m keeps it");
     assert!(
-        !app.tree
+        !app.graph()
+            .tree
             .nodes()
             .any(|(path, _)| path.contains(&NodeId::repository("Bad Ref!!")))
     );
@@ -84,7 +89,7 @@ fn go_to_refuses_what_is_not_a_reference_and_keeps_the_prompt() {
         key(&mut app, KeyCode::Char(c));
     }
     let effects = key(&mut app, KeyCode::Enter);
-    assert!(app.input.is_none());
+    assert!(top::<Prompt>(&app).is_none());
     assert!(
         effects
             .iter()
@@ -146,43 +151,86 @@ fn the_audit_table_says_what_the_cli_says_and_enter_goes_to_the_tag_row() {
             .contains("sbom ✓ 2/2 CycloneDX JSON+SPDX JSON"),
         "{narrow:#?}"
     );
-    let before = app.tree.nodes().count();
+    let before = app.graph().tree.nodes().count();
     key(&mut app, KeyCode::Enter);
     assert!(app.audit().is_none());
-    assert_eq!(app.tree.selected().last(), Some(&NodeId::tag("v1")));
-    assert_eq!(app.tree.nodes().count(), before, "no new row");
+    assert_eq!(app.graph().tree.selected().last(), Some(&NodeId::tag("v1")));
+    assert_eq!(app.graph().tree.nodes().count(), before, "no new row");
+}
+
+/// The attach dialog filled in: `nope.json`, `sbom/example`, then Enter.
+fn attach_typed(app: &mut regscope::tui::app::App) -> Vec<Effect> {
+    key(app, KeyCode::Char('a'));
+    for c in "nope.json".chars() {
+        key(app, KeyCode::Char(c));
+    }
+    key(app, KeyCode::Down);
+    for c in "sbom/example".chars() {
+        key(app, KeyCode::Char(c));
+    }
+    key(app, KeyCode::Enter)
+}
+
+fn typed_fields(app: &regscope::tui::app::App) -> [String; 3] {
+    top::<AttachDialog>(app)
+        .expect("the attach dialog is open")
+        .fields
+        .clone()
+}
+
+#[test]
+fn the_attach_dialog_stays_as_typed_when_its_file_is_not_there() {
+    let mut app = app_at_loaded_tag();
+    let effects = attach_typed(&mut app);
+    let path = std::path::PathBuf::from("nope.json");
+    assert!(
+        matches!(&effects[..], [Effect::CheckFile { path: p }] if *p == path),
+        "the file is checked before anything is sent: {effects:?}"
+    );
+    assert!(app.operations.is_empty());
+    let effects = app.update(Msg::FileChecked {
+        path,
+        result: Err("no such file or directory".to_owned()),
+    });
+    assert!(effects.is_empty(), "nothing is sent: {effects:?}");
+    assert!(app.operations.is_empty());
+    assert_eq!(typed_fields(&app)[..2], ["nope.json", "sbom/example"]);
+    assert_eq!(top::<AttachDialog>(&app).map(|d| d.field), Some(0));
+    let screen = draw(&app, 100, 30).join("\n");
+    assert!(
+        screen.contains("✗ attach: nope.json: no such file or directory"),
+        "{screen}"
+    );
+    // An answer about a file no longer typed is not taken for the new one.
+    key(&mut app, KeyCode::Char('x'));
+    let effects = app.update(Msg::FileChecked {
+        path: std::path::PathBuf::from("nope.json"),
+        result: Ok(()),
+    });
+    assert!(effects.is_empty() && app.operations.is_empty());
+    assert_eq!(typed_fields(&app)[0], "nope.jsonx");
 }
 
 #[test]
 fn the_attach_dialog_comes_back_as_typed_when_the_attach_fails() {
     let mut app = app_at_loaded_tag();
-    key(&mut app, KeyCode::Char('a'));
-    for c in "nope.json".chars() {
-        key(&mut app, KeyCode::Char(c));
-    }
-    key(&mut app, KeyCode::Down);
-    for c in "sbom/example".chars() {
-        key(&mut app, KeyCode::Char(c));
-    }
-    let effects = key(&mut app, KeyCode::Enter);
+    attach_typed(&mut app);
+    let effects = app.update(Msg::FileChecked {
+        path: std::path::PathBuf::from("nope.json"),
+        result: Ok(()),
+    });
     let id = super::app_support::operation_id(&effects);
-    assert!(app.popup.is_none());
+    assert!(!popup_open(&app));
     app.update(Msg::OperationDone {
         id,
-        result: Err(Failure::Other("nope.json: no such file".to_owned())),
+        result: Err(Failure::Other("the registry refused the push".to_owned())),
     });
-    match &app.popup {
-        Some(Popup::Dialog(Dialog::Attach { fields, .. })) => {
-            assert_eq!(fields[0], "nope.json");
-            assert_eq!(fields[1], "sbom/example");
-        }
-        other => panic!("the dialog is not back: {other:?}"),
-    }
+    assert_eq!(typed_fields(&app)[..2], ["nope.json", "sbom/example"]);
     let screen = draw(&app, 100, 30).join("\n");
-    assert!(screen.contains("no such file"), "{screen}");
+    assert!(screen.contains("refused the push"), "{screen}");
     // An image's config type is not an artifact type to offer.
     assert!(
-        !regscope::tui::app::dialogs::ARTIFACT_TYPE_SUGGESTIONS
+        !regscope::tui::screens::dialogs::ARTIFACT_TYPE_SUGGESTIONS
             .contains(&"application/vnd.oci.image.config.v1+json")
     );
 }
@@ -325,8 +373,8 @@ fn s_hands_the_engine_the_graph_the_tree_holds() {
             support: ReferrersSupport::Api,
         }),
     });
-    let tag = app.tree.selected()[..3].to_vec();
-    app.select(tag);
+    let tag = app.graph().tree.selected()[..3].to_vec();
+    app.graph_mut().select(tag);
     let pull = key(&mut app, KeyCode::Char('s'));
     match pull.as_slice() {
         [

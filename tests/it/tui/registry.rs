@@ -47,6 +47,7 @@ async fn distribution_fallback_tags_are_hidden_and_shown_under_their_subject() {
     let tags: Vec<NodeId> = ui
         .driver
         .app
+        .graph()
         .rows()
         .iter()
         .filter_map(|r| r.path.last().cloned())
@@ -59,6 +60,7 @@ async fn distribution_fallback_tags_are_hidden_and_shown_under_their_subject() {
     assert!(
         ui.driver
             .app
+            .graph()
             .rows()
             .iter()
             .any(|r| r.path.last() == Some(&fallback))
@@ -149,7 +151,13 @@ async fn a_refused_login_says_how_to_log_in() {
         status.text.contains("--username NAME --password-stdin"),
         "{status:?}\n{screen}"
     );
-    let node = ui.driver.app.tree.selected_node().expect("the repository");
+    let node = ui
+        .driver
+        .app
+        .graph()
+        .tree
+        .selected_node()
+        .expect("the repository");
     assert!(node.error().is_some_and(|e| e.is_refused_login()));
     assert!(
         !screen.contains("r retries") && !screen.contains("to retry"),

@@ -3,6 +3,7 @@
 
 use crossterm::event::KeyCode;
 
+use super::app_support::popup_open;
 use super::harness::Harness;
 
 #[tokio::test]
@@ -27,7 +28,7 @@ async fn a_pull_asks_before_replacing_a_different_file() {
         "my own notes, not an SBOM\n"
     );
     ui.key(KeyCode::Char('n'));
-    assert!(ui.driver.app.popup.is_none());
+    assert!(!popup_open(&ui.driver.app));
     assert_eq!(
         std::fs::read_to_string(&mine).unwrap(),
         "my own notes, not an SBOM\n",

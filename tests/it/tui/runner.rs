@@ -182,6 +182,7 @@ async fn s_on_an_index_pulls_a_platforms_sbom() {
     let platform_row = |ui: &Harness, arch: &str| {
         ui.driver
             .app
+            .graph()
             .rows()
             .into_iter()
             .map(|row| row.path)
@@ -191,6 +192,7 @@ async fn s_on_an_index_pulls_a_platforms_sbom() {
                     && ui
                         .driver
                         .app
+                        .graph()
                         .tree
                         .node(path)
                         .unwrap()
@@ -250,7 +252,7 @@ async fn the_demo_opens_on_the_seeds_graph_expanded() {
     );
     assert!(at("CycloneDX SBOM") < at("plain"), "{screen}");
     assert_eq!(
-        *ui.driver.app.tree.selected(),
+        *ui.driver.app.graph().tree.selected(),
         [
             NodeId::Registry,
             NodeId::repository("net-monitor"),

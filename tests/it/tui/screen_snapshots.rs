@@ -1,10 +1,14 @@
 //! Every screen, and `?` on each, at 80x24 (the smallest terminal people
 //! use) and at 160x45, on the demo: the graph, the audit table, the files
-//! view, the messages, and the dialogs (attach, copy, delete, replace).
+//! view, the messages, the dialogs (attach, copy, delete, replace) and the
+//! prompts (filter, search, go to). In a dialog or a prompt, where `?` is
+//! typed, help is F1.
 
 use crossterm::event::KeyCode;
+use regscope::ops::PullSelect;
 use regscope::tui::Start;
-use regscope::tui::app::{Dialog, Popup};
+use regscope::tui::message::OperationRequest;
+use regscope::tui::screens::dialogs::ReplaceQuestion;
 use regscope::tui::tree::NodeId;
 
 use super::harness::Harness;
@@ -23,15 +27,30 @@ fn name(screen: &str, width: u16, height: u16) -> String {
     format!("{screen}_{width}x{height}")
 }
 
+/// The help opened with `key` on the screen shown, snapshotted, then
+/// closed with Esc: the screen under it is as it was.
+fn help_on(ui: &mut Harness, key: KeyCode, heading: &str, snapshot: &str) {
+    let before = ui.screen();
+    ui.key(key);
+    let screen = ui.screen();
+    assert!(screen.contains(heading), "{screen}");
+    insta::assert_snapshot!(snapshot, screen);
+    ui.key(KeyCode::Esc);
+    assert_eq!(
+        ui.screen(),
+        before,
+        "closing the help shows what was under it"
+    );
+}
+
 #[tokio::test]
 async fn the_graph_and_its_help() {
     for (width, height) in SIZES {
         let mut ui = graph(width, height).await;
         insta::assert_snapshot!(name("graph", width, height), ui.screen());
-        ui.key(KeyCode::Char('?'));
-        let screen = ui.screen();
-        assert!(screen.contains("in the graph and the detail pane"), "{screen}");
-        insta::assert_snapshot!(name("graph_help", width, height), screen);
+        let snapshot = name("graph_help", width, height);
+        let heading = "in the graph and the detail pane";
+        help_on(&mut ui, KeyCode::Char('?'), heading, &snapshot);
     }
 }
 
@@ -44,10 +63,8 @@ async fn the_audit_table_and_its_help() {
             .wait_for("the audit", |s| s.contains("images audited"))
             .await;
         insta::assert_snapshot!(name("audit", width, height), screen);
-        ui.key(KeyCode::Char('?'));
-        let screen = ui.screen();
-        assert!(screen.contains("in the audit table"), "{screen}");
-        insta::assert_snapshot!(name("audit_help", width, height), screen);
+        let snapshot = name("audit_help", width, height);
+        help_on(&mut ui, KeyCode::Char('?'), "in the audit table", &snapshot);
     }
 }
 
@@ -58,15 +75,13 @@ async fn the_files_view_and_its_help() {
         ui.key(KeyCode::Char('f'));
         let screen = ui.wait_for("the files", |s| s.contains("entries")).await;
         insta::assert_snapshot!(name("files", width, height), screen);
-        ui.key(KeyCode::Char('?'));
-        let screen = ui.screen();
-        assert!(screen.contains("in the files view"), "{screen}");
-        insta::assert_snapshot!(name("files_help", width, height), screen);
+        let snapshot = name("files_help", width, height);
+        help_on(&mut ui, KeyCode::Char('?'), "in the files view", &snapshot);
     }
 }
 
 #[tokio::test]
-async fn the_messages() {
+async fn the_messages_and_their_help() {
     for (width, height) in SIZES {
         let mut ui = graph(width, height).await;
         ui.key(KeyCode::Char('t'));
@@ -74,35 +89,101 @@ async fn the_messages() {
         let screen = ui.screen();
         assert!(screen.contains("fallback tags"), "{screen}");
         insta::assert_snapshot!(name("messages", width, height), screen);
+        let snapshot = name("messages_help", width, height);
+        help_on(
+            &mut ui,
+            KeyCode::Char('?'),
+            "in a view over the graph",
+            &snapshot,
+        );
     }
 }
 
 #[tokio::test]
-async fn the_dialogs_and_their_keys() {
+async fn the_dialogs_and_their_help() {
     for (width, height) in SIZES {
         let mut ui = graph(width, height).await;
         ui.key(KeyCode::Char('a'));
+        ui.type_text("sbom.json");
         insta::assert_snapshot!(name("attach", width, height), ui.screen());
-        // Help in a dialog is F1: `?` is typed.
-        ui.key(KeyCode::F(1));
-        insta::assert_snapshot!(name("attach_help", width, height), ui.screen());
-        ui.key(KeyCode::Esc);
+        let snapshot = name("attach_help", width, height);
+        help_on(&mut ui, KeyCode::F(1), "in dialogs and prompts", &snapshot);
         ui.key(KeyCode::Esc);
 
         ui.key(KeyCode::Char('c'));
+        ui.type_text("mirror:v2");
         insta::assert_snapshot!(name("copy", width, height), ui.screen());
+        let snapshot = name("copy_help", width, height);
+        help_on(&mut ui, KeyCode::F(1), "in dialogs and prompts", &snapshot);
         ui.key(KeyCode::Esc);
 
         ui.key(KeyCode::Char('d'));
+        // The plan, not the status line saying it is being worked out.
         let screen = ui
-            .wait_for("the plan", |s| s.contains("removes"))
+            .wait_for("the plan", |s| {
+                s.contains("will be deleted") && !s.contains("working out what goes")
+            })
             .await;
         insta::assert_snapshot!(name("delete", width, height), screen);
+        let snapshot = name("delete_help", width, height);
+        help_on(
+            &mut ui,
+            KeyCode::Char('?'),
+            "in a yes/no question",
+            &snapshot,
+        );
         ui.key(KeyCode::Char('n'));
 
-        ui.driver.app.popup = Some(Popup::Dialog(Dialog::Replace {
-            path: "./sbom.cdx.json".into(),
-        }));
+        let pull = OperationRequest::Pull {
+            repository: "net-monitor".to_owned(),
+            reference: "v1".to_owned(),
+            select: PullSelect::Sbom,
+            platform: regscope::ops::PlatformChoice::Auto,
+            output_dir: ".".into(),
+            replace_existing: false,
+            known_graph: None,
+        };
+        let question = ReplaceQuestion::new("./sbom.cdx.json".into(), "pull SBOM".into(), pull);
+        ui.driver.app.push(Box::new(question));
         insta::assert_snapshot!(name("replace", width, height), ui.screen());
+        let snapshot = name("replace_help", width, height);
+        help_on(
+            &mut ui,
+            KeyCode::Char('?'),
+            "in a yes/no question",
+            &snapshot,
+        );
+        ui.key(KeyCode::Char('n'));
+    }
+}
+
+#[tokio::test]
+async fn the_prompts_and_their_help() {
+    for (width, height) in SIZES {
+        let mut ui = graph(width, height).await;
+        ui.key(KeyCode::Char('/'));
+        ui.type_text("sig");
+        let screen = ui.screen();
+        assert!(screen.contains("filter: sig"), "{screen}");
+        insta::assert_snapshot!(name("filter", width, height), screen);
+        let snapshot = name("filter_help", width, height);
+        help_on(&mut ui, KeyCode::F(1), "in dialogs and prompts", &snapshot);
+        ui.key(KeyCode::Esc);
+
+        ui.key(KeyCode::Tab);
+        ui.key(KeyCode::Char('/'));
+        ui.type_text("cyclone");
+        insta::assert_snapshot!(name("search", width, height), ui.screen());
+        ui.key(KeyCode::Esc);
+        ui.key(KeyCode::Tab);
+
+        ui.key(KeyCode::Char('g'));
+        ui.type_text("net-monitor:v1");
+        let screen = ui.screen();
+        assert!(screen.contains("go to ("), "{screen}");
+        insta::assert_snapshot!(name("go_to", width, height), screen);
+        let snapshot = name("go_to_help", width, height);
+        help_on(&mut ui, KeyCode::F(1), "in dialogs and prompts", &snapshot);
+        ui.key(KeyCode::Esc);
     }
 }

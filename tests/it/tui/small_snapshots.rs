@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use regscope::tui::message::Msg;
 
-use super::app_support::referrer;
+use super::app_support::{popup_open, referrer};
 use super::harness::Harness;
 use regscope::demo::NET_MONITOR_SBOM;
 use regscope::tui::Start;
@@ -42,10 +42,7 @@ async fn help_at_80x24_scrolls_to_its_end() {
         .handle(Msg::Input(crossterm::event::Event::Mouse(wheel)));
     assert!(ui.screen().contains("downloads go to"));
     ui.key(KeyCode::Char('j'));
-    assert!(
-        ui.driver.app.popup.is_some(),
-        "j scrolls, it does not close"
-    );
+    assert!(popup_open(&ui.driver.app), "j scrolls, it does not close");
 }
 
 #[tokio::test]
@@ -62,7 +59,7 @@ async fn delete_dialog_at_80x24_shows_its_keys() {
     ui.key(KeyCode::End);
     let screen = ui.screen();
     assert!(screen.contains("y/enter deletes · n/esc keeps"), "{screen}");
-    assert!(ui.driver.app.popup.is_some());
+    assert!(popup_open(&ui.driver.app));
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use crossterm::event::KeyCode;
 use regscope::demo::{MULTI_ARCH_V1, NET_MONITOR_SBOM, NET_MONITOR_V1};
 use regscope::tui::Start;
 
-use super::app_support::referrer;
+use super::app_support::{popup_open, referrer};
 use super::harness::Harness;
 
 #[tokio::test]
@@ -103,5 +103,5 @@ async fn delete_dialog_shows_exactly_what_goes() {
     assert!(screen.contains(&NET_MONITOR_SBOM[..19]), "{screen}");
     insta::assert_snapshot!("delete_dialog", screen);
     ui.key(KeyCode::Esc);
-    assert!(ui.driver.app.popup.is_none());
+    assert!(!popup_open(&ui.driver.app));
 }

@@ -7,22 +7,27 @@ use std::sync::Arc;
 use crossterm::event::KeyCode;
 use regscope::graph::Attachments;
 use regscope::store::ReferrersSupport;
-use regscope::tui::app::{App, Dialog, Popup};
+use regscope::tui::app::App;
 use regscope::tui::keymap::Mode;
 use regscope::tui::message::{Effect, Loaded, Msg, OperationRequest};
+use regscope::tui::screens::dialogs::DeleteDialog;
+use regscope::tui::screens::help::Help;
+use regscope::tui::screens::prompt::Prompt;
 use regscope::tui::tree::Status;
 
 use regscope::store::StoreError;
 use regscope::tui::failure::Failure;
 
-use super::app_support::{app, app_at_loaded_tag, draw, image, job_of, key, sbom_of};
+use super::app_support::{
+    app, app_at_loaded_tag, draw, image, job_of, key, popup_open, sbom_of, top,
+};
 
 #[test]
 fn opening_a_reference_loads_it_and_expands_its_graph() {
     let mut app = app();
     let effects = app.start_reference("net-monitor", "v1");
     assert_eq!(
-        *app.tree.selected(),
+        *app.graph().tree.selected(),
         [
             NodeId::Registry,
             NodeId::repository("net-monitor"),
@@ -51,7 +56,7 @@ fn opening_a_reference_loads_it_and_expands_its_graph() {
         &effects,
         |e| matches!(e, Effect::FetchReferrers { subject, .. } if *subject == digest),
     );
-    let tag = app.node(&manifest_job.node).unwrap();
+    let tag = app.graph().node(&manifest_job.node).unwrap();
     assert_eq!(
         *tag.children(),
         [
@@ -83,7 +88,7 @@ fn opening_a_reference_loads_it_and_expands_its_graph() {
         }),
     });
     assert_eq!(app.session.referrers_support, ReferrersSupport::Api);
-    let tag = app.node(&manifest_job.node).unwrap();
+    let tag = app.graph().node(&manifest_job.node).unwrap();
     assert_eq!(
         tag.children()[0],
         NodeId::group("application/vnd.cyclonedx+json")
@@ -93,10 +98,10 @@ fn opening_a_reference_loads_it_and_expands_its_graph() {
     // referrers are being asked for; its manifest came with the graph.
     let mut sbom_path = manifest_job.node.clone();
     sbom_path.push(NodeId::group("application/vnd.cyclonedx+json"));
-    assert!(app.tree.is_open(&sbom_path));
+    assert!(app.graph().tree.is_open(&sbom_path));
     sbom_path.push(NodeId::referrer(sbom_digest.clone()));
-    assert!(app.tree.is_open(&sbom_path));
-    let sbom_node = app.node(&sbom_path).unwrap();
+    assert!(app.graph().tree.is_open(&sbom_path));
+    let sbom_node = app.graph().node(&sbom_path).unwrap();
     assert_eq!(sbom_node.manifest_slot.status, Status::Done);
     assert_eq!(sbom_node.verified, Some(true));
     assert!(
@@ -105,6 +110,7 @@ fn opening_a_reference_loads_it_and_expands_its_graph() {
         )
     );
     let rows: Vec<_> = app
+        .graph()
         .rows()
         .into_iter()
         .map(|r| r.path.last().unwrap().clone())
@@ -126,13 +132,13 @@ fn a_superseded_result_is_dropped_and_an_error_shows_until_retried() {
         job: first,
         result: Ok(Loaded::Manifest(image())),
     });
-    assert!(app.node(&second.node).unwrap().manifest.is_none());
+    assert!(app.graph().node(&second.node).unwrap().manifest.is_none());
 
     app.update(Msg::Loaded {
         job: second.clone(),
         result: Err(reset()),
     });
-    let node = app.node(&second.node).unwrap();
+    let node = app.graph().node(&second.node).unwrap();
     assert_eq!(node.error(), Some(&reset()));
     assert!(node.error().unwrap().retry_may_help());
     assert!(
@@ -143,10 +149,10 @@ fn a_superseded_result_is_dropped_and_an_error_shows_until_retried() {
     let effects = key(&mut app, KeyCode::Char('r'));
     let retry = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
     assert_eq!(
-        app.node(&retry.node).unwrap().manifest_slot.status,
+        app.graph().node(&retry.node).unwrap().manifest_slot.status,
         Status::Loading
     );
-    assert_eq!(app.node(&retry.node).unwrap().error(), None);
+    assert_eq!(app.graph().node(&retry.node).unwrap().error(), None);
 }
 
 fn reset() -> Failure {
@@ -173,7 +179,7 @@ fn a_refused_login_says_how_to_log_in_and_a_missing_tag_leaves() {
     });
     // 401: the row stays, shows the failure, and the status line says how
     // to log in from the TUI (no retry hint: the same login fails again).
-    let node = app.node(&manifest_job.node).unwrap();
+    let node = app.graph().node(&manifest_job.node).unwrap();
     assert!(node.error().is_some_and(Failure::is_refused_login));
     let status = app.status.as_ref().unwrap();
     assert!(status.is_error && status.text.contains("Quit (q) and start regscope again"));
@@ -187,7 +193,7 @@ fn a_refused_login_says_how_to_log_in_and_a_missing_tag_leaves() {
         job: retry.clone(),
         result: Err(Failure::from(StoreError::not_found("tag v1"))),
     });
-    assert!(app.node(&retry.node).is_none());
+    assert!(app.graph().node(&retry.node).is_none());
     assert_eq!(app.status.as_ref().unwrap().text, "tag v1 not found");
 }
 
@@ -208,7 +214,8 @@ fn tag_lists_hide_digest_tags_and_filter_as_you_type() {
         result: Ok(Loaded::ListingDone),
     });
     let shown = |app: &App| -> Vec<NodeId> {
-        app.rows()
+        app.graph()
+            .rows()
             .iter()
             .skip(2)
             .map(|r| r.path.last().unwrap().clone())
@@ -235,7 +242,7 @@ fn tag_lists_hide_digest_tags_and_filter_as_you_type() {
     key(&mut app, KeyCode::Char('v'));
     assert_eq!(shown(&app), [NodeId::tag("v1"), NodeId::tag("v2")]);
     assert_eq!(
-        app.tree.selected().last(),
+        app.graph().tree.selected().last(),
         Some(&NodeId::tag("v1")),
         "the cursor goes to the first match"
     );
@@ -243,7 +250,7 @@ fn tag_lists_hide_digest_tags_and_filter_as_you_type() {
     assert_eq!(shown(&app), [NodeId::tag("v2")]);
     key(&mut app, KeyCode::Esc);
     assert_eq!(shown(&app).len(), 3);
-    assert!(app.input.is_none());
+    assert!(top::<Prompt>(&app).is_none());
 }
 
 #[test]
@@ -260,7 +267,7 @@ fn a_hundred_thousand_tags_stay_fast_and_filterable() {
             names,
         });
     }
-    let rows = app.rows();
+    let rows = app.graph().rows();
     assert_eq!(rows.len(), 2 + 1000 + 1, "a cut list with one '… more' row");
     assert_eq!(rows.last().unwrap().more, 99_000);
     key(&mut app, KeyCode::Char('/'));
@@ -268,6 +275,7 @@ fn a_hundred_thousand_tags_stay_fast_and_filterable() {
         key(&mut app, KeyCode::Char(c));
     }
     let shown: Vec<_> = app
+        .graph()
         .rows()
         .iter()
         .skip(2)
@@ -296,15 +304,15 @@ fn copy_help_delete_and_quit() {
     );
 
     key(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.popup, Some(Popup::Help(Mode::Browse)));
+    assert_eq!(top::<Help>(&app).map(|h| h.screen), Some(Mode::Browse));
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(
-        app.popup,
-        Some(Popup::Help(Mode::Browse)),
+        top::<Help>(&app).map(|h| h.screen),
+        Some(Mode::Browse),
         "help stays until closed"
     );
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.popup, None);
+    assert!(!popup_open(&app));
 
     // Delete asks the engine what goes, and shows it before anything happens.
     let effects = key(&mut app, KeyCode::Char('d'));
@@ -312,17 +320,14 @@ fn copy_help_delete_and_quit() {
         &effects[..],
         [Effect::Operation { request: OperationRequest::PlanDelete { reference, .. }, .. }] if *reference == digest
     ));
-    assert!(matches!(
-        &app.popup,
-        Some(Popup::Dialog(Dialog::Delete { plan: None, .. }))
-    ));
+    assert!(top::<DeleteDialog>(&app).is_some_and(|d| d.plan.is_none()));
     let effects = key(&mut app, KeyCode::Char('y'));
     assert!(
         effects.is_empty(),
         "nothing is deleted before the plan is shown"
     );
     key(&mut app, KeyCode::Char('n'));
-    assert_eq!(app.popup, None);
+    assert!(!popup_open(&app));
     assert_eq!(
         app.status.as_ref().unwrap().text,
         "kept everything: nothing was deleted"

@@ -70,11 +70,11 @@ async fn scan_row(ui: &mut Harness) -> regscope::tui::tree::NodePath {
     loop {
         ui.driver.drain();
         let app = &ui.driver.app;
-        if let Some(row) = app
-            .rows()
-            .into_iter()
-            .find(|row| app.node(&row.path).is_some_and(|n| n.vulns.is_some()))
-        {
+        if let Some(row) = app.graph().rows().into_iter().find(|row| {
+            app.graph()
+                .node(&row.path)
+                .is_some_and(|n| n.vulns.is_some())
+        }) {
             return row.path;
         }
         let left = deadline.saturating_duration_since(std::time::Instant::now());
@@ -128,9 +128,17 @@ async fn a_scan_row_counts_after_vex_and_enter_opens_its_findings() {
         let start = Start::reference(repo, "v1");
         let mut ui = Harness::with_store(Arc::new(store), None, start, width, height);
         let scan = scan_row(&mut ui).await;
-        let facts = ui.driver.app.node(&scan).unwrap().vulns.as_ref().unwrap();
+        let facts = ui
+            .driver
+            .app
+            .graph()
+            .node(&scan)
+            .unwrap()
+            .vulns
+            .as_ref()
+            .unwrap();
         assert_eq!(facts.label, label, "the row counts what the CLI counts");
-        let scan_digest = ui.driver.app.node(&scan).unwrap().digest().unwrap();
+        let scan_digest = ui.driver.app.graph().node(&scan).unwrap().digest().unwrap();
         if width >= 160 {
             let screen = ui.screen();
             assert!(screen.contains(&label), "the row shows it: {screen}");

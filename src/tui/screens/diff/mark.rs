@@ -1,18 +1,7 @@
-//! Marking an image in the graph and opening the diff from it: the mark
-//! key marks the selected image (a tag, a platform, any manifest) or, on
-//! the marked row, unmarks it; the diff key on another image asks the
-//! runner for `crate::diff::diff` of the two and opens the diff screen.
-//! The mark lives with the tree (`Tree::diff_mark`), so the row shows it.
+//! What a diff compares: its two sides, and the image marked in the graph
+//! for one (the graph marks and opens the diff: `graph::diff_mark`).
 
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Span;
-
-use super::DiffScreen;
-use crate::ops::CancellationToken;
-use crate::text::escape_control;
-use crate::tui::keymap::{Action, KeyMap};
-use crate::tui::message::Effect;
-use crate::tui::tree::{ManifestRole, NodeId, NodeKind, NodePath, Tree};
+use crate::tui::message::NodePath;
 
 /// One side of a diff, as the store is asked for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,93 +19,4 @@ pub struct DiffTarget {
 pub struct DiffMark {
     pub path: NodePath,
     pub target: DiffTarget,
-}
-
-/// What the selected row names, or why it cannot be compared.
-pub fn selected_target(tree: &Tree) -> Result<DiffTarget, String> {
-    let refuse = || "select an image (a tag, a platform or a manifest) to compare".to_owned();
-    let node = tree.selected_node().ok_or_else(refuse)?;
-    let NodeKind::Manifest {
-        repository,
-        reference,
-        role,
-    } = &node.kind
-    else {
-        return Err(refuse());
-    };
-    let digest = node.digest();
-    let name = match (role, &digest) {
-        (ManifestRole::Tag(tag), _) if !tag.contains(':') => format!("{repository}:{tag}"),
-        (_, Some(digest)) => format!("{repository}@{digest}"),
-        (_, None) => format!("{repository}@{reference}"),
-    };
-    Ok(DiffTarget {
-        repository: repository.clone(),
-        reference: digest.map_or_else(|| reference.clone(), |d| d.to_string()),
-        name,
-    })
-}
-
-/// The mark key: marks the selected image, or unmarks it when it is the
-/// marked one. Returns what to say (`Err`: why nothing was marked).
-pub fn toggle_mark(tree: &mut Tree, keymap: &KeyMap) -> Result<String, String> {
-    let path = tree.selected().clone();
-    if tree.diff_mark.as_ref().is_some_and(|m| m.path == path) {
-        let name = tree.diff_mark.take().map(|m| m.target.name);
-        return Ok(format!(
-            "{} is no longer marked for a diff",
-            escape_control(&name.unwrap_or_default())
-        ));
-    }
-    let target = selected_target(tree)?;
-    let said = format!(
-        "marked {} for a diff: select another image and press {}",
-        escape_control(&target.name),
-        keymap.hint(Action::DiffWithMark)
-    );
-    tree.diff_mark = Some(DiffMark { path, target });
-    Ok(said)
-}
-
-/// The diff key: the marked image (left) against the selected one
-/// (right). The screen waits for `Msg::Diff` with its id; the effect runs
-/// the diff in the runner with the screen's cancel token.
-pub fn open_diff(
-    tree: &Tree,
-    keymap: &KeyMap,
-    id: u64,
-    page: usize,
-) -> Result<(DiffScreen, Effect), String> {
-    let Some(mark) = &tree.diff_mark else {
-        return Err(format!(
-            "nothing is marked: mark an image with {}, then press {} on another",
-            keymap.hint(Action::MarkDiff),
-            keymap.hint(Action::DiffWithMark)
-        ));
-    };
-    if mark.path == *tree.selected() {
-        return Err("this is the marked image: select another one to compare it with".to_owned());
-    }
-    let right = selected_target(tree)?;
-    let left = mark.target.clone();
-    let cancel = CancellationToken::new();
-    let screen = DiffScreen::new(id, &left, &right, cancel.clone(), page);
-    let effect = Effect::Diff {
-        id,
-        left,
-        right,
-        cancel,
-    };
-    Ok((screen, effect))
-}
-
-/// What the marked row shows before its label.
-pub fn mark_span(tree: &Tree, path: &[NodeId]) -> Option<Span<'static>> {
-    tree.diff_mark.as_ref().filter(|m| m.path == path)?;
-    Some(Span::styled(
-        "[marked] ",
-        Style::new()
-            .fg(Color::LightMagenta)
-            .add_modifier(Modifier::BOLD),
-    ))
 }

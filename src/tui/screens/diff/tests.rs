@@ -1,7 +1,6 @@
 //! The diff screen as state: keys in, folds, filter and selection out, on
 //! the report the real engine makes of two demo images (net-monitor:v1,
-//! signed and with an SBOM, against plain:v1, with neither), and the mark
-//! in the tree that opens it.
+//! signed and with an SBOM, against plain:v1, with neither).
 
 use std::sync::Arc;
 
@@ -10,12 +9,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::diff::{DiffOptions, DiffSide};
 use crate::store::ReferrersSupport;
-use crate::tui::app::{Areas, Session};
 use crate::tui::config::Config;
-use crate::tui::keymap::KeyMap;
-use crate::tui::message::Effect;
-use crate::tui::screen::Ask;
-use crate::tui::tree::{NodeId, NodeKind, Tree};
+use crate::tui::screen::{Areas, Ask, Session};
 
 fn session() -> Session {
     Session {
@@ -61,7 +56,14 @@ fn target(name: &str) -> DiffTarget {
 /// screen asked of the router.
 fn press(screen: &mut DiffScreen, config: &Config, code: KeyCode) -> Vec<Ask> {
     let session = session();
-    let mut cx = Cx::new(config, &session, Areas::default());
+    let mut next_id = 0;
+    let mut cx = Cx::new(
+        config,
+        &session,
+        Areas::default(),
+        (None, &[]),
+        &mut next_id,
+    );
     screen.on_key(KeyEvent::new(code, KeyModifiers::NONE), &mut cx);
     cx.asked
 }
@@ -170,7 +172,14 @@ fn closing_cancels_a_diff_under_way_and_reports_for_others_are_not_taken() {
     let cancel = CancellationToken::new();
     let mut screen = DiffScreen::new(3, &target("a"), &target("b"), cancel.clone(), 10);
     let session = session();
-    let mut cx = Cx::new(&config, &session, Areas::default());
+    let mut next_id = 0;
+    let mut cx = Cx::new(
+        &config,
+        &session,
+        Areas::default(),
+        (None, &[]),
+        &mut next_id,
+    );
     let other = Msg::Diff(DiffMsg::Progress {
         id: 4,
         done: 1,
@@ -192,7 +201,7 @@ fn closing_cancels_a_diff_under_way_and_reports_for_others_are_not_taken() {
     assert_eq!(screen.error.as_deref(), Some("a: manifest unknown"));
     assert!(!cancel.is_cancelled());
     let asked = press(&mut screen, &config, KeyCode::Esc);
-    assert_eq!(asked, vec![Ask::Close]);
+    assert!(matches!(asked.as_slice(), [Ask::Close]), "{asked:?}");
     assert!(cancel.is_cancelled());
 
     // A screen that goes without Esc (the app quits) stops its diff too.
@@ -201,66 +210,4 @@ fn closing_cancels_a_diff_under_way_and_reports_for_others_are_not_taken() {
     assert!(!quit.is_cancelled());
     drop(screen);
     assert!(quit.is_cancelled());
-}
-
-/// A tree at `repository:v1`, selected.
-fn select_tag(tree: &mut Tree, repository: &str) {
-    let repository_path = vec![NodeId::Registry, NodeId::repository(repository)];
-    tree.select(repository_path.clone());
-    let mut path = repository_path;
-    path.push(NodeId::tag("v1"));
-    tree.select(path.clone());
-    let node = tree.node_mut(&path).expect("selected node");
-    assert!(
-        matches!(node.kind, NodeKind::Manifest { .. }),
-        "{:?}",
-        node.kind
-    );
-}
-
-#[test]
-fn the_mark_toggles_and_the_diff_key_needs_it_and_another_image() {
-    let keymap = KeyMap::defaults();
-    let mut tree = Tree::new();
-    assert!(
-        mark::open_diff(&tree, &keymap, 1, 10).is_err(),
-        "nothing marked"
-    );
-    assert!(
-        mark::toggle_mark(&mut tree, &keymap).is_err(),
-        "the registry is no image"
-    );
-    select_tag(&mut tree, "net-monitor");
-    let said = mark::toggle_mark(&mut tree, &keymap).expect("marks");
-    assert!(
-        said.contains("net-monitor:v1") && said.contains('='),
-        "{said}"
-    );
-    let marked = tree.selected().clone();
-    assert!(mark::mark_span(&tree, &marked).is_some());
-    let refused = mark::open_diff(&tree, &keymap, 1, 10).expect_err("the same image");
-    assert!(refused.contains("marked image"), "{refused}");
-
-    select_tag(&mut tree, "plain");
-    assert!(mark::mark_span(&tree, tree.selected()).is_none());
-    let (screen, effect) = mark::open_diff(&tree, &keymap, 9, 10).expect("opens");
-    assert_eq!(screen.title, "net-monitor:v1 → plain:v1");
-    match effect {
-        Effect::Diff {
-            id, left, right, ..
-        } => {
-            assert_eq!(id, 9);
-            assert_eq!(
-                (left.repository.as_str(), left.reference.as_str()),
-                ("net-monitor", "v1")
-            );
-            assert_eq!(right.name, "plain:v1");
-        }
-        other => panic!("expected a diff, got {other:?}"),
-    }
-    // The mark stays for another comparison; on its row the key unmarks.
-    tree.select(marked.clone());
-    let said = mark::toggle_mark(&mut tree, &keymap).expect("unmarks");
-    assert!(said.contains("no longer marked"), "{said}");
-    assert!(tree.diff_mark.is_none() && mark::mark_span(&tree, &marked).is_none());
 }

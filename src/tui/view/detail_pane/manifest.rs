@@ -8,13 +8,13 @@ use super::{
 use crate::audit::Verification;
 use crate::oci::media_type::ArtifactKind;
 use crate::text::escape_control;
-use crate::tui::app::App;
 use crate::tui::preview::{json, note};
 use crate::tui::tree::{Node, Status};
+use crate::tui::view::AppView;
 use crate::tui::view::labels;
 
 pub(super) fn manifest_lines<'a>(
-    app: &App,
+    app: &AppView<'_>,
     node: &'a Node,
     repository: &str,
     lines: &mut DetailText<'a>,
@@ -115,7 +115,7 @@ pub(super) fn manifest_lines<'a>(
 }
 
 /// An SBOM's or a signature's document, read without verifying it.
-fn document_lines<'a>(app: &App, node: &'a Node, lines: &mut DetailText<'a>) {
+fn document_lines<'a>(app: &AppView<'_>, node: &'a Node, lines: &mut DetailText<'a>) {
     let attestation = node.is_attestation();
     match node.artifact_kind() {
         Some(ArtifactKind::Sbom) => {
@@ -145,7 +145,7 @@ fn document_lines<'a>(app: &App, node: &'a Node, lines: &mut DetailText<'a>) {
 
 /// The verdict the session's last audit reached on this signature, with its
 /// reason and time source.
-fn verdict_lines(app: &App, node: &Node, lines: &mut DetailText<'_>) {
+fn verdict_lines(app: &AppView<'_>, node: &Node, lines: &mut DetailText<'_>) {
     let verdict = node.digest().and_then(|digest| app.verdicts.get(&digest));
     match verdict {
         Some(Verification::Verified { key, time, root }) => {

@@ -8,12 +8,12 @@ use super::{DetailText, field, heading, section};
 use crate::oci::Descriptor;
 use crate::oci::media_type as mt;
 use crate::text::escape_control;
-use crate::tui::app::App;
 use crate::tui::preview::{Content, PREVIEW_LIMIT, note};
 use crate::tui::tree::{Node, Slot, Status};
+use crate::tui::view::AppView;
 use crate::tui::view::labels::{self, human_size};
 
-pub(super) fn warning_line(app: &App, warning: &str) -> Line<'static> {
+pub(super) fn warning_line(app: &AppView<'_>, warning: &str) -> Line<'static> {
     let _ = app;
     Line::from(Span::styled(
         format!("! {}", escape_control(warning)),
@@ -21,7 +21,11 @@ pub(super) fn warning_line(app: &App, warning: &str) -> Line<'static> {
     ))
 }
 
-pub(super) fn descriptor_lines(app: &App, descriptor: &Descriptor, lines: &mut DetailText<'_>) {
+pub(super) fn descriptor_lines(
+    app: &AppView<'_>,
+    descriptor: &Descriptor,
+    lines: &mut DetailText<'_>,
+) {
     lines.push(field(
         app,
         "media type",
@@ -56,7 +60,7 @@ pub(super) fn descriptor_lines(app: &App, descriptor: &Descriptor, lines: &mut D
 }
 
 pub(super) fn annotation_lines<'a>(
-    app: &App,
+    app: &AppView<'_>,
     annotations: impl Iterator<Item = (&'a String, &'a String)>,
     lines: &mut DetailText<'_>,
 ) {
@@ -84,7 +88,7 @@ pub(super) fn annotation_lines<'a>(
 
 /// A preview's lines once its bytes are here (laid out when they
 /// arrived); its state until then.
-pub(super) fn preview_parts<'a>(app: &App, node: &'a Node, lines: &mut DetailText<'a>) {
+pub(super) fn preview_parts<'a>(app: &AppView<'_>, node: &'a Node, lines: &mut DetailText<'a>) {
     let Slot { status, .. } = &node.preview_slot;
     match (status, &node.preview) {
         (_, Some(preview)) => match &preview.content {

@@ -161,8 +161,9 @@ pub fn laid_out(line: Line<'_>, width: u16) -> Vec<Line<'_>> {
 /// after a label, else two columns past the line's own indentation. A
 /// word that fits a row (a digest) is not cut just to indent it: the rows
 /// then start at the line's own indentation or two past it, never left of
-/// it, so JSON keeps its shape on every line; a word wider than that is
-/// cut, after a separator where it has one.
+/// it, so JSON keeps its shape on every line, unless a word fits the row
+/// only from further left; a word wider than the row is cut, after a
+/// separator where it has one.
 fn indent_of(line: &Line<'_>, width: usize) -> usize {
     let own = leading_spaces(line);
     let label = line
@@ -175,16 +176,26 @@ fn indent_of(line: &Line<'_>, width: usize) -> usize {
                 && label.width() <= width / 2
         })
         .map(Span::width);
-    let longest = line
+    // A word runs across spans (JSON's `"key":` is three), so the text
+    // is split at spaces whole.
+    let text: String = line
         .spans
         .iter()
         .skip(usize::from(label.is_some()))
-        .flat_map(|span| span.content.split(' '))
+        .map(|span| span.content.as_ref())
+        .collect();
+    // A word wider than the row is cut wherever the rows start.
+    let longest = text
+        .split(' ')
         .map(|word| Span::raw(word).width())
+        .filter(|word| *word <= width)
         .max()
         .unwrap_or(0);
     let first = label.unwrap_or(own + 2);
-    [first, own + 2, own]
+    // Left of the line's own indentation only when a word would otherwise
+    // be cut that fits a row.
+    let leftmost = width.saturating_sub(longest);
+    [first, own + 2, own, leftmost]
         .into_iter()
         .find(|indent| indent + longest <= width)
         .map_or(first, |indent| indent.min(first))
@@ -202,3 +213,6 @@ fn borrowed<'a>(line: &'a Line<'static>) -> Line<'a> {
         alignment: line.alignment,
     }
 }
+
+#[cfg(test)]
+mod tests;
