@@ -145,9 +145,11 @@ async fn a_scan_row_counts_after_vex_and_enter_opens_its_findings() {
         }
         ui.move_to(scan.last().unwrap());
         ui.key(KeyCode::Enter);
-        let screen = ui
-            .wait_for("the findings", |s| s.contains("Findings of"))
+        ui.wait_for("the findings", |s| s.contains("Findings of"))
             .await;
+        // Loads still running (another image's scans) show in the status
+        // line: the picture waits for them.
+        let screen = ui.settle().await;
         let view = ui
             .driver
             .app
