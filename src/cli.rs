@@ -149,6 +149,7 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Check what a registry really does (referrers API or fallback tags,
     /// catalog, paging, ranges, deletes…), each finding with its evidence.
+    /// Exits 1 when a check failed (warn and skip exit 0).
     Doctor(doctor::DoctorArgs),
     /// Print a completion script: `regscope completions bash >
     /// ~/.local/share/bash-completion/completions/regscope`.

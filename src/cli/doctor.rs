@@ -1,14 +1,16 @@
 //! `regscope doctor REGISTRY[/REPOSITORY[:TAG]] [--write] [--format
 //! table|json]`: runs the engine's checks and prints the report, each
 //! check with its evidence; registry text is escaped before it is printed.
+//! The exit status is 1 when a check failed (after the report is printed),
+//! so CI can gate on it; `warn` and `skip` exit 0.
 
 use std::fmt::Write as _;
 
 use clap::{Args, ValueEnum};
-use color_eyre::eyre::{Result, bail};
+use color_eyre::eyre::{Result, bail, eyre};
 
 use super::commands::print_stdout;
-use crate::doctor::{DoctorOptions, ReferrersModeName, Report, run};
+use crate::doctor::{DoctorOptions, ReferrersModeName, Report, Status, run};
 use crate::store::remote::{ConnectOptions, RemoteStore};
 use crate::target::Spec;
 use crate::text::escape_control;
@@ -63,7 +65,28 @@ pub async fn doctor(args: DoctorArgs, connection: &ConnectOptions) -> Result<()>
         }
         DoctorFormat::Table => to_table(&report),
     };
-    print_stdout(&text)
+    print_stdout(&text)?;
+    gate(&report)
+}
+
+/// Fails, naming the failed checks, when any check failed: the report is
+/// already out, so a script reads both it and the status.
+fn gate(report: &Report) -> Result<()> {
+    let failed: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|check| check.status == Status::Fail)
+        .map(|check| check.id.as_str())
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(eyre!(
+        "{} of {} checks failed: {}",
+        failed.len(),
+        report.checks.len(),
+        failed.join(", ")
+    ))
 }
 
 /// The report as a person reads it: one line per check, its evidence

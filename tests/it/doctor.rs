@@ -11,15 +11,26 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::cli::regscope_json;
+use crate::cli::regscope_output;
 use crate::support::{Oras, Registry};
 
-/// `regscope doctor ARGS --format json`.
+/// `regscope doctor ARGS --format json`; its exit status must be 1
+/// exactly when a check failed.
 pub fn doctor_json(dir: &Path, args: &[&str]) -> Value {
     let mut all = vec!["doctor"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--format", "json"]);
-    regscope_json(dir, &all)
+    let out = regscope_output(dir, &all);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let report: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stderr}"));
+    let failed = statuses(&report).values().any(|status| status == "fail");
+    assert_eq!(
+        out.status.code(),
+        Some(i32::from(failed)),
+        "exit status 1 exactly when a check failed:\n{stderr}\n{report:#}"
+    );
+    report
 }
 
 /// Check id → status.

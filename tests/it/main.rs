@@ -41,6 +41,7 @@ mod discover_requests;
 mod doctor;
 mod doctor_auth;
 mod doctor_conformance;
+mod doctor_exit;
 mod doctor_gitlab;
 mod doctor_lookalikes;
 mod doctor_session;
