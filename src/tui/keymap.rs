@@ -105,6 +105,7 @@ actions! {
     Close, View, "close", ["esc", "q"], "close it (a listing or audit under way is cancelled first)";
     Yes, Question, "yes", ["y"], "yes: delete, or replace the file";
     No, Question, "no", ["n"], "no: keep everything as it is";
+    DeleteScope, Question, "delete_scope", ["w"], "on a tag: the tag alone, or its whole manifest";
     Confirm, Dialog, "confirm", ["enter"], "run the dialog, or accept what is typed";
     Cancel, Dialog, "cancel", ["esc"], "close the dialog or prompt without running it";
     NextField, Dialog, "next_field", ["down"], "the next field of a dialog";

@@ -9,6 +9,7 @@ mod attach;
 mod completion;
 mod copy;
 mod delete;
+mod delete_text;
 mod lines;
 mod replace;
 

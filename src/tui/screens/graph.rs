@@ -139,7 +139,13 @@ impl Graph {
                 moved |= self.tree.forget_tags(&repository, &tags);
                 let broken = self.tree.mark_dangling(&digests);
                 self.after_forgetting(moved);
-                let mut said = format!("deleted {}", crate::text::count(count, "manifest"));
+                let mut said = match (count, tags.as_slice()) {
+                    (0, [tag]) => format!(
+                        "deleted the tag {}; the manifest it named stays",
+                        crate::text::escape_control(tag)
+                    ),
+                    _ => format!("deleted {}", crate::text::count(count, "manifest")),
+                };
                 match broken {
                     0 => {}
                     1 => said.push_str("; 1 index now points at nothing (marked)"),

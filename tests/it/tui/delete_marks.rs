@@ -71,7 +71,9 @@ fn a_delete_removes_its_tags_and_marks_the_index_it_broke() {
     };
     assert!(row_ids(&app).contains(&platform_id), "{:?}", row_ids(&app));
 
-    let id = operation_id(&key(&mut app, KeyCode::Char('d')));
+    key(&mut app, KeyCode::Char('d'));
+    // The manifest's delete, not the tag's.
+    let id = operation_id(&key(&mut app, KeyCode::Char('w')));
     let mut subject = planned(image().descriptor());
     subject.named_by = vec!["amd".to_owned(), "latest".to_owned()];
     let plan = DeletePlan {
@@ -128,7 +130,9 @@ fn a_delete_removes_its_tags_and_marks_the_index_it_broke() {
 #[test]
 fn the_dialog_refuses_a_plan_that_breaks_an_index() {
     let mut app = app_at_loaded_tag();
-    let id = operation_id(&key(&mut app, KeyCode::Char('d')));
+    key(&mut app, KeyCode::Char('d'));
+    // The manifest's delete, not the tag's.
+    let id = operation_id(&key(&mut app, KeyCode::Char('w')));
     let plan = DeletePlan {
         repository: "net-monitor".to_owned(),
         tag_only: None,

@@ -74,7 +74,9 @@ fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
     let sbom_id = NodeId::referrer(sbom_descriptor.digest.clone());
     assert!(row_ids(&app).contains(&sbom_id), "{:?}", row_ids(&app));
 
-    let id = operation_id(&key(&mut app, KeyCode::Char('d')));
+    key(&mut app, KeyCode::Char('d'));
+    // The manifest's delete, not the tag's.
+    let id = operation_id(&key(&mut app, KeyCode::Char('w')));
     let plan = DeletePlan {
         repository: "net-monitor".to_owned(),
         tag_only: None,
@@ -214,6 +216,7 @@ async fn deleting_the_opened_demo_image_clears_the_screen_of_it() {
     let mut ui = super::harness::Harness::net_monitor();
     ui.settle().await;
     ui.key(KeyCode::Char('d'));
+    ui.key(KeyCode::Char('w'));
     ui.wait_for("the plan", |s| s.contains("5 manifests will be deleted"))
         .await;
     ui.key(KeyCode::Char('y'));

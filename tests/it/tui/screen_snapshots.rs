@@ -118,6 +118,7 @@ async fn the_dialogs_and_their_help() {
         ui.key(KeyCode::Esc);
 
         ui.key(KeyCode::Char('d'));
+        ui.key(KeyCode::Char('w'));
         // The plan, not the status line saying it is being worked out.
         let screen = ui
             .wait_for("the plan", |s| {

@@ -49,6 +49,7 @@ async fn help_at_80x24_scrolls_to_its_end() {
 async fn delete_dialog_at_80x24_shows_its_keys() {
     let mut ui = net_monitor_80x24().await;
     ui.key(KeyCode::Char('d'));
+    ui.key(KeyCode::Char('w'));
     let screen = ui
         .wait_for("the engine's plan", |s| {
             s.contains("5 manifests will be deleted")
@@ -117,6 +118,7 @@ async fn delete_dialog_at_80x24_names_other_tags_and_the_index() {
     );
     ui.settle().await;
     ui.key(KeyCode::Char('d'));
+    ui.key(KeyCode::Char('w'));
     let screen = ui
         .wait_for("the engine's plan", |s| s.contains("it would point at"))
         .await;

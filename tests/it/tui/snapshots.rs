@@ -95,6 +95,7 @@ async fn delete_dialog_shows_exactly_what_goes() {
     let mut ui = Harness::net_monitor();
     ui.settle().await;
     ui.key(KeyCode::Char('d'));
+    ui.key(KeyCode::Char('w'));
     let screen = ui
         .wait_for("the engine's plan", |s| {
             s.contains("5 manifests will be deleted")

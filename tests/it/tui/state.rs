@@ -314,8 +314,13 @@ fn copy_help_delete_and_quit() {
     key(&mut app, KeyCode::Esc);
     assert!(!popup_open(&app));
 
-    // Delete asks the engine what goes, and shows it before anything happens.
+    // On a tag row the tag alone goes (as `regscope rm REPO:TAG`); the
+    // manifest's delete is asked for with `w`, and the engine then works
+    // out what goes, shown before anything happens.
     let effects = key(&mut app, KeyCode::Char('d'));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(top::<DeleteDialog>(&app).is_some_and(|d| d.tag() == Some("v1") && !d.whole));
+    let effects = key(&mut app, KeyCode::Char('w'));
     assert!(matches!(
         &effects[..],
         [Effect::Operation { request: OperationRequest::PlanDelete { reference, .. }, .. }] if *reference == digest

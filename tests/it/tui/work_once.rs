@@ -135,6 +135,7 @@ async fn delete_after_expanding_plans_without_discovering() {
     let (mut ui, proxy, _registry, fixture) = seeded().await;
     proxy.clear_requests();
     ui.key(KeyCode::Char('d'));
+    ui.key(KeyCode::Char('w'));
     let screen = ui
         .wait_for("the plan", |s| s.contains("5 manifests will be deleted"))
         .await;
@@ -163,6 +164,7 @@ async fn delete_before_the_tags_are_listed_discovers_the_graph() {
     let (mut ui, proxy, _registry, _fixture) = seeded_with_tags_pending().await;
     proxy.clear_requests();
     ui.key(KeyCode::Char('d'));
+    ui.key(KeyCode::Char('w'));
     ui.wait_for("the plan", |s| s.contains("5 manifests will be deleted"))
         .await;
     let asked = discovery(&proxy);

@@ -11,78 +11,6 @@ use crate::tui::keymap::Action;
 use crate::tui::screen::DrawCx;
 use crate::tui::view::popup::PopupText;
 
-/// Exactly what a delete removes, once the engine planned it.
-pub(super) fn delete_text(
-    app: &DrawCx<'_>,
-    repository: &str,
-    reference: &str,
-    goes: &[String],
-    plan: Option<&crate::ops::DeletePlan>,
-) -> PopupText {
-    let dim = Style::new().fg(Color::DarkGray);
-    let mut lines = vec![Line::raw(format!(
-        " delete {}@{reference}",
-        escape_control(repository)
-    ))];
-    match plan {
-        None => lines.push(Line::styled(" working out what goes…", dim)),
-        Some(plan) => {
-            // The engine's words, as `regscope rm` prints them.
-            lines.push(Line::raw(format!(
-                " {}:",
-                escape_control(&crate::ops::delete::plan_summary(plan))
-            )));
-            lines.extend(goes.iter().map(|g| {
-                Line::styled(
-                    format!(" {}", escape_control(g)),
-                    Style::new().fg(app.config.theme.error),
-                )
-            }));
-            for warning in &plan.warnings {
-                lines.push(Line::styled(format!(" ! {}", escape_control(warning)), dim));
-            }
-            if let Some(refusal) = plan.refusal() {
-                lines.push(Line::styled(
-                    format!(
-                        " {}; `regscope rm --break-index` does it",
-                        escape_control(&refusal)
-                    ),
-                    Style::new().fg(app.config.theme.error),
-                ));
-            }
-        }
-    }
-    let refused = plan.is_some_and(|p| p.refusal().is_some());
-    let answer = if refused {
-        format!(
-            " {}/{} closes",
-            hint(app, Action::No),
-            hint(app, Action::Cancel)
-        )
-    } else {
-        format!(
-            " {}/{} deletes · {}/{} keeps",
-            hint(app, Action::Yes),
-            hint(app, Action::Confirm),
-            hint(app, Action::No),
-            hint(app, Action::Cancel),
-        )
-    };
-    PopupText {
-        title: "delete",
-        body: lines,
-        keys: vec![Line::styled(
-            format!(
-                "{answer} · {}/{} scroll",
-                hint(app, Action::Up),
-                hint(app, Action::Down),
-            ),
-            dim,
-        )],
-        indent: None,
-    }
-}
-
 /// A pull found a different file where it would write.
 pub(super) fn replace_text(app: &DrawCx<'_>, path: &std::path::Path) -> PopupText {
     PopupText {
@@ -236,7 +164,7 @@ pub(super) fn copy_text(
 }
 
 /// The first key of `action`, as the dialogs' key lines name it.
-fn hint(app: &DrawCx<'_>, action: Action) -> String {
+pub(super) fn hint(app: &DrawCx<'_>, action: Action) -> String {
     app.config.keymap.hint(action)
 }
 

@@ -1,6 +1,7 @@
 //! The action keys on the selection: pull and pull the SBOM start an
 //! operation at once; attach, copy and delete open their dialog (delete
-//! asks the engine for its plan at once). Copy, delete and the SBOM start
+//! asks the engine for its plan at once, except on a tag row, where the
+//! tag alone goes unless the manifest is asked for). Copy, delete and the SBOM start
 //! from the graph the tree already holds, so the registry is not asked
 //! again for what it said before.
 
@@ -9,7 +10,7 @@ use std::sync::Arc;
 use super::Graph;
 use crate::oci::PlatformSpec;
 use crate::oci::media_type::ArtifactKind;
-use crate::ops::{PlatformChoice, PullSelect};
+use crate::ops::{DeletePlan, PlatformChoice, PullSelect};
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, JobKind, NodePath, Notice, OperationRequest};
 use crate::tui::screen::{Ask, Cx, OperationAsk};
@@ -128,7 +129,6 @@ impl Graph {
         let whole_graph = || self.tree.whole_graph(&path).map(Arc::new);
         let dialog: Box<dyn crate::tui::screen::Screen> = match action {
             Action::Delete => {
-                let id = cx.next_id();
                 // What lists the deleted manifest: its subject's
                 // referrers, or the repository's tags.
                 let reload = self.lister_of(&path).map(Notice::Reload);
@@ -137,6 +137,21 @@ impl Graph {
                     reference: reference.clone(),
                     known_graph: whole_graph(),
                 };
+                // On a tag row the tag goes alone, as `regscope rm
+                // REPO:TAG` does; the manifest's plan waits until asked.
+                let tagged = source_tag.zip(self.tree.node(&path).and_then(|node| {
+                    node.descriptor
+                        .clone()
+                        .or_else(|| node.manifest.as_ref().map(|m| m.descriptor()))
+                }));
+                if let Some((tag, descriptor)) = tagged {
+                    let plan = DeletePlan::for_tag(&repository, &tag, descriptor);
+                    cx.ask(Ask::Open(Box::new(DeleteDialog::for_tag(
+                        plan, reference, request, reload,
+                    ))));
+                    return Vec::new();
+                }
+                let id = cx.next_id();
                 cx.ask(Ask::Open(Box::new(DeleteDialog::new(
                     id, repository, reference, reload,
                 ))));

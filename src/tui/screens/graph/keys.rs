@@ -91,6 +91,7 @@ impl Graph {
             | Action::Close
             | Action::Yes
             | Action::No
+            | Action::DeleteScope
             | Action::CompleteType
             | Action::Confirm
             | Action::Cancel
