@@ -189,6 +189,16 @@ pub struct SbomInfo {
     pub on_subject: bool,
 }
 
+impl SbomInfo {
+    /// An SBOM covers the whole image: one on the image itself, or, for an
+    /// index, one on every platform (as `signed` asks of signed ones).
+    /// What `sbom: true`, "with SBOM" and `--require sbom` mean; `1/2` is
+    /// an SBOM for part of the image, not for it.
+    pub fn whole(&self) -> bool {
+        !self.digests.is_empty() && (self.on_subject || self.missing_platforms.is_empty())
+    }
+}
+
 /// One row of the audit: an image (by digest) and the tags naming it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageAudit {
@@ -272,9 +282,7 @@ impl ImageAudit {
                 Requirement::Sbom if self.sbom.digests.is_empty() => {
                     missing.push("sbom".to_owned());
                 }
-                Requirement::Sbom
-                    if !self.sbom.on_subject && !self.sbom.missing_platforms.is_empty() =>
-                {
+                Requirement::Sbom if !self.sbom.whole() => {
                     missing.push(format!("sbom ({})", self.sbom.missing_platforms.join(", ")));
                 }
                 Requirement::SignedSbom if !self.sbom.signed => {
@@ -349,7 +357,7 @@ impl Summary {
     pub fn add(&mut self, row: &ImageAudit) {
         self.images += 1;
         self.signed += usize::from(row.signed());
-        self.with_sbom += usize::from(!row.sbom.digests.is_empty());
+        self.with_sbom += usize::from(row.sbom.whole());
         self.signed_sbom += usize::from(row.sbom.signed);
         self.provenance += usize::from(row.provenance);
         self.verified += usize::from(row.verification.is_verified());

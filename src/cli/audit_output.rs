@@ -71,7 +71,9 @@ fn image_json(row: &ImageAudit, missing: &[String]) -> Value {
         "mediaType": row.media_type,
         "tags": row.tags,
         "signature": row.signed(),
-        "sbom": !row.sbom.digests.is_empty(),
+        // True only for an SBOM of the whole image; `details.sbomCoverage`
+        // has the counts the table shows (`1/2`).
+        "sbom": row.sbom.whole(),
         "signedSbom": row.sbom.signed,
         "provenance": row.provenance,
         "verification": row.verification.label(),
@@ -272,7 +274,7 @@ pub fn to_csv(rows: &[ImageAudit], missing: &[Vec<String>]) -> String {
             row.tags.join(" "),
             row.signed().to_string(),
             schemes.join(" "),
-            (!row.sbom.digests.is_empty()).to_string(),
+            row.sbom.whole().to_string(),
             row.sbom.formats.join(" "),
             coverage(row).unwrap_or_default(),
             row.sbom.signed.to_string(),
