@@ -1,6 +1,6 @@
 //! What a copy asks at once, seen through a proxy that holds chosen
 //! requests long enough for everything sent together to be held together:
-//! the root is read once, a blob is mounted without a check first, and
+//! the root is read once, a blob is checked before it is mounted, and
 //! referrers of one subject go at once unless the registry indexes them
 //! itself (olareg loses some pushed together). Counts, never durations.
 
@@ -61,7 +61,7 @@ fn a_copy_reads_its_root_once() {
 }
 
 #[test]
-fn a_blob_within_a_registry_is_mounted_without_a_check_first() {
+fn a_blob_within_a_registry_is_checked_then_mounted() {
     let registry = Registry::distribution();
     Fixture::seed(&registry);
     let proxy = FaultProxy::start(registry.host());
@@ -72,15 +72,33 @@ fn a_blob_within_a_registry_is_mounted_without_a_check_first() {
         .filter(|r| r.path.starts_with("/v2/copied/net-monitor/blobs/"))
         .map(|r| (r.method, r.path))
         .collect();
-    // Every blob is at the source: one mount each, no existence check
-    // before it (a round saved), none uploaded.
-    assert!(
-        to_target
+    // Every blob is at the source: a check (it is not at the target), then
+    // one mount, the check first, none uploaded. Without the check a mount
+    // of a blob already there would be reported as mounted.
+    let mounts: Vec<&String> = to_target
+        .iter()
+        .filter(|(method, path)| method == "POST" && path.contains("mount="))
+        .map(|(_, path)| path)
+        .collect();
+    assert!(!mounts.is_empty(), "{to_target:#?}");
+    for mount in &mounts {
+        let digest = mount
+            .split("mount=")
+            .nth(1)
+            .and_then(|rest| rest.split('&').next())
+            .unwrap()
+            .replace("%3A", ":");
+        let check = to_target
             .iter()
-            .all(|(method, path)| method == "POST" && path.contains("mount=")),
-        "{to_target:#?}"
+            .position(|(method, path)| method == "HEAD" && path.ends_with(&digest));
+        let mounted = to_target.iter().position(|(_, path)| path == *mount);
+        assert!(check.is_some() && check < mounted, "{to_target:#?}");
+    }
+    assert_eq!(
+        to_target.len(),
+        2 * mounts.len(),
+        "a check and a mount per blob, nothing else: {to_target:#?}"
     );
-    assert!(!to_target.is_empty());
 }
 
 #[test]

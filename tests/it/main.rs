@@ -27,6 +27,7 @@ mod cli_remove;
 mod cli_remove_unknown;
 mod cli_typo;
 mod cli_wording;
+mod copy_mounted;
 mod copy_repeated;
 mod copy_rounds;
 mod cosign_ground;

@@ -1,5 +1,5 @@
 //! Moving one batch of a copy: the blobs (each once, side by side, skipped
-//! when the target has them, mounted within a registry, streamed
+//! when the target has them, else mounted within a registry, streamed
 //! otherwise), then the manifests in one push, in graph order.
 
 use std::collections::HashSet;
@@ -118,11 +118,23 @@ async fn copy_blob(ends: &Ends<'_>, blob: &Descriptor) -> Result<(), OpError> {
             *field(&mut outcome) += 1;
         }
     };
-    // Within one registry the mount is asked for first, not after an
-    // existence check: one round instead of two, and a mount of a blob
-    // already there links nothing new. (Asked together, distribution 2.8
-    // answered the check with a 500 while the mount was linking the same
-    // blob.)
+    // Asked first, also within one registry: a mount of a blob the target
+    // has already answers 201 like a real one, and would be reported as
+    // mounted. One round more, as oras takes (it checks before it
+    // mounts); never both at once (distribution 2.8 answered such a check
+    // with a 500 while the mount was linking the same blob).
+    if ends.target.blob_exists(ends.target_repo, blob).await? {
+        count(|o| &mut o.blobs_skipped);
+        report(
+            ends.progress,
+            Progress::Skipped {
+                digest: blob.digest.clone(),
+                what,
+                reason: "already at the target".to_owned(),
+            },
+        );
+        return Ok(());
+    }
     if ends.same_registry
         && ends.source_repo != ends.target_repo
         && ends
@@ -137,18 +149,6 @@ async fn copy_blob(ends: &Ends<'_>, blob: &Descriptor) -> Result<(), OpError> {
                 digest: blob.digest.clone(),
                 what,
                 reason: format!("mounted from {}", ends.source_repo),
-            },
-        );
-        return Ok(());
-    }
-    if ends.target.blob_exists(ends.target_repo, blob).await? {
-        count(|o| &mut o.blobs_skipped);
-        report(
-            ends.progress,
-            Progress::Skipped {
-                digest: blob.digest.clone(),
-                what,
-                reason: "already at the target".to_owned(),
             },
         );
         return Ok(());
