@@ -40,6 +40,9 @@ pub struct DoctorOptions {
     /// Push into a scratch repository (`repository`, or
     /// `regscope-doctor/<random>`) and delete again.
     pub write: bool,
+    /// What the checks that write say when they were not asked for: how
+    /// the user asks in this front end (`None`: the CLI's `--write`).
+    pub writes_not_asked: Option<String>,
 }
 
 /// Runs every check against `store`'s registry.
@@ -100,7 +103,12 @@ pub async fn run(store: &RemoteStore, options: &DoctorOptions) -> Report {
             }));
             left_behind = Some(write::clean_up(&prober, scratch).await);
         }
-        (None, _) => checks.extend(write::skipped("not tried: writes need --write")),
+        (None, _) => checks.extend(write::skipped(
+            options
+                .writes_not_asked
+                .as_deref()
+                .unwrap_or("not tried: writes need --write"),
+        )),
     }
     checks.push(basics::rate_limit(&prober.seen()));
     checks.sort_by_key(|c| c.id);

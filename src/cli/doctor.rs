@@ -51,6 +51,7 @@ pub async fn doctor(args: DoctorArgs, connection: &ConnectOptions) -> Result<()>
                 repository: Some(reference.repository.clone()),
                 reference: reference.has_target().then(|| reference.target()),
                 write: args.write,
+                writes_not_asked: None,
             },
         ),
         Spec::Layout { .. } => bail!("doctor checks registries; an OCI layout has nothing to ask"),

@@ -58,6 +58,10 @@ fn evidence(request: &str, status: u16, size: u64) -> Evidence {
     }
 }
 
+/// What the TUI asks the engine to say of the checks that write: the key
+/// that runs them, never the CLI's `--write`.
+const WRITES_NOT_ASKED: &str = "not tried: press W to try writes";
+
 /// A report as olareg's read-only run gives, with a warn, a fail and
 /// text a hostile registry could send.
 fn report() -> Report {
@@ -81,7 +85,7 @@ fn report() -> Report {
             .evidence(vec![evidence("GET /v2/app/blobs/sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", 200, 2)]),
         Check::new(CheckId::ReferrersApi, Status::Pass, "the referrers API answers with an index: regscope lists referrers there and never writes fallback tags")
             .evidence(vec![filter]),
-        Check::new(CheckId::ManifestDelete, Status::Skip, "not tried: writes need --write"),
+        Check::new(CheckId::ManifestDelete, Status::Skip, WRITES_NOT_ASKED),
     ];
     Report {
         registry: "localhost:5000".to_owned(),
@@ -110,6 +114,7 @@ fn the_key_on_the_registry_row_runs_read_only_and_the_report_fills_the_rows() {
         (run.run, run.repository.as_deref(), run.write),
         (1, None, false)
     );
+    assert_eq!(run.writes_not_asked, WRITES_NOT_ASKED);
     assert!(
         screen(&app).running && app.is_animating(),
         "a spinner turns"

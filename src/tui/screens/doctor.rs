@@ -42,6 +42,9 @@ pub struct DoctorRun {
     /// Push into a scratch repository (`regscope-doctor/<random>`) and
     /// delete again, as `regscope doctor --write`.
     pub write: bool,
+    /// What the checks that write say when not run: the key that runs
+    /// them, not the CLI's flag.
+    pub writes_not_asked: String,
 }
 
 /// What the runner reports: the report, or why there is none.
@@ -94,16 +97,19 @@ pub struct DoctorScreen {
     pub note: Option<String>,
     /// Rows a page key moves.
     pub page: usize,
+    /// The key that runs the checks that write, for the ones skipped.
+    write_key: String,
 }
 
 impl DoctorScreen {
     /// The screen `id` for `registry` (reading `repository`), with the
-    /// read-only run it starts with.
+    /// read-only run it starts with; `write_key` runs the checks that
+    /// write (the key map's).
     pub fn open(
         id: u64,
-        registry: String,
-        repository: Option<String>,
+        (registry, repository): (String, Option<String>),
         page: usize,
+        write_key: String,
     ) -> (DoctorScreen, Effect) {
         let mut screen = DoctorScreen {
             id,
@@ -122,6 +128,7 @@ impl DoctorScreen {
             asking_write: false,
             note: None,
             page,
+            write_key,
         };
         let effect = screen.start(false);
         (screen, effect)
@@ -141,6 +148,7 @@ impl DoctorScreen {
             // own, never into the user's.
             repository: if write { None } else { self.repository.clone() },
             write,
+            writes_not_asked: format!("not tried: press {} to try writes", self.write_key),
         })
     }
 

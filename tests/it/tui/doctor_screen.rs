@@ -126,6 +126,16 @@ async fn the_checks_that_write_run_only_after_a_yes() {
     ui.move_to(&NodeId::Registry);
     run_doctor(&mut ui).await;
     assert_eq!(status(&ui, CheckId::ManifestDelete), Some(Status::Skip));
+    // The key that runs them, not the CLI's flag the TUI cannot take.
+    let doctor = ui.driver.app.screen::<DoctorScreen>().unwrap();
+    let skipped = doctor
+        .rows
+        .iter()
+        .find(|row| row.id == CheckId::ManifestDelete);
+    assert_eq!(
+        skipped.map(|row| row.summary.as_str()),
+        Some("not tried: press W to try writes")
+    );
 
     // `W` asks; `n` leaves everything as it was.
     ui.key(KeyCode::Char('W'));

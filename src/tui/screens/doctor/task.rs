@@ -64,12 +64,18 @@ async fn perform(
     run: DoctorRun,
     sender: UnboundedSender<Msg>,
 ) {
+    // A store of its own: the prober needs a `RemoteStore`, and the
+    // session's is an `Arc<dyn Store>` with no way back to one. The
+    // connect options carry the session (what the registry showed, the
+    // content cache), so those are shared; tokens and the adaptive limit
+    // are not.
     let (support, result) = match RemoteStore::new(&registry, connect) {
         Ok(store) => {
             let options = DoctorOptions {
                 repository: run.repository.clone(),
                 reference: None,
                 write: run.write,
+                writes_not_asked: Some(run.writes_not_asked.clone()),
             };
             let report = crate::doctor::run(&store, &options).await;
             (store.referrers_support(), Ok(Box::new(report)))

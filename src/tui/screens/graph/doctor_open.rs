@@ -5,6 +5,7 @@
 
 use super::Graph;
 use crate::store::ReferrersSupport;
+use crate::tui::keymap::Action;
 use crate::tui::message::Effect;
 use crate::tui::screen::{Ask, Cx};
 use crate::tui::screens::doctor::DoctorScreen;
@@ -26,7 +27,8 @@ impl Graph {
         let id = cx.next_id();
         let page = cx.page();
         let registry = cx.session.store_name.clone();
-        let (screen, effect) = DoctorScreen::open(id, registry, repository, page);
+        let write_key = cx.config.keymap.hint(Action::RunWriting);
+        let (screen, effect) = DoctorScreen::open(id, (registry, repository), page, write_key);
         cx.ask(Ask::Open(Box::new(screen)));
         vec![effect]
     }
