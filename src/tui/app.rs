@@ -5,6 +5,8 @@
 //! does I/O, so all of it is testable without a terminal or a runtime.
 
 #[cfg(test)]
+mod advisory_tests;
+#[cfg(test)]
 mod doctor_tests;
 mod geometry;
 mod operations;

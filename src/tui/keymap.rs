@@ -93,6 +93,8 @@ actions! {
     RunAgain, Doctor, "run_again", ["r"], "run the checks again";
     RunWriting, Doctor, "run_writing", ["W"], "run again with the checks that write (asks first; a scratch repository)";
     Advisory, Vulns, "advisory", ["enter"], "the finding's advisory as the scan holds it (follows the selection)";
+    AdvisoryDown, Vulns, "advisory_down", ["J", "shift-down"], "scroll the open advisory down";
+    AdvisoryUp, Vulns, "advisory_up", ["K", "shift-up"], "scroll the open advisory up";
     SortFindings, Vulns, "sort_findings", ["s"], "sort: by severity, package, id, VEX state";
     ToggleSuppressed, Vulns, "toggle_suppressed", ["v"], "show or hide the findings VEX suppresses (dimmed, with why)";
     Up, List, "up", ["up", "k"], "move up";

@@ -36,7 +36,7 @@ fn origin(name: &str) -> Origin {
     }
 }
 
-fn finding(id: &str, package: &str, severity: Severity) -> Finding {
+pub(super) fn finding(id: &str, package: &str, severity: Severity) -> Finding {
     Finding {
         id: id.to_owned(),
         severity,
@@ -51,7 +51,7 @@ fn finding(id: &str, package: &str, severity: Severity) -> Finding {
     }
 }
 
-fn scan(name: &str, scanner: &str, findings: Vec<Finding>) -> ScanInput {
+pub(super) fn scan(name: &str, scanner: &str, findings: Vec<Finding>) -> ScanInput {
     ScanInput {
         origin: origin(name),
         scan: Scan {
@@ -114,7 +114,7 @@ fn report(vex_image: &str) -> Arc<Report> {
     Arc::new(apply(vec![trivy, grype], vec![vex(vex_image)]))
 }
 
-fn app_with(view: FindingsView) -> App {
+pub(super) fn app_with(view: FindingsView) -> App {
     let session = Session {
         store_name: "test".to_owned(),
         registry: "localhost:5000".to_owned(),
@@ -128,7 +128,7 @@ fn app_with(view: FindingsView) -> App {
     app
 }
 
-fn press(app: &mut App, code: KeyCode) {
+pub(super) fn press(app: &mut App, code: KeyCode) {
     app.update(Msg::Input(Event::Key(KeyEvent::new(
         code,
         KeyModifiers::NONE,
@@ -140,7 +140,7 @@ fn ids(app: &App) -> Vec<String> {
     view.visible().iter().map(|r| r.cells[1].clone()).collect()
 }
 
-fn trivy() -> Digest {
+pub(super) fn trivy() -> Digest {
     Digest::sha256_of(b"trivy")
 }
 

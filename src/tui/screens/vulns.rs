@@ -9,6 +9,7 @@
 //! shows the findings VEX suppressed, dimmed, with their justification.
 
 mod advisory;
+mod advisory_pane;
 mod draw;
 pub mod facts;
 mod keys;

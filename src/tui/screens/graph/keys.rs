@@ -92,6 +92,8 @@ impl Graph {
             | Action::Yes
             | Action::No
             | Action::DeleteScope
+            | Action::AdvisoryDown
+            | Action::AdvisoryUp
             | Action::CompleteType
             | Action::Confirm
             | Action::Cancel

@@ -15,6 +15,8 @@ pub struct Advisory {
     pub title: String,
     /// (label, text) pairs, escaped; a label "" continues the text above.
     pub lines: Vec<(&'static str, String)>,
+    /// How many rows it is scrolled (`advisory_pane` clamps it).
+    pub scroll: u16,
 }
 
 impl Advisory {
@@ -64,6 +66,7 @@ impl Advisory {
             finding: index,
             title: escape_control(&finding.id).into_owned(),
             lines,
+            scroll: 0,
         })
     }
 }

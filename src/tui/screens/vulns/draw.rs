@@ -9,8 +9,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
+use super::advisory_pane::layout;
 use super::{FINDING_COLUMNS, FindingRow, FindingsView};
 use crate::text::escape_control;
 use crate::tui::keymap::Action;
@@ -19,9 +20,6 @@ use crate::tui::view::columns::{cell, fit};
 use crate::tui::view::wrap::{ellipsis, hanging};
 use crate::tui::view::{footer, input_line};
 use crate::vuln::Severity;
-
-/// Terminals at least this wide show the advisory beside the table.
-const SIDE_BY_SIDE: u16 = 120;
 
 struct FindingsWidget<'a> {
     cx: &'a DrawCx<'a>,
@@ -78,17 +76,22 @@ impl FindingsWidget<'_> {
         } else {
             "show suppressed"
         };
-        let mut line = footer(
-            config,
-            &[
-                (Action::Help, "help"),
-                (Action::Advisory, "advisory"),
-                (Action::SortFindings, "sort"),
-                (Action::ToggleSuppressed, suppressed),
-                (Action::Filter, "filter"),
-                (Action::Close, "close"),
-            ],
-        );
+        let mut pairs = vec![(Action::Help, "help")];
+        if view.advisory.is_some() {
+            pairs.extend([
+                (Action::AdvisoryDown, "advisory down"),
+                (Action::AdvisoryUp, "up"),
+            ]);
+        } else {
+            pairs.push((Action::Advisory, "advisory"));
+        }
+        pairs.extend([
+            (Action::SortFindings, "sort"),
+            (Action::ToggleSuppressed, suppressed),
+            (Action::Filter, "filter"),
+            (Action::Close, "close"),
+        ]);
+        let mut line = footer(config, &pairs);
         if !view.filter.is_empty() {
             line.spans.push(Span::styled(
                 format!("filter: {}", escape_control(&view.filter)),
@@ -205,50 +208,21 @@ impl FindingsWidget<'_> {
         let Some(advisory) = &self.view.advisory else {
             return;
         };
-        let width = advisory
-            .lines
-            .iter()
-            .map(|(label, _)| label.len())
-            .max()
-            .unwrap_or(0);
-        let lines: Vec<Line> = advisory
-            .lines
-            .iter()
-            .map(|(label, text)| {
-                Line::from(vec![
-                    Span::styled(format!("{label:>width$} "), Style::new().fg(Color::Gray)),
-                    Span::raw(text.clone()),
-                ])
-            })
-            .collect();
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::new()
-                    .borders(Borders::ALL)
-                    .title(format!(" {} ", advisory.title)),
-            )
-            .render(area, buf);
+        // Clamped here too: a smaller terminal needs less scrolling.
+        let scroll = advisory.scroll.min(advisory.scroll_limit(area));
+        advisory.paragraph().scroll((scroll, 0)).render(area, buf);
     }
 }
 
 impl Widget for FindingsWidget<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let [head, body] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let (head, table, advisory) = layout(area, self.view.advisory.is_some());
         ellipsis(self.head(), head.width).render(head, buf);
-        if self.view.advisory.is_none() {
-            self.table(body, buf);
-        } else if body.width >= SIDE_BY_SIDE {
-            let [table, advisory] =
-                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-                    .areas(body);
+        if let Some(table) = table {
             self.table(table, buf);
+        }
+        if let Some(advisory) = advisory {
             self.advisory(advisory, buf);
-        } else {
-            // Too narrow for both: the advisory covers the table until it
-            // is closed.
-            self.advisory(body, buf);
         }
     }
 }

@@ -1,11 +1,12 @@
 //! Keys of the findings table, from the key map (`Mode::Vulns` before the
 //! shared view and list keys): sort, filter, show the suppressed findings,
 //! open the selected finding's advisory (which then follows the
-//! selection), close (the advisory first).
+//! selection) and scroll it, close (the advisory first).
 
 use crossterm::event::KeyEvent;
 
 use super::FindingsView;
+use super::advisory_pane::layout;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::screen::{Ask, Cx};
 use crate::tui::typing::edit_text;
@@ -36,6 +37,7 @@ impl FindingsView {
             Action::Close if self.advisory.is_some() => self.advisory = None,
             Action::Close => cx.ask(Ask::Close),
             Action::Advisory => self.show_advisory(),
+            Action::AdvisoryDown | Action::AdvisoryUp => self.scroll_advisory(action, cx),
             Action::SortFindings => {
                 self.sort = self.sort.next();
                 self.order_rows();
@@ -62,6 +64,22 @@ impl FindingsView {
                 }
             }
         }
+    }
+
+    /// Scrolls the open advisory a row, as far as its text goes in the
+    /// pane the frame gives it.
+    fn scroll_advisory(&mut self, action: Action, cx: &mut Cx<'_>) {
+        let Some(advisory) = &mut self.advisory else {
+            let key = cx.config.keymap.hint(Action::Advisory);
+            cx.ask(Ask::Say(format!("no advisory open: {key} opens it")));
+            return;
+        };
+        let (_, _, area) = layout(cx.areas.panes(), true);
+        let limit = area.map_or(0, |area| advisory.scroll_limit(area));
+        advisory.scroll = match action {
+            Action::AdvisoryDown => advisory.scroll.saturating_add(1).min(limit),
+            _ => advisory.scroll.min(limit).saturating_sub(1),
+        };
     }
 
     /// An open advisory shows the selected finding's.
