@@ -42,6 +42,8 @@ pub struct Runner {
     files: Option<CancellationToken>,
     doctor: crate::tui::screens::doctor::DoctorTask,
     clipboard: Clipboard,
+    /// Stores browsed before, by name, for a diff mark made in one.
+    earlier: HashMap<String, SharedStore>,
 }
 
 impl Runner {
@@ -61,6 +63,7 @@ impl Runner {
             files: None,
             doctor: crate::tui::screens::doctor::DoctorTask::default(),
             clipboard,
+            earlier: HashMap::new(),
         }
     }
 
@@ -142,13 +145,13 @@ impl Runner {
                 right,
                 cancel,
             } => {
+                let left_store = match &left.store {
+                    None => Some(Arc::clone(&self.store)),
+                    Some(name) => self.earlier.get(name).cloned(),
+                };
                 let request = diff::Request { id, left, right };
-                diff::spawn(
-                    Arc::clone(&self.store),
-                    request,
-                    self.sender.clone(),
-                    cancel,
-                );
+                let stores = (left_store, Arc::clone(&self.store));
+                diff::spawn(stores, request, self.sender.clone(), cancel);
                 return;
             }
             Effect::CompletePath { typed } => {
@@ -257,7 +260,8 @@ impl Runner {
         for (_, task) in self.tasks.drain() {
             task.abort();
         }
-        self.store = store;
+        let old = std::mem::replace(&mut self.store, store);
+        self.earlier.insert(old.name().to_owned(), old);
     }
 
     /// Stops every task (on quit).

@@ -13,6 +13,7 @@ mod delete_marks;
 mod delete_tag;
 mod detail_scroll;
 mod dialog_editing;
+mod diff_across;
 mod diff_screen;
 mod doctor_screen;
 mod expand_all;

@@ -1,5 +1,6 @@
 //! The diff screen's work in the runner: `crate::diff::diff` of two images
-//! of the store being browsed, every section, the platform chosen as
+//! (of the store being browsed, or the marked one of a store browsed
+//! before), every section, the platform chosen as
 //! `regscope diff` chooses it; bytes read reported at most ten times a
 //! second; the report (or why there is none) sent back as `Msg::Diff`.
 //! Nothing here touches the app's state.
@@ -28,32 +29,46 @@ pub struct Request {
 /// inside joined closures, a higher-ranked lifetime it cannot prove
 /// `Send`), so it cannot go to `tokio::spawn`: it runs on a blocking
 /// thread of the same runtime, which still drives its I/O.
+/// `stores`: the left side's (`None` when the store it was marked in is
+/// not known to this runner) and the right side's.
 pub fn spawn(
-    store: SharedStore,
+    stores: (Option<SharedStore>, SharedStore),
     request: Request,
     sender: UnboundedSender<Msg>,
     cancel: CancellationToken,
 ) {
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
-        runtime.block_on(perform(store, request, sender, cancel));
+        runtime.block_on(perform(stores, request, sender, cancel));
     });
 }
 
 async fn perform(
-    store: SharedStore,
+    (left_store, right_store): (Option<SharedStore>, SharedStore),
     request: Request,
     sender: UnboundedSender<Msg>,
     cancel: CancellationToken,
 ) {
-    let side = |target: DiffTarget| DiffSide {
-        store: std::sync::Arc::clone(&store),
+    let id = request.id;
+    let Some(left_store) = left_store else {
+        let store = request.left.store.unwrap_or_default();
+        let result = Err(format!(
+            "the marked image is in {store}, which this session no longer holds: \
+             mark it again there"
+        ));
+        let _ = sender.send(Msg::Diff(DiffMsg::Done { id, result }));
+        return;
+    };
+    let side = |store: SharedStore, target: DiffTarget| DiffSide {
+        store,
         repository: target.repository,
         reference: target.reference,
         name: target.name,
     };
-    let id = request.id;
-    let (left, right) = (side(request.left), side(request.right));
+    let (left, right) = (
+        side(left_store, request.left),
+        side(right_store, request.right),
+    );
     let (sink, events) = unbounded_channel();
     tokio::spawn(forward_bytes(id, events, sender.clone()));
     let result = diff(&left, &right, &DiffOptions::default(), &sink, &cancel).await;

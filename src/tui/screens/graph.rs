@@ -34,6 +34,7 @@ use ratatui::widgets::Widget;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::message::{Effect, Msg, NodePath, Notice};
 use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Screen};
+use crate::tui::screens::diff::DiffMark;
 use crate::tui::tree::{Node, NodeId, Row, Tree};
 use crate::tui::view::{AppView, DetailPane, TreePane, footer, location};
 
@@ -79,14 +80,20 @@ impl Graph {
     }
 
     /// A fresh graph on another store, its loads numbered after `old`'s,
-    /// so answers still queued from the old store match no job.
+    /// so answers still queued from the old store match no job. The diff
+    /// mark stays (it names its store), on no row of the new graph.
     pub fn after(old: &Graph) -> Graph {
-        Graph {
+        let mut graph = Graph {
             next_generation: old.next_generation,
             areas: old.areas,
             verdicts: old.verdicts.clone(),
             ..Graph::new()
-        }
+        };
+        graph.tree.diff_mark = old.tree.diff_mark.clone().map(|mark| DiffMark {
+            path: Vec::new(),
+            ..mark
+        });
+        graph
     }
 
     /// The first effects: open the registry's repositories.

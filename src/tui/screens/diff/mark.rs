@@ -1,5 +1,6 @@
 //! What a diff compares: its two sides, and the image marked in the graph
-//! for one (the graph marks and opens the diff: `graph::diff_mark`).
+//! for one (the graph marks and opens the diff: `graph::diff_mark`). The
+//! mark names a reference and a digest, not a row, so it survives `g`.
 
 use crate::tui::message::NodePath;
 
@@ -12,11 +13,18 @@ pub struct DiffTarget {
     pub reference: String,
     /// `repo:tag` or `repo@sha256:…`, for titles and messages.
     pub name: String,
+    /// The store it is in when not the one browsed (a store the session
+    /// browsed before `g` went elsewhere), by its name; `None`: the one
+    /// browsed.
+    pub store: Option<String>,
 }
 
-/// The marked image: its row, and what it names.
+/// The marked image: its row, what it names, and the store it is in (by
+/// name), so that it outlives a `g` to another store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiffMark {
+    /// Empty once the graph it was marked in is gone.
     pub path: NodePath,
     pub target: DiffTarget,
+    pub store: String,
 }

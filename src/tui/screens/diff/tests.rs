@@ -49,6 +49,7 @@ fn target(name: &str) -> DiffTarget {
         repository: name.to_owned(),
         reference: "v1".to_owned(),
         name: format!("{name}:v1"),
+        store: None,
     }
 }
 

@@ -2,7 +2,9 @@
 //! key marks the selected image (a tag, a platform, any manifest) or, on
 //! the marked row, unmarks it; the diff key on another image asks the
 //! runner for `crate::diff::diff` of the two and opens the diff screen.
-//! The mark lives with the tree (`Tree::diff_mark`), so the row shows it.
+//! The mark lives with the tree (`Tree::diff_mark`), so the row shows it,
+//! and names its store: after `g` to another store the graph keeps it
+//! (`Graph::after`) and the diff compares across the two stores.
 
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
@@ -36,12 +38,14 @@ pub(super) fn selected_target(tree: &Tree) -> Result<DiffTarget, String> {
         repository: repository.clone(),
         reference: digest.map_or_else(|| reference.clone(), |d| d.to_string()),
         name,
+        store: None,
     })
 }
 
-/// The mark key: marks the selected image, or unmarks it when it is the
-/// marked one. Returns what to say (`Err`: why nothing was marked).
-pub(super) fn toggle_mark(tree: &mut Tree, keymap: &KeyMap) -> Result<String, String> {
+/// The mark key: marks the selected image of `store`, or unmarks it when
+/// it is the marked one. Returns what to say (`Err`: why nothing was
+/// marked).
+pub(super) fn toggle_mark(tree: &mut Tree, keymap: &KeyMap, store: &str) -> Result<String, String> {
     let path = tree.selected().clone();
     if tree.diff_mark.as_ref().is_some_and(|m| m.path == path) {
         let name = tree.diff_mark.take().map(|m| m.target.name);
@@ -56,18 +60,23 @@ pub(super) fn toggle_mark(tree: &mut Tree, keymap: &KeyMap) -> Result<String, St
         escape_control(&target.name),
         keymap.hint(Action::DiffWithMark)
     );
-    tree.diff_mark = Some(DiffMark { path, target });
+    tree.diff_mark = Some(DiffMark {
+        path,
+        target,
+        store: store.to_owned(),
+    });
     Ok(said)
 }
 
-/// The diff key: the marked image (left) against the selected one
-/// (right). The screen waits for `Msg::Diff` with its id; the effect runs
-/// the diff in the runner with the screen's cancel token.
+/// The diff key: the marked image (left) against the selected one of
+/// `store` (right), the marked one in the store it was marked in. The
+/// screen waits for `Msg::Diff` with its id; the effect runs the diff in
+/// the runner with the screen's cancel token.
 pub(super) fn open_diff(
     tree: &Tree,
     keymap: &KeyMap,
-    id: u64,
-    page: usize,
+    (id, page): (u64, usize),
+    store: &str,
 ) -> Result<(DiffScreen, Effect), String> {
     let Some(mark) = &tree.diff_mark else {
         return Err(format!(
@@ -80,7 +89,11 @@ pub(super) fn open_diff(
         return Err("this is the marked image: select another one to compare it with".to_owned());
     }
     let right = selected_target(tree)?;
-    let left = mark.target.clone();
+    let mut left = mark.target.clone();
+    if mark.store != store {
+        left.name = format!("{}/{}", mark.store, left.name);
+        left.store = Some(mark.store.clone());
+    }
     let cancel = CancellationToken::new();
     let screen = DiffScreen::new(id, &left, &right, cancel.clone(), page);
     let effect = Effect::Diff {
@@ -127,25 +140,28 @@ mod tests {
     fn the_mark_toggles_and_the_diff_key_needs_it_and_another_image() {
         let keymap = KeyMap::defaults();
         let mut tree = Tree::new();
-        assert!(open_diff(&tree, &keymap, 1, 10).is_err(), "nothing marked");
         assert!(
-            toggle_mark(&mut tree, &keymap).is_err(),
+            open_diff(&tree, &keymap, (1, 10), "demo").is_err(),
+            "nothing marked"
+        );
+        assert!(
+            toggle_mark(&mut tree, &keymap, "demo").is_err(),
             "the registry is no image"
         );
         select_tag(&mut tree, "net-monitor");
-        let said = toggle_mark(&mut tree, &keymap).expect("marks");
+        let said = toggle_mark(&mut tree, &keymap, "demo").expect("marks");
         assert!(
             said.contains("net-monitor:v1") && said.contains('='),
             "{said}"
         );
         let marked = tree.selected().clone();
         assert!(mark_span(&tree, &marked).is_some());
-        let refused = open_diff(&tree, &keymap, 1, 10).expect_err("the same image");
+        let refused = open_diff(&tree, &keymap, (1, 10), "demo").expect_err("the same image");
         assert!(refused.contains("marked image"), "{refused}");
 
         select_tag(&mut tree, "plain");
         assert!(mark_span(&tree, tree.selected()).is_none());
-        let (screen, effect) = open_diff(&tree, &keymap, 9, 10).expect("opens");
+        let (screen, effect) = open_diff(&tree, &keymap, (9, 10), "demo").expect("opens");
         assert_eq!(screen.title, "net-monitor:v1 → plain:v1");
         match effect {
             Effect::Diff {
@@ -157,12 +173,13 @@ mod tests {
                     ("net-monitor", "v1")
                 );
                 assert_eq!(right.name, "plain:v1");
+                assert_eq!(left.store, None, "both in the store browsed");
             }
             other => panic!("expected a diff, got {other:?}"),
         }
         // The mark stays for another comparison; on its row the key unmarks.
         tree.select(marked.clone());
-        let said = toggle_mark(&mut tree, &keymap).expect("unmarks");
+        let said = toggle_mark(&mut tree, &keymap, "demo").expect("unmarks");
         assert!(said.contains("no longer marked"), "{said}");
         assert!(tree.diff_mark.is_none() && mark_span(&tree, &marked).is_none());
     }

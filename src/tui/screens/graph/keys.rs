@@ -42,7 +42,8 @@ impl Graph {
             Action::Files => self.open_image_files(cx),
             Action::Doctor => self.open_doctor(cx),
             Action::MarkDiff => {
-                match super::diff_mark::toggle_mark(&mut self.tree, &cx.config.keymap) {
+                let store = &cx.session.store_name;
+                match super::diff_mark::toggle_mark(&mut self.tree, &cx.config.keymap, store) {
                     Ok(said) => cx.say(said),
                     Err(why) => cx.complain(why),
                 }
@@ -50,7 +51,8 @@ impl Graph {
             }
             Action::DiffWithMark => {
                 let (id, page) = (cx.next_id(), cx.page());
-                match super::diff_mark::open_diff(&self.tree, &cx.config.keymap, id, page) {
+                let (keymap, store) = (&cx.config.keymap, &cx.session.store_name);
+                match super::diff_mark::open_diff(&self.tree, keymap, (id, page), store) {
                     Ok((screen, effect)) => {
                         cx.ask(Ask::Open(Box::new(screen)));
                         vec![effect]
