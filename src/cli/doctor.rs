@@ -2,7 +2,8 @@
 //! table|json]`: runs the engine's checks and prints the report, each
 //! check with its evidence; registry text is escaped before it is printed.
 //! The exit status is 1 when a check failed (after the report is printed),
-//! so CI can gate on it; `warn` and `skip` exit 0.
+//! so CI can gate on it; `warn` and `skip` exit 0, and with `--strict` a
+//! `warn` (an optional feature missing, such as the referrers API) fails too.
 
 use std::fmt::Write as _;
 
@@ -34,6 +35,10 @@ pub struct DoctorArgs {
     pub write: bool,
     #[arg(long, value_enum, default_value_t = DoctorFormat::Table)]
     pub format: DoctorFormat,
+    /// Exit 1 on a warning too (an optional feature missing, such as the
+    /// referrers API or the catalog), not only on a failed check.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 pub async fn doctor(args: DoctorArgs, connection: &ConnectOptions) -> Result<()> {
@@ -67,23 +72,26 @@ pub async fn doctor(args: DoctorArgs, connection: &ConnectOptions) -> Result<()>
         DoctorFormat::Table => to_table(&report),
     };
     print_stdout(&text)?;
-    gate(&report)
+    gate(&report, args.strict)
 }
 
-/// Fails, naming the failed checks, when any check failed: the report is
-/// already out, so a script reads both it and the status.
-fn gate(report: &Report) -> Result<()> {
-    let failed: Vec<&str> = report
+/// Fails, naming the failed checks (and with `strict` the warnings), when
+/// there are any: the report is already out, so a script reads both it and
+/// the status.
+fn gate(report: &Report, strict: bool) -> Result<()> {
+    let counts = |status: Status| strict || status == Status::Fail;
+    let failed: Vec<String> = report
         .checks
         .iter()
-        .filter(|check| check.status == Status::Fail)
-        .map(|check| check.id.as_str())
+        .filter(|check| matches!(check.status, Status::Fail | Status::Warn) && counts(check.status))
+        .map(|check| format!("{} ({})", check.id.as_str(), check.status.as_str()))
         .collect();
     if failed.is_empty() {
         return Ok(());
     }
+    let what = if strict { "failed or warned" } else { "failed" };
     Err(eyre!(
-        "{} of {} checks failed: {}",
+        "{} of {} checks {what}: {}",
         failed.len(),
         report.checks.len(),
         failed.join(", ")

@@ -160,8 +160,14 @@ pub async fn catalog(prober: &Prober<'_>) -> (Check, Option<String>) {
             ),
             Err(_) => "GET /v2/_catalog got no answer".to_owned(),
         };
+        // The catalog is optional (GHCR and Docker Hub refuse it), so its
+        // refusal warns; an error or a broken answer fails.
+        let status = match &first {
+            Ok(x) if matches!(x.status, 401 | 403 | 404 | 405) => Status::Warn,
+            _ => Status::Fail,
+        };
         return (
-            Check::new(CheckId::Catalog, Status::Fail, summary).evidence(shown),
+            Check::new(CheckId::Catalog, status, summary).evidence(shown),
             None,
         );
     };
