@@ -5,13 +5,14 @@
 
 use std::any::Any;
 
-use crossterm::event::{KeyEvent, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::text::escape_control;
 use crate::tui::keymap::{Action, Mode};
+use crate::tui::list::wheel_scroll;
 use crate::tui::message::Msg;
 use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Layer, Screen};
 use crate::tui::view::popup::{PopupText, scrolled};
@@ -56,14 +57,7 @@ impl Screen for Help {
     }
 
     fn on_mouse(&mut self, mouse: MouseEvent, cx: &mut Cx<'_>) {
-        let action = match mouse.kind {
-            MouseEventKind::ScrollDown => Action::Down,
-            MouseEventKind::ScrollUp => Action::Up,
-            _ => return,
-        };
-        for _ in 0..3 {
-            self.scroll_by(action, cx);
-        }
+        wheel_scroll(mouse.kind, |action| self.scroll_by(action, cx));
     }
 
     fn on_msg(&mut self, msg: Msg, _cx: &mut Cx<'_>) -> Option<Msg> {
