@@ -5,11 +5,8 @@
 //! would leave an index pointing at nothing. Yes deletes, no keeps
 //! everything; its list scrolls.
 
-use std::any::Any;
-
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::buffer::Buffer;
-use ratatui::text::Line;
 
 use super::lines::delete_text;
 use super::{Answer, answer, wheel};
@@ -126,17 +123,5 @@ impl Screen for DeleteDialog {
     fn draw(&self, areas: &Areas, buf: &mut Buffer, cx: &DrawCx<'_>) {
         self.text(cx)
             .render(self.scroll, cx.config.theme.accent, areas.screen, buf);
-    }
-
-    fn footer(&self, _cx: &DrawCx<'_>) -> Option<Line<'static>> {
-        None
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
