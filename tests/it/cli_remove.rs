@@ -8,6 +8,7 @@
 
 use crate::cli::{regscope, regscope_output};
 use crate::support::fixture::push_image;
+use crate::support::two_platforms::{TwoPlatforms, push_two_platforms};
 use crate::support::{Cosign, CosignMode, Fixture, Oras, Regctl, Registry, RegistryKind};
 
 /// What the registry itself says: the tags of `repo`, sorted.
@@ -31,38 +32,17 @@ fn stderr(out: &std::process::Output) -> String {
 }
 
 /// `app:amd` and `app:latest` name one image; `app:arm` another; the index
-/// `app:multi` lists both. Returns (amd digest, arm digest, index digest).
-fn push_app(registry: &Registry, work: &std::path::Path) -> (String, String, String) {
-    let oras = Oras::for_registry(registry);
-    let amd = push_image(
-        &oras,
-        work,
-        &registry.reference("app:amd"),
-        "amd",
-        "linux",
-        "amd64",
-    )
-    .0;
-    oras.run(&["tag", &registry.reference("app:amd"), "latest"]);
-    let arm = push_image(
-        &oras,
-        work,
-        &registry.reference("app:arm"),
-        "arm",
-        "linux",
-        "arm64",
-    )
-    .0;
-    let multi = registry.reference("app:multi");
-    oras.run_in(work, &["manifest", "index", "create", &multi, &amd, &arm]);
-    let index = oras.run(&["resolve", &multi]).trim().to_owned();
-    (amd, arm, index)
+/// `app:multi` lists both.
+fn push_app(registry: &Registry, work: &std::path::Path) -> TwoPlatforms {
+    let app = push_two_platforms(registry, work);
+    Oras::for_registry(registry).run(&["tag", &registry.reference("app:amd"), "latest"]);
+    app
 }
 
 fn several_tags_on_one_digest(registry: Registry) {
     let work = tempfile::tempdir().unwrap();
     let oras = Oras::for_registry(&registry);
-    let (amd, ..) = push_app(&registry, work.path());
+    let amd = push_app(&registry, work.path()).amd;
 
     // rm of a tag takes the tag alone: `latest` and the image stay.
     let out = regscope_output(work.path(), &["rm", "-y", &registry.reference("app:amd")]);
@@ -164,7 +144,7 @@ fn several_tags_on_one_digest_on_olareg() {
 fn a_digest_an_index_lists(registry: Registry) {
     let work = tempfile::tempdir().unwrap();
     let oras = Oras::for_registry(&registry);
-    let (amd, arm, index) = push_app(&registry, work.path());
+    let TwoPlatforms { amd, arm, index } = push_app(&registry, work.path());
     let by_digest = registry.reference(&format!("app@{amd}"));
 
     // -y alone never breaks an index.

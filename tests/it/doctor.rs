@@ -48,6 +48,14 @@ pub fn summary<'a>(report: &'a Value, id: &str) -> &'a str {
         .unwrap_or_default()
 }
 
+/// Asserts that the summary of check `id` says `words`.
+fn expect_summary(report: &Value, id: &str, words: &str) {
+    assert!(
+        summary(report, id).contains(words),
+        "{id}: {words:?} not in its summary\n{report:#}"
+    );
+}
+
 /// Asserts each `(id, status)`; prints the report when one differs.
 pub fn expect(report: &Value, expected: &[(&str, &str)]) {
     let found = statuses(report);
@@ -106,6 +114,8 @@ const WRITES_SKIPPED: [(&str, &str); 6] = [
     ("chunked-upload", "skip"),
 ];
 
+/// Read-only on the seeded `app`: every check once, in order, the tried
+/// ones with evidence, the common ones passing, the writes skipped.
 fn read_only(registry: &Registry, expected: &[(&str, &str)], mode: &str) -> Value {
     let work = tempfile::tempdir().unwrap();
     seed_app(registry, work.path());
@@ -130,9 +140,24 @@ fn read_only(registry: &Registry, expected: &[(&str, &str)], mode: &str) -> Valu
             "a check that was tried shows its evidence: {check:#}"
         );
     }
+    expect(&report, &READ_COMMON);
     expect(&report, expected);
     expect(&report, &WRITES_SKIPPED);
     report
+}
+
+/// Read-only on the seeded `app` (in referrers `mode`), then `--write` on
+/// the host: both reports, each checked against its expected statuses.
+fn read_then_write(
+    registry: &Registry,
+    read: &[(&str, &str)],
+    mode: &str,
+    written: &[(&str, &str)],
+) -> (Value, Value) {
+    (
+        read_only(registry, read, mode),
+        with_writes(registry, written),
+    )
 }
 
 fn with_writes(registry: &Registry, expected: &[(&str, &str)]) -> Value {
@@ -157,7 +182,7 @@ const READ_COMMON: [(&str, &str); 6] = [
 #[test]
 fn doctor_on_olareg_with_the_referrers_api() {
     let registry = Registry::olareg();
-    let report = read_only(
+    let (_, written) = read_then_write(
         &registry,
         &[
             ("catalog", "fail"),
@@ -169,10 +194,6 @@ fn doctor_on_olareg_with_the_referrers_api() {
             ("referrers-filter", "skip"),
         ],
         "api",
-    );
-    expect(&report, &READ_COMMON);
-    let written = with_writes(
-        &registry,
         &[
             ("subject-header", "pass"),
             ("referrers-filter", "pass"),
@@ -197,7 +218,7 @@ fn doctor_on_olareg_with_the_referrers_api() {
 #[test]
 fn doctor_on_olareg_without_the_referrers_api() {
     let registry = Registry::olareg_fallback();
-    let report = read_only(
+    let (report, _) = read_then_write(
         &registry,
         &[
             ("referrers-api", "fail"),
@@ -205,14 +226,6 @@ fn doctor_on_olareg_without_the_referrers_api() {
             ("referrers-filter", "skip"),
         ],
         "fallback",
-    );
-    expect(&report, &READ_COMMON);
-    assert!(
-        summary(&report, "referrers-api").contains("answered 405"),
-        "{report:#}"
-    );
-    with_writes(
-        &registry,
         &[
             ("subject-header", "pass"),
             ("fallback-tags", "pass"),
@@ -220,6 +233,7 @@ fn doctor_on_olareg_without_the_referrers_api() {
             ("chunked-upload", "pass"),
         ],
     );
+    expect_summary(&report, "referrers-api", "answered 405");
 }
 
 #[test]
@@ -246,7 +260,7 @@ fn doctor_on_olareg_without_deletes() {
 #[test]
 fn doctor_on_distribution() {
     let registry = Registry::distribution();
-    let report = read_only(
+    let (report, written) = read_then_write(
         &registry,
         &[
             ("catalog", "pass"),
@@ -256,18 +270,6 @@ fn doctor_on_distribution() {
             ("referrers-filter", "skip"),
         ],
         "fallback",
-    );
-    expect(&report, &READ_COMMON);
-    assert!(
-        summary(&report, "tags-pagination").contains("n is ignored"),
-        "{report:#}"
-    );
-    assert!(
-        summary(&report, "referrers-api").contains("answered 404"),
-        "{report:#}"
-    );
-    let written = with_writes(
-        &registry,
         &[
             ("subject-header", "pass"),
             ("fallback-tags", "pass"),
@@ -277,6 +279,8 @@ fn doctor_on_distribution() {
             ("chunked-upload", "pass"),
         ],
     );
+    expect_summary(&report, "tags-pagination", "n is ignored");
+    expect_summary(&report, "referrers-api", "answered 404");
     assert_eq!(written["leftBehind"], serde_json::json!([]), "{written:#}");
 }
 
@@ -293,17 +297,14 @@ fn doctor_on_distribution_without_deletes() {
             ("blob-delete", "fail"),
         ],
     );
-    assert!(
-        summary(&written, "manifest-delete").contains("turned off"),
-        "{written:#}"
-    );
+    expect_summary(&written, "manifest-delete", "turned off");
     assert!(!written["leftBehind"].as_array().unwrap().is_empty());
 }
 
 #[test]
 fn doctor_on_distribution_v3() {
     let registry = Registry::distribution3();
-    let report = read_only(
+    read_then_write(
         &registry,
         &[
             ("catalog", "pass"),
@@ -312,10 +313,6 @@ fn doctor_on_distribution_v3() {
             ("referrers-api", "fail"),
         ],
         "fallback",
-    );
-    expect(&report, &READ_COMMON);
-    with_writes(
-        &registry,
         &[
             ("subject-header", "pass"),
             ("fallback-tags", "pass"),
