@@ -1,13 +1,38 @@
 //! The list component the list screens share (the audit table, the files
 //! view): selection, paging, a filter kept computed, "n of m", and the
-//! window a frame draws.
+//! window a frame draws; and what the mouse wheel means, for every screen
+//! that scrolls.
 //!
 //! Parse on arrival, draw from the result: each item's searchable text is
 //! lowercased once, when the item arrives, and the items passing the
 //! filter are worked out when the filter, the order or the items change,
 //! never per frame. A frame only reads `shown` and the window.
 
+use crossterm::event::MouseEventKind;
+
 use crate::tui::keymap::Action;
+
+/// Rows one notch of the wheel scrolls a text (a popup, the detail pane).
+pub const WHEEL_ROWS: usize = 3;
+
+/// The wheel moves like the arrow keys; `None` for any other mouse event.
+pub fn wheel_action(kind: MouseEventKind) -> Option<Action> {
+    match kind {
+        MouseEventKind::ScrollDown => Some(Action::Down),
+        MouseEventKind::ScrollUp => Some(Action::Up),
+        _ => None,
+    }
+}
+
+/// Scrolls a text by one notch of the wheel: `step` once a row, with the
+/// wheel's move; nothing for any other mouse event.
+pub fn wheel_scroll(kind: MouseEventKind, mut step: impl FnMut(Action)) {
+    if let Some(action) = wheel_action(kind) {
+        for _ in 0..WHEEL_ROWS {
+            step(action);
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct ListView {
@@ -205,5 +230,17 @@ mod tests {
             "the selection stays on its item"
         );
         assert!(!list.apply(Action::Open, 2));
+    }
+
+    #[test]
+    fn the_wheel_scrolls_like_the_arrows_and_nothing_else_does() {
+        let mut steps = Vec::new();
+        wheel_scroll(MouseEventKind::ScrollDown, |action| steps.push(action));
+        assert_eq!(steps, [Action::Down; WHEEL_ROWS]);
+        assert_eq!(wheel_action(MouseEventKind::ScrollUp), Some(Action::Up));
+        let click = MouseEventKind::Down(crossterm::event::MouseButton::Left);
+        assert_eq!(wheel_action(click), None);
+        wheel_scroll(click, |action| steps.push(action));
+        assert_eq!(steps.len(), WHEEL_ROWS, "a click scrolls nothing");
     }
 }

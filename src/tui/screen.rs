@@ -35,7 +35,7 @@ use super::message::{Effect, Msg, Notice, OperationRequest};
 use crate::store::ReferrersSupport;
 
 /// A view on the stack.
-pub trait Screen: std::fmt::Debug + Send {
+pub trait Screen: Any + std::fmt::Debug + Send {
     /// Where its keys are read (`Mode::lookup` adds the shared ones).
     fn mode(&self) -> Mode;
     /// Where it is drawn.
@@ -47,8 +47,10 @@ pub trait Screen: std::fmt::Debug + Send {
     /// A click or the wheel.
     fn on_mouse(&mut self, _mouse: MouseEvent, _cx: &mut Cx<'_>) {}
     /// A report or a notice; one that is not its own goes back (`Some`)
-    /// for the screens below.
-    fn on_msg(&mut self, msg: Msg, cx: &mut Cx<'_>) -> Option<Msg>;
+    /// for the screens below. A screen that holds all it shows takes none.
+    fn on_msg(&mut self, msg: Msg, _cx: &mut Cx<'_>) -> Option<Msg> {
+        Some(msg)
+    }
     /// The terminal changed size.
     fn on_resize(&mut self, _areas: Areas) {}
     /// Whether something in it animates (a spinner), so the loop ticks.
@@ -62,16 +64,27 @@ pub trait Screen: std::fmt::Debug + Send {
     /// Draws it where its layer goes.
     fn draw(&self, areas: &Areas, buf: &mut Buffer, cx: &DrawCx<'_>);
     /// Its bottom line (what is typed in it, or its keys from the key
-    /// map); `None` leaves the one of the screen below.
-    fn footer(&self, cx: &DrawCx<'_>) -> Option<Line<'static>>;
+    /// map); `None` (a popup's) leaves the one of the screen below.
+    fn footer(&self, _cx: &DrawCx<'_>) -> Option<Line<'static>> {
+        None
+    }
     /// Where it is (`registry/repo:tag@…`), for the status bar; `None`
     /// leaves the one of the screen below.
     fn location(&self, _cx: &DrawCx<'_>) -> Option<String> {
         None
     }
-    /// For tests and the router's accessors: the concrete screen.
-    fn as_any(&self) -> &dyn Any;
-    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+/// For tests and the router's accessors: the concrete screen, through
+/// `Any` (every screen is one), so no screen writes these itself.
+impl dyn Screen {
+    pub fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    pub fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
 }
 
 /// Where a screen is drawn.

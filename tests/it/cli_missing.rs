@@ -8,63 +8,25 @@
 use serde_json::Value;
 
 use crate::cli::regscope_output;
-use crate::support::fixture::push_image;
+use crate::support::two_platforms::{TwoPlatforms, attach_cyclonedx, push_two_platforms};
 use crate::support::{Oras, Registry};
-
-pub(crate) struct Multi {
-    pub(crate) amd: String,
-    pub(crate) arm: String,
-    pub(crate) index: String,
-}
 
 /// `app:multi` lists amd64 and arm64; each platform has a CycloneDX SBOM,
 /// and only amd64's SBOM has a signature of its own.
-pub(crate) fn push_multi(registry: &Registry, work: &std::path::Path) -> Multi {
-    let oras = Oras::for_registry(registry);
-    let amd = push_image(
-        &oras,
-        work,
-        &registry.reference("app:amd"),
-        "amd",
-        "linux",
-        "amd64",
-    )
-    .0;
-    let arm = push_image(
-        &oras,
-        work,
-        &registry.reference("app:arm"),
-        "arm",
-        "linux",
-        "arm64",
-    )
-    .0;
-    let multi = registry.reference("app:multi");
-    oras.run_in(work, &["manifest", "index", "create", &multi, &amd, &arm]);
-    let index = oras.run(&["resolve", &multi]).trim().to_owned();
+pub(crate) fn push_multi(registry: &Registry, work: &std::path::Path) -> TwoPlatforms {
+    let multi = push_two_platforms(registry, work);
     std::fs::write(
         work.join("sbom.cdx.json"),
         r#"{"bomFormat":"CycloneDX","specVersion":"1.5","components":[]}"#,
     )
     .unwrap();
     std::fs::write(work.join("sig.json"), r#"{"signature":"pat hancock"}"#).unwrap();
-    let mut sboms = Vec::new();
-    for platform in [&amd, &arm] {
-        let out = oras.run_in(
-            work,
-            &[
-                "attach",
-                "--artifact-type",
-                "application/vnd.cyclonedx+json",
-                "--format",
-                "go-template={{.digest}}",
-                &registry.reference(&format!("app@{platform}")),
-                "sbom.cdx.json:application/vnd.cyclonedx+json",
-            ],
-        );
-        sboms.push(out.trim().to_owned());
-    }
-    oras.run_in(
+    let sboms: Vec<String> = multi
+        .platforms()
+        .iter()
+        .map(|platform| attach_cyclonedx(registry, work, platform, "sbom.cdx.json"))
+        .collect();
+    Oras::for_registry(registry).run_in(
         work,
         &[
             "attach",
@@ -74,7 +36,7 @@ pub(crate) fn push_multi(registry: &Registry, work: &std::path::Path) -> Multi {
             "sig.json:application/json",
         ],
     );
-    Multi { amd, arm, index }
+    multi
 }
 
 fn json(out: &std::process::Output) -> Value {

@@ -6,7 +6,8 @@
 
 use crate::cli::regscope_output;
 use crate::cli_pull::{Blob, push_artifact};
-use crate::support::fixture::{make_layer, push_image};
+use crate::support::fixture::make_layer;
+use crate::support::two_platforms::{attach_cyclonedx, push_two_platforms};
 use crate::support::{Oras, Registry, media, sha256_digest};
 
 fn stderr(out: &std::process::Output) -> String {
@@ -16,52 +17,18 @@ fn stderr(out: &std::process::Output) -> String {
 /// `app:multi` (amd64, arm64), each platform with a CycloneDX SBOM of the
 /// same bytes; returns (amd64, SBOM digests).
 fn multi_with_sboms(registry: &Registry, work: &std::path::Path) -> (String, Vec<String>) {
-    let oras = Oras::for_registry(registry);
-    let amd = push_image(
-        &oras,
-        work,
-        &registry.reference("app:amd"),
-        "amd",
-        "linux",
-        "amd64",
-    )
-    .0;
-    let arm = push_image(
-        &oras,
-        work,
-        &registry.reference("app:arm"),
-        "arm",
-        "linux",
-        "arm64",
-    )
-    .0;
-    let multi = registry.reference("app:multi");
-    oras.run_in(work, &["manifest", "index", "create", &multi, &amd, &arm]);
+    let multi = push_two_platforms(registry, work);
     std::fs::write(
         work.join("sbom.json"),
         r#"{"bomFormat":"CycloneDX","specVersion":"1.5"}"#,
     )
     .unwrap();
-    let sboms = [&amd, &arm]
+    let sboms = multi
+        .platforms()
         .iter()
-        .map(|platform| {
-            oras.run_in(
-                work,
-                &[
-                    "attach",
-                    "--artifact-type",
-                    "application/vnd.cyclonedx+json",
-                    "--format",
-                    "go-template={{.digest}}",
-                    &registry.reference(&format!("app@{platform}")),
-                    "sbom.json:application/vnd.cyclonedx+json",
-                ],
-            )
-            .trim()
-            .to_owned()
-        })
+        .map(|platform| attach_cyclonedx(registry, work, platform, "sbom.json"))
         .collect();
-    (amd, sboms)
+    (multi.amd, sboms)
 }
 
 #[test]

@@ -8,6 +8,7 @@
 
 use crate::cli::{regscope, regscope_output};
 use crate::support::fixture::push_image;
+use crate::support::two_platforms::{TwoPlatforms, push_two_platforms};
 use crate::support::{Cosign, CosignMode, Fixture, Oras, Regctl, Registry, RegistryKind};
 
 /// What the registry itself says: the tags of `repo`, sorted.
@@ -31,38 +32,17 @@ fn stderr(out: &std::process::Output) -> String {
 }
 
 /// `app:amd` and `app:latest` name one image; `app:arm` another; the index
-/// `app:multi` lists both. Returns (amd digest, arm digest, index digest).
-fn push_app(registry: &Registry, work: &std::path::Path) -> (String, String, String) {
-    let oras = Oras::for_registry(registry);
-    let amd = push_image(
-        &oras,
-        work,
-        &registry.reference("app:amd"),
-        "amd",
-        "linux",
-        "amd64",
-    )
-    .0;
-    oras.run(&["tag", &registry.reference("app:amd"), "latest"]);
-    let arm = push_image(
-        &oras,
-        work,
-        &registry.reference("app:arm"),
-        "arm",
-        "linux",
-        "arm64",
-    )
-    .0;
-    let multi = registry.reference("app:multi");
-    oras.run_in(work, &["manifest", "index", "create", &multi, &amd, &arm]);
-    let index = oras.run(&["resolve", &multi]).trim().to_owned();
-    (amd, arm, index)
+/// `app:multi` lists both.
+fn push_app(registry: &Registry, work: &std::path::Path) -> TwoPlatforms {
+    let app = push_two_platforms(registry, work);
+    Oras::for_registry(registry).run(&["tag", &registry.reference("app:amd"), "latest"]);
+    app
 }
 
 fn several_tags_on_one_digest(registry: Registry) {
     let work = tempfile::tempdir().unwrap();
     let oras = Oras::for_registry(&registry);
-    let (amd, ..) = push_app(&registry, work.path());
+    let amd = push_app(&registry, work.path()).amd;
 
     // rm of a tag takes the tag alone: `latest` and the image stay.
     let out = regscope_output(work.path(), &["rm", "-y", &registry.reference("app:amd")]);
@@ -164,7 +144,7 @@ fn several_tags_on_one_digest_on_olareg() {
 fn a_digest_an_index_lists(registry: Registry) {
     let work = tempfile::tempdir().unwrap();
     let oras = Oras::for_registry(&registry);
-    let (amd, arm, index) = push_app(&registry, work.path());
+    let TwoPlatforms { amd, arm, index } = push_app(&registry, work.path());
     let by_digest = registry.reference(&format!("app@{amd}"));
 
     // -y alone never breaks an index.
@@ -300,36 +280,4 @@ fn an_image_signed_by_cosign_on_distribution() {
 #[test]
 fn an_image_signed_by_cosign_on_olareg() {
     an_image_signed_by_cosign(Registry::olareg());
-}
-
-/// In an OCI layout a tag is an `index.json` entry: `rm DIR:TAG` takes the
-/// entry's name and keeps the manifest (oras still reads it by digest).
-#[test]
-fn a_layout_tag_goes_alone() {
-    let work = tempfile::tempdir().unwrap();
-    let oras = Oras::new();
-    std::fs::write(work.path().join("note.txt"), "a note\n").unwrap();
-    let pushed = oras.run_in(
-        work.path(),
-        &[
-            "push",
-            "--oci-layout",
-            "layout:a",
-            "--format",
-            "go-template={{.digest}}",
-            "note.txt",
-        ],
-    );
-    let digest = pushed.trim().to_owned();
-    oras.run_in(work.path(), &["tag", "--oci-layout", "layout:a", "b"]);
-    let out = regscope_output(work.path(), &["rm", "-y", "oci:layout:a"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let left = oras.run_in(work.path(), &["repo", "tags", "--oci-layout", "layout"]);
-    assert_eq!(left.trim(), "b");
-    let by_digest = format!("layout@{digest}");
-    let fetched = oras.output_in(
-        work.path(),
-        &["manifest", "fetch", "--oci-layout", &by_digest],
-    );
-    assert!(fetched.status.success(), "the manifest went with its tag");
 }

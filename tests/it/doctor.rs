@@ -59,6 +59,14 @@ pub fn summary<'a>(report: &'a Value, id: &str) -> &'a str {
         .unwrap_or_default()
 }
 
+/// Asserts that the summary of check `id` says `words`.
+fn expect_summary(report: &Value, id: &str, words: &str) {
+    assert!(
+        summary(report, id).contains(words),
+        "{id}: {words:?} not in its summary\n{report:#}"
+    );
+}
+
 /// Asserts each `(id, status)`; prints the report when one differs.
 pub fn expect(report: &Value, expected: &[(&str, &str)]) {
     let found = statuses(report);
@@ -117,6 +125,8 @@ const WRITES_SKIPPED: [(&str, &str); 6] = [
     ("chunked-upload", "skip"),
 ];
 
+/// Read-only on the seeded `app`: every check once, in order, the tried
+/// ones with evidence, the common ones passing, the writes skipped.
 fn read_only(registry: &Registry, expected: &[(&str, &str)], mode: &str) -> Value {
     let work = tempfile::tempdir().unwrap();
     seed_app(registry, work.path());
@@ -141,9 +151,24 @@ fn read_only(registry: &Registry, expected: &[(&str, &str)], mode: &str) -> Valu
             "a check that was tried shows its evidence: {check:#}"
         );
     }
+    expect(&report, &READ_COMMON);
     expect(&report, expected);
     expect(&report, &WRITES_SKIPPED);
     report
+}
+
+/// Read-only on the seeded `app` (in referrers `mode`), then `--write` on
+/// the host: both reports, each checked against its expected statuses.
+fn read_then_write(
+    registry: &Registry,
+    read: &[(&str, &str)],
+    mode: &str,
+    written: &[(&str, &str)],
+) -> (Value, Value) {
+    (
+        read_only(registry, read, mode),
+        with_writes(registry, written),
+    )
 }
 
 fn with_writes(registry: &Registry, expected: &[(&str, &str)]) -> Value {
@@ -168,7 +193,7 @@ const READ_COMMON: [(&str, &str); 6] = [
 #[test]
 fn doctor_on_olareg_with_the_referrers_api() {
     let registry = Registry::olareg();
-    let report = read_only(
+    let (_, written) = read_then_write(
         &registry,
         &[
             ("catalog", "warn"),
@@ -180,10 +205,6 @@ fn doctor_on_olareg_with_the_referrers_api() {
             ("referrers-filter", "skip"),
         ],
         "api",
-    );
-    expect(&report, &READ_COMMON);
-    let written = with_writes(
-        &registry,
         &[
             ("subject-header", "pass"),
             ("referrers-filter", "pass"),
@@ -208,7 +229,7 @@ fn doctor_on_olareg_with_the_referrers_api() {
 #[test]
 fn doctor_on_olareg_without_the_referrers_api() {
     let registry = Registry::olareg_fallback();
-    let report = read_only(
+    let (report, _) = read_then_write(
         &registry,
         &[
             ("referrers-api", "warn"),
@@ -216,14 +237,6 @@ fn doctor_on_olareg_without_the_referrers_api() {
             ("referrers-filter", "skip"),
         ],
         "fallback",
-    );
-    expect(&report, &READ_COMMON);
-    assert!(
-        summary(&report, "referrers-api").contains("answered 405"),
-        "{report:#}"
-    );
-    with_writes(
-        &registry,
         &[
             ("subject-header", "pass"),
             ("fallback-tags", "pass"),
@@ -231,6 +244,7 @@ fn doctor_on_olareg_without_the_referrers_api() {
             ("chunked-upload", "pass"),
         ],
     );
+    expect_summary(&report, "referrers-api", "answered 405");
 }
 
 #[test]
@@ -257,7 +271,7 @@ fn doctor_on_olareg_without_deletes() {
 #[test]
 fn doctor_on_distribution() {
     let registry = Registry::distribution();
-    let report = read_only(
+    let (report, written) = read_then_write(
         &registry,
         &[
             ("catalog", "pass"),
@@ -267,18 +281,6 @@ fn doctor_on_distribution() {
             ("referrers-filter", "skip"),
         ],
         "fallback",
-    );
-    expect(&report, &READ_COMMON);
-    assert!(
-        summary(&report, "tags-pagination").contains("n is ignored"),
-        "{report:#}"
-    );
-    assert!(
-        summary(&report, "referrers-api").contains("answered 404"),
-        "{report:#}"
-    );
-    let written = with_writes(
-        &registry,
         &[
             ("subject-header", "pass"),
             ("fallback-tags", "pass"),
@@ -288,6 +290,8 @@ fn doctor_on_distribution() {
             ("chunked-upload", "pass"),
         ],
     );
+    expect_summary(&report, "tags-pagination", "n is ignored");
+    expect_summary(&report, "referrers-api", "answered 404");
     assert_eq!(written["leftBehind"], serde_json::json!([]), "{written:#}");
 }
 
@@ -304,17 +308,14 @@ fn doctor_on_distribution_without_deletes() {
             ("blob-delete", "fail"),
         ],
     );
-    assert!(
-        summary(&written, "manifest-delete").contains("turned off"),
-        "{written:#}"
-    );
+    expect_summary(&written, "manifest-delete", "turned off");
     assert!(!written["leftBehind"].as_array().unwrap().is_empty());
 }
 
 #[test]
 fn doctor_on_distribution_v3() {
     let registry = Registry::distribution3();
-    let report = read_only(
+    read_then_write(
         &registry,
         &[
             ("catalog", "pass"),
@@ -323,10 +324,6 @@ fn doctor_on_distribution_v3() {
             ("referrers-api", "warn"),
         ],
         "fallback",
-    );
-    expect(&report, &READ_COMMON);
-    with_writes(
-        &registry,
         &[
             ("subject-header", "pass"),
             ("fallback-tags", "pass"),

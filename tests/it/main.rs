@@ -24,6 +24,7 @@ mod cli_progress;
 mod cli_pull;
 mod cli_pull_wording;
 mod cli_remove;
+mod cli_remove_layout;
 mod cli_remove_unknown;
 mod cli_typo;
 mod cli_wording;

@@ -198,3 +198,46 @@ fn refuse_symlinked_components(root: &Path, relative: &Path) -> Result<(), OpErr
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+
+    use super::*;
+
+    #[test]
+    fn writes_below_its_root_and_refuses_symlinks_and_parents() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let outside = tempfile::tempdir().expect("tempdir");
+        let beneath = Beneath::create(&root.path().join("out")).expect("a root");
+
+        let mut temp = crate::ops::beneath::temp_file(beneath.path()).expect("temp");
+        temp.write_all(b"kept").expect("write");
+        beneath
+            .persist(temp, Path::new("a/b.txt"))
+            .expect("persist");
+        let written = std::fs::read(beneath.path().join("a/b.txt")).expect("read");
+        assert_eq!(written, b"kept");
+        assert_eq!(beneath.kind(Path::new("a")).expect("kind"), Some(Kind::Dir));
+
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(outside.path(), beneath.path().join("link"))
+                .expect("symlink");
+            assert!(
+                beneath
+                    .create_file(Path::new("link/x"), 0o644, "link/x")
+                    .is_err()
+            );
+            assert!(!outside.path().join("x").exists(), "written through a link");
+        }
+        assert!(
+            beneath
+                .create_file(Path::new("../x"), 0o644, "../x")
+                .is_err()
+        );
+        assert!(!root.path().join("x").exists(), "written above the root");
+        let link = beneath.symlink(Path::new("l"), "a", "l");
+        assert!(link.is_err(), "symbolic links are refused here");
+    }
+}

@@ -10,6 +10,8 @@
 
 mod cache;
 pub(crate) mod challenge;
+#[doc(hidden)]
+pub mod fuzzing;
 mod realm;
 mod scope;
 mod token;
@@ -276,27 +278,5 @@ fn unanswerable(challenges: &[Challenge]) -> String {
             "the registry asks for an authentication scheme regscope does not speak ({})",
             schemes.join(", ")
         )
-    }
-}
-
-/// Entry points for the fuzz targets in `fuzz/`; not an API.
-#[doc(hidden)]
-pub mod fuzzing {
-    use std::collections::BTreeMap;
-    use std::time::Duration;
-
-    /// Each challenge of one `WWW-Authenticate` value: scheme and parameters.
-    pub fn challenges(header: &str) -> Vec<(String, BTreeMap<String, String>)> {
-        super::challenge::parse_challenges(header)
-            .into_iter()
-            .map(|c| (format!("{:?}", c.scheme), c.params))
-            .collect()
-    }
-
-    /// A token server's `200 OK` body: the header's length and the lifetime.
-    pub fn token_answer(body: &[u8]) -> Result<(usize, Duration), String> {
-        super::token::answer::parse_answer("fuzz", body)
-            .map(|t| (t.header.len(), t.lifetime))
-            .map_err(|e| e.to_string())
     }
 }

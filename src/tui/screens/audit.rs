@@ -10,8 +10,6 @@
 mod draw;
 mod rows;
 
-use std::any::Any;
-
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::text::Line;
@@ -141,13 +139,5 @@ impl Screen for AuditTable {
 
     fn footer(&self, cx: &DrawCx<'_>) -> Option<Line<'static>> {
         Some(draw::footer_line(self, cx))
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

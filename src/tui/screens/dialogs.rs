@@ -18,9 +18,10 @@ pub use copy::CopyDialog;
 pub use delete::DeleteDialog;
 pub use replace::ReplaceQuestion;
 
-use crossterm::event::{KeyEvent, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::tui::keymap::{Action, Mode};
+use crate::tui::list::{wheel_action, wheel_scroll};
 use crate::tui::screen::{Ask, Cx, DrawCx};
 use crate::tui::view::popup::{PopupText, scrolled};
 
@@ -59,13 +60,11 @@ fn wheel(
     text: impl Fn(&DrawCx<'_>) -> PopupText,
     cx: &Cx<'_>,
 ) {
-    let action = match mouse.kind {
-        MouseEventKind::ScrollDown => Action::Down,
-        MouseEventKind::ScrollUp => Action::Up,
-        _ => return,
-    };
-    let limit = text(&cx.look()).scroll_limit(cx.areas.screen);
-    for _ in 0..3 {
-        *scroll = scrolled(*scroll, action, limit, cx.areas.screen.height);
+    if wheel_action(mouse.kind).is_none() {
+        return;
     }
+    let limit = text(&cx.look()).scroll_limit(cx.areas.screen);
+    wheel_scroll(mouse.kind, |action| {
+        *scroll = scrolled(*scroll, action, limit, cx.areas.screen.height);
+    });
 }

@@ -15,7 +15,6 @@ pub mod mark;
 #[cfg(test)]
 mod tests;
 
-use std::any::Any;
 use std::collections::BTreeSet;
 
 use crossterm::event::KeyEvent;
@@ -243,13 +242,5 @@ impl Screen for DiffScreen {
 
     fn footer(&self, cx: &DrawCx<'_>) -> Option<Line<'static>> {
         Some(draw::footer_line(self, cx))
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

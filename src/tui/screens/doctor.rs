@@ -13,7 +13,6 @@ mod keys;
 mod rows;
 mod task;
 
-use std::any::Any;
 use std::collections::BTreeSet;
 
 use crossterm::event::KeyEvent;
@@ -222,13 +221,5 @@ impl Screen for DoctorScreen {
 
     fn footer(&self, cx: &DrawCx<'_>) -> Option<Line<'static>> {
         Some(draw::footer_line(self, cx))
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

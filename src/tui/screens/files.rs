@@ -15,8 +15,6 @@ mod rows;
 use rows::single_layer_rows;
 pub use rows::{PREVIEW_CAP, preview_lines};
 
-use std::any::Any;
-
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::text::Line;
@@ -285,14 +283,6 @@ impl Screen for FilesView {
 
     fn footer(&self, cx: &DrawCx<'_>) -> Option<Line<'static>> {
         Some(draw::footer_line(self, cx))
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

@@ -24,8 +24,6 @@ mod vulns_open;
 
 pub use diff_mark::mark_span;
 
-use std::any::Any;
-
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::buffer::Buffer;
 use ratatui::text::Line;
@@ -260,13 +258,5 @@ impl Screen for Graph {
 
     fn location(&self, cx: &DrawCx<'_>) -> Option<String> {
         Some(location(&AppView::new(self, cx)))
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

@@ -3,16 +3,14 @@
 //! ones that work everywhere, then where the log, the config and the
 //! downloads are.
 
-use std::any::Any;
-
-use crossterm::event::{KeyEvent, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::text::escape_control;
 use crate::tui::keymap::{Action, Mode};
-use crate::tui::message::Msg;
+use crate::tui::list::wheel_scroll;
 use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Layer, Screen};
 use crate::tui::view::popup::{PopupText, scrolled};
 
@@ -56,34 +54,11 @@ impl Screen for Help {
     }
 
     fn on_mouse(&mut self, mouse: MouseEvent, cx: &mut Cx<'_>) {
-        let action = match mouse.kind {
-            MouseEventKind::ScrollDown => Action::Down,
-            MouseEventKind::ScrollUp => Action::Up,
-            _ => return,
-        };
-        for _ in 0..3 {
-            self.scroll_by(action, cx);
-        }
-    }
-
-    fn on_msg(&mut self, msg: Msg, _cx: &mut Cx<'_>) -> Option<Msg> {
-        Some(msg)
+        wheel_scroll(mouse.kind, |action| self.scroll_by(action, cx));
     }
 
     fn draw(&self, areas: &Areas, buf: &mut Buffer, cx: &DrawCx<'_>) {
         help_text(cx, self.screen).render(self.scroll, cx.config.theme.accent, areas.screen, buf);
-    }
-
-    fn footer(&self, _cx: &DrawCx<'_>) -> Option<Line<'static>> {
-        None
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

@@ -5,8 +5,6 @@
 //! reads its reference here and refuses what is not one, keeping what
 //! was typed to fix it.
 
-use std::any::Any;
-
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::text::Line;
@@ -14,7 +12,7 @@ use ratatui::text::Line;
 use crate::oci::reference::is_registry_name;
 use crate::text::escape_control;
 use crate::tui::keymap::{Action, Mode};
-use crate::tui::message::{Effect, Msg, Notice};
+use crate::tui::message::{Effect, Notice};
 use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Layer, Screen};
 use crate::tui::typing::{asks_for_help, complete_registry, edit_text, names_a_registry};
 use crate::tui::view::input_line;
@@ -130,10 +128,6 @@ impl Screen for Prompt {
         }
     }
 
-    fn on_msg(&mut self, msg: Msg, _cx: &mut Cx<'_>) -> Option<Msg> {
-        Some(msg)
-    }
-
     /// The bottom line is all of it: its footer.
     fn draw(&self, _areas: &Areas, _buf: &mut Buffer, _cx: &DrawCx<'_>) {}
 
@@ -157,14 +151,6 @@ impl Screen for Prompt {
             format!("{confirm} keeps · {cancel} clears")
         };
         Some(input_line(cx.config, self.prompt(), &self.text, &hint))
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

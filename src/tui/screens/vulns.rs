@@ -15,7 +15,6 @@ pub mod facts;
 mod keys;
 mod rows;
 
-use std::any::Any;
 use std::sync::Arc;
 
 use crossterm::event::KeyEvent;
@@ -29,7 +28,6 @@ pub use rows::{FINDING_COLUMNS, FindingRow, FindingsSort};
 use crate::oci::Digest;
 use crate::tui::keymap::Mode;
 use crate::tui::list::ListView;
-use crate::tui::message::Msg;
 use crate::tui::screen::{Areas, Cx, DrawCx, Screen};
 use crate::vuln::{Report, VulnSummary};
 
@@ -139,25 +137,12 @@ impl Screen for FindingsView {
         self.on_findings_key(key, cx);
     }
 
-    fn on_msg(&mut self, msg: Msg, _cx: &mut Cx<'_>) -> Option<Msg> {
-        // It holds everything it shows: no report is its own.
-        Some(msg)
-    }
-
     fn draw(&self, areas: &Areas, buf: &mut Buffer, cx: &DrawCx<'_>) {
         draw::draw(self, areas.panes(), buf, cx);
     }
 
     fn footer(&self, cx: &DrawCx<'_>) -> Option<Line<'static>> {
         Some(draw::footer_line(self, cx))
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

@@ -21,6 +21,7 @@ pub mod proxy;
 pub mod regctl;
 pub mod registry;
 pub mod tls;
+pub mod two_platforms;
 
 // Re-exports for the test modules; not every module uses every one.
 #[allow(unused_imports)]

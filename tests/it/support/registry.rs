@@ -1,15 +1,20 @@
 //! Real registries on ephemeral loopback ports, one process per test,
-//! killed on drop (also when the test panics).
+//! killed on drop (also when the test panics): the kinds and their
+//! variants here, how each is started in `launch`, olareg's users and
+//! ACLs in `olareg_auth`.
 
 use std::fmt;
 use std::fs;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Child;
 
 use tempfile::TempDir;
 
-use super::{free_port, http_request, tool};
+mod launch;
+mod olareg_auth;
+
+use launch::{AuthMode, Launch};
+pub use olareg_auth::{OlaregAcl, OlaregAuth, bcrypt};
 
 /// Which registry implementation a [`Registry`] runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,127 +63,6 @@ impl fmt::Display for RegistryKind {
             RegistryKind::Ggcr => "ggcr",
         })
     }
-}
-
-/// One olareg ACL entry (see olareg `config/auth.go`). `repo` matches
-/// exactly or, ending in `*`, by prefix (`"*"` matches everything, including
-/// the `""` of `/v2/` pings); the longest matching entry wins. `access`:
-/// `read`, `write`, `delete`, `*`. `members` are user or group names.
-#[derive(Debug, Clone)]
-pub struct OlaregAcl {
-    pub repo: String,
-    pub access: Vec<String>,
-    pub members: Vec<String>,
-    pub anonymous: bool,
-}
-
-impl OlaregAcl {
-    pub fn new(repo: &str, access: &[&str], members: &[&str]) -> Self {
-        OlaregAcl {
-            repo: repo.to_string(),
-            access: access.iter().map(|s| s.to_string()).collect(),
-            members: members.iter().map(|s| s.to_string()).collect(),
-            anonymous: false,
-        }
-    }
-    /// Anonymous access to `repo`.
-    pub fn anonymous(repo: &str, access: &[&str]) -> Self {
-        OlaregAcl {
-            repo: repo.to_string(),
-            access: access.iter().map(|s| s.to_string()).collect(),
-            members: Vec::new(),
-            anonymous: true,
-        }
-    }
-}
-
-/// Users and per-repository access for olareg's `--auth-basic` and
-/// `--auth-token-opaque` (one YAML file; passwords are bcrypt-hashed with
-/// `olareg hash`).
-#[derive(Debug, Clone, Default)]
-pub struct OlaregAuth {
-    pub users: Vec<(String, String)>,
-    pub acls: Vec<OlaregAcl>,
-}
-
-impl OlaregAuth {
-    /// One user with full access to every repository (and the `/v2/` ping).
-    pub fn single_user(user: &str, pass: &str) -> Self {
-        OlaregAuth {
-            users: vec![(user.to_string(), pass.to_string())],
-            acls: vec![OlaregAcl::new("*", &["*"], &[user])],
-        }
-    }
-    pub fn user(mut self, user: &str, pass: &str) -> Self {
-        self.users.push((user.to_string(), pass.to_string()));
-        self
-    }
-    pub fn acl(mut self, acl: OlaregAcl) -> Self {
-        self.acls.push(acl);
-        self
-    }
-
-    fn to_yaml(&self) -> String {
-        let q = |s: &str| serde_json::to_string(s).unwrap();
-        let list = |v: &[String]| {
-            let items: Vec<String> = v.iter().map(|s| q(s)).collect();
-            format!("[{}]", items.join(", "))
-        };
-        let mut y = String::from("users:\n");
-        for (user, pass) in &self.users {
-            y.push_str(&format!("  {}:\n    cred: {}\n", q(user), q(&bcrypt(pass))));
-        }
-        y.push_str("acls:\n");
-        for a in &self.acls {
-            y.push_str(&format!(
-                "  - repo: {}\n    access: {}\n    members: {}\n    anonymous: {}\n",
-                q(&a.repo),
-                list(&a.access),
-                list(&a.members),
-                a.anonymous
-            ));
-        }
-        y
-    }
-}
-
-/// A bcrypt hash of `pass` (made by `olareg hash`), good for olareg's auth
-/// file and for distribution's htpasswd file alike.
-pub fn bcrypt(pass: &str) -> String {
-    let out = Command::new(tool("olareg"))
-        .args(["hash", "--pass", pass])
-        .output()
-        .expect("run olareg hash");
-    assert!(
-        out.status.success(),
-        "olareg hash failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-#[derive(Debug, Clone)]
-enum Launch {
-    Distribution {
-        htpasswd: bool,
-        /// v3 (`registry3`) instead of 2.8 (`docker-registry`).
-        v3: bool,
-        /// `storage.delete.enabled`.
-        delete: bool,
-    },
-    Olareg {
-        extra: Vec<String>,
-        auth: Option<(AuthMode, OlaregAuth)>,
-        /// `--api-delete`.
-        delete: bool,
-    },
-    Ggcr,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum AuthMode {
-    Basic,
-    Token,
 }
 
 /// A running registry on `127.0.0.1:<ephemeral port>`. Dropping it kills the
@@ -387,60 +271,6 @@ impl Registry {
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
-
-    fn start(kind: RegistryKind, launch: Launch, credentials: Option<(String, String)>) -> Self {
-        let mut last_err = String::new();
-        for _attempt in 0..5 {
-            let dir = tempfile::Builder::new()
-                .prefix(&format!("regscope-{kind}-"))
-                .tempdir()
-                .expect("create temp dir");
-            let port = free_port();
-            let host = format!("127.0.0.1:{port}");
-            let mut cmd = command_for(&launch, dir.path(), port, credentials.as_ref());
-            let log = fs::File::create(dir.path().join("server.log")).expect("create server.log");
-            cmd.stdin(Stdio::null())
-                .stdout(log.try_clone().unwrap())
-                .stderr(log);
-            let child = match cmd.spawn() {
-                Ok(c) => c,
-                Err(e) => panic!("cannot start {kind} ({cmd:?}): {e}"),
-            };
-            let mut reg = Registry {
-                kind,
-                host,
-                child,
-                dir,
-                credentials: credentials.clone(),
-            };
-            match reg.wait_up(Duration::from_secs(15)) {
-                Ok(()) => return reg,
-                Err(e) => {
-                    last_err = format!("{e}\n--- server log ---\n{}", reg.log());
-                    // Drop kills it; try another port.
-                }
-            }
-        }
-        panic!("{kind} did not come up after 5 attempts: {last_err}");
-    }
-
-    fn wait_up(&mut self, limit: Duration) -> Result<(), String> {
-        let start = Instant::now();
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(format!("process exited early with {status}"));
-            }
-            if let Ok(reply) = http_request("GET", &self.host, "/v2/", &[], b"")
-                && (reply.status == 200 || reply.status == 401)
-            {
-                return Ok(());
-            }
-            if start.elapsed() > limit {
-                return Err(format!("GET /v2/ did not answer within {limit:?}"));
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
 }
 
 impl Drop for Registry {
@@ -448,92 +278,4 @@ impl Drop for Registry {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn command_for(
-    launch: &Launch,
-    dir: &Path,
-    port: u16,
-    credentials: Option<&(String, String)>,
-) -> Command {
-    match launch {
-        Launch::Distribution {
-            htpasswd,
-            v3,
-            delete,
-        } => {
-            let storage = dir.join("storage");
-            fs::create_dir_all(&storage).unwrap();
-            let mut auth = String::new();
-            if *htpasswd {
-                let (user, pass) = credentials.expect("htpasswd needs credentials");
-                let file = dir.join("htpasswd");
-                fs::write(&file, format!("{user}:{}\n", bcrypt(pass))).unwrap();
-                auth = format!(
-                    "auth:\n  htpasswd:\n    realm: regscope-test\n    path: {}\n",
-                    yaml_path(&file)
-                );
-            }
-            let config = format!(
-                "version: 0.1\n\
-                 log:\n  level: warn\n  accesslog:\n    disabled: true\n\
-                 storage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: {delete}\n  \
-                 maintenance:\n    uploadpurging:\n      enabled: false\n\
-                 http:\n  addr: 127.0.0.1:{port}\n  secret: regscope-test-secret\n\
-                 {auth}",
-                yaml_path(&storage)
-            );
-            let config_file = dir.join("config.yml");
-            fs::write(&config_file, config).unwrap();
-            let mut cmd = Command::new(tool(if *v3 { "registry3" } else { "docker-registry" }));
-            cmd.arg("serve").arg(&config_file);
-            // v3 traces with OpenTelemetry; keep it from looking for a collector.
-            cmd.env("OTEL_TRACES_EXPORTER", "none");
-            // Settings from the environment would override our config file.
-            for (k, _) in std::env::vars_os() {
-                if k.to_string_lossy().starts_with("REGISTRY_") {
-                    cmd.env_remove(k);
-                }
-            }
-            cmd
-        }
-        Launch::Olareg {
-            extra,
-            auth,
-            delete,
-        } => {
-            let mut cmd = Command::new(tool("olareg"));
-            cmd.args(["serve", "--store-type", "mem"]);
-            if *delete {
-                cmd.arg("--api-delete");
-            }
-            cmd.args(["--addr", "127.0.0.1", "--port", &port.to_string()]);
-            if let Some((mode, auth)) = auth {
-                let file = dir.join("auth.yaml");
-                fs::write(&file, auth.to_yaml()).unwrap();
-                match mode {
-                    AuthMode::Basic => {
-                        cmd.arg("--auth-basic").arg(&file);
-                    }
-                    AuthMode::Token => {
-                        cmd.arg("--auth-token-opaque")
-                            .arg(&file)
-                            .arg("--external-url")
-                            .arg(format!("http://127.0.0.1:{port}"));
-                    }
-                }
-            }
-            cmd.args(extra);
-            cmd
-        }
-        Launch::Ggcr => {
-            let mut cmd = Command::new(tool("ggcr-registry"));
-            cmd.arg("-addr").arg(format!("127.0.0.1:{port}"));
-            cmd
-        }
-    }
-}
-
-fn yaml_path(p: &Path) -> String {
-    serde_json::to_string(&p.to_string_lossy()).unwrap()
 }

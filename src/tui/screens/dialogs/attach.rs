@@ -4,12 +4,10 @@
 //! CheckFile`): the dialog closes only when it is, and keeps everything
 //! typed when it is not, or when the attach itself fails.
 
-use std::any::Any;
 use std::collections::BTreeMap;
 
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
-use ratatui::text::Line;
 
 use super::completion::common_prefix;
 use super::lines::attach_text;
@@ -182,18 +180,6 @@ impl Screen for AttachDialog {
             &self.completions,
         )
         .render(0, cx.config.theme.accent, areas.screen, buf);
-    }
-
-    fn footer(&self, _cx: &DrawCx<'_>) -> Option<Line<'static>> {
-        None
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

@@ -3,19 +3,17 @@
 //! `oci:DIR[:tag]`). Enter reads it and starts the copy, or says what is
 //! wrong and keeps what was typed; a failed copy opens it again as typed.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
-use ratatui::text::Line;
 
 use super::lines::copy_text;
 use crate::graph::ReferrerTree;
 use crate::oci::reference::is_registry_name;
 use crate::target::Spec;
 use crate::tui::keymap::{Action, Mode};
-use crate::tui::message::{CopyDestination, Msg, Notice, OperationRequest};
+use crate::tui::message::{CopyDestination, Notice, OperationRequest};
 use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Layer, OperationAsk, Screen};
 use crate::tui::typing::{asks_for_help, complete_registry, edit_text, names_a_registry};
 
@@ -113,10 +111,6 @@ impl Screen for CopyDialog {
         }
     }
 
-    fn on_msg(&mut self, msg: Msg, _cx: &mut Cx<'_>) -> Option<Msg> {
-        Some(msg)
-    }
-
     fn draw(&self, areas: &Areas, buf: &mut Buffer, cx: &DrawCx<'_>) {
         let text = copy_text(
             cx,
@@ -126,18 +120,6 @@ impl Screen for CopyDialog {
             &self.destination,
         );
         text.render(0, cx.config.theme.accent, areas.screen, buf);
-    }
-
-    fn footer(&self, _cx: &DrawCx<'_>) -> Option<Line<'static>> {
-        None
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }
 

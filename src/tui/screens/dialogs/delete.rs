@@ -7,11 +7,8 @@
 //! as `regscope rm REPO:TAG` does, unless the user turns it (a key from
 //! the key map) into the manifest's delete, which is only then planned.
 
-use std::any::Any;
-
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::buffer::Buffer;
-use ratatui::text::Line;
 
 use super::delete_text::delete_text;
 use super::{Answer, answer, wheel};
@@ -206,17 +203,5 @@ impl Screen for DeleteDialog {
     fn draw(&self, areas: &Areas, buf: &mut Buffer, cx: &DrawCx<'_>) {
         self.text(cx)
             .render(self.scroll, cx.config.theme.accent, areas.screen, buf);
-    }
-
-    fn footer(&self, _cx: &DrawCx<'_>) -> Option<Line<'static>> {
-        None
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

@@ -2,18 +2,16 @@
 //! anything (`OpError::WouldReplace`); this question then asks, and runs
 //! the same pull again, allowed to replace, only on yes.
 
-use std::any::Any;
 use std::path::PathBuf;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::buffer::Buffer;
-use ratatui::text::Line;
 
 use super::lines::replace_text;
 use super::{Answer, answer, wheel};
 use crate::text::escape_control;
 use crate::tui::keymap::Mode;
-use crate::tui::message::{Msg, OperationRequest};
+use crate::tui::message::OperationRequest;
 use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Layer, OperationAsk, Screen};
 
 #[derive(Debug, Clone)]
@@ -91,23 +89,7 @@ impl Screen for ReplaceQuestion {
         wheel(&mouse, &mut self.scroll, |cx| replace_text(cx, &path), cx);
     }
 
-    fn on_msg(&mut self, msg: Msg, _cx: &mut Cx<'_>) -> Option<Msg> {
-        Some(msg)
-    }
-
     fn draw(&self, areas: &Areas, buf: &mut Buffer, cx: &DrawCx<'_>) {
         replace_text(cx, &self.path).render(self.scroll, cx.config.theme.accent, areas.screen, buf);
-    }
-
-    fn footer(&self, _cx: &DrawCx<'_>) -> Option<Line<'static>> {
-        None
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

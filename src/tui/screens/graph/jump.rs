@@ -7,6 +7,7 @@ use ratatui::layout::Position;
 use super::{Focus, Graph};
 use crate::text::escape_control;
 use crate::tui::keymap::Action;
+use crate::tui::list::{wheel_action, wheel_scroll};
 use crate::tui::message::{Effect, NodePath};
 use crate::tui::screen::Cx;
 use crate::tui::tree::{NodeId, Tree};
@@ -32,21 +33,20 @@ impl Graph {
                 self.focus = Focus::Detail;
                 Vec::new()
             }
-            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if in_detail => {
-                let action = scroll_action(mouse.kind);
-                for _ in 0..3 {
-                    self.scroll_detail(action, cx);
+            kind => match wheel_action(kind) {
+                Some(_) if in_detail => {
+                    wheel_scroll(kind, |action| self.scroll_detail(action, cx));
+                    Vec::new()
                 }
-                Vec::new()
-            }
-            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if in_tree => {
-                let action = scroll_action(mouse.kind);
-                let focus = std::mem::replace(&mut self.focus, Focus::Tree);
-                let effects = self.navigate(action, cx);
-                self.focus = focus;
-                effects
-            }
-            _ => Vec::new(),
+                Some(action) if in_tree => {
+                    // One notch, one row: the tree moves its selection.
+                    let focus = std::mem::replace(&mut self.focus, Focus::Tree);
+                    let effects = self.navigate(action, cx);
+                    self.focus = focus;
+                    effects
+                }
+                _ => Vec::new(),
+            },
         }
     }
 
@@ -105,14 +105,5 @@ impl Graph {
             self.tree_offset = index.saturating_sub(2);
         }
         effects
-    }
-}
-
-/// The wheel moves like the arrow keys.
-fn scroll_action(kind: MouseEventKind) -> Action {
-    if kind == MouseEventKind::ScrollDown {
-        Action::Down
-    } else {
-        Action::Up
     }
 }
