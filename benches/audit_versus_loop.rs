@@ -18,6 +18,8 @@
 //! then read 14x.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+#[path = "audit_versus_loop/cpu.rs"]
+mod cpu;
 #[path = "audit_versus_loop/proof_cost.rs"]
 mod proof_cost;
 #[path = "../tests/it/support/mod.rs"]
@@ -56,20 +58,12 @@ fn main() {
     let slow = FaultProxy::with_rules(registry.host(), vec![Rule::any().delay(LINK_DELAY)]);
     let host = slow.host();
 
-    // The audit's own default unless asked for another.
-    let concurrency = std::env::var("REGSCOPE_AUDIT_CONCURRENCY").ok();
-    let audit = time(|| {
-        let mut command = Command::new(REGSCOPE);
-        command.args(["audit", &format!("{host}/{REPO}"), "--format", "json"]);
-        if let Some(concurrency) = &concurrency {
-            command.args(["--concurrency", concurrency]);
-        }
-        let out = command.output().unwrap();
-        assert!(out.status.success(), "{out:?}");
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(json["summary"]["images"], images, "{json}");
-        assert_eq!(json["summary"]["signed"], images, "{json}");
-    });
+    let cpu_before = cpu::Ticks::now(registry.pid());
+    let audit = time(|| run_audit(&host, images));
+    println!(
+        "{}",
+        cpu_before.report(cpu::Ticks::now(registry.pid()), audit)
+    );
     let requests = slow.requests();
     if std::env::var_os("REGSCOPE_AUDIT_REQUESTS").is_some() {
         for request in &requests {
@@ -77,8 +71,9 @@ fn main() {
         }
     }
     println!(
-        "regscope audit: {} requests for {images} images",
-        requests.len()
+        "regscope audit: {} requests for {images} images ({})",
+        requests.len(),
+        by_kind(&requests)
     );
     let proofs = proof_cost::proof_checks(images);
     println!(
@@ -117,6 +112,62 @@ fn main() {
         LINK_DELAY.as_millis(),
         shell_loop.as_secs_f64() / audit.as_secs_f64()
     );
+}
+
+/// One `regscope audit --format json` of the whole repository, checked.
+fn run_audit(host: &str, images: usize) {
+    // Another build of regscope on the same seeded registry (the digests
+    // are the same every run), to compare two builds' JSON and times.
+    let binary = std::env::var("REGSCOPE_AUDIT_BIN").unwrap_or_else(|_| REGSCOPE.to_owned());
+    let mut command = Command::new(binary);
+    command.args(["audit", &format!("{host}/{REPO}"), "--format", "json"]);
+    // The audit's own default unless asked for another.
+    if let Ok(concurrency) = std::env::var("REGSCOPE_AUDIT_CONCURRENCY") {
+        command.args(["--concurrency", &concurrency]);
+    }
+    if let Some(path) = std::env::var_os("REGSCOPE_AUDIT_TRACE") {
+        // Every request's send and answer, timed, for in-flight plots.
+        command
+            .env("REGSCOPE_LOG", "regscope::store::remote::transport=trace")
+            .stderr(std::fs::File::create(path).unwrap());
+    }
+    let out = command.output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    if let Some(path) = std::env::var_os("REGSCOPE_AUDIT_JSON") {
+        std::fs::write(path, &out.stdout).unwrap();
+    }
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["images"], images, "{json}");
+    assert_eq!(json["summary"]["signed"], images, "{json}");
+}
+
+/// The requests counted by what they asked for, to see which an image
+/// costs: `GET manifest:tag 1000, referrers 4000, ...`.
+fn by_kind(requests: &[support::RecordedRequest]) -> String {
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for request in requests {
+        let path = request.path.as_str();
+        let kind = if path.contains("/referrers/") {
+            "referrers".to_owned()
+        } else if path.ends_with("/tags/list") || path.contains("/tags/list?") {
+            "tag list".to_owned()
+        } else if let Some((_, reference)) = path.split_once("/manifests/") {
+            let by = if reference.starts_with("sha256:") {
+                "@digest"
+            } else {
+                ":tag"
+            };
+            format!("{} manifest{by}", request.method)
+        } else {
+            format!("{} other", request.method)
+        };
+        *counts.entry(kind).or_default() += 1;
+    }
+    counts
+        .iter()
+        .map(|(kind, n)| format!("{kind} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn tag(i: usize) -> String {
