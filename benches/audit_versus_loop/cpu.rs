@@ -34,7 +34,7 @@ impl Ticks {
     }
 
     /// What happened between `self` and `later`, as a line for the report.
-    pub fn report(self, later: Ticks, wall: Duration) -> String {
+    pub fn report(self, later: Ticks, wall: Duration, registry_name: &str) -> String {
         let seconds = |ticks: u64| ticks as f64 / TICKS_PER_SECOND;
         let audit = seconds(later.children - self.children);
         let registry = seconds(later.registry - self.registry);
@@ -43,7 +43,7 @@ impl Ticks {
         let busy = later.machine_busy - self.machine_busy;
         let others = seconds(busy) - audit - registry - proxy;
         format!(
-            "CPU during the audit ({:.2}s wall, {} cores): regscope {audit:.2}s, olareg {registry:.2}s, \
+            "CPU during the audit ({:.2}s wall, {} cores): regscope {audit:.2}s, {registry_name} {registry:.2}s, \
              proxy {proxy:.2}s, everything else {:.2}s; machine busy {:.0}%",
             wall.as_secs_f64(),
             cores(),
