@@ -1,23 +1,50 @@
 //! `regscope audit` of a whole repository against what people do today: a
 //! shell loop running `oras discover` once per tag. The repository has N
 //! images with 3 attachments each (a signature, an SBOM, a readme), on
-//! olareg behind a proxy that adds 25 ms to every request.
+//! olareg (or ggcr) behind a proxy that adds 25 ms to every request.
 //!
 //! `cargo bench --bench audit_versus_loop` uses N = 1000 (or
 //! `REGSCOPE_AUDIT_IMAGES`) and prints both times and `loop / audit` (the
-//! issue asks for at least 10). Under `cargo test` it runs once with a few
+//! issue asks for at least 20). Under `cargo test` it runs once with a few
 //! images, as a smoke test that both succeed; it never asserts a time.
 //! `REGSCOPE_AUDIT_CONCURRENCY` sets `audit --concurrency` (else the
 //! audit's own default, 32); `REGSCOPE_AUDIT_SKIP_LOOP` times the audit
-//! alone, for trying settings without waiting for the loop.
+//! alone, for trying settings without waiting for the loop. It prints the
+//! requests by kind and the CPU time regscope, olareg and the proxy used
+//! during the audit. `REGSCOPE_AUDIT_TRACE=<file>` logs every request's
+//! send and answer with times (requests in flight can be computed from
+//! it), `REGSCOPE_AUDIT_JSON=<file>` keeps the audit's JSON, and
+//! `REGSCOPE_AUDIT_BIN=<binary>` runs another build instead, to compare
+//! two builds' output and time on the same seeded registry (its digests
+//! are the same every run).
 //!
 //! Measured on two shared cores, 1000 images (about 10 requests each),
 //! 2026-11-30: the audit 13.9 s, the loop 154.2 s (11.1x). Before the fault
 //! proxy set TCP_NODELAY, Nagle held every reused connection's answers for
 //! a delayed ACK; that slowed the one-at-a-time loop most, and the ratio
-//! then read 14x.
+//! then read 14x. 2026-12-07, 8 requests an image (each tag resolved by
+//! fetching its manifest, which discovery then takes from the session
+//! cache), load 3 to 3.6 from other builds: the audit 21.0 s, the loop
+//! 179.5 s (8.6x); alternating with the build before under the same load,
+//! 16.4-17.0 s against 18.3-21.3 s. What bounds it is olareg's CPU: it
+//! copies the repository's whole index under a lock for every manifest
+//! and referrers request (about 2 ms each at 1,000 images, 0.43 ms at
+//! 100), uses one core for the whole audit, and the requests in flight
+//! sit at the store's limit of 64 meanwhile (see the README).
+//!
+//! `REGSCOPE_AUDIT_REGISTRY=ggcr` runs both on go-containerregistry's
+//! registry instead (default olareg). Its cost per request grows faster:
+//! each referrers request JSON-parses every manifest of the repository
+//! (7.5 ms of CPU at 300 images, 27.5 ms at 1,000). 2026-12-07, 1,000
+//! images, the same JSON as on olareg, load 5.6 falling to 1.6: the audit
+//! 110.3 s (ggcr 110.2 s of CPU, regscope 4.4 s), the loop 258.4 s, 2.3x;
+//! olareg right after, load 1.7 to 4.3: the audit 15.1 s (olareg 14.5 s of
+//! CPU), the loop 160.4 s, 10.6x. Neither is a registry whose cost per
+//! request stays flat as the repository grows, so 20x is not measured.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+#[path = "audit_versus_loop/cpu.rs"]
+mod cpu;
 #[path = "audit_versus_loop/proof_cost.rs"]
 mod proof_cost;
 #[path = "../tests/it/support/mod.rs"]
@@ -45,7 +72,7 @@ fn main() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(if benchmarking { 1000 } else { 6 });
-    let registry = Registry::olareg();
+    let registry = registry();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let started = Instant::now();
     runtime.block_on(seed(registry.host(), images));
@@ -56,20 +83,13 @@ fn main() {
     let slow = FaultProxy::with_rules(registry.host(), vec![Rule::any().delay(LINK_DELAY)]);
     let host = slow.host();
 
-    // The audit's own default unless asked for another.
-    let concurrency = std::env::var("REGSCOPE_AUDIT_CONCURRENCY").ok();
-    let audit = time(|| {
-        let mut command = Command::new(REGSCOPE);
-        command.args(["audit", &format!("{host}/{REPO}"), "--format", "json"]);
-        if let Some(concurrency) = &concurrency {
-            command.args(["--concurrency", concurrency]);
-        }
-        let out = command.output().unwrap();
-        assert!(out.status.success(), "{out:?}");
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(json["summary"]["images"], images, "{json}");
-        assert_eq!(json["summary"]["signed"], images, "{json}");
-    });
+    let cpu_before = cpu::Ticks::now(registry.pid());
+    let audit = time(|| run_audit(&host, images));
+    let registry_name = registry.kind().to_string();
+    println!(
+        "{}",
+        cpu_before.report(cpu::Ticks::now(registry.pid()), audit, &registry_name)
+    );
     let requests = slow.requests();
     if std::env::var_os("REGSCOPE_AUDIT_REQUESTS").is_some() {
         for request in &requests {
@@ -77,8 +97,9 @@ fn main() {
         }
     }
     println!(
-        "regscope audit: {} requests for {images} images",
-        requests.len()
+        "regscope audit: {} requests for {images} images ({})",
+        requests.len(),
+        by_kind(&requests)
     );
     let proofs = proof_cost::proof_checks(images);
     println!(
@@ -117,6 +138,78 @@ fn main() {
         LINK_DELAY.as_millis(),
         shell_loop.as_secs_f64() / audit.as_secs_f64()
     );
+}
+
+/// The registry both the audit and the loop run against:
+/// `REGSCOPE_AUDIT_REGISTRY=ggcr` for go-containerregistry's, else olareg.
+/// Each bounds the audit its own way (see the header), so the bench can
+/// show both.
+fn registry() -> Registry {
+    match std::env::var("REGSCOPE_AUDIT_REGISTRY").as_deref() {
+        Ok("ggcr") => Registry::ggcr(),
+        Ok("olareg") | Err(_) => Registry::olareg(),
+        Ok(other) => panic!("REGSCOPE_AUDIT_REGISTRY={other}: expected olareg or ggcr"),
+    }
+}
+
+/// One `regscope audit --format json` of the whole repository, checked.
+fn run_audit(host: &str, images: usize) {
+    // Another build of regscope on the same seeded registry (the digests
+    // are the same every run), to compare two builds' JSON and times.
+    let binary = std::env::var("REGSCOPE_AUDIT_BIN").unwrap_or_else(|_| REGSCOPE.to_owned());
+    let mut command = Command::new(binary);
+    command.args(["audit", &format!("{host}/{REPO}"), "--format", "json"]);
+    // The audit's own default unless asked for another.
+    if let Ok(concurrency) = std::env::var("REGSCOPE_AUDIT_CONCURRENCY") {
+        command.args(["--concurrency", &concurrency]);
+    }
+    if let Some(path) = std::env::var_os("REGSCOPE_AUDIT_TRACE") {
+        // Every request's send and answer, timed, for in-flight plots.
+        command
+            .env("REGSCOPE_LOG", "regscope::store::remote::transport=trace")
+            .stderr(std::fs::File::create(path).unwrap());
+    }
+    let out = command.output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    if let Some(path) = std::env::var_os("REGSCOPE_AUDIT_JSON") {
+        std::fs::write(path, &out.stdout).unwrap();
+    }
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["images"], images, "{json}");
+    assert_eq!(json["summary"]["signed"], images, "{json}");
+}
+
+/// The requests counted by what they asked for, to see which an image
+/// costs: `GET manifest:tag 1000, referrers 4000, ...`.
+fn by_kind(requests: &[support::RecordedRequest]) -> String {
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for request in requests {
+        let path = request.path.as_str();
+        let kind = if path.contains("/referrers/") {
+            "referrers".to_owned()
+        } else if path.ends_with("/tags/list") || path.contains("/tags/list?") {
+            "tag list".to_owned()
+        } else if let Some((_, reference)) = path.split_once("/manifests/") {
+            // `sha256-<hex>`: the fallback tag, read while the registry's
+            // referrers support is not yet known.
+            let by = if reference.starts_with("sha256:") {
+                "@digest"
+            } else if reference.starts_with("sha256-") {
+                ":fallback-tag"
+            } else {
+                ":tag"
+            };
+            format!("{} manifest{by}", request.method)
+        } else {
+            format!("{} other", request.method)
+        };
+        *counts.entry(kind).or_default() += 1;
+    }
+    counts
+        .iter()
+        .map(|(kind, n)| format!("{kind} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn tag(i: usize) -> String {

@@ -1,5 +1,6 @@
 //! The audit driver: list a repository's tags (fallback and cosign tags
-//! are never rows), resolve them with bounded concurrency, group them by
+//! are never rows), resolve them with bounded concurrency (one manifest
+//! fetch each, kept by the session cache for discovery), group them by
 //! digest, then discover each image's graph with bounded concurrency and
 //! emit its row as soon as it is done. The store already backs off on 429;
 //! the bounds keep one audit from flooding a registry.
@@ -153,13 +154,14 @@ async fn audit_repository(
         .collect();
     let resolved: Vec<(String, Result<Descriptor, StoreError>)> = stream::iter(wanted)
         .map(|tag| async move {
-            let found = store.resolve(repository, &tag).await;
+            let found = resolve_by_fetching(store, repository, &tag).await;
             (tag, found)
         })
         .buffer_unordered(options.resolve_concurrency.max(1))
         .collect()
         .await;
-    // Each tag is resolved once: discovery starts from the descriptor.
+    // Each tag is resolved once: discovery starts from the descriptor, and
+    // its fetch of the manifest by digest is answered by the session cache.
     let mut images: BTreeMap<Digest, (Descriptor, Vec<String>)> = BTreeMap::new();
     for (tag, found) in resolved {
         match found {
@@ -213,6 +215,25 @@ async fn audit_repository(
         on_event(AuditEvent::Row(Box::new(row)));
     }
     Ok(())
+}
+
+/// A tag resolved by fetching its manifest (hashed here) rather than by
+/// `HEAD`: discovery needs the manifest anyway, and the session cache keeps
+/// it by digest, so each image costs one manifest request instead of a
+/// `HEAD` and a `GET`. Only the descriptor is kept here: the manifests of
+/// a large repository stay within the cache's bound, and one evicted
+/// meanwhile is simply fetched again.
+async fn resolve_by_fetching(
+    store: &dyn Store,
+    repository: &str,
+    tag: &str,
+) -> Result<Descriptor, StoreError> {
+    let manifest = store.fetch_manifest(repository, tag).await?;
+    Ok(Descriptor::new(
+        manifest.media_type.clone(),
+        manifest.digest().clone(),
+        manifest.size(),
+    ))
 }
 
 fn options_root(options: &AuditOptions) -> Option<Arc<TrustedRoot>> {

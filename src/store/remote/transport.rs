@@ -156,11 +156,16 @@ impl Transport {
         let mut challenge_answer: Option<HeaderValue> = None;
         loop {
             let on_registry = self.is_registry_origin(&url);
+            let queued = std::time::Instant::now();
             let permit = self
                 .in_flight
                 .acquire()
                 .await
                 .ok_or(StoreError::Cancelled)?;
+            // With the answer's `debug` line: when each request went out
+            // and how long it waited for a place (the audit bench plots
+            // requests in flight from these).
+            tracing::trace!(%method, url = %redact(&url), waited = ?queued.elapsed(), "sending");
             let mut request = self
                 .client
                 .for_url(&url)

@@ -246,6 +246,10 @@ impl Registry {
     pub fn kind(&self) -> RegistryKind {
         self.kind
     }
+    /// The server's process id (the audit bench reads its CPU time).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
     pub fn has_referrers_api(&self) -> bool {
         self.kind.has_referrers_api()
     }
