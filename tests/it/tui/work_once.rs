@@ -103,7 +103,10 @@ async fn copy_selected(ui: &mut Harness, proxy: &FaultProxy) -> Vec<String> {
     ui.key(KeyCode::Char('c'));
     ui.type_text("mirror:v1");
     ui.key(KeyCode::Enter);
-    let screen = ui.wait_for("the copy", |s| s.contains("copied ")).await;
+    ui.wait_for("the copy", |s| s.contains("copied ")).await;
+    // Its end, not one of its progress notes: "copied manifest …" shows
+    // while the referrers are still being copied.
+    let screen = ui.settle().await;
     assert!(!screen.contains("failed"), "{screen}");
     discovery(proxy)
 }
