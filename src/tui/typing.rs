@@ -64,3 +64,20 @@ pub fn asks_for_help(key: &KeyEvent, keymap: &KeyMap) -> bool {
     !matches!(key.code, KeyCode::Char(_))
         && keymap.action_in(Mode::Global, key) == Some(Action::Help)
 }
+
+/// A key while a list's filter is being typed (`/` on the audit, doctor,
+/// findings and diff screens): Enter keeps the filter, Esc drops it,
+/// anything else edits it. The caller then re-applies `filter`.
+pub fn filter_key(filter: &mut String, filtering: &mut bool, key: KeyEvent, keymap: &KeyMap) {
+    let action = keymap.action_in(Mode::Dialog, &key);
+    match action {
+        Some(Action::Confirm) => *filtering = false,
+        Some(Action::Cancel) => {
+            *filtering = false;
+            filter.clear();
+        }
+        _ => {
+            edit_text(filter, key, action);
+        }
+    }
+}

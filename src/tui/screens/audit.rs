@@ -20,7 +20,7 @@ use crate::audit::AuditEvent;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::message::{Effect, Msg, Notice};
 use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Screen};
-use crate::tui::typing::edit_text;
+use crate::tui::typing::filter_key;
 
 /// What the runner reports about an audit.
 #[derive(Debug)]
@@ -72,17 +72,7 @@ impl Screen for AuditTable {
         let keymap = &config.keymap;
         let table = &mut *self;
         if table.filtering {
-            let action = keymap.action_in(Mode::Dialog, &key);
-            match action {
-                Some(Action::Confirm) => table.filtering = false,
-                Some(Action::Cancel) => {
-                    table.filtering = false;
-                    table.filter.clear();
-                }
-                _ => {
-                    edit_text(&mut table.filter, key, action);
-                }
-            }
+            filter_key(&mut table.filter, &mut table.filtering, key, keymap);
             table.list.set_filter(&table.filter);
             return;
         }

@@ -7,23 +7,13 @@ use crossterm::event::KeyEvent;
 use super::{DiffScreen, Row};
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::screen::{Ask, Cx};
-use crate::tui::typing::edit_text;
+use crate::tui::typing::filter_key;
 
 impl DiffScreen {
     pub(super) fn on_diff_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) {
         let keymap = &cx.config.keymap;
         if self.filtering {
-            let action = keymap.action_in(Mode::Dialog, &key);
-            match action {
-                Some(Action::Confirm) => self.filtering = false,
-                Some(Action::Cancel) => {
-                    self.filtering = false;
-                    self.filter.clear();
-                }
-                _ => {
-                    edit_text(&mut self.filter, key, action);
-                }
-            }
+            filter_key(&mut self.filter, &mut self.filtering, key, keymap);
             self.filter_changed();
             return;
         }

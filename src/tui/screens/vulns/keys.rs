@@ -9,23 +9,13 @@ use super::FindingsView;
 use super::advisory_pane::layout;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::screen::{Ask, Cx};
-use crate::tui::typing::edit_text;
+use crate::tui::typing::filter_key;
 
 impl FindingsView {
     pub(super) fn on_findings_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) {
         let keymap = &cx.config.keymap;
         if self.filtering {
-            let action = keymap.action_in(Mode::Dialog, &key);
-            match action {
-                Some(Action::Confirm) => self.filtering = false,
-                Some(Action::Cancel) => {
-                    self.filtering = false;
-                    self.filter.clear();
-                }
-                _ => {
-                    edit_text(&mut self.filter, key, action);
-                }
-            }
+            filter_key(&mut self.filter, &mut self.filtering, key, keymap);
             self.list.set_filter(&self.filter);
             self.follow_selection();
             return;
