@@ -64,6 +64,9 @@ fn go_to_a_bad_reference_or_a_closed_port_keeps_the_view() {
     );
     assert!(!screen.contains("▶ Bad Ref!!"), "{screen}");
     tmux.keys(&["Escape"]);
+    // ESC and the next `g` read together are Alt-g: the prompt would stay
+    // open and take the `g` as text.
+    tmux.wait_for("the prompt to close", |s| !s.contains("go to (repo:tag"));
 
     let closed = crate::support::free_port();
     tmux.keys(&["g"]);
