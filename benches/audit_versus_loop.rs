@@ -1,7 +1,7 @@
 //! `regscope audit` of a whole repository against what people do today: a
 //! shell loop running `oras discover` once per tag. The repository has N
-//! images with 3 attachments each (a signature, an SBOM, a readme), on
-//! olareg (or ggcr) behind a proxy that adds 25 ms to every request.
+//! images with 3 attachments each (a signature, an SBOM, a readme), on a
+//! registry behind a proxy that adds 25 ms to every request.
 //!
 //! `cargo bench --bench audit_versus_loop` uses N = 1000 (or
 //! `REGSCOPE_AUDIT_IMAGES`) and prints both times and `loop / audit` (the
@@ -10,7 +10,7 @@
 //! `REGSCOPE_AUDIT_CONCURRENCY` sets `audit --concurrency` (else the
 //! audit's own default, 32); `REGSCOPE_AUDIT_SKIP_LOOP` times the audit
 //! alone, for trying settings without waiting for the loop. It prints the
-//! requests by kind and the CPU time regscope, olareg and the proxy used
+//! requests by kind and the CPU time regscope, the registry and the proxy used
 //! during the audit. `REGSCOPE_AUDIT_TRACE=<file>` logs every request's
 //! send and answer with times (requests in flight can be computed from
 //! it), `REGSCOPE_AUDIT_JSON=<file>` keeps the audit's JSON, and
@@ -18,29 +18,18 @@
 //! two builds' output and time on the same seeded registry (its digests
 //! are the same every run).
 //!
-//! Measured on two shared cores, 1000 images (about 10 requests each),
-//! 2026-11-30: the audit 13.9 s, the loop 154.2 s (11.1x). Before the fault
-//! proxy set TCP_NODELAY, Nagle held every reused connection's answers for
-//! a delayed ACK; that slowed the one-at-a-time loop most, and the ratio
-//! then read 14x. 2026-12-07, 8 requests an image (each tag resolved by
-//! fetching its manifest, which discovery then takes from the session
-//! cache), load 3 to 3.6 from other builds: the audit 21.0 s, the loop
-//! 179.5 s (8.6x); alternating with the build before under the same load,
-//! 16.4-17.0 s against 18.3-21.3 s. What bounds it is olareg's CPU: it
-//! copies the repository's whole index under a lock for every manifest
-//! and referrers request (about 2 ms each at 1,000 images, 0.43 ms at
-//! 100), uses one core for the whole audit, and the requests in flight
-//! sit at the store's limit of 64 meanwhile (see the README).
-//!
-//! `REGSCOPE_AUDIT_REGISTRY=ggcr` runs both on go-containerregistry's
-//! registry instead (default olareg). Its cost per request grows faster:
-//! each referrers request JSON-parses every manifest of the repository
-//! (7.5 ms of CPU at 300 images, 27.5 ms at 1,000). 2026-12-07, 1,000
-//! images, the same JSON as on olareg, load 5.6 falling to 1.6: the audit
-//! 110.3 s (ggcr 110.2 s of CPU, regscope 4.4 s), the loop 258.4 s, 2.3x;
-//! olareg right after, load 1.7 to 4.3: the audit 15.1 s (olareg 14.5 s of
-//! CPU), the loop 160.4 s, 10.6x. Neither is a registry whose cost per
-//! request stays flat as the repository grows, so 20x is not measured.
+//! What bounds the audit depends on the registry (figures and reasons in
+//! the README, "Auditing a repository"). `REGSCOPE_AUDIT_REGISTRY` picks
+//! it: `olareg` (the default: the referrers API, the path most of
+//! regscope is built around), `ggcr`, `distribution` (2.8, Debian's) or
+//! `distribution3` (the last two without the referrers API: both tools
+//! use the `sha256-<hex>` fallback tags). olareg and ggcr cost more per
+//! request as the repository grows (olareg copies its whole index for
+//! every manifest and referrers request; ggcr parses every manifest for
+//! each referrers request), so there the audit waits for the registry's
+//! CPU: 10.6x and 2.3x on 2026-12-07. Both distributions cost the same
+//! per request at any size, so there the audit's time is the client's:
+//! 33.7x on distribution 2.8 and 47.4x on distribution 3, same day.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 #[path = "audit_versus_loop/cpu.rs"]
@@ -141,14 +130,18 @@ fn main() {
 }
 
 /// The registry both the audit and the loop run against:
-/// `REGSCOPE_AUDIT_REGISTRY=ggcr` for go-containerregistry's, else olareg.
-/// Each bounds the audit its own way (see the header), so the bench can
-/// show both.
+/// `REGSCOPE_AUDIT_REGISTRY`: `ggcr` for go-containerregistry's,
+/// `distribution` or `distribution3`, else olareg. Each bounds the audit
+/// its own way (see the header), so the bench can show each.
 fn registry() -> Registry {
     match std::env::var("REGSCOPE_AUDIT_REGISTRY").as_deref() {
         Ok("ggcr") => Registry::ggcr(),
+        Ok("distribution") => Registry::distribution(),
+        Ok("distribution3") => Registry::distribution3(),
         Ok("olareg") | Err(_) => Registry::olareg(),
-        Ok(other) => panic!("REGSCOPE_AUDIT_REGISTRY={other}: expected olareg or ggcr"),
+        Ok(other) => panic!(
+            "REGSCOPE_AUDIT_REGISTRY={other}: expected olareg, ggcr, distribution or distribution3"
+        ),
     }
 }
 
