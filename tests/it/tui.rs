@@ -16,6 +16,7 @@ mod dialog_editing;
 mod diff_across;
 mod diff_screen;
 mod doctor_screen;
+mod doctor_tokens;
 mod expand_all;
 mod files_state;
 mod files_view;
