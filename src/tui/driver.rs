@@ -154,7 +154,10 @@ impl Driver {
                 return;
             }
         };
-        self.runner.replace_store(Arc::clone(&opened.store));
+        let mark = self.app.graph().tree.diff_mark.as_ref();
+        let mark = mark.map(|mark| mark.store.clone());
+        self.runner
+            .replace_store(Arc::clone(&opened.store), mark.as_deref());
         let session = session_for(&opened.store, None, self.log_path.clone());
         self.app.restart(session);
         self.start(&Start::at(&opened.repository, opened.reference.as_deref()));

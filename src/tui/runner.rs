@@ -9,6 +9,7 @@ mod load;
 pub mod operations;
 mod paths;
 pub mod progress;
+mod stores;
 mod vulns;
 
 use std::collections::HashMap;
@@ -28,7 +29,7 @@ use crate::tui::failure::Failure;
 pub const CANCEL_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub struct Runner {
-    store: SharedStore,
+    stores: stores::Stores,
     /// For copies to another registry.
     connect: ConnectOptions,
     sender: UnboundedSender<Msg>,
@@ -42,8 +43,6 @@ pub struct Runner {
     files: Option<CancellationToken>,
     doctor: crate::tui::screens::doctor::DoctorTask,
     clipboard: Clipboard,
-    /// Stores browsed before, by name, for a diff mark made in one.
-    earlier: HashMap<String, SharedStore>,
 }
 
 impl Runner {
@@ -54,7 +53,7 @@ impl Runner {
         clipboard: Clipboard,
     ) -> Runner {
         Runner {
-            store,
+            stores: stores::Stores::new(store),
             connect,
             sender,
             tasks: HashMap::new(),
@@ -63,7 +62,6 @@ impl Runner {
             files: None,
             doctor: crate::tui::screens::doctor::DoctorTask::default(),
             clipboard,
-            earlier: HashMap::new(),
         }
     }
 
@@ -77,7 +75,7 @@ impl Runner {
             Effect::Operation { id, request } => {
                 let cancel = CancellationToken::new();
                 self.operations.retain(|_, (_, task)| !task.is_finished());
-                let store = Arc::clone(&self.store);
+                let store = Arc::clone(self.store());
                 let connect = self.connect.clone();
                 let sender = self.sender.clone();
                 let task = tokio::spawn(operations::perform(
@@ -104,7 +102,7 @@ impl Runner {
                 }
                 let cancel = self.audit.clone().unwrap_or_default();
                 tokio::spawn(audit::perform(
-                    Arc::clone(&self.store),
+                    Arc::clone(self.store()),
                     id,
                     target,
                     trust,
@@ -127,12 +125,12 @@ impl Runner {
             }
             effect @ (Effect::Doctor(_) | Effect::CancelDoctor) => {
                 self.doctor
-                    .steer(effect, &self.store, &self.connect, &self.sender);
+                    .steer(effect, self.stores.browsed(), &self.connect, &self.sender);
                 return;
             }
             Effect::CollectVulns { subject, tree } => {
                 tokio::spawn(vulns::collect(
-                    Arc::clone(&self.store),
+                    Arc::clone(self.store()),
                     subject,
                     tree,
                     self.sender.clone(),
@@ -145,12 +143,9 @@ impl Runner {
                 right,
                 cancel,
             } => {
-                let left_store = match &left.store {
-                    None => Some(Arc::clone(&self.store)),
-                    Some(name) => self.earlier.get(name).cloned(),
-                };
+                let left_store = self.stores.named(left.store.as_deref());
                 let request = diff::Request { id, left, right };
-                let stores = (left_store, Arc::clone(&self.store));
+                let stores = (left_store, Arc::clone(self.store()));
                 diff::spawn(stores, request, self.sender.clone(), cancel);
                 return;
             }
@@ -175,7 +170,7 @@ impl Runner {
         let Some(job) = effect.job().cloned() else {
             return;
         };
-        let store = Arc::clone(&self.store);
+        let store = Arc::clone(self.store());
         let sender = self.sender.clone();
         let key = (job.node.clone(), job.kind);
         let handle = tokio::spawn(async move {
@@ -208,7 +203,7 @@ impl Runner {
                     index,
                 };
                 tokio::spawn(files::list(
-                    Arc::clone(&self.store),
+                    Arc::clone(self.store()),
                     listing,
                     self.sender.clone(),
                     cancel,
@@ -224,7 +219,7 @@ impl Runner {
             } => {
                 let cancel = self.renew_files_token();
                 tokio::spawn(files::read(
-                    Arc::clone(&self.store),
+                    Arc::clone(self.store()),
                     id,
                     repository,
                     *layer,
@@ -256,12 +251,17 @@ impl Runner {
 
     /// Browses another store from now on: loads of the old one stop;
     /// operations run on to their end with the store they started with.
-    pub fn replace_store(&mut self, store: SharedStore) {
+    /// Of the earlier stores only the one named `mark` (the diff mark's)
+    /// is kept.
+    pub fn replace_store(&mut self, store: SharedStore, mark: Option<&str>) {
         for (_, task) in self.tasks.drain() {
             task.abort();
         }
-        let old = std::mem::replace(&mut self.store, store);
-        self.earlier.insert(old.name().to_owned(), old);
+        self.stores.browse(store, mark);
+    }
+
+    fn store(&self) -> &SharedStore {
+        self.stores.browsed()
     }
 
     /// Stops every task (on quit).
