@@ -91,6 +91,11 @@ impl Driver {
         self.run(effects);
     }
 
+    /// Scan reads under way for the tree's findings labels.
+    pub fn scan_reads_running(&self) -> usize {
+        self.runner.scan_reads_running()
+    }
+
     /// Where terminal events go.
     pub fn sender(&self) -> UnboundedSender<Msg> {
         self.sender.clone()

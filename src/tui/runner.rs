@@ -42,6 +42,7 @@ pub struct Runner {
     /// The files view's running work, if any.
     files: Option<CancellationToken>,
     doctor: crate::tui::screens::doctor::DoctorTask,
+    scan_reads: vulns::ScanReads,
     clipboard: Clipboard,
 }
 
@@ -61,6 +62,7 @@ impl Runner {
             audit: None,
             files: None,
             doctor: crate::tui::screens::doctor::DoctorTask::default(),
+            scan_reads: vulns::ScanReads::default(),
             clipboard,
         }
     }
@@ -129,12 +131,9 @@ impl Runner {
                 return;
             }
             Effect::CollectVulns { subject, tree } => {
-                tokio::spawn(vulns::collect(
-                    Arc::clone(self.store()),
-                    subject,
-                    tree,
-                    self.sender.clone(),
-                ));
+                let store = Arc::clone(self.stores.browsed());
+                self.scan_reads
+                    .start(store, (subject, tree), self.sender.clone());
                 return;
             }
             Effect::Diff {
@@ -257,7 +256,13 @@ impl Runner {
         for (_, task) in self.tasks.drain() {
             task.abort();
         }
+        self.scan_reads.stop_all();
         self.stores.browse(store, mark);
+    }
+
+    /// Scan reads under way (the tree's findings labels).
+    pub fn scan_reads_running(&self) -> usize {
+        self.scan_reads.running()
     }
 
     fn store(&self) -> &SharedStore {
@@ -279,6 +284,7 @@ impl Runner {
             token.cancel();
         }
         self.doctor.stop();
+        self.scan_reads.stop_all();
     }
 }
 

@@ -39,5 +39,6 @@ mod state;
 mod terminal;
 mod terminal_actions;
 pub mod tmux;
+mod vulns_cancel;
 mod vulns_view;
 mod work_once;
