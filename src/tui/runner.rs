@@ -9,6 +9,7 @@ mod load;
 pub mod operations;
 mod paths;
 pub mod progress;
+mod start;
 mod stores;
 mod vulns;
 
@@ -67,74 +68,27 @@ impl Runner {
         }
     }
 
+    /// Starts what `effect` asks for; its results come back as messages.
     pub fn run(&mut self, effect: Effect) {
         match effect {
             Effect::CopyToClipboard { what, text } => {
                 let result = self.clipboard.copy(&text);
                 let _ = self.sender.send(Msg::Clipboard { what, result });
-                return;
             }
-            Effect::Operation { id, request } => {
-                let cancel = CancellationToken::new();
-                self.operations.retain(|_, (_, task)| !task.is_finished());
-                let store = Arc::clone(self.store());
-                let connect = self.connect.clone();
-                let sender = self.sender.clone();
-                let task = tokio::spawn(operations::perform(
-                    store,
-                    connect,
-                    id,
-                    request,
-                    sender,
-                    cancel.clone(),
-                ));
-                self.operations.insert(id, (cancel, task.abort_handle()));
-                return;
-            }
-            Effect::CancelOperations => {
-                for (id, (token, task)) in self.operations.drain() {
-                    token.cancel();
-                    tokio::spawn(stop_if_stuck(id, task, self.sender.clone()));
-                }
-                return;
-            }
-            Effect::Audit { id, target, trust } => {
-                if let Some(older) = self.audit.replace(CancellationToken::new()) {
-                    older.cancel();
-                }
-                let cancel = self.audit.clone().unwrap_or_default();
-                tokio::spawn(audit::perform(
-                    Arc::clone(self.store()),
-                    id,
-                    target,
-                    trust,
-                    self.sender.clone(),
-                    cancel,
-                ));
-                return;
-            }
-            Effect::CancelAudit => {
-                if let Some(token) = self.audit.take() {
-                    token.cancel();
-                }
-                return;
-            }
+            Effect::Operation { id, request } => self.start_operation(id, request),
+            Effect::CancelOperations => self.cancel_operations(),
+            effect @ (Effect::Audit { .. } | Effect::CancelAudit) => self.run_audit(effect),
             effect @ (Effect::ListFiles { .. }
             | Effect::ReadLayerFile { .. }
-            | Effect::CancelFiles) => {
-                self.run_files(effect);
-                return;
-            }
+            | Effect::CancelFiles) => self.run_files(effect),
             effect @ (Effect::Doctor(_) | Effect::CancelDoctor) => {
                 self.doctor
                     .steer(effect, self.stores.browsed(), &self.connect, &self.sender);
-                return;
             }
             Effect::CollectVulns { subject, tree } => {
                 let store = Arc::clone(self.stores.browsed());
                 self.scan_reads
                     .start(store, (subject, tree), self.sender.clone());
-                return;
             }
             Effect::Diff {
                 id,
@@ -146,106 +100,12 @@ impl Runner {
                 let request = diff::Request { id, left, right };
                 let stores = (left_store, Arc::clone(self.store()));
                 diff::spawn(stores, request, self.sender.clone(), cancel);
-                return;
             }
-            Effect::CompletePath { typed } => {
-                let sender = self.sender.clone();
-                tokio::task::spawn_blocking(move || {
-                    let completions = paths::complete_path(&typed);
-                    let _ = sender.send(Msg::PathCompleted { typed, completions });
-                });
-                return;
+            effect @ (Effect::CompletePath { .. } | Effect::CheckFile { .. }) => {
+                paths::spawn(effect, self.sender.clone());
             }
-            Effect::CheckFile { path } => {
-                let sender = self.sender.clone();
-                tokio::task::spawn_blocking(move || {
-                    let result = paths::check_readable(&path);
-                    let _ = sender.send(Msg::FileChecked { path, result });
-                });
-                return;
-            }
-            _ => {}
+            effect => self.load(effect),
         }
-        let Some(job) = effect.job().cloned() else {
-            return;
-        };
-        let store = Arc::clone(self.store());
-        let sender = self.sender.clone();
-        let key = (job.node.clone(), job.kind);
-        let handle = tokio::spawn(async move {
-            let result = load::perform(&store, effect, &sender).await;
-            // The receiver is gone only when the UI is shutting down.
-            let _ = sender.send(Msg::Loaded { job, result });
-        });
-        if let Some(older) = self.tasks.insert(key, handle.abort_handle()) {
-            older.abort();
-        }
-        self.tasks.retain(|_, task| !task.is_finished());
-    }
-
-    /// The files view's work: a listing, a file read, a cancel.
-    fn run_files(&mut self, effect: Effect) {
-        match effect {
-            Effect::ListFiles {
-                id,
-                repository,
-                layers,
-                merged,
-                index,
-            } => {
-                let cancel = self.renew_files_token();
-                let listing = files::Listing {
-                    id,
-                    repository,
-                    layers,
-                    merged,
-                    index,
-                };
-                tokio::spawn(files::list(
-                    Arc::clone(self.store()),
-                    listing,
-                    self.sender.clone(),
-                    cancel,
-                ));
-            }
-            Effect::ReadLayerFile {
-                id,
-                repository,
-                layer,
-                path,
-                shown_as,
-                save_to,
-            } => {
-                let cancel = self.renew_files_token();
-                tokio::spawn(files::read(
-                    Arc::clone(self.store()),
-                    id,
-                    repository,
-                    *layer,
-                    path,
-                    shown_as,
-                    save_to,
-                    self.sender.clone(),
-                    cancel,
-                ));
-            }
-            Effect::CancelFiles => {
-                if let Some(token) = self.files.take() {
-                    token.cancel();
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// A fresh token for the files view's next piece of work; the one
-    /// before it is cancelled (a newer request supersedes it).
-    fn renew_files_token(&mut self) -> CancellationToken {
-        let token = CancellationToken::new();
-        if let Some(older) = self.files.replace(token.clone()) {
-            older.cancel();
-        }
-        token
     }
 
     /// Browses another store from now on: loads of the old one stop;
