@@ -32,7 +32,11 @@ pub struct DiffMark {
 
 impl DiffMark {
     /// Whether it is the row `path` of the graph of `store`.
-    pub fn is_at(&self, path: &[crate::tui::tree::NodeId], store: &str) -> bool {
-        self.store == store && self.path == path
+    pub fn is_at<P>(&self, path: &P, store: &str) -> bool
+    where
+        P: ?Sized,
+        NodePath: PartialEq<P>,
+    {
+        self.store == store && self.path == *path
     }
 }
