@@ -23,6 +23,7 @@ mod probe;
 pub mod runner;
 pub mod screen;
 pub mod screens;
+pub mod scroll_popup;
 pub mod tree;
 pub mod typing;
 pub mod view;
