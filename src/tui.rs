@@ -23,7 +23,6 @@ mod probe;
 pub mod runner;
 pub mod screen;
 pub mod screens;
-pub mod scroll_popup;
 pub mod tree;
 pub mod typing;
 pub mod view;

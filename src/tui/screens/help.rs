@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use crate::text::escape_control;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::screen::DrawCx;
-use crate::tui::scroll_popup::{PopupContent, ScrollPopup};
 use crate::tui::view::popup::PopupText;
+use crate::tui::view::scroll_popup::{PopupContent, ScrollPopup};
 
 /// The help popup.
 pub type Help = ScrollPopup<HelpKeys>;

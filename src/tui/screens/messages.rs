@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use crate::text::escape_control;
 use crate::tui::keymap::Action;
 use crate::tui::screen::{Cx, DrawCx};
-use crate::tui::scroll_popup::{PopupContent, ScrollPopup};
 use crate::tui::view::popup::PopupText;
+use crate::tui::view::scroll_popup::{PopupContent, ScrollPopup};
 
 /// The messages popup.
 pub type Messages = ScrollPopup<MessageLog>;

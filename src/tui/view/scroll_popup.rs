@@ -1,15 +1,15 @@
 //! A popup that only scrolls (help, messages): one screen for both, its
-//! text from what it shows. The key that opened it or the close key
+//! text from what it shows, in the popup frame beside it (`popup`). The key that opened it or the close key
 //! closes it, the other popup's key opens that one over it, the moving
 //! keys and the wheel scroll it.
 
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::buffer::Buffer;
 
-use super::keymap::{Action, Mode};
-use super::list::wheel_scroll;
-use super::screen::{Areas, Ask, Cx, DrawCx, Layer, Screen};
-use super::view::popup::{PopupText, scrolled};
+use super::popup::{PopupText, scrolled};
+use crate::tui::keymap::{Action, Mode};
+use crate::tui::list::wheel_scroll;
+use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Layer, Screen};
 
 /// What a scroll popup shows.
 pub trait PopupContent: std::fmt::Debug + Send + 'static {
