@@ -10,7 +10,7 @@ use crate::text::escape_control;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::screen::DrawCx;
 use crate::tui::view::popup::PopupText;
-use crate::tui::view::scroll_popup::{PopupContent, ScrollPopup};
+use crate::tui::view::scroll_popup::{PopupContent, ScrollPopup, scroll_keys};
 
 /// The help popup.
 pub type Help = ScrollPopup<HelpKeys>;
@@ -74,20 +74,15 @@ fn help_text(app: &DrawCx<'_>, screen: Mode) -> PopupText {
         );
     }
     lines.extend(help_tail(app));
-    let dim = Style::new().fg(Color::DarkGray);
-    let keys = vec![Line::styled(
-        format!(
-            " {} {} {} {} {} {} scroll · {} closes",
-            keymap.hint(Action::Up),
-            keymap.hint(Action::Down),
-            keymap.hint(Action::PageUp),
-            keymap.hint(Action::PageDown),
-            keymap.hint(Action::First),
-            keymap.hint(Action::Last),
-            keymap.hint(Action::Close),
-        ),
-        dim,
-    )];
+    let moves = [
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::First,
+        Action::Last,
+    ];
+    let keys = scroll_keys(keymap, &moves, &[Action::Close]);
     PopupText {
         title: "keys",
         body: lines,

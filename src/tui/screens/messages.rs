@@ -9,7 +9,7 @@ use crate::text::escape_control;
 use crate::tui::keymap::Action;
 use crate::tui::screen::{Cx, DrawCx};
 use crate::tui::view::popup::PopupText;
-use crate::tui::view::scroll_popup::{PopupContent, ScrollPopup};
+use crate::tui::view::scroll_popup::{PopupContent, ScrollPopup, scroll_keys};
 
 /// The messages popup.
 pub type Messages = ScrollPopup<MessageLog>;
@@ -54,19 +54,9 @@ fn messages_text(app: &DrawCx<'_>) -> PopupText {
     if body.is_empty() {
         body.push(Line::styled(" nothing yet", dim));
     }
-    let keymap = &app.config.keymap;
-    let keys = vec![Line::styled(
-        format!(
-            " {} {} {} {} scroll · {} or {} closes",
-            keymap.hint(Action::Up),
-            keymap.hint(Action::Down),
-            keymap.hint(Action::PageUp),
-            keymap.hint(Action::PageDown),
-            keymap.hint(Action::Messages),
-            keymap.hint(Action::Close),
-        ),
-        dim,
-    )];
+    let moves = [Action::Up, Action::Down, Action::PageUp, Action::PageDown];
+    let closes = [Action::Messages, Action::Close];
+    let keys = scroll_keys(&app.config.keymap, &moves, &closes);
     PopupText {
         title: "messages",
         body,

@@ -5,9 +5,11 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Style};
+use ratatui::text::Line;
 
 use super::popup::{PopupText, scrolled};
-use crate::tui::keymap::{Action, Mode};
+use crate::tui::keymap::{Action, KeyMap, Mode};
 use crate::tui::list::wheel_scroll;
 use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Layer, Screen};
 
@@ -17,6 +19,20 @@ pub trait PopupContent: std::fmt::Debug + Send + 'static {
     const OPENED_BY: Action;
     /// Its text, as the popup frame lays it out.
     fn text(&self, cx: &DrawCx<'_>) -> PopupText;
+}
+
+/// The popup's key line: the keys of `moves` scroll, any of `closes`
+/// closes it, as the key map binds them.
+pub fn scroll_keys(keymap: &KeyMap, moves: &[Action], closes: &[Action]) -> Vec<Line<'static>> {
+    let hints = |actions: &[Action]| -> Vec<String> {
+        actions.iter().map(|&action| keymap.hint(action)).collect()
+    };
+    let text = format!(
+        " {} scroll · {} closes",
+        hints(moves).join(" "),
+        hints(closes).join(" or ")
+    );
+    vec![Line::styled(text, Style::new().fg(Color::DarkGray))]
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
