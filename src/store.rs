@@ -9,6 +9,7 @@ pub mod error;
 pub mod layout;
 pub mod remote;
 
+use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
@@ -77,8 +78,11 @@ pub struct PushedManifest {
     pub referrer_indexed_by: Option<ReferrersSource>,
 }
 
+/// `Any`, so that the doctor's probes, which need a registry's own
+/// transport, can find the `RemoteStore` behind a session's `SharedStore`
+/// and share its tokens and request limit.
 #[async_trait]
-pub trait Store: Send + Sync + fmt::Debug {
+pub trait Store: Any + Send + Sync + fmt::Debug {
     /// How to show this store to a person: `localhost:5000`, `oci:DIR` (as the CLI writes it).
     fn name(&self) -> &str;
 

@@ -91,6 +91,11 @@ impl Driver {
         self.run(effects);
     }
 
+    /// Scan reads under way for the tree's findings labels.
+    pub fn scan_reads_running(&self) -> usize {
+        self.runner.scan_reads_running()
+    }
+
     /// Where terminal events go.
     pub fn sender(&self) -> UnboundedSender<Msg> {
         self.sender.clone()
@@ -154,7 +159,10 @@ impl Driver {
                 return;
             }
         };
-        self.runner.replace_store(Arc::clone(&opened.store));
+        let mark = self.app.graph().tree.diff_mark.as_ref();
+        let mark = mark.map(|mark| mark.store.clone());
+        self.runner
+            .replace_store(Arc::clone(&opened.store), mark.as_deref());
         let session = session_for(&opened.store, None, self.log_path.clone());
         self.app.restart(session);
         self.start(&Start::at(&opened.repository, opened.reference.as_deref()));

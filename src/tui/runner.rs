@@ -9,6 +9,8 @@ mod load;
 pub mod operations;
 mod paths;
 pub mod progress;
+mod start;
+mod stores;
 mod vulns;
 
 use std::collections::HashMap;
@@ -28,7 +30,7 @@ use crate::tui::failure::Failure;
 pub const CANCEL_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub struct Runner {
-    store: SharedStore,
+    stores: stores::Stores,
     /// For copies to another registry.
     connect: ConnectOptions,
     sender: UnboundedSender<Msg>,
@@ -41,9 +43,8 @@ pub struct Runner {
     /// The files view's running work, if any.
     files: Option<CancellationToken>,
     doctor: crate::tui::screens::doctor::DoctorTask,
+    scan_reads: vulns::ScanReads,
     clipboard: Clipboard,
-    /// Stores browsed before, by name, for a diff mark made in one.
-    earlier: HashMap<String, SharedStore>,
 }
 
 impl Runner {
@@ -54,7 +55,7 @@ impl Runner {
         clipboard: Clipboard,
     ) -> Runner {
         Runner {
-            store,
+            stores: stores::Stores::new(store),
             connect,
             sender,
             tasks: HashMap::new(),
@@ -62,82 +63,32 @@ impl Runner {
             audit: None,
             files: None,
             doctor: crate::tui::screens::doctor::DoctorTask::default(),
+            scan_reads: vulns::ScanReads::default(),
             clipboard,
-            earlier: HashMap::new(),
         }
     }
 
+    /// Starts what `effect` asks for; its results come back as messages.
     pub fn run(&mut self, effect: Effect) {
         match effect {
             Effect::CopyToClipboard { what, text } => {
                 let result = self.clipboard.copy(&text);
                 let _ = self.sender.send(Msg::Clipboard { what, result });
-                return;
             }
-            Effect::Operation { id, request } => {
-                let cancel = CancellationToken::new();
-                self.operations.retain(|_, (_, task)| !task.is_finished());
-                let store = Arc::clone(&self.store);
-                let connect = self.connect.clone();
-                let sender = self.sender.clone();
-                let task = tokio::spawn(operations::perform(
-                    store,
-                    connect,
-                    id,
-                    request,
-                    sender,
-                    cancel.clone(),
-                ));
-                self.operations.insert(id, (cancel, task.abort_handle()));
-                return;
-            }
-            Effect::CancelOperations => {
-                for (id, (token, task)) in self.operations.drain() {
-                    token.cancel();
-                    tokio::spawn(stop_if_stuck(id, task, self.sender.clone()));
-                }
-                return;
-            }
-            Effect::Audit { id, target, trust } => {
-                if let Some(older) = self.audit.replace(CancellationToken::new()) {
-                    older.cancel();
-                }
-                let cancel = self.audit.clone().unwrap_or_default();
-                tokio::spawn(audit::perform(
-                    Arc::clone(&self.store),
-                    id,
-                    target,
-                    trust,
-                    self.sender.clone(),
-                    cancel,
-                ));
-                return;
-            }
-            Effect::CancelAudit => {
-                if let Some(token) = self.audit.take() {
-                    token.cancel();
-                }
-                return;
-            }
+            Effect::Operation { id, request } => self.start_operation(id, request),
+            Effect::CancelOperations => self.cancel_operations(),
+            effect @ (Effect::Audit { .. } | Effect::CancelAudit) => self.run_audit(effect),
             effect @ (Effect::ListFiles { .. }
             | Effect::ReadLayerFile { .. }
-            | Effect::CancelFiles) => {
-                self.run_files(effect);
-                return;
-            }
+            | Effect::CancelFiles) => self.run_files(effect),
             effect @ (Effect::Doctor(_) | Effect::CancelDoctor) => {
                 self.doctor
-                    .steer(effect, &self.store, &self.connect, &self.sender);
-                return;
+                    .steer(effect, self.stores.browsed(), &self.connect, &self.sender);
             }
             Effect::CollectVulns { subject, tree } => {
-                tokio::spawn(vulns::collect(
-                    Arc::clone(&self.store),
-                    subject,
-                    tree,
-                    self.sender.clone(),
-                ));
-                return;
+                let store = Arc::clone(self.stores.browsed());
+                self.scan_reads
+                    .start(store, (subject, tree), self.sender.clone());
             }
             Effect::Diff {
                 id,
@@ -145,123 +96,37 @@ impl Runner {
                 right,
                 cancel,
             } => {
-                let left_store = match &left.store {
-                    None => Some(Arc::clone(&self.store)),
-                    Some(name) => self.earlier.get(name).cloned(),
-                };
+                let left_store = self.stores.named(left.store.as_deref());
                 let request = diff::Request { id, left, right };
-                let stores = (left_store, Arc::clone(&self.store));
+                let stores = (left_store, Arc::clone(self.store()));
                 diff::spawn(stores, request, self.sender.clone(), cancel);
-                return;
             }
-            Effect::CompletePath { typed } => {
-                let sender = self.sender.clone();
-                tokio::task::spawn_blocking(move || {
-                    let completions = paths::complete_path(&typed);
-                    let _ = sender.send(Msg::PathCompleted { typed, completions });
-                });
-                return;
+            effect @ (Effect::CompletePath { .. } | Effect::CheckFile { .. }) => {
+                paths::spawn(effect, self.sender.clone());
             }
-            Effect::CheckFile { path } => {
-                let sender = self.sender.clone();
-                tokio::task::spawn_blocking(move || {
-                    let result = paths::check_readable(&path);
-                    let _ = sender.send(Msg::FileChecked { path, result });
-                });
-                return;
-            }
-            _ => {}
+            effect => self.load(effect),
         }
-        let Some(job) = effect.job().cloned() else {
-            return;
-        };
-        let store = Arc::clone(&self.store);
-        let sender = self.sender.clone();
-        let key = (job.node.clone(), job.kind);
-        let handle = tokio::spawn(async move {
-            let result = load::perform(&store, effect, &sender).await;
-            // The receiver is gone only when the UI is shutting down.
-            let _ = sender.send(Msg::Loaded { job, result });
-        });
-        if let Some(older) = self.tasks.insert(key, handle.abort_handle()) {
-            older.abort();
-        }
-        self.tasks.retain(|_, task| !task.is_finished());
-    }
-
-    /// The files view's work: a listing, a file read, a cancel.
-    fn run_files(&mut self, effect: Effect) {
-        match effect {
-            Effect::ListFiles {
-                id,
-                repository,
-                layers,
-                merged,
-                index,
-            } => {
-                let cancel = self.renew_files_token();
-                let listing = files::Listing {
-                    id,
-                    repository,
-                    layers,
-                    merged,
-                    index,
-                };
-                tokio::spawn(files::list(
-                    Arc::clone(&self.store),
-                    listing,
-                    self.sender.clone(),
-                    cancel,
-                ));
-            }
-            Effect::ReadLayerFile {
-                id,
-                repository,
-                layer,
-                path,
-                shown_as,
-                save_to,
-            } => {
-                let cancel = self.renew_files_token();
-                tokio::spawn(files::read(
-                    Arc::clone(&self.store),
-                    id,
-                    repository,
-                    *layer,
-                    path,
-                    shown_as,
-                    save_to,
-                    self.sender.clone(),
-                    cancel,
-                ));
-            }
-            Effect::CancelFiles => {
-                if let Some(token) = self.files.take() {
-                    token.cancel();
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// A fresh token for the files view's next piece of work; the one
-    /// before it is cancelled (a newer request supersedes it).
-    fn renew_files_token(&mut self) -> CancellationToken {
-        let token = CancellationToken::new();
-        if let Some(older) = self.files.replace(token.clone()) {
-            older.cancel();
-        }
-        token
     }
 
     /// Browses another store from now on: loads of the old one stop;
     /// operations run on to their end with the store they started with.
-    pub fn replace_store(&mut self, store: SharedStore) {
+    /// Of the earlier stores only the one named `mark` (the diff mark's)
+    /// is kept.
+    pub fn replace_store(&mut self, store: SharedStore, mark: Option<&str>) {
         for (_, task) in self.tasks.drain() {
             task.abort();
         }
-        let old = std::mem::replace(&mut self.store, store);
-        self.earlier.insert(old.name().to_owned(), old);
+        self.scan_reads.stop_all();
+        self.stores.browse(store, mark);
+    }
+
+    /// Scan reads under way (the tree's findings labels).
+    pub fn scan_reads_running(&self) -> usize {
+        self.scan_reads.running()
+    }
+
+    fn store(&self) -> &SharedStore {
+        self.stores.browsed()
     }
 
     /// Stops every task (on quit).
@@ -279,6 +144,7 @@ impl Runner {
             token.cancel();
         }
         self.doctor.stop();
+        self.scan_reads.stop_all();
     }
 }
 

@@ -32,6 +32,7 @@ use super::app::StatusMessage;
 use super::config::Config;
 use super::keymap::Mode;
 use super::message::{Effect, Msg, Notice, OperationRequest};
+use super::typing::filter_key;
 use crate::store::ReferrersSupport;
 
 /// A view on the stack.
@@ -85,6 +86,18 @@ impl dyn Screen {
     pub fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
+}
+
+/// A key of a list screen (audit, doctor, findings, diff), once what they
+/// all answer alike is answered (`Cx::list_key`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKey {
+    /// Typed into the filter: the screen applies it again.
+    Filtered,
+    /// The screen's own action.
+    Action(crate::tui::keymap::Action),
+    /// Nothing left to do (no action, or help, messages, quit, `/`).
+    Answered,
 }
 
 /// Where a screen is drawn.
@@ -203,6 +216,33 @@ impl<'a> Cx<'a> {
     pub fn next_id(&mut self) -> u64 {
         *self.next_id += 1;
         *self.next_id
+    }
+
+    /// What every list screen does with a key the same way: typing into
+    /// its filter while it is open, then, read in `mode`, help (for
+    /// `mode`), messages, quit and opening the filter. The rest is the
+    /// screen's.
+    pub fn list_key(
+        &mut self,
+        key: KeyEvent,
+        mode: Mode,
+        (filter, filtering): (&mut String, &mut bool),
+    ) -> ListKey {
+        use crate::tui::keymap::Action;
+        let keymap = &self.config.keymap;
+        if *filtering {
+            filter_key(filter, filtering, key, keymap);
+            return ListKey::Filtered;
+        }
+        match keymap.action_on(mode, &key) {
+            Some(Action::Filter) => *filtering = true,
+            Some(Action::Help) => self.ask(Ask::Help(mode)),
+            Some(Action::Messages) => self.ask(Ask::Messages),
+            Some(Action::Quit) => self.ask(Ask::Quit),
+            Some(action) => return ListKey::Action(action),
+            None => {}
+        }
+        ListKey::Answered
     }
 
     /// Rows a page key moves in a view over the panes.

@@ -10,6 +10,7 @@ pub(crate) mod columns;
 mod detail_pane;
 pub(crate) mod labels;
 pub mod popup;
+pub mod scroll_popup;
 mod status_bar;
 mod tree_pane;
 pub(crate) mod wrap;

@@ -4,6 +4,26 @@
 
 use std::path::Path;
 
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::tui::message::{Effect, Msg};
+
+/// Answers `Effect::CompletePath` or `Effect::CheckFile` on a blocking
+/// thread (a slow disk or network mount must not stall the loop).
+pub fn spawn(effect: Effect, sender: UnboundedSender<Msg>) {
+    tokio::task::spawn_blocking(move || match effect {
+        Effect::CompletePath { typed } => {
+            let completions = complete_path(&typed);
+            let _ = sender.send(Msg::PathCompleted { typed, completions });
+        }
+        Effect::CheckFile { path } => {
+            let result = check_readable(&path);
+            let _ = sender.send(Msg::FileChecked { path, result });
+        }
+        _ => {}
+    });
+}
+
 /// What `typed` could complete to: entries of its directory starting with
 /// its last component (directories end with `/`), sorted, at most 50.
 pub fn complete_path(typed: &str) -> Vec<String> {

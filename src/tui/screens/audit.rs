@@ -19,8 +19,7 @@ pub use rows::{AUDIT_COLUMNS, AuditSort, AuditTable};
 use crate::audit::AuditEvent;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::message::{Effect, Msg, Notice};
-use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Screen};
-use crate::tui::typing::filter_key;
+use crate::tui::screen::{Areas, Ask, Cx, DrawCx, ListKey, Screen};
 
 /// What the runner reports about an audit.
 #[derive(Debug)]
@@ -68,16 +67,12 @@ impl Screen for AuditTable {
     }
 
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) {
-        let config = cx.config;
-        let keymap = &config.keymap;
         let table = &mut *self;
-        if table.filtering {
-            filter_key(&mut table.filter, &mut table.filtering, key, keymap);
-            table.list.set_filter(&table.filter);
-            return;
-        }
-        let Some(action) = keymap.action_on(Mode::Audit, &key) else {
-            return;
+        let filter = (&mut table.filter, &mut table.filtering);
+        let action = match cx.list_key(key, Mode::Audit, filter) {
+            ListKey::Action(action) => action,
+            ListKey::Filtered => return table.list.set_filter(&table.filter),
+            ListKey::Answered => return,
         };
         match action {
             Action::Close if table.running => {
@@ -90,11 +85,7 @@ impl Screen for AuditTable {
                 table.sort = table.sort.next();
                 table.sort_rows();
             }
-            Action::Filter => table.filtering = true,
             Action::GoToImage => table.go_to_image(cx),
-            Action::Help => cx.ask(Ask::Help(Mode::Audit)),
-            Action::Messages => cx.ask(Ask::Messages),
-            Action::Quit => cx.ask(Ask::Quit),
             other => {
                 let page = table.page;
                 table.list.apply(other, page);

@@ -32,7 +32,6 @@ use ratatui::widgets::Widget;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::message::{Effect, Msg, NodePath, Notice};
 use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Screen};
-use crate::tui::screens::diff::DiffMark;
 use crate::tui::tree::{Node, NodeId, Row, Tree};
 use crate::tui::view::{AppView, DetailPane, TreePane, footer, location};
 
@@ -79,7 +78,8 @@ impl Graph {
 
     /// A fresh graph on another store, its loads numbered after `old`'s,
     /// so answers still queued from the old store match no job. The diff
-    /// mark stays (it names its store), on no row of the new graph.
+    /// mark stays as it is: it names its store, so it shows on no row of
+    /// another one, and on its row again when `g` comes back.
     pub fn after(old: &Graph) -> Graph {
         let mut graph = Graph {
             next_generation: old.next_generation,
@@ -87,10 +87,7 @@ impl Graph {
             verdicts: old.verdicts.clone(),
             ..Graph::new()
         };
-        graph.tree.diff_mark = old.tree.diff_mark.clone().map(|mark| DiffMark {
-            path: Vec::new(),
-            ..mark
-        });
+        graph.tree.diff_mark.clone_from(&old.tree.diff_mark);
         graph
     }
 

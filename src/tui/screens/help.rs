@@ -3,62 +3,36 @@
 //! ones that work everywhere, then where the log, the config and the
 //! downloads are.
 
-use crossterm::event::{KeyEvent, MouseEvent};
-use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::text::escape_control;
 use crate::tui::keymap::{Action, Mode};
-use crate::tui::list::wheel_scroll;
-use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Layer, Screen};
-use crate::tui::view::popup::{PopupText, scrolled};
+use crate::tui::screen::DrawCx;
+use crate::tui::view::popup::PopupText;
+use crate::tui::view::scroll_popup::{PopupContent, ScrollPopup, scroll_keys};
 
+/// The help popup.
+pub type Help = ScrollPopup<HelpKeys>;
+
+/// The keys the help shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Help {
+pub struct HelpKeys {
     /// The mode of the screen it was opened on.
     pub screen: Mode,
-    /// How many rows its body is scrolled.
-    pub scroll: u16,
 }
 
 impl Help {
     pub fn new(screen: Mode) -> Help {
-        Help { screen, scroll: 0 }
-    }
-
-    fn scroll_by(&mut self, action: Action, cx: &Cx<'_>) {
-        let limit = help_text(&cx.look(), self.screen).scroll_limit(cx.areas.screen);
-        self.scroll = scrolled(self.scroll, action, limit, cx.areas.screen.height);
+        ScrollPopup::with(HelpKeys { screen })
     }
 }
 
-impl Screen for Help {
-    fn mode(&self) -> Mode {
-        Mode::View
-    }
+impl PopupContent for HelpKeys {
+    const OPENED_BY: Action = Action::Help;
 
-    fn layer(&self) -> Layer {
-        Layer::Popup
-    }
-
-    /// The key that opened it, or closing, closes it; moving keys scroll.
-    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) {
-        match cx.config.keymap.action_on(Mode::View, &key) {
-            Some(Action::Help | Action::Close) => cx.ask(Ask::Close),
-            Some(Action::Quit) => cx.ask(Ask::Quit),
-            Some(Action::Messages) => cx.ask(Ask::Messages),
-            Some(action) => self.scroll_by(action, cx),
-            None => {}
-        }
-    }
-
-    fn on_mouse(&mut self, mouse: MouseEvent, cx: &mut Cx<'_>) {
-        wheel_scroll(mouse.kind, |action| self.scroll_by(action, cx));
-    }
-
-    fn draw(&self, areas: &Areas, buf: &mut Buffer, cx: &DrawCx<'_>) {
-        help_text(cx, self.screen).render(self.scroll, cx.config.theme.accent, areas.screen, buf);
+    fn text(&self, cx: &DrawCx<'_>) -> PopupText {
+        help_text(cx, self.screen)
     }
 }
 
@@ -100,20 +74,15 @@ fn help_text(app: &DrawCx<'_>, screen: Mode) -> PopupText {
         );
     }
     lines.extend(help_tail(app));
-    let dim = Style::new().fg(Color::DarkGray);
-    let keys = vec![Line::styled(
-        format!(
-            " {} {} {} {} {} {} scroll · {} closes",
-            keymap.hint(Action::Up),
-            keymap.hint(Action::Down),
-            keymap.hint(Action::PageUp),
-            keymap.hint(Action::PageDown),
-            keymap.hint(Action::First),
-            keymap.hint(Action::Last),
-            keymap.hint(Action::Close),
-        ),
-        dim,
-    )];
+    let moves = [
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::First,
+        Action::Last,
+    ];
+    let keys = scroll_keys(keymap, &moves, &[Action::Close]);
     PopupText {
         title: "keys",
         body: lines,

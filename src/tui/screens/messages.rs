@@ -2,63 +2,34 @@
 //! full, oldest first, for what the status line had to cut or has
 //! replaced. It opens at the newest.
 
-use crossterm::event::{KeyEvent, MouseEvent};
-use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use crate::text::escape_control;
-use crate::tui::keymap::{Action, Mode};
-use crate::tui::list::wheel_scroll;
-use crate::tui::screen::{Areas, Ask, Cx, DrawCx, Layer, Screen};
-use crate::tui::view::popup::{PopupText, scrolled};
+use crate::tui::keymap::Action;
+use crate::tui::screen::{Cx, DrawCx};
+use crate::tui::view::popup::PopupText;
+use crate::tui::view::scroll_popup::{PopupContent, ScrollPopup, scroll_keys};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Messages {
-    /// How many rows its body is scrolled.
-    pub scroll: u16,
-}
+/// The messages popup.
+pub type Messages = ScrollPopup<MessageLog>;
+
+/// The session's notices and errors, as the messages popup shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageLog;
 
 impl Messages {
     /// Opened scrolled to the newest message.
     pub fn at_newest(cx: &Cx<'_>) -> Messages {
-        Messages {
-            scroll: messages_text(&cx.look()).scroll_limit(cx.areas.screen),
-        }
-    }
-
-    fn scroll_by(&mut self, action: Action, cx: &Cx<'_>) {
-        let limit = messages_text(&cx.look()).scroll_limit(cx.areas.screen);
-        self.scroll = scrolled(self.scroll, action, limit, cx.areas.screen.height);
+        ScrollPopup::at_end(MessageLog, cx)
     }
 }
 
-impl Screen for Messages {
-    fn mode(&self) -> Mode {
-        Mode::View
-    }
+impl PopupContent for MessageLog {
+    const OPENED_BY: Action = Action::Messages;
 
-    fn layer(&self) -> Layer {
-        Layer::Popup
-    }
-
-    /// The key that opened it, or closing, closes it; moving keys scroll.
-    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) {
-        match cx.config.keymap.action_on(Mode::View, &key) {
-            Some(Action::Messages | Action::Close) => cx.ask(Ask::Close),
-            Some(Action::Quit) => cx.ask(Ask::Quit),
-            Some(Action::Help) => cx.ask(Ask::Help(Mode::View)),
-            Some(action) => self.scroll_by(action, cx),
-            None => {}
-        }
-    }
-
-    fn on_mouse(&mut self, mouse: MouseEvent, cx: &mut Cx<'_>) {
-        wheel_scroll(mouse.kind, |action| self.scroll_by(action, cx));
-    }
-
-    fn draw(&self, areas: &Areas, buf: &mut Buffer, cx: &DrawCx<'_>) {
-        messages_text(cx).render(self.scroll, cx.config.theme.accent, areas.screen, buf);
+    fn text(&self, cx: &DrawCx<'_>) -> PopupText {
+        messages_text(cx)
     }
 }
 
@@ -83,19 +54,9 @@ fn messages_text(app: &DrawCx<'_>) -> PopupText {
     if body.is_empty() {
         body.push(Line::styled(" nothing yet", dim));
     }
-    let keymap = &app.config.keymap;
-    let keys = vec![Line::styled(
-        format!(
-            " {} {} {} {} scroll · {} or {} closes",
-            keymap.hint(Action::Up),
-            keymap.hint(Action::Down),
-            keymap.hint(Action::PageUp),
-            keymap.hint(Action::PageDown),
-            keymap.hint(Action::Messages),
-            keymap.hint(Action::Close),
-        ),
-        dim,
-    )];
+    let moves = [Action::Up, Action::Down, Action::PageUp, Action::PageDown];
+    let closes = [Action::Messages, Action::Close];
+    let keys = scroll_keys(&app.config.keymap, &moves, &closes);
     PopupText {
         title: "messages",
         body,

@@ -66,7 +66,8 @@ impl Widget for &TreePane<'_> {
                 spans.push(Span::styled("▶ ", Style::new().fg(Color::DarkGray)));
                 spans.push(Span::raw(escape_control(&id.name()).into_owned()));
             }
-            if let Some(mark) = crate::tui::screens::graph::mark_span(&app.tree, &row.path) {
+            let store = &app.session.store_name;
+            if let Some(mark) = crate::tui::screens::graph::mark_span(&app.tree, &row.path, store) {
                 // After the indent and the open marker, where a cut row keeps it.
                 spans.insert(2.min(spans.len()), mark);
             }

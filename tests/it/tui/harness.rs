@@ -59,6 +59,19 @@ impl Harness {
         width: u16,
         height: u16,
     ) -> Harness {
+        let connect = ConnectOptions::default();
+        Harness::with_connect(store, connect, scratch, start, (width, height))
+    }
+
+    /// A store opened with `connect`, given to the app too, as `main`
+    /// does (stores the session opens later use them: credentials).
+    pub fn with_connect(
+        store: regscope::store::SharedStore,
+        connect: ConnectOptions,
+        scratch: Option<TempDir>,
+        start: Start,
+        (width, height): (u16, u16),
+    ) -> Harness {
         let copied = Arc::new(Mutex::new(Vec::new()));
         let launch = Launch {
             store,
@@ -66,7 +79,7 @@ impl Harness {
             scratch_note: scratch
                 .as_ref()
                 .map(|_| "demo: writes go to a scratch copy".to_owned()),
-            connect: ConnectOptions::default(),
+            connect,
         };
         let driver = Driver::new(
             launch,

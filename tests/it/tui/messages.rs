@@ -70,3 +70,33 @@ fn help_lists_the_messages_key() {
         "{screen}"
     );
 }
+
+/// Help and messages are one scroll popup: each closes on its own key,
+/// opens the other over it on the other's key, and scrolls with the
+/// moving keys.
+#[test]
+fn help_and_messages_answer_the_same_keys() {
+    use regscope::tui::screens::help::Help;
+    let mut app = app();
+    app.resize(Rect::new(0, 0, 80, 12));
+    for n in 0..30 {
+        app.say(format!("notice {n}"));
+    }
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(top::<Help>(&app).map(|h| h.scroll), Some(0));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(top::<Help>(&app).map(|h| h.scroll), Some(1), "j scrolls");
+
+    key(&mut app, KeyCode::Char('m'));
+    let newest = top::<Messages>(&app).map(|m| m.scroll).expect("over help");
+    assert!(newest > 0, "opened at the newest");
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(top::<Messages>(&app).map(|m| m.scroll), Some(newest - 1));
+    key(&mut app, KeyCode::Char('?'));
+    assert!(top::<Help>(&app).is_some(), "help over messages");
+    key(&mut app, KeyCode::Char('?'));
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(top::<Help>(&app).map(|h| h.scroll), Some(1), "back to help");
+    key(&mut app, KeyCode::Esc);
+    assert!(!popup_open(&app), "the close key closed the last one");
+}

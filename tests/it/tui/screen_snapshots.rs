@@ -43,60 +43,75 @@ fn help_on(ui: &mut Harness, key: KeyCode, heading: &str, snapshot: &str) {
     );
 }
 
-#[tokio::test]
-async fn the_graph_and_its_help() {
+/// A screen the graph opens with keys, as every size shows it and then
+/// with `?` on it.
+struct Shown {
+    /// Of the snapshots, and `{name}_help` for the help's.
+    name: &'static str,
+    /// Pressed on the graph to open it.
+    keys: &'static [KeyCode],
+    /// On the screen once it is all there.
+    until: &'static str,
+    /// The help's heading for that screen.
+    help: &'static str,
+}
+
+async fn screen_and_its_help(shown: Shown) {
     for (width, height) in SIZES {
         let mut ui = graph(width, height).await;
-        insta::assert_snapshot!(name("graph", width, height), ui.screen());
-        let snapshot = name("graph_help", width, height);
-        let heading = "in the graph and the detail pane";
-        help_on(&mut ui, KeyCode::Char('?'), heading, &snapshot);
+        for key in shown.keys {
+            ui.key(*key);
+        }
+        let screen = ui.wait_for(shown.name, |s| s.contains(shown.until)).await;
+        insta::assert_snapshot!(name(shown.name, width, height), screen);
+        let snapshot = name(&format!("{}_help", shown.name), width, height);
+        help_on(&mut ui, KeyCode::Char('?'), shown.help, &snapshot);
     }
+}
+
+#[tokio::test]
+async fn the_graph_and_its_help() {
+    screen_and_its_help(Shown {
+        name: "graph",
+        keys: &[],
+        until: "referrers",
+        help: "in the graph and the detail pane",
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn the_audit_table_and_its_help() {
-    for (width, height) in SIZES {
-        let mut ui = graph(width, height).await;
-        ui.key(KeyCode::Char('A'));
-        let screen = ui
-            .wait_for("the audit", |s| s.contains("images audited"))
-            .await;
-        insta::assert_snapshot!(name("audit", width, height), screen);
-        let snapshot = name("audit_help", width, height);
-        help_on(&mut ui, KeyCode::Char('?'), "in the audit table", &snapshot);
-    }
+    screen_and_its_help(Shown {
+        name: "audit",
+        keys: &[KeyCode::Char('A')],
+        until: "images audited",
+        help: "in the audit table",
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn the_files_view_and_its_help() {
-    for (width, height) in SIZES {
-        let mut ui = graph(width, height).await;
-        ui.key(KeyCode::Char('f'));
-        let screen = ui.wait_for("the files", |s| s.contains("entries")).await;
-        insta::assert_snapshot!(name("files", width, height), screen);
-        let snapshot = name("files_help", width, height);
-        help_on(&mut ui, KeyCode::Char('?'), "in the files view", &snapshot);
-    }
+    screen_and_its_help(Shown {
+        name: "files",
+        keys: &[KeyCode::Char('f')],
+        until: "entries",
+        help: "in the files view",
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn the_messages_and_their_help() {
-    for (width, height) in SIZES {
-        let mut ui = graph(width, height).await;
-        ui.key(KeyCode::Char('t'));
-        ui.key(KeyCode::Char('m'));
-        let screen = ui.screen();
-        assert!(screen.contains("fallback tags"), "{screen}");
-        insta::assert_snapshot!(name("messages", width, height), screen);
-        let snapshot = name("messages_help", width, height);
-        help_on(
-            &mut ui,
-            KeyCode::Char('?'),
-            "in a view over the graph",
-            &snapshot,
-        );
-    }
+    // `t` says something, so there is a message to show.
+    screen_and_its_help(Shown {
+        name: "messages",
+        keys: &[KeyCode::Char('t'), KeyCode::Char('m')],
+        until: "fallback tags",
+        help: "in a view over the graph",
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -304,10 +304,13 @@ fn copy_help_delete_and_quit() {
     );
 
     key(&mut app, KeyCode::Char('?'));
-    assert_eq!(top::<Help>(&app).map(|h| h.screen), Some(Mode::Browse));
+    assert_eq!(
+        top::<Help>(&app).map(|h| h.content.screen),
+        Some(Mode::Browse)
+    );
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(
-        top::<Help>(&app).map(|h| h.screen),
+        top::<Help>(&app).map(|h| h.content.screen),
         Some(Mode::Browse),
         "help stays until closed"
     );

@@ -6,19 +6,14 @@ use crossterm::event::KeyEvent;
 
 use super::{DiffScreen, Row};
 use crate::tui::keymap::{Action, Mode};
-use crate::tui::screen::{Ask, Cx};
-use crate::tui::typing::filter_key;
+use crate::tui::screen::{Ask, Cx, ListKey};
 
 impl DiffScreen {
     pub(super) fn on_diff_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) {
-        let keymap = &cx.config.keymap;
-        if self.filtering {
-            filter_key(&mut self.filter, &mut self.filtering, key, keymap);
-            self.filter_changed();
-            return;
-        }
-        let Some(action) = keymap.action_on(Mode::Diff, &key) else {
-            return;
+        let action = match cx.list_key(key, Mode::Diff, (&mut self.filter, &mut self.filtering)) {
+            ListKey::Action(action) => action,
+            ListKey::Filtered => return self.filter_changed(),
+            ListKey::Answered => return,
         };
         match action {
             Action::Close => {
@@ -28,10 +23,6 @@ impl DiffScreen {
                 cx.ask(Ask::Close);
             }
             Action::ToggleSection => self.toggle_selected(),
-            Action::Filter => self.filtering = true,
-            Action::Help => cx.ask(Ask::Help(Mode::Diff)),
-            Action::Messages => cx.ask(Ask::Messages),
-            Action::Quit => cx.ask(Ask::Quit),
             other => {
                 let page = self.page;
                 self.list.apply(other, page);

@@ -23,8 +23,20 @@ pub struct DiffTarget {
 /// name), so that it outlives a `g` to another store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiffMark {
-    /// Empty once the graph it was marked in is gone.
+    /// Its row in the graph of `store`: rows are named, not numbered, so
+    /// after `g` away and back the same row shows it again.
     pub path: NodePath,
     pub target: DiffTarget,
     pub store: String,
+}
+
+impl DiffMark {
+    /// Whether it is the row `path` of the graph of `store`.
+    pub fn is_at<P>(&self, path: &P, store: &str) -> bool
+    where
+        P: ?Sized,
+        NodePath: PartialEq<P>,
+    {
+        self.store == store && self.path == *path
+    }
 }

@@ -8,19 +8,12 @@ use crossterm::event::KeyEvent;
 use super::DoctorScreen;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::message::Effect;
-use crate::tui::screen::{Ask, Cx};
-use crate::tui::typing::filter_key;
+use crate::tui::screen::{Ask, Cx, ListKey};
 
 impl DoctorScreen {
     pub(super) fn on_doctor_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) {
-        let keymap = &cx.config.keymap;
-        if self.filtering {
-            filter_key(&mut self.filter, &mut self.filtering, key, keymap);
-            self.list.set_filter(&self.filter);
-            return;
-        }
         if self.asking_write {
-            match keymap.action_on(Mode::Question, &key) {
+            match cx.config.keymap.action_on(Mode::Question, &key) {
                 Some(Action::Yes) => {
                     self.asking_write = false;
                     let effect = self.start(true);
@@ -32,8 +25,11 @@ impl DoctorScreen {
             }
             return;
         }
-        let Some(action) = keymap.action_on(Mode::Doctor, &key) else {
-            return;
+        let filter = (&mut self.filter, &mut self.filtering);
+        let action = match cx.list_key(key, Mode::Doctor, filter) {
+            ListKey::Action(action) => action,
+            ListKey::Filtered => return self.list.set_filter(&self.filter),
+            ListKey::Answered => return,
         };
         match action {
             Action::Close if self.running && !self.write => {
@@ -65,10 +61,6 @@ impl DoctorScreen {
                 cx.effect(effect);
             }
             Action::RunWriting => self.asking_write = true,
-            Action::Filter => self.filtering = true,
-            Action::Help => cx.ask(Ask::Help(Mode::Doctor)),
-            Action::Messages => cx.ask(Ask::Messages),
-            Action::Quit => cx.ask(Ask::Quit),
             other => {
                 let page = self.page;
                 self.list.apply(other, page);

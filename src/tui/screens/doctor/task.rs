@@ -1,9 +1,12 @@
 //! What the runner runs for the doctor's screen: the engine's checks on
-//! a store of the browsed registry, opened from the session's connection
-//! options so that what the checks learn (the referrers mode) is the
-//! session's one answer, and the report back as one `Msg::Doctor`. A new
-//! run, closing the screen or quitting stops a read-only run; one that
-//! writes runs to its end, so its scratch repository is cleaned up.
+//! the session's store of the browsed registry, so that they use the
+//! tokens it already holds and its adaptive request limit, and what they
+//! learn (the referrers mode) is the session's one answer; the report
+//! comes back as one `Msg::Doctor`. A new run, closing the screen or
+//! quitting stops a read-only run; one that writes runs to its end, so
+//! its scratch repository is cleaned up.
+
+use std::any::Any;
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
@@ -36,7 +39,7 @@ impl DoctorTask {
                 self.stop();
                 let write = run.write;
                 let task = tokio::spawn(perform(
-                    store.registry().to_owned(),
+                    std::sync::Arc::clone(store),
                     connect.clone(),
                     run,
                     sender.clone(),
@@ -59,28 +62,32 @@ impl DoctorTask {
 }
 
 async fn perform(
-    registry: String,
+    store: SharedStore,
     connect: ConnectOptions,
     run: DoctorRun,
     sender: UnboundedSender<Msg>,
 ) {
-    // A store of its own: the prober needs a `RemoteStore`, and the
-    // session's is an `Arc<dyn Store>` with no way back to one. The
-    // connect options carry the session (what the registry showed, the
-    // content cache), so those are shared; tokens and the adaptive limit
-    // are not.
-    let (support, result) = match RemoteStore::new(&registry, connect) {
-        Ok(store) => {
-            let options = DoctorOptions {
-                repository: run.repository.clone(),
-                reference: None,
-                write: run.write,
-                writes_not_asked: Some(run.writes_not_asked.clone()),
-            };
-            let report = crate::doctor::run(&store, &options).await;
-            (store.referrers_support(), Ok(Box::new(report)))
+    let options = DoctorOptions {
+        repository: run.repository.clone(),
+        reference: None,
+        write: run.write,
+        writes_not_asked: Some(run.writes_not_asked.clone()),
+    };
+    let (support, result) = match remote_of(&store) {
+        Some(remote) => {
+            let report = crate::doctor::run(remote, &options).await;
+            (remote.referrers_support(), Ok(Box::new(report)))
         }
-        Err(error) => (ReferrersSupport::NotYetKnown, Err(error.to_string())),
+        // Not a registry the session holds a `RemoteStore` for: one of
+        // its own, from the session's options (what registries showed
+        // and the content cache are still shared through them).
+        None => match RemoteStore::new(store.registry(), connect) {
+            Ok(remote) => {
+                let report = crate::doctor::run(&remote, &options).await;
+                (remote.referrers_support(), Ok(Box::new(report)))
+            }
+            Err(error) => (ReferrersSupport::NotYetKnown, Err(error.to_string())),
+        },
     };
     // The receiver is gone only when the UI is shutting down.
     let _ = sender.send(Msg::Doctor(DoctorMsg {
@@ -89,4 +96,10 @@ async fn perform(
         support,
         result,
     }));
+}
+
+/// The registry's store behind the session's `SharedStore`, if it is one.
+fn remote_of(store: &SharedStore) -> Option<&RemoteStore> {
+    let any: &dyn Any = store.as_ref();
+    any.downcast_ref::<RemoteStore>()
 }

@@ -4,7 +4,8 @@
 //! runner for `crate::diff::diff` of the two and opens the diff screen.
 //! The mark lives with the tree (`Tree::diff_mark`), so the row shows it,
 //! and names its store: after `g` to another store the graph keeps it
-//! (`Graph::after`) and the diff compares across the two stores.
+//! (`Graph::after`), the diff compares across the two stores, and its row
+//! shows it again once `g` comes back to its store.
 
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
@@ -47,7 +48,11 @@ pub(super) fn selected_target(tree: &Tree) -> Result<DiffTarget, String> {
 /// marked).
 pub(super) fn toggle_mark(tree: &mut Tree, keymap: &KeyMap, store: &str) -> Result<String, String> {
     let path = tree.selected().clone();
-    if tree.diff_mark.as_ref().is_some_and(|m| m.path == path) {
+    if tree
+        .diff_mark
+        .as_ref()
+        .is_some_and(|m| m.is_at(&path, store))
+    {
         let name = tree.diff_mark.take().map(|m| m.target.name);
         return Ok(format!(
             "{} is no longer marked for a diff",
@@ -85,7 +90,7 @@ pub(super) fn open_diff(
             keymap.hint(Action::DiffWithMark)
         ));
     };
-    if mark.path == *tree.selected() {
+    if mark.is_at(tree.selected(), store) {
         return Err("this is the marked image: select another one to compare it with".to_owned());
     }
     let right = selected_target(tree)?;
@@ -105,9 +110,10 @@ pub(super) fn open_diff(
     Ok((screen, effect))
 }
 
-/// What the marked row shows before its label.
-pub fn mark_span(tree: &Tree, path: &[NodeId]) -> Option<Span<'static>> {
-    tree.diff_mark.as_ref().filter(|m| m.path == path)?;
+/// What the marked row (`path` of the graph of `store`) shows before its
+/// label.
+pub fn mark_span(tree: &Tree, path: &[NodeId], store: &str) -> Option<Span<'static>> {
+    tree.diff_mark.as_ref().filter(|m| m.is_at(path, store))?;
     Some(Span::styled(
         "[marked] ",
         Style::new()
@@ -155,12 +161,16 @@ mod tests {
             "{said}"
         );
         let marked = tree.selected().clone();
-        assert!(mark_span(&tree, &marked).is_some());
+        assert!(mark_span(&tree, &marked, "demo").is_some());
+        assert!(
+            mark_span(&tree, &marked, "localhost:5000").is_none(),
+            "the same row of another store is not the marked one"
+        );
         let refused = open_diff(&tree, &keymap, (1, 10), "demo").expect_err("the same image");
         assert!(refused.contains("marked image"), "{refused}");
 
         select_tag(&mut tree, "plain");
-        assert!(mark_span(&tree, tree.selected()).is_none());
+        assert!(mark_span(&tree, tree.selected(), "demo").is_none());
         let (screen, effect) = open_diff(&tree, &keymap, (9, 10), "demo").expect("opens");
         assert_eq!(screen.title, "net-monitor:v1 → plain:v1");
         match effect {
@@ -181,6 +191,6 @@ mod tests {
         tree.select(marked.clone());
         let said = toggle_mark(&mut tree, &keymap, "demo").expect("unmarks");
         assert!(said.contains("no longer marked"), "{said}");
-        assert!(tree.diff_mark.is_none() && mark_span(&tree, &marked).is_none());
+        assert!(tree.diff_mark.is_none() && mark_span(&tree, &marked, "demo").is_none());
     }
 }

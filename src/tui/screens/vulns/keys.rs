@@ -8,20 +8,18 @@ use crossterm::event::KeyEvent;
 use super::FindingsView;
 use super::advisory_pane::layout;
 use crate::tui::keymap::{Action, Mode};
-use crate::tui::screen::{Ask, Cx};
-use crate::tui::typing::filter_key;
+use crate::tui::screen::{Ask, Cx, ListKey};
 
 impl FindingsView {
     pub(super) fn on_findings_key(&mut self, key: KeyEvent, cx: &mut Cx<'_>) {
-        let keymap = &cx.config.keymap;
-        if self.filtering {
-            filter_key(&mut self.filter, &mut self.filtering, key, keymap);
-            self.list.set_filter(&self.filter);
-            self.follow_selection();
-            return;
-        }
-        let Some(action) = keymap.action_on(Mode::Vulns, &key) else {
-            return;
+        let filter = (&mut self.filter, &mut self.filtering);
+        let action = match cx.list_key(key, Mode::Vulns, filter) {
+            ListKey::Action(action) => action,
+            ListKey::Filtered => {
+                self.list.set_filter(&self.filter);
+                return self.follow_selection();
+            }
+            ListKey::Answered => return,
         };
         match action {
             Action::Close if self.advisory.is_some() => self.advisory = None,
@@ -43,10 +41,6 @@ impl FindingsView {
                 };
                 cx.ask(Ask::Say(said.to_owned()));
             }
-            Action::Filter => self.filtering = true,
-            Action::Help => cx.ask(Ask::Help(Mode::Vulns)),
-            Action::Messages => cx.ask(Ask::Messages),
-            Action::Quit => cx.ask(Ask::Quit),
             other => {
                 let page = self.page;
                 if self.list.apply(other, page) {
