@@ -130,58 +130,13 @@ fn statement(vuln: &str, product: &str, sub: &str, status: &str, time: &str) -> 
     )
 }
 
+const THIS_IMAGE: &str =
+    "pkg:oci/app@sha256%3A1111111111111111111111111111111111111111111111111111111111111111";
+const BUSYBOX: &str = "pkg:apk/alpine/busybox";
+
 #[test]
 fn vex_applies_by_image_digest_package_and_time() {
-    let image =
-        "pkg:oci/app@sha256%3A1111111111111111111111111111111111111111111111111111111111111111";
-    let other =
-        "pkg:oci/app@sha256%3A2222222222222222222222222222222222222222222222222222222222222222";
-    let busybox = "pkg:apk/alpine/busybox";
-    let ssl = "pkg:apk/alpine/libssl3";
-    let documents = [
-        // suppresses busybox's finding...
-        openvex(&statement(
-            "CVE-2023-42366",
-            image,
-            busybox,
-            "not_affected",
-            "2025-01-01T00:00:00Z",
-        )),
-        // ...one for another image must not apply...
-        openvex(&statement(
-            "CVE-2024-0727",
-            other,
-            ssl,
-            "not_affected",
-            "2025-01-01T00:00:00Z",
-        )),
-        // ...nor one for another package...
-        openvex(&statement(
-            "CVE-2024-0727",
-            image,
-            busybox,
-            "not_affected",
-            "2025-01-01T00:00:00Z",
-        )),
-        // ...and a newer not_affected supersedes an older affected.
-        openvex(&format!(
-            "{},{}",
-            statement(
-                "CVE-2024-9999",
-                &format!("localhost:5000/app@{IMAGE}"),
-                ssl,
-                "affected",
-                "2025-01-01T00:00:00Z"
-            ),
-            statement(
-                "CVE-2024-9999",
-                image,
-                ssl,
-                "not_affected",
-                "2025-02-01T00:00:00-05:00"
-            ),
-        )),
-    ];
+    let documents = four_vex_documents();
     let vex_inputs: Vec<VexInput> = documents
         .iter()
         .enumerate()
@@ -227,7 +182,67 @@ fn vex_applies_by_image_digest_package_and_time() {
     assert_eq!(superseded.disagreement[0].status, VexStatus::Affected);
     assert_eq!(report.summary.suppressed, 2);
     assert_eq!(report.summary.critical, 1);
-    // A pkg:oci purl without a digest names no image and is counted so.
+    a_purl_without_a_digest_names_no_image();
+}
+
+/// Four OpenVEX documents: one that suppresses busybox's finding, one for
+/// another image, one for another package, and an older `affected` beside
+/// a newer `not_affected`.
+fn four_vex_documents() -> [String; 4] {
+    let image = THIS_IMAGE;
+    let other =
+        "pkg:oci/app@sha256%3A2222222222222222222222222222222222222222222222222222222222222222";
+    let busybox = BUSYBOX;
+    let ssl = "pkg:apk/alpine/libssl3";
+    [
+        // suppresses busybox's finding...
+        openvex(&statement(
+            "CVE-2023-42366",
+            image,
+            busybox,
+            "not_affected",
+            "2025-01-01T00:00:00Z",
+        )),
+        // ...one for another image must not apply...
+        openvex(&statement(
+            "CVE-2024-0727",
+            other,
+            ssl,
+            "not_affected",
+            "2025-01-01T00:00:00Z",
+        )),
+        // ...nor one for another package...
+        openvex(&statement(
+            "CVE-2024-0727",
+            image,
+            busybox,
+            "not_affected",
+            "2025-01-01T00:00:00Z",
+        )),
+        // ...and a newer not_affected supersedes an older affected.
+        openvex(&format!(
+            "{},{}",
+            statement(
+                "CVE-2024-9999",
+                &format!("localhost:5000/app@{IMAGE}"),
+                ssl,
+                "affected",
+                "2025-01-01T00:00:00Z"
+            ),
+            statement(
+                "CVE-2024-9999",
+                image,
+                ssl,
+                "not_affected",
+                "2025-02-01T00:00:00-05:00"
+            ),
+        )),
+    ]
+}
+
+/// A pkg:oci purl without a digest names no image and is counted so.
+fn a_purl_without_a_digest_names_no_image() {
+    let busybox = BUSYBOX;
     let vague = vex(&openvex(&statement(
         "CVE-1",
         "pkg:oci/app",
