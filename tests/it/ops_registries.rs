@@ -108,50 +108,8 @@ fn ggcr_labels_come_from_manifests_and_old_schemes_are_found() {
     let registry = Registry::ggcr();
     let fixture = Fixture::seed(&registry);
     let oras = Oras::for_registry(&registry);
-    // cosign's tag beside the image, and a BuildKit-style index whose
-    // attestation entry points at the image.
-    let empty = json!({"mediaType": media::OCI_EMPTY, "digest": sha256_digest(b"{}"), "size": 2});
-    let cosign = json!({
-        "schemaVersion": 2, "mediaType": media::OCI_MANIFEST,
-        "config": {"mediaType": media::OCI_CONFIG, "digest": sha256_digest(b"{}"), "size": 2},
-        "layers": [{"mediaType": mt::COSIGN_SIGNATURE, "digest": sha256_digest(b"{}"), "size": 2}],
-    });
-    let sig_tag = format!("{}.sig", fallback_tag(&fixture.image));
-    let cosign_digest = push_manifest(
-        &oras,
-        &registry.reference(&format!("net-monitor:{sig_tag}")),
-        &cosign,
-    );
-    let attestation = json!({
-        "schemaVersion": 2, "mediaType": media::OCI_MANIFEST,
-        "config": empty,
-        "layers": [{"mediaType": mt::IN_TOTO, "digest": sha256_digest(b"{}"), "size": 2}],
-    });
-    let attestation_digest = push_manifest(
-        &oras,
-        &registry.reference("net-monitor:attestation"),
-        &attestation,
-    );
-    let image_size = oras.run(&["manifest", "fetch", &fixture.image_ref()]).len();
-    let buildkit = json!({
-        "schemaVersion": 2, "mediaType": media::OCI_INDEX,
-        "manifests": [
-            {"mediaType": media::OCI_MANIFEST, "digest": fixture.image, "size": image_size,
-             "platform": {"os": "linux", "architecture": "amd64"}},
-            {"mediaType": media::OCI_MANIFEST, "digest": attestation_digest, "size": serde_json::to_vec(&attestation).unwrap().len(),
-             "platform": {"os": "unknown", "architecture": "unknown"},
-             "annotations": {"vnd.docker.reference.type": "attestation-manifest",
-                             "vnd.docker.reference.digest": fixture.image}},
-        ],
-    });
-    push_manifest(&oras, &registry.reference("net-monitor:built"), &buildkit);
-    // The SBOM found twice: by the referrers API and by a cosign-style tag.
-    let sbom_tag = format!("{}.sbom", fallback_tag(&fixture.image));
-    oras.run(&[
-        "tag",
-        &fixture.digest_ref("net-monitor", &fixture.sbom),
-        &sbom_tag,
-    ]);
+    let (sig_tag, cosign_digest, attestation_digest, sbom_tag) =
+        push_old_schemes(&oras, &registry, &fixture);
 
     runtime().block_on(async {
         let store = remote(&registry);
@@ -216,4 +174,60 @@ fn ggcr_labels_come_from_manifests_and_old_schemes_are_found() {
                 .any(|r| r.digest().to_string() == fixture.sbom)
         );
     });
+}
+
+/// cosign's `.sig` tag beside the image, a BuildKit-style index whose
+/// attestation entry points at the image, and the SBOM tagged again as
+/// cosign's `.sbom`; the `.sig` tag, its digest, the attestation's digest
+/// and the `.sbom` tag.
+fn push_old_schemes(
+    oras: &Oras,
+    registry: &Registry,
+    fixture: &Fixture,
+) -> (String, String, String, String) {
+    // cosign's tag beside the image, and a BuildKit-style index whose
+    // attestation entry points at the image.
+    let empty = json!({"mediaType": media::OCI_EMPTY, "digest": sha256_digest(b"{}"), "size": 2});
+    let cosign = json!({
+        "schemaVersion": 2, "mediaType": media::OCI_MANIFEST,
+        "config": {"mediaType": media::OCI_CONFIG, "digest": sha256_digest(b"{}"), "size": 2},
+        "layers": [{"mediaType": mt::COSIGN_SIGNATURE, "digest": sha256_digest(b"{}"), "size": 2}],
+    });
+    let sig_tag = format!("{}.sig", fallback_tag(&fixture.image));
+    let cosign_digest = push_manifest(
+        oras,
+        &registry.reference(&format!("net-monitor:{sig_tag}")),
+        &cosign,
+    );
+    let attestation = json!({
+        "schemaVersion": 2, "mediaType": media::OCI_MANIFEST,
+        "config": empty,
+        "layers": [{"mediaType": mt::IN_TOTO, "digest": sha256_digest(b"{}"), "size": 2}],
+    });
+    let attestation_digest = push_manifest(
+        oras,
+        &registry.reference("net-monitor:attestation"),
+        &attestation,
+    );
+    let image_size = oras.run(&["manifest", "fetch", &fixture.image_ref()]).len();
+    let buildkit = json!({
+        "schemaVersion": 2, "mediaType": media::OCI_INDEX,
+        "manifests": [
+            {"mediaType": media::OCI_MANIFEST, "digest": fixture.image, "size": image_size,
+             "platform": {"os": "linux", "architecture": "amd64"}},
+            {"mediaType": media::OCI_MANIFEST, "digest": attestation_digest, "size": serde_json::to_vec(&attestation).unwrap().len(),
+             "platform": {"os": "unknown", "architecture": "unknown"},
+             "annotations": {"vnd.docker.reference.type": "attestation-manifest",
+                             "vnd.docker.reference.digest": fixture.image}},
+        ],
+    });
+    push_manifest(oras, &registry.reference("net-monitor:built"), &buildkit);
+    // The SBOM found twice: by the referrers API and by a cosign-style tag.
+    let sbom_tag = format!("{}.sbom", fallback_tag(&fixture.image));
+    oras.run(&[
+        "tag",
+        &fixture.digest_ref("net-monitor", &fixture.sbom),
+        &sbom_tag,
+    ]);
+    (sig_tag, cosign_digest, attestation_digest, sbom_tag)
 }
