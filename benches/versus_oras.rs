@@ -22,20 +22,20 @@ mod support;
 use std::cell::Cell;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-use bytes::Bytes;
-use futures_util::StreamExt;
-use regscope::oci::{Descriptor, Manifest};
-use regscope::store::remote::{ConnectOptions, RemoteStore};
-use regscope::store::{Store, bytes_stream};
+use std::time::Duration;
 
 use support::{FaultProxy, Fixture, Oras, Registry, RegistryKind, Rule};
 
 #[path = "versus_oras/doctor.rs"]
 mod doctor;
+#[path = "versus_oras/measure.rs"]
+mod measure;
+#[path = "versus_oras/tags.rs"]
+mod tags;
 #[path = "versus_oras/wide.rs"]
 mod wide;
+
+use measure::{compare, median, run};
 
 const REGSCOPE: &str = env!("CARGO_BIN_EXE_regscope");
 
@@ -54,7 +54,7 @@ fn main() {
     let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let runs = |group: &str| only.as_deref().is_none_or(|only| only == group);
     if runs("tags") {
-        tag_lists(benchmarking, rounds);
+        tags::tag_lists(benchmarking, rounds);
     }
     if runs("wide") {
         wide::wide_graphs(rounds);
@@ -168,172 +168,4 @@ fn fresh(base: &Path, prefix: &str) -> std::path::PathBuf {
         .tempdir_in(base)
         .expect("temp dir");
     dir.keep()
-}
-
-/// Runs the tool to success; its stdout.
-fn run(command: &mut Command) -> String {
-    let output = command.output().expect("spawn the tool");
-    assert!(
-        output.status.success(),
-        "{:?} failed: {}",
-        command.get_program(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn compare(name: &str, rounds: usize, ours: impl FnMut(), theirs: impl FnMut()) {
-    compare_with(name, "oras", rounds, ours, theirs);
-}
-
-/// Times both, alternating, and prints the medians and `theirs / ours`
-/// (`tool` names the other side when it is not oras).
-fn compare_with(
-    name: &str,
-    tool: &str,
-    rounds: usize,
-    mut ours: impl FnMut(),
-    mut theirs: impl FnMut(),
-) {
-    let mut ours_times = Vec::with_capacity(rounds);
-    let mut theirs_times = Vec::with_capacity(rounds);
-    // Alternate so both see the same registry state and machine load.
-    for _ in 0..rounds {
-        ours_times.push(time(&mut ours));
-        theirs_times.push(time(&mut theirs));
-    }
-    let (ours, theirs) = (median(ours_times), median(theirs_times));
-    let ratio = theirs.as_secs_f64() / ours.as_secs_f64().max(1e-9);
-    let suffix = if tool == "oras" {
-        String::new()
-    } else {
-        format!("  ({tool} / regscope)")
-    };
-    println!(
-        "{name:<52} {:>10.1}ms {:>10.1}ms {ratio:>7.2}x{suffix}",
-        ours.as_secs_f64() * 1e3,
-        theirs.as_secs_f64() * 1e3
-    );
-}
-
-fn time(f: &mut impl FnMut()) -> Duration {
-    let start = Instant::now();
-    f();
-    start.elapsed()
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
-/// The repository the tag-list rows list.
-const TAGS_REPO: &str = "bench-tags";
-
-/// "list 100 000 tags (distribution) / 20 000 tags (olareg), loopback",
-/// against `oras repo tags` and, where installed, `regctl tag ls`.
-fn tag_lists(benchmarking: bool, rounds: usize) {
-    let regctl = support::tools_dir().join("bin/regctl");
-    let regctl = regctl.is_file().then_some(regctl);
-    if regctl.is_none() {
-        println!("(regctl is not installed: its tag-list rows are skipped)");
-    }
-    for (registry, count) in [
-        (Registry::distribution(), 100_000),
-        (Registry::olareg(), 20_000),
-    ] {
-        let count = if benchmarking { count } else { 2_000 };
-        let started = Instant::now();
-        populate_tags(&registry, count);
-        eprintln!(
-            "({} tags on {} in {:.1} s)",
-            count,
-            registry.kind(),
-            started.elapsed().as_secs_f64()
-        );
-        let repo = format!("{}/{TAGS_REPO}", registry.host());
-        let name = format!("list {count} tags ({}, loopback)", registry.kind());
-        let oras = Oras::new();
-        let ours = || {
-            let listed = run(Command::new(REGSCOPE).args(["ls", &repo]));
-            assert_eq!(listed.lines().count(), count, "regscope lists every tag");
-        };
-        compare(&name, rounds, ours, || {
-            let listed = oras.run(&["repo", "tags", &repo]);
-            assert_eq!(listed.lines().count(), count, "oras lists every tag");
-        });
-        if let Some(regctl) = &regctl {
-            let home = tempfile::tempdir().expect("temp HOME");
-            let regctl_run =
-                |args: &[&str]| run(Command::new(regctl).env("HOME", home.path()).args(args));
-            regctl_run(&["registry", "set", registry.host(), "--tls", "disabled"]);
-            compare_with(&format!("{name} vs regctl"), "regctl", rounds, ours, || {
-                let listed = regctl_run(&["tag", "ls", &repo]);
-                assert_eq!(listed.lines().count(), count, "regctl lists every tag");
-            });
-        }
-    }
-}
-
-/// `count` tags on one tiny manifest in `TAGS_REPO`. distribution keeps
-/// tags as files, so all but the first are written straight into its
-/// storage (what its own tag PUT writes, without 100 000 round trips);
-/// olareg keeps them in memory, so they are PUT, 32 at a time.
-fn populate_tags(registry: &Registry, count: usize) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        let store = RemoteStore::new(registry.host(), ConnectOptions::default()).expect("store");
-        let config = Bytes::from_static(b"{}");
-        let config_descriptor =
-            Descriptor::of_bytes("application/vnd.oci.empty.v1+json", &config);
-        store
-            .push_blob(TAGS_REPO, &config_descriptor, bytes_stream(config))
-            .await
-            .expect("push the config");
-        let raw = format!(
-            r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.regscope.bench.tagged","config":{},"layers":[]}}"#,
-            serde_json::to_string(&config_descriptor).expect("descriptor JSON")
-        );
-        let manifest = Manifest::parse(Bytes::from(raw), None).expect("manifest");
-        let tags: Vec<String> = (0..count).map(|i| format!("v{i:06}")).collect();
-        store
-            .push_manifest(TAGS_REPO, &manifest, Some(&tags[0]))
-            .await
-            .expect("push the manifest");
-        if registry.kind() == RegistryKind::Distribution {
-            let hex = manifest.digest().to_string();
-            let hex = hex.trim_start_matches("sha256:");
-            let manifests = registry.dir().join(format!(
-                "storage/docker/registry/v2/repositories/{TAGS_REPO}/_manifests/tags"
-            ));
-            for tag in &tags[1..] {
-                let dir = manifests.join(tag);
-                let index = dir.join(format!("index/sha256/{hex}"));
-                std::fs::create_dir_all(dir.join("current")).expect("tag dir");
-                std::fs::create_dir_all(&index).expect("tag index dir");
-                let link = format!("sha256:{hex}");
-                std::fs::write(dir.join("current/link"), &link).expect("tag link");
-                std::fs::write(index.join("link"), &link).expect("tag index link");
-            }
-            return;
-        }
-        futures_util::stream::iter(&tags[1..])
-            .map(|tag| {
-                let store = &store;
-                let manifest = &manifest;
-                async move {
-                    store
-                        .push_manifest(TAGS_REPO, manifest, Some(tag))
-                        .await
-                        .expect("tag the manifest");
-                }
-            })
-            .buffer_unordered(32)
-            .collect::<Vec<()>>()
-            .await;
-    });
 }

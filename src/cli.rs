@@ -17,6 +17,7 @@ mod files;
 mod files_output;
 pub mod interrupt;
 pub mod progress;
+mod read_args;
 mod remove;
 mod transfer;
 pub mod tree;
@@ -26,14 +27,15 @@ pub mod verify;
 mod verify_output;
 pub mod vulns;
 mod vulns_output;
+mod write_args;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-
-use crate::oci::PlatformSpec;
+use clap::{Args, Parser, Subcommand};
 
 pub use commands::run;
+pub use read_args::{CatArgs, FilesArgs, FilesFormat, ListArgs, ListFormat, TreeArgs, TreeFormat};
+pub use write_args::{AttachArgs, CopyArgs, DeleteArgs, PullArgs};
 
 const REFERENCE_HELP: &str = "\
 References:
@@ -157,210 +159,4 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FilesFormat {
-    Text,
-    Json,
-}
-
-#[derive(Debug, Args)]
-pub struct FilesArgs {
-    /// The image, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
-    #[arg(value_name = "REF")]
-    pub reference: String,
-    /// One layer only: its index from 0 (the base) or its digest. Without
-    /// it, the merged view: what a container sees, each path with the layer
-    /// that last changed it.
-    #[arg(long, value_name = "N|DIGEST")]
-    pub layer: Option<String>,
-    /// What each layer (or the --layer one) changes, as dive's layer view
-    /// shows it: the paths it adds, modifies and removes.
-    #[arg(long)]
-    pub changes: bool,
-    /// For an index: which platform (default: the host's).
-    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
-    pub platform: Option<PlatformSpec>,
-    #[arg(long, value_enum, default_value_t = FilesFormat::Text)]
-    pub format: FilesFormat,
-}
-
-#[derive(Debug, Args)]
-pub struct CatArgs {
-    /// The image, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
-    #[arg(value_name = "REF")]
-    pub reference: String,
-    /// The file's path in the image (symlinks are followed).
-    #[arg(value_name = "PATH")]
-    pub path: String,
-    /// For an index: which platform (default: the host's).
-    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
-    pub platform: Option<PlatformSpec>,
-    /// Write the file into DIR (under its own name) instead of stdout.
-    #[arg(short, long, value_name = "DIR")]
-    pub output: Option<PathBuf>,
-    /// With -o: replace a different file of that name.
-    #[arg(long, requires = "output")]
-    pub force: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TreeFormat {
-    /// Text like `oras discover --format tree`.
-    Tree,
-    /// JSON like `oras discover --format json`.
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
-    Text,
-    Json,
-}
-
-#[derive(Debug, Args)]
-pub struct TreeArgs {
-    /// The image or artifact, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
-    #[arg(value_name = "REF")]
-    pub reference: String,
-    #[arg(long, value_enum, default_value_t = TreeFormat::Tree)]
-    pub format: TreeFormat,
-    /// Only referrers of this artifact type (at every level).
-    #[arg(long)]
-    pub artifact_type: Option<String>,
-    /// Levels of referrers to show (all when absent).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    pub depth: Option<u32>,
-    /// For an index: show this platform's manifest and its attachments.
-    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
-    pub platform: Option<PlatformSpec>,
-    /// Exit 0 even when a manifest of the graph could not be fetched (an
-    /// index's deleted platform, a listed referrer that is gone); it is
-    /// still marked.
-    #[arg(long)]
-    pub allow_missing: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct PullArgs {
-    /// The image or artifact, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
-    #[arg(value_name = "REF")]
-    pub reference: String,
-    /// Where to write the files.
-    #[arg(short, long, default_value = ".", value_name = "DIR")]
-    pub output: PathBuf,
-    /// Pull REF's newest referrer of this type instead of REF itself.
-    #[arg(long, conflicts_with = "sbom")]
-    pub artifact_type: Option<String>,
-    /// Pull one layer of REF, by its index from 0 or its digest, under its
-    /// title or (untitled, as an image's layers are) its digest.
-    #[arg(long, value_name = "N|DIGEST", conflicts_with_all = ["sbom", "artifact_type", "all"])]
-    pub layer: Option<String>,
-    /// Pull REF's SBOM, wherever real tools put it: an SBOM artifact,
-    /// cosign's SBOM, or the SBOM predicate of an attestation (unwrapped).
-    #[arg(long)]
-    pub sbom: bool,
-    /// For an index: which platform, `os/arch[/variant]`, or `all` to write
-    /// each platform's into `<os>-<arch>[-<variant>]/`. With --sbom and no
-    /// SBOM on the index itself, the host's platform is taken.
-    #[arg(long, value_name = "OS/ARCH[/VARIANT]|all")]
-    pub platform: Option<String>,
-    /// With --sbom or --artifact-type: write every one found, not only the
-    /// first in order.
-    #[arg(long)]
-    pub all: bool,
-    /// With --sbom: write an attestation's envelope as it is stored instead
-    /// of the SBOM inside it.
-    #[arg(long, requires = "sbom")]
-    pub raw: bool,
-    /// Do not replace a file already there with other content: fail and
-    /// write nothing (as `oras pull --keep-old-files`).
-    #[arg(long)]
-    pub keep_old_files: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct AttachArgs {
-    /// The image or artifact, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
-    #[arg(value_name = "REF")]
-    pub reference: String,
-    #[arg(long, required = true)]
-    pub artifact_type: String,
-    /// Files or directories, each optionally `FILE:MEDIATYPE`.
-    #[arg(value_name = "FILE[:MEDIATYPE]")]
-    pub files: Vec<String>,
-    /// Manifest annotations, `KEY=VALUE`.
-    #[arg(long = "annotation", short = 'a', value_name = "KEY=VALUE")]
-    pub annotations: Vec<String>,
-    /// For an index: attach to this platform's manifest (as `oras attach
-    /// --platform`).
-    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
-    pub platform: Option<PlatformSpec>,
-}
-
-#[derive(Debug, Args)]
-pub struct CopyArgs {
-    /// What to copy: `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
-    #[arg(value_name = "SRC")]
-    pub source: String,
-    /// Where to: a repository, optionally with a tag (default: the source's
-    /// tag); `oci:DIR[:TAG]` writes an OCI layout.
-    #[arg(value_name = "DST")]
-    pub destination: String,
-    /// Also copy the referrer graph, all the way down.
-    #[arg(short, long)]
-    pub recursive: bool,
-    /// With -r, only referrers of these types.
-    #[arg(long)]
-    pub artifact_type: Vec<String>,
-    /// For an index: copy only this platform's manifest (and with -r its
-    /// attachments); the destination tag then names that manifest.
-    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
-    pub platform: Option<PlatformSpec>,
-    /// With -r, leave cosign's `sha256-<hex>.sig|.att|.sbom` tags (and what
-    /// only they attach) behind; by default they are copied with the graph.
-    #[arg(long)]
-    pub no_cosign_tags: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct DeleteArgs {
-    /// The image or artifact, `[REGISTRY/]REPO[:TAG][@DIGEST]` or `oci:DIR[:TAG]`.
-    #[arg(value_name = "REF")]
-    pub reference: String,
-    /// Also delete every referrer under it, deepest first (deletes the
-    /// manifest a tag names, as --manifest does).
-    #[arg(long)]
-    pub with_referrers: bool,
-    /// With a tag: delete the manifest it names, and with it every tag that
-    /// names it (the plan lists them), not only the tag.
-    #[arg(long)]
-    pub manifest: bool,
-    /// Delete a manifest even when an image index lists it, leaving that
-    /// index pointing at nothing (the plan names each one); -y alone never
-    /// does.
-    #[arg(long)]
-    pub break_index: bool,
-    /// Do not ask; also delete a manifest whose referrers would be left
-    /// orphaned.
-    #[arg(short, long, visible_alias = "force")]
-    pub yes: bool,
-    /// With --with-referrers, leave cosign's `sha256-<hex>.sig|.att|.sbom`
-    /// tags and their manifests; by default they go with the graph.
-    #[arg(long)]
-    pub no_cosign_tags: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// A registry (lists repositories) or a repository (lists tags); or
-    /// `oci:DIR`.
-    #[arg(value_name = "REGISTRY|REPO")]
-    pub target: String,
-    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
-    pub format: ListFormat,
-    /// Also list the fallback and cosign tags (`sha256-…`).
-    #[arg(long)]
-    pub all: bool,
 }

@@ -16,9 +16,9 @@
 
 use std::sync::Arc;
 
-use super::TrustKey;
 use super::certs::{Cert, utc};
 use super::chain;
+use super::keys::TrustKey;
 use super::transparency::{TrustedRoot, ValidFor};
 
 /// An exact string or a regular expression (unanchored, as cosign's Go

@@ -2,8 +2,9 @@
 //! is what `graph` says is attached (`GraphNode::is_attached`: its manifest
 //! names the subject, or cosign's tags or BuildKit's index put it there).
 
+use super::image::{ImageAudit, SbomInfo, SignatureInfo};
 use super::row_sbom::sbom_info;
-use super::{ImageAudit, SbomInfo, SignatureInfo, SignatureScheme, Verification};
+use super::verification::{SignatureScheme, Verification};
 use crate::graph::{CosignTag, GraphNode, ReferrerTree};
 use crate::oci::Digest;
 use crate::oci::media_type::{self as mt, ArtifactKind};

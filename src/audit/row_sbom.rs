@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::SbomInfo;
+use super::image::SbomInfo;
 use super::row::{is_signed_sbom, kinds};
 use crate::document::SbomFormat;
 use crate::graph::sources::platform_entries;

@@ -32,9 +32,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::keyless::Keyless;
+use super::keys::TrustKey;
+use super::notation::NotationTrust;
 use super::run::proof_root;
+use super::time::TimePolicy;
 use super::transparency::TrustedRoot;
-use super::{Keyless, NotationTrust, TimePolicy, TrustKey};
 
 mod entry;
 

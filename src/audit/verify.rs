@@ -29,8 +29,8 @@ use sha2::{Digest as _, Sha256};
 
 use self::decide::decide;
 use self::envelope::{annotation_signature, signed_content, verify_carrier, verify_simple_signing};
-use super::TrustKey;
 use super::keyless::Keyless;
+use super::keys::TrustKey;
 use super::notation::{self, Envelope, NotationTrust};
 use super::time::TimePolicy;
 use super::transparency::{Hash, Signed, TrustedRoot};

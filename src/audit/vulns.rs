@@ -3,7 +3,7 @@
 //! into its row. A CycloneDX SBOM that lists vulnerabilities makes the
 //! row's `scan` true as well.
 
-use super::ImageAudit;
+use super::image::ImageAudit;
 use crate::graph::ReferrerTree;
 use crate::store::Store;
 use crate::vuln::{CollectOptions, PlatformChoice, collect};

@@ -4,9 +4,10 @@ use std::io::Write;
 
 use color_eyre::eyre::{Result, WrapErr, bail};
 
+use super::Command;
 use super::progress::Reporter;
+use super::read_args::{ListArgs, ListFormat, TreeArgs, TreeFormat};
 use super::tree::{to_json, to_text};
-use super::{Command, ListArgs, ListFormat, TreeArgs, TreeFormat};
 use crate::graph::{DiscoverOptions, discover};
 use crate::ops::CancellationToken;
 use crate::store::remote::ConnectOptions;

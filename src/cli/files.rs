@@ -10,7 +10,7 @@ use super::files_output::{
     changes_json, changes_text, layer_json, layer_text, merged_json, merged_text,
 };
 use super::progress::Reporter;
-use super::{CatArgs, FilesArgs, FilesFormat};
+use super::read_args::{CatArgs, FilesArgs, FilesFormat};
 use crate::layer::extract::{InLayer, ReadHow, Saved, locate, read_to_temp, save};
 use crate::layer::image::{filesystem_layers, find_layer, image_manifest, list_image};
 use crate::layer::{FilesOptions, list_layer};

@@ -8,9 +8,9 @@ use std::io::IsTerminal;
 
 use color_eyre::eyre::{Result, WrapErr, bail};
 
-use super::DeleteArgs;
 use super::commands::open_ref;
 use super::progress::Reporter;
+use super::write_args::DeleteArgs;
 use crate::ops::{CancellationToken, DeletePlan};
 use crate::store::remote::ConnectOptions;
 use crate::target::Spec;

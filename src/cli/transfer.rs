@@ -7,7 +7,7 @@ use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use super::commands::{open_ref, print_stdout};
 use super::progress::Reporter;
-use super::{AttachArgs, CopyArgs, PullArgs};
+use super::write_args::{AttachArgs, CopyArgs, PullArgs};
 use crate::ops::pull::Pulled;
 use crate::ops::{
     AttachFile, AttachOptions, CancellationToken, CopyOptions, PlatformChoice, PullOptions,

@@ -82,9 +82,7 @@ fn apply<L: AsRef<[FileEntry]>>(
     layers: &[L],
     mut per_layer: Option<&mut Vec<Vec<MergedEntry>>>,
 ) -> MergedView {
-    let mut live: BTreeMap<String, MergedEntry> = BTreeMap::new();
-    let mut removed: BTreeMap<String, MergedEntry> = BTreeMap::new();
-    let mut wasted = 0u64;
+    let mut merging = Merging::default();
     for (index, entries) in layers.iter().enumerate() {
         let entries = entries.as_ref();
         // Only kept when asked for: a merge of a large image need not
@@ -94,89 +92,127 @@ fn apply<L: AsRef<[FileEntry]>>(
         // Deletions hide what the layers below had; entries of the same
         // layer are siblings, so they apply first.
         for entry in entries.iter().filter(|e| e.kind.is_deletion()) {
-            let gone = if entry.kind == EntryKind::Opaque {
-                take_below(&mut live, &entry.path, false)
-            } else {
-                take_below(&mut live, &entry.path, true)
-            };
-            for old in gone {
-                wasted += stored_bytes(&old.entry);
-                let path = old.entry.path.clone();
-                let gone = MergedEntry {
-                    entry: old.entry,
-                    layer: index,
-                    change: Change::Removed,
-                };
-                if let Some(changed) = changed.as_mut() {
-                    changed.insert(path.clone(), gone.clone());
-                }
-                removed.insert(path, gone);
-            }
+            merging.delete(entry, index, changed.as_mut());
         }
         for entry in entries.iter().filter(|e| !e.kind.is_deletion()) {
-            let next = match live.get(&entry.path) {
-                // Every layer lists the directories above its files: the
-                // same directory again is no change.
-                Some(old) if same_directory(&old.entry, entry) => continue,
-                Some(old) => {
-                    wasted += stored_bytes(&old.entry);
-                    let change = if old.layer == index {
-                        old.change
-                    } else {
-                        Change::Modified
-                    };
-                    MergedEntry {
-                        entry: entry.clone(),
-                        layer: index,
-                        change,
-                    }
-                }
-                None => MergedEntry {
-                    entry: entry.clone(),
-                    layer: index,
-                    change: Change::Added,
-                },
-            };
-            if next.entry.kind != EntryKind::Dir {
-                // Something that is not a directory hides whatever a lower
-                // directory of that name held.
-                for old in take_below(&mut live, &entry.path, false) {
-                    wasted += stored_bytes(&old.entry);
-                    if let Some(changed) = changed.as_mut() {
-                        let path = old.entry.path.clone();
-                        let gone = MergedEntry {
-                            layer: index,
-                            change: Change::Removed,
-                            ..old
-                        };
-                        changed.insert(path, gone);
-                    }
-                }
-            }
-            removed.remove(&entry.path);
-            if let Some(changed) = changed.as_mut() {
-                // Removed and put back by one layer: changed, not new.
-                let mut recorded = next.clone();
-                if changed
-                    .get(&entry.path)
-                    .is_some_and(|c| c.change == Change::Removed)
-                {
-                    recorded.change = Change::Modified;
-                }
-                changed.insert(entry.path.clone(), recorded);
-            }
-            live.insert(entry.path.clone(), next);
+            merging.put(entry, index, changed.as_mut());
         }
         if let (Some(per_layer), Some(changed)) = (per_layer.as_deref_mut(), changed) {
             per_layer.push(changed.into_values().collect());
         }
     }
+    let Merging {
+        live,
+        removed,
+        wasted,
+    } = merging;
     let mut entries: Vec<MergedEntry> = live.into_values().collect();
     entries.extend(removed.into_values());
     entries.sort_by(|a, b| a.entry.path.cmp(&b.entry.path));
     MergedView {
         entries,
         wasted_bytes: wasted,
+    }
+}
+
+/// The merge so far: what is visible, what a layer removed, and the bytes
+/// stored for what is hidden.
+#[derive(Default)]
+struct Merging {
+    live: BTreeMap<String, MergedEntry>,
+    removed: BTreeMap<String, MergedEntry>,
+    wasted: u64,
+}
+
+impl Merging {
+    /// Layer `index`'s whiteout or opaque directory `entry` hides what the
+    /// layers below had there; with `changed`, each hidden path is recorded.
+    fn delete(
+        &mut self,
+        entry: &FileEntry,
+        index: usize,
+        mut changed: Option<&mut BTreeMap<String, MergedEntry>>,
+    ) {
+        let gone = if entry.kind == EntryKind::Opaque {
+            take_below(&mut self.live, &entry.path, false)
+        } else {
+            take_below(&mut self.live, &entry.path, true)
+        };
+        for old in gone {
+            self.wasted += stored_bytes(&old.entry);
+            let path = old.entry.path.clone();
+            let gone = MergedEntry {
+                entry: old.entry,
+                layer: index,
+                change: Change::Removed,
+            };
+            if let Some(changed) = changed.as_mut() {
+                changed.insert(path.clone(), gone.clone());
+            }
+            self.removed.insert(path, gone);
+        }
+    }
+
+    /// Layer `index`'s `entry` goes on top of what is there; with
+    /// `changed`, it is recorded as added or modified.
+    fn put(
+        &mut self,
+        entry: &FileEntry,
+        index: usize,
+        mut changed: Option<&mut BTreeMap<String, MergedEntry>>,
+    ) {
+        let next = match self.live.get(&entry.path) {
+            // Every layer lists the directories above its files: the
+            // same directory again is no change.
+            Some(old) if same_directory(&old.entry, entry) => return,
+            Some(old) => {
+                self.wasted += stored_bytes(&old.entry);
+                let change = if old.layer == index {
+                    old.change
+                } else {
+                    Change::Modified
+                };
+                MergedEntry {
+                    entry: entry.clone(),
+                    layer: index,
+                    change,
+                }
+            }
+            None => MergedEntry {
+                entry: entry.clone(),
+                layer: index,
+                change: Change::Added,
+            },
+        };
+        if next.entry.kind != EntryKind::Dir {
+            // Something that is not a directory hides whatever a lower
+            // directory of that name held.
+            for old in take_below(&mut self.live, &entry.path, false) {
+                self.wasted += stored_bytes(&old.entry);
+                if let Some(changed) = changed.as_mut() {
+                    let path = old.entry.path.clone();
+                    let gone = MergedEntry {
+                        layer: index,
+                        change: Change::Removed,
+                        ..old
+                    };
+                    changed.insert(path, gone);
+                }
+            }
+        }
+        self.removed.remove(&entry.path);
+        if let Some(changed) = changed.as_mut() {
+            // Removed and put back by one layer: changed, not new.
+            let mut recorded = next.clone();
+            if changed
+                .get(&entry.path)
+                .is_some_and(|c| c.change == Change::Removed)
+            {
+                recorded.change = Change::Modified;
+            }
+            changed.insert(entry.path.clone(), recorded);
+        }
+        self.live.insert(entry.path.clone(), next);
     }
 }
 

@@ -19,6 +19,7 @@ mod keep;
 mod sbom;
 mod select;
 mod stage;
+mod target;
 mod write;
 
 /// Blobs of one pull downloaded at the same time.

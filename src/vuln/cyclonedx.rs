@@ -191,49 +191,58 @@ fn findings_of(
     vulnerability
         .affects
         .iter()
-        .map(|affect| {
-            let reference = cdx_ref(&affect.reference);
-            let component = by_ref.get(reference).copied();
-            let purl = component
-                .and_then(|c| c.purl.clone())
-                .or_else(|| reference.starts_with("pkg:").then(|| reference.to_owned()));
-            let from_purl = purl.as_deref().and_then(|p| {
-                <packageurl::PackageUrl<'static> as std::str::FromStr>::from_str(p)
-                    .ok()
-                    .map(|p| (p.name().to_owned(), p.version().map(str::to_owned)))
-            });
-            let affected_version = affect
-                .versions
-                .iter()
-                .find(|v| v.status.as_deref() == Some("affected"))
-                .and_then(|v| v.version.clone());
-            let unaffected: Vec<&str> = affect
-                .versions
-                .iter()
-                .filter(|v| v.status.as_deref() == Some("unaffected"))
-                .filter_map(|v| v.range.as_deref())
-                .filter_map(|r| r.rsplit_once(">=").map(|(_, v)| v.trim()))
-                .collect();
-            Finding {
-                package: component
-                    .and_then(|c| c.name.clone())
-                    .or_else(|| from_purl.as_ref().map(|(n, _)| n.clone()))
-                    .unwrap_or_else(|| reference.to_owned()),
-                installed: component
-                    .and_then(|c| c.version.clone())
-                    .or(affected_version)
-                    .or_else(|| from_purl.and_then(|(_, v)| v)),
-                fixed: if unaffected.is_empty() {
-                    base.fixed.clone()
-                } else {
-                    Some(unaffected.join(", "))
-                },
-                purl,
-                bom_ref: Some(reference.to_owned()),
-                ..base.clone()
-            }
-        })
+        .map(|affect| affected_finding(affect, by_ref, &base))
         .collect()
+}
+
+/// The finding for one package `affect` names: its name, version and purl
+/// from the SBOM's component (or the purl it names), and the fixed
+/// versions its unaffected ranges give, over the vulnerability's `base`.
+fn affected_finding(
+    affect: &Affect,
+    by_ref: &HashMap<&str, &Component>,
+    base: &Finding,
+) -> Finding {
+    let reference = cdx_ref(&affect.reference);
+    let component = by_ref.get(reference).copied();
+    let purl = component
+        .and_then(|c| c.purl.clone())
+        .or_else(|| reference.starts_with("pkg:").then(|| reference.to_owned()));
+    let from_purl = purl.as_deref().and_then(|p| {
+        <packageurl::PackageUrl<'static> as std::str::FromStr>::from_str(p)
+            .ok()
+            .map(|p| (p.name().to_owned(), p.version().map(str::to_owned)))
+    });
+    let affected_version = affect
+        .versions
+        .iter()
+        .find(|v| v.status.as_deref() == Some("affected"))
+        .and_then(|v| v.version.clone());
+    let unaffected: Vec<&str> = affect
+        .versions
+        .iter()
+        .filter(|v| v.status.as_deref() == Some("unaffected"))
+        .filter_map(|v| v.range.as_deref())
+        .filter_map(|r| r.rsplit_once(">=").map(|(_, v)| v.trim()))
+        .collect();
+    Finding {
+        package: component
+            .and_then(|c| c.name.clone())
+            .or_else(|| from_purl.as_ref().map(|(n, _)| n.clone()))
+            .unwrap_or_else(|| reference.to_owned()),
+        installed: component
+            .and_then(|c| c.version.clone())
+            .or(affected_version)
+            .or_else(|| from_purl.and_then(|(_, v)| v)),
+        fixed: if unaffected.is_empty() {
+            base.fixed.clone()
+        } else {
+            Some(unaffected.join(", "))
+        },
+        purl,
+        bom_ref: Some(reference.to_owned()),
+        ..base.clone()
+    }
 }
 
 /// The bom-ref inside `urn:cdx:SERIAL/VERSION#REF`, or the ref itself.

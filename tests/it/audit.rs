@@ -56,8 +56,16 @@ fn check(registry: Registry) {
     let key = ground.cosign.public_key();
     let key = key.to_str().unwrap();
 
-    // Without trust material: what is attached, nothing verified.
-    let out = audit(&ground, &[&app, "--format", "json"]);
+    attachments_without_trust_material(&ground, &app);
+    verification_with_the_key(&ground, &app, key);
+    the_require_gate(&ground, &app, key);
+    an_index_with_one_platform_sbom(&ground);
+    a_whole_registry(&ground);
+}
+
+/// What is attached, as the JSON says it, with nothing verified.
+fn attachments_without_trust_material(ground: &Ground, app: &str) {
+    let out = audit(ground, &[app, "--format", "json"]);
     assert!(
         out.status.success(),
         "{}",
@@ -112,10 +120,12 @@ fn check(registry: Registry) {
             .any(|i| i["tags"].to_string().contains("sha256-")),
         "cosign tags are never rows: {json:#}"
     );
+}
 
-    // With the key: cosign's three schemes verify; another key's signature
-    // and an altered payload fail, naming the key tried.
-    let out = audit(&ground, &[&app, "--format", "json", "--key", key]);
+/// cosign's three schemes verify with the key; another key's signature
+/// and an altered payload fail, naming the key tried.
+fn verification_with_the_key(ground: &Ground, app: &str, key: &str) {
+    let out = audit(ground, &[app, "--format", "json", "--key", key]);
     assert!(
         out.status.success(),
         "{}",
@@ -172,9 +182,13 @@ fn check(registry: Registry) {
         "no signature"
     );
     assert_eq!(json["summary"]["verified"], 3);
+}
 
+/// `--require`: non-zero, naming what is missing where; success for the
+/// tags that meet it.
+fn the_require_gate(ground: &Ground, app: &str, key: &str) {
     // The gate: non-zero, naming what is missing where.
-    let out = audit(&ground, &[&app, "--require", "signature,sbom"]);
+    let out = audit(ground, &[app, "--require", "signature,sbom"]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     let unsigned_line = stderr
@@ -194,9 +208,9 @@ fn check(registry: Registry) {
     );
 
     let out = audit(
-        &ground,
+        ground,
         &[
-            &app,
+            app,
             "--require",
             "verified",
             "--key",
@@ -218,9 +232,9 @@ fn check(registry: Registry) {
 
     // Only the tags that meet it: success.
     let out = audit(
-        &ground,
+        ground,
         &[
-            &app,
+            app,
             "--tags",
             "{legacy,bundle}",
             "--require",
@@ -234,10 +248,12 @@ fn check(registry: Registry) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
 
-    // The index: an SBOM on one platform of two.
+/// The index: an SBOM on one platform of two is not an SBOM of the image.
+fn an_index_with_one_platform_sbom(ground: &Ground) {
     let multi = ground.registry.reference("multi:v1");
-    let out = audit(&ground, &[&multi, "--format", "json", "--require", "sbom"]);
+    let out = audit(ground, &[&multi, "--format", "json", "--require", "sbom"]);
     assert!(!out.status.success());
     let json = json_of(&out);
     let index = row(&json, "v1");
@@ -258,17 +274,19 @@ fn check(registry: Registry) {
     assert_eq!(index["missing"], serde_json::json!(["sbom (linux/amd64)"]));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("missing sbom (linux/amd64)"), "{stderr}");
-    let out = audit(&ground, &[&multi]);
+    let out = audit(ground, &[&multi]);
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains(" 1/2"), "{table}");
-    let out = audit(&ground, &[&multi, "--format", "csv"]);
+    let out = audit(ground, &[&multi, "--format", "csv"]);
     let csv = String::from_utf8_lossy(&out.stdout);
     let line = csv.lines().nth(1).unwrap_or_default();
     assert!(line.contains(",false,"), "{csv}");
+}
 
-    // A registry: every repository of its catalog.
+/// A registry: every repository of its catalog.
+fn a_whole_registry(ground: &Ground) {
     if ground.registry.kind().has_catalog() {
-        let out = audit(&ground, &[ground.registry.host(), "--format", "json"]);
+        let out = audit(ground, &[ground.registry.host(), "--format", "json"]);
         let json = json_of(&out);
         assert!(
             out.status.success(),

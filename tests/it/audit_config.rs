@@ -7,13 +7,13 @@
 //! stderr says which material was used.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
 use crate::support::fixture::push_image;
-use crate::support::pki::TestCa;
+use crate::support::pki::{Leaf, TestCa};
 use crate::support::{Cosign, CosignMode, Oras, Registry};
 
 /// Runs regscope with `config` as `$XDG_CONFIG_HOME`.
@@ -66,67 +66,9 @@ fn the_cli_reads_trust_from_the_config_file_and_flags_replace_it() {
     let root = ca.trusted_root();
     let leaf = ca.leaf("dev", "dev@example.com", "https://issuer.example");
 
-    let mut digests = std::collections::BTreeMap::new();
-    for (tag, arch) in [("keyed", "amd64"), ("keyless", "arm64")] {
-        let (digest, ..) = push_image(
-            &oras,
-            dir.path(),
-            &registry.reference(&format!("app:{tag}")),
-            tag,
-            "linux",
-            arch,
-        );
-        digests.insert(tag, digest);
-    }
-    push_image(
-        &oras,
-        dir.path(),
-        &registry.reference("other:v1"),
-        "other",
-        "linux",
-        "386",
-    );
-    let image = |tag: &str| registry.reference(&format!("app@{}", digests[tag]));
-    cosign.sign(&image("keyed"), CosignMode::Bundle);
-    let prefix = dir.path().join("leaf");
-    cosign.run(&[
-        "import-key-pair",
-        "--key",
-        leaf.key.to_str().unwrap(),
-        "--output-key-prefix",
-        prefix.to_str().unwrap(),
-    ]);
-    let signing_config = cosign.signing_config();
-    cosign.run(&[
-        "sign",
-        "--key",
-        &format!("{}.key", prefix.display()),
-        "--certificate",
-        leaf.cert.to_str().unwrap(),
-        "--trusted-root",
-        root.to_str().unwrap(),
-        "--signing-config",
-        signing_config.to_str().unwrap(),
-        "--allow-http-registry",
-        "--yes",
-        &image("keyless"),
-    ]);
-
-    let config = dir.path().join("config");
-    fs::create_dir_all(config.join("regscope")).unwrap();
+    push_and_sign(&oras, &cosign, &registry, dir.path(), &leaf, &root);
     let scope = registry.reference("app");
-    fs::write(
-        config.join("regscope").join("config.toml"),
-        format!(
-            "[trust.{scope:?}]\nkeys = [{key:?}]\ntrusted-root = {root:?}\n\
-             certificate-identity = \"dev@example.com\"\n\
-             certificate-oidc-issuer = \"https://issuer.example\"\n\
-             insecure-ignore-tlog = true\ninsecure-ignore-sct = true\n",
-            key = cosign.public_key().to_str().unwrap(),
-            root = root.to_str().unwrap(),
-        ),
-    )
-    .unwrap();
+    let config = write_config(dir.path(), &scope, &cosign, &root);
 
     let audit = |extra: &[&str]| {
         let mut args = vec!["audit", scope.as_str(), "--format", "json"];
@@ -176,4 +118,81 @@ fn the_cli_reads_trust_from_the_config_file_and_flags_replace_it() {
     );
     let (rows, stderr) = verdicts(&out);
     assert_eq!(rows, pairs(&[("v1", "unverified")]), "{stderr}");
+}
+
+/// `app:keyed` signed by cosign's key in a bundle, `app:keyless` by the
+/// test CA's leaf; `other:v1` unsigned.
+fn push_and_sign(
+    oras: &Oras,
+    cosign: &Cosign,
+    registry: &Registry,
+    dir: &Path,
+    leaf: &Leaf,
+    root: &Path,
+) {
+    let mut digests = std::collections::BTreeMap::new();
+    for (tag, arch) in [("keyed", "amd64"), ("keyless", "arm64")] {
+        let (digest, ..) = push_image(
+            oras,
+            dir,
+            &registry.reference(&format!("app:{tag}")),
+            tag,
+            "linux",
+            arch,
+        );
+        digests.insert(tag, digest);
+    }
+    push_image(
+        oras,
+        dir,
+        &registry.reference("other:v1"),
+        "other",
+        "linux",
+        "386",
+    );
+    let image = |tag: &str| registry.reference(&format!("app@{}", digests[tag]));
+    cosign.sign(&image("keyed"), CosignMode::Bundle);
+    let prefix = dir.join("leaf");
+    cosign.run(&[
+        "import-key-pair",
+        "--key",
+        leaf.key.to_str().unwrap(),
+        "--output-key-prefix",
+        prefix.to_str().unwrap(),
+    ]);
+    let signing_config = cosign.signing_config();
+    cosign.run(&[
+        "sign",
+        "--key",
+        &format!("{}.key", prefix.display()),
+        "--certificate",
+        leaf.cert.to_str().unwrap(),
+        "--trusted-root",
+        root.to_str().unwrap(),
+        "--signing-config",
+        signing_config.to_str().unwrap(),
+        "--allow-http-registry",
+        "--yes",
+        &image("keyless"),
+    ]);
+}
+
+/// A config file whose `[trust]` for `scope` names cosign's key and the
+/// test CA's root and identity; its directory (`XDG_CONFIG_HOME`).
+fn write_config(dir: &Path, scope: &str, cosign: &Cosign, root: &Path) -> PathBuf {
+    let config = dir.join("config");
+    fs::create_dir_all(config.join("regscope")).unwrap();
+    fs::write(
+        config.join("regscope").join("config.toml"),
+        format!(
+            "[trust.{scope:?}]\nkeys = [{key:?}]\ntrusted-root = {root:?}\n\
+             certificate-identity = \"dev@example.com\"\n\
+             certificate-oidc-issuer = \"https://issuer.example\"\n\
+             insecure-ignore-tlog = true\ninsecure-ignore-sct = true\n",
+            key = cosign.public_key().to_str().unwrap(),
+            root = root.to_str().unwrap(),
+        ),
+    )
+    .unwrap();
+    config
 }

@@ -256,32 +256,49 @@ fn keyless_bundles_verify_against_a_trusted_root_like_cosign() {
             verified,
             "cosign on {tag}"
         );
-        if verified {
-            assert_eq!(found["verification"], "verified", "{tag}: {found:#}");
-            let by = found["details"]["verification"]["key"].as_str().unwrap();
-            assert!(
-                by.starts_with(IDENTITY) && by.contains(ISSUER),
-                "{tag}: {by}"
-            );
-            let time = found["details"]["verification"]["time"].as_str().unwrap();
-            assert!(
-                time.starts_with("no verified time: --insecure-ignore-tlog"),
-                "{time}"
-            );
-        } else {
-            assert_eq!(found["verification"], "failed", "{tag}: {found:#}");
-            assert!(reasons(found).contains(why), "{tag}: {}", reasons(found));
-        }
+        says_verified(found, tag, verified, why);
     }
 
-    // Another identity: cosign refuses, regscope says what it expected
-    // and what it found.
+    other_identities_fail(&cosign, dir.path(), &registry, &root, &image("good"));
+}
+
+/// The row says verified by the identity (with no verified time, as no
+/// log was asked), or failed for `why`.
+fn says_verified(found: &Value, tag: &str, verified: bool, why: &str) {
+    if verified {
+        assert_eq!(found["verification"], "verified", "{tag}: {found:#}");
+        let by = found["details"]["verification"]["key"].as_str().unwrap();
+        assert!(
+            by.starts_with(IDENTITY) && by.contains(ISSUER),
+            "{tag}: {by}"
+        );
+        let time = found["details"]["verification"]["time"].as_str().unwrap();
+        assert!(
+            time.starts_with("no verified time: --insecure-ignore-tlog"),
+            "{time}"
+        );
+    } else {
+        assert_eq!(found["verification"], "failed", "{tag}: {found:#}");
+        assert!(reasons(found).contains(why), "{tag}: {}", reasons(found));
+    }
+}
+
+/// Another identity: cosign refuses, regscope says what it expected and
+/// what it found; the regular-expression spellings, and an issuer that does
+/// not match.
+fn other_identities_fail(
+    cosign: &Cosign,
+    dir: &Path,
+    registry: &Registry,
+    root: &Path,
+    good_image: &str,
+) {
     let wrong = "x@example.com";
-    assert!(!cosign_verifies(&cosign, &root, wrong, &image("good")));
+    assert!(!cosign_verifies(cosign, root, wrong, good_image));
     let images = audit(
-        dir.path(),
-        &registry,
-        &root,
+        dir,
+        registry,
+        root,
         &[
             "--certificate-identity",
             wrong,
@@ -299,9 +316,9 @@ fn keyless_bundles_verify_against_a_trusted_root_like_cosign() {
 
     // The regular-expression spellings, and an issuer that does not match.
     let images = audit(
-        dir.path(),
-        &registry,
-        &root,
+        dir,
+        registry,
+        root,
         &[
             "--certificate-identity-regexp",
             "@example\\.com$",

@@ -5,6 +5,8 @@
 //! `signedSbom` for an index asks every platform's SBOM to be signed. Each
 //! ends by asking the registry with oras what is there.
 
+use std::path::Path;
+
 use serde_json::Value;
 
 use crate::cli::regscope_output;
@@ -50,12 +52,37 @@ fn a_platform_deleted_behind_its_back(registry: Registry) {
     let multi = push_multi(&registry, work.path());
     let index_ref = registry.reference("app:multi");
 
-    // Whole, the index's SBOMs are counted per platform, signed ones too.
+    the_whole_index_counts_per_platform(work.path(), &index_ref);
+
+    // Someone deletes the amd64 image with oras.
+    let amd_ref = registry.reference(&format!("app@{}", multi.amd));
+    oras.run(&["manifest", "delete", "--force", &amd_ref]);
+
+    the_tree_marks_the_missing_platform(work.path(), &index_ref, &multi);
+    the_audit_names_the_missing_platform(work.path(), &index_ref, &multi);
+
+    // The registry agrees: the index is there, its amd64 platform is not.
+    let index_ref = registry.reference(&format!("app@{}", multi.index));
+    assert!(
+        oras.output(&["manifest", "fetch", &index_ref])
+            .status
+            .success()
+    );
+    assert!(
+        !oras
+            .output(&["manifest", "fetch", &amd_ref])
+            .status
+            .success()
+    );
+}
+
+/// Whole, the index's SBOMs are counted per platform, signed ones too.
+fn the_whole_index_counts_per_platform(work: &Path, index_ref: &str) {
     let out = regscope_output(
-        work.path(),
+        work,
         &[
             "audit",
-            &index_ref,
+            index_ref,
             "--format",
             "json",
             "--require",
@@ -77,18 +104,18 @@ fn a_platform_deleted_behind_its_back(registry: Registry) {
         image["missing"],
         serde_json::json!(["signed-sbom (linux/arm64)"])
     );
-    let out = regscope_output(work.path(), &["tree", &index_ref]);
+    let out = regscope_output(work, &["tree", index_ref]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
 
-    // Someone deletes the amd64 image with oras.
-    let amd_ref = registry.reference(&format!("app@{}", multi.amd));
-    oras.run(&["manifest", "delete", "--force", &amd_ref]);
-
-    let out = regscope_output(work.path(), &["tree", &index_ref]);
+/// `tree` fails naming the missing platform, and with --allow-missing
+/// lists it as missing.
+fn the_tree_marks_the_missing_platform(work: &Path, index_ref: &str, multi: &TwoPlatforms) {
+    let out = regscope_output(work, &["tree", index_ref]);
     let text = String::from_utf8_lossy(&out.stdout);
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "a missing platform passed: {text}");
@@ -103,8 +130,8 @@ fn a_platform_deleted_behind_its_back(registry: Registry) {
     );
 
     let out = regscope_output(
-        work.path(),
-        &["tree", &index_ref, "--format", "json", "--allow-missing"],
+        work,
+        &["tree", index_ref, "--format", "json", "--allow-missing"],
     );
     assert!(
         out.status.success(),
@@ -126,10 +153,14 @@ fn a_platform_deleted_behind_its_back(registry: Registry) {
         .find(|p| p["digest"] == multi.arm.as_str())
         .expect("the other platform");
     assert!(there.get("missing").is_none(), "{there}");
+}
 
+/// The audit fails the row for the missing platform, with --require or
+/// without.
+fn the_audit_names_the_missing_platform(work: &Path, index_ref: &str, multi: &TwoPlatforms) {
     let out = regscope_output(
-        work.path(),
-        &["audit", &index_ref, "--format", "json", "--require", "sbom"],
+        work,
+        &["audit", index_ref, "--format", "json", "--require", "sbom"],
     );
     assert!(!out.status.success(), "a missing platform passed the audit");
     let image = &json(&out)["images"][0];
@@ -157,26 +188,12 @@ fn a_platform_deleted_behind_its_back(registry: Registry) {
         "{warnings}"
     );
     // Without --require the row still fails: the index points at nothing.
-    let out = regscope_output(work.path(), &["audit", &index_ref]);
+    let out = regscope_output(work, &["audit", index_ref]);
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success(), "{table}");
     assert!(
         table.contains("the manifest of platform linux/amd64"),
         "{table}"
-    );
-
-    // The registry agrees: the index is there, its amd64 platform is not.
-    let index_ref = registry.reference(&format!("app@{}", multi.index));
-    assert!(
-        oras.output(&["manifest", "fetch", &index_ref])
-            .status
-            .success()
-    );
-    assert!(
-        !oras
-            .output(&["manifest", "fetch", &amd_ref])
-            .status
-            .success()
     );
 }
 

@@ -149,14 +149,64 @@ fn hostile_titles_and_tars_are_refused_and_nothing_is_written() {
     std::os::unix::fs::symlink(&outside, out.join("link")).unwrap();
     let absolute = outside.join("abs-x").display().to_string();
 
+    let cases = hostile_cases(&absolute);
+    let before_out = snapshot(&out);
+    let before_outside = snapshot(&outside);
+    for (tag, blobs, expected) in cases {
+        let reference = push_artifact(&oras, &registry, &work, tag, &blobs);
+        let result = regscope_output(&work, &["pull", &reference, "-o", out.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(!result.status.success(), "{tag}: pull succeeded");
+        assert!(
+            stderr.contains(expected),
+            "{tag}: error does not name {expected:?}:\n{stderr}"
+        );
+        assert_eq!(
+            snapshot(&out),
+            before_out,
+            "{tag}: the output directory changed"
+        );
+        assert_eq!(
+            snapshot(&outside),
+            before_outside,
+            "{tag}: something was written outside"
+        );
+        assert!(!sandbox.path().join("sandbox/x").exists() && !sandbox.path().join("x").exists());
+    }
+
+    // The same directory still takes an honest pull.
+    let honest = push_artifact(
+        &oras,
+        &registry,
+        &work,
+        "honest",
+        &[file_blob("report.txt", b"new report\n")],
+    );
+    let result = regscope_output(&work, &["pull", &honest, "-o", out.to_str().unwrap()]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert_eq!(
+        std::fs::read(out.join("report.txt")).unwrap(),
+        b"new report\n"
+    );
+}
+
+/// Each hostile artifact, by tag, with what the refusal must name: names
+/// that climb out or are absolute, a path through an existing symlink, a
+/// duplicate, a tar whose symlink or name leads out, and a directory whose
+/// content digest is wrong beside a good file.
+fn hostile_cases(absolute: &str) -> Vec<(&'static str, Vec<Blob>, &'static str)> {
     use tar::EntryType::{Directory, Regular, Symlink};
-    let cases: Vec<(&str, Vec<Blob>, &str)> = vec![
+    vec![
         (
             "dotdot",
             vec![file_blob("good.txt", b"good"), file_blob("../x", b"evil")],
             "../x",
         ),
-        ("absolute", vec![file_blob(&absolute, b"evil")], "abs-x"),
+        ("absolute", vec![file_blob(absolute, b"evil")], "abs-x"),
         (
             "nested-dotdot",
             vec![file_blob("a/../../x", b"evil")],
@@ -204,47 +254,5 @@ fn hostile_titles_and_tars_are_refused_and_nothing_is_written() {
             ],
             "digest",
         ),
-    ];
-    let before_out = snapshot(&out);
-    let before_outside = snapshot(&outside);
-    for (tag, blobs, expected) in cases {
-        let reference = push_artifact(&oras, &registry, &work, tag, &blobs);
-        let result = regscope_output(&work, &["pull", &reference, "-o", out.to_str().unwrap()]);
-        let stderr = String::from_utf8_lossy(&result.stderr);
-        assert!(!result.status.success(), "{tag}: pull succeeded");
-        assert!(
-            stderr.contains(expected),
-            "{tag}: error does not name {expected:?}:\n{stderr}"
-        );
-        assert_eq!(
-            snapshot(&out),
-            before_out,
-            "{tag}: the output directory changed"
-        );
-        assert_eq!(
-            snapshot(&outside),
-            before_outside,
-            "{tag}: something was written outside"
-        );
-        assert!(!sandbox.path().join("sandbox/x").exists() && !sandbox.path().join("x").exists());
-    }
-
-    // The same directory still takes an honest pull.
-    let honest = push_artifact(
-        &oras,
-        &registry,
-        &work,
-        "honest",
-        &[file_blob("report.txt", b"new report\n")],
-    );
-    let result = regscope_output(&work, &["pull", &honest, "-o", out.to_str().unwrap()]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
-    assert_eq!(
-        std::fs::read(out.join("report.txt")).unwrap(),
-        b"new report\n"
-    );
+    ]
 }

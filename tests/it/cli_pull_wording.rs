@@ -4,6 +4,8 @@
 //! error in every command, untitled layers are skipped the way oras skips
 //! them (and `--layer` gets one), and progress lines name a blob once.
 
+use std::path::Path;
+
 use crate::cli::regscope_output;
 use crate::cli_pull::{Blob, push_artifact};
 use crate::support::fixture::make_layer;
@@ -38,9 +40,18 @@ fn a_pull_names_every_artifact_and_platforms_that_match_nothing_fail() {
     let (amd, sboms) = multi_with_sboms(&registry, work.path());
     let multi = registry.reference("app:multi");
 
+    every_platform_s_sbom_named_once(work.path(), multi.as_str(), &sboms);
+    a_plain_pull_says_image(&registry, work.path(), &amd);
+    a_second_sbom_of_the_same_bytes(&registry, work.path(), &amd, &sboms);
+    a_platform_the_image_lacks_fails(&registry, work.path(), &multi);
+}
+
+/// `--platform all`: the summary names both SBOMs with their platforms,
+/// and progress names each file once: what, short digest, size.
+fn every_platform_s_sbom_named_once(work: &Path, multi: &str, sboms: &[String]) {
     let out = regscope_output(
-        work.path(),
-        &["pull", &multi, "--sbom", "--platform", "all", "-o", "all"],
+        work,
+        &["pull", multi, "--sbom", "--platform", "all", "-o", "all"],
     );
     let said = stderr(&out);
     assert!(out.status.success(), "{said}");
@@ -55,7 +66,6 @@ fn a_pull_names_every_artifact_and_platforms_that_match_nothing_fail() {
         "{said}"
     );
 
-    // Progress names each file once: what, short digest, size.
     let blob = sha256_digest(br#"{"bomFormat":"CycloneDX","specVersion":"1.5"}"#);
     let short = &blob["sha256:".len().."sha256:".len() + 12];
     let line = said
@@ -67,10 +77,12 @@ fn a_pull_names_every_artifact_and_platforms_that_match_nothing_fail() {
         "{line}"
     );
     assert_eq!(line.matches(short).count(), 1, "{line}");
+}
 
-    // A plain pull of an image says "image", not its config's media type.
+/// A plain pull of an image says "image", not its config's media type.
+fn a_plain_pull_says_image(registry: &Registry, work: &Path, amd: &str) {
     let out = regscope_output(
-        work.path(),
+        work,
         &["pull", &registry.reference("app:amd"), "-o", "plain"],
     );
     let said = stderr(&out);
@@ -80,10 +92,12 @@ fn a_pull_names_every_artifact_and_platforms_that_match_nothing_fail() {
         "{said}"
     );
     assert!(!said.contains("config.v1+json"), "{said}");
+}
 
-    // Two SBOMs of the same bytes: the second is named by its artifact.
-    let extra = Oras::for_registry(&registry).run_in(
-        work.path(),
+/// Two SBOMs of the same bytes: the second is named by its artifact.
+fn a_second_sbom_of_the_same_bytes(registry: &Registry, work: &Path, amd: &str, sboms: &[String]) {
+    let extra = Oras::for_registry(registry).run_in(
+        work,
         &[
             "attach",
             "--artifact-type",
@@ -98,7 +112,7 @@ fn a_pull_names_every_artifact_and_platforms_that_match_nothing_fail() {
     );
     let extra = extra.trim().to_owned();
     let out = regscope_output(
-        work.path(),
+        work,
         &[
             "pull",
             &registry.reference(&format!("app@{amd}")),
@@ -109,7 +123,7 @@ fn a_pull_names_every_artifact_and_platforms_that_match_nothing_fail() {
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let mut names: Vec<String> = std::fs::read_dir(work.path().join("both"))
+    let mut names: Vec<String> = std::fs::read_dir(work.join("both"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -120,10 +134,13 @@ fn a_pull_names_every_artifact_and_platforms_that_match_nothing_fail() {
         [format!("sbom-{older}.json"), "sbom.json".to_owned()],
         "{extra}"
     );
+}
 
-    // A platform the image does not have is an error, for each command.
+/// A platform the image does not have is an error, for each command; one
+/// it has is fine.
+fn a_platform_the_image_lacks_fails(registry: &Registry, work: &Path, multi: &str) {
     let single = registry.reference("app:arm");
-    std::fs::write(work.path().join("note.txt"), "a note\n").unwrap();
+    std::fs::write(work.join("note.txt"), "a note\n").unwrap();
     for args in [
         vec![
             "attach",
@@ -163,7 +180,7 @@ fn a_pull_names_every_artifact_and_platforms_that_match_nothing_fail() {
         ],
         vec![
             "pull",
-            multi.as_str(),
+            multi,
             "--sbom",
             "--platform",
             "linux/s390x",
@@ -171,15 +188,15 @@ fn a_pull_names_every_artifact_and_platforms_that_match_nothing_fail() {
             "x",
         ],
     ] {
-        let out = regscope_output(work.path(), &args);
+        let out = regscope_output(work, &args);
         let said = stderr(&out);
         assert!(!out.status.success(), "{args:?}: {said}");
         assert!(said.contains("linux/s390x"), "{args:?}: {said}");
     }
-    assert!(!work.path().join("x").exists(), "nothing pulled");
+    assert!(!work.join("x").exists(), "nothing pulled");
     // ...and one it has is fine.
     let out = regscope_output(
-        work.path(),
+        work,
         &[
             "pull",
             &single,
@@ -191,10 +208,7 @@ fn a_pull_names_every_artifact_and_platforms_that_match_nothing_fail() {
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = regscope_output(
-        work.path(),
-        &["files", &single, "--platform", "linux/arm64"],
-    );
+    let out = regscope_output(work, &["files", &single, "--platform", "linux/arm64"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
 

@@ -1,24 +1,15 @@
 //! The engine on real registries, for what only a hostile or sloppy
 //! registry shows (cycles through a fallback index, listed referrers that do
 //! not name their subject, ggcr's listing without annotations, cosign tags,
-//! BuildKit attestations inside an index), and through the fault proxy: a
-//! graph is discovered in rounds, not one request at a time, and a cancelled
-//! pull leaves nothing behind.
-
-use std::collections::BTreeMap;
-use std::time::Duration;
+//! BuildKit attestations inside an index). Requests counted through the
+//! fault proxy are in `ops_rounds`, interrupted pulls in `ops_pull_faults`.
 
 use regscope::graph::{DiscoverOptions, FoundBy, discover};
 use regscope::oci::media_type as mt;
-use regscope::ops::{
-    AttachFile, AttachOptions, CancellationToken, OpError, PullOptions, PullSelect,
-};
 use serde_json::json;
 
-use crate::ops::{remote_at, runtime, sink};
-use crate::support::{
-    FaultProxy, Fixture, Oras, Registry, Rule, fallback_tag, media, sha256_digest,
-};
+use crate::ops::{remote_at, runtime};
+use crate::support::{Fixture, Oras, Registry, fallback_tag, media, sha256_digest};
 
 fn remote(registry: &Registry) -> regscope::store::remote::RemoteStore {
     remote_at(registry.host())
@@ -117,50 +108,8 @@ fn ggcr_labels_come_from_manifests_and_old_schemes_are_found() {
     let registry = Registry::ggcr();
     let fixture = Fixture::seed(&registry);
     let oras = Oras::for_registry(&registry);
-    // cosign's tag beside the image, and a BuildKit-style index whose
-    // attestation entry points at the image.
-    let empty = json!({"mediaType": media::OCI_EMPTY, "digest": sha256_digest(b"{}"), "size": 2});
-    let cosign = json!({
-        "schemaVersion": 2, "mediaType": media::OCI_MANIFEST,
-        "config": {"mediaType": media::OCI_CONFIG, "digest": sha256_digest(b"{}"), "size": 2},
-        "layers": [{"mediaType": mt::COSIGN_SIGNATURE, "digest": sha256_digest(b"{}"), "size": 2}],
-    });
-    let sig_tag = format!("{}.sig", fallback_tag(&fixture.image));
-    let cosign_digest = push_manifest(
-        &oras,
-        &registry.reference(&format!("net-monitor:{sig_tag}")),
-        &cosign,
-    );
-    let attestation = json!({
-        "schemaVersion": 2, "mediaType": media::OCI_MANIFEST,
-        "config": empty,
-        "layers": [{"mediaType": mt::IN_TOTO, "digest": sha256_digest(b"{}"), "size": 2}],
-    });
-    let attestation_digest = push_manifest(
-        &oras,
-        &registry.reference("net-monitor:attestation"),
-        &attestation,
-    );
-    let image_size = oras.run(&["manifest", "fetch", &fixture.image_ref()]).len();
-    let buildkit = json!({
-        "schemaVersion": 2, "mediaType": media::OCI_INDEX,
-        "manifests": [
-            {"mediaType": media::OCI_MANIFEST, "digest": fixture.image, "size": image_size,
-             "platform": {"os": "linux", "architecture": "amd64"}},
-            {"mediaType": media::OCI_MANIFEST, "digest": attestation_digest, "size": serde_json::to_vec(&attestation).unwrap().len(),
-             "platform": {"os": "unknown", "architecture": "unknown"},
-             "annotations": {"vnd.docker.reference.type": "attestation-manifest",
-                             "vnd.docker.reference.digest": fixture.image}},
-        ],
-    });
-    push_manifest(&oras, &registry.reference("net-monitor:built"), &buildkit);
-    // The SBOM found twice: by the referrers API and by a cosign-style tag.
-    let sbom_tag = format!("{}.sbom", fallback_tag(&fixture.image));
-    oras.run(&[
-        "tag",
-        &fixture.digest_ref("net-monitor", &fixture.sbom),
-        &sbom_tag,
-    ]);
+    let (sig_tag, cosign_digest, attestation_digest, sbom_tag) =
+        push_old_schemes(&oras, &registry, &fixture);
 
     runtime().block_on(async {
         let store = remote(&registry);
@@ -227,286 +176,58 @@ fn ggcr_labels_come_from_manifests_and_old_schemes_are_found() {
     });
 }
 
-/// Attaches `count` small signatures to `net-monitor:v1` through the engine.
-async fn attach_signatures(store: &regscope::store::remote::RemoteStore, count: usize) {
-    let files = tempfile::tempdir().unwrap();
-    for i in 0..count {
-        let path = files.path().join(format!("extra-{i}.json"));
-        std::fs::write(&path, format!("{{\"signature\": {i}}}")).unwrap();
-        let options = AttachOptions {
-            artifact_type: "signature/example".to_owned(),
-            files: vec![AttachFile {
-                path,
-                media_type: None,
-            }],
-            annotations: BTreeMap::new(),
-            ..Default::default()
-        };
-        regscope::ops::attach(
-            store,
-            "net-monitor",
-            "v1",
-            &options,
-            &sink(),
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
-    }
-}
-
-#[test]
-fn a_wide_graph_is_discovered_in_rounds_not_one_request_at_a_time() {
-    let registry = Registry::olareg();
-    let fixture = Fixture::seed(&registry);
-    // Every request is held long enough that requests sent together are
-    // certainly held together; the proxy counts how many it held at once.
-    let proxy = FaultProxy::with_rules(
-        registry.host(),
-        vec![Rule::any().delay(Duration::from_millis(150))],
+/// cosign's `.sig` tag beside the image, a BuildKit-style index whose
+/// attestation entry points at the image, and the SBOM tagged again as
+/// cosign's `.sbom`; the `.sig` tag, its digest, the attestation's digest
+/// and the `.sbom` tag.
+fn push_old_schemes(
+    oras: &Oras,
+    registry: &Registry,
+    fixture: &Fixture,
+) -> (String, String, String, String) {
+    // cosign's tag beside the image, and a BuildKit-style index whose
+    // attestation entry points at the image.
+    let empty = json!({"mediaType": media::OCI_EMPTY, "digest": sha256_digest(b"{}"), "size": 2});
+    let cosign = json!({
+        "schemaVersion": 2, "mediaType": media::OCI_MANIFEST,
+        "config": {"mediaType": media::OCI_CONFIG, "digest": sha256_digest(b"{}"), "size": 2},
+        "layers": [{"mediaType": mt::COSIGN_SIGNATURE, "digest": sha256_digest(b"{}"), "size": 2}],
+    });
+    let sig_tag = format!("{}.sig", fallback_tag(&fixture.image));
+    let cosign_digest = push_manifest(
+        oras,
+        &registry.reference(&format!("net-monitor:{sig_tag}")),
+        &cosign,
     );
-    runtime().block_on(async {
-        attach_signatures(&remote(&registry), 8).await;
-        let store = remote_at(&proxy.host());
-        let tree = discover(&store, "net-monitor", "v1", &DiscoverOptions::default())
-            .await
-            .unwrap();
-        assert_eq!(tree.all_nodes().len(), 12, "4 seeded + 8 extra referrers");
-        assert!(
-            tree.all_nodes()
-                .iter()
-                .any(|n| n.digest().to_string() == fixture.sbom_signature)
-        );
-        // One level's eleven manifests and their eleven listings go out
-        // side by side: the store starts with room for a whole level.
-        let at_once = proxy.most_held_at_once();
-        assert!(
-            at_once >= 20,
-            "at most {at_once} requests were in flight at once"
-        );
+    let attestation = json!({
+        "schemaVersion": 2, "mediaType": media::OCI_MANIFEST,
+        "config": empty,
+        "layers": [{"mediaType": mt::IN_TOTO, "digest": sha256_digest(b"{}"), "size": 2}],
     });
-}
-
-#[test]
-fn a_cancelled_pull_leaves_nothing_behind() {
-    let registry = Registry::olareg();
-    let _fixture = Fixture::seed(&registry);
-    let proxy = FaultProxy::with_rules(
-        registry.host(),
-        vec![Rule::new("GET", "/blobs/").throttle(64 * 1024)],
+    let attestation_digest = push_manifest(
+        oras,
+        &registry.reference("net-monitor:attestation"),
+        &attestation,
     );
-    runtime().block_on(async {
-        let files = tempfile::tempdir().unwrap();
-        let big = files.path().join("big.bin");
-        std::fs::write(&big, vec![7u8; 1024 * 1024]).unwrap();
-        let options = AttachOptions {
-            artifact_type: "data/example".to_owned(),
-            files: vec![AttachFile {
-                path: big,
-                media_type: None,
-            }],
-            annotations: BTreeMap::new(),
-            ..Default::default()
-        };
-        let cancel = CancellationToken::new();
-        regscope::ops::attach(
-            &remote(&registry),
-            "net-monitor",
-            "v1",
-            &options,
-            &sink(),
-            &cancel,
-        )
-        .await
-        .unwrap();
-        let out = files.path().join("out");
-        std::fs::create_dir(&out).unwrap();
-        std::fs::write(out.join("big.bin"), b"the old file").unwrap();
-        let store = remote_at(&proxy.host());
-        let pull = PullOptions::new(out.clone(), PullSelect::Referrer("data/example".to_owned()));
-        // Cancelled once bytes of the blob have reached a temporary file
-        // in `out`: the download is under way, begun and not done.
-        let (progress, mut events) = tokio::sync::mpsc::unbounded_channel();
-        let stopper = cancel.clone();
-        let watched = out.clone();
-        let watcher = tokio::spawn(async move {
-            while let Some(event) = events.recv().await {
-                if let regscope::ops::Progress::Bytes { done, .. } = event
-                    && done > 0
-                    && temporary_bytes(&watched) > 0
-                {
-                    stopper.cancel();
-                    return Some(done);
-                }
-            }
-            None
-        });
-        let result =
-            regscope::ops::pull(&store, "net-monitor", "v1", &pull, &progress, &cancel).await;
-        drop(progress);
-        let done = watcher.await.unwrap().expect("the download never began");
-        assert!(done < 1024 * 1024, "the download was over: {done} bytes");
-        assert!(matches!(result, Err(OpError::Cancelled)), "{result:?}");
-        let blob_gets = proxy.rule_hits(0);
-        assert!(blob_gets > 0, "{:?}", proxy.requests());
-        let left: Vec<_> = std::fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(
-            left,
-            vec![std::ffi::OsString::from("big.bin")],
-            "temporary files left behind"
-        );
-        assert_eq!(std::fs::read(out.join("big.bin")).unwrap(), b"the old file");
+    let image_size = oras.run(&["manifest", "fetch", &fixture.image_ref()]).len();
+    let buildkit = json!({
+        "schemaVersion": 2, "mediaType": media::OCI_INDEX,
+        "manifests": [
+            {"mediaType": media::OCI_MANIFEST, "digest": fixture.image, "size": image_size,
+             "platform": {"os": "linux", "architecture": "amd64"}},
+            {"mediaType": media::OCI_MANIFEST, "digest": attestation_digest, "size": serde_json::to_vec(&attestation).unwrap().len(),
+             "platform": {"os": "unknown", "architecture": "unknown"},
+             "annotations": {"vnd.docker.reference.type": "attestation-manifest",
+                             "vnd.docker.reference.digest": fixture.image}},
+        ],
     });
-}
-
-/// Bytes in the temporary files a pull is writing in `dir`.
-fn temporary_bytes(dir: &std::path::Path) -> u64 {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with(".regscope-pull-")
-        })
-        .map(|e| e.metadata().map_or(0, |m| m.len()))
-        .sum()
-}
-
-#[test]
-fn a_corrupted_download_keeps_the_existing_file() {
-    let registry = Registry::olareg();
-    let fixture = Fixture::seed(&registry);
-    let proxy = FaultProxy::with_rules(
-        registry.host(),
-        vec![Rule::new("GET", "/blobs/").flip_byte(3)],
-    );
-    runtime().block_on(async {
-        let out = tempfile::tempdir().unwrap();
-        std::fs::write(out.path().join("sbom.json"), b"the old sbom").unwrap();
-        let store = remote_at(&proxy.host());
-        let pull = PullOptions::new(
-            out.path().to_path_buf(),
-            PullSelect::Referrer("sbom/example".to_owned()),
-        );
-        let result = regscope::ops::pull(
-            &store,
-            "net-monitor",
-            "v1",
-            &pull,
-            &sink(),
-            &CancellationToken::new(),
-        )
-        .await;
-        let error = result.expect_err("a flipped byte must fail the pull");
-        assert!(error.to_string().contains("digest mismatch"), "{error}");
-        assert_eq!(
-            std::fs::read(out.path().join("sbom.json")).unwrap(),
-            b"the old sbom"
-        );
-        let left: Vec<_> = std::fs::read_dir(out.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(left.len(), 1, "temporary files left: {left:?}");
-        // Without the fault the same pull writes the SBOM.
-        proxy.clear_rules();
-        regscope::ops::pull(
-            &store,
-            "net-monitor",
-            "v1",
-            &pull,
-            &sink(),
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            std::fs::read(out.path().join("sbom.json")).unwrap(),
-            fixture.file("sbom.json")
-        );
-    });
-}
-
-/// Copying the seeds' graph to a registry without the referrers API writes
-/// each subject's fallback index once: the image's three referrers in one
-/// update, the SBOM's signature in another, and no more; and both after
-/// every manifest is in, so the graph pays one settle, not one per level.
-#[test]
-fn a_copy_writes_each_fallback_index_once() {
-    let registry = Registry::distribution();
-    let fixture = Fixture::seed(&registry);
-    let proxy = FaultProxy::start(registry.host());
-    runtime().block_on(async {
-        let store = remote_at(&proxy.host());
-        let options = regscope::ops::CopyOptions {
-            referrers: true,
-            tag: Some("v1".to_owned()),
-            ..Default::default()
-        };
-        let outcome = regscope::ops::copy(
-            &store,
-            "net-monitor",
-            "v1",
-            &store,
-            "batched/net-monitor",
-            &options,
-            &sink(),
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
-        assert_eq!(outcome.manifests, 5, "the image and its four referrers");
-        let requests = proxy.requests();
-        let is_index_write = |r: &crate::support::RecordedRequest| {
-            r.method == "PUT" && r.path.contains("/batched/net-monitor/manifests/sha256-")
-        };
-        let last_manifest_put = requests
-            .iter()
-            .rposition(|r| {
-                r.method == "PUT" && r.path.contains("/batched/net-monitor/manifests/sha256:")
-            })
-            .expect("manifests were pushed");
-        let first_index_write = requests
-            .iter()
-            .position(is_index_write)
-            .expect("fallback indexes were written");
-        assert!(
-            last_manifest_put < first_index_write,
-            "both levels' manifests go in before any fallback index is written"
-        );
-        let index_writes: Vec<String> = requests
-            .into_iter()
-            .filter(|r| {
-                r.method == "PUT" && r.path.contains("/batched/net-monitor/manifests/sha256-")
-            })
-            .map(|r| r.path)
-            .collect();
-        let image_tag = fallback_tag(&fixture.image);
-        let sbom_tag = fallback_tag(&fixture.sbom);
-        assert_eq!(index_writes.len(), 2, "{index_writes:?}");
-        assert!(
-            index_writes.iter().any(|p| p.ends_with(&image_tag)),
-            "{index_writes:?}"
-        );
-        assert!(
-            index_writes.iter().any(|p| p.ends_with(&sbom_tag)),
-            "{index_writes:?}"
-        );
-    });
-    let oras = Oras::for_registry(&registry);
-    let copied = oras.json(&[
-        "discover",
-        "--format",
-        "json",
-        &registry.reference("batched/net-monitor:v1"),
+    push_manifest(oras, &registry.reference("net-monitor:built"), &buildkit);
+    // The SBOM found twice: by the referrers API and by a cosign-style tag.
+    let sbom_tag = format!("{}.sbom", fallback_tag(&fixture.image));
+    oras.run(&[
+        "tag",
+        &fixture.digest_ref("net-monitor", &fixture.sbom),
+        &sbom_tag,
     ]);
-    assert_eq!(
-        copied["referrers"].as_array().map_or(0, Vec::len),
-        3,
-        "{copied}"
-    );
+    (sig_tag, cosign_digest, attestation_digest, sbom_tag)
 }

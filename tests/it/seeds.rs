@@ -65,36 +65,7 @@ fn walkthrough(registry: &Registry) {
         &["cp", &format!("oci:{}:v1", layout.display()), &image],
     );
 
-    // A signature and an SBOM, attached to the image.
-    std::fs::write(
-        dir.join("signature.json"),
-        format!("{{\"artifact\": \"{image}\", \"signature\": \"pat hancock\"}}\n"),
-    )
-    .unwrap();
-    let sbom_text = format!(
-        "{{\"version\": \"0.0.0.0\", \"artifact\": \"{image}\", \"contents\": \"good\"}}\n"
-    );
-    std::fs::write(dir.join("sbom.json"), &sbom_text).unwrap();
-    regscope(
-        dir,
-        &[
-            "attach",
-            &image,
-            "--artifact-type",
-            "signature/example",
-            "./signature.json:application/json",
-        ],
-    );
-    regscope(
-        dir,
-        &[
-            "attach",
-            &image,
-            "--artifact-type",
-            "sbom/example",
-            "./sbom.json:application/json",
-        ],
-    );
+    let sbom_text = attach_a_signature_and_an_sbom(dir, &image);
 
     // Discover: the SBOM's digest, as the seed's jq recipe finds it.
     let sboms = regscope_json(
@@ -145,13 +116,52 @@ fn walkthrough(registry: &Registry) {
         "{text}"
     );
 
-    // Pull the SBOM: by type from the image, and "the SBOM" whatever its type.
+    pull_the_sbom(dir, &image, &sbom_text);
+    copy_then_delete_in_staging(dir, &oras, registry, &image, tree);
+}
+
+/// A signature and an SBOM, attached to the image; the SBOM's text.
+fn attach_a_signature_and_an_sbom(dir: &Path, image: &str) -> String {
+    std::fs::write(
+        dir.join("signature.json"),
+        format!("{{\"artifact\": \"{image}\", \"signature\": \"pat hancock\"}}\n"),
+    )
+    .unwrap();
+    let sbom_text = format!(
+        "{{\"version\": \"0.0.0.0\", \"artifact\": \"{image}\", \"contents\": \"good\"}}\n"
+    );
+    std::fs::write(dir.join("sbom.json"), &sbom_text).unwrap();
+    regscope(
+        dir,
+        &[
+            "attach",
+            image,
+            "--artifact-type",
+            "signature/example",
+            "./signature.json:application/json",
+        ],
+    );
+    regscope(
+        dir,
+        &[
+            "attach",
+            image,
+            "--artifact-type",
+            "sbom/example",
+            "./sbom.json:application/json",
+        ],
+    );
+    sbom_text
+}
+
+/// Pull the SBOM: by type from the image, and "the SBOM" whatever its type.
+fn pull_the_sbom(dir: &Path, image: &str, sbom_text: &str) {
     let download = dir.join("download");
     regscope(
         dir,
         &[
             "pull",
-            &image,
+            image,
             "--artifact-type",
             "sbom/example",
             "-o",
@@ -165,16 +175,25 @@ fn walkthrough(registry: &Registry) {
     let any_sbom = dir.join("any-sbom");
     regscope(
         dir,
-        &["pull", &image, "--sbom", "-o", any_sbom.to_str().unwrap()],
+        &["pull", image, "--sbom", "-o", any_sbom.to_str().unwrap()],
     );
     assert_eq!(
         std::fs::read_to_string(any_sbom.join("sbom.json")).unwrap(),
         sbom_text
     );
+}
 
-    // Copy the image with its graph to staging: the same digests.
+/// Copy the image with its graph to staging: the same digests; then delete
+/// the graph from staging, and the original stays.
+fn copy_then_delete_in_staging(
+    dir: &Path,
+    oras: &Oras,
+    registry: &Registry,
+    image: &str,
+    tree: Value,
+) {
     let staging = registry.reference("staging/net-monitor:v1");
-    regscope(dir, &["cp", "-r", &image, &staging]);
+    regscope(dir, &["cp", "-r", image, &staging]);
     let staged = regscope_json(dir, &["tree", &staging, "--format", "json"]);
     assert_eq!(without_references(staged), without_references(tree.clone()));
     assert_eq!(
@@ -198,7 +217,7 @@ fn walkthrough(registry: &Registry) {
         !listed["tags"].as_array().unwrap().iter().any(|t| t == "v1"),
         "{listed}"
     );
-    let original = regscope_json(dir, &["tree", &image, "--format", "json"]);
+    let original = regscope_json(dir, &["tree", image, "--format", "json"]);
     assert_eq!(referrers(&original).len(), 2);
 }
 

@@ -80,11 +80,28 @@ fn vex_from_cosign_go_vex_and_oras_applies_as_written() {
     assert_eq!(clean, trivy_json_rows(&report));
     assert_eq!(clean.len(), 4);
 
-    let image_purl = oci_purl(&digest);
+    attach_the_vex(&oras, &cosign, &registry, dir.path(), &subject, &digest);
+    the_vulns_apply_it(dir.path(), &subject);
+    the_audit_counts_and_gates(&oras, &registry, dir.path(), &subject);
+}
+
+/// The four cases: a statement that suppresses CVE-2019-1549 in one
+/// package, one for another image, and for CVE-2019-1551 an older
+/// `affected` (a raw document attached with oras) superseded by a newer
+/// `not_affected` (a v0.2.0 attestation).
+fn attach_the_vex(
+    oras: &Oras,
+    cosign: &Cosign,
+    registry: &Registry,
+    dir: &Path,
+    subject: &str,
+    digest: &str,
+) {
+    let image_purl = oci_purl(digest);
     // Suppresses CVE-2019-1549 in libcrypto1.1 only (libssl1.1 is another
     // package); one about CVE-2019-1551 for another image.
     let suppressing = openvex(
-        dir.path(),
+        dir,
         "suppress.vex.json",
         &[
             "-author",
@@ -102,11 +119,11 @@ fn vex_from_cosign_go_vex_and_oras_applies_as_written() {
             ),
         ],
     );
-    cosign.attest(&subject, CosignMode::LegacyTags, "openvex", &suppressing);
+    cosign.attest(subject, CosignMode::LegacyTags, "openvex", &suppressing);
     // CVE-2019-1551 in libcrypto1.1: affected in January (a raw document
     // attached with oras), not_affected in March (a v0.2.0 attestation).
     let older = openvex(
-        dir.path(),
+        dir,
         "older.openvex.json",
         &[
             "-timestamp",
@@ -118,15 +135,9 @@ fn vex_from_cosign_go_vex_and_oras_applies_as_written() {
             ),
         ],
     );
-    attach(
-        &oras,
-        dir.path(),
-        &subject,
-        &older,
-        "application/openvex+json",
-    );
+    attach(oras, dir, subject, &older, "application/openvex+json");
     let newer = openvex(
-        dir.path(),
+        dir,
         "newer.intoto.json",
         &[
             "-attest",
@@ -139,15 +150,13 @@ fn vex_from_cosign_go_vex_and_oras_applies_as_written() {
             ),
         ],
     );
-    attach(
-        &oras,
-        dir.path(),
-        &subject,
-        &newer,
-        "application/vnd.in-toto+json",
-    );
+    attach(oras, dir, subject, &newer, "application/vnd.in-toto+json");
+}
 
-    let out = regscope_json(dir.path(), &["vulns", &subject, "--format", "json"]);
+/// `vulns` applies the statements that match, keeps the others' findings,
+/// and with --show-suppressed says which statement suppressed what.
+fn the_vulns_apply_it(dir: &Path, subject: &str) {
+    let out = regscope_json(dir, &["vulns", subject, "--format", "json"]);
     assert_eq!(out["vex"].as_array().unwrap().len(), 3, "{out:#}");
     assert!(
         finding(&out, "CVE-2019-1549", "libcrypto1.1").is_none(),
@@ -169,8 +178,8 @@ fn vex_from_cosign_go_vex_and_oras_applies_as_written() {
     );
 
     let all = regscope_json(
-        dir.path(),
-        &["vulns", &subject, "--format", "json", "--show-suppressed"],
+        dir,
+        &["vulns", subject, "--format", "json", "--show-suppressed"],
     );
     let suppressed = finding(&all, "CVE-2019-1549", "libcrypto1.1").expect("shown");
     assert_eq!(suppressed["vex"]["status"], "not_affected");
@@ -187,13 +196,15 @@ fn vex_from_cosign_go_vex_and_oras_applies_as_written() {
         superseded["vexDisagreement"][0]["status"], "affected",
         "{superseded:#}"
     );
+}
 
-    // The audit: the same counts, and its gates.
-    oras.run(&["tag", &subject, "scanned"]);
-    let (_, _) = image(&oras, &registry, dir.path(), "vex-clean");
+/// The audit: the same counts, and its gates (`--fail-on`, `--max-scan-age`).
+fn the_audit_counts_and_gates(oras: &Oras, registry: &Registry, dir: &Path, subject: &str) {
+    oras.run(&["tag", subject, "scanned"]);
+    let (_, _) = image(oras, registry, dir, "vex-clean");
     let repo = registry.reference("vex");
     let audit = regscope_json(
-        dir.path(),
+        dir,
         &["audit", &repo, "--tags", "scanned", "--format", "json"],
     );
     let row = &audit["images"][0];
@@ -208,7 +219,7 @@ fn vex_from_cosign_go_vex_and_oras_applies_as_written() {
     let gate = |args: &[&str]| {
         let mut all = vec!["audit", repo.as_str(), "--tags", "scanned"];
         all.extend_from_slice(args);
-        regscope_output(dir.path(), &all)
+        regscope_output(dir, &all)
     };
     let failing = gate(&["--fail-on", "medium"]);
     assert_eq!(failing.status.code(), Some(1));
@@ -225,11 +236,11 @@ fn vex_from_cosign_go_vex_and_oras_applies_as_written() {
     // An image with no scan passes --fail-on and fails --max-scan-age.
     let clean_repo = registry.reference("vex-clean");
     assert!(
-        regscope_output(dir.path(), &["audit", &clean_repo, "--fail-on", "low"])
+        regscope_output(dir, &["audit", &clean_repo, "--fail-on", "low"])
             .status
             .success()
     );
-    let unscanned = regscope_output(dir.path(), &["audit", &clean_repo, "--max-scan-age", "30"]);
+    let unscanned = regscope_output(dir, &["audit", &clean_repo, "--max-scan-age", "30"]);
     assert_eq!(unscanned.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unscanned.stderr).contains("none attached"));
 }

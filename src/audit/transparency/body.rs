@@ -30,6 +30,17 @@ pub fn check(
     body: &[u8],
     subject: &Subject<'_>,
 ) -> Result<(), ProofError> {
+    let doc = parse_said(kind, version, body)?;
+    let spec = doc
+        .get("spec")
+        .ok_or_else(|| mismatch("the entry body has no spec"))?;
+    let (recorded, what) = recorded_by_kind(kind, version, spec, subject)?;
+    records_subject(&recorded, what, subject)
+}
+
+/// The body as JSON, when it says it is the kind and version its entry
+/// says.
+fn parse_said(kind: &str, version: &str, body: &[u8]) -> Result<Value, ProofError> {
     let doc: Value = serde_json::from_slice(body)
         .map_err(|e| mismatch(format!("the entry body is not JSON: {e}")))?;
     let said = (
@@ -41,86 +52,101 @@ pub fn check(
             "the entry body is not the {kind} {version} its entry says"
         )));
     }
-    let spec = doc
-        .get("spec")
-        .ok_or_else(|| mismatch("the entry body has no spec"))?;
-    let (recorded, what) = match (kind, version) {
-        ("hashedrekord", "0.0.1") => {
-            let digest = text(spec, "/data/hash/value").and_then(from_hex);
-            let algorithm = text(spec, "/data/hash/algorithm");
-            check_digest(subject, algorithm.and_then(v1_hash), digest.as_deref())?;
-            (
-                vec![v1_signature(
-                    spec,
-                    "/signature/content",
-                    "/signature/publicKey/content",
-                )?],
-                "hashedrekord",
-            )
-        }
-        ("dsse", "0.0.1") => {
-            check_payload_hash(subject, text(spec, "/payloadHash/value").and_then(from_hex))?;
-            let signatures = spec.get("signatures").and_then(Value::as_array);
-            let recorded = signatures
-                .into_iter()
-                .flatten()
-                .map(|s| v1_signature(s, "/signature", "/verifier"))
-                .collect::<Result<Vec<_>, _>>()?;
-            (recorded, "dsse")
-        }
-        ("intoto", "0.0.2") => {
-            check_payload_hash(
-                subject,
-                text(spec, "/content/payloadHash/value").and_then(from_hex),
-            )?;
-            let signatures = spec
-                .pointer("/content/envelope/signatures")
-                .and_then(Value::as_array);
-            let recorded = signatures
-                .into_iter()
-                .flatten()
-                .map(intoto_signature)
-                .collect::<Result<Vec<_>, _>>()?;
-            (recorded, "intoto")
-        }
-        ("hashedrekord", "0.0.2") => {
-            let data = spec.pointer("/hashedRekordV002/data");
-            let digest = data
-                .and_then(|d| d.get("digest"))
-                .and_then(Value::as_str)
-                .and_then(decode_base64);
-            let algorithm = data
-                .and_then(|d| d.get("algorithm"))
-                .and_then(Value::as_str);
-            check_v2_digest(subject, algorithm.and_then(v2_hash), digest.as_deref())?;
-            let signature = spec
-                .pointer("/hashedRekordV002/signature")
-                .ok_or_else(|| mismatch("no signature"))?;
-            (vec![v2_signature(signature)?], "hashedrekord")
-        }
-        ("dsse", "0.0.2") => {
-            let hash = spec.pointer("/dsseV002/payloadHash");
-            let digest = hash
-                .and_then(|d| d.get("digest"))
-                .and_then(Value::as_str)
-                .and_then(decode_base64);
-            check_payload_hash(subject, digest)?;
-            let signatures = spec
-                .pointer("/dsseV002/signatures")
-                .and_then(Value::as_array);
-            let recorded = signatures
-                .into_iter()
-                .flatten()
-                .map(v2_signature)
-                .collect::<Result<Vec<_>, _>>()?;
-            (recorded, "dsse")
-        }
-        _ => {
-            return Err(mismatch(format!(
-                "a {kind} {version} entry cannot vouch for a signature"
-            )));
-        }
-    };
+    Ok(doc)
+}
+
+/// The signatures a `spec` of this kind records, once the digest or
+/// payload hash it records is the subject's; and the kind's name for
+/// messages.
+fn recorded_by_kind(
+    kind: &str,
+    version: &str,
+    spec: &Value,
+    subject: &Subject<'_>,
+) -> Result<(Vec<Recorded>, &'static str), ProofError> {
+    match (kind, version) {
+        ("hashedrekord", "0.0.1") => Ok((v1_hashedrekord(spec, subject)?, "hashedrekord")),
+        ("dsse", "0.0.1") => Ok((v1_dsse(spec, subject)?, "dsse")),
+        ("intoto", "0.0.2") => Ok((intoto(spec, subject)?, "intoto")),
+        ("hashedrekord", "0.0.2") => Ok((v2_hashedrekord(spec, subject)?, "hashedrekord")),
+        ("dsse", "0.0.2") => Ok((v2_dsse(spec, subject)?, "dsse")),
+        _ => Err(mismatch(format!(
+            "a {kind} {version} entry cannot vouch for a signature"
+        ))),
+    }
+}
+
+fn v1_hashedrekord(spec: &Value, subject: &Subject<'_>) -> Result<Vec<Recorded>, ProofError> {
+    let digest = text(spec, "/data/hash/value").and_then(from_hex);
+    let algorithm = text(spec, "/data/hash/algorithm");
+    check_digest(subject, algorithm.and_then(v1_hash), digest.as_deref())?;
+    Ok(vec![v1_signature(
+        spec,
+        "/signature/content",
+        "/signature/publicKey/content",
+    )?])
+}
+
+fn v1_dsse(spec: &Value, subject: &Subject<'_>) -> Result<Vec<Recorded>, ProofError> {
+    check_payload_hash(subject, text(spec, "/payloadHash/value").and_then(from_hex))?;
+    let signatures = spec.get("signatures").and_then(Value::as_array);
+    signatures
+        .into_iter()
+        .flatten()
+        .map(|s| v1_signature(s, "/signature", "/verifier"))
+        .collect()
+}
+
+fn intoto(spec: &Value, subject: &Subject<'_>) -> Result<Vec<Recorded>, ProofError> {
+    check_payload_hash(
+        subject,
+        text(spec, "/content/payloadHash/value").and_then(from_hex),
+    )?;
+    let signatures = spec
+        .pointer("/content/envelope/signatures")
+        .and_then(Value::as_array);
+    signatures
+        .into_iter()
+        .flatten()
+        .map(intoto_signature)
+        .collect()
+}
+
+fn v2_hashedrekord(spec: &Value, subject: &Subject<'_>) -> Result<Vec<Recorded>, ProofError> {
+    let data = spec.pointer("/hashedRekordV002/data");
+    let digest = data
+        .and_then(|d| d.get("digest"))
+        .and_then(Value::as_str)
+        .and_then(decode_base64);
+    let algorithm = data
+        .and_then(|d| d.get("algorithm"))
+        .and_then(Value::as_str);
+    check_v2_digest(subject, algorithm.and_then(v2_hash), digest.as_deref())?;
+    let signature = spec
+        .pointer("/hashedRekordV002/signature")
+        .ok_or_else(|| mismatch("no signature"))?;
+    Ok(vec![v2_signature(signature)?])
+}
+
+fn v2_dsse(spec: &Value, subject: &Subject<'_>) -> Result<Vec<Recorded>, ProofError> {
+    let hash = spec.pointer("/dsseV002/payloadHash");
+    let digest = hash
+        .and_then(|d| d.get("digest"))
+        .and_then(Value::as_str)
+        .and_then(decode_base64);
+    check_payload_hash(subject, digest)?;
+    let signatures = spec
+        .pointer("/dsseV002/signatures")
+        .and_then(Value::as_array);
+    signatures.into_iter().flatten().map(v2_signature).collect()
+}
+
+/// One of the `recorded` signatures is the subject's, with its verifier.
+fn records_subject(
+    recorded: &[Recorded],
+    what: &str,
+    subject: &Subject<'_>,
+) -> Result<(), ProofError> {
     let ours = match subject.signer {
         Signer::Certificate(der) | Signer::PublicKey(der) => der,
     };

@@ -5,8 +5,11 @@
 use std::sync::Arc;
 
 use super::TrustEntry;
+use crate::audit::keyless::{Keyless, Matcher};
+use crate::audit::keys::TrustKey;
+use crate::audit::notation::NotationTrust;
+use crate::audit::time::TimePolicy;
 use crate::audit::transparency::{TrustedRoot, shipped};
-use crate::audit::{Keyless, Matcher, NotationTrust, TimePolicy, TrustKey};
 use crate::text::expand_home;
 
 /// Reads one `scope = …` of `[trust]`.

@@ -15,9 +15,9 @@
 use super::envelope::Checked;
 use super::material::Material;
 use super::{Trust, Verdict};
-use crate::audit::TrustKey;
 use crate::audit::certs::Cert;
 use crate::audit::keyless::{self, Keyless};
+use crate::audit::keys::TrustKey;
 use crate::audit::time::{self, ProofOutcome, TimePolicy};
 use crate::audit::transparency::{self, Signed, Signer, Subject, TrustedRoot};
 

@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use crate::audit::TrustKey;
+use crate::audit::keys::TrustKey;
 use crate::audit::transparency::{Hash, Signed};
 use crate::document::statement::{IN_TOTO_PAYLOAD_TYPE, decode_base64};
 use crate::document::{

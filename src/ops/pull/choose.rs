@@ -5,11 +5,12 @@
 
 use super::sbom::sbom_candidates;
 use super::select::{Scope, platform_scope, referrers_of_type};
-use super::{Candidate, PlatformChoice, PullOptions, PullSelect, SbomRank, Wanted};
+use super::target::target_candidate;
+use super::{Candidate, PlatformChoice, PullOptions, PullSelect, SbomRank};
 use crate::document::{SbomFormat, unwrap_statement};
-use crate::graph::{DiscoverOptions, discover};
+use crate::graph::{DiscoverOptions, ReferrerTree, discover};
+use crate::oci::PlatformSpec;
 use crate::oci::media_type::{self as mt, ArtifactKind};
-use crate::oci::{Descriptor, Manifest, PlatformSpec};
 use crate::ops::{OpError, Progress, ProgressSink, report};
 use crate::store::{Store, StoreError};
 
@@ -26,25 +27,7 @@ pub(super) async fn choose(
     options: &PullOptions,
     progress: &ProgressSink,
 ) -> Result<Vec<(Candidate, Option<String>)>, OpError> {
-    if options.select == PullSelect::Target {
-        let manifest = target_manifest(store, repository, reference, &options.platform).await?;
-        let candidate = Candidate::whole(manifest);
-        return Ok(vec![(candidate, None)]);
-    }
-    if let PullSelect::Layer(which) = &options.select {
-        let manifest = target_manifest(store, repository, reference, &options.platform).await?;
-        let layer = pick_layer(&manifest, which)?;
-        let mut candidate = Candidate::whole(manifest);
-        candidate.layers = vec![Wanted {
-            name: Some(
-                layer
-                    .title()
-                    .map_or_else(|| layer.digest.hex().to_owned(), str::to_owned),
-            ),
-            descriptor: layer,
-            unwrap_predicate: false,
-            content: None,
-        }];
+    if let Some(candidate) = target_candidate(store, repository, reference, options).await? {
         return Ok(vec![(candidate, None)]);
     }
     // Attachments of the subject and, for an index, of each platform: one
@@ -78,8 +61,35 @@ pub(super) async fn choose(
     {
         crate::graph::check_single_platform(store, repository, &tree.manifest, wanted).await?;
     }
+    let scopes = scopes_of(tree, &options.platform, index)?;
+    let mut chosen = Vec::new();
+    for (scope, dir) in &scopes {
+        let found = confirm(store, repository, find(scope), options, progress).await?;
+        chosen.extend(found.into_iter().map(|c| (c, dir.clone())));
+    }
+    if chosen.is_empty() && index && options.platform == PlatformChoice::Auto {
+        chosen =
+            from_the_chosen_platform(store, repository, tree, &find, &wanted, options, progress)
+                .await?;
+    }
+    if chosen.is_empty() {
+        return Err(nothing_found(
+            repository, tree, index, &find, options, wanted,
+        ));
+    }
+    Ok(chosen)
+}
+
+/// Where to look, each with the subdirectory its files go to: the subject,
+/// one platform of an index, or (`--platform all`) the index and each
+/// platform it serves.
+fn scopes_of<'a>(
+    tree: &'a ReferrerTree,
+    platform: &PlatformChoice,
+    index: bool,
+) -> Result<Vec<(Scope<'a>, Option<String>)>, OpError> {
     let mut scopes: Vec<(Scope<'_>, Option<String>)> = Vec::new();
-    match &options.platform {
+    match platform {
         PlatformChoice::One(platform) if index => {
             crate::graph::select_platform(&tree.manifest, platform)?;
             scopes.extend(platform_scope(tree, platform).map(|s| (s, None)));
@@ -94,59 +104,77 @@ pub(super) async fn choose(
         }
         _ => scopes.push((Scope::own(tree), None)),
     }
-    let mut chosen = Vec::new();
-    for (scope, dir) in &scopes {
-        let found = confirm(store, repository, find(scope), options, progress).await?;
-        chosen.extend(found.into_iter().map(|c| (c, dir.clone())));
-    }
-    if chosen.is_empty() && index && options.platform == PlatformChoice::Auto {
-        // The one chooser: this machine's platform, else the only one.
-        let taken = crate::graph::choose_platform(&tree.manifest, None)
-            .ok()
-            .and_then(|entry| entry.platform.as_ref());
-        let platform = taken.map(PlatformSpec::of);
-        if let (Some(taken), Some(platform)) = (taken, platform)
-            && let Some(scope) = platform_scope(tree, &platform)
-        {
-            let why = if PlatformSpec::host().matches(taken) {
-                "this machine's platform"
-            } else {
-                "the index's only platform"
-            };
-            report(
-                progress,
-                Progress::Note(format!(
-                    "the index has no {wanted} of its own; taking {platform}, {why} \
-                     (--platform picks another, --platform all takes every one)"
-                )),
-            );
-            chosen = confirm(store, repository, find(&scope), options, progress)
-                .await?
-                .into_iter()
-                .map(|c| (c, None))
-                .collect();
+    Ok(scopes)
+}
+
+/// For an index with nothing of its own: what the platform the one chooser
+/// takes (this machine's, else the only one) has, said in a note; empty
+/// when it takes none.
+async fn from_the_chosen_platform(
+    store: &dyn Store,
+    repository: &str,
+    tree: &ReferrerTree,
+    find: &impl Fn(&Scope<'_>) -> Vec<Candidate>,
+    wanted: &str,
+    options: &PullOptions,
+    progress: &ProgressSink,
+) -> Result<Vec<(Candidate, Option<String>)>, OpError> {
+    let taken = crate::graph::choose_platform(&tree.manifest, None)
+        .ok()
+        .and_then(|entry| entry.platform.as_ref());
+    let platform = taken.map(PlatformSpec::of);
+    let (Some(taken), Some(platform)) = (taken, platform) else {
+        return Ok(Vec::new());
+    };
+    let Some(scope) = platform_scope(tree, &platform) else {
+        return Ok(Vec::new());
+    };
+    let why = if PlatformSpec::host().matches(taken) {
+        "this machine's platform"
+    } else {
+        "the index's only platform"
+    };
+    report(
+        progress,
+        Progress::Note(format!(
+            "the index has no {wanted} of its own; taking {platform}, {why} \
+             (--platform picks another, --platform all takes every one)"
+        )),
+    );
+    Ok(confirm(store, repository, find(&scope), options, progress)
+        .await?
+        .into_iter()
+        .map(|c| (c, None))
+        .collect())
+}
+
+/// The error for a pull that found nothing; for an index pulled without
+/// --platform it names the platforms that have what was asked for.
+fn nothing_found(
+    repository: &str,
+    tree: &ReferrerTree,
+    index: bool,
+    find: &impl Fn(&Scope<'_>) -> Vec<Candidate>,
+    options: &PullOptions,
+    wanted: String,
+) -> OpError {
+    let mut subject = format!("{repository}@{}", tree.subject.digest);
+    if index {
+        let with: Vec<String> = tree
+            .platforms
+            .iter()
+            .filter(|p| !find(&Scope::platform(p)).is_empty())
+            .filter_map(|p| p.descriptor.platform.as_ref())
+            .map(|p| PlatformSpec::of(p).to_string())
+            .collect();
+        if !with.is_empty() && options.platform == PlatformChoice::Auto {
+            subject.push_str(&format!(
+                " (nor has the host's platform; these do: {}; pass --platform)",
+                with.join(", ")
+            ));
         }
     }
-    if chosen.is_empty() {
-        let mut subject = format!("{repository}@{}", tree.subject.digest);
-        if index {
-            let with: Vec<String> = tree
-                .platforms
-                .iter()
-                .filter(|p| !find(&Scope::platform(p)).is_empty())
-                .filter_map(|p| p.descriptor.platform.as_ref())
-                .map(|p| PlatformSpec::of(p).to_string())
-                .collect();
-            if !with.is_empty() && options.platform == PlatformChoice::Auto {
-                subject.push_str(&format!(
-                    " (nor has the host's platform; these do: {}; pass --platform)",
-                    with.join(", ")
-                ));
-            }
-        }
-        return Err(OpError::NoSuchReferrer { subject, wanted });
-    }
-    Ok(chosen)
+    OpError::NoSuchReferrer { subject, wanted }
 }
 
 /// Keeps the candidates that really hold what was asked for, in order:
@@ -220,69 +248,4 @@ async fn read_format(
             .or_else(|| SbomFormat::from_predicate_type(&statement.predicate_type)));
     }
     Ok(SbomFormat::sniff(&bytes))
-}
-
-/// The layer `which` names: its index from 0, or its digest.
-fn pick_layer(manifest: &Manifest, which: &str) -> Result<Descriptor, OpError> {
-    let found = match which.parse::<usize>() {
-        Ok(index) => manifest.layers.get(index),
-        Err(_) => manifest.layers.iter().find(|l| {
-            l.digest.to_string() == which
-                || (which.len() >= 12 && l.digest.hex().starts_with(which))
-        }),
-    };
-    found.cloned().ok_or_else(|| {
-        OpError::Invalid(format!(
-            "{} has no layer {which} (it has {}: 0 to {})",
-            manifest.digest(),
-            crate::text::count(manifest.layers.len(), "layer"),
-            manifest.layers.len().saturating_sub(1)
-        ))
-    })
-}
-
-/// The manifest a plain pull writes: the reference, or one platform of it.
-async fn target_manifest(
-    store: &dyn Store,
-    repository: &str,
-    reference: &str,
-    platform: &PlatformChoice,
-) -> Result<Manifest, OpError> {
-    let mut manifest = store.fetch_manifest(repository, reference).await?;
-    if let PlatformChoice::One(wanted) = platform
-        && !manifest.is_index()
-    {
-        crate::graph::check_single_platform(store, repository, &manifest, wanted).await?;
-    }
-    if manifest.is_index() {
-        match platform {
-            PlatformChoice::One(wanted) => {
-                let entry = crate::graph::select_platform(&manifest, wanted)?;
-                manifest = store
-                    .fetch_manifest(repository, &entry.digest.to_string())
-                    .await?;
-            }
-            PlatformChoice::All => {
-                return Err(OpError::Invalid(
-                    "--platform all picks SBOMs or referrers (--sbom, --artifact-type); \
-                     pull one platform's files with --platform os/arch"
-                        .to_owned(),
-                ));
-            }
-            PlatformChoice::Auto => {}
-        }
-    }
-    if manifest.is_index() {
-        return Err(OpError::Invalid(format!(
-            "{} is an index; pull one of its manifests (--platform os/arch)",
-            manifest.digest()
-        )));
-    }
-    if manifest.is_ambiguous() {
-        return Err(OpError::Invalid(format!(
-            "{} is ambiguous (both `manifests` and `layers`); refusing to guess",
-            manifest.digest()
-        )));
-    }
-    Ok(manifest)
 }

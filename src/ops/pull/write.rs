@@ -29,19 +29,7 @@ pub(super) async fn pull_wanted(
     cancel: &CancellationToken,
 ) -> Result<Vec<WrittenPath>, OpError> {
     let dir = &options.output_dir;
-    let paths = validate_titles(wanted.iter().map(|(_, name)| name.as_str()))?;
-    let plan: Vec<Planned> = wanted
-        .into_iter()
-        .zip(paths)
-        .map(|((wanted, _), relative)| Planned {
-            unpack: !wanted.unwrap_predicate
-                && wanted.descriptor.annotation(ANNOTATION_UNPACK) == Some("true"),
-            unwrap_predicate: wanted.unwrap_predicate,
-            content: wanted.content,
-            descriptor: wanted.descriptor,
-            relative,
-        })
-        .collect();
+    let plan = plan_of(wanted)?;
     let out = Beneath::create(dir)?;
     for stale in temp::remove_stale(dir) {
         report(
@@ -101,6 +89,35 @@ pub(super) async fn pull_wanted(
     }
 
     // Everything verified: only now touch the final names.
+    place_all(&out, dir, &plan, ready)
+}
+
+/// Each wanted blob with the path it goes to, every name validated at once
+/// before anything is written.
+fn plan_of(wanted: Vec<(Wanted, String)>) -> Result<Vec<Planned>, OpError> {
+    let paths = validate_titles(wanted.iter().map(|(_, name)| name.as_str()))?;
+    Ok(wanted
+        .into_iter()
+        .zip(paths)
+        .map(|((wanted, _), relative)| Planned {
+            unpack: !wanted.unwrap_predicate
+                && wanted.descriptor.annotation(ANNOTATION_UNPACK) == Some("true"),
+            unwrap_predicate: wanted.unwrap_predicate,
+            content: wanted.content,
+            descriptor: wanted.descriptor,
+            relative,
+        })
+        .collect())
+}
+
+/// Renames every staged blob (`ready`, by its index in `plan`) to its final
+/// name, in plan order.
+fn place_all(
+    out: &Beneath,
+    dir: &Path,
+    plan: &[Planned],
+    ready: Vec<(usize, Staged)>,
+) -> Result<Vec<WrittenPath>, OpError> {
     let mut written = Vec::new();
     for (i, staged) in ready {
         let item = &plan[i];

@@ -7,12 +7,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{AUTHORIZATION, HeaderValue, LOCATION};
+use reqwest::header::{AUTHORIZATION, HeaderValue};
 use reqwest::{Method, StatusCode};
 use url::Url;
 
 mod call;
 mod failure;
+mod redirect;
 
 pub use self::call::{Call, Reply};
 use self::failure::Tries;
@@ -25,7 +26,6 @@ use crate::store::StoreError;
 /// Requests one store starts with in flight at once: a whole level of a
 /// referrer graph in one round; the limit then adapts (see `limit`).
 pub const INITIAL_IN_FLIGHT: usize = super::limit::INITIAL_LIMIT;
-const MAX_REDIRECTS: usize = 10;
 
 pub struct Transport {
     client: Clients,
@@ -166,24 +166,16 @@ impl Transport {
             // and how long it waited for a place (the audit bench plots
             // requests in flight from these).
             tracing::trace!(%method, url = %redact(&url), waited = ?queued.elapsed(), "sending");
-            let mut request = self
-                .client
-                .for_url(&url)
-                .request(method.clone(), url.clone())
-                .headers(call.headers.clone());
-            if on_registry && !call.anonymous {
-                let authorization = match &challenge_answer {
-                    Some(answer) => Some(answer.clone()),
-                    None => self.auth.authorization(&call.scopes).await,
-                };
-                if let Some(mut value) = authorization {
-                    value.set_sensitive(true);
-                    request = request.header(AUTHORIZATION, value);
-                }
-            }
-            if let Some(bytes) = &body {
-                request = request.body(bytes.clone());
-            }
+            let request = self
+                .request_for(
+                    call,
+                    &url,
+                    &method,
+                    body.as_ref(),
+                    on_registry,
+                    challenge_answer.as_ref(),
+                )
+                .await;
             let response = match request.send().await {
                 Ok(response) => response,
                 Err(error) => {
@@ -201,14 +193,7 @@ impl Transport {
             // What `REGSCOPE_LOG=debug` shows a user who asks what was sent:
             // the URL without query or credentials, never a header.
             tracing::debug!(%method, url = %redact(&url), %status, version = ?response.version(), "{}", call.operation);
-            if matches!(
-                status,
-                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
-            ) {
-                self.in_flight.overloaded();
-            } else {
-                self.in_flight.succeeded();
-            }
+            self.note_load(status);
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 redirects += 1;
                 url = self.redirect_target(&url, &response, redirects, &call.operation)?;
@@ -250,38 +235,48 @@ impl Transport {
         }
     }
 
-    fn redirect_target(
+    /// The request for one try: the call's headers and body and, on the
+    /// registry's own origin, its credentials (the answer to its challenge
+    /// once one was answered).
+    async fn request_for(
         &self,
-        from: &Url,
-        response: &reqwest::Response,
-        redirects: usize,
-        operation: &str,
-    ) -> Result<Url, StoreError> {
-        if redirects > MAX_REDIRECTS {
-            return Err(StoreError::Protocol(format!(
-                "{operation}: more than {MAX_REDIRECTS} redirects (last at {})",
-                redact(from)
-            )));
+        call: &Call,
+        url: &Url,
+        method: &Method,
+        body: Option<&Bytes>,
+        on_registry: bool,
+        challenge_answer: Option<&HeaderValue>,
+    ) -> reqwest::RequestBuilder {
+        let mut request = self
+            .client
+            .for_url(url)
+            .request(method.clone(), url.clone())
+            .headers(call.headers.clone());
+        if on_registry && !call.anonymous {
+            let authorization = match challenge_answer {
+                Some(answer) => Some(answer.clone()),
+                None => self.auth.authorization(&call.scopes).await,
+            };
+            if let Some(mut value) = authorization {
+                value.set_sensitive(true);
+                request = request.header(AUTHORIZATION, value);
+            }
         }
-        let location = response
-            .headers()
-            .get(LOCATION)
-            .and_then(|l| l.to_str().ok())
-            .ok_or_else(|| {
-                StoreError::Protocol(format!("{operation}: a redirect without a Location"))
-            })?;
-        let target = from.join(location).map_err(|_| {
-            StoreError::Protocol(format!("{operation}: a redirect to an invalid URL"))
-        })?;
-        let downgrade = from.scheme() == "https" && target.scheme() != "https";
-        if downgrade || !matches!(target.scheme(), "http" | "https") {
-            return Err(StoreError::Protocol(format!(
-                "{operation}: refused a redirect from {} to {}",
-                redact(from),
-                redact(&target)
-            )));
+        if let Some(bytes) = body {
+            request = request.body(bytes.clone());
         }
-        tracing::debug!(from = %redact(from), to = %redact(&target), "following redirect");
-        Ok(target)
+        request
+    }
+
+    /// Tells the in-flight limit whether the registry pushed back.
+    fn note_load(&self, status: StatusCode) {
+        if matches!(
+            status,
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+        ) {
+            self.in_flight.overloaded();
+        } else {
+            self.in_flight.succeeded();
+        }
     }
 }

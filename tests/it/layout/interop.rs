@@ -3,7 +3,7 @@
 //! the store, and what the store writes `oras discover` and `oras pull` see.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use regscope::oci::{Descriptor, Digest};
 use regscope::store::Store;
@@ -73,47 +73,7 @@ async fn a_graph_pushed_by_oras_reads_back_the_same() {
     let oras = Oras::new();
     let work = tempfile::tempdir().unwrap();
     let files = work.path();
-    std::fs::write(files.join("image.txt"), b"an image stand-in").unwrap();
-    std::fs::write(files.join("sig.json"), br#"{"signature":"abc"}"#).unwrap();
-    std::fs::write(
-        files.join("sbom.json"),
-        br#"{"bomFormat":"CycloneDX","components":[]}"#,
-    )
-    .unwrap();
-    std::fs::write(files.join("readme.md"), b"# read me\n").unwrap();
-    std::fs::create_dir_all(files.join("details")).unwrap();
-    std::fs::write(files.join("details/notes.txt"), b"notes\n").unwrap();
-    let layout = files.join("net-monitor");
-    let target = format!("{}:v1", layout.display());
-
-    oras.run_in(
-        files,
-        &[
-            "push",
-            "--oci-layout",
-            &target,
-            "--artifact-type",
-            "test/image",
-            "image.txt",
-        ],
-    );
-    attach(&oras, files, &target, "signature/example", &["sig.json"]);
-    let sbom = attach(&oras, files, &target, "sbom/example", &["sbom.json"]);
-    let sbom_target = format!("{}@{sbom}", layout.display());
-    attach(
-        &oras,
-        files,
-        &sbom_target,
-        "signature/example",
-        &["sig.json"],
-    );
-    let readme = attach(
-        &oras,
-        files,
-        &target,
-        "readme/example",
-        &["readme.md", "details"],
-    );
+    let (layout, target, readme) = push_graph_with_oras(&oras, files);
 
     let store = LayoutStore::open(&layout).unwrap();
     let repo = store.single_repository().unwrap().to_owned();
@@ -172,6 +132,54 @@ async fn a_graph_pushed_by_oras_reads_back_the_same() {
     assert_eq!(dir.annotation("io.deis.oras.content.unpack"), Some("true"));
     let gz = blob_bytes(&store, &repo, dir).await;
     assert_eq!(Digest::sha256_of(&gz), dir.digest);
+}
+
+/// An image in a new layout under `files`, with a signature, an SBOM with
+/// its own signature, and a readme of a file and a directory, all pushed by
+/// oras; the layout, its `DIR:v1` reference and the readme's digest.
+fn push_graph_with_oras(oras: &Oras, files: &Path) -> (PathBuf, String, String) {
+    std::fs::write(files.join("image.txt"), b"an image stand-in").unwrap();
+    std::fs::write(files.join("sig.json"), br#"{"signature":"abc"}"#).unwrap();
+    std::fs::write(
+        files.join("sbom.json"),
+        br#"{"bomFormat":"CycloneDX","components":[]}"#,
+    )
+    .unwrap();
+    std::fs::write(files.join("readme.md"), b"# read me\n").unwrap();
+    std::fs::create_dir_all(files.join("details")).unwrap();
+    std::fs::write(files.join("details/notes.txt"), b"notes\n").unwrap();
+    let layout = files.join("net-monitor");
+    let target = format!("{}:v1", layout.display());
+
+    oras.run_in(
+        files,
+        &[
+            "push",
+            "--oci-layout",
+            &target,
+            "--artifact-type",
+            "test/image",
+            "image.txt",
+        ],
+    );
+    attach(oras, files, &target, "signature/example", &["sig.json"]);
+    let sbom = attach(oras, files, &target, "sbom/example", &["sbom.json"]);
+    let sbom_target = format!("{}@{sbom}", layout.display());
+    attach(
+        oras,
+        files,
+        &sbom_target,
+        "signature/example",
+        &["sig.json"],
+    );
+    let readme = attach(
+        oras,
+        files,
+        &target,
+        "readme/example",
+        &["readme.md", "details"],
+    );
+    (layout, target, readme)
 }
 
 #[tokio::test]

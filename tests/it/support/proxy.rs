@@ -11,21 +11,18 @@
 //! // point the client at proxy.host() instead of reg.host()
 //! ```
 
-use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, StreamBody, combinators::BoxBody};
-use hyper::body::{Frame, Incoming};
-use hyper::header::{CONTENT_LENGTH, HeaderName, HeaderValue, LOCATION};
-use hyper::{Request, Response};
-use tokio::sync::mpsc;
+use http_body_util::combinators::BoxBody;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type ProxyBody = BoxBody<Bytes, BoxError>;
 
 mod forward;
 mod gate;
+mod handle;
 mod pump;
 mod quirks;
 mod record;
@@ -36,14 +33,12 @@ mod sink;
 mod tests;
 mod tls;
 
-use forward::forward;
 pub use gate::Gate;
-use pump::pump;
+use handle::handle_proxy;
 use record::Record;
 pub use record::RecordedRequest;
-use rule::Redirect;
 pub use rule::{Quirk, Rule};
-use server::{Server, full, header_list, plain};
+use server::Server;
 pub use sink::RecordingSink;
 pub use tls::TestCa;
 
@@ -166,154 +161,4 @@ impl FaultProxy {
     pub fn most_held_at_once(&self) -> usize {
         self.state.most_held.load(Ordering::SeqCst)
     }
-}
-
-async fn handle_proxy(state: Arc<ProxyState>, req: Request<Incoming>) -> Response<ProxyBody> {
-    let (mut parts, body) = req.into_parts();
-    let method = parts.method.as_str().to_string();
-    let path = parts
-        .uri
-        .path_and_query()
-        .map_or_else(|| parts.uri.path().to_string(), |p| p.as_str().to_string());
-    let body = match body.collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(e) => {
-            return plain(
-                400,
-                format!("proxy: reading request body: {e}").into_bytes(),
-            );
-        }
-    };
-    // Pick the rule.
-    let (rule_index, rule) = {
-        let mut rules = state.rules.lock().unwrap();
-        let mut chosen = (None, None);
-        for (i, rs) in rules.iter_mut().enumerate() {
-            if rs.rule.matches(&method, &path, &body) && rs.rule.times.is_none_or(|t| rs.used < t) {
-                rs.used += 1;
-                chosen = (Some(i), Some(rs.rule.clone()));
-                break;
-            }
-        }
-        chosen
-    };
-    let record = Arc::new(Record {
-        method: method.clone(),
-        path: path.clone(),
-        headers: header_list(&parts.headers),
-        body_len: body.len(),
-        rule: rule_index,
-        status: AtomicU16::new(0),
-        bytes_sent: AtomicU64::new(0),
-    });
-    state.requests.lock().unwrap().push(record.clone());
-    let rule = rule.unwrap_or_default();
-
-    if let Some(d) = rule.delay {
-        let now = state.held.fetch_add(1, Ordering::SeqCst) + 1;
-        state.most_held.fetch_max(now, Ordering::SeqCst);
-        tokio::time::sleep(d).await;
-        state.held.fetch_sub(1, Ordering::SeqCst);
-    }
-    if let Some(gate) = &rule.gate {
-        gate.pass().await;
-    }
-
-    // Answers that never reach the registry.
-    let synthetic = if let Some((status, target)) = &rule.redirect {
-        let location = match target {
-            Redirect::Exact(u) => u.clone(),
-            Redirect::Base(b) => format!("{b}{path}"),
-        };
-        let mut r = plain(*status, Vec::new());
-        r.headers_mut()
-            .insert(LOCATION, HeaderValue::from_str(&location).unwrap());
-        Some(r)
-    } else if let Some(status) = rule.status {
-        Some(plain(status, rule.body.clone().unwrap_or_default()))
-    } else {
-        quirks::answer_before(rule.quirk, &state, &method, &path).await
-    };
-    if let Some(read_as) = quirks::forwarded_path(rule.quirk, &path)
-        && let Ok(uri) = read_as.parse()
-    {
-        parts.uri = uri;
-    }
-    let added = quirks::headers_after(rule.quirk, &method, &path, &body);
-    let (mut head, upstream_body): (_, ProxyBody) = match synthetic {
-        Some(r) => {
-            let (h, b) = r.into_parts();
-            (h, b)
-        }
-        None => match forward(&state.upstream, state.https, parts, body.clone()).await {
-            Ok(_) if rule.status_after_forward.is_some() => {
-                let status = rule.status_after_forward.unwrap();
-                plain(status, rule.body.clone().unwrap_or_default()).into_parts()
-            }
-            Ok(r) => {
-                let (h, b) = r.into_parts();
-                let b = match &rule.body {
-                    Some(replacement) => full(replacement.clone()),
-                    None => b.map_err(|e| Box::new(e) as BoxError).boxed(),
-                };
-                (h, b)
-            }
-            Err(e) => {
-                let r = plain(502, format!("proxy: upstream: {e}").into_bytes());
-                r.into_parts()
-            }
-        },
-    };
-
-    // Headers.
-    for name in &rule.remove_headers {
-        head.headers.remove(name.as_str());
-    }
-    for (name, value) in &rule.set_headers {
-        if let (Ok(n), Ok(v)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(value),
-        ) {
-            head.headers.insert(n, v);
-        }
-    }
-    for (name, value) in added {
-        if let (Ok(n), Ok(v)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(&value),
-        ) {
-            head.headers.insert(n, v);
-        }
-    }
-    if rule.body.is_some() {
-        head.headers.remove(CONTENT_LENGTH);
-        if let Some(b) = &rule.body {
-            head.headers
-                .insert(CONTENT_LENGTH, HeaderValue::from(b.len()));
-        }
-    }
-    let original_len: Option<usize> = head
-        .headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok());
-    if let Some(n) = rule.truncate_after {
-        let len = original_len.map_or(n, |l| l.min(n));
-        head.headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
-    }
-    if let (Some(extra), Some(len)) = (&rule.append, original_len)
-        && rule.truncate_after.is_none()
-    {
-        head.headers
-            .insert(CONTENT_LENGTH, HeaderValue::from(len + extra.len()));
-    }
-    record.status.store(head.status.as_u16(), Ordering::SeqCst);
-
-    // Body, through the pump.
-    let (tx, rx) = mpsc::channel::<Result<Frame<Bytes>, BoxError>>(1);
-    tokio::spawn(pump(upstream_body, tx, rule, state.clone(), record));
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
-    Response::from_parts(head, StreamBody::new(stream).boxed())
 }

@@ -212,9 +212,57 @@ fn edited_roots(dir: &Path) -> Vec<(&'static str, PathBuf)> {
     ]
 }
 
-fn record(differential: &mut Differential, name: String, out: &Output, cosign_ok: bool) {
-    let verified = status(out) == 0;
-    differential.record(&name, verified, cosign_ok);
+/// Where each run is judged: regscope's verdict, and beside it cosign's,
+/// offline, against the same public-good root.
+struct Judge<'a> {
+    dir: &'a Path,
+    cosign: &'a Cosign,
+    public_good: &'a Path,
+    differential: Differential,
+}
+
+impl Judge<'_> {
+    /// `good` verifies, naming the embedded root, the Rekor entry and the
+    /// identity.
+    fn verifies(&mut self, good: &Run<'_>) {
+        let file = good.case.file;
+        let out = regscope_says(self.dir, good);
+        let said: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{file}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+        assert_eq!(status(&out), 0, "{file}: {said:#}");
+        let verification = &said["verification"];
+        assert_eq!(verification["root"], "public-good (embedded, 2025-09-23)");
+        let time = verification["time"].as_str().unwrap();
+        assert!(time.contains(" per Rekor entry "), "{time}");
+        assert!(
+            verification["key"]
+                .as_str()
+                .unwrap()
+                .starts_with(good.case.identity),
+            "{verification}"
+        );
+        self.record(format!("{file}: good"), &out, good);
+    }
+
+    /// `run` does not verify.
+    fn refuses(&mut self, what: &str, run: &Run<'_>) {
+        let out = regscope_says(self.dir, run);
+        assert_ne!(
+            status(&out),
+            0,
+            "{}: {what} verified: {}",
+            run.case.file,
+            String::from_utf8_lossy(&out.stdout)
+        );
+        self.record(format!("{}: {what}", run.case.file), &out, run);
+    }
+
+    /// regscope's verdict on `run` beside cosign's.
+    fn record(&mut self, name: String, out: &Output, run: &Run<'_>) {
+        let cosign_ok = cosign_says(self.cosign, self.public_good, run);
+        let verified = status(out) == 0;
+        self.differential.record(&name, verified, cosign_ok);
+    }
 }
 
 #[test]
@@ -226,7 +274,12 @@ fn real_public_good_bundles_verify_with_identity_flags_alone_and_mutations_fail(
     std::fs::write(&public_good, shipped::PUBLIC_GOOD_JSON).unwrap();
     let roots = edited_roots(d);
     let cases = cases();
-    let mut differential = Differential::default();
+    let mut judge = Judge {
+        dir: d,
+        cosign: &cosign,
+        public_good: &public_good,
+        differential: Differential::default(),
+    };
     for (n, case) in cases.iter().enumerate() {
         let bundle = data_path(case.file);
         let good = Run {
@@ -237,33 +290,7 @@ fn real_public_good_bundles_verify_with_identity_flags_alone_and_mutations_fail(
             root: None,
             ignore_tlog: false,
         };
-        let out = regscope_says(d, &good);
-        let said: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{}: {e}: {}",
-                case.file,
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        assert_eq!(status(&out), 0, "{}: {said:#}", case.file);
-        let verification = &said["verification"];
-        assert_eq!(verification["root"], "public-good (embedded, 2025-09-23)");
-        let time = verification["time"].as_str().unwrap();
-        assert!(time.contains(" per Rekor entry "), "{time}");
-        assert!(
-            verification["key"]
-                .as_str()
-                .unwrap()
-                .starts_with(case.identity),
-            "{verification}"
-        );
-        let cosign_ok = cosign_says(&cosign, &public_good, &good);
-        record(
-            &mut differential,
-            format!("{}: good", case.file),
-            &out,
-            cosign_ok,
-        );
+        judge.verifies(&good);
 
         let wrong_identity = format!("{}x", case.identity);
         for (what, run) in [
@@ -289,30 +316,14 @@ fn real_public_good_bundles_verify_with_identity_flags_alone_and_mutations_fail(
                 },
             ),
         ] {
-            let out = regscope_says(d, &run);
-            assert_ne!(status(&out), 0, "{}: {what} verified", case.file);
-            let cosign_ok = cosign_says(&cosign, &public_good, &run);
-            record(
-                &mut differential,
-                format!("{}: {what}", case.file),
-                &out,
-                cosign_ok,
-            );
+            judge.refuses(what, &run);
         }
         for (what, root) in &roots {
             let run = Run {
                 root: Some(root),
                 ..good
             };
-            let out = regscope_says(d, &run);
-            assert_ne!(status(&out), 0, "{}: {what} verified", case.file);
-            let cosign_ok = cosign_says(&cosign, &public_good, &run);
-            record(
-                &mut differential,
-                format!("{}: {what}", case.file),
-                &out,
-                cosign_ok,
-            );
+            judge.refuses(what, &run);
         }
         let original = json(case.file);
         let other = json(cases[(n + 1) % cases.len()].file);
@@ -324,22 +335,8 @@ fn real_public_good_bundles_verify_with_identity_flags_alone_and_mutations_fail(
                 bundle: &mutated,
                 ..good
             };
-            let out = regscope_says(d, &run);
-            assert_ne!(
-                status(&out),
-                0,
-                "{}: {what} verified: {}",
-                case.file,
-                String::from_utf8_lossy(&out.stdout)
-            );
-            let cosign_ok = cosign_says(&cosign, &public_good, &run);
-            record(
-                &mut differential,
-                format!("{}: {what}", case.file),
-                &out,
-                cosign_ok,
-            );
+            judge.refuses(what, &run);
         }
     }
-    differential.check(&[]);
+    judge.differential.check(&[]);
 }

@@ -8,7 +8,8 @@ use hyper::Request;
 use hyper::body::Incoming;
 use hyper::header::{HeaderName, HeaderValue};
 
-use super::{Record, RecordedRequest, Server, header_list, plain};
+use super::server::{Server, header_list, plain};
+use super::{Record, RecordedRequest};
 
 type Reply = (u16, Vec<(String, String)>, Vec<u8>);
 
