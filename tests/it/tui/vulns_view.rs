@@ -87,11 +87,37 @@ async fn scan_row(ui: &mut Harness) -> regscope::tui::tree::NodePath {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scan_row_counts_after_vex_and_enter_opens_its_findings() {
+    let ground = scan_and_vex_attached();
+    let cli = regscope_json(
+        ground.dir.path(),
+        &["vulns", &ground.subject, "--format", "json"],
+    );
+    let label = cli_label(&cli["summary"]);
+    assert_eq!(label, "3 medium (1 suppressed)", "{cli:#}");
+
+    for (width, height) in [(80, 24), (160, 45)] {
+        findings_at_size(&ground, &label, width, height).await;
+    }
+    the_audit_column_counts_the_same(&ground, &label).await;
+}
+
+/// An image of `REPO:v1` on olareg, with Trivy's report and the OpenVEX
+/// attached.
+struct Ground {
+    registry: Registry,
+    oras: Oras,
+    dir: tempfile::TempDir,
+    subject: String,
+    digest: String,
+}
+
+const REPO: &str = "vulns-tui";
+
+fn scan_and_vex_attached() -> Ground {
     let registry = Registry::olareg();
     let oras = Oras::for_registry(&registry);
     let dir = tempfile::tempdir().unwrap();
-    let repo = "vulns-tui";
-    let (subject, digest) = image(&oras, &registry, dir.path(), repo);
+    let (subject, digest) = image(&oras, &registry, dir.path(), REPO);
     let report = data(&format!(
         "{TRIVY}/integration/testdata/alpine-310.json.golden"
     ));
@@ -104,11 +130,11 @@ async fn a_scan_row_counts_after_vex_and_enter_opens_its_findings() {
         &[
             format!(
                 "CVE-2019-1549|{}|pkg:apk/alpine/libcrypto1.1|not_affected|vulnerable_code_not_in_execute_path|",
-                oci_purl(repo, &digest)
+                oci_purl(REPO, &digest)
             ),
             format!(
                 "CVE-2019-1551|{}|pkg:apk/alpine/libssl1.1|not_affected|component_not_present|",
-                oci_purl(repo, OTHER_IMAGE)
+                oci_purl(REPO, OTHER_IMAGE)
             ),
         ],
     );
@@ -119,113 +145,130 @@ async fn a_scan_row_counts_after_vex_and_enter_opens_its_findings() {
         &vex,
         "application/openvex+json",
     );
-    let cli = regscope_json(dir.path(), &["vulns", &subject, "--format", "json"]);
-    let label = cli_label(&cli["summary"]);
-    assert_eq!(label, "3 medium (1 suppressed)", "{cli:#}");
-
-    for (width, height) in [(80, 24), (160, 45)] {
-        let store = RemoteStore::new(registry.host(), ConnectOptions::default()).unwrap();
-        let start = Start::reference(repo, "v1");
-        let mut ui = Harness::with_store(Arc::new(store), None, start, width, height);
-        let scan = scan_row(&mut ui).await;
-        let facts = ui
-            .driver
-            .app
-            .graph()
-            .node(&scan)
-            .unwrap()
-            .vulns
-            .as_ref()
-            .unwrap();
-        assert_eq!(facts.label, label, "the row counts what the CLI counts");
-        let scan_digest = ui.driver.app.graph().node(&scan).unwrap().digest().unwrap();
-        if width >= 160 {
-            let screen = ui.screen();
-            assert!(screen.contains(&label), "the row shows it: {screen}");
-        }
-        ui.move_to(scan.last().unwrap());
-        ui.key(KeyCode::Enter);
-        ui.wait_for("the findings", |s| s.contains("Findings of"))
-            .await;
-        // Loads still running (another image's scans) show in the status
-        // line: the picture waits for them.
-        let screen = ui.settle().await;
-        let view = ui
-            .driver
-            .app
-            .screen::<FindingsView>()
-            .expect("the table is open");
-        let ids: Vec<(String, String)> = view
-            .visible()
-            .iter()
-            .map(|r| (r.cells[1].clone(), r.cells[2].clone()))
-            .collect();
-        assert_eq!(ids.len(), 3, "{screen}");
-        assert!(
-            !ids.contains(&("CVE-2019-1549".to_owned(), "libcrypto1.1".to_owned())),
-            "suppressed by this image's VEX: {screen}"
-        );
-        assert!(
-            ids.contains(&("CVE-2019-1551".to_owned(), "libssl1.1".to_owned())),
-            "another image's VEX does not apply: {screen}"
-        );
-        let vex_digest = view.report.vex[0].origin.manifest.short().to_owned();
-        let stable = |screen: String| {
-            screen
-                .replace(registry.host(), "REGISTRY")
-                .replace(&vex_digest, "VEX-DIGEST  ")
-                .replace(scan_digest.short(), "SCAN-DIGEST ")
-                .replace(&digest[7..19], "IMAGE-DIGEST")
-        };
-        insta::assert_snapshot!(format!("findings_{width}x{height}"), stable(screen));
-
-        ui.key(KeyCode::Char('v'));
-        let screen = ui.screen();
-        let view = ui.driver.app.screen::<FindingsView>().unwrap();
-        let states: Vec<(&str, bool)> = view
-            .visible()
-            .iter()
-            .map(|r| (r.cells[5].as_str(), r.suppressed))
-            .collect();
-        assert_eq!(states.len(), 4, "{screen}");
-        assert!(
-            states.contains(&("not_affected: vulnerable_code_not_in_execute_path", true)),
-            "{states:?}"
-        );
-        assert!(screen.contains("not_affected"), "{screen}");
-        // The suppressed finding sorts first among equals (by id, then
-        // package): its advisory says what VEX said and where.
-        ui.key(KeyCode::Home);
-        ui.key(KeyCode::Enter);
-        let screen = ui.screen();
-        let view = ui.driver.app.screen::<FindingsView>().unwrap();
-        let advisory = view.advisory.as_ref().expect("Enter opens the advisory");
-        let vex = advisory.lines.iter().find(|(label, _)| *label == "VEX");
-        assert!(
-            vex.is_some_and(|(_, text)| text.starts_with(
-                "not_affected: vulnerable_code_not_in_execute_path, 2025-01-01T00:00:00Z, OpenVEX"
-            ) && text.ends_with("(suppressed)")),
-            "{:?}",
-            advisory.lines
-        );
-        insta::assert_snapshot!(
-            format!("findings_advisory_{width}x{height}"),
-            stable(screen)
-        );
+    Ground {
+        registry,
+        oras,
+        dir,
+        subject,
+        digest,
     }
+}
 
-    // The audit table's VULNS column counts the same; an image without a
-    // scan says "-".
+/// The scan's row, its findings table and an advisory, at one terminal
+/// size.
+async fn findings_at_size(ground: &Ground, label: &str, width: u16, height: u16) {
+    let Ground {
+        registry, digest, ..
+    } = ground;
+    let store = RemoteStore::new(registry.host(), ConnectOptions::default()).unwrap();
+    let start = Start::reference(REPO, "v1");
+    let mut ui = Harness::with_store(Arc::new(store), None, start, width, height);
+    let scan = scan_row(&mut ui).await;
+    let facts = ui
+        .driver
+        .app
+        .graph()
+        .node(&scan)
+        .unwrap()
+        .vulns
+        .as_ref()
+        .unwrap();
+    assert_eq!(facts.label, label, "the row counts what the CLI counts");
+    let scan_digest = ui.driver.app.graph().node(&scan).unwrap().digest().unwrap();
+    if width >= 160 {
+        let screen = ui.screen();
+        assert!(screen.contains(&label), "the row shows it: {screen}");
+    }
+    ui.move_to(scan.last().unwrap());
+    ui.key(KeyCode::Enter);
+    ui.wait_for("the findings", |s| s.contains("Findings of"))
+        .await;
+    // Loads still running (another image's scans) show in the status
+    // line: the picture waits for them.
+    let screen = ui.settle().await;
+    let view = ui
+        .driver
+        .app
+        .screen::<FindingsView>()
+        .expect("the table is open");
+    let ids: Vec<(String, String)> = view
+        .visible()
+        .iter()
+        .map(|r| (r.cells[1].clone(), r.cells[2].clone()))
+        .collect();
+    assert_eq!(ids.len(), 3, "{screen}");
+    assert!(
+        !ids.contains(&("CVE-2019-1549".to_owned(), "libcrypto1.1".to_owned())),
+        "suppressed by this image's VEX: {screen}"
+    );
+    assert!(
+        ids.contains(&("CVE-2019-1551".to_owned(), "libssl1.1".to_owned())),
+        "another image's VEX does not apply: {screen}"
+    );
+    let vex_digest = view.report.vex[0].origin.manifest.short().to_owned();
+    let stable = |screen: String| {
+        screen
+            .replace(registry.host(), "REGISTRY")
+            .replace(&vex_digest, "VEX-DIGEST  ")
+            .replace(scan_digest.short(), "SCAN-DIGEST ")
+            .replace(&digest[7..19], "IMAGE-DIGEST")
+    };
+    insta::assert_snapshot!(format!("findings_{width}x{height}"), stable(screen));
+
+    ui.key(KeyCode::Char('v'));
+    let screen = ui.screen();
+    let view = ui.driver.app.screen::<FindingsView>().unwrap();
+    let states: Vec<(&str, bool)> = view
+        .visible()
+        .iter()
+        .map(|r| (r.cells[5].as_str(), r.suppressed))
+        .collect();
+    assert_eq!(states.len(), 4, "{screen}");
+    assert!(
+        states.contains(&("not_affected: vulnerable_code_not_in_execute_path", true)),
+        "{states:?}"
+    );
+    assert!(screen.contains("not_affected"), "{screen}");
+    // The suppressed finding sorts first among equals (by id, then
+    // package): its advisory says what VEX said and where.
+    ui.key(KeyCode::Home);
+    ui.key(KeyCode::Enter);
+    let screen = ui.screen();
+    let view = ui.driver.app.screen::<FindingsView>().unwrap();
+    let advisory = view.advisory.as_ref().expect("Enter opens the advisory");
+    let vex = advisory.lines.iter().find(|(label, _)| *label == "VEX");
+    assert!(
+        vex.is_some_and(|(_, text)| text.starts_with(
+            "not_affected: vulnerable_code_not_in_execute_path, 2025-01-01T00:00:00Z, OpenVEX"
+        ) && text.ends_with("(suppressed)")),
+        "{:?}",
+        advisory.lines
+    );
+    insta::assert_snapshot!(
+        format!("findings_advisory_{width}x{height}"),
+        stable(screen)
+    );
+}
+
+/// The audit table's VULNS column counts the same; an image without a
+/// scan says "-".
+async fn the_audit_column_counts_the_same(ground: &Ground, label: &str) {
+    let Ground {
+        registry,
+        oras,
+        dir,
+        ..
+    } = ground;
     crate::support::fixture::push_image(
         &oras,
         dir.path(),
-        &registry.reference(&format!("{repo}:clean")),
+        &registry.reference(&format!("{REPO}:clean")),
         "clean",
         "linux",
         "arm64",
     );
     let store = RemoteStore::new(registry.host(), ConnectOptions::default()).unwrap();
-    let start = Start::Repository(repo.to_owned());
+    let start = Start::Repository(REPO.to_owned());
     let mut ui = Harness::with_store(Arc::new(store), None, start, 200, 30);
     ui.wait_for("the tags", |s| s.contains("clean")).await;
     ui.key(KeyCode::Char('A'));
@@ -247,7 +290,7 @@ async fn a_scan_row_counts_after_vex_and_enter_opens_its_findings() {
         cells,
         [
             ("clean".to_owned(), "-".to_owned()),
-            ("v1".to_owned(), label.clone()),
+            ("v1".to_owned(), label.to_owned()),
         ]
     );
 }
