@@ -49,64 +49,11 @@ fn listed(app: &mut App, job: JobKey, names: &[&str]) -> Vec<Effect> {
 #[test]
 fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
     let mut app = app();
-    let effects = app.start_reference("net-monitor", "v1");
-    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
-    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
-    listed(&mut app, listing, &["v1"]);
-    let effects = app.update(Msg::Loaded {
-        job: manifest_job,
-        result: Ok(Loaded::Manifest(image())),
-    });
-    let referrers_job = job_of(&effects, |e| matches!(e, Effect::FetchReferrers { .. }));
-    let digest = image().digest().clone();
-    let sbom = sbom_of(&digest);
-    let sbom_descriptor = sbom.descriptor.clone();
-    app.update(Msg::Loaded {
-        job: referrers_job,
-        result: Ok(Loaded::Referrers {
-            attachments: Attachments {
-                nodes: vec![sbom],
-                warnings: Vec::new(),
-            },
-            support: ReferrersSupport::NotYetKnown,
-        }),
-    });
+    let sbom_descriptor = opened_with_an_sbom(&mut app);
     let sbom_id = NodeId::referrer(sbom_descriptor.digest.clone());
     assert!(row_ids(&app).contains(&sbom_id), "{:?}", row_ids(&app));
 
-    key(&mut app, KeyCode::Char('d'));
-    // The manifest's delete, not the tag's.
-    let id = operation_id(&key(&mut app, KeyCode::Char('w')));
-    let plan = DeletePlan {
-        repository: "net-monitor".to_owned(),
-        tag_only: None,
-        tags_read: 1,
-        listed_by: Vec::new(),
-        indexes_unknown: false,
-        break_indexes: false,
-        manifests: vec![
-            planned(sbom_descriptor.clone(), Some(digest.clone())),
-            planned(image().descriptor(), None),
-        ],
-        unverified: Vec::new(),
-        orphaned: Vec::new(),
-        in_index: Vec::new(),
-        warnings: Vec::new(),
-    };
-    app.update(Msg::OperationDone {
-        id,
-        result: Ok(OperationOutcome::DeletePlanned(Box::new(plan))),
-    });
-    let id = operation_id(&key(&mut app, KeyCode::Char('y')));
-    let effects = app.update(Msg::OperationDone {
-        id,
-        result: Ok(OperationOutcome::Deleted {
-            count: 2,
-            digests: vec![sbom_descriptor.digest.clone(), digest.clone()],
-            repository: "net-monitor".to_owned(),
-            tags: vec!["v1".to_owned()],
-        }),
-    });
+    let effects = image_and_sbom_deleted(&mut app, &sbom_descriptor);
     assert_eq!(app.status.as_ref().unwrap().text, "deleted 2 manifests");
     let ids = row_ids(&app);
     assert!(
@@ -150,6 +97,76 @@ fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
                 .children()
                 .is_empty()
     );
+}
+
+/// `net-monitor:v1` opened, its manifest loaded and an SBOM listed as its
+/// referrer; returns the SBOM's descriptor.
+fn opened_with_an_sbom(app: &mut App) -> regscope::oci::Descriptor {
+    let effects = app.start_reference("net-monitor", "v1");
+    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
+    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
+    listed(app, listing, &["v1"]);
+    let effects = app.update(Msg::Loaded {
+        job: manifest_job,
+        result: Ok(Loaded::Manifest(image())),
+    });
+    let referrers_job = job_of(&effects, |e| matches!(e, Effect::FetchReferrers { .. }));
+    let digest = image().digest().clone();
+    let sbom = sbom_of(&digest);
+    let sbom_descriptor = sbom.descriptor.clone();
+    app.update(Msg::Loaded {
+        job: referrers_job,
+        result: Ok(Loaded::Referrers {
+            attachments: Attachments {
+                nodes: vec![sbom],
+                warnings: Vec::new(),
+            },
+            support: ReferrersSupport::NotYetKnown,
+        }),
+    });
+    sbom_descriptor
+}
+
+/// The image's delete asked for, planned with its SBOM, confirmed and
+/// done; returns what the app asks for after it.
+fn image_and_sbom_deleted(
+    app: &mut App,
+    sbom_descriptor: &regscope::oci::Descriptor,
+) -> Vec<Effect> {
+    let digest = image().digest().clone();
+    key(app, KeyCode::Char('d'));
+    // The manifest's delete, not the tag's.
+    let id = operation_id(&key(app, KeyCode::Char('w')));
+    let plan = DeletePlan {
+        repository: "net-monitor".to_owned(),
+        tag_only: None,
+        tags_read: 1,
+        listed_by: Vec::new(),
+        indexes_unknown: false,
+        break_indexes: false,
+        manifests: vec![
+            planned(sbom_descriptor.clone(), Some(digest.clone())),
+            planned(image().descriptor(), None),
+        ],
+        unverified: Vec::new(),
+        orphaned: Vec::new(),
+        in_index: Vec::new(),
+        warnings: Vec::new(),
+    };
+    app.update(Msg::OperationDone {
+        id,
+        result: Ok(OperationOutcome::DeletePlanned(Box::new(plan))),
+    });
+    let id = operation_id(&key(app, KeyCode::Char('y')));
+    app.update(Msg::OperationDone {
+        id,
+        result: Ok(OperationOutcome::Deleted {
+            count: 2,
+            digests: vec![sbom_descriptor.digest.clone(), digest],
+            repository: "net-monitor".to_owned(),
+            tags: vec!["v1".to_owned()],
+        }),
+    })
 }
 
 #[test]
