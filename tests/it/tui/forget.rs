@@ -4,47 +4,14 @@
 
 use crossterm::event::KeyCode;
 use regscope::graph::Attachments;
-use regscope::ops::{DeletePlan, PlannedDelete};
 use regscope::store::{ReferrersSupport, StoreError};
 use regscope::tui::app::App;
 use regscope::tui::failure::Failure;
-use regscope::tui::message::{Effect, JobKey, Loaded, Msg, OperationOutcome};
+use regscope::tui::message::{Effect, Loaded, Msg, OperationOutcome};
 use regscope::tui::tree::NodeId;
 
 use super::app_support::{app, image, job_of, key, operation_id, sbom_of};
-
-fn row_ids(app: &App) -> Vec<NodeId> {
-    app.graph()
-        .rows()
-        .iter()
-        .map(|r| r.path.last().unwrap().clone())
-        .collect()
-}
-
-fn planned(
-    descriptor: regscope::oci::Descriptor,
-    parent: Option<regscope::oci::Digest>,
-) -> PlannedDelete {
-    PlannedDelete {
-        descriptor,
-        artifact_type: None,
-        depth: usize::from(parent.is_some()),
-        parent,
-        tags: Vec::new(),
-        named_by: Vec::new(),
-    }
-}
-
-fn listed(app: &mut App, job: JobKey, names: &[&str]) -> Vec<Effect> {
-    app.update(Msg::Page {
-        job: job.clone(),
-        names: names.iter().map(|s| (*s).to_owned()).collect(),
-    });
-    app.update(Msg::Loaded {
-        job,
-        result: Ok(Loaded::ListingDone),
-    })
-}
+use super::delete_support::{listed, opened, plan, planned, row_ids, whole_delete_planned};
 
 #[test]
 fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
@@ -102,14 +69,12 @@ fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
 /// `net-monitor:v1` opened, its manifest loaded and an SBOM listed as its
 /// referrer; returns the SBOM's descriptor.
 fn opened_with_an_sbom(app: &mut App) -> regscope::oci::Descriptor {
-    let effects = app.start_reference("net-monitor", "v1");
-    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
-    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
-    listed(app, listing, &["v1"]);
-    let effects = app.update(Msg::Loaded {
-        job: manifest_job,
-        result: Ok(Loaded::Manifest(image())),
-    });
+    let effects = opened(
+        app,
+        ("net-monitor", "v1"),
+        &["v1"],
+        Ok(Loaded::Manifest(image())),
+    );
     let referrers_job = job_of(&effects, |e| matches!(e, Effect::FetchReferrers { .. }));
     let digest = image().digest().clone();
     let sbom = sbom_of(&digest);
@@ -134,29 +99,15 @@ fn image_and_sbom_deleted(
     sbom_descriptor: &regscope::oci::Descriptor,
 ) -> Vec<Effect> {
     let digest = image().digest().clone();
-    key(app, KeyCode::Char('d'));
-    // The manifest's delete, not the tag's.
-    let id = operation_id(&key(app, KeyCode::Char('w')));
-    let plan = DeletePlan {
-        repository: "net-monitor".to_owned(),
-        tag_only: None,
-        tags_read: 1,
-        listed_by: Vec::new(),
-        indexes_unknown: false,
-        break_indexes: false,
-        manifests: vec![
+    let plan = plan(
+        "net-monitor",
+        1,
+        vec![
             planned(sbom_descriptor.clone(), Some(digest.clone())),
             planned(image().descriptor(), None),
         ],
-        unverified: Vec::new(),
-        orphaned: Vec::new(),
-        in_index: Vec::new(),
-        warnings: Vec::new(),
-    };
-    app.update(Msg::OperationDone {
-        id,
-        result: Ok(OperationOutcome::DeletePlanned(Box::new(plan))),
-    });
+    );
+    whole_delete_planned(app, plan);
     let id = operation_id(&key(app, KeyCode::Char('y')));
     app.update(Msg::OperationDone {
         id,
@@ -172,14 +123,12 @@ fn image_and_sbom_deleted(
 #[test]
 fn a_tag_that_does_not_exist_leaves_no_ghost_row() {
     let mut app = app();
-    let effects = app.start_reference("plain", "latest");
-    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
-    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
-    listed(&mut app, listing, &["v1"]);
-    app.update(Msg::Loaded {
-        job: manifest_job,
-        result: Err(Failure::from(StoreError::not_found("tag latest in plain"))),
-    });
+    opened(
+        &mut app,
+        ("plain", "latest"),
+        &["v1"],
+        Err(Failure::from(StoreError::not_found("tag latest in plain"))),
+    );
     let status = app.status.clone().unwrap();
     assert!(
         status.is_error && status.text.contains("latest"),
