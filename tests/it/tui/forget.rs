@@ -181,10 +181,7 @@ fn a_tag_that_does_not_exist_leaves_no_ghost_row() {
 async fn deleting_the_opened_demo_image_clears_the_screen_of_it() {
     let mut ui = super::harness::Harness::net_monitor();
     ui.settle().await;
-    ui.key(KeyCode::Char('d'));
-    ui.key(KeyCode::Char('w'));
-    ui.wait_for("the plan", |s| s.contains("5 manifests will be deleted"))
-        .await;
+    ui.whole_delete_planned("5 manifests will be deleted").await;
     ui.key(KeyCode::Char('y'));
     ui.wait_for("the deletion", |s| s.contains("deleted 5 manifests"))
         .await;
