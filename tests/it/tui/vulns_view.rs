@@ -177,7 +177,7 @@ async fn findings_at_size(ground: &Ground, label: &str, width: u16, height: u16)
     let scan_digest = ui.driver.app.graph().node(&scan).unwrap().digest().unwrap();
     if width >= 160 {
         let screen = ui.screen();
-        assert!(screen.contains(&label), "the row shows it: {screen}");
+        assert!(screen.contains(label), "the row shows it: {screen}");
     }
     ui.move_to(scan.last().unwrap());
     ui.key(KeyCode::Enter);
@@ -260,7 +260,7 @@ async fn the_audit_column_counts_the_same(ground: &Ground, label: &str) {
         ..
     } = ground;
     crate::support::fixture::push_image(
-        &oras,
+        oras,
         dir.path(),
         &registry.reference(&format!("{REPO}:clean")),
         "clean",
