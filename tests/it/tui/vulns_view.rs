@@ -6,9 +6,6 @@
 //! must not apply). The scan's row counts what `regscope vulns` counts;
 //! Enter opens its findings; snapshots at 80x24 and 160x45.
 
-use std::fs;
-use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 
 use crossterm::event::KeyCode;
@@ -18,34 +15,10 @@ use regscope::tui::screens::vulns::FindingsView;
 
 use super::harness::Harness;
 use crate::cli::regscope_json;
-use crate::support::{Oras, Registry, tool};
-use crate::vulns::{TRIVY, attach, data, image};
 
-const OTHER_IMAGE: &str = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+mod ground;
 
-fn oci_purl(repository: &str, digest: &str) -> String {
-    format!("pkg:oci/{repository}@{}", digest.replace(':', "%3A"))
-}
-
-/// OpenVEX by `openvex-build` with `statements`, written to `dir/name`.
-fn openvex(dir: &Path, name: &str, statements: &[String]) -> std::path::PathBuf {
-    let mut args = vec!["-timestamp".to_owned(), "2025-01-01T00:00:00Z".to_owned()];
-    for statement in statements {
-        args.extend(["-statement".to_owned(), statement.clone()]);
-    }
-    let out = Command::new(tool("openvex-build"))
-        .args(&args)
-        .output()
-        .expect("run openvex-build");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let path = dir.join(name);
-    fs::write(&path, &out.stdout).unwrap();
-    path
-}
+use self::ground::{Ground, REPO, scan_and_vex_attached};
 
 /// The CLI's summary, as the tree's label spells it.
 fn cli_label(summary: &serde_json::Value) -> String {
@@ -99,59 +72,6 @@ async fn a_scan_row_counts_after_vex_and_enter_opens_its_findings() {
         findings_at_size(&ground, &label, width, height).await;
     }
     the_audit_column_counts_the_same(&ground, &label).await;
-}
-
-/// An image of `REPO:v1` on olareg, with Trivy's report and the OpenVEX
-/// attached.
-struct Ground {
-    registry: Registry,
-    oras: Oras,
-    dir: tempfile::TempDir,
-    subject: String,
-    digest: String,
-}
-
-const REPO: &str = "vulns-tui";
-
-fn scan_and_vex_attached() -> Ground {
-    let registry = Registry::olareg();
-    let oras = Oras::for_registry(&registry);
-    let dir = tempfile::tempdir().unwrap();
-    let (subject, digest) = image(&oras, &registry, dir.path(), REPO);
-    let report = data(&format!(
-        "{TRIVY}/integration/testdata/alpine-310.json.golden"
-    ));
-    let copy = dir.path().join("trivy.json");
-    fs::copy(&report, &copy).unwrap();
-    attach(&oras, dir.path(), &subject, &copy, "application/json");
-    let vex = openvex(
-        dir.path(),
-        "image.openvex.json",
-        &[
-            format!(
-                "CVE-2019-1549|{}|pkg:apk/alpine/libcrypto1.1|not_affected|vulnerable_code_not_in_execute_path|",
-                oci_purl(REPO, &digest)
-            ),
-            format!(
-                "CVE-2019-1551|{}|pkg:apk/alpine/libssl1.1|not_affected|component_not_present|",
-                oci_purl(REPO, OTHER_IMAGE)
-            ),
-        ],
-    );
-    attach(
-        &oras,
-        dir.path(),
-        &subject,
-        &vex,
-        "application/openvex+json",
-    );
-    Ground {
-        registry,
-        oras,
-        dir,
-        subject,
-        digest,
-    }
 }
 
 /// The scan's row, its findings table and an advisory, at one terminal
@@ -215,6 +135,17 @@ async fn findings_at_size(ground: &Ground, label: &str, width: u16, height: u16)
     };
     insta::assert_snapshot!(format!("findings_{width}x{height}"), stable(screen));
 
+    suppressed_shown_with_its_advisory(&mut ui, stable, width, height);
+}
+
+/// `v` shows the finding this image's VEX suppressed too, and its advisory
+/// says what VEX said and where.
+fn suppressed_shown_with_its_advisory(
+    ui: &mut Harness,
+    stable: impl Fn(String) -> String,
+    width: u16,
+    height: u16,
+) {
     ui.key(KeyCode::Char('v'));
     let screen = ui.screen();
     let view = ui.driver.app.screen::<FindingsView>().unwrap();
