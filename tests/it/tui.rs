@@ -10,6 +10,7 @@ mod copy;
 mod cosign_link;
 mod ctrl_c;
 mod delete_marks;
+mod delete_support;
 mod delete_tag;
 mod detail_scroll;
 mod dialog_editing;

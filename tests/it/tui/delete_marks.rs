@@ -3,42 +3,12 @@
 //! before it, the dialog refuses a plan that breaks an index, as `rm` does.
 
 use crossterm::event::KeyCode;
-use regscope::ops::{DeletePlan, PlannedDelete};
-use regscope::tui::app::App;
-use regscope::tui::message::{Effect, JobKey, Loaded, Msg, OperationOutcome};
+use regscope::ops::DeletePlan;
+use regscope::tui::message::{Loaded, Msg, OperationOutcome};
 use regscope::tui::tree::NodeId;
 
-use super::app_support::{app, app_at_loaded_tag, image, job_of, key, operation_id, popup_open};
-
-fn row_ids(app: &App) -> Vec<NodeId> {
-    app.graph()
-        .rows()
-        .iter()
-        .map(|r| r.path.last().unwrap().clone())
-        .collect()
-}
-
-fn planned(descriptor: regscope::oci::Descriptor) -> PlannedDelete {
-    PlannedDelete {
-        descriptor,
-        artifact_type: None,
-        depth: 0,
-        parent: None,
-        tags: Vec::new(),
-        named_by: Vec::new(),
-    }
-}
-
-fn listed(app: &mut App, job: JobKey, names: &[&str]) {
-    app.update(Msg::Page {
-        job: job.clone(),
-        names: names.iter().map(|s| (*s).to_owned()).collect(),
-    });
-    app.update(Msg::Loaded {
-        job,
-        result: Ok(Loaded::ListingDone),
-    });
-}
+use super::app_support::{app, app_at_loaded_tag, image, key, operation_id, popup_open};
+use super::delete_support::{opened, plan, planned, row_ids, whole_delete_planned};
 
 /// An index with one platform, `digest`, for linux/amd64.
 fn index_of(digest: &regscope::oci::Digest) -> std::sync::Arc<regscope::oci::Manifest> {
@@ -57,42 +27,25 @@ fn index_of(digest: &regscope::oci::Digest) -> std::sync::Arc<regscope::oci::Man
 fn a_delete_removes_its_tags_and_marks_the_index_it_broke() {
     let mut app = app();
     let platform = image().digest().clone();
-    let effects = app.start_reference("multi", "v1");
-    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
-    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
-    listed(&mut app, listing, &["amd", "latest", "v1"]);
-    app.update(Msg::Loaded {
-        job: manifest_job,
-        result: Ok(Loaded::Manifest(index_of(&platform))),
-    });
+    opened(
+        &mut app,
+        ("multi", "v1"),
+        &["amd", "latest", "v1"],
+        Ok(Loaded::Manifest(index_of(&platform))),
+    );
     let platform_id = NodeId::Platform {
         digest: platform.clone(),
         nth: 1,
     };
     assert!(row_ids(&app).contains(&platform_id), "{:?}", row_ids(&app));
 
-    key(&mut app, KeyCode::Char('d'));
-    // The manifest's delete, not the tag's.
-    let id = operation_id(&key(&mut app, KeyCode::Char('w')));
-    let mut subject = planned(image().descriptor());
+    let mut subject = planned(image().descriptor(), None);
     subject.named_by = vec!["amd".to_owned(), "latest".to_owned()];
     let plan = DeletePlan {
-        repository: "multi".to_owned(),
-        tag_only: None,
-        tags_read: 3,
-        listed_by: Vec::new(),
-        indexes_unknown: false,
         break_indexes: true,
-        manifests: vec![subject],
-        unverified: Vec::new(),
-        orphaned: Vec::new(),
-        in_index: Vec::new(),
-        warnings: Vec::new(),
+        ..plan("multi", 3, vec![subject])
     };
-    app.update(Msg::OperationDone {
-        id,
-        result: Ok(OperationOutcome::DeletePlanned(Box::new(plan))),
-    });
+    whole_delete_planned(&mut app, plan);
     let id = operation_id(&key(&mut app, KeyCode::Char('y')));
     app.update(Msg::OperationDone {
         id,
@@ -130,30 +83,15 @@ fn a_delete_removes_its_tags_and_marks_the_index_it_broke() {
 #[test]
 fn the_dialog_refuses_a_plan_that_breaks_an_index() {
     let mut app = app_at_loaded_tag();
-    key(&mut app, KeyCode::Char('d'));
-    // The manifest's delete, not the tag's.
-    let id = operation_id(&key(&mut app, KeyCode::Char('w')));
     let plan = DeletePlan {
-        repository: "net-monitor".to_owned(),
-        tag_only: None,
-        tags_read: 2,
         listed_by: vec![regscope::ops::ListingIndex {
             digest: image().digest().clone(),
             tags: vec!["multi".to_owned()],
             entries: vec![(image().digest().clone(), Some("linux/amd64".to_owned()))],
         }],
-        indexes_unknown: false,
-        break_indexes: false,
-        manifests: vec![planned(image().descriptor())],
-        unverified: Vec::new(),
-        orphaned: Vec::new(),
-        in_index: Vec::new(),
-        warnings: Vec::new(),
+        ..plan("net-monitor", 2, vec![planned(image().descriptor(), None)])
     };
-    app.update(Msg::OperationDone {
-        id,
-        result: Ok(OperationOutcome::DeletePlanned(Box::new(plan))),
-    });
+    whole_delete_planned(&mut app, plan);
     let effects = key(&mut app, KeyCode::Char('y'));
     assert!(effects.is_empty(), "{effects:?}");
     let status = app.status.clone().unwrap();

@@ -5,8 +5,9 @@
 
 use crossterm::event::KeyCode;
 use regscope::layer::{EntryKind, FileEntry, LayerListing, ListingSource, merge};
-use regscope::tui::app::FilesMsg;
+use regscope::oci::Descriptor;
 use regscope::tui::app::files::{Listed, SaveRefusal};
+use regscope::tui::app::{App, FilesMsg};
 use regscope::tui::message::{Effect, Msg};
 
 use super::app_support::{app_at_loaded_tag, key};
@@ -29,7 +30,29 @@ fn file(path: &str, kind: EntryKind) -> FileEntry {
 #[test]
 fn the_files_view_loads_in_the_background_previews_and_asks_before_replacing() {
     let mut app = app_at_loaded_tag();
-    let effects = key(&mut app, KeyCode::Char('f'));
+    let (id, layers) = opened_with_progress(&mut app);
+    listing_arrives(&mut app, id, &layers);
+    enter_previews_escaped(&mut app, id);
+    p_asks_before_replacing(&mut app, id);
+
+    key(&mut app, KeyCode::Esc);
+    assert!(
+        app.files().unwrap().preview.is_none(),
+        "Esc closes the preview first"
+    );
+    let effects = key(&mut app, KeyCode::Esc);
+    assert!(effects.is_empty() && app.files().is_none());
+
+    // Esc while loading cancels.
+    key(&mut app, KeyCode::Char('f'));
+    let effects = key(&mut app, KeyCode::Esc);
+    assert!(matches!(effects.as_slice(), [Effect::CancelFiles]));
+}
+
+/// `f` asks for one merged listing; progress for this view shows, for an
+/// older one changes nothing. Returns the view's id and its layers.
+fn opened_with_progress(app: &mut App) -> (u64, Vec<Descriptor>) {
+    let effects = key(app, KeyCode::Char('f'));
     let (id, layers) = match effects.as_slice() {
         [
             Effect::ListFiles {
@@ -58,7 +81,11 @@ fn the_files_view_loads_in_the_background_previews_and_asks_before_replacing() {
         total: 9,
     }));
     assert_eq!(app.files().unwrap().progress, (2, 3));
+    (id, layers)
+}
 
+/// The listing ends the loading and fills the rows.
+fn listing_arrives(app: &mut App, id: u64, layers: &[Descriptor]) {
     let entries = vec![
         file("etc", EntryKind::Dir),
         file("etc/motd", EntryKind::File),
@@ -79,9 +106,12 @@ fn the_files_view_loads_in_the_background_previews_and_asks_before_replacing() {
     let view = app.files().unwrap();
     assert!(!view.loading);
     assert_eq!(view.rows.len(), 2);
+}
 
-    key(&mut app, KeyCode::Down);
-    let effects = key(&mut app, KeyCode::Enter);
+/// Enter on a file asks for a preview, shown with its escapes spelled out.
+fn enter_previews_escaped(app: &mut App, id: u64) {
+    key(app, KeyCode::Down);
+    let effects = key(app, KeyCode::Enter);
     match effects.as_slice() {
         [
             Effect::ReadLayerFile {
@@ -99,8 +129,12 @@ fn the_files_view_loads_in_the_background_previews_and_asks_before_replacing() {
     }));
     let preview = app.files().unwrap().preview.clone().unwrap();
     assert_eq!(preview.text, Some(Ok(vec!["hi \\u{1b}[31mred".to_owned()])));
+}
 
-    let effects = key(&mut app, KeyCode::Char('p'));
+/// `p` writes the file; when a different one is there, the second press
+/// replaces it.
+fn p_asks_before_replacing(app: &mut App, id: u64) {
+    let effects = key(app, KeyCode::Char('p'));
     assert!(matches!(
         effects.as_slice(),
         [Effect::ReadLayerFile {
@@ -115,7 +149,7 @@ fn the_files_view_loads_in_the_background_previews_and_asks_before_replacing() {
             "./motd exists; press p again".to_owned(),
         )),
     }));
-    let effects = key(&mut app, KeyCode::Char('p'));
+    let effects = key(app, KeyCode::Char('p'));
     assert!(
         matches!(
             effects.as_slice(),
@@ -126,17 +160,4 @@ fn the_files_view_loads_in_the_background_previews_and_asks_before_replacing() {
         ),
         "the second press replaces: {effects:?}"
     );
-
-    key(&mut app, KeyCode::Esc);
-    assert!(
-        app.files().unwrap().preview.is_none(),
-        "Esc closes the preview first"
-    );
-    let effects = key(&mut app, KeyCode::Esc);
-    assert!(effects.is_empty() && app.files().is_none());
-
-    // Esc while loading cancels.
-    key(&mut app, KeyCode::Char('f'));
-    let effects = key(&mut app, KeyCode::Esc);
-    assert!(matches!(effects.as_slice(), [Effect::CancelFiles]));
 }

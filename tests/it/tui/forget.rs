@@ -4,109 +4,23 @@
 
 use crossterm::event::KeyCode;
 use regscope::graph::Attachments;
-use regscope::ops::{DeletePlan, PlannedDelete};
 use regscope::store::{ReferrersSupport, StoreError};
 use regscope::tui::app::App;
 use regscope::tui::failure::Failure;
-use regscope::tui::message::{Effect, JobKey, Loaded, Msg, OperationOutcome};
+use regscope::tui::message::{Effect, Loaded, Msg, OperationOutcome};
 use regscope::tui::tree::NodeId;
 
 use super::app_support::{app, image, job_of, key, operation_id, sbom_of};
-
-fn row_ids(app: &App) -> Vec<NodeId> {
-    app.graph()
-        .rows()
-        .iter()
-        .map(|r| r.path.last().unwrap().clone())
-        .collect()
-}
-
-fn planned(
-    descriptor: regscope::oci::Descriptor,
-    parent: Option<regscope::oci::Digest>,
-) -> PlannedDelete {
-    PlannedDelete {
-        descriptor,
-        artifact_type: None,
-        depth: usize::from(parent.is_some()),
-        parent,
-        tags: Vec::new(),
-        named_by: Vec::new(),
-    }
-}
-
-fn listed(app: &mut App, job: JobKey, names: &[&str]) -> Vec<Effect> {
-    app.update(Msg::Page {
-        job: job.clone(),
-        names: names.iter().map(|s| (*s).to_owned()).collect(),
-    });
-    app.update(Msg::Loaded {
-        job,
-        result: Ok(Loaded::ListingDone),
-    })
-}
+use super::delete_support::{listed, opened, plan, planned, row_ids, whole_delete_planned};
 
 #[test]
 fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
     let mut app = app();
-    let effects = app.start_reference("net-monitor", "v1");
-    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
-    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
-    listed(&mut app, listing, &["v1"]);
-    let effects = app.update(Msg::Loaded {
-        job: manifest_job,
-        result: Ok(Loaded::Manifest(image())),
-    });
-    let referrers_job = job_of(&effects, |e| matches!(e, Effect::FetchReferrers { .. }));
-    let digest = image().digest().clone();
-    let sbom = sbom_of(&digest);
-    let sbom_descriptor = sbom.descriptor.clone();
-    app.update(Msg::Loaded {
-        job: referrers_job,
-        result: Ok(Loaded::Referrers {
-            attachments: Attachments {
-                nodes: vec![sbom],
-                warnings: Vec::new(),
-            },
-            support: ReferrersSupport::NotYetKnown,
-        }),
-    });
+    let sbom_descriptor = opened_with_an_sbom(&mut app);
     let sbom_id = NodeId::referrer(sbom_descriptor.digest.clone());
     assert!(row_ids(&app).contains(&sbom_id), "{:?}", row_ids(&app));
 
-    key(&mut app, KeyCode::Char('d'));
-    // The manifest's delete, not the tag's.
-    let id = operation_id(&key(&mut app, KeyCode::Char('w')));
-    let plan = DeletePlan {
-        repository: "net-monitor".to_owned(),
-        tag_only: None,
-        tags_read: 1,
-        listed_by: Vec::new(),
-        indexes_unknown: false,
-        break_indexes: false,
-        manifests: vec![
-            planned(sbom_descriptor.clone(), Some(digest.clone())),
-            planned(image().descriptor(), None),
-        ],
-        unverified: Vec::new(),
-        orphaned: Vec::new(),
-        in_index: Vec::new(),
-        warnings: Vec::new(),
-    };
-    app.update(Msg::OperationDone {
-        id,
-        result: Ok(OperationOutcome::DeletePlanned(Box::new(plan))),
-    });
-    let id = operation_id(&key(&mut app, KeyCode::Char('y')));
-    let effects = app.update(Msg::OperationDone {
-        id,
-        result: Ok(OperationOutcome::Deleted {
-            count: 2,
-            digests: vec![sbom_descriptor.digest.clone(), digest.clone()],
-            repository: "net-monitor".to_owned(),
-            tags: vec!["v1".to_owned()],
-        }),
-    });
+    let effects = image_and_sbom_deleted(&mut app, &sbom_descriptor);
     assert_eq!(app.status.as_ref().unwrap().text, "deleted 2 manifests");
     let ids = row_ids(&app);
     assert!(
@@ -152,17 +66,69 @@ fn deleting_the_image_opened_by_name_removes_it_and_its_graph() {
     );
 }
 
+/// `net-monitor:v1` opened, its manifest loaded and an SBOM listed as its
+/// referrer; returns the SBOM's descriptor.
+fn opened_with_an_sbom(app: &mut App) -> regscope::oci::Descriptor {
+    let effects = opened(
+        app,
+        ("net-monitor", "v1"),
+        &["v1"],
+        Ok(Loaded::Manifest(image())),
+    );
+    let referrers_job = job_of(&effects, |e| matches!(e, Effect::FetchReferrers { .. }));
+    let digest = image().digest().clone();
+    let sbom = sbom_of(&digest);
+    let sbom_descriptor = sbom.descriptor.clone();
+    app.update(Msg::Loaded {
+        job: referrers_job,
+        result: Ok(Loaded::Referrers {
+            attachments: Attachments {
+                nodes: vec![sbom],
+                warnings: Vec::new(),
+            },
+            support: ReferrersSupport::NotYetKnown,
+        }),
+    });
+    sbom_descriptor
+}
+
+/// The image's delete asked for, planned with its SBOM, confirmed and
+/// done; returns what the app asks for after it.
+fn image_and_sbom_deleted(
+    app: &mut App,
+    sbom_descriptor: &regscope::oci::Descriptor,
+) -> Vec<Effect> {
+    let digest = image().digest().clone();
+    let plan = plan(
+        "net-monitor",
+        1,
+        vec![
+            planned(sbom_descriptor.clone(), Some(digest.clone())),
+            planned(image().descriptor(), None),
+        ],
+    );
+    whole_delete_planned(app, plan);
+    let id = operation_id(&key(app, KeyCode::Char('y')));
+    app.update(Msg::OperationDone {
+        id,
+        result: Ok(OperationOutcome::Deleted {
+            count: 2,
+            digests: vec![sbom_descriptor.digest.clone(), digest],
+            repository: "net-monitor".to_owned(),
+            tags: vec!["v1".to_owned()],
+        }),
+    })
+}
+
 #[test]
 fn a_tag_that_does_not_exist_leaves_no_ghost_row() {
     let mut app = app();
-    let effects = app.start_reference("plain", "latest");
-    let listing = job_of(&effects, |e| matches!(e, Effect::ListTags { .. }));
-    let manifest_job = job_of(&effects, |e| matches!(e, Effect::FetchManifest { .. }));
-    listed(&mut app, listing, &["v1"]);
-    app.update(Msg::Loaded {
-        job: manifest_job,
-        result: Err(Failure::from(StoreError::not_found("tag latest in plain"))),
-    });
+    opened(
+        &mut app,
+        ("plain", "latest"),
+        &["v1"],
+        Err(Failure::from(StoreError::not_found("tag latest in plain"))),
+    );
     let status = app.status.clone().unwrap();
     assert!(
         status.is_error && status.text.contains("latest"),
@@ -215,10 +181,7 @@ fn a_tag_that_does_not_exist_leaves_no_ghost_row() {
 async fn deleting_the_opened_demo_image_clears_the_screen_of_it() {
     let mut ui = super::harness::Harness::net_monitor();
     ui.settle().await;
-    ui.key(KeyCode::Char('d'));
-    ui.key(KeyCode::Char('w'));
-    ui.wait_for("the plan", |s| s.contains("5 manifests will be deleted"))
-        .await;
+    ui.whole_delete_planned("5 manifests will be deleted").await;
     ui.key(KeyCode::Char('y'));
     ui.wait_for("the deletion", |s| s.contains("deleted 5 manifests"))
         .await;

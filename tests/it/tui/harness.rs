@@ -180,6 +180,15 @@ impl Harness {
         }
     }
 
+    /// `d` then `w` (the manifest's delete, not the tag's); returns the
+    /// screen once the engine's plan shows `plan_says`.
+    pub async fn whole_delete_planned(&mut self, plan_says: &str) -> String {
+        self.key(KeyCode::Char('d'));
+        self.key(KeyCode::Char('w'));
+        self.wait_for("the engine's plan", |s| s.contains(plan_says))
+            .await
+    }
+
     /// Waits until no load is running, then returns the screen.
     pub async fn settle(&mut self) -> String {
         let deadline = Instant::now() + WAIT;

@@ -48,13 +48,7 @@ async fn help_at_80x24_scrolls_to_its_end() {
 #[tokio::test]
 async fn delete_dialog_at_80x24_shows_its_keys() {
     let mut ui = net_monitor_80x24().await;
-    ui.key(KeyCode::Char('d'));
-    ui.key(KeyCode::Char('w'));
-    let screen = ui
-        .wait_for("the engine's plan", |s| {
-            s.contains("5 manifests will be deleted")
-        })
-        .await;
+    let screen = ui.whole_delete_planned("5 manifests will be deleted").await;
     assert!(screen.contains("y/enter deletes · n/esc keeps"), "{screen}");
     insta::assert_snapshot!("delete_dialog_80x24", screen);
     ui.key(KeyCode::End);
@@ -117,11 +111,7 @@ async fn delete_dialog_at_80x24_names_other_tags_and_the_index() {
         24,
     );
     ui.settle().await;
-    ui.key(KeyCode::Char('d'));
-    ui.key(KeyCode::Char('w'));
-    let screen = ui
-        .wait_for("the engine's plan", |s| s.contains("it would point at"))
-        .await;
+    let screen = ui.whole_delete_planned("it would point at").await;
     assert!(screen.contains("tags amd, latest"), "{screen}");
     assert!(screen.contains("the index v1"), "{screen}");
     insta::assert_snapshot!("delete_dialog_tags_and_index_80x24", screen);

@@ -94,13 +94,7 @@ async fn filtered_tag_list() {
 async fn delete_dialog_shows_exactly_what_goes() {
     let mut ui = Harness::net_monitor();
     ui.settle().await;
-    ui.key(KeyCode::Char('d'));
-    ui.key(KeyCode::Char('w'));
-    let screen = ui
-        .wait_for("the engine's plan", |s| {
-            s.contains("5 manifests will be deleted")
-        })
-        .await;
+    let screen = ui.whole_delete_planned("5 manifests will be deleted").await;
     assert!(screen.contains(&NET_MONITOR_SBOM[..19]), "{screen}");
     insta::assert_snapshot!("delete_dialog", screen);
     ui.key(KeyCode::Esc);

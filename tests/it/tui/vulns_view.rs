@@ -6,9 +6,6 @@
 //! must not apply). The scan's row counts what `regscope vulns` counts;
 //! Enter opens its findings; snapshots at 80x24 and 160x45.
 
-use std::fs;
-use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 
 use crossterm::event::KeyCode;
@@ -18,34 +15,10 @@ use regscope::tui::screens::vulns::FindingsView;
 
 use super::harness::Harness;
 use crate::cli::regscope_json;
-use crate::support::{Oras, Registry, tool};
-use crate::vulns::{TRIVY, attach, data, image};
 
-const OTHER_IMAGE: &str = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+mod ground;
 
-fn oci_purl(repository: &str, digest: &str) -> String {
-    format!("pkg:oci/{repository}@{}", digest.replace(':', "%3A"))
-}
-
-/// OpenVEX by `openvex-build` with `statements`, written to `dir/name`.
-fn openvex(dir: &Path, name: &str, statements: &[String]) -> std::path::PathBuf {
-    let mut args = vec!["-timestamp".to_owned(), "2025-01-01T00:00:00Z".to_owned()];
-    for statement in statements {
-        args.extend(["-statement".to_owned(), statement.clone()]);
-    }
-    let out = Command::new(tool("openvex-build"))
-        .args(&args)
-        .output()
-        .expect("run openvex-build");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let path = dir.join(name);
-    fs::write(&path, &out.stdout).unwrap();
-    path
-}
+use self::ground::{Ground, REPO, scan_and_vex_attached};
 
 /// The CLI's summary, as the tree's label spells it.
 fn cli_label(summary: &serde_json::Value) -> String {
@@ -87,145 +60,146 @@ async fn scan_row(ui: &mut Harness) -> regscope::tui::tree::NodePath {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scan_row_counts_after_vex_and_enter_opens_its_findings() {
-    let registry = Registry::olareg();
-    let oras = Oras::for_registry(&registry);
-    let dir = tempfile::tempdir().unwrap();
-    let repo = "vulns-tui";
-    let (subject, digest) = image(&oras, &registry, dir.path(), repo);
-    let report = data(&format!(
-        "{TRIVY}/integration/testdata/alpine-310.json.golden"
-    ));
-    let copy = dir.path().join("trivy.json");
-    fs::copy(&report, &copy).unwrap();
-    attach(&oras, dir.path(), &subject, &copy, "application/json");
-    let vex = openvex(
-        dir.path(),
-        "image.openvex.json",
-        &[
-            format!(
-                "CVE-2019-1549|{}|pkg:apk/alpine/libcrypto1.1|not_affected|vulnerable_code_not_in_execute_path|",
-                oci_purl(repo, &digest)
-            ),
-            format!(
-                "CVE-2019-1551|{}|pkg:apk/alpine/libssl1.1|not_affected|component_not_present|",
-                oci_purl(repo, OTHER_IMAGE)
-            ),
-        ],
+    let ground = scan_and_vex_attached();
+    let cli = regscope_json(
+        ground.dir.path(),
+        &["vulns", &ground.subject, "--format", "json"],
     );
-    attach(
-        &oras,
-        dir.path(),
-        &subject,
-        &vex,
-        "application/openvex+json",
-    );
-    let cli = regscope_json(dir.path(), &["vulns", &subject, "--format", "json"]);
     let label = cli_label(&cli["summary"]);
     assert_eq!(label, "3 medium (1 suppressed)", "{cli:#}");
 
     for (width, height) in [(80, 24), (160, 45)] {
-        let store = RemoteStore::new(registry.host(), ConnectOptions::default()).unwrap();
-        let start = Start::reference(repo, "v1");
-        let mut ui = Harness::with_store(Arc::new(store), None, start, width, height);
-        let scan = scan_row(&mut ui).await;
-        let facts = ui
-            .driver
-            .app
-            .graph()
-            .node(&scan)
-            .unwrap()
-            .vulns
-            .as_ref()
-            .unwrap();
-        assert_eq!(facts.label, label, "the row counts what the CLI counts");
-        let scan_digest = ui.driver.app.graph().node(&scan).unwrap().digest().unwrap();
-        if width >= 160 {
-            let screen = ui.screen();
-            assert!(screen.contains(&label), "the row shows it: {screen}");
-        }
-        ui.move_to(scan.last().unwrap());
-        ui.key(KeyCode::Enter);
-        ui.wait_for("the findings", |s| s.contains("Findings of"))
-            .await;
-        // Loads still running (another image's scans) show in the status
-        // line: the picture waits for them.
-        let screen = ui.settle().await;
-        let view = ui
-            .driver
-            .app
-            .screen::<FindingsView>()
-            .expect("the table is open");
-        let ids: Vec<(String, String)> = view
-            .visible()
-            .iter()
-            .map(|r| (r.cells[1].clone(), r.cells[2].clone()))
-            .collect();
-        assert_eq!(ids.len(), 3, "{screen}");
-        assert!(
-            !ids.contains(&("CVE-2019-1549".to_owned(), "libcrypto1.1".to_owned())),
-            "suppressed by this image's VEX: {screen}"
-        );
-        assert!(
-            ids.contains(&("CVE-2019-1551".to_owned(), "libssl1.1".to_owned())),
-            "another image's VEX does not apply: {screen}"
-        );
-        let vex_digest = view.report.vex[0].origin.manifest.short().to_owned();
-        let stable = |screen: String| {
-            screen
-                .replace(registry.host(), "REGISTRY")
-                .replace(&vex_digest, "VEX-DIGEST  ")
-                .replace(scan_digest.short(), "SCAN-DIGEST ")
-                .replace(&digest[7..19], "IMAGE-DIGEST")
-        };
-        insta::assert_snapshot!(format!("findings_{width}x{height}"), stable(screen));
-
-        ui.key(KeyCode::Char('v'));
-        let screen = ui.screen();
-        let view = ui.driver.app.screen::<FindingsView>().unwrap();
-        let states: Vec<(&str, bool)> = view
-            .visible()
-            .iter()
-            .map(|r| (r.cells[5].as_str(), r.suppressed))
-            .collect();
-        assert_eq!(states.len(), 4, "{screen}");
-        assert!(
-            states.contains(&("not_affected: vulnerable_code_not_in_execute_path", true)),
-            "{states:?}"
-        );
-        assert!(screen.contains("not_affected"), "{screen}");
-        // The suppressed finding sorts first among equals (by id, then
-        // package): its advisory says what VEX said and where.
-        ui.key(KeyCode::Home);
-        ui.key(KeyCode::Enter);
-        let screen = ui.screen();
-        let view = ui.driver.app.screen::<FindingsView>().unwrap();
-        let advisory = view.advisory.as_ref().expect("Enter opens the advisory");
-        let vex = advisory.lines.iter().find(|(label, _)| *label == "VEX");
-        assert!(
-            vex.is_some_and(|(_, text)| text.starts_with(
-                "not_affected: vulnerable_code_not_in_execute_path, 2025-01-01T00:00:00Z, OpenVEX"
-            ) && text.ends_with("(suppressed)")),
-            "{:?}",
-            advisory.lines
-        );
-        insta::assert_snapshot!(
-            format!("findings_advisory_{width}x{height}"),
-            stable(screen)
-        );
+        findings_at_size(&ground, &label, width, height).await;
     }
+    the_audit_column_counts_the_same(&ground, &label).await;
+}
 
-    // The audit table's VULNS column counts the same; an image without a
-    // scan says "-".
+/// The scan's row, its findings table and an advisory, at one terminal
+/// size.
+async fn findings_at_size(ground: &Ground, label: &str, width: u16, height: u16) {
+    let Ground {
+        registry, digest, ..
+    } = ground;
+    let store = RemoteStore::new(registry.host(), ConnectOptions::default()).unwrap();
+    let start = Start::reference(REPO, "v1");
+    let mut ui = Harness::with_store(Arc::new(store), None, start, width, height);
+    let scan = scan_row(&mut ui).await;
+    let facts = ui
+        .driver
+        .app
+        .graph()
+        .node(&scan)
+        .unwrap()
+        .vulns
+        .as_ref()
+        .unwrap();
+    assert_eq!(facts.label, label, "the row counts what the CLI counts");
+    let scan_digest = ui.driver.app.graph().node(&scan).unwrap().digest().unwrap();
+    if width >= 160 {
+        let screen = ui.screen();
+        assert!(screen.contains(label), "the row shows it: {screen}");
+    }
+    ui.move_to(scan.last().unwrap());
+    ui.key(KeyCode::Enter);
+    ui.wait_for("the findings", |s| s.contains("Findings of"))
+        .await;
+    // Loads still running (another image's scans) show in the status
+    // line: the picture waits for them.
+    let screen = ui.settle().await;
+    let view = ui
+        .driver
+        .app
+        .screen::<FindingsView>()
+        .expect("the table is open");
+    let ids: Vec<(String, String)> = view
+        .visible()
+        .iter()
+        .map(|r| (r.cells[1].clone(), r.cells[2].clone()))
+        .collect();
+    assert_eq!(ids.len(), 3, "{screen}");
+    assert!(
+        !ids.contains(&("CVE-2019-1549".to_owned(), "libcrypto1.1".to_owned())),
+        "suppressed by this image's VEX: {screen}"
+    );
+    assert!(
+        ids.contains(&("CVE-2019-1551".to_owned(), "libssl1.1".to_owned())),
+        "another image's VEX does not apply: {screen}"
+    );
+    let vex_digest = view.report.vex[0].origin.manifest.short().to_owned();
+    let stable = |screen: String| {
+        screen
+            .replace(registry.host(), "REGISTRY")
+            .replace(&vex_digest, "VEX-DIGEST  ")
+            .replace(scan_digest.short(), "SCAN-DIGEST ")
+            .replace(&digest[7..19], "IMAGE-DIGEST")
+    };
+    insta::assert_snapshot!(format!("findings_{width}x{height}"), stable(screen));
+
+    suppressed_shown_with_its_advisory(&mut ui, stable, width, height);
+}
+
+/// `v` shows the finding this image's VEX suppressed too, and its advisory
+/// says what VEX said and where.
+fn suppressed_shown_with_its_advisory(
+    ui: &mut Harness,
+    stable: impl Fn(String) -> String,
+    width: u16,
+    height: u16,
+) {
+    ui.key(KeyCode::Char('v'));
+    let screen = ui.screen();
+    let view = ui.driver.app.screen::<FindingsView>().unwrap();
+    let states: Vec<(&str, bool)> = view
+        .visible()
+        .iter()
+        .map(|r| (r.cells[5].as_str(), r.suppressed))
+        .collect();
+    assert_eq!(states.len(), 4, "{screen}");
+    assert!(
+        states.contains(&("not_affected: vulnerable_code_not_in_execute_path", true)),
+        "{states:?}"
+    );
+    assert!(screen.contains("not_affected"), "{screen}");
+    // The suppressed finding sorts first among equals (by id, then
+    // package): its advisory says what VEX said and where.
+    ui.key(KeyCode::Home);
+    ui.key(KeyCode::Enter);
+    let screen = ui.screen();
+    let view = ui.driver.app.screen::<FindingsView>().unwrap();
+    let advisory = view.advisory.as_ref().expect("Enter opens the advisory");
+    let vex = advisory.lines.iter().find(|(label, _)| *label == "VEX");
+    assert!(
+        vex.is_some_and(|(_, text)| text.starts_with(
+            "not_affected: vulnerable_code_not_in_execute_path, 2025-01-01T00:00:00Z, OpenVEX"
+        ) && text.ends_with("(suppressed)")),
+        "{:?}",
+        advisory.lines
+    );
+    insta::assert_snapshot!(
+        format!("findings_advisory_{width}x{height}"),
+        stable(screen)
+    );
+}
+
+/// The audit table's VULNS column counts the same; an image without a
+/// scan says "-".
+async fn the_audit_column_counts_the_same(ground: &Ground, label: &str) {
+    let Ground {
+        registry,
+        oras,
+        dir,
+        ..
+    } = ground;
     crate::support::fixture::push_image(
-        &oras,
+        oras,
         dir.path(),
-        &registry.reference(&format!("{repo}:clean")),
+        &registry.reference(&format!("{REPO}:clean")),
         "clean",
         "linux",
         "arm64",
     );
     let store = RemoteStore::new(registry.host(), ConnectOptions::default()).unwrap();
-    let start = Start::Repository(repo.to_owned());
+    let start = Start::Repository(REPO.to_owned());
     let mut ui = Harness::with_store(Arc::new(store), None, start, 200, 30);
     ui.wait_for("the tags", |s| s.contains("clean")).await;
     ui.key(KeyCode::Char('A'));
@@ -247,7 +221,7 @@ async fn a_scan_row_counts_after_vex_and_enter_opens_its_findings() {
         cells,
         [
             ("clean".to_owned(), "-".to_owned()),
-            ("v1".to_owned(), label.clone()),
+            ("v1".to_owned(), label.to_owned()),
         ]
     );
 }
