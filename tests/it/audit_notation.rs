@@ -4,7 +4,6 @@
 //! signature from the trusted key, one from another key, and one whose
 //! payload was rewritten to name another image, in JWS and COSE.
 
-use std::fs;
 use std::path::Path;
 
 use base64::Engine as _;
@@ -12,72 +11,29 @@ use serde_json::Value;
 
 use crate::cli::regscope_output;
 use crate::support::fixture::push_image;
+use crate::support::forge::Forge;
 use crate::support::notation::Notation;
-use crate::support::{Oras, Registry, sha256_digest};
+use crate::support::{Oras, Registry};
 
 const NOTARY: &str = "application/vnd.cncf.notary.signature";
 
 /// Copies `from`'s JWS signature onto `onto` with its payload rewritten to
 /// name `onto`: the signature no longer covers the payload.
 fn forge_jws(oras: &Oras, dir: &Path, registry: &Registry, from: &str, onto: &str) {
-    let at = |digest: &str| registry.reference(&format!("signed@{digest}"));
-    let found = oras.json(&["discover", "--format", "json", &at(from)]);
-    let signature = found["referrers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["artifactType"] == NOTARY)
-        .unwrap_or_else(|| panic!("no notation referrer: {found:#}"));
-    let signature = signature["digest"].as_str().unwrap();
-    let mut manifest: Value =
-        serde_json::from_str(&oras.run(&["manifest", "fetch", &at(signature)])).unwrap();
-    let layer = manifest["layers"][0].clone();
-    let file = dir.join("forged.jws");
-    let layer_ref = at(layer["digest"].as_str().unwrap());
-    oras.run(&[
-        "blob",
-        "fetch",
-        "--output",
-        file.to_str().unwrap(),
-        &layer_ref,
-    ]);
-    let mut jws: Value = serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
+    let forge = Forge {
+        oras,
+        registry,
+        dir,
+        repo: "signed",
+    };
+    let (manifest, bytes) = forge.referrer(from, Some(NOTARY));
+    let mut jws: Value = serde_json::from_slice(&bytes).unwrap();
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let payload = b64.decode(jws["payload"].as_str().unwrap()).unwrap();
     let payload = String::from_utf8(payload).unwrap();
     assert!(payload.contains(from), "{payload}");
     jws["payload"] = Value::from(b64.encode(payload.replace(from, onto)));
-    let bytes = serde_json::to_vec(&jws).unwrap();
-    fs::write(&file, &bytes).unwrap();
-    let media_type = layer["mediaType"].as_str().unwrap();
-    let repo = registry.reference("signed");
-    oras.run(&[
-        "blob",
-        "push",
-        &repo,
-        file.to_str().unwrap(),
-        "--media-type",
-        media_type,
-    ]);
-    let target = oras.json(&["discover", "--format", "json", &at(onto)]);
-    manifest["layers"][0]["digest"] = Value::from(sha256_digest(&bytes));
-    manifest["layers"][0]["size"] = Value::from(bytes.len());
-    manifest["subject"] = serde_json::json!({
-        "mediaType": target["mediaType"], "digest": onto, "size": target["size"],
-    });
-    let manifest_bytes = serde_json::to_vec(&manifest).unwrap();
-    let manifest_file = dir.join("forged-manifest.json");
-    fs::write(&manifest_file, &manifest_bytes).unwrap();
-    let reference = at(&sha256_digest(&manifest_bytes));
-    let media = "application/vnd.oci.image.manifest.v1+json";
-    oras.run(&[
-        "manifest",
-        "push",
-        &reference,
-        manifest_file.to_str().unwrap(),
-        "--media-type",
-        media,
-    ]);
+    forge.push_referrer(onto, &manifest, &serde_json::to_vec(&jws).unwrap(), &[]);
 }
 
 fn audit(dir: &Path, registry: &Registry, extra: &[&str]) -> Vec<Value> {

@@ -15,7 +15,7 @@ mod replace;
 
 pub use attach::{ARTIFACT_TYPE_SUGGESTIONS, AttachDialog};
 pub use copy::CopyDialog;
-pub use delete::DeleteDialog;
+pub use delete::{DeleteDialog, ask_for_plan as ask_for_delete_plan};
 pub use replace::ReplaceQuestion;
 
 use crossterm::event::{KeyEvent, MouseEvent};

@@ -121,13 +121,7 @@ impl DeleteDialog {
         if let Some(request) = self.whole.then(|| self.pending.take()).flatten() {
             let id = cx.next_id();
             self.id = Some(id);
-            cx.ask(Ask::Operation(Box::new(OperationAsk {
-                id,
-                label: "working out what a delete removes".to_owned(),
-                request,
-                then: None,
-                reopen: None,
-            })));
+            cx.ask(ask_for_plan(id, request));
         }
     }
 
@@ -154,6 +148,18 @@ impl DeleteDialog {
             }
         }
     }
+}
+
+/// Asks the runner to work out what deleting a manifest removes; the plan
+/// comes back to the delete dialog opened with `id`.
+pub fn ask_for_plan(id: u64, request: OperationRequest) -> Ask {
+    Ask::Operation(Box::new(OperationAsk {
+        id,
+        label: "working out what a delete removes".to_owned(),
+        request,
+        then: None,
+        reopen: None,
+    }))
 }
 
 impl Screen for DeleteDialog {

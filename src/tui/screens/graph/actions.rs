@@ -14,7 +14,7 @@ use crate::ops::{DeletePlan, PlatformChoice, PullSelect};
 use crate::tui::keymap::Action;
 use crate::tui::message::{Effect, JobKind, NodePath, Notice, OperationRequest};
 use crate::tui::screen::{Ask, Cx, OperationAsk};
-use crate::tui::screens::dialogs::{AttachDialog, CopyDialog, DeleteDialog};
+use crate::tui::screens::dialogs::{AttachDialog, CopyDialog, DeleteDialog, ask_for_delete_plan};
 use crate::tui::tree::{ManifestRole, NodeId, NodeKind, Status};
 
 impl Graph {
@@ -155,13 +155,7 @@ impl Graph {
                 cx.ask(Ask::Open(Box::new(DeleteDialog::new(
                     id, repository, reference, reload,
                 ))));
-                cx.ask(Ask::Operation(Box::new(OperationAsk {
-                    id,
-                    label: "working out what a delete removes".to_owned(),
-                    request,
-                    then: None,
-                    reopen: None,
-                })));
+                cx.ask(ask_for_delete_plan(id, request));
                 return Vec::new();
             }
             Action::Attach => Box::new(AttachDialog::new(
